@@ -1,0 +1,4 @@
+/** `dutymap validate` — not written yet. */
+export async function runValidate(_argv: string[]): Promise<number> {
+  throw new Error('not implemented yet');
+}
