@@ -1,0 +1,186 @@
+import type { AssignmentCandidate, AssignmentResult, RuleKind } from './assignment-schema';
+import { rulesFor } from './assignment-policy';
+import { cellOf } from './bucket-grid';
+import { ISSUE_CATEGORIES } from './catalog';
+import type { DistrictIndex } from './district-index';
+import { distanceToSegmentM, haversineM, metresPerDegree, planarDistanceToSegmentM } from './geo-distance';
+import { locateAll, locateFirst } from './polygon-locator';
+import { OUTSIDE, pointInPolygons } from './point-in-polygon';
+
+/** Bad input to the engine: the message says what to fix; `code` is machine-readable. */
+export class AssignmentInputError extends Error {
+  constructor(
+    readonly code: 'invalid_coordinate' | 'unknown_category',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AssignmentInputError';
+  }
+}
+
+const KNOWN_CATEGORIES = new Set<string>(ISSUE_CATEGORIES);
+/** Planar distances are within 0.1 % of the spherical ones; this margin keeps every borderline case. */
+const PLANAR_MARGIN_M = 1;
+
+/** Street → community → grid of a point, as indexes into the DistrictIndex layers (-1: none). */
+export interface ZoneChain {
+  street: number;
+  community: number;
+  grid: number;
+}
+
+/** Throws AssignmentInputError unless lon/lat are finite WGS-84 degrees. */
+export function checkCoordinate(lon: number, lat: number): void {
+  if (!Number.isFinite(lon) || !Number.isFinite(lat)) {
+    throw new AssignmentInputError('invalid_coordinate', `coordinates must be finite numbers, got (${lon}, ${lat})`);
+  }
+  if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
+    throw new AssignmentInputError(
+      'invalid_coordinate',
+      `coordinates (${lon}, ${lat}) are outside WGS-84 ranges (longitude −180…180, latitude −90…90); are they swapped or projected?`,
+    );
+  }
+}
+
+/**
+ * The street, community and grid containing a point. The grid is found first and its parents
+ * follow from the hierarchy (so the chain is always consistent, even on shared boundaries); only
+ * when no grid contains the point (a gap, or outside) are communities and streets searched directly.
+ */
+export function locateChain(index: DistrictIndex, lon: number, lat: number, out?: ZoneChain): ZoneChain {
+  const chain = out ?? { street: -1, community: -1, grid: -1 };
+  const grid = locateFirst(index.gridLocator, lon, lat);
+  chain.grid = grid;
+  chain.community = grid >= 0 ? index.gridCommunity[grid] : -1;
+  if (chain.community < 0) chain.community = locateFirst(index.communityLocator, lon, lat);
+  chain.street = chain.community >= 0 ? index.communityStreet[chain.community] : -1;
+  if (chain.street < 0) chain.street = locateFirst(index.streetLocator, lon, lat);
+  return chain;
+}
+
+/**
+ * Decides which unit owns an issue of `category` at `point` ([lon, lat], WGS-84 degrees) under the
+ * index's policy: the category's rules are tried in order (checkpoint → road → grid by default) and
+ * the first that finds a feature with an owner decides; when none does the issue goes to the
+ * campaign office (`rule: 'office'`, `unitId: null`).
+ *
+ * Within a rule the nearest feature wins (inside a polygon counts as 0 m), then the smallest id.
+ * `checkpointId` / `roadId` name the chosen feature of those rules (null when the category's rules
+ * do not include them or nothing is within reach); `candidates` lists every feature any rule found,
+ * in rule order, so that a unit disputing ownership sees what else was considered and why.
+ *
+ * Throws AssignmentInputError for non-finite or out-of-range coordinates and unknown categories.
+ */
+export function assign(index: DistrictIndex, point: readonly [number, number] | readonly number[], category: string): AssignmentResult {
+  const lon = point[0];
+  const lat = point[1];
+  checkCoordinate(lon, lat);
+  if (!KNOWN_CATEGORIES.has(category)) {
+    throw new AssignmentInputError('unknown_category', `unknown issue category "${category}"; expected one of ${ISSUE_CATEGORIES.join(', ')}`);
+  }
+  const chain = locateChain(index, lon, lat);
+  const candidates: AssignmentCandidate[] = [];
+  let decided: AssignmentCandidate | null = null;
+  let checkpointId: string | null = null;
+  let roadId: string | null = null;
+
+  for (const rule of rulesFor(index.policy, category)) {
+    const start = candidates.length;
+    if (rule.kind === 'checkpoint') collectCheckpoints(index, lon, lat, rule.radiusM, candidates);
+    else if (rule.kind === 'road') collectRoads(index, lon, lat, rule.radiusM, candidates);
+    else collectGrids(index, lon, lat, chain.grid, candidates);
+    const found = candidates.slice(start).sort(byDistanceThenId);
+    candidates.splice(start, found.length, ...found);
+    const chosen = found.find((c) => c.unitId !== null) ?? null;
+    const named = chosen ?? found[0] ?? null;
+    if (rule.kind === 'checkpoint' && named) checkpointId = named.featureId;
+    if (rule.kind === 'road' && named) roadId = named.featureId;
+    // The grid rule only trusts the chain's grid, so that gridId and the deciding grid agree.
+    const decisive = rule.kind === 'grid' ? found.find((c) => c.featureId === index.grids[chain.grid]?.id && c.unitId) : chosen;
+    if (!decided && decisive) decided = decisive;
+  }
+
+  return {
+    rule: decided ? decided.rule : 'office',
+    unitId: decided ? decided.unitId : null,
+    streetId: chain.street >= 0 ? index.streets[chain.street].id : null,
+    communityId: chain.community >= 0 ? index.communities[chain.community].id : null,
+    gridId: chain.grid >= 0 ? index.grids[chain.grid].id : null,
+    roadId,
+    checkpointId,
+    distanceM: decided ? decided.distanceM : null,
+    candidates,
+  };
+}
+
+function byDistanceThenId(a: AssignmentCandidate, b: AssignmentCandidate): number {
+  if (a.distanceM !== b.distanceM) return a.distanceM - b.distanceM;
+  return a.featureId < b.featureId ? -1 : a.featureId > b.featureId ? 1 : 0;
+}
+
+const candidate = (rule: RuleKind, featureId: string, unitId: string | null, distanceM: number): AssignmentCandidate => ({
+  rule,
+  featureId,
+  unitId,
+  distanceM,
+});
+
+/** Checkpoints whose polygon contains the point (0 m) or whose point is within `radiusM`. */
+function collectCheckpoints(index: DistrictIndex, lon: number, lat: number, radiusM: number, out: AssignmentCandidate[]): void {
+  const table = index.checkpointTable;
+  const cell = cellOf(table.buckets.grid, lon, lat);
+  if (cell < 0) return;
+  const { offsets, items } = table.buckets;
+  const k = metresPerDegree(lat);
+  for (let e = offsets[cell]; e < offsets[cell + 1]; e++) {
+    const i = items[e];
+    const feature = index.checkpoints[i];
+    if (table.isPoint[i]) {
+      const dx = (lon - table.x[i]) * k.x;
+      const dy = (lat - table.y[i]) * k.y;
+      if (dx * dx + dy * dy > (radiusM + PLANAR_MARGIN_M) ** 2) continue;
+      const d = haversineM(lon, lat, table.x[i], table.y[i]);
+      if (d <= radiusM) out.push(candidate('checkpoint', feature.id, feature.properties.ownerUnitId, d));
+    } else if (pointInPolygons(lon, lat, table.areas[i]!) !== OUTSIDE) {
+      out.push(candidate('checkpoint', feature.id, feature.properties.ownerUnitId, 0));
+    }
+  }
+}
+
+/** Roads with a centreline within `radiusM`, each once at its nearest segment's distance. */
+function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: number, out: AssignmentCandidate[]): void {
+  const seg = index.roadSegments;
+  const cell = cellOf(seg.buckets.grid, lon, lat);
+  if (cell < 0) return;
+  const { offsets, items } = seg.buckets;
+  const k = metresPerDegree(lat);
+  const start = out.length;
+  for (let e = offsets[cell]; e < offsets[cell + 1]; e++) {
+    const s = items[e];
+    const planar = planarDistanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s], k.x, k.y);
+    if (planar > radiusM + PLANAR_MARGIN_M) continue;
+    const d = distanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s]);
+    if (d > radiusM) continue;
+    const road = index.roads[seg.road[s]];
+    let seen = false;
+    for (let c = start; c < out.length; c++) {
+      if (out[c].featureId === road.id) {
+        if (d < out[c].distanceM) out[c].distanceM = d;
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) out.push(candidate('road', road.id, road.properties.ownerUnitId, d));
+  }
+}
+
+/** Every grid containing the point (two or more only on shared boundaries or overlaps). */
+const gridScratch: number[] = [];
+function collectGrids(index: DistrictIndex, lon: number, lat: number, chainGrid: number, out: AssignmentCandidate[]): void {
+  if (chainGrid < 0) return;
+  locateAll(index.gridLocator, lon, lat, gridScratch);
+  for (const g of gridScratch) {
+    const grid = index.grids[g];
+    out.push(candidate('grid', grid.id, grid.properties.ownerUnitId, 0));
+  }
+}

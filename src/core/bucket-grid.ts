@@ -1,0 +1,112 @@
+import type { BBox } from './geometry-schema';
+import { metresPerDegree } from './geo-distance';
+
+/**
+ * A uniform grid of square-ish cells over a bounding box, used as a spatial index ("bucket grid"):
+ * each cell lists the items whose (padded) bounding box touches it. For a district, whose extent is
+ * known and whose features are all of similar size, this answers "what is near this point" with
+ * one array lookup — faster than a tree (flatbush) and with nothing to allocate per query.
+ */
+export interface BucketGrid {
+  readonly minX: number;
+  readonly minY: number;
+  /** Cell width and height in degrees. */
+  readonly cellW: number;
+  readonly cellH: number;
+  readonly cols: number;
+  readonly rows: number;
+}
+
+/**
+ * A grid over `bbox` (degrees) with cells about `cellSizeM` metres wide, padded by one cell on
+ * every side so that geometry on the bbox edge is never on the grid edge. The cell size grows
+ * when needed to stay under `maxCells`.
+ */
+export function createBucketGrid(bbox: BBox, cellSizeM: number, maxCells = 4_000_000): BucketGrid {
+  const [x0, y0, x1, y1] = bbox;
+  const k = metresPerDegree((y0 + y1) / 2);
+  let cellW = Math.max(cellSizeM / k.x, 1e-9);
+  let cellH = Math.max(cellSizeM / k.y, 1e-9);
+  let cols = Math.floor((x1 - x0) / cellW) + 3;
+  let rows = Math.floor((y1 - y0) / cellH) + 3;
+  if (cols * rows > maxCells) {
+    const grow = Math.sqrt((cols * rows) / maxCells);
+    cellW *= grow;
+    cellH *= grow;
+    cols = Math.floor((x1 - x0) / cellW) + 3;
+    rows = Math.floor((y1 - y0) / cellH) + 3;
+  }
+  return { minX: x0 - cellW, minY: y0 - cellH, cellW, cellH, cols, rows };
+}
+
+/** Column of the cell holding longitude x (may be out of range: check against `cols`). */
+export function columnOf(grid: BucketGrid, x: number): number {
+  return Math.floor((x - grid.minX) / grid.cellW);
+}
+
+/** Row of the cell holding latitude y (may be out of range: check against `rows`). */
+export function rowOf(grid: BucketGrid, y: number): number {
+  return Math.floor((y - grid.minY) / grid.cellH);
+}
+
+/** Index of the cell holding (x, y), or -1 when the point is outside the grid or not finite. */
+export function cellOf(grid: BucketGrid, x: number, y: number): number {
+  const c = Math.floor((x - grid.minX) / grid.cellW);
+  const r = Math.floor((y - grid.minY) / grid.cellH);
+  if (c >= 0 && c < grid.cols && r >= 0 && r < grid.rows) return r * grid.cols + c;
+  return -1;
+}
+
+/**
+ * Cells → items, in compressed form: the items of cell i are `items[offsets[i] .. offsets[i+1])`,
+ * in the order they were added; `flags` carries one byte per entry for the owner's use.
+ */
+export interface BucketTable {
+  readonly grid: BucketGrid;
+  readonly offsets: Uint32Array;
+  readonly items: Uint32Array;
+  readonly flags: Uint8Array;
+}
+
+/** Collects (cell, item, flag) entries, then packs them into a BucketTable with a counting sort. */
+export class BucketTableBuilder {
+  private cells: number[] = [];
+  private entries: number[] = [];
+  private entryFlags: number[] = [];
+
+  constructor(readonly grid: BucketGrid) {}
+
+  add(cell: number, item: number, flag = 0): void {
+    this.cells.push(cell);
+    this.entries.push(item);
+    this.entryFlags.push(flag);
+  }
+
+  /** Adds `item` to every cell its bounding box touches (boundaries inclusive), clipped to the grid. */
+  addBox(item: number, x0: number, y0: number, x1: number, y1: number, flag = 0): void {
+    const { cols, rows } = this.grid;
+    const c0 = Math.max(0, columnOf(this.grid, x0));
+    const c1 = Math.min(cols - 1, columnOf(this.grid, x1));
+    const r0 = Math.max(0, rowOf(this.grid, y0));
+    const r1 = Math.min(rows - 1, rowOf(this.grid, y1));
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) this.add(r * cols + c, item, flag);
+    }
+  }
+
+  build(): BucketTable {
+    const cellCount = this.grid.cols * this.grid.rows;
+    const offsets = new Uint32Array(cellCount + 1);
+    for (const cell of this.cells) offsets[cell + 1]++;
+    for (let i = 0; i < cellCount; i++) offsets[i + 1] += offsets[i];
+    const cursor = offsets.slice(0, cellCount);
+    const items = new Uint32Array(this.cells.length);
+    const flags = new Uint8Array(this.cells.length);
+    for (let e = 0; e < this.cells.length; e++) {
+      const at = cursor[this.cells[e]]++;
+      items[at] = this.entries[e];
+      flags[at] = this.entryFlags[e];
+    }
+    return { grid: this.grid, offsets, items, flags };
+  }
+}
