@@ -20,6 +20,8 @@ const inBox = (b: Box, x: number, y: number, slack = 0) =>
   x >= b[0] - slack && x <= b[2] + slack && y >= b[1] - slack && y <= b[3] + slack;
 
 export interface ReferenceEngine {
+  /** Street, community and grid ids containing the point (the grid chain alone). */
+  chain(point: [number, number]): { streetId: string | null; communityId: string | null; gridId: string | null };
   assign(point: [number, number], category: string): AssignmentResult;
 }
 
@@ -39,12 +41,21 @@ export function buildReference(district: DistrictGeometry, policy: AssignmentPol
       .map((p) => p.feature)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
+  const locate = (x: number, y: number) => {
+    const grid = containing(grids, x, y)[0] ?? null;
+    let community = grid ? communityById.get(grid.properties.parentId) ?? null : null;
+    if (!community) community = containing(communities, x, y)[0] ?? null;
+    const streetId = community?.properties.parentId ?? containing(streets, x, y)[0]?.id ?? null;
+    return { grid, community, streetId };
+  };
+
   return {
+    chain([x, y]) {
+      const { grid, community, streetId } = locate(x, y);
+      return { streetId, communityId: community?.id ?? null, gridId: grid?.id ?? null };
+    },
     assign([x, y], category) {
-      const grid = containing(grids, x, y)[0] ?? null;
-      let community = grid ? communityById.get(grid.properties.parentId) ?? null : null;
-      if (!community) community = containing(communities, x, y)[0] ?? null;
-      const streetId = community?.properties.parentId ?? containing(streets, x, y)[0]?.id ?? null;
+      const { grid, community, streetId } = locate(x, y);
 
       const candidates: AssignmentCandidate[] = [];
       let decided: AssignmentCandidate | null = null;
