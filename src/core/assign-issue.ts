@@ -3,7 +3,7 @@ import { rulesFor } from './assignment-policy';
 import { cellOf } from './bucket-grid';
 import { ISSUE_CATEGORIES } from './catalog';
 import type { DistrictIndex } from './district-index';
-import { distanceToSegmentM, haversineM, metresPerDegree, planarDistanceToSegmentM } from './geo-distance';
+import { EARTH_RADIUS_M, distanceToSegmentM, haversineM, planarDistanceToSegmentM } from './geo-distance';
 import { locateAll, locateFirst } from './polygon-locator';
 import { OUTSIDE, pointInPolygons } from './point-in-polygon';
 
@@ -19,6 +19,8 @@ export class AssignmentInputError extends Error {
 }
 
 const KNOWN_CATEGORIES = new Set<string>(ISSUE_CATEGORIES);
+const RADIANS = Math.PI / 180;
+const METRES_PER_DEGREE_LAT = EARTH_RADIUS_M * RADIANS;
 /** Planar distances are within 0.1 % of the spherical ones; this margin keeps every borderline case. */
 const PLANAR_MARGIN_M = 1;
 
@@ -31,15 +33,17 @@ export interface ZoneChain {
 
 /** Throws AssignmentInputError unless lon/lat are finite WGS-84 degrees. */
 export function checkCoordinate(lon: number, lat: number): void {
-  if (!Number.isFinite(lon) || !Number.isFinite(lat)) {
-    throw new AssignmentInputError('invalid_coordinate', `coordinates must be finite numbers, got (${lon}, ${lat})`);
-  }
-  if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
-    throw new AssignmentInputError(
-      'invalid_coordinate',
-      `coordinates (${lon}, ${lat}) are outside WGS-84 ranges (longitude −180…180, latitude −90…90); are they swapped or projected?`,
-    );
-  }
+  // One range test also rejects NaN (every comparison with NaN is false) and ±Infinity; the
+  // message is built apart, which keeps this hot path small enough for V8 to optimise well.
+  if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) throw coordinateError(lon, lat);
+}
+
+function coordinateError(lon: number, lat: number): AssignmentInputError {
+  const message =
+    Number.isFinite(lon) && Number.isFinite(lat)
+      ? `coordinates (${lon}, ${lat}) are outside WGS-84 ranges (longitude −180…180, latitude −90…90); are they swapped or projected?`
+      : `coordinates must be finite numbers, got (${lon}, ${lat})`;
+  return new AssignmentInputError('invalid_coordinate', message);
 }
 
 /**
@@ -48,8 +52,11 @@ export function checkCoordinate(lon: number, lat: number): void {
  * when no grid contains the point (a gap, or outside) are communities and streets searched directly.
  */
 export function locateChain(index: DistrictIndex, lon: number, lat: number, out?: ZoneChain): ZoneChain {
-  const chain = out ?? { street: -1, community: -1, grid: -1 };
-  const grid = locateFirst(index.gridLocator, lon, lat);
+  return completeChain(index, locateFirst(index.gridLocator, lon, lat), lon, lat, out ?? { street: -1, community: -1, grid: -1 });
+}
+
+/** Fills in the community and street of a point whose grid (or -1) is known. */
+function completeChain(index: DistrictIndex, grid: number, lon: number, lat: number, chain: ZoneChain): ZoneChain {
   chain.grid = grid;
   chain.community = grid >= 0 ? index.gridCommunity[grid] : -1;
   if (chain.community < 0) chain.community = locateFirst(index.communityLocator, lon, lat);
@@ -78,26 +85,31 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   if (!KNOWN_CATEGORIES.has(category)) {
     throw new AssignmentInputError('unknown_category', `unknown issue category "${category}"; expected one of ${ISSUE_CATEGORIES.join(', ')}`);
   }
-  const chain = locateChain(index, lon, lat);
+  // Every grid containing the point, smallest id first: the first is the chain's grid, all are candidates.
+  locateAll(index.gridLocator, lon, lat, gridScratch);
+  const chain = completeChain(index, gridScratch.length ? gridScratch[0] : -1, lon, lat, { street: -1, community: -1, grid: -1 });
   const candidates: AssignmentCandidate[] = [];
   let decided: AssignmentCandidate | null = null;
   let checkpointId: string | null = null;
   let roadId: string | null = null;
 
-  for (const rule of rulesFor(index.policy, category)) {
+  const rules = rulesFor(index.policy, category);
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r];
     const start = candidates.length;
     if (rule.kind === 'checkpoint') collectCheckpoints(index, lon, lat, rule.radiusM, candidates);
     else if (rule.kind === 'road') collectRoads(index, lon, lat, rule.radiusM, candidates);
-    else collectGrids(index, lon, lat, chain.grid, candidates);
-    const found = candidates.slice(start).sort(byDistanceThenId);
-    candidates.splice(start, found.length, ...found);
-    const chosen = found.find((c) => c.unitId !== null) ?? null;
-    const named = chosen ?? found[0] ?? null;
-    if (rule.kind === 'checkpoint' && named) checkpointId = named.featureId;
-    if (rule.kind === 'road' && named) roadId = named.featureId;
-    // The grid rule only trusts the chain's grid, so that gridId and the deciding grid agree.
-    const decisive = rule.kind === 'grid' ? found.find((c) => c.featureId === index.grids[chain.grid]?.id && c.unitId) : chosen;
-    if (!decided && decisive) decided = decisive;
+    else collectGrids(index, gridScratch, candidates);
+    if (candidates.length === start) continue;
+    sortRange(candidates, start);
+    let chosen: AssignmentCandidate | null = null;
+    for (let c = start; c < candidates.length && !chosen; c++) if (candidates[c].unitId !== null) chosen = candidates[c];
+    const named = chosen ?? candidates[start];
+    if (rule.kind === 'checkpoint') checkpointId = named.featureId;
+    else if (rule.kind === 'road') roadId = named.featureId;
+    // The grid rule only trusts the chain's grid (the first, smallest id), so gridId and the deciding grid agree.
+    else chosen = candidates[start].unitId !== null ? candidates[start] : null;
+    if (!decided && chosen) decided = chosen;
   }
 
   return {
@@ -113,9 +125,21 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   };
 }
 
-function byDistanceThenId(a: AssignmentCandidate, b: AssignmentCandidate): number {
-  if (a.distanceM !== b.distanceM) return a.distanceM - b.distanceM;
-  return a.featureId < b.featureId ? -1 : a.featureId > b.featureId ? 1 : 0;
+function comesBefore(a: AssignmentCandidate, b: AssignmentCandidate): boolean {
+  return a.distanceM < b.distanceM || (a.distanceM === b.distanceM && a.featureId < b.featureId);
+}
+
+/** Insertion sort of list[start..] by distance, then id: ranges are a handful long, usually one. */
+function sortRange(list: AssignmentCandidate[], start: number): void {
+  for (let i = start + 1; i < list.length; i++) {
+    const item = list[i];
+    let j = i - 1;
+    while (j >= start && comesBefore(item, list[j])) {
+      list[j + 1] = list[j];
+      j--;
+    }
+    list[j + 1] = item;
+  }
 }
 
 const candidate = (rule: RuleKind, featureId: string, unitId: string | null, distanceM: number): AssignmentCandidate => ({
@@ -131,13 +155,14 @@ function collectCheckpoints(index: DistrictIndex, lon: number, lat: number, radi
   const cell = cellOf(table.buckets.grid, lon, lat);
   if (cell < 0) return;
   const { offsets, items } = table.buckets;
-  const k = metresPerDegree(lat);
+  const ky = METRES_PER_DEGREE_LAT;
+  const kx = ky * Math.cos(lat * RADIANS);
   for (let e = offsets[cell]; e < offsets[cell + 1]; e++) {
     const i = items[e];
     const feature = index.checkpoints[i];
     if (table.isPoint[i]) {
-      const dx = (lon - table.x[i]) * k.x;
-      const dy = (lat - table.y[i]) * k.y;
+      const dx = (lon - table.x[i]) * kx;
+      const dy = (lat - table.y[i]) * ky;
       if (dx * dx + dy * dy > (radiusM + PLANAR_MARGIN_M) ** 2) continue;
       const d = haversineM(lon, lat, table.x[i], table.y[i]);
       if (d <= radiusM) out.push(candidate('checkpoint', feature.id, feature.properties.ownerUnitId, d));
@@ -153,11 +178,12 @@ function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: n
   const cell = cellOf(seg.buckets.grid, lon, lat);
   if (cell < 0) return;
   const { offsets, items } = seg.buckets;
-  const k = metresPerDegree(lat);
+  const ky = METRES_PER_DEGREE_LAT;
+  const kx = ky * Math.cos(lat * RADIANS);
   const start = out.length;
   for (let e = offsets[cell]; e < offsets[cell + 1]; e++) {
     const s = items[e];
-    const planar = planarDistanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s], k.x, k.y);
+    const planar = planarDistanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s], kx, ky);
     if (planar > radiusM + PLANAR_MARGIN_M) continue;
     const d = distanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s]);
     if (d > radiusM) continue;
@@ -174,12 +200,12 @@ function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: n
   }
 }
 
-/** Every grid containing the point (two or more only on shared boundaries or overlaps). */
+/** Reused between calls: assign is synchronous, so one scratch list is enough. */
 const gridScratch: number[] = [];
-function collectGrids(index: DistrictIndex, lon: number, lat: number, chainGrid: number, out: AssignmentCandidate[]): void {
-  if (chainGrid < 0) return;
-  locateAll(index.gridLocator, lon, lat, gridScratch);
-  for (const g of gridScratch) {
+
+/** The grids containing the point (two or more only on shared boundaries or overlaps). */
+function collectGrids(index: DistrictIndex, containing: readonly number[], out: AssignmentCandidate[]): void {
+  for (const g of containing) {
     const grid = index.grids[g];
     out.push(candidate('grid', grid.id, grid.properties.ownerUnitId, 0));
   }

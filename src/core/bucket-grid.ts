@@ -3,7 +3,7 @@ import { metresPerDegree } from './geo-distance';
 
 /**
  * A uniform grid of square-ish cells over a bounding box, used as a spatial index ("bucket grid"):
- * each cell lists the items whose (padded) bounding box touches it. For a district, whose extent is
+ * each cell lists the items whose (padded) extent touches it. For a district, whose extent is
  * known and whose features are all of similar size, this answers "what is near this point" with
  * one array lookup — faster than a tree (flatbush) and with nothing to allocate per query.
  */
@@ -57,6 +57,50 @@ export function cellOf(grid: BucketGrid, x: number, y: number): number {
   return -1;
 }
 
+/** Degrees by which segment cells are widened, so float rounding at a cell border never drops one. */
+const BORDER_SLACK_DEG = 1e-9;
+
+/**
+ * Calls `visit(col, row)` for every cell a segment passes through (plus neighbours within a
+ * hair's breadth of it): row by row, the part of the segment inside the row's band gives the
+ * columns. Unlike the segment's bounding box this stays tight for long diagonal edges.
+ */
+export function forEachSegmentCell(
+  grid: BucketGrid,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  visit: (col: number, row: number) => void,
+): void {
+  const s = BORDER_SLACK_DEG;
+  const r0 = Math.max(0, rowOf(grid, Math.min(ay, by) - s));
+  const r1 = Math.min(grid.rows - 1, rowOf(grid, Math.max(ay, by) + s));
+  for (let r = r0; r <= r1; r++) {
+    let x0: number;
+    let x1: number;
+    if (ay === by) {
+      x0 = Math.min(ax, bx);
+      x1 = Math.max(ax, bx);
+    } else {
+      const bandLow = grid.minY + r * grid.cellH - s;
+      const bandHigh = grid.minY + (r + 1) * grid.cellH + s;
+      let t0 = (bandLow - ay) / (by - ay);
+      let t1 = (bandHigh - ay) / (by - ay);
+      if (t0 > t1) [t0, t1] = [t1, t0];
+      t0 = Math.max(0, t0);
+      t1 = Math.min(1, t1);
+      const xa = ax + (bx - ax) * t0;
+      const xb = ax + (bx - ax) * t1;
+      x0 = Math.min(xa, xb);
+      x1 = Math.max(xa, xb);
+    }
+    const c0 = Math.max(0, columnOf(grid, x0 - s));
+    const c1 = Math.min(grid.cols - 1, columnOf(grid, x1 + s));
+    for (let c = c0; c <= c1; c++) visit(c, r);
+  }
+}
+
 /**
  * Cells → items, in compressed form: the items of cell i are `items[offsets[i] .. offsets[i+1])`,
  * in the order they were added; `flags` carries one byte per entry for the owner's use.
@@ -70,16 +114,19 @@ export interface BucketTable {
 
 /** Collects (cell, item, flag) entries, then packs them into a BucketTable with a counting sort. */
 export class BucketTableBuilder {
-  private cells: number[] = [];
-  private entries: number[] = [];
-  private entryFlags: number[] = [];
+  private cells = new Uint32Array(1024);
+  private entries = new Uint32Array(1024);
+  private entryFlags = new Uint8Array(1024);
+  private size = 0;
 
   constructor(readonly grid: BucketGrid) {}
 
   add(cell: number, item: number, flag = 0): void {
-    this.cells.push(cell);
-    this.entries.push(item);
-    this.entryFlags.push(flag);
+    if (this.size === this.cells.length) this.grow();
+    this.cells[this.size] = cell;
+    this.entries[this.size] = item;
+    this.entryFlags[this.size] = flag;
+    this.size++;
   }
 
   /** Adds `item` to every cell its bounding box touches (boundaries inclusive), clipped to the grid. */
@@ -97,16 +144,29 @@ export class BucketTableBuilder {
   build(): BucketTable {
     const cellCount = this.grid.cols * this.grid.rows;
     const offsets = new Uint32Array(cellCount + 1);
-    for (const cell of this.cells) offsets[cell + 1]++;
+    for (let e = 0; e < this.size; e++) offsets[this.cells[e] + 1]++;
     for (let i = 0; i < cellCount; i++) offsets[i + 1] += offsets[i];
     const cursor = offsets.slice(0, cellCount);
-    const items = new Uint32Array(this.cells.length);
-    const flags = new Uint8Array(this.cells.length);
-    for (let e = 0; e < this.cells.length; e++) {
+    const items = new Uint32Array(this.size);
+    const flags = new Uint8Array(this.size);
+    for (let e = 0; e < this.size; e++) {
       const at = cursor[this.cells[e]]++;
       items[at] = this.entries[e];
       flags[at] = this.entryFlags[e];
     }
     return { grid: this.grid, offsets, items, flags };
+  }
+
+  private grow(): void {
+    const capacity = this.cells.length * 2;
+    const cells = new Uint32Array(capacity);
+    cells.set(this.cells);
+    const entries = new Uint32Array(capacity);
+    entries.set(this.entries);
+    const flags = new Uint8Array(capacity);
+    flags.set(this.entryFlags);
+    this.cells = cells;
+    this.entries = entries;
+    this.entryFlags = flags;
   }
 }

@@ -19,47 +19,47 @@ export function haversineM(lon1: number, lat1: number, lon2: number, lat2: numbe
   return 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a)) * EARTH_RADIUS_M;
 }
 
-type Vec3 = [number, number, number];
-const toVector = (lon: number, lat: number): Vec3 => {
-  const la = lat * RAD;
-  const lo = lon * RAD;
-  return [Math.cos(la) * Math.cos(lo), Math.cos(la) * Math.sin(lo), Math.sin(la)];
-};
-const dot = (a: Vec3, b: Vec3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: Vec3, b: Vec3): Vec3 => [
-  a[1] * b[2] - a[2] * b[1],
-  a[2] * b[0] - a[0] * b[2],
-  a[0] * b[1] - a[1] * b[0],
-];
-const normalize = (v: Vec3): Vec3 => {
-  const m = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-  return [v[0] / m, v[1] / m, v[2] / m];
-};
-
 /**
  * Distance in metres from point P to the great-circle segment A–B (all lon/lat degrees):
- * the nearest point is found on the sphere as turf's nearestPointOnLine does, then measured
- * with haversine. Zero-length segments measure to the endpoint.
+ * the nearest point is found on the sphere as turf's nearestPointOnLine does (unit vectors,
+ * the great circle's axis, the foot of the perpendicular), then measured with haversine.
+ * Written with scalars rather than small arrays because it runs for every road near a point.
  */
 export function distanceToSegmentM(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
   if ((bx === px && by === py) || (ax === px && ay === py)) return 0;
-  const A = toVector(ax, ay);
-  const B = toVector(bx, by);
-  const C = toVector(px, py);
-  const axis = cross(A, B);
-  if (axis[0] === 0 && axis[1] === 0 && axis[2] === 0) return haversineM(px, py, bx, by);
-  const target = cross(axis, C);
-  if (target[0] === 0 && target[1] === 0 && target[2] === 0) return haversineM(px, py, bx, by);
-  const I1 = normalize(cross(target, axis));
-  const I2: Vec3 = [-I1[0], -I1[1], -I1[2]];
-  const I = dot(C, I1) > dot(C, I2) ? I1 : I2;
-  const axisNorm = normalize(axis);
-  if (dot(cross(A, I), axisNorm) >= 0 && dot(cross(I, B), axisNorm) >= 0) {
-    const lat = Math.asin(Math.min(Math.max(I[2], -1), 1)) * DEG;
-    const lon = Math.atan2(I[1], I[0]) * DEG;
+  const cosAy = Math.cos(ay * RAD);
+  const Ax = cosAy * Math.cos(ax * RAD), Ay = cosAy * Math.sin(ax * RAD), Az = Math.sin(ay * RAD);
+  const cosBy = Math.cos(by * RAD);
+  const Bx = cosBy * Math.cos(bx * RAD), By = cosBy * Math.sin(bx * RAD), Bz = Math.sin(by * RAD);
+  const cosPy = Math.cos(py * RAD);
+  const Cx = cosPy * Math.cos(px * RAD), Cy = cosPy * Math.sin(px * RAD), Cz = Math.sin(py * RAD);
+  // axis = A × B: the pole of the segment's great circle.
+  const Nx = Ay * Bz - Az * By, Ny = Az * Bx - Ax * Bz, Nz = Ax * By - Ay * Bx;
+  if (Nx === 0 && Ny === 0 && Nz === 0) return haversineM(px, py, bx, by);
+  // target = axis × C; I1 = normalize(target × axis): C projected onto the great circle.
+  const Tx = Ny * Cz - Nz * Cy, Ty = Nz * Cx - Nx * Cz, Tz = Nx * Cy - Ny * Cx;
+  if (Tx === 0 && Ty === 0 && Tz === 0) return haversineM(px, py, bx, by);
+  let Ix = Ty * Nz - Tz * Ny, Iy = Tz * Nx - Tx * Nz, Iz = Tx * Ny - Ty * Nx;
+  const im = Math.sqrt(Ix * Ix + Iy * Iy + Iz * Iz);
+  Ix /= im;
+  Iy /= im;
+  Iz /= im;
+  if (Cx * Ix + Cy * Iy + Cz * Iz <= -(Cx * Ix + Cy * Iy + Cz * Iz)) {
+    Ix = -Ix;
+    Iy = -Iy;
+    Iz = -Iz;
+  }
+  const nm = Math.sqrt(Nx * Nx + Ny * Ny + Nz * Nz);
+  const ux = Nx / nm, uy = Ny / nm, uz = Nz / nm;
+  // Is I between A and B? (A × I) · axis ≥ 0 and (I × B) · axis ≥ 0.
+  const ai = (Ay * Iz - Az * Iy) * ux + (Az * Ix - Ax * Iz) * uy + (Ax * Iy - Ay * Ix) * uz;
+  const ib = (Iy * Bz - Iz * By) * ux + (Iz * Bx - Ix * Bz) * uy + (Ix * By - Iy * Bx) * uz;
+  if (ai >= 0 && ib >= 0) {
+    const lat = Math.asin(Math.min(Math.max(Iz, -1), 1)) * DEG;
+    const lon = Math.atan2(Iy, Ix) * DEG;
     return haversineM(px, py, lon, lat);
   }
-  return dot(A, C) > dot(B, C) ? haversineM(px, py, ax, ay) : haversineM(px, py, bx, by);
+  return Ax * Cx + Ay * Cy + Az * Cz > Bx * Cx + By * Cy + Bz * Cz ? haversineM(px, py, ax, ay) : haversineM(px, py, bx, by);
 }
 
 /** Metres per degree of latitude and (at `lat`) of longitude, for quick planar estimates. */

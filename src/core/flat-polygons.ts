@@ -1,0 +1,90 @@
+import { orient2d } from 'robust-predicates';
+import type { PolygonRings } from './geometry-parts';
+import { INSIDE, ON_BOUNDARY, OUTSIDE, type PointPosition } from './point-in-polygon';
+
+/**
+ * Polygons and MultiPolygons packed into typed arrays: vertex coordinates in `xs`/`ys`, ring `r`
+ * spanning vertices [ringStart[r], ringStart[r+1]), part `k` spanning rings
+ * [partStart[k], partStart[k+1]), polygon `p` spanning parts [polygonStart[p], polygonStart[p+1]).
+ * Point-in-polygon over these arrays touches no nested JS arrays, which is what makes it fast.
+ */
+export interface FlatPolygons {
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  readonly ringStart: Uint32Array;
+  readonly partStart: Uint32Array;
+  readonly polygonStart: Uint32Array;
+}
+
+/** Packs polygons given as lists of parts (each a list of closed rings). */
+export function flattenPolygons(polygons: readonly (readonly PolygonRings[])[]): FlatPolygons {
+  let vertexCount = 0;
+  let ringCount = 0;
+  let partCount = 0;
+  for (const parts of polygons) {
+    partCount += parts.length;
+    for (const rings of parts) {
+      ringCount += rings.length;
+      for (const ring of rings) vertexCount += ring.length;
+    }
+  }
+  const xs = new Float64Array(vertexCount);
+  const ys = new Float64Array(vertexCount);
+  const ringStart = new Uint32Array(ringCount + 1);
+  const partStart = new Uint32Array(partCount + 1);
+  const polygonStart = new Uint32Array(polygons.length + 1);
+  let v = 0;
+  let r = 0;
+  let k = 0;
+  polygons.forEach((parts, p) => {
+    polygonStart[p] = k;
+    for (const rings of parts) {
+      partStart[k++] = r;
+      for (const ring of rings) {
+        ringStart[r++] = v;
+        for (const position of ring) {
+          xs[v] = position[0];
+          ys[v] = position[1];
+          v++;
+        }
+      }
+    }
+  });
+  ringStart[r] = v;
+  partStart[k] = r;
+  polygonStart[polygons.length] = k;
+  return { xs, ys, ringStart, partStart, polygonStart };
+}
+
+/**
+ * Where (x, y) lies relative to polygon `p`: the same arithmetic as pointInPolygonRings (and so as
+ * turf), over the packed arrays. Boundary of any part wins; inside any part → INSIDE.
+ */
+export function flatPointInPolygon(flat: FlatPolygons, p: number, x: number, y: number): PointPosition {
+  const { xs, ys, ringStart, partStart, polygonStart } = flat;
+  let result: PointPosition = OUTSIDE;
+  for (let k = polygonStart[p]; k < polygonStart[p + 1]; k++) {
+    let crossings = 0;
+    for (let r = partStart[k]; r < partStart[k + 1]; r++) {
+      const end = ringStart[r + 1] - 1;
+      let i = ringStart[r];
+      let u1 = xs[i] - x;
+      let v1 = ys[i] - y;
+      for (; i < end; i++) {
+        const u2 = xs[i + 1] - x;
+        const v2 = ys[i + 1] - y;
+        if (v1 === 0 && v2 === 0) {
+          if ((u2 <= 0 && u1 >= 0) || (u1 <= 0 && u2 >= 0)) return ON_BOUNDARY;
+        } else if ((v2 >= 0 && v1 <= 0) || (v2 <= 0 && v1 >= 0)) {
+          const f = orient2d(u1, u2, v1, v2, 0, 0);
+          if (f === 0) return ON_BOUNDARY;
+          if ((f > 0 && v2 > 0 && v1 <= 0) || (f < 0 && v2 <= 0 && v1 > 0)) crossings++;
+        }
+        u1 = u2;
+        v1 = v2;
+      }
+    }
+    if (crossings % 2 === 1) result = INSIDE;
+  }
+  return result;
+}
