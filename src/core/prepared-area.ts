@@ -1,0 +1,186 @@
+import Flatbush from 'flatbush';
+import { orient2d } from 'robust-predicates';
+
+/**
+ * A polygon or multipolygon made ready for many exact planar tests (in lon/lat degrees): rings
+ * without repeated positions, oriented so the interior is always on the left (outer rings
+ * counter-clockwise, holes clockwise), every edge in flat arrays and a Flatbush over the edges.
+ * Built once per zone and reused by every pair test that zone takes part in.
+ *
+ * Planar tests in lon/lat are exact for "which side of an edge" questions because every consumer
+ * (turf, maplibre, the assignment engine) also treats edges as straight in lon/lat.
+ */
+export interface PreparedArea {
+  /** Edge i goes from (x0[i], y0[i]) to (x1[i], y1[i]). */
+  x0: Float64Array;
+  y0: Float64Array;
+  x1: Float64Array;
+  y1: Float64Array;
+  /** First edge index of each ring, plus the total edge count at the end. */
+  ringStart: Uint32Array;
+  /** Flatbush over the edges' boxes (null when there are no edges). */
+  edges: Flatbush | null;
+  /** [minLon, minLat, maxLon, maxLat] */
+  bbox: [number, number, number, number];
+  edgeCount: number;
+}
+
+/**
+ * A Polygon or MultiPolygon as far as these helpers need it: both the schema's AreaGeometry and
+ * GeoJSON's (turf's) geometry types fit.
+ */
+export type AreaLike =
+  | { type: 'Polygon'; coordinates: number[][][] }
+  | { type: 'MultiPolygon'; coordinates: number[][][][] };
+
+/** Where a point lies relative to an area. */
+export const INSIDE = 1;
+export const BOUNDARY = 0;
+export const OUTSIDE = -1;
+export type PointLocation = typeof INSIDE | typeof BOUNDARY | typeof OUTSIDE;
+
+/**
+ * Which side of the directed line a→b the point c lies on: > 0 left, < 0 right, 0 exactly on it.
+ * robust-predicates' orient2d is exact and has the opposite sign convention, hence the minus.
+ */
+export function side(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+  return -orient2d(ax, ay, bx, by, cx, cy);
+}
+
+/** Twice the planar signed area of a ring in degrees² (> 0 counter-clockwise). */
+export function planarSignedArea(ring: readonly (readonly number[])[]): number {
+  let sum = 0;
+  for (let i = 0, n = ring.length; i < n; i++) {
+    const a = ring[i];
+    const b = ring[(i + 1) % n];
+    sum += a[0] * b[1] - b[0] * a[1];
+  }
+  return sum;
+}
+
+/** The polygons of an area geometry as lists of rings. */
+export function polygonsOf(geometry: AreaLike): number[][][][] {
+  return geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+}
+
+/**
+ * Prepares an area for exact tests. Rings may be open or carry repeated positions (both are
+ * repaired here: the ring checks report them separately); rings with fewer than 3 distinct corners
+ * are skipped.
+ */
+export function prepareArea(geometry: AreaLike): PreparedArea {
+  const rings: number[][] = [];
+  for (const polygon of polygonsOf(geometry)) {
+    polygon.forEach((ring, r) => {
+      const flat = cleanRing(ring);
+      if (flat.length < 8) return;
+      // Interior on the left: outer rings counter-clockwise, holes clockwise.
+      const ccw = flatSignedArea(flat) > 0;
+      if (ccw !== (r === 0)) reverseFlatRing(flat);
+      rings.push(flat);
+    });
+  }
+  const edgeCount = rings.reduce((sum, flat) => sum + flat.length / 2 - 1, 0);
+  const x0 = new Float64Array(edgeCount);
+  const y0 = new Float64Array(edgeCount);
+  const x1 = new Float64Array(edgeCount);
+  const y1 = new Float64Array(edgeCount);
+  const ringStart = new Uint32Array(rings.length + 1);
+  const edges = edgeCount > 0 ? new Flatbush(edgeCount) : null;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  let e = 0;
+  rings.forEach((flat, r) => {
+    ringStart[r] = e;
+    for (let i = 0; i + 3 < flat.length; i += 2, e++) {
+      const ax = flat[i];
+      const ay = flat[i + 1];
+      const bx = flat[i + 2];
+      const by = flat[i + 3];
+      x0[e] = ax;
+      y0[e] = ay;
+      x1[e] = bx;
+      y1[e] = by;
+      edges!.add(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by));
+      if (ax < minX) minX = ax;
+      if (ax > maxX) maxX = ax;
+      if (ay < minY) minY = ay;
+      if (ay > maxY) maxY = ay;
+    }
+  });
+  ringStart[rings.length] = e;
+  edges?.finish();
+  return { x0, y0, x1, y1, ringStart, edges, bbox: [minX, minY, maxX, maxY], edgeCount };
+}
+
+/**
+ * Where (x, y) lies: INSIDE, on the BOUNDARY (exactly, by exact predicates) or OUTSIDE.
+ * Even-odd rule over all rings, so holes and multipolygon parts count correctly. Only the edges
+ * whose box meets the ray from the point to the east are visited (a Flatbush query), so the cost
+ * is the number of boundary crossings near the point's latitude, not the number of edges.
+ */
+export function locatePoint(area: PreparedArea, x: number, y: number): PointLocation {
+  const [minX, minY, maxX, maxY] = area.bbox;
+  if (!area.edges || x < minX || x > maxX || y < minY || y > maxY) return OUTSIDE;
+  let inside = false;
+  let onBoundary = false;
+  const { x0, y0, x1, y1 } = area;
+  area.edges.search(x, y, maxX, y, (i) => {
+    if (onBoundary) return false;
+    const ax = x0[i];
+    const ay = y0[i];
+    const bx = x1[i];
+    const by = y1[i];
+    const s = side(ax, ay, bx, by, x, y);
+    if (s === 0 && x >= Math.min(ax, bx) && x <= Math.max(ax, bx) && y >= Math.min(ay, by) && y <= Math.max(ay, by)) {
+      onBoundary = true;
+      return false;
+    }
+    // Half-open rule on y so a vertex exactly at the ray's latitude is counted once.
+    if (ay > y !== by > y) {
+      // The edge crosses the ray's line; it is east of the point when the point is on the left of an
+      // upward edge or on the right of a downward one.
+      if (by > ay ? s > 0 : s < 0) inside = !inside;
+    }
+    return false;
+  });
+  return onBoundary ? BOUNDARY : inside ? INSIDE : OUTSIDE;
+}
+
+/** True when the two boxes share at least a point. */
+export function boxesMeet(a: readonly number[], b: readonly number[]): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+/** A ring as a flat [x0, y0, x1, y1, …] array, closed, without consecutive repeated positions. */
+function cleanRing(ring: readonly (readonly number[])[]): number[] {
+  const flat: number[] = [];
+  for (const p of ring) {
+    const n = flat.length;
+    if (n > 0 && flat[n - 2] === p[0] && flat[n - 1] === p[1]) continue;
+    flat.push(p[0], p[1]);
+  }
+  const n = flat.length;
+  if (n >= 2 && (flat[0] !== flat[n - 2] || flat[1] !== flat[n - 1])) flat.push(flat[0], flat[1]);
+  // Fewer than 3 distinct corners (4 positions closed) cannot enclose anything.
+  return flat.length >= 8 ? flat : [];
+}
+
+function flatSignedArea(flat: number[]): number {
+  let sum = 0;
+  for (let i = 0; i + 3 < flat.length; i += 2) sum += flat[i] * flat[i + 3] - flat[i + 2] * flat[i + 1];
+  return sum;
+}
+
+function reverseFlatRing(flat: number[]): void {
+  for (let i = 0, j = flat.length - 2; i < j; i += 2, j -= 2) {
+    const x = flat[i];
+    const y = flat[i + 1];
+    flat[i] = flat[j];
+    flat[i + 1] = flat[j + 1];
+    flat[j] = x;
+    flat[j + 1] = y;
+  }
+}
