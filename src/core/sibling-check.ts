@@ -1,0 +1,318 @@
+import Flatbush from 'flatbush';
+import { area, difference, featureCollection, intersect, union } from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { interiorsMayOverlap, mayReachOutside } from './boundary-relation';
+import type { ZoneLayerName } from './district-schema';
+import type { AreaGeometry } from './geometry-schema';
+import { interiorPoint } from './interior-point';
+import { boxesMeet, polygonsOf, prepareArea, side, type AreaLike, type PreparedArea } from './prepared-area';
+
+/**
+ * Overlaps, parts outside the parent and gaps of one group of sibling zones (the grids of one
+ * community, the communities of one street, all the streets), measured in m² with turf
+ * (polyclip-ts) — but only where the exact boundary walk of boundary-relation.ts says two zones
+ * interact, and gaps only where the area budget says one may exist. A clean tiling therefore costs
+ * no clipping at all.
+ */
+
+/** A zone whose rings passed checkRings, prepared for the pair tests. */
+export interface ZoneEntry {
+  layer: ZoneLayerName;
+  id: string;
+  parentId: string | null;
+  name: string;
+  geometry: AreaGeometry;
+  area: PreparedArea;
+  /** Geodesic area (turf.area), m². */
+  areaM2: number;
+}
+
+/** Prepares a zone whose geometry passed checkRings. */
+export function prepareZone(
+  layer: ZoneLayerName,
+  feature: { id: string; geometry: AreaGeometry; properties: { parentId: string | null; name: string } },
+): ZoneEntry {
+  return {
+    layer,
+    id: feature.id,
+    parentId: feature.properties.parentId,
+    name: feature.properties.name,
+    geometry: feature.geometry,
+    area: prepareArea(feature.geometry),
+    areaM2: area(feature.geometry),
+  };
+}
+
+export interface OverlapFinding {
+  a: ZoneEntry;
+  b: ZoneEntry;
+  /** NaN when clipping failed on a degenerate input (the overlap is certain, its size unknown). */
+  areaM2: number;
+  location?: [number, number];
+}
+
+export interface OutsideFinding {
+  child: ZoneEntry;
+  areaM2: number;
+  location?: [number, number];
+}
+
+export interface GapFinding {
+  areaM2: number;
+  location?: [number, number];
+  bbox: [number, number, number, number];
+  /** Ids of the siblings whose boundary the gap touches, sorted. */
+  borderingIds: string[];
+}
+
+export interface SiblingGroupReport {
+  /** Pairs whose shared area is at least the tolerance. */
+  overlaps: OverlapFinding[];
+  /** Children with at least the tolerance outside the parent. */
+  outside: OutsideFinding[];
+  /** Uncovered pieces of at least the tolerance; [] when gaps were not computed (see `complete`). */
+  gaps: GapFinding[];
+}
+
+export interface SiblingGroupOptions {
+  areaToleranceM2: number;
+  /**
+   * False when some members were left out (their rings are invalid): gaps are then not computed,
+   * since the missing member would show up as a gap.
+   */
+  complete: boolean;
+}
+
+/**
+ * Checks one sibling group. With a parent: overlaps between members, members reaching outside the
+ * parent, gaps = parent minus the union of members. Without a parent (the streets, which tile a
+ * district that has no drawn boundary): overlaps, and gaps = holes enclosed by the members.
+ *
+ * Gaps are found by an area budget first: gap ≤ area(parent) − Σ area(member) + Σ outside +
+ * Σ overlap (inclusion–exclusion), and only when that bound reaches the tolerance is the parent
+ * clipped against the union of its members. turf.area is additive over shared edges, so a perfect
+ * tiling gives a bound of ~0.
+ */
+export function checkSiblingGroup(
+  parent: ZoneEntry | null,
+  members: readonly ZoneEntry[],
+  options: SiblingGroupOptions,
+): SiblingGroupReport {
+  const tolerance = options.areaToleranceM2;
+  const report: SiblingGroupReport = { overlaps: [], outside: [], gaps: [] };
+  let overlapSum = 0;
+  let overlapUnknown = false;
+  forEachBoxPair(members, (a, b) => {
+    const found = measureOverlap(a, b);
+    if (!found) return;
+    if (Number.isNaN(found.areaM2)) overlapUnknown = true;
+    else overlapSum += found.areaM2;
+    if (Number.isNaN(found.areaM2) || found.areaM2 >= tolerance) report.overlaps.push(found);
+  });
+
+  if (parent) {
+    let outsideSum = 0;
+    for (const child of members) {
+      const found = measureOutside(child, parent);
+      if (!found) continue;
+      outsideSum += found.areaM2;
+      if (found.areaM2 >= tolerance) report.outside.push(found);
+    }
+    if (options.complete && members.length > 0) {
+      const bound = parent.areaM2 - members.reduce((sum, m) => sum + m.areaM2, 0) + outsideSum + overlapSum;
+      if (bound >= tolerance || overlapUnknown) report.gaps = gapsInParent(parent, members, tolerance);
+    }
+  } else if (options.complete && members.length > 1) {
+    report.gaps = enclosedGaps(members, tolerance, report.overlaps.length > 0 || overlapSum > 0);
+  }
+  return report;
+}
+
+/** The overlap of two zones, or null when the exact walk proves them disjoint or clipping finds nothing. */
+export function measureOverlap(a: ZoneEntry, b: ZoneEntry): OverlapFinding | null {
+  if (!interiorsMayOverlap(a.area, b.area)) return null;
+  const piece = clip(() => intersect(featureCollection([asFeature(a.geometry), asFeature(b.geometry)])));
+  if (piece === undefined) return { a, b, areaM2: Number.NaN };
+  if (piece === null) return null;
+  return { a, b, areaM2: area(piece), location: interiorPoint(piece.geometry) ?? undefined };
+}
+
+/** The part of `child` outside `parent`, or null when the exact walk proves it inside. */
+export function measureOutside(child: ZoneEntry, parent: ZoneEntry): OutsideFinding | null {
+  if (!mayReachOutside(child.area, parent.area)) return null;
+  const piece = clip(() => difference(featureCollection([asFeature(child.geometry), asFeature(parent.geometry)])));
+  if (piece === undefined) return { child, areaM2: Number.NaN };
+  if (piece === null) return null;
+  return { child, areaM2: area(piece), location: interiorPoint(piece.geometry) ?? undefined };
+}
+
+/** Parent minus the union of the members, split into pieces of at least the tolerance. */
+export function gapsInParent(parent: ZoneEntry, members: readonly ZoneEntry[], tolerance: number): GapFinding[] {
+  const covered = clip(() => unionOf(members));
+  if (covered === undefined) return [];
+  const rest = covered
+    ? clip(() => difference(featureCollection([asFeature(parent.geometry), covered])))
+    : asFeature(parent.geometry);
+  if (!rest) return [];
+  return piecesOf(rest.geometry, tolerance, members);
+}
+
+/**
+ * Holes enclosed by a group without a parent. Fast path: in a tiling that shares vertices, every
+ * edge that no neighbour runs back along is on the outline of the union; those edges chain into
+ * rings, and a clockwise ring (interiors are on the left) encloses a gap. When the edges do not
+ * chain cleanly (T-junctions, overlaps, pinched outlines), fall back to clipping: union of all
+ * members, then each hole minus the union (islands inside a hole are not gap).
+ */
+export function enclosedGaps(members: readonly ZoneEntry[], tolerance: number, hasOverlaps: boolean): GapFinding[] {
+  if (!hasOverlaps && !outlineMayEncloseGap(members, tolerance)) return [];
+  const covered = clip(() => unionOf(members));
+  if (!covered) return [];
+  const gaps: GapFinding[] = [];
+  for (const polygon of polygonsOf(covered.geometry)) {
+    for (const hole of polygon.slice(1)) {
+      const rest = clip(() => difference(featureCollection([asFeature({ type: 'Polygon', coordinates: [hole] }), covered])));
+      if (rest) gaps.push(...piecesOf(rest.geometry, tolerance, members));
+    }
+  }
+  return gaps;
+}
+
+/**
+ * False only when the unshared edges of the members chain into rings that are all counter-clockwise
+ * (outlines, no enclosed hole bigger than the tolerance). Any doubt returns true.
+ */
+function outlineMayEncloseGap(members: readonly ZoneEntry[], tolerance: number): boolean {
+  const directed = new Map<string, number>();
+  const edges: { from: string; to: string; ax: number; ay: number; bx: number; by: number }[] = [];
+  for (const member of members) {
+    const { x0, y0, x1, y1, edgeCount } = member.area;
+    for (let i = 0; i < edgeCount; i++) {
+      const from = `${x0[i]},${y0[i]}`;
+      const to = `${x1[i]},${y1[i]}`;
+      const key = `${from};${to}`;
+      // The same directed edge twice means two members on the same side of it: an overlap.
+      if (directed.has(key)) return true;
+      directed.set(key, edges.length);
+      edges.push({ from, to, ax: x0[i], ay: y0[i], bx: x1[i], by: y1[i] });
+    }
+  }
+  const next = new Map<string, number>();
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i];
+    if (directed.has(`${e.to};${e.from}`)) continue;
+    // Two outline edges leaving one vertex: the chaining is ambiguous.
+    if (next.has(e.from)) return true;
+    next.set(e.from, i);
+  }
+  const used = new Set<number>();
+  for (const start of next.values()) {
+    if (used.has(start)) continue;
+    const ring: number[][] = [];
+    let i: number | undefined = start;
+    while (i !== undefined && !used.has(i)) {
+      used.add(i);
+      ring.push([edges[i].ax, edges[i].ay]);
+      i = next.get(edges[i].to);
+    }
+    if (i !== start) return true; // an open chain: the outline does not close
+    ring.push(ring[0]);
+    let sum = 0;
+    for (let k = 0; k + 1 < ring.length; k++) sum += ring[k][0] * ring[k + 1][1] - ring[k + 1][0] * ring[k][1];
+    if (sum < 0 && area({ type: 'Polygon', coordinates: [ring] }) >= tolerance) return true;
+  }
+  return false;
+}
+
+/** Calls `visit` once for every pair of members whose boxes meet (a Flatbush, never all pairs). */
+export function forEachBoxPair(members: readonly ZoneEntry[], visit: (a: ZoneEntry, b: ZoneEntry) => void): void {
+  if (members.length < 2) return;
+  const index = new Flatbush(members.length);
+  for (const m of members) index.add(m.area.bbox[0], m.area.bbox[1], m.area.bbox[2], m.area.bbox[3]);
+  index.finish();
+  members.forEach((a, i) => {
+    const [minX, minY, maxX, maxY] = a.area.bbox;
+    for (const j of index.search(minX, minY, maxX, maxY).sort((x, y) => x - y)) {
+      if (j > i) visit(a, members[j]);
+    }
+  });
+}
+
+/** Splits an area into its polygons, keeps those of at least the tolerance, and names their neighbours. */
+function piecesOf(geometry: AreaLike, tolerance: number, members: readonly ZoneEntry[]): GapFinding[] {
+  const gaps: GapFinding[] = [];
+  for (const polygon of polygonsOf(geometry)) {
+    const piece: Polygon = { type: 'Polygon', coordinates: polygon };
+    const areaM2 = area(piece);
+    if (areaM2 < tolerance) continue;
+    const bbox = ringBox(polygon[0]);
+    gaps.push({
+      areaM2,
+      location: interiorPoint(piece) ?? undefined,
+      bbox,
+      borderingIds: members
+        .filter((m) => boxesMeet(m.area.bbox, bbox) && ringTouches(polygon[0], m.area))
+        .map((m) => m.id)
+        .sort(),
+    });
+  }
+  return gaps;
+}
+
+/** Does any vertex of the ring lie on (within ~1 mm of) the area's boundary? */
+function ringTouches(ring: number[][], area: PreparedArea): boolean {
+  const eps = 1e-8; // degrees, about a millimetre: clipping moves vertices by far less
+  return ring.some(([x, y]) => {
+    let hit = false;
+    area.edges?.search(x - eps, y - eps, x + eps, y + eps, (i) => {
+      if (hit) return false;
+      hit = distanceToEdge(x, y, area.x0[i], area.y0[i], area.x1[i], area.y1[i]) <= eps;
+      return false;
+    });
+    return hit;
+  });
+}
+
+function distanceToEdge(x: number, y: number, ax: number, ay: number, bx: number, by: number): number {
+  if (side(ax, ay, bx, by, x, y) === 0 && x >= Math.min(ax, bx) && x <= Math.max(ax, bx)) return 0;
+  const dx = bx - ax;
+  const dy = by - ay;
+  const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)));
+  return Math.hypot(x - (ax + t * dx), y - (ay + t * dy));
+}
+
+function ringBox(ring: number[][]): [number, number, number, number] {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const [x, y] of ring) {
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  return [minX, minY, maxX, maxY];
+}
+
+function unionOf(members: readonly ZoneEntry[]): Feature<Polygon | MultiPolygon> | null {
+  if (members.length === 0) return null;
+  if (members.length === 1) return asFeature(members[0].geometry);
+  return union(featureCollection(members.map((m) => asFeature(m.geometry))));
+}
+
+function asFeature(geometry: AreaLike): Feature<Polygon | MultiPolygon> {
+  return { type: 'Feature', properties: {}, geometry: geometry as Polygon | MultiPolygon };
+}
+
+/**
+ * Runs a clipping operation; undefined when polyclip-ts throws (it can on degenerate input that
+ * the ring checks let through, such as vertices a hair off a shared edge).
+ */
+function clip<T>(operation: () => T): T | undefined {
+  try {
+    return operation();
+  } catch {
+    return undefined;
+  }
+}
