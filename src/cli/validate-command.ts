@@ -1,4 +1,166 @@
-/** `dutymap validate` — not written yet. */
-export async function runValidate(_argv: string[]): Promise<number> {
-  throw new Error('not implemented yet');
+import { DistrictFolderError, type DistrictData, type FolderProblem } from '../core/district-folder';
+import { checkDistrictTopology } from '../core/topology-check';
+import { DEFAULT_TOPOLOGY_OPTIONS, type TopologyOptions, type TopologyProblem } from '../core/topology-problem';
+import { parseArgs, stringOption, type CliArgs } from './cli-args';
+import { readDistrictFolder } from './district-folder-io';
+
+const SHOWN_PER_GROUP = 20;
+
+const USAGE = `Usage: dutymap validate DIR [--json] [--all] [--tolerance M2] [--min-area M2]
+
+Checks a district folder: the schema of every file, then the topology — invalid rings, overlaps
+and gaps between sibling zones (with their areas), zones outside their parent, duplicate ids and
+codes, references to missing parents or units. Exit status 1 when anything is an error.
+
+  --json           machine-readable report on stdout
+  --all            list every problem (the text report shows ${SHOWN_PER_GROUP} per layer and code)
+  --tolerance M2   overlaps, gaps and parts outside smaller than this are ignored (default ${DEFAULT_TOPOLOGY_OPTIONS.areaToleranceM2})
+  --min-area M2    zones smaller than this are errors (default ${DEFAULT_TOPOLOGY_OPTIONS.minZoneAreaM2})
+`;
+
+/** `dutymap validate DIR`: schema + topology report; returns 1 when any error was found, else 0. */
+export async function runValidate(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json', 'all', 'help']);
+  if (args.options.has('help')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.positionals.length !== 1) {
+    process.stderr.write(`dutymap validate: expected one district folder\n\n${USAGE}`);
+    return 2;
+  }
+  const [dir] = args.positionals;
+  const json = args.options.has('json');
+  const options: TopologyOptions = {
+    areaToleranceM2: numberOption(args, 'tolerance', DEFAULT_TOPOLOGY_OPTIONS.areaToleranceM2),
+    minZoneAreaM2: numberOption(args, 'min-area', DEFAULT_TOPOLOGY_OPTIONS.minZoneAreaM2),
+  };
+
+  let data: DistrictData;
+  try {
+    data = readDistrictFolder(dir);
+  } catch (error) {
+    if (!(error instanceof DistrictFolderError)) throw error;
+    process.stdout.write(json ? schemaJson(dir, error.problems) : schemaText(dir, error.problems));
+    return 1;
+  }
+
+  const started = performance.now();
+  const problems = checkDistrictTopology(data, options);
+  const seconds = (performance.now() - started) / 1000;
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  process.stdout.write(
+    json
+      ? reportJson(dir, data, problems, errors, warnings)
+      : reportText(dir, data, problems, errors, warnings, seconds, args.options.has('all')),
+  );
+  return errors > 0 ? 1 : 0;
+}
+
+function numberOption(args: CliArgs, name: string, fallback: number): number {
+  const raw = stringOption(args, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`option --${name} must be a number ≥ 0, got "${raw}"`);
+  return value;
+}
+
+function counts(data: DistrictData) {
+  return {
+    streets: data.streets.length,
+    communities: data.communities.length,
+    grids: data.grids.length,
+    roads: data.roads.length,
+    checkpoints: data.checkpoints.length,
+    units: data.units.length,
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The text report: a header, problems grouped by layer then code, a summary line. */
+function reportText(
+  dir: string,
+  data: DistrictData,
+  problems: TopologyProblem[],
+  errors: number,
+  warnings: number,
+  seconds: number,
+  all: boolean,
+): string {
+  const c = counts(data);
+  const lines = [
+    `${dir}: ${data.meta.name} (${data.meta.code})${data.meta.synthetic ? ', synthetic' : ''} — ` +
+      [
+        plural(c.streets, 'street'),
+        c.communities === 1 ? '1 community' : `${c.communities.toLocaleString('en-US')} communities`,
+        plural(c.grids, 'grid'),
+        plural(c.roads, 'road'),
+        plural(c.checkpoints, 'checkpoint'),
+        plural(c.units, 'unit'),
+      ].join(', '),
+  ];
+  const groups = new Map<string, Map<string, TopologyProblem[]>>();
+  for (const problem of problems) {
+    const byCode = groups.get(problem.layer) ?? new Map<string, TopologyProblem[]>();
+    groups.set(problem.layer, byCode);
+    const list = byCode.get(problem.code) ?? [];
+    byCode.set(problem.code, list);
+    list.push(problem);
+  }
+  for (const [layer, byCode] of groups) {
+    lines.push('', layer);
+    for (const [code, list] of byCode) {
+      const severity = list[0].severity;
+      lines.push(`  ${code} — ${plural(list.length, severity)}`);
+      const shown = all ? list : list.slice(0, SHOWN_PER_GROUP);
+      for (const p of shown) lines.push(`    ${p.featureId}: ${p.message}`);
+      if (shown.length < list.length) lines.push(`    … and ${list.length - shown.length} more (--all lists them)`);
+    }
+  }
+  const took = `checked in ${seconds.toFixed(2)} s`;
+  lines.push(
+    '',
+    errors > 0
+      ? `✗ ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${took})`
+      : `✓ no errors${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}: the district is valid (${took})`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** The JSON report: deterministic (no timings), problems in the same sorted order as the text. */
+function reportJson(dir: string, data: DistrictData, problems: TopologyProblem[], errors: number, warnings: number): string {
+  return (
+    JSON.stringify(
+      {
+        dir,
+        district: { name: data.meta.name, code: data.meta.code, synthetic: data.meta.synthetic },
+        counts: counts(data),
+        valid: errors === 0,
+        errors,
+        warnings,
+        schemaProblems: [],
+        problems,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+function schemaText(dir: string, problems: FolderProblem[]): string {
+  const lines = [`${dir}: the files do not match the district schema`, ''];
+  for (const p of problems) lines.push(`  ${p.file}${p.path ? ` at ${p.path}` : ''}: ${p.message}`);
+  lines.push('', `✗ ${plural(problems.length, 'schema error')}; fix these first, topology was not checked`);
+  return lines.join('\n') + '\n';
+}
+
+function schemaJson(dir: string, problems: FolderProblem[]): string {
+  return (
+    JSON.stringify({ dir, valid: false, errors: problems.length, warnings: 0, schemaProblems: problems, problems: [] }, null, 2) +
+    '\n'
+  );
 }
