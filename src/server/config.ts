@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+
+/** Server configuration, read once from the environment by main.ts (see README "Configuration"). */
+export interface ServerConfig {
+  /** TCP port; 0 picks a free one (tests), the real one is printed on start. Default 8080. */
+  port: number;
+  /** Interface to listen on. Default 127.0.0.1 (loopback only). */
+  host: string;
+  /** SQLite database file. Default data/dutymap.db (gitignored). */
+  dbPath: string;
+  /** District folder that seeds an empty database. Default data/demo. */
+  dataDir: string;
+  /** Built client (vite build output) served with SPA fallback. Default dist. */
+  distDir: string;
+  /** Largest accepted request body in bytes. Default 2 MiB (a detailed street boundary fits). */
+  maxBodyBytes: number;
+  /** Session lifetime in seconds. Default 12 h (one working day). */
+  sessionTtlSeconds: number;
+  /** Mark the session cookie Secure (set when served over HTTPS). Default false. */
+  secureCookies: boolean;
+}
+
+/** Parses the environment into a ServerConfig; throws with a clear message on a bad value. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+  return {
+    port: int('PORT', 8080, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dbPath: resolve(cwd, env.DUTYMAP_DB || 'data/dutymap.db'),
+    dataDir: resolve(cwd, env.DUTYMAP_DATA || 'data/demo'),
+    distDir: resolve(cwd, env.DUTYMAP_DIST || 'dist'),
+    maxBodyBytes: int('DUTYMAP_MAX_BODY', 2 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    sessionTtlSeconds: int('DUTYMAP_SESSION_TTL', 12 * 3600, 60, 90 * 24 * 3600),
+    secureCookies: env.DUTYMAP_SECURE_COOKIES === '1' || env.DUTYMAP_SECURE_COOKIES === 'true',
+  };
+}

@@ -1,0 +1,311 @@
+import { z } from 'zod';
+import { LAYER_PROPERTIES, type IssueChange, type CheckpointChange } from '../core/api-schema';
+import { assign, locateChain } from '../core/assign-issue';
+import type { AssignmentResult } from '../core/assignment-schema';
+import { buildDistrictIndex, type DistrictIndex } from '../core/district-index';
+import type { CheckpointFeature, DistrictGeometry, LayerName, Unit } from '../core/district-schema';
+import type { TopologyProblem } from '../core/topology-problem';
+import { HttpError } from './api-error';
+import type { AnyFeature, DutymapRepository, IssueReassignment, Revisions, StoredZoneEdit } from './repository';
+import { createZoneValidator, type ZoneValidator } from './zone-validation';
+
+/** The district as the server holds it between zone edits: geometry, engine index, look-ups. */
+export interface DistrictState {
+  readonly revisions: Revisions;
+  readonly geometry: DistrictGeometry;
+  readonly index: DistrictIndex;
+  readonly validator: ZoneValidator;
+  readonly units: ReadonlyMap<string, Unit>;
+  readonly features: Readonly<Record<LayerName, ReadonlyMap<string, AnyFeature>>>;
+}
+
+/** A proposed change of one layer (a PUT, create, delete, split, merge, rollback or batch edit). */
+export interface EditRequest {
+  layer: LayerName;
+  upserts: readonly AnyFeature[];
+  removes: readonly string[];
+  expectedVersions: Readonly<Record<string, number>>;
+  by: string;
+  note: string | null;
+  kind: StoredZoneEdit['kind'];
+}
+
+/** What an edit would do: problems, and (when it has no errors) the issues and checkpoints that change hands. */
+export interface EditPlan {
+  problems: TopologyProblem[];
+  errors: TopologyProblem[];
+  issues: IssueChange[];
+  checkpoints: CheckpointChange[];
+  reassignments: IssueReassignment[];
+}
+
+type IssueChange = z.infer<typeof IssueChange>;
+type CheckpointChange = z.infer<typeof CheckpointChange>;
+
+/** Open statuses a zone edit may move to another owner; verifying and disputed wait for people. */
+const REASSIGNABLE = new Set(['pending_designation', 'assigned', 'rectifying']);
+
+/**
+ * Holds the current district in memory (rebuilt when the zones revision in the database moves),
+ * and turns zone edits into validated, reassigning writes. Writes that depend on the current
+ * zones (edits, issue creation) run one at a time through `exclusive`, so an issue is never
+ * assigned against zones that a concurrent edit is replacing.
+ */
+export class DistrictService {
+  private cached: DistrictState | null = null;
+  private loading: Promise<DistrictState> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly repo: DutymapRepository,
+    readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The current district; reloads (and rebuilds the index, a few ms) only after a zone write. */
+  async state(): Promise<DistrictState> {
+    const revisions = await this.repo.revisions();
+    if (this.cached && this.cached.revisions.zones === revisions.zones) {
+      if (this.cached.revisions.data !== revisions.data) this.cached = { ...this.cached, revisions };
+      return this.cached;
+    }
+    this.loading ??= this.load(revisions).finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private async load(revisions: Revisions): Promise<DistrictState> {
+    const geometry = await this.repo.loadGeometry();
+    const byId = (features: readonly { id: string }[]) => new Map(features.map((f) => [f.id, f as unknown as AnyFeature]));
+    const state: DistrictState = {
+      revisions,
+      geometry,
+      index: buildDistrictIndex(geometry),
+      validator: createZoneValidator(geometry),
+      units: new Map(geometry.units.map((u) => [u.id, u])),
+      features: {
+        streets: byId(geometry.streets),
+        communities: byId(geometry.communities),
+        grids: byId(geometry.grids),
+        roads: byId(geometry.roads),
+        checkpoints: byId(geometry.checkpoints),
+      },
+    };
+    this.cached = state;
+    return state;
+  }
+
+  /** Runs `task` after every earlier exclusive task has finished (a one-lane write queue). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Validates an edit against the current district and works out its consequences, without
+   * saving. Properties are checked against the layer's schema (400 on failure); geometry and
+   * topology problems are returned, not thrown.
+   */
+  async plan(request: Omit<EditRequest, 'expectedVersions' | 'kind'>, state?: DistrictState): Promise<EditPlan> {
+    const current = state ?? (await this.state());
+    const upserts = request.upserts.map((f) => normaliseFeature(request.layer, f));
+    const problems = current.validator.check(request.layer, upserts, request.removes);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) return { problems, errors, issues: [], checkpoints: [], reassignments: [] };
+
+    const next = applyToGeometry(current.geometry, request.layer, upserts, request.removes);
+    const nextIndex = buildDistrictIndex(next);
+    const at = this.now().toISOString();
+    const issues: IssueChange[] = [];
+    const reassignments: IssueReassignment[] = [];
+    for (const issue of await this.repo.engineOwnedOpenIssues()) {
+      if (!REASSIGNABLE.has(issue.status)) continue;
+      const after = assign(nextIndex, [issue.lon, issue.lat], issue.category);
+      if (sameOwnerAndChain(issue.assignment, after)) continue;
+      const ownerChanged = after.unitId !== issue.unitId;
+      const status = !ownerChanged ? issue.status : after.unitId === null ? 'pending_designation' : 'assigned';
+      issues.push({ id: issue.id, code: issue.code, status, before: chainOf(issue.assignment), after: chainOf(after) });
+      reassignments.push({
+        issueId: issue.id,
+        expectedVersion: issue.version,
+        status,
+        unitId: after.unitId,
+        assignment: after,
+        entry: {
+          at,
+          action: 'reassign',
+          from: issue.status,
+          to: status,
+          by: request.by,
+          note:
+            `zone edit of ${request.layer} ${[...upserts.map((f) => f.id), ...request.removes].join(', ')}: ` +
+            (ownerChanged ? `owner ${issue.unitId ?? 'none'} → ${after.unitId ?? 'campaign office'}` : `grid ${issue.assignment.gridId ?? 'none'} → ${after.gridId ?? 'none'}`) +
+            (request.note ? ` (${request.note})` : ''),
+          unitId: after.unitId,
+        },
+      });
+    }
+    const checkpoints = checkpointChanges(current.index, nextIndex, next.checkpoints);
+    return { problems, errors, issues, checkpoints, reassignments };
+  }
+
+  /**
+   * Validates and saves an edit, reassigning the open issues it affects in the same transaction.
+   * Throws HttpError: 404 (removing or expecting a feature that does not exist), 428 (an existing
+   * feature's expected version missing), 412 (stale version), 422 (topology errors).
+   */
+  async applyEdit(request: EditRequest) {
+    return this.exclusive(async () => {
+      const state = await this.state();
+      const existing = state.features[request.layer];
+      const touched = [...request.upserts.map((f) => f.id), ...request.removes];
+      for (const id of request.removes) {
+        if (!existing.has(id)) throw new HttpError('not_found', `there is no ${request.layer} feature ${id}`, { layer: request.layer, id });
+      }
+      const missing = touched.filter((id) => existing.has(id) && request.expectedVersions[id] === undefined);
+      if (missing.length) {
+        throw new HttpError('precondition_required', `say which version you edited (If-Match or expectedVersions) for ${missing.join(', ')}`, {
+          missing,
+        });
+      }
+      const conflicts = Object.entries(request.expectedVersions)
+        .map(([id, expected]) => ({ id, expected, actual: versionOf(existing.get(id)) }))
+        .filter((c) => c.actual !== c.expected);
+      if (conflicts.length) {
+        throw new HttpError('precondition_failed', 'someone saved a newer version; reload and edit again', { conflicts });
+      }
+      const plan = await this.plan(request, state);
+      if (plan.errors.length) {
+        throw new HttpError('invalid_geometry', plan.errors.map((p) => p.message).slice(0, 3).join('; '), { problems: plan.problems });
+      }
+      const applied = await this.repo.applyZoneEdit({
+        layer: request.layer,
+        kind: request.kind,
+        upserts: request.upserts.map((f) => normaliseFeature(request.layer, f)),
+        removes: request.removes,
+        expectedVersions: request.expectedVersions,
+        by: request.by,
+        at: this.now().toISOString(),
+        note: request.note,
+        reassignments: plan.reassignments,
+      });
+      return {
+        editId: applied.editId,
+        layer: request.layer,
+        features: applied.features,
+        warnings: plan.problems.filter((p) => p.severity === 'warning'),
+        reassigned: plan.issues,
+        checkpoints: plan.checkpoints,
+      };
+    });
+  }
+
+  /**
+   * Rolls `layer/id` back to `version`: every edit that changed it after that version is undone,
+   * together with the neighbours those edits changed (a moved shared boundary comes back whole).
+   * Saved as a new edit, validated and reassigning like any other.
+   */
+  async rollback(layer: LayerName, id: string, version: number, by: string, note: string | null) {
+    const history = await this.repo.featureHistory(layer, id);
+    if (!history.some((h) => h.version === version && h.after !== null)) {
+      throw new HttpError('not_found', `${layer} ${id} has no version ${version}`, { layer, id, version, versions: history.map((h) => h.version) });
+    }
+    const state = await this.state();
+    const current = state.features[layer].get(id);
+    if (current && versionOf(current) === version) {
+      throw new HttpError('conflict', `${layer} ${id} is already at version ${version}`, { layer, id, version });
+    }
+    const rows = await this.repo.editsAfter(layer, id, version);
+    const earliest = new Map<string, (typeof rows)[number]>();
+    for (const row of rows) if (!earliest.has(row.featureId)) earliest.set(row.featureId, row);
+    const upserts: AnyFeature[] = [];
+    const removes: string[] = [];
+    const expectedVersions: Record<string, number> = {};
+    for (const [featureId, row] of earliest) {
+      const now = state.features[layer].get(featureId);
+      if (now) expectedVersions[featureId] = versionOf(now)!;
+      if (row.before) upserts.push(row.before);
+      else if (now) removes.push(featureId);
+    }
+    return this.applyEdit({ layer, upserts, removes, expectedVersions, by, note: note ?? `rollback of ${id} to version ${version}`, kind: 'rollback' });
+  }
+}
+
+/** Validates a feature's properties against its layer's schema and drops the stored version. */
+function normaliseFeature(layer: LayerName, feature: AnyFeature): AnyFeature {
+  const parsed = LAYER_PROPERTIES[layer].safeParse(feature.properties);
+  if (!parsed.success) {
+    throw new HttpError('validation_failed', `properties of ${layer} ${feature.id} are invalid`, {
+      featureId: feature.id,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  const { version: _version, ...properties } = parsed.data as Record<string, unknown>;
+  return { type: 'Feature', id: feature.id, geometry: feature.geometry, properties };
+}
+
+function versionOf(feature: AnyFeature | undefined): number | null {
+  if (!feature) return null;
+  const v = feature.properties.version;
+  return typeof v === 'number' ? v : 1;
+}
+
+function applyToGeometry(geometry: DistrictGeometry, layer: LayerName, upserts: readonly AnyFeature[], removes: readonly string[]): DistrictGeometry {
+  const replaced = new Map(upserts.map((f) => [f.id, f]));
+  const gone = new Set(removes);
+  const features = (geometry[layer] as unknown as AnyFeature[])
+    .filter((f) => !gone.has(f.id) || replaced.has(f.id))
+    .map((f) => replaced.get(f.id) ?? f);
+  const known = new Set(features.map((f) => f.id));
+  for (const f of upserts) if (!known.has(f.id)) features.push(f);
+  return { ...geometry, [layer]: features };
+}
+
+const CHAIN_KEYS = ['rule', 'unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId'] as const;
+
+function chainOf(a: AssignmentResult): IssueChange['before'] {
+  return { rule: a.rule, unitId: a.unitId, streetId: a.streetId, communityId: a.communityId, gridId: a.gridId, roadId: a.roadId, checkpointId: a.checkpointId };
+}
+
+function sameOwnerAndChain(a: AssignmentResult, b: AssignmentResult): boolean {
+  return CHAIN_KEYS.every((k) => a[k] === b[k]);
+}
+
+/** A point to locate a checkpoint by: the point itself, or the mean of a polygon's outer ring. */
+function checkpointPoint(checkpoint: CheckpointFeature): [number, number] {
+  const g = checkpoint.geometry;
+  if (g.type === 'Point') return [g.coordinates[0], g.coordinates[1]];
+  const ring = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
+  let x = 0;
+  let y = 0;
+  const n = ring.length - 1 || 1;
+  for (let i = 0; i < n; i++) {
+    x += ring[i][0];
+    y += ring[i][1];
+  }
+  return [x / n, y / n];
+}
+
+/** Checkpoints whose street, community, grid or effective owner differ between two indexes. */
+function checkpointChanges(before: DistrictIndex, after: DistrictIndex, checkpoints: readonly CheckpointFeature[]): CheckpointChange[] {
+  const describe = (index: DistrictIndex, checkpoint: CheckpointFeature) => {
+    const [lon, lat] = checkpointPoint(checkpoint);
+    const chain = locateChain(index, lon, lat);
+    const grid = chain.grid >= 0 ? index.grids[chain.grid] : null;
+    return {
+      streetId: chain.street >= 0 ? index.streets[chain.street].id : null,
+      communityId: chain.community >= 0 ? index.communities[chain.community].id : null,
+      gridId: grid?.id ?? null,
+      // A checkpoint without its own owner falls to the grid it lies in (以块为主).
+      unitId: checkpoint.properties.ownerUnitId ?? grid?.properties.ownerUnitId ?? null,
+    };
+  };
+  const changes: CheckpointChange[] = [];
+  for (const checkpoint of checkpoints) {
+    const a = describe(before, checkpoint);
+    const b = describe(after, checkpoint);
+    if (a.streetId !== b.streetId || a.communityId !== b.communityId || a.gridId !== b.gridId || a.unitId !== b.unitId) {
+      changes.push({ id: checkpoint.id, name: checkpoint.properties.name, before: a, after: b });
+    }
+  }
+  return changes;
+}

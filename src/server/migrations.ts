@@ -1,0 +1,153 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Versioned schema migrations, applied in order, each in its own transaction, recorded in
+ * schema_migrations. Never edit a released migration: add the next one.
+ *
+ * Times are stored twice where they are filtered or sorted on: the ISO text the API returns and
+ * epoch milliseconds for comparisons (ISO strings with different offsets do not sort as text).
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE district_meta (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
+
+      -- Monotonic counters bumped in the same transaction as the write they describe:
+      -- 'data' (every write), 'zones' (every zone/road/checkpoint write), 'layer:<name>'.
+      CREATE TABLE revisions (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+
+      CREATE TABLE units (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL);
+
+      -- Current features of every map layer; deleted ones stay (deleted = 1) so history keeps its subject.
+      CREATE TABLE features (
+        layer TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (layer, id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE zone_edits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        layer TEXT NOT NULL,
+        action TEXT NOT NULL,
+        at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        note TEXT,
+        reassigned_json TEXT NOT NULL DEFAULT '[]'
+      );
+
+      -- One row per feature per edit: the whole feature before and after (null: created / deleted).
+      CREATE TABLE feature_history (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        edit_id INTEGER NOT NULL REFERENCES zone_edits(id),
+        layer TEXT NOT NULL,
+        feature_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        before_json TEXT,
+        after_json TEXT
+      );
+      CREATE INDEX feature_history_feature ON feature_history (layer, feature_id, version);
+      CREATE INDEX feature_history_edit ON feature_history (edit_id);
+
+      CREATE TABLE issues (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        code TEXT NOT NULL,
+        lon REAL NOT NULL,
+        lat REAL NOT NULL,
+        category TEXT NOT NULL,
+        description TEXT NOT NULL,
+        source TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        reported_at TEXT NOT NULL,
+        reported_ms INTEGER NOT NULL,
+        reported_by TEXT,
+        deadline TEXT NOT NULL,
+        deadline_ms INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        is_open INTEGER NOT NULL,
+        unit_id TEXT,
+        -- 1 while the owner is the engine's answer; 0 once the office designated or reassigned it by hand,
+        -- so that zone edits do not override a person's decision.
+        engine_owned INTEGER NOT NULL DEFAULT 1,
+        street_id TEXT,
+        community_id TEXT,
+        grid_id TEXT,
+        road_id TEXT,
+        checkpoint_id TEXT,
+        assignment_json TEXT NOT NULL,
+        closed_at TEXT,
+        closed_ms INTEGER,
+        photos_json TEXT NOT NULL DEFAULT '[]',
+        version INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE INDEX issues_open_deadline ON issues (is_open, deadline_ms);
+      CREATE INDEX issues_reported ON issues (reported_ms, seq);
+      CREATE INDEX issues_deadline ON issues (deadline_ms, seq);
+      CREATE INDEX issues_unit ON issues (unit_id);
+      CREATE INDEX issues_street ON issues (street_id);
+      CREATE INDEX issues_community ON issues (community_id);
+      CREATE INDEX issues_grid ON issues (grid_id);
+      CREATE INDEX issues_road ON issues (road_id);
+      CREATE INDEX issues_checkpoint ON issues (checkpoint_id);
+      CREATE INDEX issues_status ON issues (status);
+
+      CREATE TABLE issue_history (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        issue_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        by TEXT NOT NULL,
+        note TEXT,
+        unit_id TEXT
+      );
+      CREATE INDEX issue_history_issue ON issue_history (issue_id, seq);
+
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        unit_id TEXT,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      -- Only a hash of the session token is stored: a leaked database does not leak live sessions.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+/** Applies the migrations the database has not seen yet; returns the versions applied. */
+export function migrate(db: Database.Database): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (done.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    })();
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,245 @@
+import type { Role } from '../core/api-schema';
+import type { AssignmentResult } from '../core/assignment-schema';
+import type { DistrictData } from '../core/district-folder';
+import type { DistrictGeometry, DistrictMeta, LayerName, Unit } from '../core/district-schema';
+import type { IssueHistoryEntry, IssueStatus } from '../core/issue-schema';
+
+/**
+ * The storage layer the routes and services talk to. The SQLite implementation lives in
+ * sqlite-repository.ts; a PostgreSQL one can implement the same interface (every method is
+ * async for that reason) without touching routes. No HTTP here: failures are the error classes
+ * below, which the app maps to statuses.
+ */
+export interface DutymapRepository {
+  /** True until a district has been seeded. */
+  isEmpty(): Promise<boolean>;
+  /** Stores a whole district folder and the users, in one transaction. */
+  seed(data: DistrictData, users: readonly NewUser[], at: string): Promise<void>;
+  close(): Promise<void>;
+
+  /** The monotonic counters; bumped in the same transaction as each write. */
+  revisions(): Promise<Revisions>;
+  /** Just revisions().data, the cheapest read there is (polled by counts). */
+  dataRevision(): Promise<number>;
+
+  getMeta(): Promise<DistrictMeta>;
+  listUnits(): Promise<Unit[]>;
+  /** Every current (not deleted) feature of every layer, `properties.version` set. */
+  loadGeometry(): Promise<DistrictGeometry>;
+  /** One current feature and its version, or null when it does not exist or was deleted. */
+  getFeature(layer: LayerName, id: string): Promise<StoredFeature | null>;
+  /** The feature's history, oldest first. */
+  featureHistory(layer: LayerName, id: string): Promise<FeatureHistoryRow[]>;
+  /**
+   * The history rows of every edit that changed `layer/id` after `version` (for rollback: the
+   * neighbours those edits changed are rolled back with it). Oldest first.
+   */
+  editsAfter(layer: LayerName, id: string, version: number): Promise<FeatureHistoryRow[]>;
+  /**
+   * Applies an edit of one layer atomically: checks every expected version (throws
+   * VersionConflictError), writes the features with version + 1, their history, the issue
+   * reassignments with their history entries, and bumps the revisions.
+   */
+  applyZoneEdit(edit: StoredZoneEdit): Promise<AppliedZoneEdit>;
+
+  /** Open issues whose owner is still the engine's answer (the ones a zone edit may reassign). */
+  engineOwnedOpenIssues(): Promise<IssueRecord[]>;
+  /** Deadlines (epoch ms) of every open issue, sorted ascending. */
+  openDeadlines(): Promise<Float64Array>;
+  /** Open and overdue issues per feature of a layer (features with none are absent). */
+  countOpenByFeature(layer: LayerName, nowMs: number): Promise<Map<string, { open: number; overdue: number }>>;
+  listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; total: number; next: IssueCursor | null }>;
+  /** All issues matching the filter, in sort order (CSV export); streams in chunks of `chunk`. */
+  eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void>;
+  getIssue(id: string): Promise<IssueRecord | null>;
+  issueHistory(id: string): Promise<IssueHistoryEntry[]>;
+  /** Stores a new issue with its first history entry; the repository picks id and code. */
+  createIssue(issue: NewIssue, entry: IssueHistoryEntry): Promise<IssueRecord>;
+  /** Updates an issue if it is still at `expectedVersion` (else VersionConflictError) and appends `entry`. */
+  updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord>;
+  /** Compact rows of every issue, for the KPI summary. */
+  summaryRows(): Promise<SummaryRow[]>;
+
+  findUserByUsername(username: string): Promise<UserRecord | null>;
+  createSession(tokenHash: string, userId: string, createdMs: number, expiresMs: number): Promise<void>;
+  /** The user of a live session, or null (unknown or expired). */
+  sessionUser(tokenHash: string, nowMs: number): Promise<UserRecord | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+}
+
+export interface Revisions {
+  /** When the database was seeded (epoch ms): keeps ETags of a re-created database from matching old ones. */
+  epoch: number;
+  data: number;
+  zones: number;
+  layers: Record<LayerName, number>;
+}
+
+/** A map feature as stored; `feature.properties.version` equals `version`. */
+export interface StoredFeature {
+  layer: LayerName;
+  version: number;
+  feature: AnyFeature;
+}
+
+/** A GeoJSON feature of any layer (geometry validated before it reaches the repository). */
+export interface AnyFeature {
+  type: 'Feature';
+  id: string;
+  geometry: { type: string; coordinates: unknown };
+  properties: Record<string, unknown>;
+}
+
+export type ZoneEditAction = 'seed' | 'create' | 'update' | 'delete' | 'rollback';
+
+export interface FeatureHistoryRow {
+  seq: number;
+  editId: number;
+  layer: LayerName;
+  featureId: string;
+  version: number;
+  action: ZoneEditAction;
+  at: string;
+  by: string;
+  note: string | null;
+  before: AnyFeature | null;
+  after: AnyFeature | null;
+  reassignedIssueIds: string[];
+}
+
+export interface StoredZoneEdit {
+  layer: LayerName;
+  /** 'rollback' for a rollback; otherwise each feature's action is create / update / delete. */
+  kind: 'edit' | 'rollback';
+  upserts: readonly AnyFeature[];
+  removes: readonly string[];
+  /** Version the editor saw, for every existing feature the edit touches. */
+  expectedVersions: Readonly<Record<string, number>>;
+  by: string;
+  at: string;
+  note: string | null;
+  reassignments: readonly IssueReassignment[];
+}
+
+export interface AppliedZoneEdit {
+  editId: number;
+  features: { id: string; version: number; deleted: boolean }[];
+}
+
+/** A new engine answer for an open issue after a zone edit. */
+export interface IssueReassignment {
+  issueId: string;
+  expectedVersion: number;
+  status: IssueStatus;
+  unitId: string | null;
+  assignment: AssignmentResult;
+  entry: IssueHistoryEntry;
+}
+
+export interface IssueRecord {
+  id: string;
+  seq: number;
+  code: string;
+  lon: number;
+  lat: number;
+  category: string;
+  description: string;
+  source: string;
+  severity: string;
+  reportedAt: string;
+  reportedBy: string | null;
+  deadline: string;
+  status: IssueStatus;
+  unitId: string | null;
+  engineOwned: boolean;
+  assignment: AssignmentResult;
+  closedAt: string | null;
+  photos: string[];
+  version: number;
+}
+
+export type NewIssue = Omit<IssueRecord, 'id' | 'seq' | 'code' | 'version'> & { id?: string; code?: string };
+
+export interface IssueUpdate {
+  status: IssueStatus;
+  unitId: string | null;
+  engineOwned: boolean;
+  assignment: AssignmentResult;
+  deadline: string;
+  closedAt: string | null;
+}
+
+export type IssueSort = 'reportedAt' | '-reportedAt' | 'deadline' | '-deadline';
+
+export interface IssueFilter {
+  status?: readonly string[];
+  category?: readonly string[];
+  unitId?: string;
+  streetId?: string;
+  communityId?: string;
+  gridId?: string;
+  roadId?: string;
+  checkpointId?: string;
+  /** true: open and past deadline at nowMs; false: not overdue. */
+  overdue?: boolean;
+  nowMs: number;
+  text?: string;
+  bbox?: readonly [number, number, number, number];
+  reportedFromMs?: number;
+  reportedToMs?: number;
+}
+
+/** Keyset position: the sort value and seq of the last item of the previous page. */
+export interface IssueCursor {
+  value: number;
+  seq: number;
+}
+
+export interface IssuePage {
+  sort: IssueSort;
+  limit: number;
+  after: IssueCursor | null;
+}
+
+export interface SummaryRow {
+  status: IssueStatus;
+  category: string;
+  unitId: string | null;
+  streetId: string | null;
+  checkpointId: string | null;
+  reportedMs: number;
+  deadlineMs: number;
+  closedMs: number | null;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  unitId: string | null;
+  passwordHash: string;
+}
+
+export type NewUser = UserRecord;
+
+/** An expected version did not match the stored one (someone saved in between). */
+export class VersionConflictError extends Error {
+  constructor(
+    readonly conflicts: { id: string; expected: number; actual: number | null }[],
+  ) {
+    super(`stale version: ${conflicts.map((c) => `${c.id} is at ${c.actual ?? 'deleted'}, not ${c.expected}`).join('; ')}`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** A feature, issue or user the operation needs does not exist. */
+export class MissingRecordError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+  ) {
+    super(`${kind} ${id} does not exist`);
+    this.name = 'MissingRecordError';
+  }
+}

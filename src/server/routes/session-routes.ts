@@ -1,0 +1,54 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { SessionBody, SessionResponse } from '../../core/api-schema';
+import { HttpError } from '../api-error';
+import type { AppDeps } from '../app-deps';
+import { currentUser, endSession, startSession, toApiUser } from '../auth';
+import { hashPassword, verifyPassword } from '../passwords';
+import { errors, json, jsonBody } from './openapi-helpers';
+
+const signIn = createRoute({
+  method: 'post',
+  path: '/api/session',
+  tags: ['session'],
+  summary: 'Sign in: sets an HttpOnly, SameSite=Lax session cookie',
+  request: { body: jsonBody(SessionBody) },
+  responses: { 200: json(SessionResponse, 'Signed in'), ...errors(400, 401, 413, 415) },
+});
+
+const whoAmI = createRoute({
+  method: 'get',
+  path: '/api/session',
+  tags: ['session'],
+  summary: 'The signed-in user, or { user: null }',
+  responses: { 200: json(SessionResponse, 'The session') },
+});
+
+const signOut = createRoute({
+  method: 'delete',
+  path: '/api/session',
+  tags: ['session'],
+  summary: 'Sign out: ends the session and clears the cookie',
+  responses: { 204: { description: 'Signed out' } },
+});
+
+/** POST/GET/DELETE /api/session */
+export function registerSessionRoutes(app: OpenAPIHono, deps: AppDeps): void {
+  // Unknown users are checked against a real hash too, so the answer takes as long either way.
+  const decoy = hashPassword('decoy password that matches nothing');
+
+  app.openapi(signIn, async (c) => {
+    const { username, password } = c.req.valid('json');
+    const user = await deps.repo.findUserByUsername(username);
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await decoy));
+    if (!user || !ok) throw new HttpError('invalid_credentials', 'wrong username or password', null);
+    await startSession(c, deps, user);
+    return c.json({ user: toApiUser(user) }, 200);
+  });
+
+  app.openapi(whoAmI, async (c) => c.json({ user: await currentUser(c, deps) }, 200));
+
+  app.openapi(signOut, async (c) => {
+    await endSession(c, deps);
+    return c.body(null, 204);
+  });
+}
