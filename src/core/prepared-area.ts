@@ -10,19 +10,42 @@ import { orient2d } from 'robust-predicates';
  * Planar tests in lon/lat are exact for "which side of an edge" questions because every consumer
  * (turf, maplibre, the assignment engine) also treats edges as straight in lon/lat.
  */
-export interface PreparedArea {
-  /** Edge i goes from (x0[i], y0[i]) to (x1[i], y1[i]). */
-  x0: Float64Array;
-  y0: Float64Array;
-  x1: Float64Array;
-  y1: Float64Array;
-  /** First edge index of each ring, plus the total edge count at the end. */
-  ringStart: Uint32Array;
-  /** Flatbush over the edges' boxes (null when there are no edges). */
-  edges: Flatbush | null;
-  /** [minLon, minLat, maxLon, maxLat] */
-  bbox: [number, number, number, number];
-  edgeCount: number;
+export class PreparedArea {
+  private index: Flatbush | null | undefined;
+
+  constructor(
+    /** Edge i goes from (x0[i], y0[i]) to (x1[i], y1[i]). */
+    readonly x0: Float64Array,
+    readonly y0: Float64Array,
+    readonly x1: Float64Array,
+    readonly y1: Float64Array,
+    /** First edge index of each ring, plus the total edge count at the end. */
+    readonly ringStart: Uint32Array,
+    /** [minLon, minLat, maxLon, maxLat] */
+    readonly bbox: [number, number, number, number],
+    readonly edgeCount: number,
+  ) {}
+
+  /**
+   * Flatbush over the edges' boxes (null when there are no edges). Built on first use: a zone
+   * whose tiling is proven exact by edge matching never needs it.
+   */
+  get edges(): Flatbush | null {
+    if (this.index === undefined) {
+      if (this.edgeCount === 0) {
+        this.index = null;
+      } else {
+        const { x0, y0, x1, y1 } = this;
+        const index = new Flatbush(this.edgeCount);
+        for (let e = 0; e < this.edgeCount; e++) {
+          index.add(Math.min(x0[e], x1[e]), Math.min(y0[e], y1[e]), Math.max(x0[e], x1[e]), Math.max(y0[e], y1[e]));
+        }
+        index.finish();
+        this.index = index;
+      }
+    }
+    return this.index;
+  }
 }
 
 /**
@@ -86,7 +109,6 @@ export function prepareArea(geometry: AreaLike): PreparedArea {
   const x1 = new Float64Array(edgeCount);
   const y1 = new Float64Array(edgeCount);
   const ringStart = new Uint32Array(rings.length + 1);
-  const edges = edgeCount > 0 ? new Flatbush(edgeCount) : null;
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
@@ -103,7 +125,6 @@ export function prepareArea(geometry: AreaLike): PreparedArea {
       y0[e] = ay;
       x1[e] = bx;
       y1[e] = by;
-      edges!.add(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by));
       if (ax < minX) minX = ax;
       if (ax > maxX) maxX = ax;
       if (ay < minY) minY = ay;
@@ -111,8 +132,7 @@ export function prepareArea(geometry: AreaLike): PreparedArea {
     }
   });
   ringStart[rings.length] = e;
-  edges?.finish();
-  return { x0, y0, x1, y1, ringStart, edges, bbox: [minX, minY, maxX, maxY], edgeCount };
+  return new PreparedArea(x0, y0, x1, y1, ringStart, [minX, minY, maxX, maxY], edgeCount);
 }
 
 /**
@@ -123,11 +143,12 @@ export function prepareArea(geometry: AreaLike): PreparedArea {
  */
 export function locatePoint(area: PreparedArea, x: number, y: number): PointLocation {
   const [minX, minY, maxX, maxY] = area.bbox;
-  if (!area.edges || x < minX || x > maxX || y < minY || y > maxY) return OUTSIDE;
+  const edges = area.edges;
+  if (!edges || x < minX || x > maxX || y < minY || y > maxY) return OUTSIDE;
   let inside = false;
   let onBoundary = false;
   const { x0, y0, x1, y1 } = area;
-  area.edges.search(x, y, maxX, y, (i) => {
+  edges.search(x, y, maxX, y, (i) => {
     if (onBoundary) return false;
     const ax = x0[i];
     const ay = y0[i];

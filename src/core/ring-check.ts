@@ -1,4 +1,3 @@
-import Flatbush from 'flatbush';
 import { interiorsMayOverlap } from './boundary-relation';
 import { OUTSIDE, INSIDE, BOUNDARY, locatePoint, planarSignedArea, prepareArea, side } from './prepared-area';
 import {
@@ -53,7 +52,7 @@ export function checkRings(geometry: unknown, where: FeatureRef, options?: Topol
   parts.forEach((polygon, p) => {
     const cleanRings: Ring[] = [];
     polygon.forEach((ring, r) => {
-      const label = ringLabel(parts.length, p, r);
+      const label = ringLabel(parts.length, p, r); // cheap; kept simple rather than lazy
       if (ring.length === 0) {
         problems.add('too_few_points', `${noun} ${where.featureId}: ${label} is empty`);
         return;
@@ -75,7 +74,7 @@ export function checkRings(geometry: unknown, where: FeatureRef, options?: Topol
           });
           continue;
         }
-        clean.push([position[0], position[1]]);
+        clean.push(position);
       }
       // Work on the closed ring from here on, so that more than one problem can be reported.
       if (clean.length > 1 && (clean[0][0] !== clean[clean.length - 1][0] || clean[0][1] !== clean[clean.length - 1][1])) {
@@ -108,7 +107,7 @@ export function checkRings(geometry: unknown, where: FeatureRef, options?: Topol
     rings.forEach((ring, r) => {
       if (!ring || crossed.has(`${p}:${r}`)) return;
       const label = ringLabel(cleanParts.length, p, r);
-      const signed = planarSignedArea(ring.slice(0, -1));
+      const signed = planarSignedArea(ring);
       if (signed === 0) {
         problems.add('zero_area', `${noun} ${where.featureId}: ${label} encloses no area`, { location: [ring[0][0], ring[0][1]] });
       } else if ((r === 0) !== signed > 0) {
@@ -255,35 +254,61 @@ class ProblemList {
  */
 function findCrossings(parts: Ring[][], where: FeatureRef, problems: ProblemList): Set<string> {
   const noun = LAYER_NOUN[where.layer];
-  const edges: { p: number; r: number; i: number; n: number; a: number[]; b: number[] }[] = [];
+  const crossed = new Set<string>();
+  let n = 0;
+  for (const rings of parts) for (const ring of rings) if (ring) n += ring.length - 1;
+  if (n === 0) return crossed;
+  // Edges in flat arrays: part, ring, index in ring, edges in ring; a→b coordinates.
+  const meta = new Int32Array(n * 4);
+  const xy = new Float64Array(n * 4);
+  let k = 0;
   parts.forEach((rings, p) =>
     rings.forEach((ring, r) => {
       if (!ring) return;
-      for (let i = 0; i + 1 < ring.length; i++) edges.push({ p, r, i, n: ring.length - 1, a: ring[i], b: ring[i + 1] });
+      for (let i = 0; i + 1 < ring.length; i++, k++) {
+        meta[4 * k] = p;
+        meta[4 * k + 1] = r;
+        meta[4 * k + 2] = i;
+        meta[4 * k + 3] = ring.length - 1;
+        xy[4 * k] = ring[i][0];
+        xy[4 * k + 1] = ring[i][1];
+        xy[4 * k + 2] = ring[i + 1][0];
+        xy[4 * k + 3] = ring[i + 1][1];
+      }
     }),
   );
-  const crossed = new Set<string>();
-  if (edges.length === 0) return crossed;
-  const mark = (e: { p: number; r: number }, f: { p: number; r: number }) => {
-    crossed.add(`${e.p}:${e.r}`);
-    crossed.add(`${f.p}:${f.r}`);
-  };
   const seenTouches = new Set<string>();
-  const visit = (k: number, m: number) => {
-    const e = edges[k];
-    const f = edges[m];
-    const sameRing = e.p === f.p && e.r === f.r;
-    const adjacent = sameRing && (f.i === e.i + 1 || (e.i === 0 && f.i === e.n - 1));
+  forEachEdgePair(xy, n, (e, f) => {
+    const ep = meta[4 * e];
+    const er = meta[4 * e + 1];
+    const ei = meta[4 * e + 2];
+    const en = meta[4 * e + 3];
+    const fp = meta[4 * f];
+    const fr = meta[4 * f + 1];
+    const fi = meta[4 * f + 2];
+    const sameRing = ep === fp && er === fr;
+    const adjacent = sameRing && (Math.abs(fi - ei) === 1 || (ei === 0 && fi === en - 1) || (fi === 0 && ei === en - 1));
+    const ax = xy[4 * e];
+    const ay = xy[4 * e + 1];
+    const bx = xy[4 * e + 2];
+    const by = xy[4 * e + 3];
+    const cx = xy[4 * f];
+    const cy = xy[4 * f + 1];
+    const dx = xy[4 * f + 2];
+    const dy = xy[4 * f + 3];
     // Neighbouring edges share a vertex; unless they are collinear (a possible spike) that is all.
-    if (adjacent && side(e.a[0], e.a[1], e.b[0], e.b[1], f.a[0], f.a[1]) !== 0) return;
-    if (adjacent && side(e.a[0], e.a[1], e.b[0], e.b[1], f.b[0], f.b[1]) !== 0) return;
-    const hit = intersectEdges(e.a, e.b, f.a, f.b);
+    if (adjacent && (side(ax, ay, bx, by, cx, cy) !== 0 || side(ax, ay, bx, by, dx, dy) !== 0)) return;
+    const hit = intersectEdges(ax, ay, bx, by, cx, cy, dx, dy);
     if (!hit) return;
+    const mark = () => {
+      crossed.add(`${ep}:${er}`);
+      crossed.add(`${fp}:${fr}`);
+    };
     if (adjacent) {
       // Neighbouring edges always share their common vertex; only a spike (doubling back) is wrong.
       if (hit.kind === 'overlap') {
-        mark(e, f);
-        problems.add('self_intersection', `${noun} ${where.featureId}: ${ringLabel(parts.length, e.p, e.r)} doubles back on itself (a spike)`, {
+        mark();
+        problems.add('self_intersection', `${noun} ${where.featureId}: ${ringLabel(parts.length, ep, er)} doubles back on itself (a spike)`, {
           location: hit.at,
         });
       }
@@ -291,67 +316,62 @@ function findCrossings(parts: Ring[][], where: FeatureRef, problems: ProblemList
     }
     if (sameRing) {
       // A point where the ring touches itself is found from both edges at that vertex: report once.
-      const key = `${e.p}:${e.r}:${hit.at[0]},${hit.at[1]}`;
+      const key = `${ep}:${er}:${hit.at[0]},${hit.at[1]}`;
       if (hit.kind === 'touch' && seenTouches.has(key)) return;
       seenTouches.add(key);
-      mark(e, f);
+      mark();
       problems.add(
         'self_intersection',
-        `${noun} ${where.featureId}: ${ringLabel(parts.length, e.p, e.r)} ${hit.kind === 'cross' ? 'crosses' : 'touches'} itself at ${hit.at[0]}, ${hit.at[1]}`,
+        `${noun} ${where.featureId}: ${ringLabel(parts.length, ep, er)} ${hit.kind === 'cross' ? 'crosses' : 'touches'} itself at ${hit.at[0]}, ${hit.at[1]}`,
         { location: hit.at },
       );
-    } else if (e.p === f.p) {
+    } else if (ep === fp) {
       if (hit.kind === 'touch') return; // rings of one polygon may touch at a point
-      mark(e, f);
+      mark();
       problems.add(
         'self_intersection',
-        `${noun} ${where.featureId}: ${ringLabel(parts.length, e.p, e.r)} and ${ringLabel(parts.length, f.p, f.r)} cross at ${hit.at[0]}, ${hit.at[1]}`,
+        `${noun} ${where.featureId}: ${ringLabel(parts.length, ep, er)} and ${ringLabel(parts.length, fp, fr)} cross at ${hit.at[0]}, ${hit.at[1]}`,
         { location: hit.at },
       );
     } else {
       if (hit.kind === 'touch') return; // parts may touch at a point
-      mark(e, f);
+      mark();
       problems.add(
         'overlapping_parts',
-        `${noun} ${where.featureId}: parts ${e.p + 1} and ${f.p + 1} ${hit.kind === 'cross' ? 'cross' : 'share an edge'} at ${hit.at[0]}, ${hit.at[1]}; merge them or separate them`,
+        `${noun} ${where.featureId}: parts ${ep + 1} and ${fp + 1} ${hit.kind === 'cross' ? 'cross' : 'share an edge'} at ${hit.at[0]}, ${hit.at[1]}; merge them or separate them`,
         { location: hit.at },
       );
     }
-  };
-  forEachEdgePair(edges, visit);
+  });
   return crossed;
 }
 
 /**
- * Calls visit(k, m), k < m, for every pair of edges whose boxes meet: a plain double loop for the
- * small rings of ordinary zones (no allocation), a Flatbush over the edges for large geometries.
+ * Calls visit(e, f), e < f, once for every pair of the n edges (a→b in `xy`, 4 numbers each)
+ * whose boxes meet: a sweep over the edges sorted by their west end, so a ring of n edges costs
+ * about n·√n box tests, not n².
  */
-function forEachEdgePair(edges: { a: number[]; b: number[] }[], visit: (k: number, m: number) => void): void {
-  const n = edges.length;
-  const box = new Float64Array(n * 4);
-  edges.forEach(({ a, b }, k) => {
-    box[4 * k] = Math.min(a[0], b[0]);
-    box[4 * k + 1] = Math.min(a[1], b[1]);
-    box[4 * k + 2] = Math.max(a[0], b[0]);
-    box[4 * k + 3] = Math.max(a[1], b[1]);
-  });
-  if (n <= 128) {
-    for (let k = 0; k < n; k++) {
-      for (let m = k + 1; m < n; m++) {
-        if (box[4 * k] <= box[4 * m + 2] && box[4 * m] <= box[4 * k + 2] && box[4 * k + 1] <= box[4 * m + 3] && box[4 * m + 1] <= box[4 * k + 3]) {
-          visit(k, m);
-        }
-      }
-    }
-    return;
-  }
-  const index = new Flatbush(n);
-  for (let k = 0; k < n; k++) index.add(box[4 * k], box[4 * k + 1], box[4 * k + 2], box[4 * k + 3]);
-  index.finish();
+function forEachEdgePair(xy: Float64Array, n: number, visit: (e: number, f: number) => void): void {
+  const minX = new Float64Array(n);
+  const maxX = new Float64Array(n);
+  const minY = new Float64Array(n);
+  const maxY = new Float64Array(n);
+  const order = new Uint32Array(n);
   for (let k = 0; k < n; k++) {
-    const hits = index.search(box[4 * k], box[4 * k + 1], box[4 * k + 2], box[4 * k + 3], (m) => m > k);
-    hits.sort((x, y) => x - y);
-    for (const m of hits) visit(k, m);
+    minX[k] = Math.min(xy[4 * k], xy[4 * k + 2]);
+    maxX[k] = Math.max(xy[4 * k], xy[4 * k + 2]);
+    minY[k] = Math.min(xy[4 * k + 1], xy[4 * k + 3]);
+    maxY[k] = Math.max(xy[4 * k + 1], xy[4 * k + 3]);
+    order[k] = k;
+  }
+  order.sort((a, b) => minX[a] - minX[b]);
+  for (let i = 0; i < n; i++) {
+    const e = order[i];
+    for (let j = i + 1; j < n; j++) {
+      const f = order[j];
+      if (minX[f] > maxX[e]) break;
+      if (minY[f] <= maxY[e] && minY[e] <= maxY[f]) visit(Math.min(e, f), Math.max(e, f));
+    }
   }
 }
 
@@ -360,52 +380,61 @@ interface EdgeHit {
   at: [number, number];
 }
 
-/** How two edges meet: a proper crossing, a touch at one point, a collinear overlap, or not at all. */
-function intersectEdges(a: number[], b: number[], c: number[], d: number[]): EdgeHit | null {
-  const o1 = side(a[0], a[1], b[0], b[1], c[0], c[1]);
-  const o2 = side(a[0], a[1], b[0], b[1], d[0], d[1]);
-  const o3 = side(c[0], c[1], d[0], d[1], a[0], a[1]);
-  const o4 = side(c[0], c[1], d[0], d[1], b[0], b[1]);
+/** How two edges a→b and c→d meet: a proper crossing, a touch at one point, a collinear overlap, or not at all. */
+function intersectEdges(
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  cx: number,
+  cy: number,
+  dx: number,
+  dy: number,
+): EdgeHit | null {
+  const o1 = side(ax, ay, bx, by, cx, cy);
+  const o2 = side(ax, ay, bx, by, dx, dy);
+  const o3 = side(cx, cy, dx, dy, ax, ay);
+  const o4 = side(cx, cy, dx, dy, bx, by);
   if (o1 === 0 && o2 === 0) {
     // Collinear: overlapping stretch or a shared endpoint.
-    const alongX = a[0] !== b[0];
-    const t = (p: number[]) => (alongX ? (p[0] - a[0]) / (b[0] - a[0]) : (p[1] - a[1]) / (b[1] - a[1]));
-    const tc = t(c);
-    const td = t(d);
+    const alongX = ax !== bx;
+    const t = (x: number, y: number) => (alongX ? (x - ax) / (bx - ax) : (y - ay) / (by - ay));
+    const tc = t(cx, cy);
+    const td = t(dx, dy);
     const lo = Math.max(0, Math.min(tc, td));
     const hi = Math.min(1, Math.max(tc, td));
     if (hi > lo) {
       const mid = (lo + hi) / 2;
-      return { kind: 'overlap', at: [a[0] + (b[0] - a[0]) * mid, a[1] + (b[1] - a[1]) * mid] };
+      return { kind: 'overlap', at: [ax + (bx - ax) * mid, ay + (by - ay) * mid] };
     }
-    if (hi === lo) return { kind: 'touch', at: lo === 0 ? [a[0], a[1]] : [b[0], b[1]] };
+    if (hi === lo) return { kind: 'touch', at: lo === 0 ? [ax, ay] : [bx, by] };
     return null;
   }
   if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))) {
-    const denominator = (b[0] - a[0]) * (d[1] - c[1]) - (b[1] - a[1]) * (d[0] - c[0]);
-    const s = ((c[0] - a[0]) * (d[1] - c[1]) - (c[1] - a[1]) * (d[0] - c[0])) / denominator;
-    return { kind: 'cross', at: [a[0] + (b[0] - a[0]) * s, a[1] + (b[1] - a[1]) * s] };
+    const denominator = (bx - ax) * (dy - cy) - (by - ay) * (dx - cx);
+    const s = ((cx - ax) * (dy - cy) - (cy - ay) * (dx - cx)) / denominator;
+    return { kind: 'cross', at: [ax + (bx - ax) * s, ay + (by - ay) * s] };
   }
-  if (o1 === 0 && onEdge(c, a, b)) return { kind: 'touch', at: [c[0], c[1]] };
-  if (o2 === 0 && onEdge(d, a, b)) return { kind: 'touch', at: [d[0], d[1]] };
-  if (o3 === 0 && onEdge(a, c, d)) return { kind: 'touch', at: [a[0], a[1]] };
-  if (o4 === 0 && onEdge(b, c, d)) return { kind: 'touch', at: [b[0], b[1]] };
+  if (o1 === 0 && onEdge(cx, cy, ax, ay, bx, by)) return { kind: 'touch', at: [cx, cy] };
+  if (o2 === 0 && onEdge(dx, dy, ax, ay, bx, by)) return { kind: 'touch', at: [dx, dy] };
+  if (o3 === 0 && onEdge(ax, ay, cx, cy, dx, dy)) return { kind: 'touch', at: [ax, ay] };
+  if (o4 === 0 && onEdge(bx, by, cx, cy, dx, dy)) return { kind: 'touch', at: [bx, by] };
   return null;
 }
 
-function onEdge(p: number[], a: number[], b: number[]): boolean {
-  return (
-    p[0] >= Math.min(a[0], b[0]) && p[0] <= Math.max(a[0], b[0]) && p[1] >= Math.min(a[1], b[1]) && p[1] <= Math.max(a[1], b[1])
-  );
+function onEdge(px: number, py: number, ax: number, ay: number, bx: number, by: number): boolean {
+  return px >= Math.min(ax, bx) && px <= Math.max(ax, bx) && py >= Math.min(ay, by) && py <= Math.max(ay, by);
 }
 
 function isPosition(value: unknown): boolean {
+  if (!Array.isArray(value) || (value.length !== 2 && value.length !== 3)) return false;
+  const [lon, lat, height] = value as unknown[];
   return (
-    Array.isArray(value) &&
-    (value.length === 2 || value.length === 3) &&
-    value.every((n) => typeof n === 'number' && Number.isFinite(n)) &&
-    Math.abs(value[0]) <= 180 &&
-    Math.abs(value[1]) <= 90
+    typeof lon === 'number' &&
+    typeof lat === 'number' &&
+    Math.abs(lon) <= 180 && // also false for NaN; ±Infinity fails the range
+    Math.abs(lat) <= 90 &&
+    (height === undefined || (typeof height === 'number' && Number.isFinite(height)))
   );
 }
 
@@ -418,8 +447,9 @@ function describeShapeError(polygons: unknown, single: boolean): string | null {
     }
     for (const ring of polygon) {
       if (!Array.isArray(ring)) return 'every ring must be a list of positions';
-      const bad = ring.find((position) => !isPosition(position));
-      if (bad !== undefined) return `${JSON.stringify(bad)} is not a [lon, lat] position in range`;
+      for (const position of ring) {
+        if (!isPosition(position)) return `${JSON.stringify(position)} is not a [lon, lat] position in range`;
+      }
     }
   }
   return null;

@@ -5,7 +5,8 @@ import { interiorsMayOverlap, mayReachOutside } from './boundary-relation';
 import type { ZoneLayerName } from './district-schema';
 import type { AreaGeometry } from './geometry-schema';
 import { interiorPoint } from './interior-point';
-import { boxesMeet, polygonsOf, prepareArea, side, type AreaLike, type PreparedArea } from './prepared-area';
+import { EdgeChain } from './edge-chain';
+import { OUTSIDE, boxesMeet, locatePoint, planarSignedArea, polygonsOf, prepareArea, side, type AreaLike, type PreparedArea } from './prepared-area';
 
 /**
  * Overlaps, parts outside the parent and gaps of one group of sibling zones (the grids of one
@@ -100,6 +101,8 @@ export function checkSiblingGroup(
 ): SiblingGroupReport {
   const tolerance = options.areaToleranceM2;
   const report: SiblingGroupReport = { overlaps: [], outside: [], gaps: [] };
+  // The common case, a tiling that shares vertices exactly, is proven without any geometry.
+  if (options.complete && members.length > 0 && tilesExactly(parent, members)) return report;
   let overlapSum = 0;
   let overlapUnknown = false;
   forEachBoxPair(members, (a, b) => {
@@ -179,49 +182,74 @@ export function enclosedGaps(members: readonly ZoneEntry[], tolerance: number, h
 }
 
 /**
- * False only when the unshared edges of the members chain into rings that are all counter-clockwise
- * (outlines, no enclosed hole bigger than the tolerance). Any doubt returns true.
+ * Proof of an exact tiling from the boundaries alone (see edge-chain.ts). With a parent: the
+ * members' boundaries minus the parent's sum to zero. Without one: what is left of the members'
+ * boundaries (the outline) chains into counter-clockwise rings, none inside another — so every
+ * point is covered at most once and nothing is enclosed uncovered. False means "not proven".
+ */
+export function tilesExactly(parent: ZoneEntry | null, members: readonly ZoneEntry[]): boolean {
+  if (parent) {
+    const chain = new EdgeChain(members.reduce((n, m) => n + m.area.edgeCount, parent.area.edgeCount));
+    for (const member of members) chain.addArea(member.area, 1);
+    chain.addArea(parent.area, -1);
+    return chain.isZero();
+  }
+  const rings = outlineRings(members);
+  if (!rings || rings.some((ring) => planarSignedArea(ring) <= 0)) return false;
+  if (rings.length === 1) return true;
+  if (rings.length > 64) return false; // many islands: let the geometric checks decide
+  const prepared = rings.map((ring) => prepareArea({ type: 'Polygon', coordinates: [ring] }));
+  for (let i = 0; i < rings.length; i++) {
+    for (let j = 0; j < rings.length; j++) {
+      if (i === j || !boxesMeet(prepared[i].bbox, prepared[j].bbox)) continue;
+      if (locatePoint(prepared[j], rings[i][0][0], rings[i][0][1]) !== OUTSIDE) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * False only when the outline of the members chains into rings none of which is clockwise with
+ * at least the tolerance (a clockwise ring encloses uncovered area). Any doubt returns true.
  */
 function outlineMayEncloseGap(members: readonly ZoneEntry[], tolerance: number): boolean {
-  const directed = new Map<string, number>();
-  const edges: { from: string; to: string; ax: number; ay: number; bx: number; by: number }[] = [];
-  for (const member of members) {
-    const { x0, y0, x1, y1, edgeCount } = member.area;
-    for (let i = 0; i < edgeCount; i++) {
-      const from = `${x0[i]},${y0[i]}`;
-      const to = `${x1[i]},${y1[i]}`;
-      const key = `${from};${to}`;
-      // The same directed edge twice means two members on the same side of it: an overlap.
-      if (directed.has(key)) return true;
-      directed.set(key, edges.length);
-      edges.push({ from, to, ax: x0[i], ay: y0[i], bx: x1[i], by: y1[i] });
-    }
-  }
+  const rings = outlineRings(members);
+  if (!rings) return true;
+  return rings.some((ring) => planarSignedArea(ring) < 0 && area({ type: 'Polygon', coordinates: [ring] }) >= tolerance);
+}
+
+/**
+ * The outline of a group: the edges no neighbour runs back along, chained into closed rings.
+ * Null when that is ambiguous (an edge used twice the same way, two outline edges leaving one
+ * vertex) or a chain does not close (T-junctions).
+ */
+function outlineRings(members: readonly ZoneEntry[]): number[][][] | null {
+  const chain = new EdgeChain(members.reduce((n, m) => n + m.area.edgeCount, 0));
+  for (const member of members) chain.addArea(member.area, 1);
+  const edges = chain.residual();
+  if (edges.some((e) => e.count !== 1)) return null;
   const next = new Map<string, number>();
   for (let i = 0; i < edges.length; i++) {
-    const e = edges[i];
-    if (directed.has(`${e.to};${e.from}`)) continue;
-    // Two outline edges leaving one vertex: the chaining is ambiguous.
-    if (next.has(e.from)) return true;
-    next.set(e.from, i);
+    const from = `${edges[i].ax},${edges[i].ay}`;
+    if (next.has(from)) return null;
+    next.set(from, i);
   }
-  const used = new Set<number>();
-  for (const start of next.values()) {
-    if (used.has(start)) continue;
+  const used = new Uint8Array(edges.length);
+  const rings: number[][][] = [];
+  for (let start = 0; start < edges.length; start++) {
+    if (used[start]) continue;
     const ring: number[][] = [];
     let i: number | undefined = start;
-    while (i !== undefined && !used.has(i)) {
-      used.add(i);
+    while (i !== undefined && !used[i]) {
+      used[i] = 1;
       ring.push([edges[i].ax, edges[i].ay]);
-      i = next.get(edges[i].to);
+      i = next.get(`${edges[i].bx},${edges[i].by}`);
     }
-    if (i !== start) return true; // an open chain: the outline does not close
+    if (i !== start) return null;
     ring.push(ring[0]);
-    let sum = 0;
-    for (let k = 0; k + 1 < ring.length; k++) sum += ring[k][0] * ring[k + 1][1] - ring[k + 1][0] * ring[k][1];
-    if (sum < 0 && area({ type: 'Polygon', coordinates: [ring] }) >= tolerance) return true;
+    rings.push(ring);
   }
-  return false;
+  return rings;
 }
 
 /** Calls `visit` once for every pair of members whose boxes meet (a Flatbush, never all pairs). */

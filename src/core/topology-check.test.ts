@@ -173,6 +173,28 @@ describe('checkDistrictTopology', () => {
     expect(checkDistrictTopology(sliver, { areaToleranceM2: 5 })).toEqual([]);
   });
 
+  it('sees a copied zone as an overlap of its whole area (and a duplicate id)', () => {
+    const district = topologyDistrict();
+    district.grids.push(structuredClone(district.grids[0]));
+    const problems = checkDistrictTopology(district);
+    // Same id and same code twice is one feature copied: reported as a duplicate id, not also a duplicate code.
+    expect(problems.map((p) => `${p.code} ${p.featureId}`)).toEqual(['overlap G1', 'duplicate_id G1']);
+    expect(problems[0].areaM2! / boxArea([0, 0, 400, 300])).toBeCloseTo(1, 3);
+  });
+
+  it('checks a 3,500-grid district (ten times the demo) in well under the few seconds allowed', () => {
+    const district = latticeDistrict();
+    expect(district.grids).toHaveLength(3500);
+    const timings: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      expect(checkDistrictTopology(district)).toEqual([]);
+      timings.push(performance.now() - started);
+    }
+    console.log(`checkDistrictTopology on 3,500 grids: ${timings.map((t) => t.toFixed(0)).join(', ')} ms`);
+    expect(Math.min(...timings)).toBeLessThan(3000); // generous: the machine is shared
+  });
+
   it('sorts deterministically and only uses documented codes', () => {
     const district = withGeometry('grids', 'G1', boxPolygon([-20, 0, 400, 310]));
     district.grids[3].properties.parentId = 'C-nowhere';
