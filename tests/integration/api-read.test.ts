@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ISSUE_CSV_COLUMNS } from '../../src/core/api-schema';
 import { fromWgs84 } from '../../src/core/crs-convert';
 import { writeApiTestDistrict } from '../helpers/api-district';
-import { ApiClient, startServer, tempFolder, type RunningServer } from '../helpers/api-server';
+import { ApiClient, startServer, tempFolder, type ApiResponse, type RunningServer } from '../helpers/api-server';
 
 let server: RunningServer;
 let api: ApiClient;
@@ -185,7 +185,7 @@ describe('issue list', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r = await api.get(`/api/issues?limit=3&sort=deadline${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: ApiResponse = await api.get(`/api/issues?limit=3&sort=deadline${cursor ? `&cursor=${cursor}` : ''}`);
       expect(r.status).toBe(200);
       seen.push(...r.body.items.map((i: { id: string }) => i.id));
       cursor = r.body.nextCursor;
