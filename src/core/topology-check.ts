@@ -36,9 +36,11 @@ export type { TopologyCode, TopologyLayer, TopologyOptions, TopologyProblem, Top
  * pair checks (its ring errors say why), and the gaps of its sibling group are not computed, since
  * the missing zone would show up as a gap.
  *
- * Cost: candidate pairs come from a Flatbush of each group's boxes, an exact boundary walk proves
- * most of them disjoint, and only real interactions are clipped with turf — see the README for
- * timings (a 3,500-grid district takes well under the few seconds allowed).
+ * Cost: a sibling group whose boundaries cancel edge for edge is proven exact without geometry
+ * (edge-chain.ts); otherwise candidate pairs come from a Flatbush of the group's boxes, an exact
+ * boundary walk proves most of them disjoint, and only real interactions are clipped with turf.
+ * Measured on the shared 2-core machine: the 350-grid demo in ~0.05–0.15 s, a 3,500-grid district
+ * in ~0.2–0.6 s (most of it the ring checks); a broken district costs ~1–5 ms per real problem.
  */
 export function checkDistrictTopology(district: DistrictGeometry, options?: TopologyOptions): TopologyProblem[] {
   const opts = resolveTopologyOptions(options);

@@ -1,4 +1,5 @@
-import type { LayerName } from './district-schema';
+import { z } from 'zod';
+import { LAYERS, type LayerName } from './district-schema';
 
 /**
  * The shape of one topology or reference problem, shared by `dutymap validate`, the server's 422
@@ -59,6 +60,25 @@ export interface TopologyProblem {
   /** English, names the feature, the other feature and the size, so a person can act on it. */
   message: string;
 }
+
+/**
+ * The zod schema of a problem, for API contracts (422 reasons) and clients that parse them.
+ * Kept equal to the TopologyProblem interface by the compile-time check below.
+ */
+export const TopologyProblemSchema = z.object({
+  code: z.enum(TOPOLOGY_CODE_LIST as [TopologyCode, ...TopologyCode[]]),
+  severity: z.enum(['error', 'warning']),
+  layer: z.enum([...LAYERS, 'units', 'district']),
+  featureId: z.string(),
+  otherId: z.string().optional(),
+  parentId: z.string().optional(),
+  areaM2: z.number().nonnegative().optional(),
+  location: z.tuple([z.number(), z.number()]).optional(),
+  message: z.string(),
+});
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesInterface: Same<z.infer<typeof TopologyProblemSchema>, TopologyProblem> = true;
+void schemaMatchesInterface;
 
 /** Tolerances of the checks. Every field is optional; see DEFAULT_TOPOLOGY_OPTIONS. */
 export interface TopologyOptions {
