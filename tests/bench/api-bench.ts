@@ -1,0 +1,189 @@
+/**
+ * API benchmark: autocannon against the real server process (loopback only) on a temp copy of a
+ * district — the demo (data/demo) when it exists, otherwise the small API test district.
+ *
+ * Cases, each a few seconds: /api/health as the baseline of what the HTTP stack costs on this
+ * machine in this run; counts answered 304 (If-None-Match) and 200; lookup of seeded random points
+ * inside the district; issue creation (each one a committed SQLite transaction). At 50 and 200
+ * connections for reads. Reported per case: requests/s, p50/p99 latency in ms, errors, and the
+ * ratio of requests/s to the baseline's.
+ *
+ * Targets from issue 4: counts 304 ≥ 5,000 req/s; lookup p99 < 20 ms at 200 connections.
+ */
+import autocannon from 'autocannon';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRandom } from '../../src/core/random';
+import { writeApiTestDistrict } from '../helpers/api-district';
+import { ApiClient, PROJECT_ROOT, startServer, tempFolder } from '../helpers/api-server';
+
+export interface ApiBenchCase {
+  name: string;
+  connections: number;
+  durationS: number;
+  requests: number;
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  /** Responses with another status than the case expects (304 for the 304 case, else 2xx). */
+  unexpected: number;
+  /** requestsPerSec ÷ the health baseline's at the same connection count. */
+  vsBaseline: number | null;
+}
+
+export interface ApiBenchResult {
+  district: string;
+  cases: ApiBenchCase[];
+  targets: { counts304AtLeastReqPerSec: number; counts304Met: boolean; lookupP99At200BelowMs: number; lookupP99Met: boolean };
+}
+
+export interface ApiBenchOptions {
+  /** Seconds per case (default 4). */
+  durationS?: number;
+  /** Read cases run at each of these connection counts (default 50 and 200). */
+  connections?: number[];
+  /** District folder; default data/demo if present, else the API test district. */
+  dataDir?: string;
+}
+
+interface RawResult {
+  requests: { total: number; average: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+
+/** Runs every case and returns the figures; starts and stops its own server. */
+export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBenchResult> {
+  const durationS = options.durationS ?? 4;
+  const levels = options.connections ?? [50, 200];
+  const demo = join(PROJECT_ROOT, 'data/demo');
+  let dataDir = options.dataDir;
+  let districtName = dataDir ?? '';
+  if (!dataDir) {
+    if (existsSync(join(demo, 'district.json')) && existsSync(join(demo, 'grids.geojson'))) {
+      dataDir = demo;
+      districtName = 'data/demo';
+    } else {
+      dataDir = join(tempFolder('dutymap-bench-'), 'district');
+      writeApiTestDistrict(dataDir);
+      districtName = 'api test district (data/demo missing)';
+    }
+  }
+  const server = await startServer({ dataDir });
+  try {
+    const api = new ApiClient(server.url);
+    const district = (await api.get('/api/district')).body as { bbox: [number, number, number, number] };
+    const etag = (await api.get('/api/counts?layer=grids')).headers.get('etag')!;
+    const inspector = await new ApiClient(server.url).signIn('inspector');
+
+    // Seeded points inside the district's bbox, cycled through by the lookup and create cases.
+    const random = createRandom(20261123);
+    const [x0, y0, x1, y1] = district.bbox;
+    const points = Array.from({ length: 2000 }, () => [random.range(x0, x1), random.range(y0, y1)] as const);
+    let next = 0;
+    const nextPoint = () => points[next++ % points.length];
+
+    const run = (opts: { path: string; connections: number; method?: 'GET' | 'POST'; headers?: Record<string, string>; setup?: () => { path?: string; body?: string } }) =>
+      new Promise<RawResult>((resolve, reject) => {
+        autocannon(
+          {
+            url: server.url,
+            connections: opts.connections,
+            duration: durationS,
+            headers: opts.headers,
+            requests: [
+              {
+                method: opts.method ?? 'GET',
+                path: opts.path,
+                // autocannon calls setupRequest whenever the key exists, so leave it out when unused.
+                ...(opts.setup ? { setupRequest: (request: autocannon.Request) => ({ ...request, ...opts.setup!() }) } : {}),
+              },
+            ],
+          },
+          (error, result) => (error ? reject(error) : resolve(result as unknown as RawResult)),
+        );
+      });
+
+    const cases: ApiBenchCase[] = [];
+    const baseline = new Map<number, number>();
+    const record = (name: string, connections: number, raw: RawResult, expect: (status: number) => boolean) => {
+      let unexpected = 0;
+      for (const [status, { count }] of Object.entries(raw.statusCodeStats)) if (!expect(Number(status))) unexpected += count;
+      const rps = Math.round(raw.requests.average);
+      const base = baseline.get(connections);
+      cases.push({
+        name,
+        connections,
+        durationS,
+        requests: raw.requests.total,
+        requestsPerSec: rps,
+        p50Ms: raw.latency.p50,
+        p99Ms: raw.latency.p99,
+        errors: raw.errors,
+        unexpected,
+        vsBaseline: base ? Math.round((rps / base) * 100) / 100 : null,
+      });
+      process.stderr.write(`api bench: ${name} @${connections}: ${rps} req/s, p99 ${raw.latency.p99} ms\n`);
+    };
+    const ok = (s: number) => s >= 200 && s < 300;
+
+    for (const connections of levels) {
+      const health = await run({ path: '/api/health', connections });
+      baseline.set(connections, health.requests.average);
+      record('health (baseline)', connections, health, ok);
+      record('counts 304', connections, await run({ path: '/api/counts?layer=grids', connections, headers: { 'if-none-match': etag } }), (s) => s === 304);
+      record('counts 200', connections, await run({ path: '/api/counts?layer=grids', connections }), ok);
+      record(
+        'lookup',
+        connections,
+        await run({
+          path: '/api/lookup',
+          connections,
+          setup: () => {
+            const [lon, lat] = nextPoint();
+            return { path: `/api/lookup?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}&category=exposed_garbage` };
+          },
+        }),
+        ok,
+      );
+    }
+    const createConnections = 10;
+    record(
+      'issue creation',
+      createConnections,
+      await run({
+        path: '/api/issues',
+        method: 'POST',
+        connections: createConnections,
+        headers: { 'content-type': 'application/json', cookie: inspector.cookie! },
+        setup: () => {
+          const [lon, lat] = nextPoint();
+          return { body: JSON.stringify({ lon, lat, category: 'exposed_garbage', source: 'inspection', description: 'bench' }) };
+        },
+      }),
+      (s) => s === 201,
+    );
+
+    const counts304 = cases.filter((c) => c.name === 'counts 304');
+    const lookup200 = cases.find((c) => c.name === 'lookup' && c.connections === 200);
+    return {
+      district: districtName,
+      cases,
+      targets: {
+        counts304AtLeastReqPerSec: 5000,
+        counts304Met: counts304.length > 0 && counts304.every((c) => c.requestsPerSec >= 5000),
+        lookupP99At200BelowMs: 20,
+        lookupP99Met: lookup200 ? lookup200.p99Ms < 20 : false,
+      },
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = await runApiBench();
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+}
