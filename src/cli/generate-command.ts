@@ -1,4 +1,38 @@
-/** `dutymap generate` — not written yet. */
-export async function runGenerate(_argv: string[]): Promise<number> {
-  throw new Error('not implemented yet');
+import { DEFAULT_SEED, MAX_SEED, generateDistrict } from '../core/generate/generate-district';
+import { parseArgs, intOption, stringOption } from './cli-args';
+import { writeDistrictFolder } from './district-folder-io';
+
+const USAGE = 'usage: dutymap generate --out DIR [--seed N] [--scale K]';
+const OPTIONS = ['out', 'seed', 'scale'];
+
+/**
+ * `dutymap generate --out DIR [--seed N] [--scale K]`
+ * Writes a synthetic district folder. The default seed gives exactly the committed data/demo;
+ * `--scale K` (a whole number ≥ 1) makes a district K times larger for benchmarks. Prints a
+ * one-line summary on stdout. Bad input (no --out, a seed or scale that is not a whole number in
+ * range, an unknown option) throws, which the CLI reports on stderr with exit code 1.
+ */
+export async function runGenerate(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const unknown = [...args.options.keys()].find((name) => !OPTIONS.includes(name));
+  if (unknown !== undefined) throw new Error(`unknown option --${unknown}; ${USAGE}`);
+  if (args.positionals.length > 0) throw new Error(`unexpected argument "${args.positionals[0]}"; ${USAGE}`);
+  const out = stringOption(args, 'out');
+  if (!out) throw new Error(`missing --out DIR; ${USAGE}`);
+  const seed = intOption(args, 'seed', DEFAULT_SEED, 0);
+  if (seed > MAX_SEED) throw new Error(`option --seed must be a whole number from 0 to ${MAX_SEED}, got "${seed}"`);
+  const scale = intOption(args, 'scale', 1, 1);
+
+  const started = performance.now();
+  const district = generateDistrict({ seed, scale });
+  writeDistrictFolder(out, district);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const closed = district.issues.filter((issue) => issue.properties.status === 'closed').length;
+  process.stdout.write(
+    `wrote ${out}: ${district.streets.length} streets, ${district.communities.length} communities, ` +
+      `${district.grids.length} grids, ${district.roads.length} road segments, ${district.checkpoints.length} checkpoints, ` +
+      `${district.units.length} units, ${district.issues.length} issues (${((100 * closed) / district.issues.length).toFixed(1)} % closed) ` +
+      `in ${seconds} s (seed ${seed}, scale ${scale})\n`,
+  );
+  return 0;
 }
