@@ -471,6 +471,15 @@ export const ApiUser = z.object({
   unitId: z.string().nullable(),
 });
 export type ApiUser = z.infer<typeof ApiUser>;
+export const UsersResponse = z.object({ users: z.array(ApiUser) });
+export const CreateUserBody = z.object({
+  username: z.string().regex(/^[A-Za-z0-9_.-]{2,50}$/, 'a username has 2–50 letters, digits, _ . or -'),
+  password: z.string().min(8, 'a password has at least 8 characters').max(200),
+  displayName: z.string().trim().min(1).max(100),
+  role: z.enum(ROLES),
+  /** Required for the unit role: the unit whose issues the user handles. */
+  unitId: z.string().min(1).nullable().default(null),
+});
 export const SessionBody = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
 export const SessionResponse = z.object({ user: ApiUser.nullable() });
 

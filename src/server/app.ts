@@ -15,6 +15,7 @@ import { registerIssueRoutes } from './routes/issue-routes';
 import { registerLayerRoutes } from './routes/layer-routes';
 import { registerLookupRoutes } from './routes/lookup-routes';
 import { registerSessionRoutes } from './routes/session-routes';
+import { registerUserRoutes } from './routes/user-routes';
 import { registerZoneRoutes } from './routes/zone-routes';
 
 /** Options of the app beyond its dependencies. */
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   registerIssueRoutes(app, deps);
   registerLookupRoutes(app, deps);
   registerZoneRoutes(app, deps);
+  registerUserRoutes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -61,6 +61,9 @@ export interface DutymapRepository {
   summaryRows(): Promise<SummaryRow[]>;
 
   findUserByUsername(username: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  /** Stores a new user; throws DuplicateRecordError when the username is taken. */
+  createUser(user: NewUser, at: string): Promise<UserRecord>;
   createSession(tokenHash: string, userId: string, createdMs: number, expiresMs: number): Promise<void>;
   /** The user of a live session, or null (unknown or expired). */
   sessionUser(tokenHash: string, nowMs: number): Promise<UserRecord | null>;
@@ -230,6 +233,17 @@ export class VersionConflictError extends Error {
   ) {
     super(`stale version: ${conflicts.map((c) => `${c.id} is at ${c.actual ?? 'deleted'}, not ${c.expected}`).join('; ')}`);
     this.name = 'VersionConflictError';
+  }
+}
+
+/** A record with the same unique key exists already. */
+export class DuplicateRecordError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly key: string,
+  ) {
+    super(`${kind} ${key} exists already`);
+    this.name = 'DuplicateRecordError';
   }
 }
 

@@ -7,6 +7,7 @@ import { LAYERS, type DistrictGeometry, type DistrictMeta, type LayerName, type 
 import type { IssueFeature, IssueHistoryEntry, IssueStatus } from '../core/issue-schema';
 import { migrate } from './migrations';
 import {
+  DuplicateRecordError,
   MissingRecordError,
   VersionConflictError,
   type AnyFeature,
@@ -198,6 +199,8 @@ class SqliteRepository implements DutymapRepository {
         'SELECT status, category, unit_id, street_id, checkpoint_id, reported_ms, deadline_ms, closed_ms FROM issues',
       ),
       userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+      users: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at, id'),
+      userCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
       insertUser: db.prepare(
         `INSERT INTO users (id, username, display_name, role, unit_id, password_hash, created_at)
          VALUES (@id, @username, @displayName, @role, @unitId, @passwordHash, @createdAt)`,
@@ -551,6 +554,18 @@ class SqliteRepository implements DutymapRepository {
   async findUserByUsername(username: string): Promise<UserRecord | null> {
     const row = this.stmt.userByName.get(username);
     return row ? toUser(row) : null;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.stmt.users.all().map(toUser);
+  }
+
+  async createUser(user: NewUser, at: string): Promise<UserRecord> {
+    return this.db.transaction((): UserRecord => {
+      if (this.stmt.userByName.get(user.username)) throw new DuplicateRecordError('user', user.username);
+      this.stmt.insertUser.run({ ...user, createdAt: at });
+      return toUser(this.stmt.userByName.get(user.username)!);
+    })();
   }
 
   async createSession(tokenHash: string, userId: string, createdMs: number, expiresMs: number): Promise<void> {

@@ -56,6 +56,33 @@ describe('sessions', () => {
   });
 });
 
+describe('users (admin)', () => {
+  it('lists and creates users; only admin may; the new user can sign in', async () => {
+    expect((await as.anonymous.get('/api/users')).status).toBe(401);
+    expect((await as.office.get('/api/users')).status).toBe(403);
+    const list = await as.admin.get('/api/users');
+    expect(list.status).toBe(200);
+    expect(list.body.users.map((u: { role: string }) => u.role).sort()).toEqual(['admin', 'inspector', 'office', 'planner', 'unit', 'viewer']);
+    expect(JSON.stringify(list.body)).not.toContain('scrypt');
+    const body = { username: 'g2-liaison', password: 'correct horse', displayName: 'G2 联络员', role: 'unit', unitId: 'U-g2' };
+    expect((await as.office.post('/api/users', body)).status).toBe(403);
+    const created = await as.admin.post('/api/users', body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ username: 'g2-liaison', role: 'unit', unitId: 'U-g2' });
+    expect((await as.admin.post('/api/users', body)).status).toBe(409);
+    expect((await as.admin.post('/api/users', { ...body, username: 'x1', unitId: null })).status).toBe(400);
+    expect((await as.admin.post('/api/users', { ...body, username: 'x2', password: 'short' })).status).toBe(400);
+    const liaison = new ApiClient(server.url);
+    const signIn = await liaison.post('/api/session', { username: 'g2-liaison', password: 'correct horse' });
+    expect(signIn.status).toBe(200);
+    // An issue in G2 belongs to U-g2: this unit user may start it, the demo unit user (U-s1) may not.
+    const inG2 = await report(as.inspector, { lon: 120.0075, lat: 30.0015 });
+    expect(inG2.body.unitId).toBe('U-g2');
+    expect((await as.unit.post(`/api/issues/${inG2.body.id}/transitions`, { action: 'start' })).status).toBe(403);
+    expect((await liaison.post(`/api/issues/${inG2.body.id}/transitions`, { action: 'start', note: '已派人' })).status).toBe(200);
+  });
+});
+
 describe('reporting issues', () => {
   it('needs a session (401) and a reporting role (403)', async () => {
     const anonymous = await report(as.anonymous);
