@@ -1,0 +1,98 @@
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { IssueListResponse, type ApiIssue } from '../../core/api-schema';
+import type { IssueStatus } from '../../core/issue-schema';
+import { apiUrl, requestJson } from './http';
+
+/** The ledger's filters as the UI holds them; empty values mean "any". */
+export interface IssueFilters {
+  status?: IssueStatus[];
+  category?: string[];
+  unitId?: string;
+  streetId?: string;
+  communityId?: string;
+  gridId?: string;
+  roadId?: string;
+  checkpointId?: string;
+  overdue?: boolean;
+  text?: string;
+  /** ISO dates (yyyy-mm-dd) in local time; turned into the API's datetimes. */
+  reportedFrom?: string;
+  reportedTo?: string;
+  sort?: '-reportedAt' | 'reportedAt' | 'deadline' | '-deadline';
+}
+
+/** Rows per page of the ledger: large enough to fill a tall screen, small enough to parse fast. */
+export const ISSUE_PAGE_SIZE = 200;
+
+/** The query string of GET /api/issues and /api/issues.csv for `filters` (without cursor/limit). */
+export function issueFilterParams(filters: IssueFilters): Record<string, string | undefined> {
+  return {
+    status: filters.status?.length ? filters.status.join(',') : undefined,
+    category: filters.category?.length ? filters.category.join(',') : undefined,
+    unitId: filters.unitId || undefined,
+    streetId: filters.streetId || undefined,
+    communityId: filters.communityId || undefined,
+    gridId: filters.gridId || undefined,
+    roadId: filters.roadId || undefined,
+    checkpointId: filters.checkpointId || undefined,
+    overdue: filters.overdue === undefined ? undefined : String(filters.overdue),
+    text: filters.text?.trim() || undefined,
+    reportedFrom: filters.reportedFrom ? startOfDay(filters.reportedFrom) : undefined,
+    reportedTo: filters.reportedTo ? endOfDay(filters.reportedTo) : undefined,
+    sort: filters.sort,
+  };
+}
+
+function startOfDay(date: string): string {
+  return new Date(`${date}T00:00:00`).toISOString();
+}
+function endOfDay(date: string): string {
+  return new Date(`${date}T23:59:59.999`).toISOString();
+}
+
+function fetchPage(filters: IssueFilters, cursor: string | undefined, limit: number, signal?: AbortSignal) {
+  return requestJson(apiUrl('/api/issues', { ...issueFilterParams(filters), limit, cursor }), IssueListResponse, { signal });
+}
+
+/** GET /api/issues page by page (cursor pagination) for the virtualised ledger. */
+export function issueListQueryOptions(filters: IssueFilters) {
+  return infiniteQueryOptions({
+    queryKey: ['issues', 'list', filters],
+    queryFn: ({ pageParam, signal }) => fetchPage(filters, pageParam, ISSUE_PAGE_SIZE, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+/** The URL of GET /api/issues.csv with the same filters: the browser downloads it (UTF-8 BOM, Excel). */
+export function issuesCsvUrl(filters: IssueFilters): string {
+  return apiUrl('/api/issues.csv', issueFilterParams(filters));
+}
+
+/** Statuses that count as open (not closed), for the map's issue points. */
+export const OPEN_STATUSES: IssueStatus[] = ['pending_designation', 'assigned', 'rectifying', 'verifying', 'disputed'];
+
+/**
+ * Every open issue, all pages, for the map's points and aggregations. Keyed by the data revision
+ * the counts report, so the points are fetched again only when some issue actually changed. A
+ * district has a few hundred open issues; the cap keeps a runaway district from freezing the page.
+ */
+export function openIssuePointsQueryOptions(revision: number | undefined, cap = 20_000) {
+  return queryOptions({
+    queryKey: ['issues', 'open-points', revision],
+    queryFn: async ({ signal }) => {
+      const items: ApiIssue[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await fetchPage({ status: OPEN_STATUSES, sort: '-reportedAt' }, cursor, 500, signal);
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && items.length < cap);
+      return items;
+    },
+    enabled: revision !== undefined,
+    staleTime: Infinity,
+    // Keep showing the previous points while the next revision loads: no flicker on a wall screen.
+    placeholderData: (previous) => previous,
+  });
+}

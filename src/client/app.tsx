@@ -1,0 +1,101 @@
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
+import type { ClientConfig } from './config';
+import { I18nProvider, useI18n, type Lang, type MessageKey } from './i18n/i18n';
+import { IssuesView } from './views/issues/issues-view';
+import { LookupView } from './views/lookup/lookup-view';
+import { PlanView } from './views/plan/plan-view';
+import { ScreenView } from './views/screen/screen-view';
+import { ConnectionBanner } from './views/shared/connection-banner';
+import { ErrorBoundary } from './views/shared/error-boundary';
+import { SessionControl } from './views/shared/session';
+
+const NAV = ['screen', 'plan', 'lookup', 'issues'] as const;
+
+/** Where `/` goes: the large screen is the product's face; inspectors bookmark /lookup. */
+export const DEFAULT_ROUTE = '/screen';
+
+export interface AppProps {
+  client: QueryClient;
+  config: ClientConfig;
+  /** Fixed language (tests); otherwise the URL, the last choice, or Chinese. */
+  lang?: Lang;
+  /** Start at this path without a browser history (tests). */
+  ssrPath?: string;
+}
+
+/** The whole app: providers, the shell and the four views. */
+export function App({ client, config, lang, ssrPath }: AppProps) {
+  return (
+    <QueryClientProvider client={client}>
+      <I18nProvider lang={lang}>
+        <Router ssrPath={ssrPath}>
+          <Shell config={config} />
+        </Router>
+      </I18nProvider>
+    </QueryClientProvider>
+  );
+}
+
+function Shell({ config }: { config: ClientConfig }) {
+  const { t, lang, setLang } = useI18n();
+  const [location] = useLocation();
+  const fullScreen = location.startsWith('/screen');
+  return (
+    <div className={`app${fullScreen ? ' app-full' : ''}`}>
+      {!fullScreen && (
+        <header className="app-header">
+          <span className="app-title">{t('app.title')}</span>
+          <nav>
+            {NAV.map((view) => (
+              <Link key={view} href={`/${view}`} className={(active: boolean) => (active ? 'active' : '')}>
+                {t(`nav.${view}` as MessageKey)}
+              </Link>
+            ))}
+          </nav>
+          <div className="app-header-end">
+            <button type="button" className="lang" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')} aria-label={t('lang.label')}>
+              {t('lang.switch')}
+            </button>
+            <SessionControl />
+          </div>
+        </header>
+      )}
+      <ConnectionBanner />
+      <main className="app-main">
+        <ErrorBoundary resetKey={location}>
+          <Switch>
+            <Route path="/screen">
+              <ScreenView config={config} />
+            </Route>
+            <Route path="/plan">
+              <PlanView config={config} />
+            </Route>
+            <Route path="/lookup">
+              <LookupView config={config} />
+            </Route>
+            <Route path="/issues">
+              <IssuesView config={config} />
+            </Route>
+            <Route path="/">
+              <Redirect to={DEFAULT_ROUTE} replace />
+            </Route>
+            <Route>
+              <NotFound />
+            </Route>
+          </Switch>
+        </ErrorBoundary>
+      </main>
+    </div>
+  );
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return (
+    <div className="not-found">
+      <h1>{t('notFound.title')}</h1>
+      <Link href={DEFAULT_ROUTE}>{t('notFound.back')}</Link>
+    </div>
+  );
+}

@@ -1,0 +1,371 @@
+import { useEffect, useRef, useState } from 'react';
+import {
+  GeoJSONSource,
+  Map as MapLibreMap,
+  Marker,
+  NavigationControl,
+  ScaleControl,
+  setWorkerUrl,
+  type MapGeoJSONFeature,
+  type MapMouseEvent,
+} from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { CountsResponse, LayerParam } from '../../core/api-schema';
+import type { BBox } from '../../core/geometry-schema';
+import { useI18n } from '../i18n/i18n';
+import { applyCountsDiff } from './apply-counts';
+import { choroplethLayerOf } from './choropleth';
+import { buildCheckpointClusters, type CheckpointClusters } from './checkpoint-clusters';
+import type { IssueOverlay } from './issue-overlay';
+import type { IssueMode, IssuePoint, LayerVisibility } from './issue-points';
+import { checkpointAreas, checkpointMarkers, withIdProperty, zoneLabelPoints, type LayerCollection } from './map-data';
+import {
+  buildStyle,
+  CHECKPOINT_CLUSTER_MAX_ZOOM,
+  INTERACTIVE_LAYERS,
+  LAYER_GROUPS,
+  LOCAL_IDEOGRAPH_FONTS,
+  SOURCE_IDS,
+  type MapTheme,
+  type ZoneLayer,
+} from './map-style';
+import { createMapStats, publishMapStats, type MapStats } from './map-stats';
+
+type Counts = CountsResponse['counts'];
+
+/** A feature the pointer is on or clicked: which layer, its id, name and properties. */
+export interface MapFeatureRef {
+  layer: LayerParam;
+  id: string;
+  name: string;
+  properties: Record<string, unknown>;
+}
+
+/** Where to move the camera: a point (and zoom), changed by identity. */
+export interface MapFocus {
+  lon: number;
+  lat: number;
+  zoom?: number;
+}
+
+export interface DistrictMapProps {
+  /** Initial view: the district's bbox [w, s, e, n]. */
+  bounds: BBox;
+  /** Geometry per layer, as the layer queries return it. Changes only after zone edits. */
+  geometry: Partial<Record<LayerParam, LayerCollection>>;
+  /** Open and overdue counts per layer; applied as feature-state, never as new data. */
+  counts: Partial<Record<LayerParam, Counts>>;
+  visible: LayerVisibility;
+  issues?: readonly IssuePoint[];
+  issueMode?: IssueMode;
+  /** A pin (lookup location), WGS-84. */
+  marker?: [number, number] | null;
+  focus?: MapFocus | null;
+  theme?: MapTheme;
+  /** 天地图 key; without one the basemap layer does not exist. */
+  tiandituKey?: string | null;
+  /** A click or tap on the map: where, and the top feature there (null on empty ground). */
+  onPointClick?: (lonLat: [number, number], feature: MapFeatureRef | null) => void;
+  className?: string;
+}
+
+const ALL_LAYERS: LayerParam[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints'];
+
+let workerConfigured = false;
+function configureWorker(): void {
+  if (workerConfigured) return;
+  setWorkerUrl(workerUrl);
+  workerConfigured = true;
+}
+
+/**
+ * The shared district map (maplibre-gl + deck.gl). Views pass data and callbacks; this component
+ * owns the map instance. Geometry goes into sources once per load; counts only ever become
+ * feature-state, so a poll that brings new numbers repaints colours without re-sending shapes.
+ */
+export function DistrictMap(props: DistrictMapProps) {
+  const { t } = useI18n();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const statsRef = useRef<MapStats>(createMapStats());
+  const [loaded, setLoaded] = useState(false);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [hover, setHover] = useState<{ x: number; y: number; feature: MapFeatureRef } | null>(null);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+  const countsRef = useRef<Partial<Record<LayerParam, Counts>>>({});
+  const appliedCounts = useRef<Partial<Record<LayerParam, Counts | null>>>({});
+  const appliedGeometry = useRef<Partial<Record<LayerParam, LayerCollection>>>({});
+  const labelPoints = useRef<Partial<Record<ZoneLayer, ReturnType<typeof zoneLabelPoints>>>>({});
+  const clustersRef = useRef<CheckpointClusters | null>(null);
+  const overlayRef = useRef<IssueOverlay | null>(null);
+  const overlayLoading = useRef(false);
+  const markerRef = useRef<Marker | null>(null);
+  const theme = props.theme ?? 'light';
+
+  // Create the map once; everything else updates it in place.
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    configureWorker();
+    const stats = createMapStats();
+    statsRef.current = stats;
+    publishMapStats(stats);
+    let map: MapLibreMap;
+    try {
+      map = new MapLibreMap({
+        container,
+        style: buildStyle({ theme, tiandituKey: propsRef.current.tiandituKey }),
+        bounds: propsRef.current.bounds as [number, number, number, number],
+        fitBoundsOptions: { padding: 24 },
+        localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
+        attributionControl: { compact: true, customAttribution: '创城责任一张图' },
+        dragRotate: false,
+        pitchWithRotate: false,
+        maxZoom: 19,
+      });
+    } catch (error) {
+      setFailed((error as Error).message);
+      return;
+    }
+    mapRef.current = map;
+    map.touchZoomRotate.disableRotation();
+    map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+    map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+    map.on('error', (event) => {
+      const message = event.error?.message ?? String(event.error);
+      stats.errors.push(message);
+      console.warn('map error:', message);
+    });
+    map.on('load', () => setLoaded(true));
+    map.on('moveend', () => refreshClusters(map, clustersRef.current, stats));
+
+    let frame = 0;
+    let hovered: { source: string; id: string } | null = null;
+    const clearHover = () => {
+      if (hovered) map.setFeatureState(hovered, { hover: false });
+      hovered = null;
+    };
+    const onMove = (event: MapMouseEvent) => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        const feature = topFeature(map, event);
+        clearHover();
+        if (!feature) {
+          map.getCanvas().style.cursor = '';
+          setHover(null);
+          return;
+        }
+        hovered = { source: feature.source, id: feature.ref.id };
+        map.setFeatureState(hovered, { hover: true });
+        map.getCanvas().style.cursor = 'pointer';
+        setHover({ x: event.point.x, y: event.point.y, feature: feature.ref });
+      });
+    };
+    map.on('mousemove', onMove);
+    map.on('mouseout', () => {
+      cancelAnimationFrame(frame);
+      clearHover();
+      setHover(null);
+    });
+    map.on('click', (event) => {
+      const feature = topFeature(map, event);
+      propsRef.current.onPointClick?.([event.lngLat.lng, event.lngLat.lat], feature?.ref ?? null);
+    });
+
+    // Panels opening and closing resize the container without resizing the window.
+    const observer = new ResizeObserver(() => map.resize());
+    observer.observe(container);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+      overlayRef.current = null;
+      markerRef.current = null;
+      appliedCounts.current = {};
+      appliedGeometry.current = {};
+      labelPoints.current = {};
+      map.remove();
+      mapRef.current = null;
+      setLoaded(false);
+    };
+    // The map is rebuilt only when the theme or the basemap key changes (a different style).
+  }, [theme, props.tiandituKey]);
+
+  // Geometry: setData once per layer load (and again only if a zone edit brings new geometry).
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    const stats = statsRef.current;
+    let labelsChanged = false;
+    for (const layer of ALL_LAYERS) {
+      const data = props.geometry[layer];
+      if (!data || appliedGeometry.current[layer] === data) continue;
+      appliedGeometry.current[layer] = data;
+      if (layer === 'checkpoints') {
+        const markers = checkpointMarkers(data);
+        setSourceData(map, SOURCE_IDS.checkpoints, markers, stats);
+        setSourceData(map, SOURCE_IDS.checkpointAreas, checkpointAreas(data), stats);
+        clustersRef.current = buildCheckpointClusters(markers, CHECKPOINT_CLUSTER_MAX_ZOOM);
+        refreshClusters(map, clustersRef.current, stats);
+      } else {
+        setSourceData(map, layer, withIdProperty(data), stats);
+      }
+      if (layer === 'streets' || layer === 'communities' || layer === 'grids') {
+        labelPoints.current[layer] = zoneLabelPoints(layer, data);
+        labelsChanged = true;
+      }
+      if (!stats.sources.includes(layer)) stats.sources.push(layer);
+    }
+    if (labelsChanged) {
+      const features = Object.values(labelPoints.current).flat();
+      setSourceData(map, SOURCE_IDS.labels, { type: 'FeatureCollection', features }, stats);
+    }
+    if (stats.readyAt === null && ALL_LAYERS.every((layer) => appliedGeometry.current[layer])) {
+      map.once('idle', () => {
+        stats.readyAt = performance.now();
+        containerRef.current?.setAttribute('data-map-ready', 'true');
+      });
+    }
+  }, [loaded, props.geometry]);
+
+  // Counts: feature-state only, and only for features whose numbers changed.
+  useEffect(() => {
+    countsRef.current = props.counts;
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    const stats = statsRef.current;
+    let updated = 0;
+    const started = performance.now();
+    for (const layer of ALL_LAYERS) {
+      const next = props.counts[layer];
+      const previous = appliedCounts.current[layer] ?? null;
+      if (!next || next === previous) continue;
+      updated += applyCountsDiff(map, layer === 'checkpoints' ? SOURCE_IDS.checkpoints : layer, previous, next);
+      if (layer === 'checkpoints') applyCountsDiff(map, SOURCE_IDS.checkpointAreas, previous, next);
+      appliedCounts.current[layer] = next;
+    }
+    if (updated > 0) {
+      stats.recolours++;
+      stats.lastRecolourFeatures = updated;
+      map.once('idle', () => {
+        stats.lastRecolourMs = performance.now() - started;
+        containerRef.current?.setAttribute('data-recolours', String(stats.recolours));
+      });
+      map.triggerRepaint();
+    }
+  }, [loaded, props.counts]);
+
+  // Layer switches: visibility only; the choropleth moves to the finest zone layer that is on.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    const choropleth = choroplethLayerOf(props.visible);
+    for (const layer of ALL_LAYERS) {
+      for (const id of LAYER_GROUPS[layer]) {
+        if (!map.getLayer(id)) continue;
+        let on = props.visible[layer];
+        if (id.endsWith('-fill') && layer !== 'checkpoints') on = on && layer === choropleth;
+        map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
+      }
+    }
+    for (const id of ['tianditu-vec', 'tianditu-cva']) {
+      if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', props.visible.basemap ? 'visible' : 'none');
+    }
+  }, [loaded, props.visible]);
+
+  // Issue points through deck.gl, loaded on first need.
+  const { issues, issueMode = 'points' } = props;
+  const issuesOn = props.visible.issues;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded || !issues) return;
+    if (overlayRef.current) {
+      overlayRef.current.update(issues, issueMode, issuesOn);
+      return;
+    }
+    if (!issuesOn || overlayLoading.current) return;
+    overlayLoading.current = true;
+    void import('./issue-overlay').then(({ createIssueOverlay }) => {
+      overlayLoading.current = false;
+      if (mapRef.current !== map) return; // unmounted meanwhile
+      const overlay = createIssueOverlay();
+      map.addControl(overlay.control);
+      overlayRef.current = overlay;
+      const current = propsRef.current;
+      overlay.update(current.issues ?? [], current.issueMode ?? 'points', current.visible.issues);
+    });
+  }, [loaded, issues, issueMode, issuesOn]);
+
+  // The lookup pin.
+  const markerLon = props.marker?.[0];
+  const markerLat = props.marker?.[1];
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    if (markerLon === undefined || markerLat === undefined) {
+      markerRef.current?.remove();
+      markerRef.current = null;
+      return;
+    }
+    if (!markerRef.current) markerRef.current = new Marker({ color: '#b91c1c' }).setLngLat([markerLon, markerLat]).addTo(map);
+    else markerRef.current.setLngLat([markerLon, markerLat]);
+  }, [loaded, markerLon, markerLat]);
+
+  // Camera moves asked for by the view (search result, typed coordinates, GPS).
+  useEffect(() => {
+    const map = mapRef.current;
+    const focus = props.focus;
+    if (!map || !loaded || !focus) return;
+    map.easeTo({ center: [focus.lon, focus.lat], zoom: Math.max(map.getZoom(), focus.zoom ?? 15), duration: 600 });
+  }, [loaded, props.focus]);
+
+  if (failed) {
+    return (
+      <div className={`map-failed ${props.className ?? ''}`} role="alert">
+        {t('map.webglMissing')}
+      </div>
+    );
+  }
+  const hoverCounts = hover ? countsRef.current[hover.feature.layer]?.[hover.feature.id] : undefined;
+  return (
+    <div className={`district-map ${props.className ?? ''}`} data-testid="district-map">
+      <div ref={containerRef} className="district-map-canvas" />
+      {!loaded && <div className="map-loading">{t('map.loading')}</div>}
+      {hover && (
+        <div className="map-tooltip" style={{ left: hover.x + 12, top: hover.y + 12 }} role="tooltip">
+          <strong>{hover.feature.name}</strong>
+          <span>{t('map.open', { count: hoverCounts?.open ?? 0 })}</span>
+          {(hoverCounts?.overdue ?? 0) > 0 && <span className="overdue">{t('map.overdue', { count: hoverCounts!.overdue })}</span>}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function setSourceData(map: MapLibreMap, id: string, data: unknown, stats: MapStats): void {
+  const source = map.getSource(id);
+  if (!(source instanceof GeoJSONSource)) return;
+  stats.setData[id] = (stats.setData[id] ?? 0) + 1;
+  source.setData(data as Parameters<GeoJSONSource['setData']>[0]);
+}
+
+function refreshClusters(map: MapLibreMap, clusters: CheckpointClusters | null, stats: MapStats): void {
+  if (!clusters || map.getZoom() >= CHECKPOINT_CLUSTER_MAX_ZOOM + 1) return;
+  const b = map.getBounds();
+  setSourceData(map, SOURCE_IDS.checkpointClusters, clusters.at([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], map.getZoom()), stats);
+}
+
+function topFeature(map: MapLibreMap, event: MapMouseEvent): { source: string; ref: MapFeatureRef } | null {
+  const layers = INTERACTIVE_LAYERS.filter(({ styleLayer }) => map.getLayer(styleLayer) && map.getLayoutProperty(styleLayer, 'visibility') !== 'none');
+  if (!layers.length) return null;
+  const features = map.queryRenderedFeatures(event.point, { layers: layers.map((l) => l.styleLayer) });
+  const feature: MapGeoJSONFeature | undefined = features[0];
+  if (!feature) return null;
+  const layer = layers.find((l) => l.styleLayer === feature.layer.id)!.layer;
+  const properties = feature.properties as Record<string, unknown>;
+  return {
+    source: feature.source,
+    ref: { layer, id: String(properties.id), name: String(properties.name ?? properties.code ?? properties.id), properties },
+  };
+}

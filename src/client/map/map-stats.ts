@@ -1,0 +1,30 @@
+/**
+ * Counters the map keeps about itself, exposed on `window.__dutymapMap` for the e2e tests and the
+ * bench: they prove that a recolour sets feature-state only (no `setData`), and time it.
+ */
+export interface MapStats {
+  /** `setData` calls per source id, since the map was created. */
+  setData: Record<string, number>;
+  /** Counts applications that changed at least one feature. */
+  recolours: number;
+  /** Features updated by the last recolour. */
+  lastRecolourFeatures: number;
+  /** Milliseconds from applying the last changed counts to the map being idle (painted). */
+  lastRecolourMs: number | null;
+  /** performance.now() of the first 'idle' after every layer's data was added; null before. */
+  readyAt: number | null;
+  /** Sources added with geometry, by id. */
+  sources: string[];
+  /** Errors the map reported (style, source, WebGL). */
+  errors: string[];
+}
+
+/** Fresh, zeroed stats. */
+export function createMapStats(): MapStats {
+  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, sources: [], errors: [] };
+}
+
+/** Publishes the stats of the newest map on the window (one map per page in practice). */
+export function publishMapStats(stats: MapStats): void {
+  if (typeof window !== 'undefined') (window as unknown as { __dutymapMap?: MapStats }).__dutymapMap = stats;
+}

@@ -1,0 +1,289 @@
+import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import type { LayerParam } from '../../core/api-schema';
+import { countColourExpression, OVERDUE_COLOUR } from './count-classes';
+
+/**
+ * The map's own offline style: a plain background and the project's layers, with labels drawn
+ * from the browser's local fonts (no glyph server, no sprite, no tiles unless 天地图 is switched on).
+ */
+
+export type MapTheme = 'light' | 'dark';
+export type ZoneLayer = 'streets' | 'communities' | 'grids';
+
+/** Font stack for labels: CJK system fonts first; maplibre draws them locally with TinySDF. */
+export const LABEL_FONTS = ['Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'sans-serif'];
+/** The CSS family maplibre uses for CJK characters in its default stack. */
+export const LOCAL_IDEOGRAPH_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+
+/** Zoom from which single checkpoints replace the clusters. */
+export const CHECKPOINT_CLUSTER_MAX_ZOOM = 13;
+
+/** Source ids; every geometry source uses `promoteId: 'id'` so feature-state keys are the feature ids. */
+export const SOURCE_IDS = {
+  streets: 'streets',
+  communities: 'communities',
+  grids: 'grids',
+  roads: 'roads',
+  checkpoints: 'checkpoints',
+  checkpointAreas: 'checkpoint-areas',
+  checkpointClusters: 'checkpoint-clusters',
+  labels: 'zone-labels',
+} as const;
+
+/** The style layers of each switchable map layer, for visibility toggles and hit-testing. */
+export const LAYER_GROUPS: Record<LayerParam, string[]> = {
+  streets: ['streets-fill', 'streets-line', 'streets-label'],
+  communities: ['communities-fill', 'communities-line', 'communities-label'],
+  grids: ['grids-fill', 'grids-line', 'grids-overdue', 'grids-label'],
+  roads: ['roads-casing', 'roads-line', 'roads-label'],
+  checkpoints: ['checkpoint-areas-fill', 'checkpoint-clusters-circle', 'checkpoint-clusters-count', 'checkpoints-circle', 'checkpoints-icon'],
+};
+
+/** Style layers a hover or click may land on, top first, with the map layer they belong to. */
+export const INTERACTIVE_LAYERS: { styleLayer: string; layer: LayerParam }[] = [
+  { styleLayer: 'checkpoints-circle', layer: 'checkpoints' },
+  { styleLayer: 'roads-line', layer: 'roads' },
+  { styleLayer: 'grids-fill', layer: 'grids' },
+  { styleLayer: 'communities-fill', layer: 'communities' },
+  { styleLayer: 'streets-fill', layer: 'streets' },
+];
+
+const PALETTE = {
+  light: { background: '#eef1f4', outline: '#475569', label: '#1f2937', halo: '#ffffff', road: '#64748b', casing: '#ffffff' },
+  dark: { background: '#08121f', outline: '#7dd3fc', label: '#e2e8f0', halo: '#0b1623', road: '#94a3b8', casing: '#0f172a' },
+} as const;
+
+const EMPTY = { type: 'FeatureCollection' as const, features: [] };
+
+/** Tianditu (天地图) raster tiles (vector map + Chinese annotation), CGCS2000 ≈ WGS-84, with the district's key. */
+function tiandituSources(key: string): StyleSpecification['sources'] {
+  const tiles = (layer: string) =>
+    [0, 1, 2, 3, 4, 5, 6, 7].map(
+      (n) =>
+        `https://t${n}.tianditu.gov.cn/${layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${encodeURIComponent(key)}`,
+    );
+  return {
+    'tianditu-vec': { type: 'raster', tiles: tiles('vec'), tileSize: 256, attribution: '天地图' },
+    'tianditu-cva': { type: 'raster', tiles: tiles('cva'), tileSize: 256 },
+  };
+}
+
+/** Options of the style: colours, which zone layer carries the choropleth, optional basemap. */
+export interface StyleOptions {
+  theme: MapTheme;
+  tiandituKey?: string | null;
+}
+
+/**
+ * The complete style with empty geometry sources; geometry arrives once per layer with setData,
+ * counts only ever as feature-state.
+ */
+export function buildStyle({ theme, tiandituKey }: StyleOptions): StyleSpecification {
+  const c = PALETTE[theme];
+  const geojson = (promoteId = 'id') => ({ type: 'geojson' as const, data: EMPTY, promoteId });
+  const sources: StyleSpecification['sources'] = {
+    [SOURCE_IDS.streets]: geojson(),
+    [SOURCE_IDS.communities]: geojson(),
+    [SOURCE_IDS.grids]: geojson(),
+    [SOURCE_IDS.roads]: { ...geojson(), tolerance: 0.5 },
+    [SOURCE_IDS.checkpoints]: geojson(),
+    [SOURCE_IDS.checkpointAreas]: geojson(),
+    // Cluster features come from supercluster and carry no counts; no promoteId needed.
+    [SOURCE_IDS.checkpointClusters]: { type: 'geojson', data: EMPTY },
+    // One label point per zone, inside it, so a zone cut by tile edges is still labelled once.
+    [SOURCE_IDS.labels]: { type: 'geojson', data: EMPTY },
+    ...(tiandituKey ? tiandituSources(tiandituKey) : {}),
+  };
+  const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': c.background } }];
+  if (tiandituKey) {
+    layers.push(
+      { id: 'tianditu-vec', type: 'raster', source: 'tianditu-vec', layout: { visibility: 'none' } },
+      { id: 'tianditu-cva', type: 'raster', source: 'tianditu-cva', layout: { visibility: 'none' } },
+    );
+  }
+  layers.push(...zoneFills(theme === 'dark' ? 0.8 : 0.62), ...checkpointAreaLayers(), ...zoneLines(c), ...roadLayers(c), ...checkpointLayers(c), ...labelLayers(c));
+  return { version: 8, name: 'dutymap offline', sources, layers };
+}
+
+const fillColour = (layer: LayerParam) => countColourExpression(layer) as never;
+const hoverOpacity = (base: number) => ['case', ['boolean', ['feature-state', 'hover'], false], Math.min(1, base + 0.2), base] as never;
+
+function zoneFills(opacity: number): LayerSpecification[] {
+  return (['streets', 'communities', 'grids'] as const).map((layer) => ({
+    id: `${layer}-fill`,
+    type: 'fill',
+    source: layer,
+    paint: { 'fill-color': fillColour(layer), 'fill-opacity': hoverOpacity(opacity) },
+  }));
+}
+
+function zoneLines(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
+  return [
+    {
+      id: 'grids-line',
+      type: 'line',
+      source: 'grids',
+      minzoom: 11,
+      paint: { 'line-color': c.outline, 'line-opacity': 0.45, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.3, 15, 1] },
+    },
+    {
+      // Grids with overdue issues get a dark red inner edge: colour says how many, the edge says late.
+      id: 'grids-overdue',
+      type: 'line',
+      source: 'grids',
+      paint: {
+        'line-color': OVERDUE_COLOUR,
+        'line-width': ['case', ['>', ['coalesce', ['feature-state', 'overdue'], 0], 0], 2, 0],
+      },
+    },
+    {
+      id: 'communities-line',
+      type: 'line',
+      source: 'communities',
+      paint: { 'line-color': c.outline, 'line-opacity': 0.7, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 15, 1.8] },
+    },
+    {
+      id: 'streets-line',
+      type: 'line',
+      source: 'streets',
+      paint: { 'line-color': c.outline, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.2, 15, 3.5] },
+    },
+  ];
+}
+
+const ROAD_WIDTH = [
+  'interpolate', ['exponential', 1.6], ['zoom'],
+  10, ['match', ['get', 'roadClass'], 'arterial', 1.6, 'secondary', 1, 0.4],
+  14, ['match', ['get', 'roadClass'], 'arterial', 5, 'secondary', 3.2, 1.6],
+  17, ['match', ['get', 'roadClass'], 'arterial', 14, 'secondary', 9, 5],
+] as never;
+
+function roadLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
+  return [
+    {
+      id: 'roads-casing',
+      type: 'line',
+      source: 'roads',
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': c.casing, 'line-opacity': 0.8, 'line-gap-width': ROAD_WIDTH, 'line-width': 1 },
+    },
+    {
+      id: 'roads-line',
+      type: 'line',
+      source: 'roads',
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        // Roads with no open issue stay grey so that the ones needing attention stand out.
+        'line-color': ['case', ['>', ['coalesce', ['feature-state', 'open'], 0], 0], fillColour('roads'), c.road] as never,
+        'line-width': ROAD_WIDTH,
+      },
+    },
+  ];
+}
+
+function checkpointAreaLayers(): LayerSpecification[] {
+  return [
+    {
+      id: 'checkpoint-areas-fill',
+      type: 'fill',
+      source: SOURCE_IDS.checkpointAreas,
+      minzoom: CHECKPOINT_CLUSTER_MAX_ZOOM,
+      paint: { 'fill-color': fillColour('checkpoints'), 'fill-opacity': 0.35, 'fill-outline-color': '#1e3a8a' },
+    },
+  ];
+}
+
+/** Checkpoint state colour: none → green, open → amber, overdue → red. */
+const CHECKPOINT_STATE_COLOUR = [
+  'case',
+  ['>', ['coalesce', ['feature-state', 'overdue'], 0], 0], '#dc2626',
+  ['>', ['coalesce', ['feature-state', 'open'], 0], 0], '#f59e0b',
+  '#16a34a',
+] as never;
+
+function checkpointLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
+  return [
+    {
+      id: 'checkpoint-clusters-circle',
+      type: 'circle',
+      source: SOURCE_IDS.checkpointClusters,
+      maxzoom: CHECKPOINT_CLUSTER_MAX_ZOOM,
+      paint: {
+        'circle-color': '#1d4ed8',
+        'circle-opacity': 0.85,
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1.5,
+        'circle-radius': ['step', ['coalesce', ['get', 'point_count'], 1], 5, 2, 11, 10, 14, 25, 18],
+      },
+    },
+    {
+      id: 'checkpoint-clusters-count',
+      type: 'symbol',
+      source: SOURCE_IDS.checkpointClusters,
+      maxzoom: CHECKPOINT_CLUSTER_MAX_ZOOM,
+      filter: ['has', 'point_count'],
+      layout: { 'text-field': ['to-string', ['get', 'point_count']], 'text-font': LABEL_FONTS, 'text-size': 11, 'text-allow-overlap': true },
+      paint: { 'text-color': '#ffffff' },
+    },
+    {
+      id: 'checkpoints-circle',
+      type: 'circle',
+      source: SOURCE_IDS.checkpoints,
+      minzoom: CHECKPOINT_CLUSTER_MAX_ZOOM,
+      paint: {
+        'circle-color': CHECKPOINT_STATE_COLOUR,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 13, 7, 17, 12],
+        'circle-stroke-color': c.casing,
+        'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, 1.5],
+      },
+    },
+    {
+      // The category as one character in the marker (医 hospital, 学 school…): an icon that needs no sprite.
+      id: 'checkpoints-icon',
+      type: 'symbol',
+      source: SOURCE_IDS.checkpoints,
+      minzoom: CHECKPOINT_CLUSTER_MAX_ZOOM,
+      layout: {
+        'text-field': ['get', 'glyph'],
+        'text-font': LABEL_FONTS,
+        'text-size': ['interpolate', ['linear'], ['zoom'], 13, 9, 17, 14],
+        'text-allow-overlap': true,
+        'text-ignore-placement': true,
+      },
+      paint: { 'text-color': '#ffffff' },
+    },
+  ];
+}
+
+function labelLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
+  const label = (id: string, layer: string, minzoom: number, maxzoom: number, size: number[]): LayerSpecification => ({
+    id,
+    type: 'symbol',
+    source: SOURCE_IDS.labels,
+    filter: ['==', ['get', 'layer'], layer],
+    minzoom,
+    maxzoom,
+    layout: {
+      'text-field': ['get', 'name'],
+      'text-font': LABEL_FONTS,
+      'text-size': ['interpolate', ['linear'], ['zoom'], minzoom, size[0], maxzoom, size[1]],
+      'text-max-width': 8,
+      'text-padding': 4,
+    },
+    paint: { 'text-color': c.label, 'text-halo-color': c.halo, 'text-halo-width': 1.5 },
+  });
+  return [
+    {
+      id: 'roads-label',
+      type: 'symbol',
+      source: 'roads',
+      minzoom: 14,
+      filter: ['!=', ['get', 'roadClass'], 'alley'],
+      layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': LABEL_FONTS, 'text-size': 12 },
+      paint: { 'text-color': c.label, 'text-halo-color': c.halo, 'text-halo-width': 1.5 },
+    },
+    label('grids-label', 'grids', 14.5, 18, [10, 13]),
+    label('communities-label', 'communities', 12.5, 15.5, [11, 14]),
+    label('streets-label', 'streets', 8, 13.5, [13, 17]),
+  ];
+}

@@ -1,0 +1,82 @@
+import { useCallback, useMemo } from 'react';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useLocation, useSearch } from 'wouter';
+import { issueListQueryOptions, issuesCsvUrl, type IssueFilters } from '../../api/issues';
+import { unitsQueryOptions } from '../../api/units';
+import type { ClientConfig } from '../../config';
+import { useI18n } from '../../i18n/i18n';
+import { ErrorBoundary } from '../shared/error-boundary';
+import { MapWorkspace } from '../shared/map-workspace';
+import { useMapData } from '../shared/use-map-data';
+import { filtersSearch, parseFilters } from './filters-url';
+import { IssueDetail } from './issue-detail';
+import { IssueFilterBar } from './issue-filters';
+import { IssueTable } from './issue-table';
+
+/**
+ * `/issues`, the ledger: filters (kept in the URL), a virtualised table loading pages as it
+ * scrolls, CSV export of the same filter, and the selected issue's details, history, allowed
+ * actions and place on the map.
+ */
+export function IssuesView({ config }: { config: ClientConfig }) {
+  const { t } = useI18n();
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const filters = useMemo(() => parseFilters(search), [search]);
+  const selectedId = new URLSearchParams(search).get('id');
+  const setFilters = useCallback((next: IssueFilters) => navigate(`/issues?${filtersSearch(next, null)}`, { replace: true }), [navigate]);
+  const select = (id: string | null) => navigate(`/issues?${filtersSearch(filters, id)}`, { replace: true });
+
+  const list = useInfiniteQuery(issueListQueryOptions(filters));
+  const units = useQuery(unitsQueryOptions()).data ?? [];
+  const data = useMapData(config.refreshMs);
+  const issues = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  const total = list.data?.pages[0]?.total ?? 0;
+  const timeZone = data.district?.timeZone ?? 'Asia/Shanghai';
+  const selected = issues.find((i) => i.id === selectedId);
+  const marker = selected ? ([selected.lon, selected.lat] as [number, number]) : null;
+  const focus = useMemo(() => (selected ? { lon: selected.lon, lat: selected.lat, zoom: 15 } : null), [selected?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return (
+    <div className="issues-view">
+      <IssueFilterBar filters={filters} onChange={setFilters} refreshMs={config.refreshMs} />
+      <div className="issues-summary">
+        <strong data-testid="issue-total">{t('issues.count', { total })}</strong>
+        {list.hasNextPage && <span>{t('issues.loadedOf', { loaded: issues.length, total })}</span>}
+        <a className="button" href={issuesCsvUrl(filters)} download>
+          {t('issues.export')}
+        </a>
+      </div>
+      <div className="issues-main">
+        <ErrorBoundary>
+          {list.isPending ? (
+            <p className="hint">{t('status.loading')}</p>
+          ) : (
+            <IssueTable
+              issues={issues}
+              total={total}
+              units={units}
+              timeZone={timeZone}
+              selectedId={selectedId}
+              onSelect={select}
+              hasMore={!!list.hasNextPage}
+              onNearEnd={() => {
+                if (!list.isFetchingNextPage) void list.fetchNextPage();
+              }}
+            />
+          )}
+        </ErrorBoundary>
+        <div className="issues-side">
+          <ErrorBoundary resetKey={selectedId}>
+            {selectedId ? (
+              <IssueDetail id={selectedId} units={units} geometry={data.geometry} timeZone={timeZone} onClose={() => select(null)} />
+            ) : (
+              <p className="hint">{t('issues.select')}</p>
+            )}
+          </ErrorBoundary>
+          <MapWorkspace data={data} tiandituKey={config.tiandituKey} marker={marker} focus={focus} controls={false} className="issues-map" initialVisibility={{ communities: false }} />
+        </div>
+      </div>
+    </div>
+  );
+}

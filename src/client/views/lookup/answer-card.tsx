@@ -1,0 +1,91 @@
+import type { LookupResponse } from '../../../core/api-schema';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+
+interface PersonLike {
+  name?: string;
+  title?: string;
+  phone?: string;
+}
+
+function PersonLine({ person }: { person: PersonLike | null | undefined }) {
+  const { t } = useI18n();
+  if (!person?.name) return <>{t('lookup.none')}</>;
+  return (
+    <>
+      {person.title ? `${person.title} ` : ''}
+      {person.name}
+      {person.phone && (
+        <>
+          {' '}
+          <a href={`tel:${person.phone.replace(/[\s-]/g, '')}`}>{person.phone}</a>
+        </>
+      )}
+    </>
+  );
+}
+
+/**
+ * The answer of a lookup: the zone chain with the people to call, the road and its chief, the
+ * checkpoint, the responsible unit, the rule that decided and why, and the other candidates.
+ */
+export function AnswerCard({ answer }: { answer: LookupResponse }) {
+  const { t, lang } = useI18n();
+  const a = answer.assignment;
+  const metres = (m: number | null) => (m === null ? '' : t('lookup.distance', { metres: Math.round(m) }));
+  return (
+    <section className="answer-card" aria-label={t('lookup.answer')} data-testid="answer-card">
+      <div className="answer-unit">
+        <span className="label">{t('lookup.unit')}</span>
+        <strong data-testid="answer-unit">{answer.unit?.name ?? t('rule.office')}</strong>
+        {answer.unit?.contact && (
+          <span className="contact">
+            <PersonLine person={answer.unit.contact} />
+          </span>
+        )}
+      </div>
+      <p className="answer-why">
+        <span className={`rule rule-${a.rule}`}>{t(`rule.${a.rule}` as MessageKey)}</span> {lang === 'en' ? answer.why.en : answer.why.zh}
+      </p>
+      {a.rule === 'office' && !answer.grid && <p className="warning">{t('lookup.outside')}</p>}
+      <dl>
+        <dt>{t('lookup.street')}</dt>
+        <dd>{answer.street?.name ?? t('lookup.none')}</dd>
+        <dt>{t('lookup.community')}</dt>
+        <dd>{answer.community?.name ?? t('lookup.none')}</dd>
+        <dt>{t('lookup.grid')}</dt>
+        <dd>
+          {answer.grid ? `${answer.grid.name}（${answer.grid.code ?? answer.grid.id}）` : t('lookup.none')}
+        </dd>
+        <dt>{t('lookup.gridLeader')}</dt>
+        <dd>
+          <PersonLine person={answer.grid?.gridLeader} />
+        </dd>
+        <dt>{t('lookup.road')}</dt>
+        <dd>{answer.road?.name ?? t('lookup.none')}</dd>
+        <dt>{t('lookup.roadChief')}</dt>
+        <dd>
+          <PersonLine person={answer.road?.roadChief as PersonLike | null | undefined} />
+        </dd>
+        <dt>{t('lookup.checkpoint')}</dt>
+        <dd>{answer.checkpoint ? `${answer.checkpoint.name}（${answer.checkpoint.code}）` : t('lookup.none')}</dd>
+      </dl>
+      <details className="candidates">
+        <summary>
+          {t('lookup.candidates')} ({answer.candidates.length})
+        </summary>
+        {answer.candidates.length === 0 ? (
+          <p>{t('lookup.noCandidates')}</p>
+        ) : (
+          <ul>
+            {answer.candidates.map((c) => (
+              <li key={`${c.rule}-${c.featureId}`}>
+                <span className={`rule rule-${c.rule}`}>{t(`rule.${c.rule}` as MessageKey)}</span> {c.name ?? c.featureId} · {c.unitName ?? t('lookup.none')} ·{' '}
+                {metres(c.distanceM)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </details>
+    </section>
+  );
+}

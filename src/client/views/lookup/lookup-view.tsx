@@ -1,0 +1,125 @@
+import { useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useLocation, useSearch } from 'wouter';
+import { ApiRequestError } from '../../api/http';
+import { lookupQueryOptions } from '../../api/lookup';
+import type { ClientConfig } from '../../config';
+import { useI18n } from '../../i18n/i18n';
+import type { MapFocus } from '../../map/lazy-district-map';
+import { MapWorkspace } from '../shared/map-workspace';
+import { useMapData } from '../shared/use-map-data';
+import { AnswerCard } from './answer-card';
+import { CoordinateForm } from './coordinate-form';
+import { locationSearch, parseLocation, type LookupLocation } from './location-url';
+import { ReportForm } from './report-form';
+import { SearchBox } from './search-box';
+
+/**
+ * `/lookup`, the inspector's view (phone first): tap the map, search, type coordinates or use GPS;
+ * the answer card says who is responsible; "report an issue here" posts one at that point. The
+ * location lives in the URL (`?lon=&lat=&crs=`), so a link reproduces the answer.
+ */
+export function LookupView({ config }: { config: ClientConfig }) {
+  const { t } = useI18n();
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const location = useMemo(() => parseLocation(search), [search]);
+  const data = useMapData(config.refreshMs);
+  const answer = useQuery(lookupQueryOptions(location));
+  const [reporting, setReporting] = useState(false);
+  const [focus, setFocus] = useState<MapFocus | null>(null);
+  const [gpsError, setGpsError] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  const goTo = (next: LookupLocation, moveMap: boolean) => {
+    setReporting(false);
+    setCopied(false);
+    navigate(`/lookup?${locationSearch(next)}`, { replace: true });
+    if (moveMap && next.crs === 'wgs84') setFocus({ lon: next.lon, lat: next.lat, zoom: 15 });
+  };
+  const answerPoint = answer.data?.point ?? null;
+  // Typed GCJ-02/BD-09 points are only known in WGS-84 once the server answers; then move there.
+  const focusFromAnswer = useMemo<MapFocus | null>(
+    () => (answerPoint && location && location.crs !== 'wgs84' ? { lon: answerPoint[0], lat: answerPoint[1], zoom: 15 } : null),
+    [answerPoint?.[0], answerPoint?.[1], location?.crs],
+  );
+
+  const useGps = () => {
+    setGpsError(null);
+    if (!navigator.geolocation) {
+      setGpsError(t('lookup.gpsUnavailable'));
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      // The Geolocation API reports WGS-84, whatever map app the phone has.
+      (position) => goTo({ lon: position.coords.longitude, lat: position.coords.latitude, crs: 'wgs84' }, true),
+      (error) => setGpsError(t('lookup.gpsFailed', { message: error.message })),
+      { enableHighAccuracy: true, timeout: 15_000 },
+    );
+  };
+
+  const share = async () => {
+    try {
+      await navigator.clipboard.writeText(globalThis.location.href);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+
+  return (
+    <div className="lookup-view">
+      <MapWorkspace
+        data={data}
+        tiandituKey={config.tiandituKey}
+        marker={answerPoint}
+        focus={focusFromAnswer ?? focus}
+        initialVisibility={{ issues: false }}
+        className="lookup-map"
+        onPointClick={([lon, lat]) => goTo({ lon, lat, crs: 'wgs84' }, false)}
+      />
+      <section className="lookup-panel" aria-label={t('lookup.title')}>
+        <SearchBox geometry={data.geometry} onPick={(hit) => goTo({ lon: hit.point[0], lat: hit.point[1], crs: 'wgs84' }, true)} />
+        <div className="lookup-actions">
+          <details className="coords">
+            <summary>{t('lookup.coords')}</summary>
+            <CoordinateForm key={search} initial={location} onSubmit={(next) => goTo(next, true)} />
+          </details>
+          <button type="button" onClick={useGps}>
+            {t('lookup.gps')}
+          </button>
+        </div>
+        {gpsError && (
+          <p className="field-error" role="alert">
+            {gpsError}
+          </p>
+        )}
+        {!location && <p className="hint">{t('lookup.tapHint')}</p>}
+        {location && answer.isPending && <p className="hint">{t('status.loading')}</p>}
+        {answer.error && (
+          <p className="field-error" role="alert">
+            {answer.error instanceof ApiRequestError && !answer.error.transient ? answer.error.message : t('status.offlineRetrying')}
+          </p>
+        )}
+        {answer.data && (
+          <>
+            <p className="point">
+              {t('lookup.point', { lon: answer.data.point[0].toFixed(6), lat: answer.data.point[1].toFixed(6) })}{' '}
+              <button type="button" className="link" onClick={() => void share()}>
+                {copied ? t('lookup.copied') : t('lookup.share')}
+              </button>
+            </p>
+            <AnswerCard answer={answer.data} />
+            {reporting ? (
+              <ReportForm point={answer.data.point} onCancel={() => setReporting(false)} />
+            ) : (
+              <button type="button" className="primary wide" onClick={() => setReporting(true)}>
+                {t('lookup.report')}
+              </button>
+            )}
+          </>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import { useDeferredValue, useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { LayerParam } from '../../../core/api-schema';
+import { unitsQueryOptions } from '../../api/units';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+import type { LayerCollection } from '../../map/map-data';
+import { searchPlaces, type SearchHit } from './search-index';
+
+/** Search by name or code over the layers already loaded for the map (no extra request per key). */
+export function SearchBox({ geometry, onPick }: { geometry: Partial<Record<LayerParam, LayerCollection>>; onPick: (hit: SearchHit) => void }) {
+  const { t } = useI18n();
+  const units = useQuery(unitsQueryOptions()).data ?? [];
+  const [text, setText] = useState('');
+  const deferred = useDeferredValue(text);
+  const hits = useMemo(() => searchPlaces(deferred, geometry, units), [deferred, geometry, units]);
+  return (
+    <div className="search-box">
+      <input
+        type="search"
+        role="combobox"
+        aria-expanded={hits.length > 0}
+        aria-controls="search-results"
+        aria-label={t('lookup.search')}
+        placeholder={t('lookup.search')}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && hits[0]) {
+            onPick(hits[0]);
+            setText('');
+          }
+        }}
+      />
+      {deferred.trim() !== '' && (
+        <ul id="search-results" role="listbox" className="search-results">
+          {hits.length === 0 && <li className="empty">{t('lookup.searchNoResult')}</li>}
+          {hits.map((hit) => (
+            <li key={`${hit.kind}-${hit.id}`} role="option" aria-selected="false">
+              <button
+                type="button"
+                onClick={() => {
+                  onPick(hit);
+                  setText('');
+                }}
+              >
+                <span className="badge">{hit.kind === 'unit' ? t('lookup.unit') : t(`layer.${hit.kind}` as MessageKey)}</span>
+                {hit.name}
+                {hit.code && <span className="code">{hit.code}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

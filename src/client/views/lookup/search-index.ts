@@ -1,0 +1,75 @@
+import type { LayerParam } from '../../../core/api-schema';
+import type { Unit } from '../../../core/district-schema';
+import { interiorPoint } from '../../../core/interior-point';
+import type { LayerCollection, LayerFeature } from '../../map/map-data';
+
+/** One search hit: a feature (or a unit, placed at the first zone it owns) and where to go. */
+export interface SearchHit {
+  kind: LayerParam | 'unit';
+  id: string;
+  name: string;
+  code: string | null;
+  point: [number, number];
+}
+
+/** A representative point of a feature: the point itself, a point inside an area, a line's middle vertex. */
+export function featurePoint(feature: LayerFeature): [number, number] | null {
+  const g = feature.geometry as { type: string; coordinates: unknown };
+  switch (g.type) {
+    case 'Point':
+      return g.coordinates as [number, number];
+    case 'LineString': {
+      const line = g.coordinates as [number, number][];
+      return line[Math.floor(line.length / 2)] ?? null;
+    }
+    case 'MultiLineString': {
+      const line = (g.coordinates as [number, number][][])[0] ?? [];
+      return line[Math.floor(line.length / 2)] ?? null;
+    }
+    case 'Polygon':
+    case 'MultiPolygon':
+      return interiorPoint(g as Parameters<typeof interiorPoint>[0]);
+    default:
+      return null;
+  }
+}
+
+const ORDER: LayerParam[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints'];
+
+/**
+ * Finds features and units whose name or code contains `query` (case-insensitive), best first:
+ * exact code, then names starting with the query, then the rest; coarser layers before finer ones.
+ */
+export function searchPlaces(query: string, geometry: Partial<Record<LayerParam, LayerCollection>>, units: readonly Unit[], limit = 8): SearchHit[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  const scored: { hit: SearchHit; score: number }[] = [];
+  const score = (name: string, code: string | null, rank: number): number | null => {
+    const n = name.toLowerCase();
+    const c = code?.toLowerCase() ?? '';
+    if (c === q) return rank;
+    if (n === q) return 10 + rank;
+    if (n.startsWith(q)) return 20 + rank;
+    if (n.includes(q) || (c && c.includes(q))) return 30 + rank;
+    return null;
+  };
+  ORDER.forEach((layer, rank) => {
+    for (const feature of geometry[layer]?.features ?? []) {
+      const name = String(feature.properties.name ?? '');
+      const code = feature.properties.code === undefined ? null : String(feature.properties.code);
+      const s = score(name, code, rank);
+      if (s === null) continue;
+      const point = featurePoint(feature);
+      if (point) scored.push({ hit: { kind: layer, id: feature.id, name, code, point }, score: s });
+    }
+  });
+  for (const unit of units) {
+    const s = score(unit.name, unit.id, ORDER.length);
+    if (s === null) continue;
+    const owned = ORDER.flatMap((layer) => geometry[layer]?.features ?? []).find((f) => f.properties.ownerUnitId === unit.id);
+    const point = owned ? featurePoint(owned) : null;
+    if (point) scored.push({ hit: { kind: 'unit', id: unit.id, name: unit.name, code: null, point }, score: s });
+  }
+  scored.sort((a, b) => a.score - b.score || a.hit.name.localeCompare(b.hit.name, 'zh-CN'));
+  return scored.slice(0, limit).map((s) => s.hit);
+}

@@ -1,0 +1,98 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ApiUser } from '../../../core/api-schema';
+import { ApiRequestError } from '../../api/http';
+import { sessionQueryOptions, signIn, signOut } from '../../api/session';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+
+/** The signed-in user (null: anonymous viewer; undefined while loading). */
+export function useSessionUser(): ApiUser | null | undefined {
+  return useQuery(sessionQueryOptions()).data;
+}
+
+/** Header control: the user and a sign-out button, or a sign-in button that opens the dialog. */
+export function SessionControl() {
+  const { t } = useI18n();
+  const user = useSessionUser();
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const out = useMutation({
+    mutationFn: signOut,
+    onSettled: () => client.invalidateQueries({ queryKey: ['session'] }),
+  });
+  if (user) {
+    return (
+      <div className="session">
+        <span className="session-user">{t('session.signedInAs', { name: user.displayName, role: t(`role.${user.role}` as MessageKey) })}</span>
+        <button type="button" onClick={() => out.mutate()}>
+          {t('session.signOut')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="session">
+      <button type="button" onClick={() => setOpen(true)}>
+        {t('session.signIn')}
+      </button>
+      {open && <SignInDialog onClose={() => setOpen(false)} />}
+    </div>
+  );
+}
+
+/** A modal sign-in form; closes itself once signed in. */
+export function SignInDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useI18n();
+  const client = useQueryClient();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const mutation = useMutation({
+    mutationFn: () => signIn(username, password),
+    onSuccess: (data) => {
+      client.setQueryData(sessionQueryOptions().queryKey, data);
+      void client.invalidateQueries({ queryKey: ['issue'] });
+      onClose();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    mutation.mutate();
+  };
+  const error = mutation.error;
+  return (
+    <div className="dialog-backdrop" role="presentation" onClick={onClose}>
+      <form
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="sign-in-title"
+        onSubmit={submit}
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      >
+        <h2 id="sign-in-title">{t('session.dialogTitle')}</h2>
+        <label>
+          {t('session.username')}
+          <input name="username" autoComplete="username" autoFocus value={username} onChange={(e) => setUsername(e.target.value)} required />
+        </label>
+        <label>
+          {t('session.password')}
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        {error && (
+          <p className="field-error" role="alert">
+            {error instanceof ApiRequestError && error.status === 401 ? t('session.failed') : t('status.error', { message: error.message })}
+          </p>
+        )}
+        <div className="dialog-buttons">
+          <button type="button" onClick={onClose}>
+            {t('session.cancel')}
+          </button>
+          <button type="submit" className="primary" disabled={mutation.isPending}>
+            {t('session.submit')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

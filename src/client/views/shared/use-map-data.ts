@@ -1,0 +1,65 @@
+import { useMemo } from 'react';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import type { CountsResponse, DistrictResponse, LayerParam } from '../../../core/api-schema';
+import { LAYERS } from '../../../core/district-schema';
+import { countsQueryOptions } from '../../api/counts';
+import { districtQueryOptions } from '../../api/district';
+import { openIssuePointsQueryOptions } from '../../api/issues';
+import { layerQueryOptions } from '../../api/layer';
+import type { IssuePoint } from '../../map/issue-points';
+import type { LayerCollection } from '../../map/map-data';
+
+/** Everything the shared map draws, from the API: district, geometry, counts and open issues. */
+export interface MapData {
+  district: DistrictResponse | undefined;
+  geometry: Partial<Record<LayerParam, LayerCollection>>;
+  counts: Partial<Record<LayerParam, CountsResponse['counts']>>;
+  /** The newest `asOf` of the counts, for "data as of". */
+  asOf: string | null;
+  /** The data revision the counts report (rises with every issue change). */
+  revision: number | undefined;
+  issues: IssuePoint[];
+  /** The first error of any of these queries (the banner explains connection problems). */
+  error: unknown;
+}
+
+/**
+ * Loads the map's data with one query per endpoint. Geometry is fetched once and kept; counts are
+ * polled every `refreshMs`; open issue points are fetched again only when the revision moves.
+ */
+export function useMapData(refreshMs: number): MapData {
+  const district = useQuery(districtQueryOptions());
+  const layers = useQueries({ queries: LAYERS.map((layer) => layerQueryOptions(layer)) });
+  const counts = useQueries({ queries: LAYERS.map((layer) => countsQueryOptions(layer, refreshMs)) });
+
+  const layerData = layers.map((q) => q.data);
+  const geometry = useMemo(() => {
+    const out: Partial<Record<LayerParam, LayerCollection>> = {};
+    LAYERS.forEach((layer, i) => {
+      if (layerData[i]) out[layer] = layerData[i] as LayerCollection;
+    });
+    return out;
+    // Identity of each layer's data is what matters: a 304 keeps it, so nothing downstream moves.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, layerData);
+
+  const countData = counts.map((q) => q.data);
+  const countMaps = useMemo(() => {
+    const out: Partial<Record<LayerParam, CountsResponse['counts']>> = {};
+    LAYERS.forEach((layer, i) => {
+      if (countData[i]) out[layer] = countData[i]!.counts;
+    });
+    return out;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, countData);
+
+  const revision = countData.reduce<number | undefined>((max, c) => (c ? Math.max(max ?? 0, c.revision) : max), undefined);
+  const asOf = countData.reduce<string | null>((latest, c) => (c && (!latest || c.asOf > latest) ? c.asOf : latest), null);
+  const openIssues = useQuery(openIssuePointsQueryOptions(revision));
+  const issues = useMemo(
+    () => (openIssues.data ?? []).map((i) => ({ id: i.id, lon: i.lon, lat: i.lat, overdue: i.overdue, status: i.status })),
+    [openIssues.data],
+  );
+  const error = district.error ?? layers.find((q) => q.error)?.error ?? counts.find((q) => q.error)?.error ?? openIssues.error ?? null;
+  return { district: district.data, geometry, counts: countMaps, asOf, revision, issues, error };
+}

@@ -1,0 +1,318 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import {
+  CreateIssueBody,
+  IssueListQuery,
+  ISSUE_CSV_COLUMNS,
+  LookupQuery,
+  SessionBody,
+  TransitionBody,
+  type ApiUser,
+  type ErrorCode,
+  type LayerParam,
+  type LookupResponse,
+  type SummaryResponse,
+} from '../core/api-schema';
+import { AssignmentInputError, assign } from '../core/assign-issue';
+import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO, type IssueCategory } from '../core/catalog';
+import { toWgs84 } from '../core/crs-convert';
+import { csvLine } from '../core/csv';
+import { LAYERS } from '../core/district-schema';
+import { isOverdue } from '../core/issue-schema';
+import { nextStatus } from '../core/issue-state-machine';
+import { ACTION_ROLES, ACTIONS_NAMING_OWNER, REPORT_ROLES } from '../core/issue-roles';
+import { addIssue, toApi, toDetail, type MockIssue, type MockState } from './mock-state';
+
+/**
+ * MSW handlers serving the API contract (core/api-schema.ts) from an in-memory district, with
+ * the same core engine and state machine as the real server: component tests and the server-less
+ * demo build run on them. Every response is what the server would send for the same state, in
+ * shape if not in every detail (summary figures are simpler).
+ */
+export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
+  const url = (path: string) => `${base === '*' ? '*' : base}${path}`;
+  const error = (code: ErrorCode, status: number, message: string, details: unknown = null) =>
+    HttpResponse.json({ error: { code, message, details } }, { status });
+  const userOf = (request: Request): ApiUser | null => {
+    const cookie = request.headers.get('cookie') ?? '';
+    const sid = /(?:^|;\s*)dutymap_session=([^;]+)/.exec(cookie)?.[1] ?? state.sessions.get('current');
+    const id = sid ? state.sessions.get(sid) : undefined;
+    const user = state.users.find((u) => u.id === id);
+    if (!user) return null;
+    const { password: _password, ...rest } = user;
+    return rest;
+  };
+  const features = (layer: LayerParam) => state.data[layer] as { id: string; properties: Record<string, unknown> }[];
+  const nameOf = (layer: LayerParam, id: string | null) => (id ? String(features(layer).find((f) => f.id === id)?.properties.name ?? id) : '');
+  const etagged = (request: Request, etag: string, body: () => unknown) =>
+    request.headers.get('if-none-match') === etag ? new HttpResponse(null, { status: 304, headers: { ETag: etag } }) : HttpResponse.json(body() as Record<string, unknown>, { headers: { ETag: etag } });
+
+  const filtered = (query: URLSearchParams) => {
+    const parsed = IssueListQuery.safeParse(Object.fromEntries(query));
+    if (!parsed.success) return { problem: parsed.error.issues[0]?.message ?? 'invalid query' } as const;
+    const q = parsed.data;
+    const now = state.now();
+    const text = q.text?.toLowerCase();
+    const list = state.issues.filter(
+      (i) =>
+        (!q.status || q.status.includes(i.status)) &&
+        (!q.category || q.category.includes(i.category)) &&
+        (!q.unitId || i.unitId === q.unitId) &&
+        (!q.streetId || i.assignment.streetId === q.streetId) &&
+        (!q.communityId || i.assignment.communityId === q.communityId) &&
+        (!q.gridId || i.assignment.gridId === q.gridId) &&
+        (!q.roadId || i.assignment.roadId === q.roadId) &&
+        (!q.checkpointId || i.assignment.checkpointId === q.checkpointId) &&
+        (q.overdue === undefined || isOverdue(i, now) === q.overdue) &&
+        (!text || i.code.toLowerCase().includes(text) || i.description.toLowerCase().includes(text)) &&
+        (!q.reportedFrom || i.reportedAt >= new Date(q.reportedFrom).toISOString()) &&
+        (!q.reportedTo || i.reportedAt <= new Date(q.reportedTo).toISOString()),
+    );
+    const key = q.sort.replace('-', '') as 'reportedAt' | 'deadline';
+    const sign = q.sort.startsWith('-') ? -1 : 1;
+    list.sort((a, b) => sign * (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0) || (a.id < b.id ? -1 : 1));
+    return { list, q } as const;
+  };
+
+  return [
+    http.get(url('/api/health'), () => HttpResponse.json({ ok: true, revision: state.revision, time: state.now().toISOString() })),
+
+    http.get(url('/api/district'), () => {
+      const { meta } = state.data;
+      const all = [...state.data.streets];
+      let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (const f of all) {
+        const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+        for (const [x, y] of polys.flat(2)) [w, s, e, n] = [Math.min(w, x), Math.min(s, y), Math.max(e, x), Math.max(n, y)];
+      }
+      const days = Math.ceil((Date.parse(meta.inspectionDate) - state.now().getTime()) / 86_400_000);
+      return HttpResponse.json({
+        name: meta.name,
+        code: meta.code,
+        centre: meta.centre,
+        bbox: [w, s, e, n],
+        inspectionDate: meta.inspectionDate,
+        daysToInspection: days,
+        synthetic: meta.synthetic,
+        timeZone: meta.timeZone,
+        officeUnitId: meta.officeUnitId,
+        counts: {
+          streets: state.data.streets.length,
+          communities: state.data.communities.length,
+          grids: state.data.grids.length,
+          roads: state.data.roads.length,
+          checkpoints: state.data.checkpoints.length,
+          units: state.data.units.length,
+          issues: state.issues.length,
+          openIssues: state.issues.filter((i) => i.status !== 'closed').length,
+        },
+      });
+    }),
+
+    http.get(url('/api/units'), () => HttpResponse.json({ units: state.data.units })),
+
+    http.get(url('/api/layers/:layer'), ({ params, request }) => {
+      const layer = String(params.layer) as LayerParam;
+      if (!(LAYERS as readonly string[]).includes(layer)) return error('bad_request', 400, `unknown layer ${layer}`);
+      return etagged(request, `"layer-${layer}-1"`, () => ({ type: 'FeatureCollection', features: state.data[layer] }));
+    }),
+
+    http.get(url('/api/counts'), ({ request }) => {
+      const layer = new URL(request.url).searchParams.get('layer') as LayerParam;
+      if (!(LAYERS as readonly string[]).includes(layer)) return error('validation_failed', 400, 'layer is required');
+      return etagged(request, `"counts-${layer}-${state.revision}"`, () => {
+        const key = { streets: 'streetId', communities: 'communityId', grids: 'gridId', roads: 'roadId', checkpoints: 'checkpointId' }[layer] as 'gridId';
+        const counts: Record<string, { open: number; overdue: number }> = {};
+        for (const f of features(layer)) counts[f.id] = { open: 0, overdue: 0 };
+        const now = state.now();
+        for (const i of state.issues) {
+          const id = i.assignment[key];
+          if (i.status === 'closed' || !id || !counts[id]) continue;
+          counts[id].open++;
+          if (isOverdue(i, now)) counts[id].overdue++;
+        }
+        return { layer, asOf: now.toISOString(), revision: state.revision, counts };
+      });
+    }),
+
+    http.get(url('/api/summary'), ({ request }) =>
+      etagged(request, `"summary-${state.revision}"`, (): SummaryResponse => {
+        const now = state.now();
+        const tally = (list: MockIssue[]) => {
+          const closed = list.filter((i) => i.status === 'closed').length;
+          return {
+            total: list.length,
+            open: list.length - closed,
+            closed,
+            overdue: list.filter((i) => isOverdue(i, now)).length,
+            rectificationRate: list.length ? closed / list.length : 1,
+          };
+        };
+        const byStatus: Record<string, number> = {};
+        for (const i of state.issues) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
+        const group = <K extends string>(ids: readonly K[], pick: (i: MockIssue) => string | null, name: (id: K) => string) =>
+          ids.map((id) => ({ id, name: name(id), ...tally(state.issues.filter((i) => pick(i) === id)) }));
+        return {
+          asOf: now.toISOString(),
+          revision: state.revision,
+          inspectionDate: state.data.meta.inspectionDate,
+          daysToInspection: Math.ceil((Date.parse(state.data.meta.inspectionDate) - now.getTime()) / 86_400_000),
+          totals: { ...tally(state.issues), pendingDesignation: byStatus.pending_designation ?? 0, disputed: byStatus.disputed ?? 0 },
+          byStatus,
+          byStreet: group(state.data.streets.map((s) => s.id), (i) => i.assignment.streetId, (id) => nameOf('streets', id)),
+          byUnit: group(state.data.units.map((u) => u.id), (i) => i.unitId, (id) => state.data.units.find((u) => u.id === id)?.name ?? id),
+          byCategory: group(ISSUE_CATEGORIES, (i) => i.category, (id) => ISSUE_CATEGORY_INFO[id].zh),
+          byCheckpoint: group(state.data.checkpoints.map((c) => c.id), (i) => i.assignment.checkpointId, (id) => nameOf('checkpoints', id)),
+          daily: [],
+        };
+      }),
+    ),
+
+    http.get(url('/api/issues'), ({ request }) => {
+      const result = filtered(new URL(request.url).searchParams);
+      if ('problem' in result) return error('validation_failed', 400, String(result.problem));
+      const { list, q } = result;
+      const start = q.cursor ? Number(q.cursor) : 0;
+      const page = list.slice(start, start + q.limit);
+      const next = start + q.limit < list.length ? String(start + q.limit) : null;
+      return HttpResponse.json({ items: page.map((i) => toApi(state, i)), total: list.length, nextCursor: next });
+    }),
+
+    http.get(url('/api/issues.csv'), ({ request }) => {
+      const result = filtered(new URL(request.url).searchParams);
+      if ('problem' in result) return error('validation_failed', 400, String(result.problem));
+      const lines = [csvLine([...ISSUE_CSV_COLUMNS])];
+      for (const i of result.list) {
+        const a = i.assignment;
+        lines.push(
+          csvLine([
+            i.code, ISSUE_CATEGORY_INFO[i.category].zh, i.status, isOverdue(i, state.now()) ? '是' : '否', i.severity, i.source,
+            i.reportedAt, i.deadline, i.closedAt ?? '', i.unitId ?? '', state.data.units.find((u) => u.id === i.unitId)?.name ?? '',
+            nameOf('streets', a.streetId), nameOf('communities', a.communityId), nameOf('grids', a.gridId), nameOf('roads', a.roadId),
+            nameOf('checkpoints', a.checkpointId), i.lon, i.lat, i.description,
+          ]),
+        );
+      }
+      return new HttpResponse('\ufeff' + lines.join('\r\n') + '\r\n', { headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+    }),
+
+    http.post(url('/api/issues'), async ({ request }) => {
+      const user = userOf(request);
+      if (!user) return error('unauthenticated', 401, 'sign in to report issues');
+      if (!REPORT_ROLES.includes(user.role)) return error('forbidden', 403, `role ${user.role} may not report issues`);
+      const parsed = CreateIssueBody.safeParse(await request.json().catch(() => null));
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
+        return error('validation_failed', 400, 'invalid json', { target: 'json', issues });
+      }
+      const body = parsed.data;
+      if (!(ISSUE_CATEGORIES as readonly string[]).includes(body.category)) return error('unknown_category', 422, `unknown issue category "${body.category}"`);
+      const [lon, lat] = toWgs84(body.lon, body.lat, body.crs);
+      try {
+        const issue = addIssue(state, { lon, lat, category: body.category as IssueCategory, description: body.description, source: body.source, severity: body.severity, photos: body.photos }, user.username);
+        return HttpResponse.json(toDetail(state, issue), { status: 201 });
+      } catch (e) {
+        if (e instanceof AssignmentInputError) return error(e.code, 422, e.message);
+        throw e;
+      }
+    }),
+
+    http.get(url('/api/issues/:id'), ({ params }) => {
+      const issue = state.issues.find((i) => i.id === params.id);
+      return issue ? HttpResponse.json(toDetail(state, issue)) : error('not_found', 404, `there is no issue ${String(params.id)}`);
+    }),
+
+    http.post(url('/api/issues/:id/transitions'), async ({ params, request }) => {
+      const user = userOf(request);
+      if (!user) return error('unauthenticated', 401, 'sign in first');
+      const issue = state.issues.find((i) => i.id === params.id);
+      if (!issue) return error('not_found', 404, `there is no issue ${String(params.id)}`);
+      const parsed = TransitionBody.safeParse(await request.json().catch(() => null));
+      if (!parsed.success) return error('validation_failed', 400, parsed.error.issues[0]?.message ?? 'invalid body');
+      const body = parsed.data;
+      const to = nextStatus(issue.status, body.action);
+      if (!to) return error('illegal_transition', 409, `cannot ${body.action} an issue that is ${issue.status}`);
+      const own = user.role === 'unit' ? issue.unitId === user.unitId : user.role === 'inspector' ? issue.reportedBy === user.username : true;
+      if (user.role !== 'admin' && (!ACTION_ROLES[body.action].includes(user.role) || !own)) {
+        return error('forbidden', 403, `role ${user.role} may not ${body.action} this issue`);
+      }
+      if (ACTIONS_NAMING_OWNER.has(body.action)) {
+        if (!body.unitId) return error('validation_failed', 400, `${body.action} needs unitId`);
+        issue.unitId = body.unitId;
+      }
+      const at = state.now().toISOString();
+      issue.history.push({ at, action: body.action, from: issue.status, to, by: user.username, unitId: issue.unitId, ...(body.note ? { note: body.note } : {}) });
+      issue.status = to;
+      issue.closedAt = to === 'closed' ? at : null;
+      issue.version++;
+      state.revision++;
+      return HttpResponse.json(toDetail(state, issue));
+    }),
+
+    http.get(url('/api/lookup'), ({ request }) => {
+      const parsed = LookupQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+      if (!parsed.success) return error('validation_failed', 400, parsed.error.issues[0]?.message ?? 'invalid query');
+      const q = parsed.data;
+      const point = toWgs84(q.lon, q.lat, q.crs);
+      let a;
+      try {
+        a = assign(state.index, point, q.category);
+      } catch (e) {
+        if (e instanceof AssignmentInputError) return error(e.code, 422, e.message);
+        throw e;
+      }
+      const zone = (layer: 'streets' | 'communities' | 'grids', id: string | null) => {
+        const f = id ? features(layer).find((x) => x.id === id) : undefined;
+        if (!f) return null;
+        const p = f.properties as { code?: string; name: string; ownerUnitId: string | null; leader?: null };
+        return { id: f.id, code: p.code ?? null, name: p.name, ownerUnitId: p.ownerUnitId, leader: p.leader ?? null };
+      };
+      const grid = zone('grids', a.gridId);
+      const gridProps = state.data.grids.find((g) => g.id === a.gridId)?.properties;
+      const road = state.data.roads.find((r) => r.id === a.roadId);
+      const checkpoint = state.data.checkpoints.find((c) => c.id === a.checkpointId);
+      const unit = state.data.units.find((u) => u.id === a.unitId) ?? null;
+      const layerOf = { checkpoint: 'checkpoints', road: 'roads', grid: 'grids', office: null } as const;
+      const response: LookupResponse = {
+        point,
+        category: q.category as IssueCategory,
+        assignment: a,
+        unit,
+        street: zone('streets', a.streetId),
+        community: zone('communities', a.communityId),
+        grid: grid ? { ...grid, gridLeader: gridProps?.gridLeader ?? null, gridWorkers: gridProps?.gridWorkers ?? [] } : null,
+        road: road ? { id: road.id, name: road.properties.name, roadClass: road.properties.roadClass, roadChief: road.properties.roadChief, ownerUnitId: road.properties.ownerUnitId } : null,
+        checkpoint: checkpoint
+          ? { id: checkpoint.id, code: checkpoint.properties.code, name: checkpoint.properties.name, category: checkpoint.properties.category, ownerUnitId: checkpoint.properties.ownerUnitId, leader: checkpoint.properties.leader ?? null }
+          : null,
+        candidates: a.candidates.map((c) => {
+          const layer = layerOf[c.rule];
+          return { ...c, name: layer ? nameOf(layer, c.featureId) : null, unitName: state.data.units.find((u) => u.id === c.unitId)?.name ?? null };
+        }),
+        why: unit
+          ? { zh: `由规则「${a.rule}」判定，责任单位：${unit.name}。`, en: `Decided by the ${a.rule} rule: ${unit.name}.` }
+          : { zh: '没有规则找到责任单位，由创建办指派。', en: 'No rule found an owner: the campaign office designates one.' },
+      };
+      return HttpResponse.json(response);
+    }),
+
+    http.get(url('/api/session'), ({ request }) => HttpResponse.json({ user: userOf(request) })),
+
+    http.post(url('/api/session'), async ({ request }) => {
+      const parsed = SessionBody.safeParse(await request.json().catch(() => null));
+      if (!parsed.success) return error('validation_failed', 400, 'username and password are required');
+      const user = state.users.find((u) => u.username === parsed.data.username && u.password === parsed.data.password);
+      if (!user) return error('invalid_credentials', 401, 'wrong user name or password');
+      const sid = `sid-${user.id}-${state.sessions.size}`;
+      state.sessions.set(sid, user.id);
+      // Node's fetch keeps no cookies: remember the last sign-in for cookie-less test clients.
+      state.sessions.set('current', sid);
+      const { password: _password, ...rest } = user;
+      return HttpResponse.json({ user: rest }, { headers: { 'Set-Cookie': `dutymap_session=${sid}; Path=/; HttpOnly; SameSite=Lax` } });
+    }),
+
+    http.delete(url('/api/session'), () => {
+      state.sessions.clear();
+      return new HttpResponse(null, { status: 204 });
+    }),
+  ];
+}
