@@ -7,59 +7,75 @@
 /** turf's mean Earth radius, metres. */
 export const EARTH_RADIUS_M = 6371008.8;
 const RAD = Math.PI / 180;
-const DEG = 180 / Math.PI;
+/** turf's length factor for "degrees" (a length in degrees of arc per radian). */
+const DEGREES_PER_RADIAN = 360 / (2 * Math.PI);
 
-/** Great-circle (haversine) distance in metres between two lon/lat points in degrees. */
+// The helpers below repeat turf's arithmetic operation for operation (modulo, Math.pow, the order
+// of multiplications), not just its formulas: for short segments the great-circle construction is
+// ill-conditioned (tens of micrometres of float noise), and only identical operations give
+// identical answers on points that sit exactly on a 25 m or 50 m threshold.
+const toRadians = (degrees: number) => ((degrees % 360) * Math.PI) / 180;
+const toDegrees = (radians: number) => ((radians % (2 * Math.PI)) * 180) / Math.PI;
+
+/** Central angle in radians between two lon/lat points (turf's haversine). */
+function centralAngle(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const dLat = toRadians(lat2 - lat1);
+  const dLon = toRadians(lon2 - lon1);
+  const a = Math.pow(Math.sin(dLat / 2), 2) + Math.pow(Math.sin(dLon / 2), 2) * Math.cos(toRadians(lat1)) * Math.cos(toRadians(lat2));
+  return 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
+}
+
+/** Great-circle (haversine) distance in metres between two lon/lat points in degrees, as turf.distance. */
 export function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const dLat = (lat2 - lat1) * RAD;
-  const dLon = (lon2 - lon1) * RAD;
-  const s1 = Math.sin(dLat / 2);
-  const s2 = Math.sin(dLon / 2);
-  const a = s1 * s1 + s2 * s2 * Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD);
-  return 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a)) * EARTH_RADIUS_M;
+  return centralAngle(lon1, lat1, lon2, lat2) * EARTH_RADIUS_M;
 }
 
 /**
- * Distance in metres from point P to the great-circle segment A–B (all lon/lat degrees):
- * the nearest point is found on the sphere as turf's nearestPointOnLine does (unit vectors,
- * the great circle's axis, the foot of the perpendicular), then measured with haversine.
- * Written with scalars rather than small arrays because it runs for every road near a point.
+ * Distance in metres from point P to the great-circle segment A–B (all lon/lat degrees), as turf's
+ * pointToLineDistance measures it: the nearest point is found on the sphere (unit vectors, the
+ * great circle's pole, the foot of the perpendicular), measured with haversine in degrees of arc,
+ * then converted to metres. Written with scalars because it runs for every road near a point.
  */
 export function distanceToSegmentM(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  if ((bx === px && by === py) || (ax === px && ay === py)) return 0;
-  const cosAy = Math.cos(ay * RAD);
-  const Ax = cosAy * Math.cos(ax * RAD), Ay = cosAy * Math.sin(ax * RAD), Az = Math.sin(ay * RAD);
-  const cosBy = Math.cos(by * RAD);
-  const Bx = cosBy * Math.cos(bx * RAD), By = cosBy * Math.sin(bx * RAD), Bz = Math.sin(by * RAD);
-  const cosPy = Math.cos(py * RAD);
-  const Cx = cosPy * Math.cos(px * RAD), Cy = cosPy * Math.sin(px * RAD), Cz = Math.sin(py * RAD);
+  return (segmentArcDegrees(px, py, ax, ay, bx, by) / DEGREES_PER_RADIAN) * EARTH_RADIUS_M;
+}
+
+function segmentArcDegrees(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const arc = (lon: number, lat: number) => centralAngle(px, py, lon, lat) * DEGREES_PER_RADIAN;
+  if (bx === px && by === py) return 0;
+  if (ax === px && ay === py) return 0;
+  let lat = toRadians(ay);
+  let lon = toRadians(ax);
+  const Ax = Math.cos(lat) * Math.cos(lon), Ay = Math.cos(lat) * Math.sin(lon), Az = Math.sin(lat);
+  lat = toRadians(by);
+  lon = toRadians(bx);
+  const Bx = Math.cos(lat) * Math.cos(lon), By = Math.cos(lat) * Math.sin(lon), Bz = Math.sin(lat);
+  lat = toRadians(py);
+  lon = toRadians(px);
+  const Cx = Math.cos(lat) * Math.cos(lon), Cy = Math.cos(lat) * Math.sin(lon), Cz = Math.sin(lat);
   // axis = A × B: the pole of the segment's great circle.
   const Nx = Ay * Bz - Az * By, Ny = Az * Bx - Ax * Bz, Nz = Ax * By - Ay * Bx;
-  if (Nx === 0 && Ny === 0 && Nz === 0) return haversineM(px, py, bx, by);
-  // target = axis × C; I1 = normalize(target × axis): C projected onto the great circle.
+  if (Nx === 0 && Ny === 0 && Nz === 0) return Ax * Bx + Ay * By + Az * Bz > 0 ? arc(bx, by) : 0;
+  // target = axis × C; I = ±normalize(target × axis): C projected onto the great circle.
   const Tx = Ny * Cz - Nz * Cy, Ty = Nz * Cx - Nx * Cz, Tz = Nx * Cy - Ny * Cx;
-  if (Tx === 0 && Ty === 0 && Tz === 0) return haversineM(px, py, bx, by);
-  let Ix = Ty * Nz - Tz * Ny, Iy = Tz * Nx - Tx * Nz, Iz = Tx * Ny - Ty * Nx;
-  const im = Math.sqrt(Ix * Ix + Iy * Iy + Iz * Iz);
-  Ix /= im;
-  Iy /= im;
-  Iz /= im;
-  if (Cx * Ix + Cy * Iy + Cz * Iz <= -(Cx * Ix + Cy * Iy + Cz * Iz)) {
+  if (Tx === 0 && Ty === 0 && Tz === 0) return arc(bx, by);
+  const Jx = Ty * Nz - Tz * Ny, Jy = Tz * Nx - Tx * Nz, Jz = Tx * Ny - Ty * Nx;
+  const jm = Math.sqrt(Math.pow(Jx, 2) + Math.pow(Jy, 2) + Math.pow(Jz, 2));
+  let Ix = Jx / jm, Iy = Jy / jm, Iz = Jz / jm;
+  if (!(Cx * Ix + Cy * Iy + Cz * Iz > Cx * -Ix + Cy * -Iy + Cz * -Iz)) {
     Ix = -Ix;
     Iy = -Iy;
     Iz = -Iz;
   }
-  const nm = Math.sqrt(Nx * Nx + Ny * Ny + Nz * Nz);
+  const nm = Math.sqrt(Math.pow(Nx, 2) + Math.pow(Ny, 2) + Math.pow(Nz, 2));
   const ux = Nx / nm, uy = Ny / nm, uz = Nz / nm;
   // Is I between A and B? (A × I) · axis ≥ 0 and (I × B) · axis ≥ 0.
   const ai = (Ay * Iz - Az * Iy) * ux + (Az * Ix - Ax * Iz) * uy + (Ax * Iy - Ay * Ix) * uz;
   const ib = (Iy * Bz - Iz * By) * ux + (Iz * Bx - Ix * Bz) * uy + (Ix * By - Iy * Bx) * uz;
   if (ai >= 0 && ib >= 0) {
-    const lat = Math.asin(Math.min(Math.max(Iz, -1), 1)) * DEG;
-    const lon = Math.atan2(Iy, Ix) * DEG;
-    return haversineM(px, py, lon, lat);
+    return arc(toDegrees(Math.atan2(Iy, Ix)), toDegrees(Math.asin(Math.min(Math.max(Iz, -1), 1))));
   }
-  return Ax * Cx + Ay * Cy + Az * Cz > Bx * Cx + By * Cy + Bz * Cz ? haversineM(px, py, ax, ay) : haversineM(px, py, bx, by);
+  return Ax * Cx + Ay * Cy + Az * Cz > Bx * Cx + By * Cy + Bz * Cz ? arc(ax, ay) : arc(bx, by);
 }
 
 /** Metres per degree of latitude and (at `lat`) of longitude, for quick planar estimates. */

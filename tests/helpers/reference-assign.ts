@@ -14,8 +14,8 @@ interface Prepared<F> {
   box: Box;
 }
 
-/** Degrees of slack on bounding boxes: 0.002° is > 180 m, far more than any radius in a policy. */
-const SLACK = 0.002;
+/** Degrees of slack on bounding boxes: 0.0008° is > 75 m at these latitudes, beyond the 50 m and 25 m radii of the default policy. */
+const SLACK = 0.0008;
 const inBox = (b: Box, x: number, y: number, slack = 0) =>
   x >= b[0] - slack && x <= b[2] + slack && y >= b[1] - slack && y <= b[3] + slack;
 

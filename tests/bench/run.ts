@@ -1,0 +1,33 @@
+/**
+ * `npm run bench`: every benchmark of the project, results as one JSON document on stdout.
+ * Inputs are seeded; each figure that matters is a ratio against a baseline measured in the same
+ * run, because this machine is shared and noisy.
+ */
+import os from 'node:os';
+import { benchEngine } from './engine-bench';
+import { benchDistricts } from './bench-districts';
+
+export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
+  const quick = argv.includes('--quick');
+  const points = quick ? 100_000 : 1_000_000;
+  const started = new Date().toISOString();
+  const engine = [];
+  const builds = [];
+  for (const { name, district } of benchDistricts(quick)) {
+    const { cases, build } = benchEngine(name, district, { points, baselineSample: quick ? 300 : 2000, seed: 20261123 });
+    engine.push(...cases);
+    builds.push(build);
+    process.stderr.write(`bench: ${name} done\n`);
+  }
+  return {
+    started,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    engine,
+    indexBuild: builds,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = await runBenchmarks(process.argv.slice(2));
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+}
