@@ -12,6 +12,7 @@
  */
 import autocannon from 'autocannon';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { createRandom } from '../../src/core/random';
 import { writeApiTestDistrict } from '../helpers/api-district';
@@ -34,6 +35,8 @@ export interface ApiBenchCase {
 
 export interface ApiBenchResult {
   district: string;
+  /** 1-minute load average before and after: on a shared machine, read the figures against it. */
+  loadAverage: { before: number; after: number; cpus: number };
   cases: ApiBenchCase[];
   targets: { counts304AtLeastReqPerSec: number; counts304Met: boolean; lookupP99At200BelowMs: number; lookupP99Met: boolean };
 }
@@ -71,6 +74,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       districtName = 'api test district (data/demo missing)';
     }
   }
+  const loadBefore = os.loadavg()[0];
   const server = await startServer({ dataDir });
   try {
     const api = new ApiClient(server.url);
@@ -170,6 +174,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     const lookup200 = cases.find((c) => c.name === 'lookup' && c.connections === 200);
     return {
       district: districtName,
+      loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]), cpus: os.cpus().length },
       cases,
       targets: {
         counts304AtLeastReqPerSec: 5000,
@@ -182,6 +187,8 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     await server.stop();
   }
 }
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const results = await runApiBench();
