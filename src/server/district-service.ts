@@ -53,7 +53,7 @@ const REASSIGNABLE = new Set(['pending_designation', 'assigned', 'rectifying']);
  */
 export class DistrictService {
   private cached: DistrictState | null = null;
-  private loading: Promise<DistrictState> | null = null;
+  private loading: { zones: number; promise: Promise<DistrictState> } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -68,8 +68,14 @@ export class DistrictService {
       if (this.cached.revisions.data !== revisions.data) this.cached = { ...this.cached, revisions };
       return this.cached;
     }
-    this.loading ??= this.load(revisions).finally(() => (this.loading = null));
-    return this.loading;
+    // Share a load already under way for the same zones revision; a newer revision loads anew.
+    if (this.loading?.zones !== revisions.zones) {
+      const promise = this.load(revisions).finally(() => {
+        if (this.loading?.promise === promise) this.loading = null;
+      });
+      this.loading = { zones: revisions.zones, promise };
+    }
+    return this.loading.promise;
   }
 
   private async load(revisions: Revisions): Promise<DistrictState> {
@@ -89,7 +95,8 @@ export class DistrictService {
         checkpoints: byId(geometry.checkpoints),
       },
     };
-    this.cached = state;
+    // Two loads can overlap; never let an older one replace a newer state.
+    if (!this.cached || this.cached.revisions.zones <= revisions.zones) this.cached = state;
     return state;
   }
 
