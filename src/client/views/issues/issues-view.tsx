@@ -41,7 +41,7 @@ export function IssuesView({ config }: { config: ClientConfig }) {
     <div className="issues-view">
       <IssueFilterBar filters={filters} onChange={setFilters} refreshMs={config.refreshMs} />
       <div className="issues-summary">
-        <strong data-testid="issue-total">{t('issues.count', { total })}</strong>
+        <strong data-testid="issue-total">{list.data ? t('issues.count', { total }) : t('status.loading')}</strong>
         {list.hasNextPage && <span>{t('issues.loadedOf', { loaded: issues.length, total })}</span>}
         <a className="button" href={issuesCsvUrl(filters)} download>
           {t('issues.export')}

@@ -1,0 +1,73 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { apiTestDistrict, SEED_ISSUES } from '../../../../tests/helpers/api-district';
+import { renderApp } from '../../testing/render-app';
+
+vi.mock('../../map/lazy-district-map', async () => ({ LazyDistrictMap: (await import('../../testing/map-stub')).MapStub }));
+
+let stop: (() => void) | null = null;
+afterEach(() => {
+  cleanup();
+  stop?.();
+  stop = null;
+});
+
+function start(path: string) {
+  const rendered = renderApp(path, apiTestDistrict());
+  stop = () => rendered.server.close();
+  return rendered;
+}
+
+async function signIn(role: string) {
+  const user = userEvent.setup();
+  await user.click(screen.getByRole('button', { name: '登录' }));
+  const dialog = await screen.findByRole('dialog');
+  await user.type(within(dialog).getByLabelText('用户名'), role);
+  await user.type(within(dialog).getByLabelText('密码'), `${role}-demo`);
+  await user.click(within(dialog).getByRole('button', { name: '登录' }));
+  await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+}
+
+// jsdom has no layout: give the ledger's scroll box a height so the virtualiser renders rows.
+Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
+Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 });
+
+describe('/issues', () => {
+  it('lists every issue, filters by status chip and overdue, and exports the same filter', async () => {
+    const user = userEvent.setup();
+    start('/issues');
+    await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toContain(`共 ${SEED_ISSUES.length} 条`));
+    expect(screen.getAllByTestId('issue-row')).toHaveLength(SEED_ISSUES.length);
+
+    await user.click(screen.getByRole('button', { name: /已销号/ }));
+    await waitFor(() => expect((screen.getByTestId('issue-total')).textContent).toContain('共 1 条'));
+    expect(window.location.search).toContain('status=closed');
+    expect(screen.getByRole('link', { name: '导出 CSV' }).getAttribute('href')).toContain('/api/issues.csv?status=closed');
+
+    await user.click(screen.getByRole('button', { name: '清除筛选' }));
+    await user.click(screen.getByLabelText('仅超期'));
+    await waitFor(() => expect((screen.getByTestId('issue-total')).textContent).toContain('共 1 条'));
+    expect((screen.getByTestId('issue-row')).textContent).toContain('T-OVERDUE');
+  });
+
+  it('opens an issue with its history; the office may verify it, a unit of another issue may not act', async () => {
+    const user = userEvent.setup();
+    const { state } = start('/issues?id=T-VERIFY');
+    const detail = await screen.findByRole('complementary', { name: '问题 T-VERIFY' });
+    expect(within(detail).getByText('处理记录')).toBeTruthy();
+    expect(within(detail).getByText('登录后可办理')).toBeTruthy();
+
+    await signIn('unit');
+    // The demo unit account belongs to U-s1; T-VERIFY belongs to G5's unit.
+    await waitFor(() => expect(within(detail).getByText('当前角色无可执行操作')).toBeTruthy());
+    await user.click(screen.getByRole('button', { name: '退出' }));
+
+    await signIn('office');
+    await user.click(await within(detail).findByRole('button', { name: '复核销号' }));
+    await user.click(within(detail).getAllByRole('button', { name: '复核销号' }).at(-1)!);
+    await waitFor(() => expect(state.issues.find((i) => i.id === 'T-VERIFY')!.status).toBe('closed'));
+    expect(await within(detail).findByText('已销号', { selector: '.status' })).toBeTruthy();
+  });
+});
