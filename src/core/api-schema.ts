@@ -303,9 +303,18 @@ export const IssueIdParam = z.object({ id: z.string().min(1).max(200) });
 // ---------------------------------------------------------------------------------------------
 // Lookup
 
+/** A number in a query string: blank is missing (z.coerce would read it as 0), not finite is refused. */
+const numberParam = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} is required`)
+    .transform(Number)
+    .pipe(z.number({ error: `${what} must be a number` }).finite(`${what} must be a finite number`));
+
 export const LookupQuery = z.object({
-  lon: z.coerce.number().finite(),
-  lat: z.coerce.number().finite(),
+  lon: numberParam('lon'),
+  lat: numberParam('lat'),
   crs: z.enum(POINT_CRS).default('wgs84'),
   /** Defaults to exposed_garbage, a road-related category, so that road and road chief are shown. */
   category: z.string().min(1).default('exposed_garbage'),
