@@ -18,10 +18,17 @@ export interface EngineCaseResult {
   name: string;
   points: number;
   engineMs: number;
+  /** The plain turf loop over every feature (the issue's baseline), ms per point. */
   baselineMsPerPoint: number;
   engineMsPerPoint: number;
   ratio: number;
+  /** Share of sampled points where engine and reference agree on everything (1 = all). */
   agreement: number;
+  /** How many points the agreement was checked on. */
+  agreementSample: number;
+  /** The same loop with a bounding-box check per feature first: a stronger baseline, for honesty. */
+  bboxLoopMsPerPoint: number;
+  ratioVsBboxLoop: number;
 }
 
 export interface IndexBuildResult {
@@ -67,6 +74,7 @@ export function benchEngine(
   const n = options.points;
   const repeats = options.repeats ?? 3;
   const reference = buildReference(district, DEFAULT_POLICY);
+  const plainLoop = buildReference(district, DEFAULT_POLICY, { prefilter: false });
   const sample = Math.min(options.baselineSample, n);
 
   // Grid chain: street → community → grid for every point.
@@ -81,7 +89,8 @@ export function benchEngine(
     }
     chainTimes.push(performance.now() - t0);
   }
-  const chainBaseline = timeReference(sample, (i) => reference.chain([xy[2 * i], xy[2 * i + 1]]));
+  const chainBaseline = timeReference(sample, (i) => plainLoop.chain([xy[2 * i], xy[2 * i + 1]]));
+  const chainBboxLoop = timeReference(sample, (i) => reference.chain([xy[2 * i], xy[2 * i + 1]]));
   let chainAgree = 0;
   for (let i = 0; i < sample; i++) {
     const expected = reference.chain([xy[2 * i], xy[2 * i + 1]]);
@@ -102,7 +111,8 @@ export function benchEngine(
     }
     fullTimes.push(performance.now() - t0);
   }
-  const fullBaseline = timeReference(sample, (i) => reference.assign([xy[2 * i], xy[2 * i + 1]], categories[i]));
+  const fullBaseline = timeReference(sample, (i) => plainLoop.assign([xy[2 * i], xy[2 * i + 1]], categories[i]));
+  const fullBboxLoop = timeReference(sample, (i) => reference.assign([xy[2 * i], xy[2 * i + 1]], categories[i]));
   let fullAgree = 0;
   for (let i = 0; i < sample; i++) {
     const point: [number, number] = [xy[2 * i], xy[2 * i + 1]];
@@ -110,7 +120,7 @@ export function benchEngine(
   }
   if (checksum === 42) console.error('');
 
-  const result = (caseName: string, times: number[], baseline: number, agree: number): EngineCaseResult => {
+  const result = (caseName: string, times: number[], baseline: number, bboxLoop: number, agree: number): EngineCaseResult => {
     const engineMs = median(times);
     const engineMsPerPoint = engineMs / n;
     return {
@@ -121,10 +131,16 @@ export function benchEngine(
       engineMsPerPoint: round(engineMsPerPoint, 7),
       ratio: round(baseline / engineMsPerPoint, 1),
       agreement: agree / sample,
+      agreementSample: sample,
+      bboxLoopMsPerPoint: round(bboxLoop, 5),
+      ratioVsBboxLoop: round(bboxLoop / engineMsPerPoint, 1),
     };
   };
   return {
-    cases: [result('grid chain', chainTimes, chainBaseline, chainAgree), result('full policy', fullTimes, fullBaseline, fullAgree)],
+    cases: [
+      result('grid chain', chainTimes, chainBaseline, chainBboxLoop, chainAgree),
+      result('full policy', fullTimes, fullBaseline, fullBboxLoop, fullAgree),
+    ],
     build: {
       name,
       grids: district.grids.length,
@@ -135,11 +151,13 @@ export function benchEngine(
   };
 }
 
+/** Mean ms per point of a slow reference: at least 20 points, then until `sample` points or 3 s. */
 function timeReference(sample: number, run: (i: number) => unknown): number {
-  for (let i = 0; i < Math.min(50, sample); i++) run(i);
+  for (let i = 0; i < Math.min(10, sample); i++) run(i);
   const t0 = performance.now();
-  for (let i = 0; i < sample; i++) run(i);
-  return (performance.now() - t0) / sample;
+  let done = 0;
+  while (done < sample && (done < 20 || performance.now() - t0 < 3000)) run(done++);
+  return (performance.now() - t0) / done;
 }
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
