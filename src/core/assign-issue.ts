@@ -87,7 +87,7 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   }
   // Every grid containing the point, smallest id first: the first is the chain's grid, all are candidates.
   locateAll(index.gridLocator, lon, lat, gridScratch);
-  const chain = completeChain(index, gridScratch.length ? gridScratch[0] : -1, lon, lat, { street: -1, community: -1, grid: -1 });
+  const chain = completeChain(index, gridScratch.length ? gridScratch[0] : -1, lon, lat, chainScratch);
   const candidates: AssignmentCandidate[] = [];
   let decided: AssignmentCandidate | null = null;
   let checkpointId: string | null = null;
@@ -200,8 +200,9 @@ function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: n
   }
 }
 
-/** Reused between calls: assign is synchronous, so one scratch list is enough. */
+/** Reused between calls: assign is synchronous, so one scratch of each is enough. */
 const gridScratch: number[] = [];
+const chainScratch: ZoneChain = { street: -1, community: -1, grid: -1 };
 
 /** The grids containing the point (two or more only on shared boundaries or overlaps). */
 function collectGrids(index: DistrictIndex, containing: readonly number[], out: AssignmentCandidate[]): void {
