@@ -130,6 +130,7 @@ export function DistrictMap(props: DistrictMapProps) {
       return;
     }
     mapRef.current = map;
+    stats.featureState = (source, id) => map.getFeatureState({ source, id });
     map.touchZoomRotate.disableRotation();
     map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');

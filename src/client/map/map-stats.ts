@@ -17,11 +17,13 @@ export interface MapStats {
   sources: string[];
   /** Errors the map reported (style, source, WebGL). */
   errors: string[];
+  /** Reads a feature's state (e2e: did the count colour change?); null before the map exists. */
+  featureState: ((source: string, id: string) => Record<string, unknown>) | null;
 }
 
 /** Fresh, zeroed stats. */
 export function createMapStats(): MapStats {
-  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, sources: [], errors: [] };
+  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, sources: [], errors: [], featureState: null };
 }
 
 /** Publishes the stats of the newest map on the window (one map per page in practice). */
