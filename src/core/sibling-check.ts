@@ -1,12 +1,13 @@
 import Flatbush from 'flatbush';
-import { area, difference, featureCollection, intersect, union } from '@turf/turf';
+import { area, bboxClip, difference, featureCollection, intersect, union } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { interiorsMayOverlap, mayReachOutside } from './boundary-relation';
 import type { ZoneLayerName } from './district-schema';
 import type { AreaGeometry } from './geometry-schema';
 import { interiorPoint } from './interior-point';
 import { EdgeChain } from './edge-chain';
-import { OUTSIDE, boxesMeet, locatePoint, planarSignedArea, polygonsOf, prepareArea, side, type AreaLike, type PreparedArea } from './prepared-area';
+import { forEachEdgePair, intersectEdges } from './segment-intersection';
+import { INSIDE, OUTSIDE, boxesMeet, locatePoint, planarSignedArea, polygonsOf, prepareArea, side, type AreaLike, type PreparedArea } from './prepared-area';
 
 /**
  * Overlaps, parts outside the parent and gaps of one group of sibling zones (the grids of one
@@ -115,15 +116,17 @@ export function checkSiblingGroup(
 
   if (parent) {
     let outsideSum = 0;
+    let outsideUnknown = false;
     for (const child of members) {
       const found = measureOutside(child, parent);
       if (!found) continue;
-      outsideSum += found.areaM2;
-      if (found.areaM2 >= tolerance) report.outside.push(found);
+      if (Number.isNaN(found.areaM2)) outsideUnknown = true;
+      else outsideSum += found.areaM2;
+      if (Number.isNaN(found.areaM2) || found.areaM2 >= tolerance) report.outside.push(found);
     }
     if (options.complete && members.length > 0) {
       const bound = parent.areaM2 - members.reduce((sum, m) => sum + m.areaM2, 0) + outsideSum + overlapSum;
-      if (bound >= tolerance || overlapUnknown) report.gaps = gapsInParent(parent, members, tolerance);
+      if (bound >= tolerance || overlapUnknown || outsideUnknown) report.gaps = gapsInParent(parent, members, tolerance);
     }
   } else if (options.complete && members.length > 1) {
     report.gaps = enclosedGaps(members, tolerance, report.overlaps.length > 0 || overlapSum > 0);
@@ -134,7 +137,18 @@ export function checkSiblingGroup(
 /** The overlap of two zones, or null when the exact walk proves them disjoint or clipping finds nothing. */
 export function measureOverlap(a: ZoneEntry, b: ZoneEntry): OverlapFinding | null {
   if (!interiorsMayOverlap(a.area, b.area)) return null;
-  const piece = clip(() => intersect(featureCollection([asFeature(a.geometry), asFeature(b.geometry)])));
+  // The overlap lies in both boxes: clip both zones to that window first (cheap), so that the
+  // costly exact clipping sees tens of edges instead of a street's hundreds.
+  const window = widen([
+    Math.max(a.area.bbox[0], b.area.bbox[0]),
+    Math.max(a.area.bbox[1], b.area.bbox[1]),
+    Math.min(a.area.bbox[2], b.area.bbox[2]),
+    Math.min(a.area.bbox[3], b.area.bbox[3]),
+  ]);
+  const ca = clipToBox(a.geometry, window);
+  const cb = clipToBox(b.geometry, window);
+  if (!ca || !cb) return null;
+  const piece = clip(() => intersect(featureCollection([asFeature(ca), asFeature(cb)])));
   if (piece === undefined) return { a, b, areaM2: Number.NaN };
   if (piece === null) return null;
   return { a, b, areaM2: area(piece), location: interiorPoint(piece.geometry) ?? undefined };
@@ -143,7 +157,11 @@ export function measureOverlap(a: ZoneEntry, b: ZoneEntry): OverlapFinding | nul
 /** The part of `child` outside `parent`, or null when the exact walk proves it inside. */
 export function measureOutside(child: ZoneEntry, parent: ZoneEntry): OutsideFinding | null {
   if (!mayReachOutside(child.area, parent.area)) return null;
-  const piece = clip(() => difference(featureCollection([asFeature(child.geometry), asFeature(parent.geometry)])));
+  // Only the parent's edges near the child matter.
+  const near = clipToBox(parent.geometry, widen(child.area.bbox));
+  const piece = near
+    ? clip(() => difference(featureCollection([asFeature(child.geometry), asFeature(near)])))
+    : asFeature(child.geometry);
   if (piece === undefined) return { child, areaM2: Number.NaN };
   if (piece === null) return null;
   return { child, areaM2: area(piece), location: interiorPoint(piece.geometry) ?? undefined };
@@ -158,6 +176,56 @@ export function gapsInParent(parent: ZoneEntry, members: readonly ZoneEntry[], t
     : asFeature(parent.geometry);
   if (!rest) return [];
   return piecesOf(rest.geometry, tolerance, members);
+}
+
+/**
+ * The part of `before` that `after` no longer covers (all of `before` when `after` is null), or
+ * null when nothing was given up. Both are versions of one zone; only the window around the edges
+ * they do not share (found by edge matching) is clipped, so a one-vertex move of a street costs
+ * about as much as one of a grid.
+ */
+export function departedPart(before: ZoneEntry, after: ZoneEntry | null): AreaLike | null {
+  if (!after) return before.geometry;
+  const chain = new EdgeChain(before.area.edgeCount + after.area.edgeCount);
+  chain.addArea(before.area, 1);
+  chain.addArea(after.area, -1);
+  if (chain.isZero()) return null;
+  const window = widen(edgesBox(chain.residual()));
+  const b = clipToBox(before.geometry, window);
+  if (!b) return null;
+  const a = clipToBox(after.geometry, window);
+  const rest = a ? clip(() => difference(featureCollection([asFeature(b), asFeature(a)]))) : asFeature(b);
+  return rest ? rest.geometry : null;
+}
+
+/**
+ * The pieces of `region` (at least the tolerance) that none of `coverers` covers, restricted to
+ * `within` when given (a gap is only a gap inside the parent). The coverers are clipped to the
+ * region's window first. Used for the gaps an edit leaves: region = what the edited zone gave up.
+ */
+export function uncoveredPieces(
+  region: AreaLike,
+  coverers: readonly ZoneEntry[],
+  within: ZoneEntry | null,
+  tolerance: number,
+): GapFinding[] {
+  if (area(region) < tolerance) return [];
+  const window = widen(geometryBox(region));
+  const near = coverers
+    .filter((c) => boxesMeet(c.area.bbox, window))
+    .map((c) => clipToBox(c.geometry, window))
+    .filter((g): g is AreaLike => g !== null);
+  let rest: AreaLike | null = region;
+  if (near.length > 0) {
+    const covered = clip(() => (near.length === 1 ? asFeature(near[0]) : union(featureCollection(near.map(asFeature)))));
+    if (covered === undefined) return [];
+    if (covered) rest = clip(() => difference(featureCollection([asFeature(region), covered])))?.geometry ?? null;
+  }
+  if (rest && within) {
+    const parentNear = clipToBox(within.geometry, window);
+    rest = parentNear ? (clip(() => intersect(featureCollection([asFeature(rest!), asFeature(parentNear)])))?.geometry ?? null) : null;
+  }
+  return rest ? piecesOf(rest, tolerance, coverers) : [];
 }
 
 /**
@@ -219,9 +287,27 @@ function outlineMayEncloseGap(members: readonly ZoneEntry[], tolerance: number):
 }
 
 /**
+ * Which of the uncovered pieces are enclosed by a group without a parent (the streets): those
+ * inside a clockwise ring of the group's outline. Null when the outline does not chain cleanly
+ * (then only clipping can tell; see enclosedGaps).
+ */
+export function enclosedPieces(pieces: readonly GapFinding[], members: readonly ZoneEntry[]): GapFinding[] | null {
+  if (pieces.length === 0) return [];
+  const rings = outlineRings(members);
+  if (!rings) return null;
+  const holes = rings.filter((ring) => planarSignedArea(ring) < 0).map((ring) => prepareArea({ type: 'Polygon', coordinates: [ring] }));
+  return pieces.filter((piece) => {
+    if (!piece.location) return false;
+    const [x, y] = piece.location;
+    return holes.some((hole) => locatePoint(hole, x, y) === INSIDE);
+  });
+}
+
+/**
  * The outline of a group: the edges no neighbour runs back along, chained into closed rings.
  * Null when that is ambiguous (an edge used twice the same way, two outline edges leaving one
- * vertex) or a chain does not close (T-junctions).
+ * vertex), a chain does not close (T-junctions), or outline edges cross or touch (overlapping
+ * members): only simple, mutually disjoint rings say where the group covers once or not at all.
  */
 function outlineRings(members: readonly ZoneEntry[]): number[][][] | null {
   const chain = new EdgeChain(members.reduce((n, m) => n + m.area.edgeCount, 0));
@@ -249,7 +335,26 @@ function outlineRings(members: readonly ZoneEntry[]): number[][][] | null {
     ring.push(ring[0]);
     rings.push(ring);
   }
-  return rings;
+  return outlineIsSimple(edges) ? rings : null;
+}
+
+/**
+ * True when no two outline edges meet except consecutive ones at their shared vertex (every
+ * vertex has one edge in and one out, so edges sharing an end are consecutive).
+ */
+function outlineIsSimple(edges: readonly { ax: number; ay: number; bx: number; by: number }[]): boolean {
+  const xy = new Float64Array(edges.length * 4);
+  edges.forEach((e, k) => xy.set([e.ax, e.ay, e.bx, e.by], 4 * k));
+  let simple = true;
+  forEachEdgePair(xy, edges.length, (e, f) => {
+    if (!simple) return;
+    const hit = intersectEdges(xy[4 * e], xy[4 * e + 1], xy[4 * e + 2], xy[4 * e + 3], xy[4 * f], xy[4 * f + 1], xy[4 * f + 2], xy[4 * f + 3]);
+    if (!hit) return;
+    const consecutive =
+      (xy[4 * e + 2] === xy[4 * f] && xy[4 * e + 3] === xy[4 * f + 1]) || (xy[4 * f + 2] === xy[4 * e] && xy[4 * f + 3] === xy[4 * e + 1]);
+    if (!consecutive || hit.kind !== 'touch') simple = false;
+  });
+  return simple;
 }
 
 /** Calls `visit` once for every pair of members whose boxes meet (a Flatbush, never all pairs). */
@@ -343,4 +448,52 @@ function clip<T>(operation: () => T): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Degrees added around a clipping window (~0.1 m) so its artificial edges stay clear of the area of interest. */
+const WINDOW_MARGIN = 1e-6;
+
+function widen(box: readonly number[]): [number, number, number, number] {
+  return [box[0] - WINDOW_MARGIN, box[1] - WINDOW_MARGIN, box[2] + WINDOW_MARGIN, box[3] + WINDOW_MARGIN];
+}
+
+function edgesBox(edges: readonly { ax: number; ay: number; bx: number; by: number }[]): [number, number, number, number] {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const e of edges) {
+    minX = Math.min(minX, e.ax, e.bx);
+    minY = Math.min(minY, e.ay, e.by);
+    maxX = Math.max(maxX, e.ax, e.bx);
+    maxY = Math.max(maxY, e.ay, e.by);
+  }
+  return [minX, minY, maxX, maxY];
+}
+
+function geometryBox(geometry: AreaLike): [number, number, number, number] {
+  let box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const polygon of polygonsOf(geometry)) {
+    const b = ringBox(polygon[0]);
+    box = [Math.min(box[0], b[0]), Math.min(box[1], b[1]), Math.max(box[2], b[2]), Math.max(box[3], b[3])];
+  }
+  return box;
+}
+
+/**
+ * The part of an area inside a box (Sutherland–Hodgman, turf.bboxClip: linear and cheap), or
+ * null when nothing is left. Where the area leaves and re-enters the box the result runs along
+ * the box's border; callers widen their window so that those artificial edges lie outside
+ * whatever they measure.
+ */
+export function clipToBox(geometry: AreaLike, box: readonly number[]): AreaLike | null {
+  const [minX, minY, maxX, maxY] = geometryBox(geometry);
+  if (minX >= box[0] && minY >= box[1] && maxX <= box[2] && maxY <= box[3]) return geometry; // wholly inside
+  if (minX > box[2] || maxX < box[0] || minY > box[3] || maxY < box[1]) return null;
+  const clipped = bboxClip(asFeature(geometry), box as [number, number, number, number]).geometry as AreaLike;
+  const polygons = polygonsOf(clipped)
+    .map((rings) => rings.filter((ring) => ring.length >= 4 && planarSignedArea(ring) !== 0))
+    .filter((rings, i) => rings.length > 0 && rings[0] === polygonsOf(clipped)[i][0]);
+  if (polygons.length === 0) return null;
+  return polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons };
 }

@@ -127,6 +127,17 @@ describe('checkDistrictTopology', () => {
     expect(errorsOf(inlet).some((p) => p.code === 'gap' && p.layer === 'streets')).toBe(false);
   });
 
+  it('sees streets overlapping even when their outline still chains into clean-looking rings', () => {
+    // A border street shifted 3 m east and 2 m north: its ring and the outline of the others cross.
+    const district = latticeDistrict({ nx: 12, ny: 8, communityBlock: 2, streetBlock: [3, 2] });
+    const street = district.streets.find((s) => s.id === 'S-000-001')!;
+    const ring = street.geometry.coordinates[0] as [number, number][];
+    street.geometry = { type: 'Polygon', coordinates: [ring.map(([x, y]) => [x + 3e-5, y + 2e-5] as [number, number])] };
+    const overlaps = checkDistrictTopology(district).filter((p) => p.code === 'overlap');
+    expect(overlaps.map((p) => `${p.featureId} ${p.otherId}`)).toEqual(['S-000-001 S-001-001']);
+    expect(overlaps[0].areaM2).toBeGreaterThan(1000);
+  });
+
   it('reports duplicate ids and codes, dangling parents and units, blank names', () => {
     const district = topologyDistrict();
     district.grids[1].id = 'G1';
