@@ -1,13 +1,14 @@
 import Flatbush from 'flatbush';
-import { area, bboxClip, difference, featureCollection, intersect, union } from '@turf/turf';
+import { area, difference, featureCollection, intersect, union } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { interiorsMayOverlap, mayReachOutside } from './boundary-relation';
+import { asFeature, clip, clipToBox, edgesBox, geometryBox, ringBox, widen } from './clip-window';
 import type { ZoneLayerName } from './district-schema';
+import { EdgeChain } from './edge-chain';
 import type { AreaGeometry } from './geometry-schema';
 import { interiorPoint } from './interior-point';
-import { EdgeChain } from './edge-chain';
-import { forEachEdgePair, intersectEdges } from './segment-intersection';
-import { INSIDE, OUTSIDE, boxesMeet, locatePoint, planarSignedArea, polygonsOf, prepareArea, side, type AreaLike, type PreparedArea } from './prepared-area';
+import { outlineMayEncloseGap, tilesExactly } from './outline-rings';
+import { boxesMeet, polygonsOf, prepareArea, side, type AreaLike, type PreparedArea } from './prepared-area';
 
 /**
  * Overlaps, parts outside the parent and gaps of one group of sibling zones (the grids of one
@@ -249,114 +250,6 @@ export function enclosedGaps(members: readonly ZoneEntry[], tolerance: number, h
   return gaps;
 }
 
-/**
- * Proof of an exact tiling from the boundaries alone (see edge-chain.ts). With a parent: the
- * members' boundaries minus the parent's sum to zero. Without one: what is left of the members'
- * boundaries (the outline) chains into counter-clockwise rings, none inside another — so every
- * point is covered at most once and nothing is enclosed uncovered. False means "not proven".
- */
-export function tilesExactly(parent: ZoneEntry | null, members: readonly ZoneEntry[]): boolean {
-  if (parent) {
-    const chain = new EdgeChain(members.reduce((n, m) => n + m.area.edgeCount, parent.area.edgeCount));
-    for (const member of members) chain.addArea(member.area, 1);
-    chain.addArea(parent.area, -1);
-    return chain.isZero();
-  }
-  const rings = outlineRings(members);
-  if (!rings || rings.some((ring) => planarSignedArea(ring) <= 0)) return false;
-  if (rings.length === 1) return true;
-  if (rings.length > 64) return false; // many islands: let the geometric checks decide
-  const prepared = rings.map((ring) => prepareArea({ type: 'Polygon', coordinates: [ring] }));
-  for (let i = 0; i < rings.length; i++) {
-    for (let j = 0; j < rings.length; j++) {
-      if (i === j || !boxesMeet(prepared[i].bbox, prepared[j].bbox)) continue;
-      if (locatePoint(prepared[j], rings[i][0][0], rings[i][0][1]) !== OUTSIDE) return false;
-    }
-  }
-  return true;
-}
-
-/**
- * False only when the outline of the members chains into rings none of which is clockwise with
- * at least the tolerance (a clockwise ring encloses uncovered area). Any doubt returns true.
- */
-function outlineMayEncloseGap(members: readonly ZoneEntry[], tolerance: number): boolean {
-  const rings = outlineRings(members);
-  if (!rings) return true;
-  return rings.some((ring) => planarSignedArea(ring) < 0 && area({ type: 'Polygon', coordinates: [ring] }) >= tolerance);
-}
-
-/**
- * Which of the uncovered pieces are enclosed by a group without a parent (the streets): those
- * inside a clockwise ring of the group's outline. Null when the outline does not chain cleanly
- * (then only clipping can tell; see enclosedGaps).
- */
-export function enclosedPieces(pieces: readonly GapFinding[], members: readonly ZoneEntry[]): GapFinding[] | null {
-  if (pieces.length === 0) return [];
-  const rings = outlineRings(members);
-  if (!rings) return null;
-  const holes = rings.filter((ring) => planarSignedArea(ring) < 0).map((ring) => prepareArea({ type: 'Polygon', coordinates: [ring] }));
-  return pieces.filter((piece) => {
-    if (!piece.location) return false;
-    const [x, y] = piece.location;
-    return holes.some((hole) => locatePoint(hole, x, y) === INSIDE);
-  });
-}
-
-/**
- * The outline of a group: the edges no neighbour runs back along, chained into closed rings.
- * Null when that is ambiguous (an edge used twice the same way, two outline edges leaving one
- * vertex), a chain does not close (T-junctions), or outline edges cross or touch (overlapping
- * members): only simple, mutually disjoint rings say where the group covers once or not at all.
- */
-function outlineRings(members: readonly ZoneEntry[]): number[][][] | null {
-  const chain = new EdgeChain(members.reduce((n, m) => n + m.area.edgeCount, 0));
-  for (const member of members) chain.addArea(member.area, 1);
-  const edges = chain.residual();
-  if (edges.some((e) => e.count !== 1)) return null;
-  const next = new Map<string, number>();
-  for (let i = 0; i < edges.length; i++) {
-    const from = `${edges[i].ax},${edges[i].ay}`;
-    if (next.has(from)) return null;
-    next.set(from, i);
-  }
-  const used = new Uint8Array(edges.length);
-  const rings: number[][][] = [];
-  for (let start = 0; start < edges.length; start++) {
-    if (used[start]) continue;
-    const ring: number[][] = [];
-    let i: number | undefined = start;
-    while (i !== undefined && !used[i]) {
-      used[i] = 1;
-      ring.push([edges[i].ax, edges[i].ay]);
-      i = next.get(`${edges[i].bx},${edges[i].by}`);
-    }
-    if (i !== start) return null;
-    ring.push(ring[0]);
-    rings.push(ring);
-  }
-  return outlineIsSimple(edges) ? rings : null;
-}
-
-/**
- * True when no two outline edges meet except consecutive ones at their shared vertex (every
- * vertex has one edge in and one out, so edges sharing an end are consecutive).
- */
-function outlineIsSimple(edges: readonly { ax: number; ay: number; bx: number; by: number }[]): boolean {
-  const xy = new Float64Array(edges.length * 4);
-  edges.forEach((e, k) => xy.set([e.ax, e.ay, e.bx, e.by], 4 * k));
-  let simple = true;
-  forEachEdgePair(xy, edges.length, (e, f) => {
-    if (!simple) return;
-    const hit = intersectEdges(xy[4 * e], xy[4 * e + 1], xy[4 * e + 2], xy[4 * e + 3], xy[4 * f], xy[4 * f + 1], xy[4 * f + 2], xy[4 * f + 3]);
-    if (!hit) return;
-    const consecutive =
-      (xy[4 * e + 2] === xy[4 * f] && xy[4 * e + 3] === xy[4 * f + 1]) || (xy[4 * f + 2] === xy[4 * e] && xy[4 * f + 3] === xy[4 * e + 1]);
-    if (!consecutive || hit.kind !== 'touch') simple = false;
-  });
-  return simple;
-}
-
 /** Calls `visit` once for every pair of members whose boxes meet (a Flatbush, never all pairs). */
 export function forEachBoxPair(members: readonly ZoneEntry[], visit: (a: ZoneEntry, b: ZoneEntry) => void): void {
   if (members.length < 2) return;
@@ -414,86 +307,8 @@ function distanceToEdge(x: number, y: number, ax: number, ay: number, bx: number
   return Math.hypot(x - (ax + t * dx), y - (ay + t * dy));
 }
 
-function ringBox(ring: number[][]): [number, number, number, number] {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const [x, y] of ring) {
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
-  return [minX, minY, maxX, maxY];
-}
-
 function unionOf(members: readonly ZoneEntry[]): Feature<Polygon | MultiPolygon> | null {
   if (members.length === 0) return null;
   if (members.length === 1) return asFeature(members[0].geometry);
   return union(featureCollection(members.map((m) => asFeature(m.geometry))));
-}
-
-function asFeature(geometry: AreaLike): Feature<Polygon | MultiPolygon> {
-  return { type: 'Feature', properties: {}, geometry: geometry as Polygon | MultiPolygon };
-}
-
-/**
- * Runs a clipping operation; undefined when polyclip-ts throws (it can on degenerate input that
- * the ring checks let through, such as vertices a hair off a shared edge).
- */
-function clip<T>(operation: () => T): T | undefined {
-  try {
-    return operation();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Degrees added around a clipping window (~0.1 m) so its artificial edges stay clear of the area of interest. */
-const WINDOW_MARGIN = 1e-6;
-
-function widen(box: readonly number[]): [number, number, number, number] {
-  return [box[0] - WINDOW_MARGIN, box[1] - WINDOW_MARGIN, box[2] + WINDOW_MARGIN, box[3] + WINDOW_MARGIN];
-}
-
-function edgesBox(edges: readonly { ax: number; ay: number; bx: number; by: number }[]): [number, number, number, number] {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const e of edges) {
-    minX = Math.min(minX, e.ax, e.bx);
-    minY = Math.min(minY, e.ay, e.by);
-    maxX = Math.max(maxX, e.ax, e.bx);
-    maxY = Math.max(maxY, e.ay, e.by);
-  }
-  return [minX, minY, maxX, maxY];
-}
-
-function geometryBox(geometry: AreaLike): [number, number, number, number] {
-  let box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const polygon of polygonsOf(geometry)) {
-    const b = ringBox(polygon[0]);
-    box = [Math.min(box[0], b[0]), Math.min(box[1], b[1]), Math.max(box[2], b[2]), Math.max(box[3], b[3])];
-  }
-  return box;
-}
-
-/**
- * The part of an area inside a box (Sutherland–Hodgman, turf.bboxClip: linear and cheap), or
- * null when nothing is left. Where the area leaves and re-enters the box the result runs along
- * the box's border; callers widen their window so that those artificial edges lie outside
- * whatever they measure.
- */
-export function clipToBox(geometry: AreaLike, box: readonly number[]): AreaLike | null {
-  const [minX, minY, maxX, maxY] = geometryBox(geometry);
-  if (minX >= box[0] && minY >= box[1] && maxX <= box[2] && maxY <= box[3]) return geometry; // wholly inside
-  if (minX > box[2] || maxX < box[0] || minY > box[3] || maxY < box[1]) return null;
-  const clipped = bboxClip(asFeature(geometry), box as [number, number, number, number]).geometry as AreaLike;
-  const polygons = polygonsOf(clipped)
-    .map((rings) => rings.filter((ring) => ring.length >= 4 && planarSignedArea(ring) !== 0))
-    .filter((rings, i) => rings.length > 0 && rings[0] === polygonsOf(clipped)[i][0]);
-  if (polygons.length === 0) return null;
-  return polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons };
 }

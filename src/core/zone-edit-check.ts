@@ -1,15 +1,14 @@
 import type { DistrictGeometry, ZoneFeature, ZoneLayerName } from './district-schema';
+import { enclosedPieces, tilesExactly } from './outline-rings';
 import { boxesMeet } from './prepared-area';
 import { CHILD_LAYER, PARENT_LAYER, checkFeatureReferences, duplicateCodes, duplicateIds } from './reference-check';
 import { checkRings } from './ring-check';
 import {
   departedPart,
   enclosedGaps,
-  enclosedPieces,
   measureOutside,
   measureOverlap,
   prepareZone,
-  tilesExactly,
   uncoveredPieces,
   type ZoneEntry,
 } from './sibling-check';
