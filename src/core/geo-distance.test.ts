@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { distance, pointToLineDistance } from '@turf/turf';
+import { distanceToSegmentM, haversineM, planarDistanceToSegmentM, metresPerDegree } from './geo-distance';
+
+const lon = fc.double({ min: 112.1, max: 112.4, noNaN: true });
+const lat = fc.double({ min: 30.2, max: 30.45, noNaN: true });
+const near = (base: number, spread: number) => fc.double({ min: base - spread, max: base + spread, noNaN: true });
+
+describe('geo-distance repeats turf exactly', () => {
+  it('haversineM equals turf.distance in metres, bit for bit', () => {
+    fc.assert(
+      fc.property(lon, lat, lon, lat, (x1, y1, x2, y2) => {
+        expect(haversineM(x1, y1, x2, y2)).toBe(distance([x1, y1], [x2, y2], { units: 'meters' }));
+      }),
+      { numRuns: 2000, seed: 1 },
+    );
+  });
+
+  it('distanceToSegmentM equals turf.pointToLineDistance, bit for bit, on short segments', () => {
+    // Short segments (tens of metres) with points a few metres away are where the great-circle
+    // construction is ill-conditioned; only identical operations give identical results there.
+    fc.assert(
+      fc.property(near(112.25, 0.001), near(30.3, 0.001), near(112.25, 0.001), near(30.3, 0.001), near(112.25, 0.001), near(30.3, 0.001), (px, py, ax, ay, bx, by) => {
+        expect(distanceToSegmentM(px, py, ax, ay, bx, by)).toBe(pointToLineDistance([px, py], [[ax, ay], [bx, by]], { units: 'meters' }));
+      }),
+      { numRuns: 3000, seed: 2 },
+    );
+  });
+
+  it('handles degenerate segments and points on the segment ends', () => {
+    expect(distanceToSegmentM(112.2, 30.3, 112.2, 30.3, 112.21, 30.3)).toBe(0);
+    expect(distanceToSegmentM(112.21, 30.3, 112.2, 30.3, 112.21, 30.3)).toBe(0);
+    expect(distanceToSegmentM(112.2, 30.301, 112.2, 30.3, 112.2, 30.3)).toBe(pointToLineDistance([112.2, 30.301], [[112.2, 30.3], [112.2, 30.3]], { units: 'meters' }));
+  });
+
+  // The engine keeps every candidate whose planar distance is within radius + 1 m, so 0.1 % plus a
+  // millimetre (the spherical formula's own float noise for short segments) is ample.
+  it('the planar estimate stays within 0.1 % (+1 mm) of the spherical distance at district scale', () => {
+    fc.assert(
+      fc.property(near(112.25, 0.01), near(30.3, 0.01), near(112.25, 0.01), near(30.3, 0.01), near(112.25, 0.01), near(30.3, 0.01), (px, py, ax, ay, bx, by) => {
+        const k = metresPerDegree(py);
+        const planar = planarDistanceToSegmentM(px, py, ax, ay, bx, by, k.x, k.y);
+        const exact = distanceToSegmentM(px, py, ax, ay, bx, by);
+        expect(Math.abs(planar - exact)).toBeLessThanOrEqual(exact * 1e-3 + 1e-3);
+      }),
+      { numRuns: 2000, seed: 3 },
+    );
+  });
+});
