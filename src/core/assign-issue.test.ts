@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { destination } from '@turf/turf';
+import { destination, lineString, pointToLineDistance } from '@turf/turf';
 import { HOLE, tinyDistrict } from '../../tests/fixtures/tiny-district';
 import { AssignmentInputError, assign } from './assign-issue';
 import { buildDistrictIndex } from './district-index';
@@ -70,6 +70,19 @@ describe('assign on the tiny district', () => {
     expect(parking.distanceM).toBeCloseTo(24, 1);
     expect(assign(index, far, 'disorderly_parking')).toMatchObject({ rule: 'grid', roadId: null });
     expect(assign(index, near, 'damaged_facility')).toMatchObject({ rule: 'grid', roadId: null });
+  });
+
+  it('measures long road segments along the great circle, not the straight line in degrees', () => {
+    // A 20 km east–west segment bows about 5 m poleward of its parallel at 30°N: a point 24.5 m
+    // north of the great circle's middle is 29 m from the straight line in lon/lat terms.
+    const district = tinyDistrict();
+    district.roads[0].geometry = { type: 'LineString', coordinates: [[112.1, 30.302], [112.308, 30.302]] };
+    const long = buildDistrictIndex(district);
+    const middle: [number, number] = [112.204, 30.302];
+    const onCircle = at(middle, pointToLineDistance(middle, lineString(district.roads[0].geometry.coordinates), { units: 'meters' }), 0);
+    const result = assign(long, at(onCircle, 24.5, 0), 'disorderly_parking');
+    expect(result).toMatchObject({ rule: 'road', roadId: 'R1' });
+    expect(result.distanceM).toBeCloseTo(24.5, 1);
   });
 
   it('sends points outside every zone to the office', () => {

@@ -21,7 +21,7 @@ export class AssignmentInputError extends Error {
 const KNOWN_CATEGORIES = new Set<string>(ISSUE_CATEGORIES);
 const RADIANS = Math.PI / 180;
 const METRES_PER_DEGREE_LAT = EARTH_RADIUS_M * RADIANS;
-/** Planar distances are within 0.1 % of the spherical ones; this margin keeps every borderline case. */
+/** Point-to-point planar distances at checkpoint radii are within millimetres of haversine; this margin keeps every borderline case. */
 const PLANAR_MARGIN_M = 1;
 
 /** Street → community → grid of a point, as indexes into the DistrictIndex layers (-1: none). */
@@ -184,7 +184,7 @@ function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: n
   for (let e = offsets[cell]; e < offsets[cell + 1]; e++) {
     const s = items[e];
     const planar = planarDistanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s], kx, ky);
-    if (planar > radiusM + PLANAR_MARGIN_M) continue;
+    if (planar > radiusM + seg.slackM[s]) continue;
     const d = distanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s]);
     if (d > radiusM) continue;
     const road = index.roads[seg.road[s]];

@@ -8,7 +8,7 @@ import type {
 } from './district-schema';
 import { DEFAULT_POLICY, maxRadii, type AssignmentPolicy } from './assignment-policy';
 import { BucketTableBuilder, createBucketGrid, type BucketTable } from './bucket-grid';
-import { metresPerDegree } from './geo-distance';
+import { EARTH_RADIUS_M, haversineM, metresPerDegree } from './geo-distance';
 import { bboxOfRings, linesOf, mergeBBoxes, polygonsOf, type PolygonRings } from './geometry-parts';
 import { buildPolygonLocator, type PolygonLocator } from './polygon-locator';
 
@@ -46,6 +46,12 @@ export interface SegmentTable {
   readonly bx: Float64Array;
   readonly by: Float64Array;
   readonly road: Uint32Array;
+  /**
+   * Metres by which the planar (straight in lon/lat) distance to segment s may differ from the
+   * great-circle one: the great circle bows poleward of the straight line by about
+   * L²·tan(latitude)/(8R), which is centimetres for city blocks but a metre for a 10 km segment.
+   */
+  readonly slackM: Float64Array;
   readonly buckets: BucketTable;
 }
 
@@ -116,8 +122,13 @@ function buildSegmentTable(roads: readonly RoadFeature[], padM: number): Segment
   const bbox = roads.length ? mergeBBoxes(roads.map((f) => bboxOfRings(linesOf(f.geometry)))) : ([0, 0, 0, 0] as const);
   const grid = createBucketGrid([...bbox], Math.max(25, padM * 2));
   const builder = new BucketTableBuilder(grid);
+  const slackM = new Float64Array(road.length);
   for (let s = 0; s < road.length; s++) {
-    const { dx, dy } = padDegrees(Math.max(Math.abs(ay[s]), Math.abs(by[s])), padM);
+    const maxAbsLat = Math.max(Math.abs(ay[s]), Math.abs(by[s]));
+    const lengthM = haversineM(ax[s], ay[s], bx[s], by[s]);
+    const bowM = (lengthM * lengthM * Math.tan(Math.min(maxAbsLat + 1, 89) * (Math.PI / 180))) / (8 * EARTH_RADIUS_M);
+    slackM[s] = 1 + 2 * bowM;
+    const { dx, dy } = padDegrees(maxAbsLat, padM + slackM[s]);
     builder.addBox(
       s,
       Math.min(ax[s], bx[s]) - dx,
@@ -132,6 +143,7 @@ function buildSegmentTable(roads: readonly RoadFeature[], padM: number): Segment
     bx: Float64Array.from(bx),
     by: Float64Array.from(by),
     road: Uint32Array.from(road),
+    slackM,
     buckets: builder.build(),
   };
 }
