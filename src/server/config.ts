@@ -18,6 +18,11 @@ export interface ServerConfig {
   sessionTtlSeconds: number;
   /** Mark the session cookie Secure (set when served over HTTPS). Default false. */
   secureCookies: boolean;
+  /**
+   * Server processes sharing the port (node:cluster) and the database file (SQLite WAL lets them
+   * read in parallel; writes take turns). Default 1.
+   */
+  workers: number;
 }
 
 /** Parses the environment into a ServerConfig; throws with a clear message on a bad value. */
@@ -40,5 +45,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxBodyBytes: int('DUTYMAP_MAX_BODY', 2 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     sessionTtlSeconds: int('DUTYMAP_SESSION_TTL', 12 * 3600, 60, 90 * 24 * 3600),
     secureCookies: env.DUTYMAP_SECURE_COOKIES === '1' || env.DUTYMAP_SECURE_COOKIES === 'true',
+    workers: int('DUTYMAP_WORKERS', 1, 1, 64),
   };
 }

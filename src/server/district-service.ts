@@ -6,7 +6,7 @@ import { buildDistrictIndex, type DistrictIndex } from '../core/district-index';
 import type { CheckpointFeature, DistrictGeometry, LayerName, Unit } from '../core/district-schema';
 import type { TopologyProblem } from '../core/topology-problem';
 import { HttpError } from './api-error';
-import type { AnyFeature, DutymapRepository, IssueReassignment, Revisions, StoredZoneEdit } from './repository';
+import { StaleSnapshotError, type AnyFeature, type DutymapRepository, type IssueReassignment, type Revisions, type StoredZoneEdit } from './repository';
 import { createZoneValidator, type ZoneValidator } from './zone-validation';
 
 /** The district as the server holds it between zone edits: geometry, engine index, look-ups. */
@@ -161,49 +161,61 @@ export class DistrictService {
    * feature's expected version missing), 412 (stale version), 422 (topology errors).
    */
   async applyEdit(request: EditRequest) {
-    return this.exclusive(async () => {
-      const state = await this.state();
-      const existing = state.features[request.layer];
-      const touched = [...request.upserts.map((f) => f.id), ...request.removes];
-      for (const id of request.removes) {
-        if (!existing.has(id)) throw new HttpError('not_found', `there is no ${request.layer} feature ${id}`, { layer: request.layer, id });
+    // The reassignments are computed on a snapshot of the open issues; if another process writes
+    // before the edit commits, the repository refuses it and the edit is planned again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.exclusive(() => this.applyOnSnapshot(request));
+      } catch (error) {
+        if (!(error instanceof StaleSnapshotError)) throw error;
+        if (attempt >= 5) throw new HttpError('conflict', 'the district kept changing while the edit was saved; try again', null);
       }
-      const missing = touched.filter((id) => existing.has(id) && request.expectedVersions[id] === undefined);
-      if (missing.length) {
-        throw new HttpError('precondition_required', `say which version you edited (If-Match or expectedVersions) for ${missing.join(', ')}`, {
-          missing,
-        });
-      }
-      const conflicts = Object.entries(request.expectedVersions)
-        .map(([id, expected]) => ({ id, expected, actual: versionOf(existing.get(id)) }))
-        .filter((c) => c.actual !== c.expected);
-      if (conflicts.length) {
-        throw new HttpError('precondition_failed', 'someone saved a newer version; reload and edit again', { conflicts });
-      }
-      const plan = await this.plan(request, state);
-      if (plan.errors.length) {
-        throw new HttpError('invalid_geometry', plan.errors.map((p) => p.message).slice(0, 3).join('; '), { problems: plan.problems });
-      }
-      const applied = await this.repo.applyZoneEdit({
-        layer: request.layer,
-        kind: request.kind,
-        upserts: request.upserts.map((f) => normaliseFeature(request.layer, f)),
-        removes: request.removes,
-        expectedVersions: request.expectedVersions,
-        by: request.by,
-        at: this.now().toISOString(),
-        note: request.note,
-        reassignments: plan.reassignments,
+    }
+  }
+
+  private async applyOnSnapshot(request: EditRequest) {
+    const state = await this.state();
+    const existing = state.features[request.layer];
+    const touched = [...request.upserts.map((f) => f.id), ...request.removes];
+    for (const id of request.removes) {
+      if (!existing.has(id)) throw new HttpError('not_found', `there is no ${request.layer} feature ${id}`, { layer: request.layer, id });
+    }
+    const missing = touched.filter((id) => existing.has(id) && request.expectedVersions[id] === undefined);
+    if (missing.length) {
+      throw new HttpError('precondition_required', `say which version you edited (If-Match or expectedVersions) for ${missing.join(', ')}`, {
+        missing,
       });
-      return {
-        editId: applied.editId,
-        layer: request.layer,
-        features: applied.features,
-        warnings: plan.problems.filter((p) => p.severity === 'warning'),
-        reassigned: plan.issues,
-        checkpoints: plan.checkpoints,
-      };
+    }
+    const conflicts = Object.entries(request.expectedVersions)
+      .map(([id, expected]) => ({ id, expected, actual: versionOf(existing.get(id)) }))
+      .filter((c) => c.actual !== c.expected);
+    if (conflicts.length) {
+      throw new HttpError('precondition_failed', 'someone saved a newer version; reload and edit again', { conflicts });
+    }
+    const plan = await this.plan(request, state);
+    if (plan.errors.length) {
+      throw new HttpError('invalid_geometry', plan.errors.map((p) => p.message).slice(0, 3).join('; '), { problems: plan.problems });
+    }
+    const applied = await this.repo.applyZoneEdit({
+      layer: request.layer,
+      kind: request.kind,
+      upserts: request.upserts.map((f) => normaliseFeature(request.layer, f)),
+      removes: request.removes,
+      expectedVersions: request.expectedVersions,
+      by: request.by,
+      at: this.now().toISOString(),
+      note: request.note,
+      reassignments: plan.reassignments,
+      plannedAtData: state.revisions.data,
     });
+    return {
+      editId: applied.editId,
+      layer: request.layer,
+      features: applied.features,
+      warnings: plan.problems.filter((p) => p.severity === 'warning'),
+      reassigned: plan.issues,
+      checkpoints: plan.checkpoints,
+    };
   }
 
   /**

@@ -6,7 +6,7 @@ import { isOverdue, type IssueAction, type IssueHistoryEntry, type IssueStatus }
 import { allowedActions, nextStatus } from '../core/issue-state-machine';
 import { HttpError } from './api-error';
 import type { DistrictService } from './district-service';
-import type { IssueRecord, IssueUpdate } from './repository';
+import { StaleSnapshotError, type IssueRecord, type IssueUpdate } from './repository';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -67,48 +67,61 @@ const deadlineFrom = (category: string, fromMs: number) =>
  * Throws HttpError 422 (invalid_coordinate / unknown_category) for input the engine refuses.
  */
 export async function createIssue(districts: DistrictService, body: CreateIssueBody & { crs: PointCrs }, user: ApiUser): Promise<IssueRecord> {
-  return districts.exclusive(async () => {
-    const state = await districts.state();
-    const [lon, lat] = toWgs84(body.lon, body.lat, body.crs);
-    let assignment;
+  // The assignment is made on the zones of one revision; if another process saves a zone edit
+  // before the insert commits, the repository refuses it and the issue is assigned again.
+  for (let attempt = 1; ; attempt++) {
     try {
-      assignment = assign(state.index, [lon, lat], body.category);
+      return await districts.exclusive(() => createOnCurrentZones(districts, body, user));
     } catch (error) {
-      if (error instanceof AssignmentInputError) throw new HttpError(error.code, error.message, { lon: body.lon, lat: body.lat, category: body.category });
-      throw error;
+      if (!(error instanceof StaleSnapshotError) || attempt >= MAX_ATTEMPTS) throw error;
     }
-    const now = districts.now();
-    const status: IssueStatus = assignment.unitId ? 'assigned' : 'pending_designation';
-    const entry: IssueHistoryEntry = {
-      at: now.toISOString(),
-      action: 'report',
-      from: null,
-      to: status,
-      by: user.username,
-      note: assignment.unitId ? `assigned by rule ${assignment.rule}` : 'no rule found an owner: waiting for the campaign office',
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+
+async function createOnCurrentZones(districts: DistrictService, body: CreateIssueBody & { crs: PointCrs }, user: ApiUser): Promise<IssueRecord> {
+  const state = await districts.state();
+  const [lon, lat] = toWgs84(body.lon, body.lat, body.crs);
+  let assignment;
+  try {
+    assignment = assign(state.index, [lon, lat], body.category);
+  } catch (error) {
+    if (error instanceof AssignmentInputError) throw new HttpError(error.code, error.message, { lon: body.lon, lat: body.lat, category: body.category });
+    throw error;
+  }
+  const now = districts.now();
+  const status: IssueStatus = assignment.unitId ? 'assigned' : 'pending_designation';
+  const entry: IssueHistoryEntry = {
+    at: now.toISOString(),
+    action: 'report',
+    from: null,
+    to: status,
+    by: user.username,
+    note: assignment.unitId ? `assigned by rule ${assignment.rule}` : 'no rule found an owner: waiting for the campaign office',
+    unitId: assignment.unitId,
+  };
+  return districts.repo.createIssue(
+    {
+      lon,
+      lat,
+      category: body.category,
+      description: body.description ?? '',
+      source: body.source,
+      severity: body.severity ?? 'medium',
+      reportedAt: now.toISOString(),
+      reportedBy: user.username,
+      deadline: deadlineFrom(body.category, now.getTime()),
+      status,
       unitId: assignment.unitId,
-    };
-    return districts.repo.createIssue(
-      {
-        lon,
-        lat,
-        category: body.category,
-        description: body.description ?? '',
-        source: body.source,
-        severity: body.severity ?? 'medium',
-        reportedAt: now.toISOString(),
-        reportedBy: user.username,
-        deadline: deadlineFrom(body.category, now.getTime()),
-        status,
-        unitId: assignment.unitId,
-        engineOwned: true,
-        assignment,
-        closedAt: null,
-        photos: body.photos ?? [],
-      },
-      entry,
-    );
-  });
+      engineOwned: true,
+      assignment,
+      closedAt: null,
+      photos: body.photos ?? [],
+    },
+    entry,
+    state.revisions.zones,
+  );
 }
 
 /**

@@ -1,9 +1,10 @@
 import { serve } from '@hono/node-server';
 import { spawnSync } from 'node:child_process';
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app';
-import { readConfig } from './config';
+import { readConfig, type ServerConfig } from './config';
 import { DistrictService } from './district-service';
 import { seedIfEmpty } from './seed';
 import { openSqliteRepository } from './sqlite-repository';
@@ -20,26 +21,76 @@ function buildClientIfMissing(distDir: string): void {
   if (result.status !== 0) console.error('vite build failed: serving the API only');
 }
 
-/**
- * The server process: read the configuration once, open (and migrate) the database, seed it from
- * the district folder when it is empty, then listen. Prints one line with the URL when ready.
- */
-async function main(): Promise<void> {
-  const config = readConfig();
-  if (process.argv.includes('--build-client')) buildClientIfMissing(config.distDir);
+/** Opens (migrating) the database and seeds it when empty; returns whether it seeded. */
+async function prepareDatabase(config: ServerConfig): Promise<boolean> {
+  const repo = openSqliteRepository(config.dbPath);
+  try {
+    return await seedIfEmpty(repo, config.dataDir, new Date());
+  } finally {
+    await repo.close();
+  }
+}
+
+/** One server process: open the database, build the engine index, listen. */
+async function serveHttp(config: ServerConfig, onListening: (port: number) => void): Promise<void> {
   const now = () => new Date();
   const repo = openSqliteRepository(config.dbPath);
-  const seeded = await seedIfEmpty(repo, config.dataDir, now());
   const districts = new DistrictService(repo, now);
   await districts.state(); // build the engine index before the first request
   const app = createApp({ repo, districts, config, now }, { serveClient: true });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const where = `http://${config.host}:${info.port}`;
-    console.log(`dutymap listening on ${where} (database ${config.dbPath}${seeded ? `, seeded from ${config.dataDir}` : ''})`);
-  });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => onListening(info.port));
   const stop = () => {
     server.close();
     void repo.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+/**
+ * The server: read the configuration once, prepare the database (migrations; seeding from the
+ * district folder when empty), then listen — in this process, or in DUTYMAP_WORKERS processes
+ * sharing the port. Prints one line with the URL when ready.
+ */
+async function main(): Promise<void> {
+  const config = readConfig();
+  const announce = (port: number, seeded: boolean) =>
+    console.log(
+      `dutymap listening on http://${config.host}:${port} (database ${config.dbPath}${seeded ? `, seeded from ${config.dataDir}` : ''}` +
+        `${config.workers > 1 ? `, ${config.workers} workers` : ''})`,
+    );
+
+  if (cluster.isWorker) {
+    // A worker lives only as long as its primary: a primary killed with -9 takes them along.
+    process.on('disconnect', () => process.exit(0));
+    await serveHttp(config, (port) => process.send?.({ listening: port }));
+    return;
+  }
+  if (process.argv.includes('--build-client')) buildClientIfMissing(config.distDir);
+  const seeded = await prepareDatabase(config);
+  if (config.workers === 1) {
+    await serveHttp(config, (port) => announce(port, seeded));
+    return;
+  }
+  let stopping = false;
+  let announced = false;
+  const fork = () =>
+    cluster.fork().on('message', (message: { listening?: number }) => {
+      if (message.listening !== undefined && !announced) {
+        announced = true;
+        announce(message.listening, seeded);
+      }
+    });
+  for (let i = 0; i < config.workers; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 200);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

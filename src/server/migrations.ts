@@ -146,7 +146,7 @@ export function migrate(db: Database.Database): number[] {
         migration.name,
         new Date().toISOString(),
       );
-    })();
+    }).immediate();
     applied.push(migration.version);
   }
   return applied;

@@ -53,8 +53,12 @@ export interface DutymapRepository {
   eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void>;
   getIssue(id: string): Promise<IssueRecord | null>;
   issueHistory(id: string): Promise<IssueHistoryEntry[]>;
-  /** Stores a new issue with its first history entry; the repository picks id and code. */
-  createIssue(issue: NewIssue, entry: IssueHistoryEntry): Promise<IssueRecord>;
+  /**
+   * Stores a new issue with its first history entry; the repository picks id and code.
+   * With `assignedAtZones`, throws StaleSnapshotError unless the zones are still at that revision
+   * (the assignment was computed on them — another process may have edited them since).
+   */
+  createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number): Promise<IssueRecord>;
   /** Updates an issue if it is still at `expectedVersion` (else VersionConflictError) and appends `entry`. */
   updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord>;
   /** Compact rows of every issue, for the KPI summary. */
@@ -122,6 +126,11 @@ export interface StoredZoneEdit {
   at: string;
   note: string | null;
   reassignments: readonly IssueReassignment[];
+  /**
+   * The data revision the reassignments were computed at: when set, the edit is refused with
+   * StaleSnapshotError if any write happened since (an issue reported meanwhile would be missed).
+   */
+  plannedAtData?: number;
 }
 
 export interface AppliedZoneEdit {
@@ -233,6 +242,14 @@ export class VersionConflictError extends Error {
   ) {
     super(`stale version: ${conflicts.map((c) => `${c.id} is at ${c.actual ?? 'deleted'}, not ${c.expected}`).join('; ')}`);
     this.name = 'VersionConflictError';
+  }
+}
+
+/** The snapshot a write was computed on is no longer current; compute again and retry. */
+export class StaleSnapshotError extends Error {
+  constructor(readonly what: 'zones' | 'data') {
+    super(`the ${what} changed while the write was being prepared`);
+    this.name = 'StaleSnapshotError';
   }
 }
 

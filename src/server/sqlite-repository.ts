@@ -9,6 +9,7 @@ import { migrate } from './migrations';
 import {
   DuplicateRecordError,
   MissingRecordError,
+  StaleSnapshotError,
   VersionConflictError,
   type AnyFeature,
   type AppliedZoneEdit,
@@ -118,6 +119,11 @@ export function openSqliteRepository(path: string, options: SqliteOptions = {}):
   return new SqliteRepository(db);
 }
 
+/**
+ * Write transactions start with BEGIN IMMEDIATE: they take the write lock before reading, so a
+ * second process (DUTYMAP_WORKERS > 1) waits for it (busy_timeout) instead of failing when a
+ * read-then-write transaction finds its snapshot outdated.
+ */
 class SqliteRepository implements DutymapRepository {
   private readonly stmt: ReturnType<SqliteRepository['prepareAll']>;
   private readonly countStatements = new Map<LayerName, Database.Statement<[number], { id: string; open: number; overdue: number }>>();
@@ -242,7 +248,7 @@ class SqliteRepository implements DutymapRepository {
       this.stmt.bump.run('zones');
       this.stmt.bump.run('data');
       this.db.prepare("INSERT INTO revisions (name, value) VALUES ('epoch', ?)").run(Date.parse(at));
-    })();
+    }).immediate();
   }
 
   private insertSeedIssue(issue: IssueFeature): void {
@@ -327,6 +333,9 @@ class SqliteRepository implements DutymapRepository {
 
   async applyZoneEdit(edit: StoredZoneEdit): Promise<AppliedZoneEdit> {
     return this.db.transaction((): AppliedZoneEdit => {
+      if (edit.plannedAtData !== undefined && (this.stmt.revision.get('data')?.value ?? 0) !== edit.plannedAtData) {
+        throw new StaleSnapshotError('data');
+      }
       const { layer } = edit;
       const current = new Map<string, { version: number; deleted: boolean; json: string } | undefined>();
       const touched = [...edit.upserts.map((f) => f.id), ...edit.removes];
@@ -418,7 +427,7 @@ class SqliteRepository implements DutymapRepository {
       this.stmt.bump.run('zones');
       this.stmt.bump.run('data');
       return { editId, features: written };
-    })();
+    }).immediate();
   }
 
   async engineOwnedOpenIssues(): Promise<IssueRecord[]> {
@@ -487,8 +496,11 @@ class SqliteRepository implements DutymapRepository {
     });
   }
 
-  async createIssue(issue: NewIssue, entry: IssueHistoryEntry): Promise<IssueRecord> {
+  async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number): Promise<IssueRecord> {
     return this.db.transaction((): IssueRecord => {
+      if (assignedAtZones !== undefined && (this.stmt.revision.get('zones')?.value ?? 0) !== assignedAtZones) {
+        throw new StaleSnapshotError('zones');
+      }
       let seq = (this.stmt.nextSeq.get()?.s ?? 0) + 1;
       const day = issue.reportedAt.slice(0, 10).replaceAll('-', '');
       let id = issue.id ?? `WT${day}-${String(seq).padStart(5, '0')}`;
@@ -499,7 +511,7 @@ class SqliteRepository implements DutymapRepository {
       this.stmt.insertIssueHistory.run(historyParams(id, entry));
       this.stmt.bump.run('data');
       return toIssue(this.stmt.issueById.get(id)!);
-    })();
+    }).immediate();
   }
 
   async updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord> {
@@ -508,7 +520,7 @@ class SqliteRepository implements DutymapRepository {
       this.stmt.insertIssueHistory.run(historyParams(id, entry));
       this.stmt.bump.run('data');
       return toIssue(this.stmt.issueById.get(id)!);
-    })();
+    }).immediate();
   }
 
   private updateIssueRow(id: string, expectedVersion: number, u: IssueUpdate): void {
@@ -565,14 +577,14 @@ class SqliteRepository implements DutymapRepository {
       if (this.stmt.userByName.get(user.username)) throw new DuplicateRecordError('user', user.username);
       this.stmt.insertUser.run({ ...user, createdAt: at });
       return toUser(this.stmt.userByName.get(user.username)!);
-    })();
+    }).immediate();
   }
 
   async createSession(tokenHash: string, userId: string, createdMs: number, expiresMs: number): Promise<void> {
     this.db.transaction(() => {
       this.stmt.deleteExpiredSessions.run(createdMs);
       this.stmt.insertSession.run(tokenHash, userId, createdMs, expiresMs);
-    })();
+    }).immediate();
   }
 
   async sessionUser(tokenHash: string, nowMs: number): Promise<UserRecord | null> {
