@@ -48,6 +48,8 @@ export interface ApiBenchCase {
 
 export interface ApiBenchResult {
   district: string;
+  /** Server processes (DUTYMAP_WORKERS). */
+  workers: number;
   /** 1-minute load average before and after: on a shared machine, read the figures against it. */
   loadAverage: { before: number; after: number; cpus: number };
   cases: ApiBenchCase[];
@@ -61,6 +63,8 @@ export interface ApiBenchOptions {
   connections?: number[];
   /** District folder; default data/demo if present, else the API test district. */
   dataDir?: string;
+  /** Server processes (DUTYMAP_WORKERS); default 1. */
+  workers?: number;
 }
 
 interface RawResult {
@@ -88,7 +92,8 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     }
   }
   const loadBefore = os.loadavg()[0];
-  const server = await startServer({ dataDir });
+  const workers = options.workers ?? 1;
+  const server = await startServer({ dataDir, env: { DUTYMAP_WORKERS: String(workers) } });
   try {
     const api = new ApiClient(server.url);
     const district = (await api.get('/api/district')).body as { bbox: [number, number, number, number] };
@@ -103,10 +108,23 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     const nextPoint = () => points[next++ % points.length];
 
     const pid = server.process.pid!;
+    // The primary and, with DUTYMAP_WORKERS > 1, its worker processes.
+    const serverPids = (): number[] => {
+      try {
+        const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+        return [pid, ...(children ? children.split(/\s+/).map(Number) : [])];
+      } catch {
+        return [pid];
+      }
+    };
     const cpuMs = (): number | null => {
       try {
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ = 100
+        let total = 0;
+        for (const p of serverPids()) {
+          const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+          total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ = 100
+        }
+        return total;
       } catch {
         return null;
       }
@@ -221,6 +239,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     const lookup200 = cases.find((c) => c.name === 'lookup' && c.connections === 200);
     return {
       district: districtName,
+      workers,
       loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]), cpus: os.cpus().length },
       cases,
       targets: {
@@ -238,6 +257,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const results = await runApiBench();
+  const workers = Number(process.argv.find((a) => a.startsWith('--workers='))?.split('=')[1] ?? 1);
+  const results = await runApiBench({ workers });
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }
