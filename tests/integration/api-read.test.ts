@@ -112,6 +112,13 @@ describe('district and layers', () => {
     expect(r.body.byUnit.length).toBeGreaterThan(3);
     expect(r.body.byCategory.find((c: { id: string }) => c.id === 'greenery_damage')).toMatchObject({ closed: 1, name: '绿化带破坏' });
     expect(r.body.daysToInspection).toBeGreaterThan(0);
+    const etag = r.headers.get('etag')!;
+    expect((await api.get('/api/summary', { 'If-None-Match': etag })).status).toBe(304);
+    const inspector = await new ApiClient(server.url).signIn('inspector');
+    await inspector.post('/api/issues', { lon: 120.0025, lat: 30.0075, category: 'damaged_facility', source: 'inspection' });
+    const after = await api.get('/api/summary', { 'If-None-Match': etag });
+    expect(after.status).toBe(200);
+    expect(after.body.totals.total).toBe(totals.total + 1);
   });
 });
 

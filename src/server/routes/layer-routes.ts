@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { CountsQuery, CountsResponse, LayerOnlyParams, LayerResponse, SummaryResponse, type LayerParam } from '../../core/api-schema';
 import type { AppDeps } from '../app-deps';
 import { countBelow, etagMatches } from '../http-cache';
-import { computeSummary } from '../summary';
+import { computeSummary, dateIn } from '../summary';
 import { errors, json } from './openapi-helpers';
 
 const ETAG_HEADER = { ETag: { schema: { type: 'string' as const }, description: 'Send it back in If-None-Match to get a 304' } };
@@ -33,7 +33,8 @@ const summary = createRoute({
   path: '/api/summary',
   tags: ['layers'],
   summary: 'KPIs for the large screen: totals, per street / unit / category / checkpoint, daily, days to inspection',
-  responses: { 200: json(SummaryResponse, 'Summary') },
+  description: 'ETag changes with any write, any open issue passing its deadline, and the date in the district (daily figures, days left).',
+  responses: { 200: { ...json(SummaryResponse, 'Summary'), headers: ETAG_HEADER }, 304: { description: 'Not modified' } },
 });
 
 /** GET /api/layers/{layer}, GET /api/counts, GET /api/summary */
@@ -45,6 +46,13 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
   const countBodies = new Map<LayerParam, { etag: string; body: string }>();
   // The seeding time never changes while the database is open: read it once.
   let epoch: number | null = null;
+
+  // How many open deadlines have passed: with the data revision, it says whether counts changed.
+  const overdueNow = async (nowMs: number) => {
+    const revision = await deps.repo.dataRevision();
+    if (!deadlines || deadlines.revision !== revision) deadlines = { revision, sorted: await deps.repo.openDeadlines() };
+    return { revision, overdue: countBelow(deadlines.sorted, nowMs) };
+  };
 
   app.openapi(layer, async (c) => {
     const name = c.req.valid('param').layer;
@@ -62,10 +70,8 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
 
   app.openapi(counts, async (c) => {
     const name = c.req.valid('query').layer;
-    const revision = await deps.repo.dataRevision();
-    if (!deadlines || deadlines.revision !== revision) deadlines = { revision, sorted: await deps.repo.openDeadlines() };
     const nowMs = deps.now().getTime();
-    const overdue = countBelow(deadlines.sorted, nowMs);
+    const { revision, overdue } = await overdueNow(nowMs);
     epoch ??= (await deps.repo.revisions()).epoch;
     const etag = `"${epoch.toString(36)}-c-${name}-${revision}-${overdue}"`;
     if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ETag: etag, 'Cache-Control': 'no-cache' });
@@ -82,7 +88,11 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
   });
 
   app.openapi(summary, async (c) => {
+    const nowMs = deps.now().getTime();
+    const { revision, overdue } = await overdueNow(nowMs);
     const state = await deps.districts.state();
-    return c.json(computeSummary(await deps.repo.summaryRows(), state, deps.now().getTime()), 200);
+    const etag = `"${state.revisions.epoch.toString(36)}-s-${revision}-${overdue}-${dateIn(state.geometry.meta.timeZone, nowMs)}"`;
+    if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ETag: etag, 'Cache-Control': 'no-cache' });
+    return c.json(computeSummary(await deps.repo.summaryRows(), state, nowMs), 200, { ETag: etag, 'Cache-Control': 'no-cache' });
   });
 }
