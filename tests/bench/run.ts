@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { benchEngine } from './engine-bench';
 import { benchDistricts } from './bench-districts';
+import { runApiBench } from './api-bench';
 
 export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   const quick = argv.includes('--quick');
@@ -19,11 +20,14 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
     builds.push(build);
     process.stderr.write(`bench: ${name} done\n`);
   }
+  const api = await runApiBench(quick ? { durationS: 2 } : {});
+  process.stderr.write('bench: api done\n');
   return {
     started,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     engine,
     indexBuild: builds,
+    api,
   };
 }
 
