@@ -7,6 +7,7 @@ import os from 'node:os';
 import { benchEngine } from './engine-bench';
 import { benchDistricts } from './bench-districts';
 import { runApiBench } from './api-bench';
+import { benchClient } from './client-bench';
 
 export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   const quick = argv.includes('--quick');
@@ -22,12 +23,15 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   }
   const api = await runApiBench(quick ? { durationS: 2 } : {});
   process.stderr.write('bench: api done\n');
+  const client = await benchClient({ quick });
+  process.stderr.write('bench: client done\n');
   return {
     started,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     engine,
     indexBuild: builds,
     api,
+    client,
   };
 }
 
