@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TopologyProblemSchema } from './topology-problem';
 import { AssignmentCandidate, AssignmentResult, RuleKind } from './assignment-schema';
 import { ISSUE_CATEGORIES, ISSUE_SOURCES, SEVERITIES, UNIT_KINDS } from './catalog';
 import { POINT_CRS } from './crs-convert';
@@ -77,18 +78,8 @@ export const ApiError = z.object({
 });
 export type ApiError = z.infer<typeof ApiError>;
 
-/** One topology problem as the 422 of a zone edit lists it (see core/topology-problem.ts). */
-export const ApiTopologyProblem = z.object({
-  code: z.string(),
-  severity: z.enum(['error', 'warning']),
-  layer: z.string(),
-  featureId: z.string(),
-  otherId: z.string().optional(),
-  parentId: z.string().optional(),
-  areaM2: z.number().optional(),
-  location: z.tuple([z.number(), z.number()]).optional(),
-  message: z.string(),
-});
+/** One topology problem as the 422 of a zone edit lists it: the core's schema, not a copy. */
+export const ApiTopologyProblem = TopologyProblemSchema;
 export type ApiTopologyProblem = z.infer<typeof ApiTopologyProblem>;
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import type { BBox } from './geometry-schema';
 import { BucketTableBuilder, cellOf, columnOf, createBucketGrid, forEachSegmentCell, rowOf, type BucketTable } from './bucket-grid';
 import { flatPointInPolygon, flattenPolygons, type FlatPolygons } from './flat-polygons';
 import { bboxOfRings, mergeBBoxes, type PolygonRings } from './geometry-parts';
-import { INSIDE, OUTSIDE } from './point-in-polygon';
+import { OUTSIDE } from './point-in-polygon';
 
 /** Cell entry flags: the cell lies wholly inside the polygon, or an edge of it touches the cell. */
 const FULL = 1;
@@ -48,6 +48,8 @@ export function buildPolygonLocator(polygons: readonly (readonly PolygonRings[])
   const grid = createBucketGrid(bbox, cellSizeM);
   const builder = new BucketTableBuilder(grid);
   let touched = new Uint8Array(0);
+  let inside = new Uint8Array(0);
+  const crossings: number[][] = [];
 
   for (let p = 0; p < polygons.length; p++) {
     const [bx0, by0, bx1, by1] = boxes[p];
@@ -56,34 +58,47 @@ export function buildPolygonLocator(polygons: readonly (readonly PolygonRings[])
     const r0 = rowOf(grid, by0) - 1;
     const r1 = rowOf(grid, by1) + 1;
     const width = c1 - c0 + 1;
-    const size = width * (r1 - r0 + 1);
-    if (touched.length < size) touched = new Uint8Array(size);
-    else touched.fill(0, 0, size);
+    const height = r1 - r0 + 1;
+    const size = width * height;
+    if (touched.length < size) {
+      touched = new Uint8Array(size);
+      inside = new Uint8Array(size);
+    } else {
+      touched.fill(0, 0, size);
+      inside.fill(0, 0, size);
+    }
+    while (crossings.length < height) crossings.push([]);
     const mark = (c: number, r: number) => {
       touched[(r - r0) * width + (c - c0)] = 1;
     };
     for (let k = flat.polygonStart[p]; k < flat.polygonStart[p + 1]; k++) {
+      for (let row = 0; row < height; row++) crossings[row].length = 0;
       for (let r = flat.partStart[k]; r < flat.partStart[k + 1]; r++) {
         for (let i = flat.ringStart[r]; i + 1 < flat.ringStart[r + 1]; i++) {
-          forEachSegmentCell(grid, flat.xs[i], flat.ys[i], flat.xs[i + 1], flat.ys[i + 1], mark);
+          const ax = flat.xs[i], ay = flat.ys[i], bx = flat.xs[i + 1], by = flat.ys[i + 1];
+          forEachSegmentCell(grid, ax, ay, bx, by, mark);
+          addRowCrossings(grid, r0, height, ax, ay, bx, by, crossings);
+        }
+      }
+      // Scanline fill of this part at each row's centre line: a cell centre is inside when an odd
+      // number of edges cross the centre line to its left. Only cells no edge passes through are
+      // classified this way, and their centres are far from every edge, so no tie can arise.
+      for (let row = 0; row < height; row++) {
+        const xs = crossings[row];
+        if (xs.length < 2) continue;
+        xs.sort((u, v) => u - v);
+        for (let j = 0; j + 1 < xs.length; j += 2) {
+          const from = Math.max(c0, Math.ceil((xs[j] - grid.minX) / grid.cellW - 0.5));
+          const to = Math.min(c1, Math.floor((xs[j + 1] - grid.minX) / grid.cellW - 0.5));
+          for (let c = from; c <= to; c++) inside[row * width + (c - c0)] = 1;
         }
       }
     }
     for (let r = Math.max(0, r0); r <= Math.min(grid.rows - 1, r1); r++) {
-      let runState = OUTSIDE;
-      let runOpen = false;
       for (let c = Math.max(0, c0); c <= Math.min(grid.cols - 1, c1); c++) {
-        const cell = r * grid.cols + c;
-        if (touched[(r - r0) * width + (c - c0)]) {
-          builder.add(cell, p, PARTIAL);
-          runOpen = false;
-          continue;
-        }
-        if (!runOpen) {
-          runState = flatPointInPolygon(flat, p, grid.minX + (c + 0.5) * grid.cellW, grid.minY + (r + 0.5) * grid.cellH);
-          runOpen = true;
-        }
-        if (runState === INSIDE) builder.add(cell, p, FULL);
+        const local = (r - r0) * width + (c - c0);
+        if (touched[local]) builder.add(r * grid.cols + c, p, PARTIAL);
+        else if (inside[local]) builder.add(r * grid.cols + c, p, FULL);
       }
     }
   }
@@ -94,6 +109,28 @@ export function buildPolygonLocator(polygons: readonly (readonly PolygonRings[])
     direct[cell] = first === table.offsets[cell + 1] ? EMPTY : table.flags[first] === FULL ? table.items[first] : TEST_ENTRIES;
   }
   return { count: polygons.length, bbox, table, direct, flat, boxes: Float64Array.from(boxes.flat()) };
+}
+
+/** Appends, for each row whose centre line the edge crosses (half-open in y), the crossing's x. */
+function addRowCrossings(
+  grid: BucketTable['grid'],
+  r0: number,
+  height: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  crossings: number[][],
+): void {
+  if (ay === by) return;
+  const low = Math.min(ay, by);
+  const high = Math.max(ay, by);
+  const first = Math.max(r0, Math.ceil((low - grid.minY) / grid.cellH - 0.5) - 1);
+  const last = Math.min(r0 + height - 1, Math.ceil((high - grid.minY) / grid.cellH - 0.5));
+  for (let r = first; r <= last; r++) {
+    const yc = grid.minY + (r + 0.5) * grid.cellH;
+    if (ay <= yc !== by <= yc) crossings[r - r0].push(ax + ((yc - ay) * (bx - ax)) / (by - ay));
+  }
 }
 
 function estimateBBoxAreaM2([x0, y0, x1, y1]: BBox): number {

@@ -4,6 +4,7 @@ import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../core/catalog';
 import { toWgs84, type PointCrs } from '../core/crs-convert';
 import { isOverdue, type IssueAction, type IssueHistoryEntry, type IssueStatus } from '../core/issue-schema';
 import { allowedActions, nextStatus } from '../core/issue-state-machine';
+import { ACTION_ROLES, ACTIONS_NAMING_OWNER } from '../core/issue-roles';
 import { HttpError } from './api-error';
 import type { DistrictService } from './district-service';
 import { StaleSnapshotError, type IssueRecord, type IssueUpdate } from './repository';
@@ -12,27 +13,9 @@ const DAY_MS = 24 * 3600 * 1000;
 
 type Action = Exclude<IssueAction, 'report'>;
 
-/**
- * Who may take each action (admin may do everything). Units act on issues of their own unit,
- * inspectors on issues they reported; office acts on all.
- */
-export const ACTION_ROLES: Record<Action, readonly Role[]> = {
-  assign: ['office'],
-  designate: ['office'],
-  reassign: ['office'],
-  start: ['unit', 'office'],
-  submit: ['unit', 'office'],
-  verify: ['office', 'inspector'],
-  reject: ['office', 'inspector'],
-  reopen: ['office', 'inspector'],
-  dispute: ['unit', 'office'],
-};
-
-/** Roles that may report issues. */
-export const REPORT_ROLES: readonly Role[] = ['inspector', 'office', 'unit', 'admin'];
-
-/** Actions that name the new owner in `unitId`. */
-const NAMES_OWNER: ReadonlySet<Action> = new Set(['assign', 'designate', 'reassign']);
+// Who may take each action lives in the core, shared with the client and the mocks.
+export { ACTION_ROLES, REPORT_ROLES } from '../core/issue-roles';
+const NAMES_OWNER = ACTIONS_NAMING_OWNER;
 
 /** An issue record as the API returns it, with `overdue` derived at `now`. */
 export function toApiIssue(issue: IssueRecord, now: Date): ApiIssue {
