@@ -114,12 +114,21 @@ export interface BucketTable {
 
 /** Collects (cell, item, flag) entries, then packs them into a BucketTable with a counting sort. */
 export class BucketTableBuilder {
-  private cells = new Uint32Array(1024);
-  private entries = new Uint32Array(1024);
-  private entryFlags = new Uint8Array(1024);
+  private cells: Uint32Array;
+  private entries: Uint32Array;
+  private entryFlags: Uint8Array;
   private size = 0;
 
-  constructor(readonly grid: BucketGrid) {}
+  /** `expectedEntries` sizes the buffers up front, which saves regrowing (and garbage) in big builds. */
+  constructor(
+    readonly grid: BucketGrid,
+    expectedEntries = 1024,
+  ) {
+    const capacity = Math.max(16, Math.ceil(expectedEntries));
+    this.cells = new Uint32Array(capacity);
+    this.entries = new Uint32Array(capacity);
+    this.entryFlags = new Uint8Array(capacity);
+  }
 
   add(cell: number, item: number, flag = 0): void {
     if (this.size === this.cells.length) this.grow();

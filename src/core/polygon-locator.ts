@@ -7,7 +7,7 @@ import { OUTSIDE } from './point-in-polygon';
 /** Cell entry flags: the cell lies wholly inside the polygon, or an edge of it touches the cell. */
 const FULL = 1;
 const PARTIAL = 0;
-/** `direct[cell]` when the cell's entries must be tested one by one. */
+/** `direct[cell]` when the cell's entries must be read (and the partial ones tested). */
 const TEST_ENTRIES = -1;
 /** `direct[cell]` when no polygon touches the cell. */
 const EMPTY = -2;
@@ -21,7 +21,11 @@ export interface PolygonLocator {
   readonly count: number;
   readonly bbox: BBox;
   readonly table: BucketTable;
-  /** Per cell: the polygon that wholly covers it and wins its ties, or TEST_ENTRIES / EMPTY. */
+  /**
+   * Per cell: the one polygon that wholly covers it when it is the cell's only entry (the answer,
+   * with no other array touched — on a large district each array read is a likely cache miss),
+   * else TEST_ENTRIES or EMPTY.
+   */
   readonly direct: Int32Array;
   readonly flat: FlatPolygons;
   /** Bounding box of polygon p at [4p, 4p+4): a cheap reject before the exact test. */
@@ -46,7 +50,8 @@ export function buildPolygonLocator(polygons: readonly (readonly PolygonRings[])
   const bbox = polygons.length ? mergeBBoxes(boxes) : ([0, 0, 0, 0] as BBox);
   const cellSizeM = Math.max(5, Math.sqrt(estimateBBoxAreaM2(bbox) / Math.max(1, polygons.length * CELLS_PER_POLYGON)));
   const grid = createBucketGrid(bbox, cellSizeM);
-  const builder = new BucketTableBuilder(grid);
+  // Roughly every cell of the layer's extent gets an entry, plus those on shared edges.
+  const builder = new BucketTableBuilder(grid, grid.cols * grid.rows * 1.2);
   let touched = new Uint8Array(0);
   let inside = new Uint8Array(0);
   const crossings: number[][] = [];
@@ -106,7 +111,8 @@ export function buildPolygonLocator(polygons: readonly (readonly PolygonRings[])
   const direct = new Int32Array(grid.cols * grid.rows);
   for (let cell = 0; cell < direct.length; cell++) {
     const first = table.offsets[cell];
-    direct[cell] = first === table.offsets[cell + 1] ? EMPTY : table.flags[first] === FULL ? table.items[first] : TEST_ENTRIES;
+    const count = table.offsets[cell + 1] - first;
+    direct[cell] = count === 0 ? EMPTY : count === 1 && table.flags[first] === FULL ? table.items[first] : TEST_ENTRIES;
   }
   return { count: polygons.length, bbox, table, direct, flat, boxes: Float64Array.from(boxes.flat()) };
 }
@@ -167,13 +173,14 @@ export function locateAll(locator: PolygonLocator, x: number, y: number, out: nu
   const { table } = locator;
   const cell = cellOf(table.grid, x, y);
   if (cell < 0) return 0;
-  const start = table.offsets[cell];
-  const end = table.offsets[cell + 1];
-  if (end - start === 1 && locator.direct[cell] >= 0) {
-    out.push(locator.direct[cell]);
+  const direct = locator.direct[cell];
+  if (direct >= 0) {
+    out.push(direct);
     return 1;
   }
-  for (let e = start; e < end; e++) {
+  if (direct === EMPTY) return 0;
+  const end = table.offsets[cell + 1];
+  for (let e = table.offsets[cell]; e < end; e++) {
     const p = table.items[e];
     if (table.flags[e] === FULL || containsInclusive(locator, p, x, y)) out.push(p);
   }
