@@ -5,7 +5,8 @@ import { ISSUE_CATEGORIES } from './catalog';
 import type { DistrictIndex } from './district-index';
 import { EARTH_RADIUS_M, distanceToSegmentM, haversineM, planarDistanceToSegmentM } from './geo-distance';
 import { locateAll, locateFirst } from './polygon-locator';
-import { OUTSIDE, pointInPolygons } from './point-in-polygon';
+import { flatPointInPolygon } from './flat-polygons';
+import { OUTSIDE } from './point-in-polygon';
 
 /** Bad input to the engine: the message says what to fix; `code` is machine-readable. */
 export class AssignmentInputError extends Error {
@@ -166,7 +167,7 @@ function collectCheckpoints(index: DistrictIndex, lon: number, lat: number, radi
       if (dx * dx + dy * dy > (radiusM + PLANAR_MARGIN_M) ** 2) continue;
       const d = haversineM(lon, lat, table.x[i], table.y[i]);
       if (d <= radiusM) out.push(candidate('checkpoint', feature.id, feature.properties.ownerUnitId, d));
-    } else if (pointInPolygons(lon, lat, table.areas[i]!) !== OUTSIDE) {
+    } else if (flatPointInPolygon(table.areas, table.areaIndex[i], lon, lat) !== OUTSIDE) {
       out.push(candidate('checkpoint', feature.id, feature.properties.ownerUnitId, 0));
     }
   }

@@ -10,6 +10,7 @@ import { DEFAULT_POLICY, maxRadii, type AssignmentPolicy } from './assignment-po
 import { BucketTableBuilder, createBucketGrid, type BucketTable } from './bucket-grid';
 import { EARTH_RADIUS_M, haversineM, metresPerDegree } from './geo-distance';
 import { bboxOfRings, linesOf, mergeBBoxes, polygonsOf, type PolygonRings } from './geometry-parts';
+import { flattenPolygons, type FlatPolygons } from './flat-polygons';
 import { buildPolygonLocator, type PolygonLocator } from './polygon-locator';
 
 /** Extra metres the road and checkpoint cells are padded by, so float noise never drops a candidate. */
@@ -55,12 +56,14 @@ export interface SegmentTable {
   readonly buckets: BucketTable;
 }
 
-/** Checkpoints: points (x, y) or areas (polygons), bucketed by their padded extent. */
+/** Checkpoints: points (x, y) or areas, bucketed by their padded extent. */
 export interface CheckpointTable {
   readonly isPoint: Uint8Array;
   readonly x: Float64Array;
   readonly y: Float64Array;
-  readonly areas: readonly (readonly PolygonRings[] | null)[];
+  /** For an area checkpoint, its polygon's number in `areas`; -1 for a point. */
+  readonly areaIndex: Int32Array;
+  readonly areas: FlatPolygons;
   readonly buckets: BucketTable;
 }
 
@@ -153,25 +156,26 @@ function buildCheckpointTable(checkpoints: readonly CheckpointFeature[], padM: n
   const isPoint = new Uint8Array(n);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
-  const areas: (PolygonRings[] | null)[] = [];
+  const areaIndex = new Int32Array(n).fill(-1);
+  const areas: PolygonRings[][] = [];
   const boxes = checkpoints.map((feature, i) => {
     const g = feature.geometry;
     if (g.type === 'Point') {
       isPoint[i] = 1;
       x[i] = g.coordinates[0];
       y[i] = g.coordinates[1];
-      areas.push(null);
       const { dx, dy } = padDegrees(Math.abs(y[i]), padM);
       return [x[i] - dx, y[i] - dy, x[i] + dx, y[i] + dy] as [number, number, number, number];
     }
     const parts = polygonsOf(g);
+    areaIndex[i] = areas.length;
     areas.push(parts);
     return bboxOfRings(parts.flat());
   });
   const grid = createBucketGrid(n ? mergeBBoxes(boxes) : [0, 0, 0, 0], Math.max(50, padM * 2));
   const builder = new BucketTableBuilder(grid);
   boxes.forEach((b, i) => builder.addBox(i, b[0], b[1], b[2], b[3]));
-  return { isPoint, x, y, areas, buckets: builder.build() };
+  return { isPoint, x, y, areaIndex, areas: flattenPolygons(areas), buckets: builder.build() };
 }
 
 /** Degrees of longitude and latitude spanning `metres` at latitude `absLat` (rounded up a little). */

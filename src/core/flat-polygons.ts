@@ -57,8 +57,12 @@ export function flattenPolygons(polygons: readonly (readonly PolygonRings[])[]):
 }
 
 /**
- * Where (x, y) lies relative to polygon `p`: the same arithmetic as pointInPolygonRings (and so as
- * turf), over the packed arrays. Boundary of any part wins; inside any part → INSIDE.
+ * Where (x, y) lies relative to polygon `p`, boundary included, even-odd over each part's rings.
+ * The arithmetic is that of point-in-polygon-hao (used by turf's booleanPointInPolygon):
+ * coordinates are taken relative to the point and the crossing test uses the robust orient2d
+ * predicate, so every point is classified exactly as turf does — which is what lets the fast
+ * engine agree with the turf reference on all points, not "almost all". Boundary of any part
+ * wins; inside any part → INSIDE.
  */
 export function flatPointInPolygon(flat: FlatPolygons, p: number, x: number, y: number): PointPosition {
   const { xs, ys, ringStart, partStart, polygonStart } = flat;
