@@ -1,7 +1,9 @@
 /**
  * End-to-end: the built app in headless chromium against the real server on a temp database
- * seeded from the demo district. Also writes the README screenshots (tests/e2e/screenshots/).
+ * seeded from the demo district. Screenshots go to tests/e2e/artifacts/ (ignored by git); with
+ * DUTYMAP_UPDATE_SCREENSHOTS=1 they replace the README's in tests/e2e/screenshots/.
  */
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -10,7 +12,8 @@ import { ApiClient, PROJECT_ROOT, type RunningServer } from '../helpers/api-serv
 import { buildClient, hasDemo, startAppServer } from './app-server';
 import { hasChromium, launchChromium, waitForMap, watchPage, type PageProblems } from './browser';
 
-const SHOTS = join(PROJECT_ROOT, 'tests/e2e/screenshots');
+const SHOTS = join(PROJECT_ROOT, process.env.DUTYMAP_UPDATE_SCREENSHOTS === '1' ? 'tests/e2e/screenshots' : 'tests/e2e/artifacts');
+mkdirSync(SHOTS, { recursive: true });
 const ready = hasChromium() && hasDemo();
 
 interface MapProbe {
