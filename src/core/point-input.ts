@@ -110,8 +110,9 @@ function parseCsvPoints(text: string): PointInput {
       continue;
     }
     const properties: Record<string, unknown> = {};
-    header.forEach((name, i) => {
-      if (i !== lonAt && i !== latAt && i !== idAt) properties[records[0].fields[i].trim()] = fields[i];
+    // Other columns keep their header as written (not lower-cased), so they come out as they went in.
+    records[0].fields.forEach((column, i) => {
+      if (i !== lonAt && i !== latAt && i !== idAt) properties[column.trim()] = fields[i];
     });
     properties.category = category;
     points.push({ id: idAt >= 0 && fields[idAt] !== '' ? fields[idAt] : line - 1, lon, lat, category, properties, where });
