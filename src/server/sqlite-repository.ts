@@ -524,25 +524,7 @@ class SqliteRepository implements DutymapRepository {
   }
 
   private updateIssueRow(id: string, expectedVersion: number, u: IssueUpdate): void {
-    const a = u.assignment;
-    const result = this.stmt.updateIssue.run({
-      id,
-      expectedVersion,
-      status: u.status,
-      isOpen: u.status === 'closed' ? 0 : 1,
-      unitId: u.unitId,
-      engineOwned: u.engineOwned ? 1 : 0,
-      streetId: a.streetId,
-      communityId: a.communityId,
-      gridId: a.gridId,
-      roadId: a.roadId,
-      checkpointId: a.checkpointId,
-      assignment: JSON.stringify(a),
-      deadline: u.deadline,
-      deadlineMs: Date.parse(u.deadline),
-      closedAt: u.closedAt,
-      closedMs: u.closedAt ? Date.parse(u.closedAt) : null,
-    });
+    const result = this.stmt.updateIssue.run({ id, expectedVersion, ...mutableIssueParams(u) });
     if (result.changes === 0) {
       const row = this.stmt.issueById.get(id);
       if (!row) throw new MissingRecordError('issue', id);
@@ -671,7 +653,6 @@ function withVersion(feature: AnyFeature, version: number): AnyFeature {
 }
 
 function issueParams(i: Omit<IssueRecord, 'seq'>) {
-  const a = i.assignment;
   return {
     id: i.id,
     code: i.code,
@@ -684,22 +665,34 @@ function issueParams(i: Omit<IssueRecord, 'seq'>) {
     reportedAt: i.reportedAt,
     reportedMs: Date.parse(i.reportedAt),
     reportedBy: i.reportedBy,
-    deadline: i.deadline,
-    deadlineMs: Date.parse(i.deadline),
-    status: i.status,
-    isOpen: i.status === 'closed' ? 0 : 1,
-    unitId: i.unitId,
-    engineOwned: i.engineOwned ? 1 : 0,
+    ...mutableIssueParams(i),
+    photos: JSON.stringify(i.photos),
+    version: i.version,
+  };
+}
+
+/**
+ * The columns a transition or reassignment may change, with the ones derived from them (open
+ * flag, the zone chain copied out of the assignment for filtering, epoch milliseconds for range
+ * queries): derived in this one place, so an insert and an update can never disagree.
+ */
+function mutableIssueParams(u: IssueUpdate) {
+  const a = u.assignment;
+  return {
+    status: u.status,
+    isOpen: u.status === 'closed' ? 0 : 1,
+    unitId: u.unitId,
+    engineOwned: u.engineOwned ? 1 : 0,
     streetId: a.streetId,
     communityId: a.communityId,
     gridId: a.gridId,
     roadId: a.roadId,
     checkpointId: a.checkpointId,
     assignment: JSON.stringify(a),
-    closedAt: i.closedAt,
-    closedMs: i.closedAt ? Date.parse(i.closedAt) : null,
-    photos: JSON.stringify(i.photos),
-    version: i.version,
+    deadline: u.deadline,
+    deadlineMs: Date.parse(u.deadline),
+    closedAt: u.closedAt,
+    closedMs: u.closedAt ? Date.parse(u.closedAt) : null,
   };
 }
 
