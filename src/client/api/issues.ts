@@ -1,25 +1,22 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { IssueListResponse, type ApiIssue } from '../../core/api-schema';
+import { IssueListResponse, type ApiIssue, type IssueListQuery } from '../../core/api-schema';
 import type { IssueStatus } from '../../core/issue-schema';
 import { apiUrl, requestJson } from './http';
 
-/** The ledger's filters as the UI holds them; empty values mean "any". */
-export interface IssueFilters {
+/**
+ * The ledger's filters as the UI holds them; empty values mean "any". The id and text filters are
+ * the API's own (IssueListQuery); lists stay arrays and dates stay local yyyy-mm-dd until
+ * issueFilterParams turns them into the query string.
+ */
+export type IssueFilters = Partial<
+  Pick<IssueListQuery, 'unitId' | 'streetId' | 'communityId' | 'gridId' | 'roadId' | 'checkpointId' | 'overdue' | 'text' | 'sort'>
+> & {
   status?: IssueStatus[];
   category?: string[];
-  unitId?: string;
-  streetId?: string;
-  communityId?: string;
-  gridId?: string;
-  roadId?: string;
-  checkpointId?: string;
-  overdue?: boolean;
-  text?: string;
   /** ISO dates (yyyy-mm-dd) in local time; turned into the API's datetimes. */
   reportedFrom?: string;
   reportedTo?: string;
-  sort?: '-reportedAt' | 'reportedAt' | 'deadline' | '-deadline';
-}
+};
 
 /** Rows per page of the ledger: large enough to fill a tall screen, small enough to parse fast. */
 export const ISSUE_PAGE_SIZE = 200;
