@@ -1,17 +1,14 @@
 import type { CheckpointCategory } from '../catalog';
 import type { CheckpointFeature, Person } from '../district-schema';
-import type { AreaGeometry, PointOrAreaGeometry } from '../geometry-schema';
-import type { Random } from '../random';
+import type { PointOrAreaGeometry } from '../geometry-schema';
 import { AreaLocator } from './cell-locator';
-import { DISTRICT_SHORT_NAME, pad, type DistrictDirectory } from './district-directory';
+import { DISTRICT_SHORT_NAME, pad } from './district-directory';
 import { COMPOUND_SUFFIXES } from './name-pools';
-import type { PeopleFactory } from './people';
 import { pointAlong, polylineLength, type XY } from './plane-geometry';
 import type { BuiltRoad } from './road-features';
 import { UniqueNamer } from './unique-namer';
 import { weightedIndex } from './weighted-pick';
-import type { UnitRegistry } from './unit-registry';
-import type { ZoneLayout } from './zone-layout';
+import type { StageContext } from './stage-context';
 
 /** Checkpoints per category at scale 1: 132 in all, weighted to what inspectors visit most. */
 export const CHECKPOINT_MIX: Record<CheckpointCategory, number> = {
@@ -47,18 +44,7 @@ const POINT_SPACING_M = 70;
 /** Polygons keep this far inside their grid's boundary (and so off the roads along it). */
 const AREA_MARGIN_M = 12;
 
-export interface CheckpointContext {
-  readonly layout: ZoneLayout;
-  readonly directory: DistrictDirectory;
-  readonly registry: UnitRegistry;
-  readonly people: PeopleFactory;
-  readonly random: Random;
-  readonly scale: number;
-  readonly districtCode: string;
-  /** Grid geometry per cell. */
-  readonly cells: readonly AreaGeometry[];
-  readonly roads: readonly BuiltRoad[];
-}
+export type CheckpointContext = StageContext;
 
 interface Placed {
   category: CheckpointCategory;

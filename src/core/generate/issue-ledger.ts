@@ -1,13 +1,13 @@
 import { assign } from '../assign-issue';
+import type { StageContext } from './stage-context';
 import type { AssignmentResult } from '../assignment-schema';
 import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../catalog';
 import type { CheckpointFeature } from '../district-schema';
 import type { DistrictIndex } from '../district-index';
-import type { AreaGeometry } from '../geometry-schema';
 import type { IssueFeature } from '../issue-schema';
 import type { Random } from '../random';
 import { AreaLocator } from './cell-locator';
-import { pad, type DistrictDirectory } from './district-directory';
+import { pad } from './district-directory';
 import { STALL_SHARE, simulateLifecycle } from './issue-lifecycle';
 import {
   ALLEY_ISSUE_MIX,
@@ -21,13 +21,9 @@ import {
   severityMix,
   type CategoryMix,
 } from './issue-text';
-import type { PeopleFactory } from './people';
 import { pointAlong, polylineLength, ringCentroid, type XY } from './plane-geometry';
-import type { BuiltRoad } from './road-features';
 import { DAY_MS, HOUR_MS, MINUTE_MS, chinaMidnight } from './time-format';
-import type { UnitRegistry } from './unit-registry';
 import { weightedPicker } from './weighted-pick';
-import type { ZoneLayout } from './zone-layout';
 
 /** Issues per scale unit, and how many of them lie just outside the district (the office queue). */
 export const ISSUES_PER_SCALE = 1250;
@@ -58,21 +54,12 @@ const CHECKPOINT_WEIGHT: Record<string, number> = {
 const GOLDEN_FRACTION = (Math.sqrt(5) - 1) / 2;
 const ROAD_WEIGHT = { arterial: 3, secondary: 2, alley: 1.2 } as const;
 
-export interface IssueContext {
+export interface IssueContext extends StageContext {
   readonly index: DistrictIndex;
-  readonly layout: ZoneLayout;
-  readonly directory: DistrictDirectory;
-  readonly registry: UnitRegistry;
-  readonly people: PeopleFactory;
-  readonly random: Random;
-  readonly scale: number;
-  readonly districtCode: string;
   /** The fixed "now" of the ledger, epoch ms. */
   readonly now: number;
-  readonly roads: readonly BuiltRoad[];
   readonly checkpoints: readonly CheckpointFeature[];
-  /** Grid geometry per cell, and grid names per cell. */
-  readonly cells: readonly AreaGeometry[];
+  /** Grid names per cell. */
   readonly gridNames: readonly string[];
 }
 
