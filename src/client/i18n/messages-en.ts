@@ -87,6 +87,7 @@ export const en: Record<MessageKey, string> = {
   'lookup.gpsFailed': 'Could not get your location: {message}',
   'lookup.gpsUnavailable': 'This device has no location service',
   'lookup.coordInvalid': 'Enter a valid longitude (-180 to 180) and latitude (-90 to 90)',
+  'lookup.linkInvalid': 'The coordinates in this link are not valid (longitude -180 to 180, latitude -90 to 90); tap the map or type coordinates',
   'lookup.answer': 'Result',
   'lookup.point': 'Point {lon}, {lat} (WGS-84)',
   'lookup.street': 'Street',

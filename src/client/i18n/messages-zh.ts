@@ -88,6 +88,7 @@ export const zhCN = {
   'lookup.gpsFailed': '无法获取位置：{message}',
   'lookup.gpsUnavailable': '此设备不支持定位',
   'lookup.coordInvalid': '请输入有效的经纬度（经度 -180～180，纬度 -90～90）',
+  'lookup.linkInvalid': '链接中的坐标无效（经度 -180～180，纬度 -90～90），请重新点选地图或输入坐标',
   'lookup.answer': '查询结果',
   'lookup.point': '位置 {lon}, {lat}（WGS-84）',
   'lookup.street': '街道',

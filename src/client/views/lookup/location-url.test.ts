@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locationSearch, parseCoordinatePair, parseLocation } from './location-url';
+import { hasLocationParams, locationSearch, parseCoordinatePair, parseLocation } from './location-url';
 
 describe('lookup location in the URL', () => {
   it('round-trips a location, WGS-84 by default', () => {
@@ -12,6 +12,8 @@ describe('lookup location in the URL', () => {
   it('ignores missing, non-numeric and out-of-range coordinates and unknown datums', () => {
     expect(parseLocation('')).toBeNull();
     expect(parseLocation('lon=abc&lat=30')).toBeNull();
+    expect(hasLocationParams('lon=abc&lat=30')).toBe(true);
+    expect(hasLocationParams('q=x')).toBe(false);
     expect(parseLocation('lon=181&lat=30')).toBeNull();
     expect(parseLocation('lon=114&lat=')).toBeNull();
     expect(parseLocation('lon=114&lat=30&crs=epsg3857')?.crs).toBe('wgs84');

@@ -21,6 +21,12 @@ export function parseLocation(search: string): LookupLocation | null {
   return { lon, lat, crs };
 }
 
+/** True when the URL names a place at all (so a null from parseLocation means a broken link). */
+export function hasLocationParams(search: string): boolean {
+  const params = new URLSearchParams(search);
+  return params.has('lon') || params.has('lat');
+}
+
 /** The query string for a location, coordinates rounded to 6 decimals (≈ 0.1 m). */
 export function locationSearch(location: LookupLocation): string {
   const params = new URLSearchParams({ lon: location.lon.toFixed(6), lat: location.lat.toFixed(6) });

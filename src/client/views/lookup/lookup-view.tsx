@@ -10,7 +10,7 @@ import { MapWorkspace } from '../shared/map-workspace';
 import { useMapData } from '../shared/use-map-data';
 import { AnswerCard } from './answer-card';
 import { CoordinateForm } from './coordinate-form';
-import { locationSearch, parseLocation, type LookupLocation } from './location-url';
+import { hasLocationParams, locationSearch, parseLocation, type LookupLocation } from './location-url';
 import { ReportForm } from './report-form';
 import { SearchBox } from './search-box';
 
@@ -92,6 +92,11 @@ export function LookupView({ config }: { config: ClientConfig }) {
         {gpsError && (
           <p className="field-error" role="alert">
             {gpsError}
+          </p>
+        )}
+        {!location && hasLocationParams(search) && (
+          <p className="field-error" role="alert">
+            {t('lookup.linkInvalid')}
           </p>
         )}
         {!location && <p className="hint">{t('lookup.tapHint')}</p>}
