@@ -1,7 +1,15 @@
+import * as importMessages from './features/import';
+import * as planMessages from './features/plan';
+import * as reportMessages from './features/report';
+import * as screenMessages from './features/screen';
 import type { MessageKey } from './messages-zh';
 
 /** English messages, the second language; the type makes a missing key a compile error. */
 export const en: Record<MessageKey, string> = {
+  ...screenMessages.en,
+  ...planMessages.en,
+  ...importMessages.en,
+  ...reportMessages.en,
   'app.title': 'Duty Map',
   'app.synthetic': 'Demo data (synthetic)',
   'nav.screen': 'Command screen',

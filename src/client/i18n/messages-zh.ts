@@ -1,8 +1,17 @@
+import * as importMessages from './features/import';
+import * as planMessages from './features/plan';
+import * as reportMessages from './features/report';
+import * as screenMessages from './features/screen';
+
 /**
  * Simplified Chinese messages: the app's first language and the source of the message keys.
  * `{name}` placeholders are filled by `t(key, { name })`.
  */
 export const zhCN = {
+  ...screenMessages.zh,
+  ...planMessages.zh,
+  ...importMessages.zh,
+  ...reportMessages.zh,
   'app.title': '创城责任一张图',
   'app.synthetic': '演示数据（虚构）',
   'nav.screen': '指挥大屏',
