@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { build } from 'vite';
 import { PROJECT_ROOT, startServer, tempFolder, type RunningServer } from '../helpers/api-server';
 
@@ -11,17 +13,66 @@ export function hasDemo(): boolean {
   return existsSync(join(DEMO_DIR, 'district.json'));
 }
 
-/** Builds the client for production (vite build) into a fresh temp folder; returns the folder. */
+/**
+ * Builds the client for production (vite build) and returns the folder. Every e2e file needs the
+ * same build, and a build costs most of a minute on two cores, so builds are cached by the hash of
+ * everything that goes into them (sources, public files, config, lock file, `env`): the first test
+ * file of a run builds, the others — in other worker processes — wait on a lock and reuse it.
+ */
 export async function buildClient(env: Record<string, string> = {}): Promise<string> {
-  const outDir = join(tempFolder('dutymap-dist-'), 'dist');
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
+  const key = buildInputsHash(env);
+  const cacheDir = join(tmpdir(), `dutymap-e2e-build-${key}`);
+  const done = join(cacheDir, 'dist', 'index.html');
+  if (existsSync(done)) return join(cacheDir, 'dist');
+  const lockDir = `${cacheDir}.lock`;
+  await acquireLock(lockDir);
   try {
-    await build({ root: PROJECT_ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    if (existsSync(done)) return join(cacheDir, 'dist');
+    const outDir = join(tempFolder('dutymap-dist-'), 'dist');
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      await build({ root: PROJECT_ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    } finally {
+      process.env = saved;
+    }
+    mkdirSync(cacheDir, { recursive: true });
+    renameSync(outDir, join(cacheDir, 'dist')); // same file system (tmpdir): atomic
+    return join(cacheDir, 'dist');
   } finally {
-    process.env = saved;
+    rmSync(lockDir, { recursive: true, force: true });
   }
-  return outDir;
+}
+
+const BUILD_INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package-lock.json'];
+
+function buildInputsHash(env: Record<string, string>): string {
+  const hash = createHash('sha256').update(JSON.stringify(env));
+  const visit = (path: string) => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(path).sort()) visit(join(path, name));
+    } else {
+      hash.update(relative(PROJECT_ROOT, path)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  for (const input of BUILD_INPUTS) visit(join(PROJECT_ROOT, input));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** A directory as a cross-process lock (mkdir is atomic); a lock older than 10 minutes is stale. */
+async function acquireLock(lockDir: string): Promise<void> {
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      return;
+    } catch {
+      const stat = statSync(lockDir, { throwIfNoEntry: false });
+      if (stat && Date.now() - stat.mtimeMs > 10 * 60_000) rmSync(lockDir, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 /** The real server on a temp database seeded from the demo, serving the built client from `distDir`. */
