@@ -1,17 +1,33 @@
 import type Database from 'better-sqlite3';
+import type { ClientBase } from 'pg';
 
 /**
- * Versioned schema migrations, applied in order, each in its own transaction, recorded in
- * schema_migrations. Never edit a released migration: add the next one.
+ * Versioned schema migrations for both backends, in one list, applied in order, each in its own
+ * transaction, recorded in schema_migrations. Never edit a released migration: append the next
+ * one, with the same change written for SQLite and for PostgreSQL (PostGIS available), so that
+ * both schemas stay at the same version and `dutymap migrate` can copy between them.
  *
  * Times are stored twice where they are filtered or sorted on: the ISO text the API returns and
  * epoch milliseconds for comparisons (ISO strings with different offsets do not sort as text).
  */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export interface Migration {
+  version: number;
+  name: string;
+  /** SQLite (better-sqlite3 `exec`: several statements separated by semicolons). */
+  sqlite: string;
+  /**
+   * PostgreSQL 15+ with PostGIS 3 (one simple-protocol query: several statements allowed).
+   * Types: BIGINT for epoch milliseconds and sequences, BOOLEAN for flags, TEXT for the JSON the
+   * API returns as stored; geometry(…, 4326) columns derived from it for spatial queries.
+   */
+  postgres: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'initial schema',
-    sql: `
+    sqlite: `
       CREATE TABLE district_meta (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
 
       -- Monotonic counters bumped in the same transaction as the write they describe:
@@ -129,10 +145,128 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         expires_ms INTEGER NOT NULL
       );
     `,
+    postgres: `
+      CREATE EXTENSION IF NOT EXISTS postgis;
+
+      CREATE TABLE district_meta (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
+
+      CREATE TABLE revisions (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+
+      CREATE TABLE units (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL);
+
+      -- geom: the feature's geometry as PostGIS sees it, always derived from the stored JSON.
+      CREATE TABLE features (
+        layer TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        deleted BOOLEAN NOT NULL DEFAULT false,
+        position INTEGER NOT NULL,
+        json TEXT NOT NULL,
+        geom geometry(Geometry, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_GeomFromGeoJSON((json::jsonb) -> 'geometry'), 4326)) STORED,
+        PRIMARY KEY (layer, id)
+      );
+      CREATE INDEX features_geom ON features USING gist (geom);
+
+      CREATE TABLE zone_edits (
+        id BIGSERIAL PRIMARY KEY,
+        layer TEXT NOT NULL,
+        action TEXT NOT NULL,
+        at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        note TEXT,
+        reassigned_json TEXT NOT NULL DEFAULT '[]'
+      );
+
+      CREATE TABLE feature_history (
+        seq BIGSERIAL PRIMARY KEY,
+        edit_id BIGINT NOT NULL REFERENCES zone_edits(id),
+        layer TEXT NOT NULL,
+        feature_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        before_json TEXT,
+        after_json TEXT
+      );
+      CREATE INDEX feature_history_feature ON feature_history (layer, feature_id, version);
+      CREATE INDEX feature_history_edit ON feature_history (edit_id);
+
+      CREATE TABLE issues (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        code TEXT NOT NULL,
+        lon DOUBLE PRECISION NOT NULL,
+        lat DOUBLE PRECISION NOT NULL,
+        geom geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED,
+        category TEXT NOT NULL,
+        description TEXT NOT NULL,
+        source TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        reported_at TEXT NOT NULL,
+        reported_ms BIGINT NOT NULL,
+        reported_by TEXT,
+        deadline TEXT NOT NULL,
+        deadline_ms BIGINT NOT NULL,
+        status TEXT NOT NULL,
+        is_open BOOLEAN NOT NULL,
+        unit_id TEXT,
+        engine_owned BOOLEAN NOT NULL DEFAULT true,
+        street_id TEXT,
+        community_id TEXT,
+        grid_id TEXT,
+        road_id TEXT,
+        checkpoint_id TEXT,
+        assignment_json TEXT NOT NULL,
+        closed_at TEXT,
+        closed_ms BIGINT,
+        photos_json TEXT NOT NULL DEFAULT '[]',
+        version INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE INDEX issues_geom ON issues USING gist (geom);
+      CREATE INDEX issues_open_deadline ON issues (is_open, deadline_ms);
+      CREATE INDEX issues_reported ON issues (reported_ms, seq);
+      CREATE INDEX issues_deadline ON issues (deadline_ms, seq);
+      CREATE INDEX issues_unit ON issues (unit_id);
+      CREATE INDEX issues_street ON issues (street_id);
+      CREATE INDEX issues_community ON issues (community_id);
+      CREATE INDEX issues_grid ON issues (grid_id);
+      CREATE INDEX issues_road ON issues (road_id);
+      CREATE INDEX issues_checkpoint ON issues (checkpoint_id);
+      CREATE INDEX issues_status ON issues (status);
+
+      CREATE TABLE issue_history (
+        seq BIGSERIAL PRIMARY KEY,
+        issue_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        by TEXT NOT NULL,
+        note TEXT,
+        unit_id TEXT
+      );
+      CREATE INDEX issue_history_issue ON issue_history (issue_id, seq);
+
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        unit_id TEXT,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        created_ms BIGINT NOT NULL,
+        expires_ms BIGINT NOT NULL
+      );
+    `,
   },
 ];
 
-/** Applies the migrations the database has not seen yet; returns the versions applied. */
+/** Applies the migrations a SQLite database has not seen yet; returns the versions applied. */
 export function migrate(db: Database.Database): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
@@ -140,7 +274,7 @@ export function migrate(db: Database.Database): number[] {
   for (const migration of MIGRATIONS) {
     if (done.has(migration.version)) continue;
     db.transaction(() => {
-      db.exec(migration.sql);
+      db.exec(migration.sqlite);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
@@ -150,4 +284,41 @@ export function migrate(db: Database.Database): number[] {
     applied.push(migration.version);
   }
   return applied;
+}
+
+/**
+ * Applies the migrations a PostgreSQL database has not seen yet; returns the versions applied.
+ * Several instances starting at once take turns on an advisory lock, so each migration runs once.
+ */
+export async function migratePostgres(client: ClientBase): Promise<number[]> {
+  const lock = 'SELECT pg_advisory_lock(hashtext($1))';
+  await client.query(lock, ['dutymap schema_migrations']);
+  try {
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const done = new Set(rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.postgres);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      applied.push(migration.version);
+    }
+    return applied;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['dutymap schema_migrations']);
+  }
 }
