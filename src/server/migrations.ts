@@ -7,6 +7,10 @@ import type { ClientBase } from 'pg';
  * one, with the same change written for SQLite and for PostgreSQL (PostGIS available), so that
  * both schemas stay at the same version and `dutymap migrate` can copy between them.
  *
+ * Every table carries `district_id` (since migration 2), so that one database can hold several
+ * districts: a new PostgreSQL table puts it first in its keys and indexes and the repository
+ * writes and filters it; in SQLite it may default to 1 (a SQLite file holds one district).
+ *
  * Times are stored twice where they are filtered or sorted on: the ISO text the API returns and
  * epoch milliseconds for comparisons (ISO strings with different offsets do not sort as text).
  */
@@ -145,17 +149,26 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_ms INTEGER NOT NULL
       );
     `,
+    // PostgreSQL had no released database before migration 2, so its first schema already carries
+    // the district id in every table and key (what migration 2 adds to SQLite).
     postgres: `
       CREATE EXTENSION IF NOT EXISTS postgis;
 
-      CREATE TABLE district_meta (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
+      CREATE TABLE district_meta (id INTEGER PRIMARY KEY, json TEXT NOT NULL);
 
-      CREATE TABLE revisions (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+      CREATE TABLE revisions (district_id INTEGER NOT NULL, name TEXT NOT NULL, value BIGINT NOT NULL, PRIMARY KEY (district_id, name));
 
-      CREATE TABLE units (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL);
+      CREATE TABLE units (
+        district_id INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        json TEXT NOT NULL,
+        PRIMARY KEY (district_id, id)
+      );
 
       -- geom: the feature's geometry as PostGIS sees it, always derived from the stored JSON.
       CREATE TABLE features (
+        district_id INTEGER NOT NULL,
         layer TEXT NOT NULL,
         id TEXT NOT NULL,
         version INTEGER NOT NULL,
@@ -163,12 +176,13 @@ export const MIGRATIONS: readonly Migration[] = [
         position INTEGER NOT NULL,
         json TEXT NOT NULL,
         geom geometry(Geometry, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_GeomFromGeoJSON((json::jsonb) -> 'geometry'), 4326)) STORED,
-        PRIMARY KEY (layer, id)
+        PRIMARY KEY (district_id, layer, id)
       );
       CREATE INDEX features_geom ON features USING gist (geom);
 
       CREATE TABLE zone_edits (
         id BIGSERIAL PRIMARY KEY,
+        district_id INTEGER NOT NULL,
         layer TEXT NOT NULL,
         action TEXT NOT NULL,
         at TEXT NOT NULL,
@@ -179,6 +193,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
       CREATE TABLE feature_history (
         seq BIGSERIAL PRIMARY KEY,
+        district_id INTEGER NOT NULL,
         edit_id BIGINT NOT NULL REFERENCES zone_edits(id),
         layer TEXT NOT NULL,
         feature_id TEXT NOT NULL,
@@ -187,12 +202,13 @@ export const MIGRATIONS: readonly Migration[] = [
         before_json TEXT,
         after_json TEXT
       );
-      CREATE INDEX feature_history_feature ON feature_history (layer, feature_id, version);
+      CREATE INDEX feature_history_feature ON feature_history (district_id, layer, feature_id, version);
       CREATE INDEX feature_history_edit ON feature_history (edit_id);
 
       CREATE TABLE issues (
         seq BIGSERIAL PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
+        district_id INTEGER NOT NULL,
+        id TEXT NOT NULL,
         code TEXT NOT NULL,
         lon DOUBLE PRECISION NOT NULL,
         lat DOUBLE PRECISION NOT NULL,
@@ -219,22 +235,24 @@ export const MIGRATIONS: readonly Migration[] = [
         closed_at TEXT,
         closed_ms BIGINT,
         photos_json TEXT NOT NULL DEFAULT '[]',
-        version INTEGER NOT NULL DEFAULT 1
+        version INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (district_id, id)
       );
       CREATE INDEX issues_geom ON issues USING gist (geom);
-      CREATE INDEX issues_open_deadline ON issues (is_open, deadline_ms);
-      CREATE INDEX issues_reported ON issues (reported_ms, seq);
-      CREATE INDEX issues_deadline ON issues (deadline_ms, seq);
-      CREATE INDEX issues_unit ON issues (unit_id);
-      CREATE INDEX issues_street ON issues (street_id);
-      CREATE INDEX issues_community ON issues (community_id);
-      CREATE INDEX issues_grid ON issues (grid_id);
-      CREATE INDEX issues_road ON issues (road_id);
-      CREATE INDEX issues_checkpoint ON issues (checkpoint_id);
-      CREATE INDEX issues_status ON issues (status);
+      CREATE INDEX issues_open_deadline ON issues (district_id, is_open, deadline_ms);
+      CREATE INDEX issues_reported ON issues (district_id, reported_ms, seq);
+      CREATE INDEX issues_deadline ON issues (district_id, deadline_ms, seq);
+      CREATE INDEX issues_unit ON issues (district_id, unit_id);
+      CREATE INDEX issues_street ON issues (district_id, street_id);
+      CREATE INDEX issues_community ON issues (district_id, community_id);
+      CREATE INDEX issues_grid ON issues (district_id, grid_id);
+      CREATE INDEX issues_road ON issues (district_id, road_id);
+      CREATE INDEX issues_checkpoint ON issues (district_id, checkpoint_id);
+      CREATE INDEX issues_status ON issues (district_id, status);
 
       CREATE TABLE issue_history (
         seq BIGSERIAL PRIMARY KEY,
+        district_id INTEGER NOT NULL,
         issue_id TEXT NOT NULL,
         at TEXT NOT NULL,
         action TEXT NOT NULL,
@@ -244,24 +262,51 @@ export const MIGRATIONS: readonly Migration[] = [
         note TEXT,
         unit_id TEXT
       );
-      CREATE INDEX issue_history_issue ON issue_history (issue_id, seq);
+      CREATE INDEX issue_history_issue ON issue_history (district_id, issue_id, seq);
 
       CREATE TABLE users (
-        id TEXT PRIMARY KEY,
-        username TEXT NOT NULL UNIQUE,
+        district_id INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        username TEXT NOT NULL,
         display_name TEXT NOT NULL,
         role TEXT NOT NULL,
         unit_id TEXT,
         password_hash TEXT NOT NULL,
-        created_at TEXT NOT NULL
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (district_id, id),
+        UNIQUE (district_id, username)
       );
 
       CREATE TABLE sessions (
         token_hash TEXT PRIMARY KEY,
-        user_id TEXT NOT NULL REFERENCES users(id),
+        district_id INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
         created_ms BIGINT NOT NULL,
-        expires_ms BIGINT NOT NULL
+        expires_ms BIGINT NOT NULL,
+        FOREIGN KEY (district_id, user_id) REFERENCES users (district_id, id)
       );
+      CREATE INDEX sessions_expiry ON sessions (district_id, expires_ms);
+    `,
+  },
+  {
+    version: 2,
+    name: 'every table carries the district id',
+    // A SQLite file holds one district: its rows get district 1 (district_meta.id), and keys stay
+    // as they were. PostgreSQL, where several districts may share a database, has carried the
+    // district id in every key since its first migration.
+    sqlite: `
+      ALTER TABLE revisions ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE units ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE features ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE zone_edits ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE feature_history ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE issues ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE issue_history ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE users ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE sessions ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
+    `,
+    postgres: `
+      -- Nothing: see migration 1.
     `,
   },
 ];
