@@ -31,6 +31,8 @@ export const DistrictMeta = z.object({
   officeUnitId: z.string().min(1),
   /** IANA time zone used for "today", deadlines and daily figures. */
   timeZone: z.string().default('Asia/Shanghai'),
+  /** The rectification rate (整改率, 0…1) the campaign aims at; the large screen shows it (0.9 when absent). */
+  rectificationTarget: z.number().min(0).max(1).optional(),
 });
 export type DistrictMeta = z.infer<typeof DistrictMeta>;
 

@@ -13,6 +13,7 @@ import {
   type SummaryResponse,
 } from '../core/api-schema';
 import { AssignmentInputError, assign } from '../core/assign-issue';
+import { computeIssueSummary } from '../core/issue-summary';
 import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO, type IssueCategory } from '../core/catalog';
 import { toWgs84 } from '../core/crs-convert';
 import { csvLine } from '../core/csv';
@@ -20,7 +21,7 @@ import { LAYERS } from '../core/district-schema';
 import { isOverdue } from '../core/issue-schema';
 import { nextStatus } from '../core/issue-state-machine';
 import { ACTION_ROLES, ACTIONS_NAMING_OWNER, REPORT_ROLES } from '../core/issue-roles';
-import { addIssue, toApi, toDetail, type MockIssue, type MockState } from './mock-state';
+import { addIssue, toApi, toDetail, type MockState } from './mock-state';
 
 /**
  * MSW handlers serving the API contract (core/api-schema.ts) from an in-memory district, with
@@ -135,35 +136,25 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
     }),
 
     http.get(url('/api/summary'), ({ request }) =>
-      etagged(request, `"summary-${state.revision}"`, (): SummaryResponse => {
-        const now = state.now();
-        const tally = (list: MockIssue[]) => {
-          const closed = list.filter((i) => i.status === 'closed').length;
-          return {
-            total: list.length,
-            open: list.length - closed,
-            closed,
-            overdue: list.filter((i) => isOverdue(i, now)).length,
-            rectificationRate: list.length ? closed / list.length : 1,
-          };
-        };
-        const byStatus: Record<string, number> = {};
-        for (const i of state.issues) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
-        const group = <K extends string>(ids: readonly K[], pick: (i: MockIssue) => string | null, name: (id: K) => string) =>
-          ids.map((id) => ({ id, name: name(id), ...tally(state.issues.filter((i) => pick(i) === id)) }));
-        return {
-          asOf: now.toISOString(),
+      etagged(request, `"summary-${state.revision}-${state.now().toISOString().slice(0, 10)}"`, (): SummaryResponse => {
+        const rows = state.issues.map((i) => ({
+          status: i.status,
+          category: i.category,
+          unitId: i.unitId,
+          streetId: i.assignment.streetId,
+          checkpointId: i.assignment.checkpointId,
+          reportedMs: Date.parse(i.reportedAt),
+          deadlineMs: Date.parse(i.deadline),
+          closedMs: i.closedAt ? Date.parse(i.closedAt) : null,
+        }));
+        const context = {
+          meta: state.data.meta,
           revision: state.revision,
-          inspectionDate: state.data.meta.inspectionDate,
-          daysToInspection: Math.ceil((Date.parse(state.data.meta.inspectionDate) - now.getTime()) / 86_400_000),
-          totals: { ...tally(state.issues), pendingDesignation: byStatus.pending_designation ?? 0, disputed: byStatus.disputed ?? 0 },
-          byStatus,
-          byStreet: group(state.data.streets.map((s) => s.id), (i) => i.assignment.streetId, (id) => nameOf('streets', id)),
-          byUnit: group(state.data.units.map((u) => u.id), (i) => i.unitId, (id) => state.data.units.find((u) => u.id === id)?.name ?? id),
-          byCategory: group(ISSUE_CATEGORIES, (i) => i.category, (id) => ISSUE_CATEGORY_INFO[id].zh),
-          byCheckpoint: group(state.data.checkpoints.map((c) => c.id), (i) => i.assignment.checkpointId, (id) => nameOf('checkpoints', id)),
-          daily: [],
+          unitName: (id: string) => state.data.units.find((u) => u.id === id)?.name ?? id,
+          streetName: (id: string) => nameOf('streets', id),
+          checkpoints: features('checkpoints'),
         };
+        return computeIssueSummary(rows, context, state.now().getTime());
       }),
     ),
 
