@@ -67,8 +67,17 @@ export interface DistrictMapProps {
   tiandituKey?: string | null;
   /** A click or tap on the map: where, and the top feature there (null on empty ground). */
   onPointClick?: (lonLat: [number, number], feature: MapFeatureRef | null) => void;
+  /**
+   * Called with the map once it has loaded, and again after it was rebuilt (WebGL context restored
+   * or the map re-created); the function it returns runs before that and before the map goes.
+   * For code in client/map that adds its own layers or camera moves (the large screen's).
+   */
+  onMapReady?: (map: MapLibreMap) => (() => void) | void;
   className?: string;
 }
+
+/** A lost WebGL context not restored by the browser within this time gets a new map (new canvas). */
+const CONTEXT_RESTORE_WAIT_MS = 4000;
 
 const ALL_LAYERS: LayerParam[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints'];
 
@@ -91,6 +100,9 @@ export function DistrictMap(props: DistrictMapProps) {
   const statsRef = useRef<MapStats>(createMapStats());
   const [loaded, setLoaded] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
+  // Bumped when the WebGL context comes back (re-apply feature-state, re-add overlays) or the map is re-created.
+  const [restores, setRestores] = useState(0);
+  const [generation, setGeneration] = useState(0);
   const [hover, setHover] = useState<{ x: number; y: number; feature: MapFeatureRef } | null>(null);
   const propsRef = useRef(props);
   propsRef.current = props;
@@ -103,6 +115,15 @@ export function DistrictMap(props: DistrictMapProps) {
   const overlayLoading = useRef(false);
   const markerRef = useRef<Marker | null>(null);
   const theme = props.theme ?? 'light';
+
+  // The view's own additions (layers, camera), attached to every (re)built map. Declared before the
+  // map's creation so that, when the map goes, they are detached first (cleanups run in this order).
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !loaded) return;
+    const detach = propsRef.current.onMapReady?.(map);
+    return () => detach?.();
+  }, [loaded, restores, generation]);
 
   // Create the map once; everything else updates it in place.
   useEffect(() => {
@@ -142,6 +163,24 @@ export function DistrictMap(props: DistrictMapProps) {
     map.on('load', () => setLoaded(true));
     map.on('moveend', () => refreshClusters(map, clustersRef.current, stats));
 
+    // WebGL context loss (GPU reset, driver update, too many contexts): maplibre rebuilds its style
+    // from a snapshot when the context comes back, but feature-state and the deck.gl overlay are
+    // gone, so they are applied again. If the browser does not give the context back, a new map.
+    let restoreTimer: ReturnType<typeof setTimeout> | undefined;
+    map.on('webglcontextlost', () => {
+      stats.contextLosses++;
+      clearTimeout(restoreTimer);
+      restoreTimer = setTimeout(() => setGeneration((g) => g + 1), CONTEXT_RESTORE_WAIT_MS);
+    });
+    map.on('webglcontextrestored', () => {
+      clearTimeout(restoreTimer);
+      stats.contextRestores++;
+      appliedCounts.current = {};
+      if (overlayRef.current) map.removeControl(overlayRef.current.control);
+      overlayRef.current = null;
+      setRestores((n) => n + 1);
+    });
+
     let frame = 0;
     let hovered: { source: string; id: string } | null = null;
     const clearHover = () => {
@@ -180,6 +219,7 @@ export function DistrictMap(props: DistrictMapProps) {
     observer.observe(container);
     return () => {
       cancelAnimationFrame(frame);
+      clearTimeout(restoreTimer);
       observer.disconnect();
       overlayRef.current = null;
       markerRef.current = null;
@@ -190,8 +230,9 @@ export function DistrictMap(props: DistrictMapProps) {
       mapRef.current = null;
       setLoaded(false);
     };
-    // The map is rebuilt only when the theme or the basemap key changes (a different style).
-  }, [theme, props.tiandituKey]);
+    // The map is rebuilt only when the theme or the basemap key changes (a different style), or
+    // when a lost WebGL context did not come back (generation).
+  }, [theme, props.tiandituKey, generation]);
 
   // Geometry: setData once per layer load (and again only if a zone edit brings new geometry).
   useEffect(() => {
@@ -255,7 +296,7 @@ export function DistrictMap(props: DistrictMapProps) {
       });
       map.triggerRepaint();
     }
-  }, [loaded, props.counts]);
+  }, [loaded, restores, props.counts]);
 
   // Layer switches: visibility only; the choropleth moves to the finest zone layer that is on.
   useEffect(() => {
@@ -296,7 +337,7 @@ export function DistrictMap(props: DistrictMapProps) {
       const current = propsRef.current;
       overlay.update(current.issues ?? [], current.issueMode ?? 'points', current.visible.issues);
     });
-  }, [loaded, issues, issueMode, issuesOn]);
+  }, [loaded, restores, issues, issueMode, issuesOn]);
 
   // The lookup pin.
   const markerLon = props.marker?.[0];

@@ -15,6 +15,9 @@ export interface MapStats {
   readyAt: number | null;
   /** Sources added with geometry, by id. */
   sources: string[];
+  /** WebGL contexts lost, and restored (feature-state and overlays applied again). */
+  contextLosses: number;
+  contextRestores: number;
   /** Errors the map reported (style, source, WebGL). */
   errors: string[];
   /** Reads a feature's state (e2e: did the count colour change?); null before the map exists. */
@@ -23,7 +26,7 @@ export interface MapStats {
 
 /** Fresh, zeroed stats. */
 export function createMapStats(): MapStats {
-  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, sources: [], errors: [], featureState: null };
+  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, sources: [], contextLosses: 0, contextRestores: 0, errors: [], featureState: null };
 }
 
 /** Publishes the stats of the newest map on the window (one map per page in practice). */
