@@ -14,6 +14,7 @@ import { registerHealthRoutes } from './routes/health-routes';
 import { registerIssueRoutes } from './routes/issue-routes';
 import { registerLayerRoutes } from './routes/layer-routes';
 import { registerLookupRoutes } from './routes/lookup-routes';
+import { registerOpen311Routes } from './routes/open311-routes';
 import { registerSessionRoutes } from './routes/session-routes';
 import { registerUserRoutes } from './routes/user-routes';
 import { registerZoneRoutes } from './routes/zone-routes';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   registerLookupRoutes(app, deps);
   registerZoneRoutes(app, deps);
   registerUserRoutes(app, deps);
+  registerOpen311Routes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -7,7 +7,7 @@ import { allowedActions, nextStatus } from '../core/issue-state-machine';
 import { ACTION_ROLES, ACTIONS_NAMING_OWNER } from '../core/issue-roles';
 import { HttpError } from './api-error';
 import type { DistrictService } from './district-service';
-import { StaleSnapshotError, type IssueRecord, type IssueUpdate } from './repository';
+import { StaleSnapshotError, type IssueRecord, type IssueUpdate, type Open311Intake } from './repository';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -48,13 +48,14 @@ const deadlineFrom = (category: string, fromMs: number) =>
  * Reports a new issue: converts the point to WGS-84, runs the engine on the current zones and
  * stores the issue assigned (or in the office queue when no rule found an owner).
  * Throws HttpError 422 (invalid_coordinate / unknown_category) for input the engine refuses.
+ * `intake` (Open311) is stored with the issue in the same transaction.
  */
-export async function createIssue(districts: DistrictService, body: CreateIssueBody & { crs: PointCrs }, user: ApiUser): Promise<IssueRecord> {
+export async function createIssue(districts: DistrictService, body: CreateIssueBody & { crs: PointCrs }, user: ApiUser, intake?: Omit<Open311Intake, 'at'>): Promise<IssueRecord> {
   // The assignment is made on the zones of one revision; if another process saves a zone edit
   // before the insert commits, the repository refuses it and the issue is assigned again.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await districts.exclusive(() => createOnCurrentZones(districts, body, user));
+      return await districts.exclusive(() => createOnCurrentZones(districts, body, user, intake));
     } catch (error) {
       if (!(error instanceof StaleSnapshotError) || attempt >= MAX_ATTEMPTS) throw error;
     }
@@ -63,7 +64,7 @@ export async function createIssue(districts: DistrictService, body: CreateIssueB
 
 const MAX_ATTEMPTS = 5;
 
-async function createOnCurrentZones(districts: DistrictService, body: CreateIssueBody & { crs: PointCrs }, user: ApiUser): Promise<IssueRecord> {
+async function createOnCurrentZones(districts: DistrictService, body: CreateIssueBody & { crs: PointCrs }, user: ApiUser, intake?: Omit<Open311Intake, 'at'>): Promise<IssueRecord> {
   const state = await districts.state();
   const [lon, lat] = toWgs84(body.lon, body.lat, body.crs);
   let assignment;
@@ -104,6 +105,7 @@ async function createOnCurrentZones(districts: DistrictService, body: CreateIssu
     },
     entry,
     state.revisions.zones,
+    intake ? { ...intake, at: now.toISOString() } : undefined,
   );
 }
 

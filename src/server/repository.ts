@@ -58,7 +58,7 @@ export interface DutymapRepository {
    * With `assignedAtZones`, throws StaleSnapshotError unless the zones are still at that revision
    * (the assignment was computed on them — another process may have edited them since).
    */
-  createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number): Promise<IssueRecord>;
+  createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake): Promise<IssueRecord>;
   /** Updates an issue if it is still at `expectedVersion` (else VersionConflictError) and appends `entry`. */
   updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord>;
   /** Compact rows of every issue, for the KPI summary. */
@@ -72,6 +72,52 @@ export interface DutymapRepository {
   /** The user of a live session, or null (unknown or expired). */
   sessionUser(tokenHash: string, nowMs: number): Promise<UserRecord | null>;
   deleteSession(tokenHash: string): Promise<void>;
+
+  /** Open311 API keys, newest first (hashes included: the caller decides what to show). */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Stores a new key (its hash; the key itself is never stored). */
+  createApiKey(key: NewApiKey): Promise<ApiKeyRecord>;
+  /** The key whose hash this is, revoked or not, or null. */
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  /** Revokes a key (a second revoke keeps the first time); MissingRecordError for an unknown id. */
+  revokeApiKey(id: string, at: string): Promise<ApiKeyRecord>;
+  /** The time of each issue's last history entry (its last change), for the given ids. */
+  lastChangeTimes(ids: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** An Open311 API key as stored: only the SHA-256 of the key, and its first characters to tell keys apart. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  prefix: string;
+  keyHash: string;
+  /** The issue source requests filed with this key get (e.g. citizen_complaint for the 12345 hotline). */
+  source: string;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  requestCount: number;
+}
+
+export type NewApiKey = Omit<ApiKeyRecord, 'revokedAt' | 'lastUsedAt' | 'requestCount'>;
+
+/**
+ * How an issue came in through Open311: the key and the contact details the citizen gave,
+ * stored with the issue in the same transaction (and the key's use counted), never shown in
+ * the public issue record.
+ */
+export interface Open311Intake {
+  apiKeyId: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  deviceId: string | null;
+  accountId: string | null;
+  addressString: string | null;
+  addressId: string | null;
+  at: string;
 }
 
 export interface Revisions {

@@ -8,6 +8,9 @@ import type { IssueFeature, IssueHistoryEntry, IssueStatus } from '../core/issue
 import { migrate } from './migrations';
 import {
   DuplicateRecordError,
+  type ApiKeyRecord,
+  type NewApiKey,
+  type Open311Intake,
   MissingRecordError,
   StaleSnapshotError,
   VersionConflictError,
@@ -496,7 +499,7 @@ class SqliteRepository implements DutymapRepository {
     });
   }
 
-  async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number): Promise<IssueRecord> {
+  async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake): Promise<IssueRecord> {
     return this.db.transaction((): IssueRecord => {
       if (assignedAtZones !== undefined && (this.stmt.revision.get('zones')?.value ?? 0) !== assignedAtZones) {
         throw new StaleSnapshotError('zones');
@@ -509,9 +512,56 @@ class SqliteRepository implements DutymapRepository {
       const code = issue.code ?? id;
       this.stmt.insertIssue.run(issueParams({ ...issue, id, code, version: 1 }));
       this.stmt.insertIssueHistory.run(historyParams(id, entry));
+      if (intake) {
+        this.db
+          .prepare(
+            `INSERT INTO open311_requests (issue_id, api_key_id, email, first_name, last_name, phone, device_id, account_id, address_string, address_id, received_at)
+             VALUES (@issueId, @apiKeyId, @email, @firstName, @lastName, @phone, @deviceId, @accountId, @addressString, @addressId, @at)`,
+          )
+          .run({ ...intake, issueId: id });
+        this.db.prepare('UPDATE api_keys SET last_used_at = ?, request_count = request_count + 1 WHERE id = ?').run(intake.at, intake.apiKeyId);
+      }
       this.stmt.bump.run('data');
       return toIssue(this.stmt.issueById.get(id)!);
     }).immediate();
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at DESC, id').all() as ApiKeyRow[]).map(toApiKey);
+  }
+
+  async createApiKey(key: NewApiKey): Promise<ApiKeyRecord> {
+    this.db
+      .prepare(
+        `INSERT INTO api_keys (id, name, prefix, key_hash, source, created_at, created_by)
+         VALUES (@id, @name, @prefix, @keyHash, @source, @createdAt, @createdBy)`,
+      )
+      .run(key);
+    return toApiKey(this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(key.id) as ApiKeyRow);
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+    const row = this.db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash) as ApiKeyRow | undefined;
+    return row ? toApiKey(row) : null;
+  }
+
+  async revokeApiKey(id: string, at: string): Promise<ApiKeyRecord> {
+    return this.db.transaction((): ApiKeyRecord => {
+      this.db.prepare('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
+      const row = this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as ApiKeyRow | undefined;
+      if (!row) throw new MissingRecordError('api key', id);
+      return toApiKey(row);
+    }).immediate();
+  }
+
+  async lastChangeTimes(ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const statement = this.db.prepare<[string], { at: string }>('SELECT at FROM issue_history WHERE issue_id = ? ORDER BY seq DESC LIMIT 1');
+    for (const id of ids) {
+      const row = statement.get(id);
+      if (row) out.set(id, row.at);
+    }
+    return out;
   }
 
   async updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord> {
@@ -578,6 +628,32 @@ class SqliteRepository implements DutymapRepository {
     this.stmt.deleteSession.run(tokenHash);
   }
 }
+
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  source: string;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  request_count: number;
+}
+
+const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
+  id: r.id,
+  name: r.name,
+  prefix: r.prefix,
+  keyHash: r.key_hash,
+  source: r.source,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at,
+  requestCount: r.request_count,
+});
 
 interface HistoryJoinRow {
   seq: number;
