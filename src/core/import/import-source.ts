@@ -1,0 +1,263 @@
+import { unzipSync } from 'fflate';
+import { parseCsv } from '../csv';
+import { DISTRICT_FILES } from '../district-folder';
+import { LAYERS, type LayerName } from '../district-schema';
+import { epsgOfGeoJsonCrs, geoJsonFeatures } from './geojson-stream';
+import { gaussKrugerParameters, readPrj, type ImportCrs } from './import-crs';
+import { readShapefile } from './shapefile-reader';
+import { decodeText } from './text-encoding';
+
+/**
+ * Turns uploaded files into import sources: one per layer file, whatever its format. A zip is
+ * opened and its members treated like files; the parts of a shapefile (.shp, .dbf, .prj, .cpg)
+ * are grouped by their base name; a set of files with district.json is the project's own
+ * district folder.
+ */
+
+/** A file as uploaded or read from disk. */
+export interface InputFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** One feature as read, before mapping and CRS conversion: raw GeoJSON geometry in the file's CRS. */
+export interface SourceFeature {
+  /** 0-based position in the file (record number − 1, row − 2 for CSV). */
+  index: number;
+  geometry: unknown;
+  properties: Record<string, unknown>;
+  /** The GeoJSON feature's own id, when it has one. */
+  id?: unknown;
+}
+
+export type SourceFormat = 'geojson' | 'shapefile' | 'csv' | 'district-folder';
+
+export interface ImportSource {
+  /** The file name people know it by ("streets.shp", "社区.geojson"). */
+  name: string;
+  format: SourceFormat;
+  /** The layer the file name suggests, if any. */
+  layerHint: LayerName | null;
+  /** The CRS the file itself declares (.prj, GeoJSON crs member), or null. */
+  declaredCrs: ImportCrs | null;
+  /** Why a declared CRS could not be used, or where it came from. */
+  crsNote: string | null;
+  encoding: string | null;
+  /** Attribute names, in file order (GeoJSON: of the first features). */
+  fields: string[];
+  /** Feature count when known without reading them all. */
+  count: number | null;
+  /** Reads the features; each call starts again from the first. */
+  features(): Iterable<SourceFeature>;
+}
+
+/** district.json and units.json of a district folder among the files, when there is one. */
+export interface FolderExtras {
+  meta: unknown;
+  units: unknown;
+}
+
+export interface OpenedFiles {
+  sources: ImportSource[];
+  folder: FolderExtras | null;
+  /** Files that were not used, with the reason (shown in the report). */
+  skipped: { name: string; reason: string }[];
+}
+
+const LAYER_WORDS: [LayerName, RegExp][] = [
+  ['streets', /street|街道|乡镇|镇街/i],
+  ['communities', /communit|社区|村/i],
+  ['grids', /grid|网格/i],
+  ['roads', /road|道路|路段|路长/i],
+  ['checkpoints', /checkpoint|点位|考察点/i],
+];
+
+/** The layer a file name suggests ("streets.geojson", "网格.shp"), or null. */
+export function layerFromName(name: string): LayerName | null {
+  const base = baseName(name);
+  for (const layer of LAYERS) if (base.toLowerCase() === layer) return layer;
+  for (const [layer, pattern] of LAYER_WORDS) if (pattern.test(base)) return layer;
+  return null;
+}
+
+function baseName(name: string): string {
+  const file = name.split(/[\\/]/).pop() ?? name;
+  const dot = file.lastIndexOf('.');
+  return dot > 0 ? file.slice(0, dot) : file;
+}
+
+function extension(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot >= 0 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+/** Opens files (zips expanded) into sources. Throws only when nothing at all can be read. */
+export function openFiles(files: readonly InputFile[]): OpenedFiles {
+  const flat: InputFile[] = [];
+  const skipped: { name: string; reason: string }[] = [];
+  for (const file of files) {
+    if (extension(file.name) === 'zip') {
+      let entries: Record<string, Uint8Array>;
+      try {
+        entries = unzipSync(file.bytes, { filter: (f) => !f.name.endsWith('/') && !/(^|\/)(__MACOSX|\.)/.test(f.name) });
+      } catch (error) {
+        skipped.push({ name: file.name, reason: `not a readable zip: ${(error as Error).message}` });
+        continue;
+      }
+      for (const [name, bytes] of Object.entries(entries)) flat.push({ name: `${file.name}/${name}`, bytes });
+    } else {
+      flat.push(file);
+    }
+  }
+
+  const byBase = new Map<string, Map<string, InputFile>>();
+  for (const file of flat) {
+    const key = file.name.slice(0, file.name.length - extension(file.name).length - 1).toLowerCase();
+    const parts = byBase.get(key) ?? new Map<string, InputFile>();
+    parts.set(extension(file.name), file);
+    byBase.set(key, parts);
+  }
+
+  const isFolder = flat.some((f) => fileOf(f.name) === DISTRICT_FILES.meta);
+  let folder: FolderExtras | null = null;
+  const sources: ImportSource[] = [];
+  for (const file of flat) {
+    const ext = extension(file.name);
+    const own = fileOf(file.name);
+    if (isFolder && (own === DISTRICT_FILES.meta || own === DISTRICT_FILES.units)) {
+      folder ??= { meta: null, units: null };
+      try {
+        const json = JSON.parse(decodeText(file.bytes, 'utf-8').text);
+        if (own === DISTRICT_FILES.meta) folder.meta = json;
+        else folder.units = json;
+      } catch (error) {
+        skipped.push({ name: file.name, reason: `not valid JSON: ${(error as Error).message}` });
+      }
+      continue;
+    }
+    if (isFolder && own === DISTRICT_FILES.issues) {
+      skipped.push({ name: file.name, reason: 'the issue ledger is kept as it is; import brings in zones, roads and checkpoints' });
+      continue;
+    }
+    if (ext === 'geojson' || ext === 'json') sources.push(geoJsonSource(file, isFolder));
+    else if (ext === 'csv' || ext === 'txt') sources.push(csvSource(file));
+    else if (ext === 'shp') {
+      const parts = byBase.get(file.name.slice(0, -4).toLowerCase())!;
+      sources.push(shapefileSource(file, parts.get('dbf') ?? null, parts.get('prj') ?? null, parts.get('cpg') ?? null));
+      if (!parts.get('dbf')) skipped.push({ name: file.name, reason: 'no .dbf beside the .shp: the features have no attributes' });
+    } else if (['dbf', 'prj', 'cpg', 'shx', 'sbn', 'sbx', 'xml', 'qix', 'qmd'].includes(ext)) {
+      // Parts of a shapefile, read with its .shp.
+      if (ext === 'dbf' && !byBase.get(file.name.slice(0, -4).toLowerCase())?.has('shp')) {
+        skipped.push({ name: file.name, reason: 'a .dbf without its .shp has no geometry' });
+      }
+    } else {
+      skipped.push({ name: file.name, reason: `unknown file type .${ext}: use .geojson, .json, a zipped shapefile (.shp .dbf .prj .cpg) or .csv` });
+    }
+  }
+  return { sources, folder, skipped };
+}
+
+function fileOf(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+function geoJsonSource(file: InputFile, inFolder: boolean): ImportSource {
+  let crs: unknown = null;
+  // The first features tell the attribute names and the declared crs; reading stops there.
+  const fields = new Set<string>();
+  let declaredCrs: ImportCrs | null = null;
+  let crsNote: string | null = null;
+  try {
+    let n = 0;
+    for (const feature of geoJsonFeatures(file.bytes.subarray(0, Math.min(file.bytes.length, 1 << 20)), (c) => (crs = c))) {
+      const props = (feature as { properties?: unknown }).properties;
+      if (props && typeof props === 'object') for (const key of Object.keys(props)) fields.add(key);
+      if (++n >= 200) break;
+    }
+  } catch {
+    // A first megabyte that ends inside a feature is fine; real errors surface when features are read.
+  }
+  if (crs) {
+    const epsg = epsgOfGeoJsonCrs(crs);
+    if (epsg === 4326) declaredCrs = 'wgs84';
+    else if (epsg === 4490) declaredCrs = 'cgcs2000';
+    else if (epsg !== null && gaussKrugerParameters(epsg)) declaredCrs = `epsg:${epsg}`;
+    crsNote = declaredCrs ? `the file's crs member names EPSG:${epsg}` : `the file's crs member names ${JSON.stringify(crs)}, which the import cannot convert`;
+  }
+  return {
+    name: file.name,
+    format: inFolder ? 'district-folder' : 'geojson',
+    layerHint: layerFromName(file.name),
+    declaredCrs: inFolder ? 'wgs84' : declaredCrs,
+    crsNote: inFolder ? 'a district folder is WGS-84' : crsNote,
+    encoding: 'utf-8',
+    fields: [...fields],
+    count: null,
+    *features() {
+      let index = 0;
+      for (const feature of geoJsonFeatures(file.bytes)) {
+        const f = feature as { type?: unknown; id?: unknown; geometry?: unknown; properties?: unknown };
+        const properties = f && typeof f.properties === 'object' && f.properties !== null ? (f.properties as Record<string, unknown>) : {};
+        yield { index: index++, geometry: f?.geometry ?? null, properties, id: f?.id };
+      }
+    },
+  };
+}
+
+function shapefileSource(shp: InputFile, dbf: InputFile | null, prj: InputFile | null, cpg: InputFile | null): ImportSource {
+  const cpgText = cpg ? decodeText(cpg.bytes, 'utf-8').text.trim() : null;
+  const reader = readShapefile({ shp: shp.bytes, dbf: dbf?.bytes ?? null, cpg: cpgText });
+  let declaredCrs: ImportCrs | null = null;
+  let crsNote: string | null = prj ? null : 'no .prj beside the .shp';
+  if (prj) {
+    const reading = readPrj(decodeText(prj.bytes).text);
+    declaredCrs = reading.crs;
+    crsNote = reading.crs ? `the .prj names ${reading.name}` : (reading.reason ?? null);
+  }
+  return {
+    name: shp.name,
+    format: 'shapefile',
+    layerHint: layerFromName(shp.name),
+    declaredCrs,
+    crsNote,
+    encoding: reader.encoding,
+    fields: reader.fields,
+    count: reader.recordCount,
+    features: () => reader.features(),
+  };
+}
+
+const X_COLUMNS = ['lon', 'lng', 'longitude', 'x', '经度', 'point_x'];
+const Y_COLUMNS = ['lat', 'latitude', 'y', '纬度', 'point_y'];
+
+function csvSource(file: InputFile): ImportSource {
+  const { text, encoding } = decodeText(file.bytes);
+  const records = parseCsv(text);
+  const header = records[0]?.fields.map((h) => h.trim()) ?? [];
+  const find = (names: string[]) => header.findIndex((h) => names.includes(h.toLowerCase()));
+  const xi = find(X_COLUMNS);
+  const yi = find(Y_COLUMNS);
+  return {
+    name: file.name,
+    format: 'csv',
+    layerHint: layerFromName(file.name) ?? 'checkpoints',
+    declaredCrs: null,
+    crsNote: xi < 0 || yi < 0 ? `no coordinate columns: name them lon/lat (经度/纬度) or x/y` : null,
+    encoding,
+    fields: header,
+    count: Math.max(records.length - 1, 0),
+    *features() {
+      for (let r = 1; r < records.length; r++) {
+        const row = records[r].fields;
+        const properties: Record<string, unknown> = {};
+        header.forEach((h, k) => {
+          if (k !== xi && k !== yi) properties[h] = row[k] ?? '';
+        });
+        const x = xi >= 0 ? Number(row[xi]) : NaN;
+        const y = yi >= 0 ? Number(row[yi]) : NaN;
+        const blank = xi < 0 || yi < 0 || row[xi]?.trim() === '' || row[yi]?.trim() === '';
+        yield { index: r - 1, geometry: blank ? null : { type: 'Point', coordinates: [x, y] }, properties };
+      }
+    },
+  };
+}
