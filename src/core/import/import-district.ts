@@ -526,7 +526,8 @@ function mappedFeature(f: SourceFeature, layer: LayerName, geometry: unknown, ma
       properties.parentId = layer === 'streets' ? null : '';
     }
     properties.ownerUnitId = null;
-    properties.leader = person(get('leader'), get('leaderPhone'), get('leaderTitle'));
+    const leader = person(get('leader'), get('leaderPhone'), get('leaderTitle'));
+    if (leader) properties.leader = leader;
     if (layer === 'grids') {
       properties.gridLeader = person(get('gridLeader'), get('gridLeaderPhone'));
       properties.gridWorkers = parseWorkers(get('workers'));
