@@ -42,6 +42,14 @@ export interface DutymapRepository {
    */
   applyZoneEdit(edit: StoredZoneEdit): Promise<AppliedZoneEdit>;
 
+  /**
+   * Replaces whole layers with imported ones in ONE transaction (all or nothing): features of a
+   * replaced layer that the import lacks are deleted, the others created or updated (versions
+   * continue, history kept), units upserted, the meta replaced when given, the reassigned issues
+   * moved. Throws StaleSnapshotError when `plannedAtData` is set and any write happened since.
+   */
+  replaceDistrictLayers(change: DistrictReplacement): Promise<ReplacedLayers>;
+
   /** Open issues whose owner is still the engine's answer (the ones a zone edit may reassign). */
   engineOwnedOpenIssues(): Promise<IssueRecord[]>;
   /** Deadlines (epoch ms) of every open issue, sorted ascending. */
@@ -177,6 +185,24 @@ export interface StoredZoneEdit {
    * StaleSnapshotError if any write happened since (an issue reported meanwhile would be missed).
    */
   plannedAtData?: number;
+}
+
+/** An import's change of the district (see replaceDistrictLayers). */
+export interface DistrictReplacement {
+  meta: DistrictMeta | null;
+  /** Every unit after the import (existing ones are updated, none deleted). */
+  units: readonly Unit[];
+  layers: Partial<Record<LayerName, readonly AnyFeature[]>>;
+  reassignments: readonly IssueReassignment[];
+  by: string;
+  at: string;
+  note: string | null;
+  plannedAtData?: number;
+}
+
+export interface ReplacedLayers {
+  editId: number;
+  counts: Partial<Record<LayerName, { created: number; updated: number; deleted: number }>>;
 }
 
 export interface AppliedZoneEdit {

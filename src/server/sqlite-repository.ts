@@ -16,6 +16,7 @@ import {
   VersionConflictError,
   type AnyFeature,
   type AppliedZoneEdit,
+  type DistrictReplacement,
   type DutymapRepository,
   type FeatureHistoryRow,
   type IssueCursor,
@@ -26,6 +27,7 @@ import {
   type IssueUpdate,
   type NewIssue,
   type NewUser,
+  type ReplacedLayers,
   type Revisions,
   type StoredFeature,
   type StoredZoneEdit,
@@ -430,6 +432,78 @@ class SqliteRepository implements DutymapRepository {
       this.stmt.bump.run('zones');
       this.stmt.bump.run('data');
       return { editId, features: written };
+    }).immediate();
+  }
+
+  async replaceDistrictLayers(change: DistrictReplacement): Promise<ReplacedLayers> {
+    return this.db.transaction((): ReplacedLayers => {
+      if (change.plannedAtData !== undefined && (this.stmt.revision.get('data')?.value ?? 0) !== change.plannedAtData) {
+        throw new StaleSnapshotError('data');
+      }
+      if (change.meta) {
+        this.db.prepare('INSERT INTO district_meta (id, json) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json').run(JSON.stringify(change.meta));
+      }
+      const upsertUnit = this.db.prepare('INSERT INTO units (id, position, json) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET position = excluded.position, json = excluded.json');
+      change.units.forEach((unit, i) => upsertUnit.run(unit.id, i, JSON.stringify(unit)));
+      const editId = Number(
+        this.stmt.insertEdit.run({
+          layer: 'all',
+          action: 'import',
+          at: change.at,
+          by: change.by,
+          note: change.note,
+          reassigned: JSON.stringify(change.reassignments.map((r) => r.issueId)),
+        }).lastInsertRowid,
+      );
+      const allRows = this.db.prepare<[string], { id: string; version: number; deleted: number; json: string }>(
+        'SELECT id, version, deleted, json FROM features WHERE layer = ?',
+      );
+      const counts: ReplacedLayers['counts'] = {};
+      for (const layer of LAYERS) {
+        const features = change.layers[layer];
+        if (!features) continue;
+        const current = new Map(allRows.all(layer).map((r) => [r.id, r]));
+        const keep = new Set(features.map((f) => f.id));
+        const tally = { created: 0, updated: 0, deleted: 0 };
+        features.forEach((feature, position) => {
+          const row = current.get(feature.id);
+          const exists = row !== undefined && row.deleted === 0;
+          const version = (row?.version ?? 0) + 1;
+          const json = JSON.stringify(withVersion(feature, version));
+          this.stmt.upsertFeature.run({ layer, id: feature.id, version, deleted: 0, position, json });
+          this.stmt.insertFeatureHistory.run({ editId, layer, featureId: feature.id, version, action: exists ? 'update' : 'create', before: exists ? row.json : null, after: json });
+          if (exists) tally.updated++;
+          else tally.created++;
+        });
+        for (const row of current.values()) {
+          if (row.deleted === 1 || keep.has(row.id)) continue;
+          const version = row.version + 1;
+          this.db.prepare('UPDATE features SET version = ?, deleted = 1 WHERE layer = ? AND id = ?').run(version, layer, row.id);
+          this.stmt.insertFeatureHistory.run({ editId, layer, featureId: row.id, version, action: 'delete', before: row.json, after: null });
+          tally.deleted++;
+        }
+        counts[layer] = tally;
+        this.stmt.bump.run(`layer:${layer}`);
+      }
+      for (const r of change.reassignments) {
+        const issue = this.stmt.issueById.get(r.issueId);
+        if (!issue) throw new MissingRecordError('issue', r.issueId);
+        this.updateIssueRow(r.issueId, r.expectedVersion, {
+          status: r.status,
+          unitId: r.unitId,
+          engineOwned: true,
+          assignment: r.assignment,
+          deadline: issue.deadline,
+          closedAt: issue.closed_at,
+        });
+        this.stmt.insertIssueHistory.run(historyParams(r.issueId, r.entry));
+      }
+      if (this.stmt.revision.get('epoch') === undefined) {
+        this.db.prepare("INSERT INTO revisions (name, value) VALUES ('epoch', ?)").run(Date.parse(change.at));
+      }
+      this.stmt.bump.run('zones');
+      this.stmt.bump.run('data');
+      return { editId, counts };
     }).immediate();
   }
 
