@@ -15,6 +15,7 @@ import { registerIssueRoutes } from './routes/issue-routes';
 import { registerLayerRoutes } from './routes/layer-routes';
 import { registerLookupRoutes } from './routes/lookup-routes';
 import { registerOpen311Routes } from './routes/open311-routes';
+import { registerReportRoutes } from './routes/report-routes';
 import { registerSessionRoutes } from './routes/session-routes';
 import { registerUserRoutes } from './routes/user-routes';
 import { registerZoneRoutes } from './routes/zone-routes';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   registerZoneRoutes(app, deps);
   registerUserRoutes(app, deps);
   registerOpen311Routes(app, deps);
+  registerReportRoutes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
