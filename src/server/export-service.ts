@@ -1,0 +1,83 @@
+import ExcelJS from 'exceljs';
+import type { DistrictData } from '../core/district-folder';
+import { LEDGER_COLUMNS, ledgerNames, ledgerRow, type LedgerIssue } from '../core/export/ledger';
+import type { IssueFeature } from '../core/issue-schema';
+import type { DutymapRepository, IssueRecord } from './repository';
+
+/**
+ * What the exports read from storage: the whole district with its issue ledger (as a district
+ * folder holds it), and the ledger as an Excel workbook.
+ */
+
+/** The stored district as a district folder's data: every layer, units, and every issue with its history. */
+export async function loadDistrictData(repo: DutymapRepository, nowMs: number): Promise<DistrictData> {
+  const geometry = await repo.loadGeometry();
+  const records: IssueRecord[] = [];
+  await repo.eachIssue({ nowMs }, 'reportedAt', (issue) => records.push(issue));
+  const issues: IssueFeature[] = [];
+  for (const r of records) {
+    issues.push({
+      type: 'Feature',
+      id: r.id,
+      geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+      properties: {
+        code: r.code,
+        category: r.category as IssueFeature['properties']['category'],
+        description: r.description,
+        source: r.source as IssueFeature['properties']['source'],
+        severity: r.severity as IssueFeature['properties']['severity'],
+        reportedAt: r.reportedAt,
+        deadline: r.deadline,
+        status: r.status,
+        unitId: r.unitId,
+        assignment: r.assignment,
+        closedAt: r.closedAt,
+        photos: r.photos,
+        history: await repo.issueHistory(r.id),
+      },
+    });
+  }
+  const strip = <T extends { properties: Record<string, unknown> }>(features: T[]): T[] =>
+    features.map((f) => {
+      const { version: _version, ...properties } = f.properties;
+      return { ...f, properties } as T;
+    });
+  return {
+    ...geometry,
+    streets: strip(geometry.streets),
+    communities: strip(geometry.communities),
+    grids: strip(geometry.grids),
+    roads: strip(geometry.roads),
+    checkpoints: strip(geometry.checkpoints),
+    issues,
+  };
+}
+
+/** A stored issue as a ledger row's input. */
+export function ledgerIssueOfRecord(r: IssueRecord): LedgerIssue {
+  return { ...r, assignment: r.assignment };
+}
+
+/** The ledger rows of every stored issue, oldest first. */
+export async function ledgerRows(repo: DutymapRepository, now: Date): Promise<(string | number | null)[][]> {
+  const names = ledgerNames(await repo.loadGeometry());
+  const rows: (string | number | null)[][] = [];
+  await repo.eachIssue({ nowMs: now.getTime() }, 'reportedAt', (issue) => rows.push(ledgerRow(ledgerIssueOfRecord(issue), names, now)));
+  return rows;
+}
+
+/** The ledger as an .xlsx workbook: one sheet 问题台账, a frozen bold header row, filters on. */
+export async function ledgerXlsx(rows: readonly (readonly (string | number | null)[])[]): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'dutymap';
+  const sheet = workbook.addWorksheet('问题台账', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.addRow([...LEDGER_COLUMNS]);
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) sheet.addRow([...row]);
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } };
+  LEDGER_COLUMNS.forEach((title, i) => {
+    sheet.getColumn(i + 1).width = title === '描述' ? 40 : Math.max(10, title.length * 2 + 4);
+  });
+  const buffer = await workbook.xlsx.writeBuffer();
+  return new Uint8Array(buffer as ArrayBuffer);
+}

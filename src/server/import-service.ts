@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { assign } from '../core/assign-issue';
+import type { AssignmentResult } from '../core/assignment-schema';
+import { buildDistrictIndex } from '../core/district-index';
+import type { DistrictGeometry, LayerName } from '../core/district-schema';
+import type { ImportOptions, ImportOutcome, ImportStage, SourceSettings } from '../core/import/import-district';
+import type { RepairKind } from '../core/import/geometry-repair';
+import type { ImportReport } from '../core/import/import-report';
+import { HttpError } from './api-error';
+import type { DistrictService } from './district-service';
+import { StaleSnapshotError, type AnyFeature, type DutymapRepository, type IssueReassignment, type ReplacedLayers } from './repository';
+import type { ImportWorkerInput } from './import-worker';
+
+/**
+ * Imports through the app: files arrive in chunks (each under the request body limit, which also
+ * gives the browser an upload progress), are kept in a temporary folder, and are read and checked
+ * in a worker thread (dry run: the report) before one all-or-nothing transaction stores them
+ * (commit). Uploads live in this process's memory: with DUTYMAP_WORKERS > 1 an import must stay on
+ * one process (the client polls the same origin, and the cluster balances by connection).
+ */
+
+/** What the admin chose: per-file layer, CRS and field mapping, and the repairs accepted. */
+export interface ImportChoices {
+  defaults?: SourceSettings;
+  settings?: Record<string, SourceSettings>;
+  repairs?: RepairKind[];
+  newDistrict?: ImportOptions['newDistrict'];
+  note?: string;
+}
+
+export interface UploadFile {
+  name: string;
+  size: number;
+  received: number;
+  path: string;
+}
+
+export interface UploadState {
+  id: string;
+  by: string;
+  createdMs: number;
+  dir: string;
+  files: UploadFile[];
+  stage: ImportStage | 'uploading' | 'ready' | 'failed' | 'committed';
+  done: number;
+  total: number | null;
+  message: string | null;
+  report: ImportReport | null;
+}
+
+/** Largest upload (all files together), bytes. */
+export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+/** Uploads untouched this long are removed with their files. */
+const UPLOAD_TTL_MS = 2 * 3600 * 1000;
+
+export class ImportService {
+  private readonly uploads = new Map<string, UploadState>();
+
+  constructor(
+    private readonly repo: DutymapRepository,
+    private readonly districts: DistrictService,
+    private readonly now: () => Date,
+    private readonly root = join(tmpdir(), 'dutymap-imports'),
+  ) {}
+
+  /** Starts an upload of the named files; returns its state (id, files with received 0). */
+  create(by: string, files: readonly { name: string; size: number }[]): UploadState {
+    this.expire();
+    const total = files.reduce((n, f) => n + f.size, 0);
+    if (total > MAX_UPLOAD_BYTES) throw new HttpError('payload_too_large', `the files add up to ${total} bytes; the limit is ${MAX_UPLOAD_BYTES}`, { maxBytes: MAX_UPLOAD_BYTES });
+    const names = new Set<string>();
+    for (const f of files) {
+      if (!/^[^\\/:*?"<>|\u0000-\u001f]{1,200}$/.test(f.name) || f.name === '.' || f.name === '..') {
+        throw new HttpError('validation_failed', `"${f.name}" is not a usable file name`, { field: 'files' });
+      }
+      if (names.has(f.name)) throw new HttpError('validation_failed', `the file ${f.name} is listed twice`, { field: 'files' });
+      names.add(f.name);
+    }
+    const id = randomUUID();
+    const dir = join(this.root, id);
+    mkdirSync(dir, { recursive: true });
+    const upload: UploadState = {
+      id,
+      by,
+      createdMs: this.now().getTime(),
+      dir,
+      files: files.map((f, i) => ({ name: f.name, size: f.size, received: 0, path: join(dir, `${i}`) })),
+      stage: 'uploading',
+      done: 0,
+      total: total,
+      message: null,
+      report: null,
+    };
+    for (const f of upload.files) closeSync(openSync(f.path, 'w'));
+    this.uploads.set(id, upload);
+    return upload;
+  }
+
+  /** The upload, or 404. */
+  get(id: string): UploadState {
+    const upload = this.uploads.get(id);
+    if (!upload) throw new HttpError('not_found', `there is no upload ${id} (uploads are kept for 2 hours)`, { id });
+    return upload;
+  }
+
+  /** Appends a chunk at `offset`, which must be what was received so far (409 says the right offset). */
+  append(id: string, index: number, offset: number, bytes: Uint8Array): UploadFile {
+    const upload = this.get(id);
+    const file = upload.files[index];
+    if (!file) throw new HttpError('not_found', `upload ${id} has no file ${index}`, { id, index });
+    if (offset !== file.received) {
+      throw new HttpError('conflict', `the chunk starts at ${offset}, but ${file.received} bytes of ${file.name} were received`, { expectedOffset: file.received });
+    }
+    if (file.received + bytes.length > file.size) {
+      throw new HttpError('validation_failed', `${file.name} is larger than the ${file.size} bytes announced`, { size: file.size });
+    }
+    const fd = openSync(file.path, 'r+');
+    try {
+      writeSync(fd, bytes, 0, bytes.length, offset);
+    } finally {
+      closeSync(fd);
+    }
+    file.received += bytes.length;
+    upload.createdMs = this.now().getTime();
+    if (upload.files.every((f) => f.received === f.size)) upload.stage = 'ready';
+    return file;
+  }
+
+  /** Reads and checks the uploaded files with the choices; nothing is stored. */
+  async dryRun(id: string, choices: ImportChoices): Promise<ImportReport> {
+    const upload = this.get(id);
+    const { outcome } = await this.evaluate(upload, choices);
+    return outcome.report;
+  }
+
+  /**
+   * Stores the import as one transaction after checking it again on the current district: 422
+   * with the report when it has errors. Open issues whose engine answer changes are reassigned
+   * in the same transaction.
+   */
+  async commit(id: string, choices: ImportChoices): Promise<{ report: ImportReport; stored: ReplacedLayers; reassigned: number }> {
+    const upload = this.get(id);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.districts.exclusive(async () => {
+          const { outcome, base, dataRevision } = await this.evaluate(upload, choices);
+          if (!outcome.report.valid) {
+            throw new HttpError('invalid_geometry', `the import has ${outcome.report.errors} error(s); nothing was stored`, { report: outcome.report });
+          }
+          const at = this.now().toISOString();
+          const reassignments = await this.reassignments(outcome.district, upload.by, at, outcome.layers);
+          const layers: Partial<Record<LayerName, AnyFeature[]>> = {};
+          for (const layer of outcome.layers) layers[layer] = outcome.district[layer] as unknown as AnyFeature[];
+          const stored = await this.repo.replaceDistrictLayers({
+            meta: base === null || JSON.stringify(outcome.district.meta) !== JSON.stringify(base.meta) ? outcome.district.meta : null,
+            units: outcome.district.units,
+            layers,
+            reassignments,
+            by: upload.by,
+            at,
+            note: choices.note ?? `import of ${upload.files.map((f) => f.name).join(', ')}`,
+            plannedAtData: dataRevision,
+          });
+          upload.stage = 'committed';
+          return { report: outcome.report, stored, reassigned: reassignments.length };
+        });
+      } catch (error) {
+        if (!(error instanceof StaleSnapshotError) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /** Removes an upload and its files. */
+  remove(id: string): void {
+    const upload = this.get(id);
+    rmSync(upload.dir, { recursive: true, force: true });
+    this.uploads.delete(id);
+  }
+
+  private async evaluate(upload: UploadState, choices: ImportChoices): Promise<{ outcome: ImportOutcome; base: DistrictGeometry | null; dataRevision: number }> {
+    const missing = upload.files.filter((f) => f.received !== f.size);
+    if (missing.length) {
+      throw new HttpError('conflict', `still uploading: ${missing.map((f) => `${f.name} ${f.received}/${f.size}`).join(', ')}`, { files: missing.map((f) => f.name) });
+    }
+    const dataRevision = await this.repo.dataRevision();
+    const base = (await this.repo.isEmpty()) ? null : (await this.districts.state()).geometry;
+    const input: ImportWorkerInput = {
+      files: upload.files.map((f) => ({ name: f.name, path: f.path })),
+      options: {
+        base,
+        defaults: choices.defaults,
+        settings: choices.settings,
+        repairs: choices.repairs,
+        newDistrict: choices.newDistrict,
+        today: this.now().toISOString().slice(0, 10),
+      },
+    };
+    upload.stage = 'reading';
+    upload.done = 0;
+    upload.total = null;
+    upload.message = null;
+    try {
+      const outcome = await runInWorker(input, (stage, done, total) => {
+        upload.stage = stage;
+        upload.done = done;
+        upload.total = total;
+      });
+      upload.report = outcome.report;
+      upload.stage = 'done';
+      return { outcome, base, dataRevision };
+    } catch (error) {
+      upload.stage = 'failed';
+      upload.message = (error as Error).message;
+      throw new HttpError('validation_failed', `the files could not be read: ${(error as Error).message}`, null);
+    }
+  }
+
+  /** Open engine-owned issues whose owner or zone chain changes on the imported district. */
+  private async reassignments(next: DistrictGeometry, by: string, at: string, layers: readonly LayerName[]): Promise<IssueReassignment[]> {
+    const index = buildDistrictIndex(next);
+    const out: IssueReassignment[] = [];
+    for (const issue of await this.repo.engineOwnedOpenIssues()) {
+      if (!['pending_designation', 'assigned', 'rectifying'].includes(issue.status)) continue;
+      let after: AssignmentResult;
+      try {
+        after = assign(index, [issue.lon, issue.lat], issue.category);
+      } catch {
+        continue;
+      }
+      const before = issue.assignment;
+      const same = (['rule', 'unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId'] as const).every((k) => before[k] === after[k]);
+      if (same) continue;
+      const ownerChanged = after.unitId !== issue.unitId;
+      const status = !ownerChanged ? issue.status : after.unitId === null ? 'pending_designation' : 'assigned';
+      out.push({
+        issueId: issue.id,
+        expectedVersion: issue.version,
+        status,
+        unitId: after.unitId,
+        assignment: after,
+        entry: {
+          at,
+          action: 'reassign',
+          from: issue.status,
+          to: status,
+          by,
+          note: `import of ${layers.join(', ')}: ${ownerChanged ? `owner ${issue.unitId ?? 'none'} → ${after.unitId ?? 'campaign office'}` : `grid ${before.gridId ?? 'none'} → ${after.gridId ?? 'none'}`}`,
+          unitId: after.unitId,
+        },
+      });
+    }
+    return out;
+  }
+
+  private expire(): void {
+    const cutoff = this.now().getTime() - UPLOAD_TTL_MS;
+    for (const [id, upload] of this.uploads) {
+      if (upload.createdMs >= cutoff) continue;
+      rmSync(upload.dir, { recursive: true, force: true });
+      this.uploads.delete(id);
+    }
+  }
+}
+
+/** Runs the pipeline in a worker thread, reporting its stages. */
+function runInWorker(input: ImportWorkerInput, onProgress: (stage: ImportStage, done: number, total: number | null) => void): Promise<ImportOutcome> {
+  return new Promise((resolve, reject) => {
+    // From TypeScript sources (tsx) the worker starts through a plain module that loads tsx first.
+    const fromSources = import.meta.url.endsWith('.ts');
+    const worker = new Worker(new URL(fromSources ? './import-worker-boot.mjs' : './import-worker.js', import.meta.url), { workerData: input });
+    let settled = false;
+    worker.on('message', (message: { type: string; stage?: ImportStage; done?: number; total?: number | null; outcome?: ImportOutcome; message?: string }) => {
+      if (message.type === 'progress') onProgress(message.stage!, message.done ?? 0, message.total ?? null);
+      else if (message.type === 'done') {
+        settled = true;
+        resolve(message.outcome!);
+        void worker.terminate();
+      } else if (message.type === 'failed') {
+        settled = true;
+        reject(new Error(message.message));
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (error) => {
+      if (!settled) reject(error);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the import worker stopped (exit code ${code})`));
+      settled = true;
+    });
+  });
+}
