@@ -12,4 +12,11 @@ describe('readConfig', () => {
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT/);
   });
+
+  it('selects PostgreSQL with a postgres:// DATABASE_URL, SQLite without one', () => {
+    expect(readConfig({}, '/srv').databaseUrl).toBeNull();
+    expect(readConfig({ DATABASE_URL: 'postgres://dutymap@db.internal/dutymap' }, '/srv')).toMatchObject({ databaseUrl: 'postgres://dutymap@db.internal/dutymap', pgPoolSize: 10 });
+    expect(readConfig({ DATABASE_URL: 'postgresql://db/x', DUTYMAP_PG_POOL: '4' }, '/srv').pgPoolSize).toBe(4);
+    expect(() => readConfig({ DATABASE_URL: 'mysql://db/x' })).toThrow(/DATABASE_URL/);
+  });
 });

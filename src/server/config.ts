@@ -6,8 +6,15 @@ export interface ServerConfig {
   port: number;
   /** Interface to listen on. Default 127.0.0.1 (loopback only). */
   host: string;
-  /** SQLite database file. Default data/dutymap.db (gitignored). */
+  /** SQLite database file. Default data/dutymap.db (gitignored). Unused with databaseUrl. */
   dbPath: string;
+  /**
+   * DATABASE_URL: postgres://user:password@host:port/database (PostgreSQL with PostGIS) instead
+   * of the SQLite file; null (unset) for SQLite.
+   */
+  databaseUrl: string | null;
+  /** PostgreSQL connections per server process (DUTYMAP_PG_POOL). Default 10. */
+  pgPoolSize: number;
   /** District folder that seeds an empty database. Default data/demo. */
   dataDir: string;
   /** Built client (vite build output) served with SPA fallback. Default dist. */
@@ -36,10 +43,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
     return value;
   };
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error(`DATABASE_URL must be a postgres://… URL (unset it to use the SQLite file DUTYMAP_DB), got "${databaseUrl.split('@').at(-1)}"`);
+  }
   return {
     port: int('PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dbPath: resolve(cwd, env.DUTYMAP_DB || 'data/dutymap.db'),
+    databaseUrl,
+    pgPoolSize: int('DUTYMAP_PG_POOL', 10, 1, 1000),
     dataDir: resolve(cwd, env.DUTYMAP_DATA || 'data/demo'),
     distDir: resolve(cwd, env.DUTYMAP_DIST || 'dist'),
     maxBodyBytes: int('DUTYMAP_MAX_BODY', 2 * 1024 * 1024, 1024, 256 * 1024 * 1024),

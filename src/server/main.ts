@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app';
 import { readConfig, type ServerConfig } from './config';
+import { openDatabase, redactUrl } from './database';
 import { DistrictService } from './district-service';
 import { seedIfEmpty } from './seed';
-import { openSqliteRepository } from './sqlite-repository';
 
 /**
  * With --build-client (npm start): builds the client with vite when config.distDir has no
@@ -23,7 +23,7 @@ function buildClientIfMissing(distDir: string): void {
 
 /** Opens (migrating) the database and seeds it when empty; returns whether it seeded. */
 async function prepareDatabase(config: ServerConfig): Promise<boolean> {
-  const repo = openSqliteRepository(config.dbPath);
+  const { repo } = await openDatabase(config);
   try {
     return await seedIfEmpty(repo, config.dataDir, new Date());
   } finally {
@@ -34,9 +34,11 @@ async function prepareDatabase(config: ServerConfig): Promise<boolean> {
 /** One server process: open the database, build the engine index, listen. */
 async function serveHttp(config: ServerConfig, onListening: (port: number) => void): Promise<void> {
   const now = () => new Date();
-  const repo = openSqliteRepository(config.dbPath);
+  const { repo, watchZones } = await openDatabase(config);
   const districts = new DistrictService(repo, now);
   await districts.state(); // build the engine index before the first request
+  // Another instance's zone edit: rebuild now rather than on the next request that needs it.
+  await watchZones?.(() => void districts.state().catch((error: Error) => console.error(`reloading the district failed: ${error.message}`)));
   const app = createApp({ repo, districts, config, now }, { serveClient: true });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => onListening(info.port));
   const stop = () => {
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   const announce = (port: number, seeded: boolean) =>
     console.log(
-      `dutymap listening on http://${config.host}:${port} (database ${config.dbPath}${seeded ? `, seeded from ${config.dataDir}` : ''}` +
+      `dutymap listening on http://${config.host}:${port} (database ${config.databaseUrl ? redactUrl(config.databaseUrl) : config.dbPath}${seeded ? `, seeded from ${config.dataDir}` : ''}` +
         `${config.workers > 1 ? `, ${config.workers} workers` : ''})`,
     );
 

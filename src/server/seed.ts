@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ROLES, type Role } from '../core/api-schema';
 import { parseDistrictFiles, type DistrictData } from '../core/district-folder';
 import { hashPassword } from './passwords';
-import type { DutymapRepository, NewUser } from './repository';
+import { DuplicateRecordError, type DutymapRepository, type NewUser } from './repository';
 
 /** Optional `users.json` in a district folder: the accounts to create instead of the demo ones. */
 const UsersFile = z.array(
@@ -80,6 +80,12 @@ export async function seedIfEmpty(repo: DutymapRepository, dir: string, now: Dat
       passwordHash: await hashPassword(a.password),
     })),
   );
-  await repo.seed(data, users, now.toISOString());
+  try {
+    await repo.seed(data, users, now.toISOString());
+  } catch (error) {
+    // Several instances started together on one empty database: another one seeded it first.
+    if (error instanceof DuplicateRecordError && !(await repo.isEmpty())) return false;
+    throw error;
+  }
   return true;
 }

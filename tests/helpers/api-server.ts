@@ -1,9 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * The backend the tests of this process run against: 'postgres' in the vitest project of that
+ * name (DUTYMAP_TEST_BACKEND, see vite.config.ts), else SQLite.
+ */
+export const TEST_BACKEND: 'sqlite' | 'postgres' = process.env.DUTYMAP_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
 
 /** A running server process on a free loopback port. */
 export interface RunningServer {
@@ -18,8 +25,13 @@ export interface RunningServer {
 }
 
 export interface ServerOptions {
-  /** Database file; a fresh one in a temp folder by default. */
+  /**
+   * Database file; a fresh one in a temp folder by default. On the postgres backend it names a
+   * database of the test cluster instead (the same path, the same database: restarts keep data).
+   */
   dbPath?: string;
+  /** A postgres:// URL to use as is (DATABASE_URL), whatever the backend. */
+  databaseUrl?: string;
   /** District folder that seeds an empty database. */
   dataDir: string;
   env?: Record<string, string>;
@@ -37,6 +49,7 @@ export function tempFolder(prefix = 'dutymap-api-'): string {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const dbPath = options.dbPath ?? join(tempFolder(), 'test.db');
+  const databaseUrl = options.databaseUrl ?? (TEST_BACKEND === 'postgres' ? await testDatabaseUrl(dbPath) : undefined);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: PROJECT_ROOT,
     env: {
@@ -44,6 +57,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       PORT: '0',
       HOST: '127.0.0.1',
       DUTYMAP_DB: dbPath,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       DUTYMAP_DATA: options.dataDir,
       DUTYMAP_DIST: join(tempFolder('dutymap-nodist-'), 'dist'),
       ...options.env,
@@ -82,6 +96,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await exited;
   };
   return { url, process: child, stderr: () => stderr, stop: () => stopWith('SIGTERM'), kill9: () => stopWith('SIGKILL') };
+}
+
+/**
+ * The database of the test cluster (vitest project "postgres") that stands for `dbPath`, created
+ * from the migrated template on first use.
+ */
+export async function testDatabaseUrl(dbPath: string): Promise<string> {
+  const { inject } = await import('vitest');
+  const { createTestDatabase } = await import('./postgres-cluster');
+  return createTestDatabase(inject('postgresAdminUrl'), `t_${createHash('sha256').update(dbPath).digest('hex').slice(0, 24)}`);
+}
+
+/** A fresh database of the test cluster (for tests that start several servers on one database). */
+export async function freshTestDatabaseUrl(): Promise<string> {
+  return testDatabaseUrl(`fresh-${randomBytes(12).toString('hex')}`);
 }
 
 /** A response read completely: status, headers, text and (when JSON) the parsed body. */

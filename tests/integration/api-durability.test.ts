@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeApiTestDistrict } from '../helpers/api-district';
-import { ApiClient, startServer, tempFolder, type RunningServer } from '../helpers/api-server';
+import { ApiClient, TEST_BACKEND, startServer, tempFolder, type RunningServer } from '../helpers/api-server';
 
 const running: RunningServer[] = [];
 afterAll(async () => {
@@ -40,7 +40,7 @@ describe('durability', () => {
     const revision = (await inspector.get('/api/health')).body.revision;
     await first.kill9();
     expect(first.process.signalCode).toBe('SIGKILL');
-    expect(existsSync(dbPath)).toBe(true);
+    if (TEST_BACKEND === 'sqlite') expect(existsSync(dbPath)).toBe(true);
 
     const second = await startServer({ dataDir: join(dir, 'no-such-folder'), dbPath });
     running.push(second);
