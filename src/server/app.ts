@@ -11,6 +11,7 @@ import type { AppDeps } from './app-deps';
 import { MissingRecordError, VersionConflictError } from './repository';
 import { registerDistrictRoutes } from './routes/district-routes';
 import { registerHealthRoutes } from './routes/health-routes';
+import { registerImportRoutes } from './routes/import-routes';
 import { registerIssueRoutes } from './routes/issue-routes';
 import { registerLayerRoutes } from './routes/layer-routes';
 import { registerLookupRoutes } from './routes/lookup-routes';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   registerLookupRoutes(app, deps);
   registerZoneRoutes(app, deps);
   registerUserRoutes(app, deps);
+  registerImportRoutes(app, deps);
   registerOpen311Routes(app, deps);
   registerReportRoutes(app, deps);
 

@@ -29,7 +29,7 @@ async function putChunk(id: string, index: number, offset: number, bytes: Uint8A
   const response = await fetch(`${server.url}/api/import/uploads/${id}/files/${index}?offset=${offset}`, {
     method: 'PUT',
     headers: { cookie: admin.cookie!, 'content-type': 'application/octet-stream' },
-    body: bytes,
+    body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
   });
   return { status: response.status, body: await response.json() };
 }
