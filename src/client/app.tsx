@@ -5,12 +5,14 @@ import { I18nProvider, useI18n, type Lang, type MessageKey } from './i18n/i18n';
 import { IssuesView } from './views/issues/issues-view';
 import { LookupView } from './views/lookup/lookup-view';
 import { PlanView } from './views/plan/plan-view';
+import { ApiKeysView } from './views/report/api-keys-view';
+import { ReportView } from './views/report/report-view';
 import { ScreenView } from './views/screen/screen-view';
 import { ConnectionBanner } from './views/shared/connection-banner';
 import { ErrorBoundary } from './views/shared/error-boundary';
 import { SessionControl } from './views/shared/session';
 
-const NAV = ['screen', 'plan', 'lookup', 'issues'] as const;
+const NAV = ['screen', 'plan', 'lookup', 'issues', 'report'] as const;
 
 /** Where `/` goes: the large screen is the product's face; inspectors bookmark /lookup. */
 export const DEFAULT_ROUTE = '/screen';
@@ -76,6 +78,12 @@ function Shell({ config }: { config: ClientConfig }) {
             </Route>
             <Route path="/issues">
               <IssuesView config={config} />
+            </Route>
+            <Route path="/report">
+              <ReportView config={config} />
+            </Route>
+            <Route path="/api-keys">
+              <ApiKeysView />
             </Route>
             <Route path="/">
               <Redirect to={DEFAULT_ROUTE} replace />

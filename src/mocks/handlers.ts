@@ -14,6 +14,7 @@ import {
 } from '../core/api-schema';
 import { AssignmentInputError, assign } from '../core/assign-issue';
 import { computeIssueSummary } from '../core/issue-summary';
+import { computeWeeklyReport, resolveReportPeriod } from '../core/reports/weekly-report';
 import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO, type IssueCategory } from '../core/catalog';
 import { toWgs84 } from '../core/crs-convert';
 import { csvLine } from '../core/csv';
@@ -157,6 +158,38 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
         return computeIssueSummary(rows, context, state.now().getTime());
       }),
     ),
+
+    http.get(url('/api/reports/weekly'), ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      const nowMs = state.now().getTime();
+      const period = resolveReportPeriod({ from: query.get('from') ?? undefined, to: query.get('to') ?? undefined }, state.data.meta.timeZone, nowMs);
+      if ('error' in period) return error('validation_failed', 400, period.error, { field: period.field });
+      const rows = state.issues.map((i) => ({
+        id: i.id,
+        code: i.code,
+        category: i.category,
+        status: i.status,
+        unitId: i.unitId,
+        streetId: i.assignment.streetId,
+        communityId: i.assignment.communityId,
+        gridId: i.assignment.gridId,
+        roadId: i.assignment.roadId,
+        checkpointId: i.assignment.checkpointId,
+        reportedMs: Date.parse(i.reportedAt),
+        deadlineMs: Date.parse(i.deadline),
+        closedMs: i.closedAt ? Date.parse(i.closedAt) : null,
+      }));
+      const district = {
+        meta: state.data.meta,
+        unitName: (id: string) => state.data.units.find((u) => u.id === id)?.name ?? id,
+        streets: features('streets'),
+        communities: features('communities'),
+        grids: features('grids'),
+        roads: features('roads'),
+        checkpoints: features('checkpoints'),
+      };
+      return HttpResponse.json(computeWeeklyReport(rows, district, period, nowMs));
+    }),
 
     http.get(url('/api/issues'), ({ request }) => {
       const result = filtered(new URL(request.url).searchParams);

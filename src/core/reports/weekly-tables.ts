@@ -29,6 +29,8 @@ export interface ReportTable {
   formats?: (ReportColumn['format'] | undefined)[][];
   /** Shown instead of an empty table. */
   empty: Label;
+  /** A column whose repeats (the same text as the row above) the page leaves blank: rows grouped by it. */
+  groupColumn?: number;
 }
 
 const col = (zh: string, en: string, format?: ReportColumn['format']): ReportColumn => ({ label: { zh, en }, format });
@@ -89,6 +91,7 @@ export function weeklyReportTables(report: WeeklyReport): ReportTable[] {
         u.issues.map((i) => [`${u.unitName}（${u.count}）`, i.code, i.categoryName, i.place, i.deadline.slice(0, 10), i.daysOverdue]),
       ),
       empty: { zh: '期末没有超期问题', en: 'No overdue issues at the end of the period' },
+      groupColumn: 0,
     },
     {
       id: 'checkpoints',
