@@ -124,6 +124,46 @@ describe('services', () => {
   });
 });
 
+describe('XML (the specification\'s required format)', () => {
+  const count = (xml: string, tag: string) => (xml.match(new RegExp(`<${tag}>`, 'g')) ?? []).length;
+  const field = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
+
+  it('serves the same documents as XML, errors included', async () => {
+    const json = (await anon.get('/open311/v2/services.json')).body;
+    const services = await anon.get('/open311/v2/services.xml');
+    expect(services.status).toBe(200);
+    expect(services.headers.get('content-type')).toMatch(/^text\/xml; charset=utf-8/);
+    expect(services.text.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<services>')).toBe(true);
+    expect(count(services.text, 'service')).toBe(json.length);
+    expect(field(services.text, 'service_code')).toBe(json[0].service_code);
+    expect(field(services.text, 'metadata')).toBe('true');
+
+    const definition = await anon.get('/open311/v2/services/exposed_garbage.xml');
+    expect(definition.text).toMatch(/<service_definition>\s*<service_code>exposed_garbage<\/service_code>\s*<attributes>\s*<attribute>/);
+    expect(count(definition.text, 'value')).toBe(6);
+
+    const request = await anon.get('/open311/v2/requests/T-CLOSED.xml');
+    expect(request.text).toMatch(/<service_requests>\s*<request>\s*<service_request_id>T-CLOSED<\/service_request_id>\s*<status>closed<\/status>/);
+    expect(request.text).toContain('<zipcode/>');
+
+    const missing = await anon.get('/open311/v2/services/potholes.xml');
+    expect(missing.status).toBe(404);
+    expect(missing.text).toMatch(/<errors>\s*<error>\s*<code>404<\/code>\s*<description>[^<]+<\/description>/);
+
+    const posted = await anon.request('POST', '/open311/v2/requests.xml', {
+      rawBody: new URLSearchParams({ api_key: key, service_code: 'damaged_facility', lat: '30.0025', long: '120.0025', description: '<b>不是 HTML</b> & 符号' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(posted.status).toBe(201);
+    const id = field(posted.text, 'service_request_id')!;
+    const back = await anon.get(`/open311/v2/requests/${id}.xml`);
+    expect(field(back.text, 'description')).toBe('&lt;b&gt;不是 HTML&lt;/b&gt; &amp; 符号');
+    const forbidden = await anon.request('POST', '/open311/v2/requests.xml', { rawBody: 'service_code=damaged_facility', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(forbidden.status).toBe(403);
+    expect(field(forbidden.text, 'code')).toBe('403');
+  });
+});
+
 describe('API keys (admin)', () => {
   it('shows a key once, lists keys without it or its hash, and only for the admin', async () => {
     const listed = await admin.get('/api/api-keys');

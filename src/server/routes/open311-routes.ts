@@ -17,6 +17,7 @@ import {
   type Open311Fields,
   type Open311Problem,
 } from '../../core/open311';
+import { open311ListXml, open311ObjectXml, OPEN311_XML_ROOTS } from '../../core/open311-xml';
 import { HttpError } from '../api-error';
 import type { AppDeps } from '../app-deps';
 import { requireRole } from '../auth';
@@ -34,21 +35,31 @@ import { errors, json, jsonBody } from './openapi-helpers';
 
 const BASE = '/open311/v2';
 
+const XML = { 'Content-Type': 'text/xml; charset=utf-8' };
+/** XML when the resource asked for it (`.xml`), else JSON. */
+const wantsXml = (c: Context) => c.req.path.endsWith('.xml');
+
+/** A list response (services, requests, errors) in the format the resource asked for. */
+function sendList(c: Context, kind: keyof typeof OPEN311_XML_ROOTS, items: readonly object[], status: 200 | 201 | 400 | 403 | 404 | 500 = 200) {
+  return wantsXml(c) ? c.body(open311ListXml(kind, items), status, XML) : c.json(items, status);
+}
+
 /** The specification's error response: HTTP 403 / 404 / 400 and `[{ code, description }]`. */
 function sendProblems(c: Context, problems: readonly Open311Problem[]) {
   const ordered = orderProblems(problems);
   const status = ordered[0]?.status ?? 400;
-  return c.json(
+  return sendList(
+    c,
+    'errors',
     ordered.map((p) => ({ code: p.status, description: p.description })),
     status,
   );
 }
 
-/** `name.json` → name; anything else is refused (JSON is the format this server offers). */
-function jsonResource(file: string): string {
+/** `name.json` or `name.xml` → name; anything else is not a resource. */
+function resourceName(file: string): string {
   const match = /^(.+)\.(json|xml)$/.exec(file);
-  if (!match) throw new Open311Failure([{ status: 404, description: `no resource ${file}: append .json to the resource (e.g. services.json)` }]);
-  if (match[2] === 'xml') throw new Open311Failure([{ status: 400, description: 'this server answers in JSON only (see the service discovery): use .json' }]);
+  if (!match) throw new Open311Failure([{ status: 404, description: `no resource ${file}: append .json or .xml to the resource (e.g. services.json)` }]);
   return decodeURIComponent(match[1]);
 }
 
@@ -64,7 +75,7 @@ function open311(deps: AppDeps, handler: (c: Context) => Promise<Response>) {
         return sendProblems(c, [{ status: error.status === 403 || error.status === 404 ? error.status : 400, description: error.message }]);
       }
       console.error('unexpected error', c.req.method, c.req.path, error);
-      return c.json([{ code: 500, description: 'something went wrong on the server; it has been logged' }], 500);
+      return sendList(c, 'errors', [{ code: 500, description: 'something went wrong on the server; it has been logged' }], 500);
     }
   };
 }
@@ -197,14 +208,14 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
   app.get(
     `${BASE}/:file`,
     open311(deps, async (c) => {
-      const resource = jsonResource(c.req.param('file') ?? '');
+      const resource = resourceName(c.req.param('file') ?? '');
       const state = await deps.districts.state();
       checkJurisdiction(state, c.req.query('jurisdiction_id'));
-      if (resource === 'services') return c.json(open311Services(), 200);
+      if (resource === 'services') return sendList(c, 'services', open311Services());
       if (resource === 'requests') {
         const parsed = parseOpen311ListQuery(c.req.query(), deps.now().getTime());
         if (!parsed.ok) throw new Open311Failure(parsed.problems);
-        return c.json(await toServiceRequests(deps, await findServiceRequests(deps, parsed.value)), 200);
+        return sendList(c, 'requests', await toServiceRequests(deps, await findServiceRequests(deps, parsed.value)));
       }
       throw new Open311Failure([{ status: 404, description: `no resource ${resource}: services, requests and tokens are offered` }]);
     }),
@@ -213,22 +224,22 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
   app.get(
     `${BASE}/services/:file`,
     open311(deps, async (c) => {
-      const code = jsonResource(c.req.param('file') ?? '');
+      const code = resourceName(c.req.param('file') ?? '');
       checkJurisdiction(await deps.districts.state(), c.req.query('jurisdiction_id'));
       const definition = open311ServiceDefinition(code);
       if (!definition) throw new Open311Failure([{ status: 404, description: `service_code ${code} was not found (see services.json)` }]);
-      return c.json(definition, 200);
+      return wantsXml(c) ? c.body(open311ObjectXml('service_definition', definition), 200, XML) : c.json(definition, 200);
     }),
   );
 
   app.get(
     `${BASE}/requests/:file`,
     open311(deps, async (c) => {
-      const id = jsonResource(c.req.param('file') ?? '');
+      const id = resourceName(c.req.param('file') ?? '');
       checkJurisdiction(await deps.districts.state(), c.req.query('jurisdiction_id'));
       const issue = await deps.repo.getIssue(id);
       if (!issue) throw new Open311Failure([{ status: 404, description: `service_request_id ${id} was not found` }]);
-      return c.json(await toServiceRequests(deps, [issue]), 200);
+      return sendList(c, 'requests', await toServiceRequests(deps, [issue]));
     }),
   );
 
@@ -236,7 +247,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
   app.get(
     `${BASE}/tokens/:file`,
     open311(deps, async (c) => {
-      const token = jsonResource(c.req.param('file') ?? '');
+      const token = resourceName(c.req.param('file') ?? '');
       throw new Open311Failure([{ status: 404, description: `token ${token} was not found: this server is realtime and returns service_request_id from POST requests.json` }]);
     }),
   );
@@ -244,7 +255,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
   app.post(
     `${BASE}/:file`,
     open311(deps, async (c) => {
-      const resource = jsonResource(c.req.param('file') ?? '');
+      const resource = resourceName(c.req.param('file') ?? '');
       if (resource !== 'requests') throw new Open311Failure([{ status: 404, description: `POST is offered on requests.json only, not ${resource}` }]);
       const fields = await readPostFields(c);
       // Some clients put the key in the query string; the body wins when both are sent.
@@ -257,7 +268,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       if (!parsed.ok) throw new Open311Failure(parsed.problems);
       const issue = await fileServiceRequest(deps, parsed.value, key);
       const [request] = await toServiceRequests(deps, [issue]);
-      return c.json([{ service_request_id: issue.id, service_notice: request.service_notice, account_id: parsed.value.accountId }], 201);
+      return sendList(c, 'requests', [{ service_request_id: issue.id, service_notice: request.service_notice, account_id: parsed.value.accountId }], 201);
     }),
   );
 
