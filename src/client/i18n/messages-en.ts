@@ -220,10 +220,6 @@ export const en: Record<MessageKey, string> = {
   'screen.days': '{days} days',
   'screen.more': 'Red/black lists, checkpoint board and trends come with the large-screen work.',
 
-  'plan.title': 'Zones',
-  'plan.hint': 'Click a street, community, grid or road on the map to see who is responsible.',
-  'plan.editingSoon': 'Boundary editing, impact preview and rollback come with the planner work.',
-
   'notFound.title': 'Page not found',
   'notFound.back': 'Back to the start',
 };

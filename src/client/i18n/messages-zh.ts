@@ -222,10 +222,6 @@ export const zhCN = {
   'screen.days': '{days} 天',
   'screen.more': '红黑榜、点位看板与趋势图将在大屏任务中加入。',
 
-  'plan.title': '责任区划',
-  'plan.hint': '点击地图上的街道、社区、网格或道路查看其责任信息。',
-  'plan.editingSoon': '边界编辑、影响预览与历史回滚将在规划任务中加入。',
-
   'notFound.title': '页面不存在',
   'notFound.back': '返回首页',
 } as const;

@@ -19,7 +19,8 @@ describe('server down', () => {
       expect(screen.getByText('指挥大屏')).toBeTruthy(); // the shell is still there
       server.resetHandlers(); // back up: the original handlers answer again
       await waitFor(() => expect(screen.queryByText('无法连接服务器，正在重试…')).toBeNull(), { timeout: 10_000 });
-      expect(await screen.findByTestId('map-stub')).toBeTruthy();
+      // /plan loads its editor in its own chunk: give it time to arrive.
+      expect(await screen.findByTestId('map-stub', {}, { timeout: 10_000 })).toBeTruthy();
     } finally {
       server.close();
     }

@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/i18n';
 import { choroplethLayerOf } from '../../map/choropleth';
 import { DEFAULT_VISIBILITY, type IssueMode, type LayerVisibility } from '../../map/issue-points';
 import { LayerSwitcher } from '../../map/layer-switcher';
-import { LazyDistrictMap, type MapFeatureRef, type MapFocus } from '../../map/lazy-district-map';
+import { LazyDistrictMap, type DistrictMapProps, type MapFeatureRef, type MapFocus } from '../../map/lazy-district-map';
 import { MapLegend } from '../../map/map-legend';
 import type { MapTheme } from '../../map/map-style';
 import { ErrorBoundary } from './error-boundary';
@@ -19,6 +19,8 @@ export interface MapWorkspaceProps {
   /** Initial layer switches (the lookup hides issue points on a phone, for instance). */
   initialVisibility?: Partial<LayerVisibility>;
   onPointClick?: (lonLat: [number, number], feature: MapFeatureRef | null) => void;
+  /** Passed to the map: the view's own map code (editing layers) attaches to each (re)built map. */
+  onMapReady?: DistrictMapProps['onMapReady'];
   /** Show the layer switcher and legend (the large screen may hide the switcher). */
   controls?: boolean;
   className?: string;
@@ -29,7 +31,7 @@ export interface MapWorkspaceProps {
  * The shared map with its layer switcher and legend, fed by `useMapData`. Views add panels as
  * children and react to clicks; the map itself lives in client/map.
  */
-export function MapWorkspace({ data, tiandituKey, theme, marker, focus, initialVisibility, onPointClick, controls = true, className, children }: MapWorkspaceProps) {
+export function MapWorkspace({ data, tiandituKey, theme, marker, focus, initialVisibility, onPointClick, onMapReady, controls = true, className, children }: MapWorkspaceProps) {
   const { t } = useI18n();
   const [visible, setVisible] = useState<LayerVisibility>({ ...DEFAULT_VISIBILITY, ...initialVisibility });
   const [issueMode, setIssueMode] = useState<IssueMode>('points');
@@ -52,6 +54,7 @@ export function MapWorkspace({ data, tiandituKey, theme, marker, focus, initialV
           theme={theme}
           tiandituKey={tiandituKey}
           onPointClick={onPointClick}
+          onMapReady={onMapReady}
         />
       </ErrorBoundary>
       {controls && (

@@ -1,0 +1,22 @@
+import { lazy, Suspense } from 'react';
+import type { ClientConfig } from '../../config';
+import { useI18n } from '../../i18n/i18n';
+import { useMapData } from '../shared/use-map-data';
+
+/**
+ * The editor (core edit operations, topology checks, turf) loads in its own chunk when a
+ * planner opens /plan, so that the other views' first load does not carry it.
+ */
+const PlanEditorChunk = lazy(() => import('./plan-editor').then((m) => ({ default: m.PlanEditor })));
+
+/** `/plan`, the planner's zone editor (see plan-editor.tsx). */
+export function PlanView({ config }: { config: ClientConfig }) {
+  const { t } = useI18n();
+  // The map's data starts loading at once, while the editor's code arrives.
+  const data = useMapData(config.refreshMs);
+  return (
+    <Suspense fallback={<div className="map-loading">{t('status.loading')}</div>}>
+      <PlanEditorChunk config={config} data={data} />
+    </Suspense>
+  );
+}
