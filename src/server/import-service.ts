@@ -152,7 +152,7 @@ export class ImportService {
             throw new HttpError('invalid_geometry', `the import has ${outcome.report.errors} error(s); nothing was stored`, { report: outcome.report });
           }
           const at = this.now().toISOString();
-          const reassignments = await this.reassignments(outcome.district, upload.by, at, outcome.layers);
+          const reassignments = await importReassignments(this.repo, outcome.district, upload.by, at, outcome.layers);
           const layers: Partial<Record<LayerName, AnyFeature[]>> = {};
           for (const layer of outcome.layers) layers[layer] = outcome.district[layer] as unknown as AnyFeature[];
           const stored = await this.repo.replaceDistrictLayers({
@@ -219,43 +219,6 @@ export class ImportService {
     }
   }
 
-  /** Open engine-owned issues whose owner or zone chain changes on the imported district. */
-  private async reassignments(next: DistrictGeometry, by: string, at: string, layers: readonly LayerName[]): Promise<IssueReassignment[]> {
-    const index = buildDistrictIndex(next);
-    const out: IssueReassignment[] = [];
-    for (const issue of await this.repo.engineOwnedOpenIssues()) {
-      if (!['pending_designation', 'assigned', 'rectifying'].includes(issue.status)) continue;
-      let after: AssignmentResult;
-      try {
-        after = assign(index, [issue.lon, issue.lat], issue.category);
-      } catch {
-        continue;
-      }
-      const before = issue.assignment;
-      const same = (['rule', 'unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId'] as const).every((k) => before[k] === after[k]);
-      if (same) continue;
-      const ownerChanged = after.unitId !== issue.unitId;
-      const status = !ownerChanged ? issue.status : after.unitId === null ? 'pending_designation' : 'assigned';
-      out.push({
-        issueId: issue.id,
-        expectedVersion: issue.version,
-        status,
-        unitId: after.unitId,
-        assignment: after,
-        entry: {
-          at,
-          action: 'reassign',
-          from: issue.status,
-          to: status,
-          by,
-          note: `import of ${layers.join(', ')}: ${ownerChanged ? `owner ${issue.unitId ?? 'none'} → ${after.unitId ?? 'campaign office'}` : `grid ${before.gridId ?? 'none'} → ${after.gridId ?? 'none'}`}`,
-          unitId: after.unitId,
-        },
-      });
-    }
-    return out;
-  }
-
   private expire(): void {
     const cutoff = this.now().getTime() - UPLOAD_TTL_MS;
     for (const [id, upload] of this.uploads) {
@@ -264,6 +227,52 @@ export class ImportService {
       this.uploads.delete(id);
     }
   }
+}
+
+/**
+ * The open engine-owned issues whose owner or zone chain changes on the imported district, as
+ * reassignments to store in the import's transaction (issues a person designated are left alone).
+ */
+export async function importReassignments(
+  repo: DutymapRepository,
+  next: DistrictGeometry,
+  by: string,
+  at: string,
+  layers: readonly LayerName[],
+): Promise<IssueReassignment[]> {
+  const index = buildDistrictIndex(next);
+  const out: IssueReassignment[] = [];
+  for (const issue of await repo.engineOwnedOpenIssues()) {
+    if (!['pending_designation', 'assigned', 'rectifying'].includes(issue.status)) continue;
+    let after: AssignmentResult;
+    try {
+      after = assign(index, [issue.lon, issue.lat], issue.category);
+    } catch {
+      continue;
+    }
+    const before = issue.assignment;
+    const same = (['rule', 'unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId'] as const).every((k) => before[k] === after[k]);
+    if (same) continue;
+    const ownerChanged = after.unitId !== issue.unitId;
+    const status = !ownerChanged ? issue.status : after.unitId === null ? 'pending_designation' : 'assigned';
+    out.push({
+      issueId: issue.id,
+      expectedVersion: issue.version,
+      status,
+      unitId: after.unitId,
+      assignment: after,
+      entry: {
+        at,
+        action: 'reassign',
+        from: issue.status,
+        to: status,
+        by,
+        note: `import of ${layers.join(', ')}: ${ownerChanged ? `owner ${issue.unitId ?? 'none'} → ${after.unitId ?? 'campaign office'}` : `grid ${before.gridId ?? 'none'} → ${after.gridId ?? 'none'}`}`,
+        unitId: after.unitId,
+      },
+    });
+  }
+  return out;
 }
 
 /** Runs the pipeline in a worker thread, reporting its stages. */

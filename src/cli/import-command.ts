@@ -1,0 +1,192 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { LAYERS, type LayerName } from '../core/district-schema';
+import { parseMappingArgs } from '../core/import/field-mapping';
+import { REPAIR_KINDS, type RepairKind } from '../core/import/geometry-repair';
+import { runImport, type ImportOutcome, type ImportStage } from '../core/import/import-district';
+import { parseCrs } from '../core/import/import-crs';
+import type { ImportProblem } from '../core/import/import-report';
+import { openFiles, type InputFile } from '../core/import/import-source';
+import { importReassignments } from '../server/import-service';
+import type { AnyFeature } from '../server/repository';
+import { openSqliteRepository } from '../server/sqlite-repository';
+import { parseArgs, stringOption } from './cli-args';
+import { readDistrictFolder, writeDistrictFolder } from './district-folder-io';
+
+const SHOWN_PER_CODE = 20;
+
+const USAGE = `Usage: dutymap import FILE… [--layer L] [--crs C] [--map field=attr]… [--repair KIND]…
+                      [--base DIR] [--out DIR | --db FILE] [--name N --code NNNNNN] [--json] [--all]
+
+Reads GeoJSON (FeatureCollection or a bare array), zipped or loose Shapefiles (.shp .dbf .prj .cpg;
+GBK or UTF-8), CSV points (lon/lat, 经度/纬度 or x/y columns) or a district folder (a directory with
+district.json), converts them to WGS-84 and prints the validation report. Nothing is written unless
+--out or --db is given and the report has no errors; then everything is written or nothing.
+
+  --layer L         streets, communities, grids, roads or checkpoints (default: from the file name)
+  --crs C           wgs84, gcj02, bd09, cgcs2000 or EPSG:4513…4554 (default: the .prj, else a guess)
+  --map field=attr  which attribute is the id, name, code, parent, owner, category, leader… (repeatable)
+  --repair KIND     apply a repair: ${REPAIR_KINDS.join(', ')} (repeatable)
+  --base DIR        district folder whose other layers, units and meta are kept (with --out)
+  --out DIR         write the resulting district folder
+  --db FILE         store into this SQLite database in one transaction (what the server reads)
+  --name, --code, --inspection-date   a new district's name, 6-digit code and inspection date
+  --json            the report as JSON on stdout
+  --all             list every problem (the text report shows ${SHOWN_PER_CODE} per code)
+Progress goes to stderr. Exit status: 0 stored (or clean dry run), 1 errors in the report, 2 usage.
+`;
+
+/** Pulls every `--name value` of a repeatable option out of argv (parseArgs keeps only the last). */
+function takeRepeated(argv: string[], name: string): { values: string[]; rest: string[] } {
+  const values: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === `--${name}` && i + 1 < argv.length) values.push(argv[++i]);
+    else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3));
+    else rest.push(arg);
+  }
+  return { values, rest };
+}
+
+/** Reads the named files; a directory contributes its files (a district folder, or a folder of layers). */
+function readInputs(paths: string[]): InputFile[] {
+  const files: InputFile[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new Error(`${path} does not exist`);
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path).sort()) {
+        const full = join(path, name);
+        if (statSync(full).isFile()) files.push({ name, bytes: readFileSync(full) });
+      }
+    } else {
+      files.push({ name: basename(path), bytes: readFileSync(path) });
+    }
+  }
+  return files;
+}
+
+/** A progress line on stderr, rewritten in place on a terminal, at most every 200 ms. */
+function progressPrinter(): (stage: ImportStage, done: number, total: number | null) => void {
+  let last = 0;
+  const tty = process.stderr.isTTY;
+  return (stage, done, total) => {
+    const now = Date.now();
+    if (now - last < 200 && stage !== 'done') return;
+    last = now;
+    const counted = (stage === 'reading' || stage === 'converting') && done > 0;
+    const text = `${stage}${counted ? ` ${done.toLocaleString('en-US')}${total ? ` / ${total.toLocaleString('en-US')}` : ''} features` : ''} (${Math.round(process.memoryUsage().rss / 1048576)} MB)`;
+    process.stderr.write(tty ? `\r\x1b[K${text}${stage === 'done' ? '\n' : ''}` : `${text}\n`);
+  };
+}
+
+/** `dutymap import FILE…`: returns the exit code. */
+export async function runImportCommand(argv: string[]): Promise<number> {
+  const maps = takeRepeated(argv, 'map');
+  const repairsArg = takeRepeated(maps.rest, 'repair');
+  const args = parseArgs(repairsArg.rest, ['json', 'all', 'help']);
+  if (args.options.has('help')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.positionals.length === 0) {
+    process.stderr.write(`dutymap import: name at least one file\n\n${USAGE}`);
+    return 2;
+  }
+  const layer = stringOption(args, 'layer') as LayerName | undefined;
+  if (layer && !LAYERS.includes(layer)) throw new Error(`--layer must be one of ${LAYERS.join(', ')}, got "${layer}"`);
+  const crsText = stringOption(args, 'crs');
+  const crs = crsText ? parseCrs(crsText) : undefined;
+  const mapping = parseMappingArgs(maps.values);
+  const repairs = repairsArg.values.map((r) => {
+    if (!REPAIR_KINDS.includes(r as RepairKind)) throw new Error(`--repair must be one of ${REPAIR_KINDS.join(', ')}, got "${r}"`);
+    return r as RepairKind;
+  });
+  const out = stringOption(args, 'out');
+  const dbPath = stringOption(args, 'db');
+  if (out && dbPath) throw new Error('give --out or --db, not both');
+  const baseDir = stringOption(args, 'base');
+  const json = args.options.has('json');
+
+  const started = performance.now();
+  const files = readInputs(args.positionals);
+  const bytes = files.reduce((n, f) => n + f.bytes.length, 0);
+  process.stderr.write(`read ${files.length} file(s), ${(bytes / 1048576).toFixed(1)} MB\n`);
+
+  const repo = dbPath ? openSqliteRepository(dbPath) : null;
+  try {
+    const base = baseDir ? readDistrictFolder(baseDir) : repo && !(await repo.isEmpty()) ? await repo.loadGeometry() : null;
+    const dataRevision = repo ? await repo.dataRevision() : 0;
+    const outcome = runImport(openFiles(files), {
+      base,
+      defaults: { ...(layer ? { layer } : {}), ...(crs ? { crs } : {}), ...(Object.keys(mapping).length ? { mapping } : {}) },
+      repairs,
+      newDistrict: {
+        name: stringOption(args, 'name'),
+        code: stringOption(args, 'code'),
+        inspectionDate: stringOption(args, 'inspection-date'),
+      },
+      today: new Date().toISOString().slice(0, 10),
+      onProgress: progressPrinter(),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(json ? JSON.stringify(outcome.report, null, 2) + '\n' : reportText(outcome, args.options.has('all')));
+    if (!outcome.report.valid) {
+      if (out || repo) process.stderr.write('nothing was written: fix the errors (or accept the offered repairs with --repair) and run again\n');
+      return 1;
+    }
+    if (out) {
+      const issues = baseDir ? readDistrictFolder(baseDir).issues : [];
+      writeDistrictFolder(out, { ...outcome.district, issues });
+      process.stderr.write(`wrote ${out} in ${seconds.toFixed(1)} s\n`);
+    } else if (repo) {
+      const at = new Date().toISOString();
+      const reassignments = await importReassignments(repo, outcome.district, 'cli', at, outcome.layers);
+      const layers: Partial<Record<LayerName, AnyFeature[]>> = {};
+      for (const l of outcome.layers) layers[l] = outcome.district[l] as unknown as AnyFeature[];
+      const stored = await repo.replaceDistrictLayers({
+        meta: base === null || outcome.district.meta !== base.meta ? outcome.district.meta : null,
+        units: outcome.district.units,
+        layers,
+        reassignments,
+        by: 'cli',
+        at,
+        note: `dutymap import ${files.map((f) => f.name).join(' ')}`,
+        plannedAtData: dataRevision,
+      });
+      const counts = Object.entries(stored.counts).map(([l, c]) => `${l}: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted`);
+      process.stderr.write(`stored in ${dbPath} as edit ${stored.editId} (${counts.join('; ')}; ${reassignments.length} open issue(s) reassigned) in ${seconds.toFixed(1)} s\n`);
+    }
+    return 0;
+  } finally {
+    await repo?.close();
+  }
+}
+
+function reportText(outcome: ImportOutcome, all: boolean): string {
+  const r = outcome.report;
+  const lines: string[] = [];
+  for (const s of r.sources) {
+    lines.push(
+      `${s.name}: ${s.format}, ${s.features.toLocaleString('en-US')} features → ${s.layer ?? '?'}; CRS ${s.crs ?? '?'}${s.crsFrom ? ` (${s.crsFrom})` : ''}` +
+        `${s.encoding ? `; ${s.encoding}` : ''}; mapping ${Object.entries(s.mapping).map(([k, v]) => `${k}=${v}`).join(' ') || '(own keys)'}`,
+    );
+    if (s.crsNote) lines.push(`  ${s.crsNote}`);
+  }
+  for (const s of r.skipped) lines.push(`${s.name}: skipped — ${s.reason}`);
+  if (r.newUnits.length) lines.push(`new units: ${r.newUnits.map((u) => `${u.id} ${u.name}`).join(', ')}`);
+  const byCode = new Map<string, ImportProblem[]>();
+  for (const p of r.problems) byCode.set(`${p.severity} ${p.code}`, [...(byCode.get(`${p.severity} ${p.code}`) ?? []), p]);
+  for (const [key, list] of byCode) {
+    lines.push('', `${key} — ${list.length}`);
+    const shown = all ? list : list.slice(0, SHOWN_PER_CODE);
+    for (const p of shown) {
+      const where = p.source ? ` [${p.source}${p.feature ? ` #${p.feature}` : ''}]` : '';
+      lines.push(`  ${p.message}${where}${p.repair ? ` (repair: --repair ${p.repair})` : ''}`);
+    }
+    if (shown.length < list.length) lines.push(`  … and ${list.length - shown.length} more (--all lists them)`);
+  }
+  const counts = Object.entries(r.counts).map(([l, n]) => `${n.toLocaleString('en-US')} ${l}`).join(', ');
+  lines.push('', r.valid ? `✓ ${counts}: no errors${r.warnings ? `, ${r.warnings} warning(s)` : ''}` : `✗ ${r.errors} error(s), ${r.warnings} warning(s) (${counts || 'nothing read'})`);
+  return lines.join('\n') + '\n';
+}
