@@ -1,6 +1,9 @@
 import { runAssign } from './assign-command';
 import { runBench } from './bench-command';
+import { runExportCommand } from './export-command';
 import { runGenerate } from './generate-command';
+import { runImportCommand } from './import-command';
+import { runMigrate } from './migrate-command';
 import { runValidate } from './validate-command';
 
 const USAGE = `dutymap — 创城责任一张图
@@ -10,6 +13,10 @@ Usage:
   dutymap validate DIR                                schema + topology report; exit 1 on errors
   dutymap assign IN --district DIR [--policy FILE]     assign points (GeoJSON or CSV) → GeoJSON on stdout
   dutymap bench                                       run the benchmarks, JSON on stdout
+  dutymap import FILE… [--crs C] [--layer L] [--map field=attr]… [--out DIR | --db FILE]
+                                                      read GeoJSON/Shapefile/CSV/district folder → report; store
+  dutymap export DIR [--db FILE | --from FOLDER]       district folder, Shapefile zip, ledger CSV and XLSX
+  dutymap migrate --from sqlite:FILE --to postgres://…  copy a district with its history into PostgreSQL
 `;
 
 /** Runs one CLI command; returns the process exit code. */
@@ -25,6 +32,12 @@ export async function main(argv: string[]): Promise<number> {
         return await runAssign(rest);
       case 'bench':
         return await runBench(rest);
+      case 'import':
+        return await runImportCommand(rest);
+      case 'export':
+        return await runExportCommand(rest);
+      case 'migrate':
+        return await runMigrate(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -32,6 +32,8 @@ export interface ServerOptions {
   dbPath?: string;
   /** A postgres:// URL to use as is (DATABASE_URL), whatever the backend. */
   databaseUrl?: string;
+  /** The backend when no databaseUrl is given; default TEST_BACKEND. */
+  backend?: 'sqlite' | 'postgres';
   /** District folder that seeds an empty database. */
   dataDir: string;
   env?: Record<string, string>;
@@ -49,7 +51,7 @@ export function tempFolder(prefix = 'dutymap-api-'): string {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const dbPath = options.dbPath ?? join(tempFolder(), 'test.db');
-  const databaseUrl = options.databaseUrl ?? (TEST_BACKEND === 'postgres' ? await testDatabaseUrl(dbPath) : undefined);
+  const databaseUrl = options.databaseUrl ?? ((options.backend ?? TEST_BACKEND) === 'postgres' ? await testDatabaseUrl(dbPath) : undefined);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: PROJECT_ROOT,
     env: {
