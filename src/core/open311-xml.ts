@@ -12,7 +12,7 @@ export const OPEN311_XML_ROOTS = {
 } as const;
 
 /** Element names of the items of nested arrays (a service definition's attributes and their values). */
-const ITEM_NAMES: Record<string, string> = { attributes: 'attribute', values: 'value' };
+const ITEM_NAMES: Record<string, string> = { attributes: 'attribute', values: 'value', endpoints: 'endpoint', formats: 'format' };
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

@@ -103,6 +103,26 @@ function expectSpecError(r: { status: number; body: unknown; headers: Headers },
   return errors;
 }
 
+describe('service discovery', () => {
+  it('points to the GeoReport v2 endpoint with both formats', async () => {
+    const r = await anon.get('/open311/discovery.json');
+    expect(r.status).toBe(200);
+    const discovery = z
+      .object({
+        changeset: w3DateTime,
+        contact: z.string(),
+        key_service: z.string(),
+        endpoints: z.array(z.object({ specification: z.string(), url: z.string(), changeset: w3DateTime, type: z.enum(['production', 'test']), formats: z.array(z.string()) })),
+      })
+      .parse(r.body);
+    expect(discovery.endpoints[0]).toMatchObject({ specification: 'http://wiki.open311.org/GeoReport_v2', url: `${server.url}/open311/v2`, formats: ['text/xml', 'application/json'] });
+    const services = await anon.get(new URL(discovery.endpoints[0].url).pathname + '/services.json');
+    expect(services.status).toBe(200);
+    const xml = await anon.get('/open311/discovery.xml');
+    expect(xml.text).toMatch(/<discovery>[\s\S]*<endpoints>\s*<endpoint>[\s\S]*<formats>\s*<format>text\/xml<\/format>/);
+  });
+});
+
 describe('services', () => {
   it('lists our issue categories as services with every field of the specification', async () => {
     const r = await anon.get('/open311/v2/services.json');

@@ -34,6 +34,8 @@ import {
 import { errors, json, jsonBody } from './openapi-helpers';
 
 const BASE = '/open311/v2';
+/** When this server's GeoReport v2 interface last changed (service discovery's changeset). */
+const DISCOVERY_CHANGESET = '2026-11-23T00:00:00Z';
 
 const XML = { 'Content-Type': 'text/xml; charset=utf-8' };
 /** XML when the resource asked for it (`.xml`), else JSON. */
@@ -202,6 +204,34 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
     bodyLimit({
       maxSize: deps.config.maxBodyBytes,
       onError: (c) => sendProblems(c, [{ status: 400, description: `the body is larger than ${deps.config.maxBodyBytes} bytes` }]),
+    }),
+  );
+
+  // Service discovery (http://wiki.open311.org/Service_Discovery): where the GeoReport v2 endpoint
+  // is, in which formats, and how to get a key.
+  app.get(
+    '/open311/:file',
+    open311(deps, async (c) => {
+      const resource = resourceName(c.req.param('file') ?? '');
+      if (resource !== 'discovery') throw new Open311Failure([{ status: 404, description: `no resource ${resource}: see /open311/discovery.json` }]);
+      const state = await deps.districts.state();
+      const office = state.units.get(state.geometry.meta.officeUnitId);
+      const contact = [office?.name ?? '区创建办', office?.contact?.name, office?.contact?.phone].filter(Boolean).join(' ');
+      const endpoint = {
+        specification: 'http://wiki.open311.org/GeoReport_v2',
+        url: new URL(BASE, c.req.url).toString(),
+        changeset: DISCOVERY_CHANGESET,
+        type: 'production',
+        formats: ['text/xml', 'application/json'],
+      };
+      const body = {
+        changeset: DISCOVERY_CHANGESET,
+        contact: `${state.geometry.meta.name} ${contact}`,
+        key_service: 'API keys for POST requests are issued by the campaign office (区创建办); the administrator creates them at /api-keys.',
+        endpoints: [endpoint],
+      };
+      if (!wantsXml(c)) return c.json(body, 200);
+      return c.body(open311ObjectXml('discovery', body), 200, XML);
     }),
   );
 
