@@ -42,6 +42,9 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
   let browser: Browser;
   let api: ApiClient;
   const contexts: BrowserContext[] = [];
+  /** The first planner's page, kept across the tests (a map load costs seconds in software WebGL). */
+  let first: { page: Page; problems: PageProblems } | null = null;
+  const firstPlanner = async () => (first ??= await plannerPage('?refresh=2'));
 
   beforeAll(async () => {
     const dist = await buildClient();
@@ -57,14 +60,14 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
   });
 
   /** A planner's page on /plan, signed in through the API (the cookie lands in the context). */
-  async function plannerPage(): Promise<{ page: Page; problems: PageProblems }> {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  async function plannerPage(query = ''): Promise<{ page: Page; problems: PageProblems }> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     contexts.push(context);
     const signed = await context.request.post(`${server.url}/api/session`, { data: { username: 'planner', password: 'planner-demo' } });
     expect(signed.status()).toBe(200);
     const page = await context.newPage();
     const problems = await watchPage(page, server.url);
-    await page.goto(`${server.url}/plan?refresh=2`);
+    await page.goto(`${server.url}/plan${query}`);
     await waitForMap(page);
     await page.waitForSelector('text=编辑图层');
     return { page, problems };
@@ -127,7 +130,7 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     expect(plan, 'the demo has a grid whose open issues a vertical line separates').not.toBeNull();
     const { grid, line, moving, interior } = plan!;
 
-    const { page, problems } = await plannerPage();
+    const { page, problems } = await firstPlanner();
     const [w, s, e, n] = bboxOf(grid);
     await fit(page, [w, s - (n - s) * 0.2, e, n + (n - s) * 0.2]);
     await clickAt(page, interior);
@@ -198,7 +201,7 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     const grid = byId.get(ids[0])!;
     const neighbour = byId.get(ids[1])!;
     const [w, s, e, n] = bboxOf(grid);
-    const { page } = await plannerPage();
+    const { page } = await firstPlanner();
     await fit(page, [Math.min(w, bboxOf(neighbour)[0]), Math.min(s, bboxOf(neighbour)[1]), Math.max(e, bboxOf(neighbour)[2]), Math.max(n, bboxOf(neighbour)[3])]);
     // Select the grid by a point just inside it next to the vertex's ring centre.
     const ring = (grid.geometry.coordinates as Position[][])[0];
@@ -235,13 +238,14 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     const grid = (await grids()).find((g) => g.geometry.type === 'Polygon')!;
     const ring = (grid.geometry.coordinates as Position[][])[0];
     const [w, s, e, n] = bboxOf(grid);
-    const a = await plannerPage();
+    const a = await firstPlanner();
     const b = await plannerPage();
     const rename = async (page: Page, name: string) => {
       await fit(page, [w, s, e, n]);
       const centre: Position = [ring.slice(0, -1).reduce((t, p) => t + p[0], 0) / (ring.length - 1), ring.slice(0, -1).reduce((t, p) => t + p[1], 0) / (ring.length - 1)];
       await clickAt(page, pointInPolygonRings(centre[0], centre[1], grid.geometry.coordinates as Position[][]) ? centre : ring[1]);
-      await page.waitForSelector('[data-testid="selected-name"]');
+      await page.waitForFunction((n) => document.querySelector('[data-testid="selected-name"]')?.textContent === n, String(grid.properties.name));
+      await page.click('button[role=tab]:has-text("属性")');
       await page.fill('.plan-attributes input[name=name]', name);
       await page.click('.plan-attributes button[type=submit]');
       await page.waitForSelector('[data-testid="validation-ok"]');
