@@ -130,6 +130,8 @@ export async function runImportCommand(argv: string[]): Promise<number> {
       onProgress: progressPrinter(),
     });
     const seconds = (performance.now() - started) / 1000;
+    const peak = `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
+    process.stderr.write(`checked in ${seconds.toFixed(1)} s, ${peak}\n`);
     process.stdout.write(json ? JSON.stringify(outcome.report, null, 2) + '\n' : reportText(outcome, args.options.has('all')));
     if (!outcome.report.valid) {
       if (out || repo) process.stderr.write('nothing was written: fix the errors (or accept the offered repairs with --repair) and run again\n');

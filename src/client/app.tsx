@@ -1,4 +1,5 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import type { ClientConfig } from './config';
 import { I18nProvider, useI18n, type Lang, type MessageKey } from './i18n/i18n';
@@ -12,7 +13,10 @@ import { ConnectionBanner } from './views/shared/connection-banner';
 import { ErrorBoundary } from './views/shared/error-boundary';
 import { SessionControl } from './views/shared/session';
 
-const NAV = ['screen', 'plan', 'lookup', 'issues', 'report'] as const;
+const NAV = ['screen', 'plan', 'lookup', 'issues', 'report', 'import'] as const;
+
+/** The import page loads on demand: only administrators use it. */
+const ImportView = lazy(() => import('./views/import/import-view').then((m) => ({ default: m.ImportView })));
 
 /** Where `/` goes: the large screen is the product's face; inspectors bookmark /lookup. */
 export const DEFAULT_ROUTE = '/screen';
@@ -81,6 +85,11 @@ function Shell({ config }: { config: ClientConfig }) {
             </Route>
             <Route path="/report">
               <ReportView config={config} />
+            </Route>
+            <Route path="/import">
+              <Suspense fallback={null}>
+                <ImportView />
+              </Suspense>
             </Route>
             <Route path="/api-keys">
               <ApiKeysView />

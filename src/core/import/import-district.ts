@@ -232,7 +232,10 @@ export function runImport(opened: OpenedFiles, options: ImportOptions): ImportOu
       });
     }
     let converted = 0;
-    for (const f of raw) {
+    for (let k = 0; k < raw.length; k++) {
+      const f = raw[k];
+      // The converted copy replaces the raw one: peak memory holds one copy of the layer, not two.
+      (raw as (SourceFeature | null)[])[k] = null;
       const origin = { source: source.name, feature: f.index + 1 };
       let geometry = f.geometry;
       if (geometry !== null && geometry !== undefined) {
@@ -292,7 +295,7 @@ export function runImport(opened: OpenedFiles, options: ImportOptions): ImportOu
       if (!origins.has(`${layer}:${feature.id}`)) origins.set(`${layer}:${feature.id}`, origin);
       if (++converted % 5000 === 0) progress('converting', converted, raw.length);
     }
-    summary.bbox = extentOf(built[layer].slice(-raw.length).map((f) => ({ index: 0, geometry: f.geometry, properties: {} })));
+    summary.bbox = extentOf(built[layer].slice(built[layer].length - raw.length));
     if (!Number.isFinite(summary.bbox[0])) summary.bbox = null;
     raw = [];
   }
