@@ -17,6 +17,8 @@ export interface ReportColumn {
   label: Label;
   /** How a number is shown: a count, a rate (0…1 as %), hours, a change in percentage points. */
   format?: 'count' | 'rate' | 'hours' | 'points' | 'signed';
+  /** Short codes and dates that read badly when wrapped. */
+  nowrap?: boolean;
 }
 export interface ReportTable {
   id: string;
@@ -34,6 +36,7 @@ export interface ReportTable {
 }
 
 const col = (zh: string, en: string, format?: ReportColumn['format']): ReportColumn => ({ label: { zh, en }, format });
+const nowrap = (zh: string, en: string): ReportColumn => ({ label: { zh, en }, nowrap: true });
 
 const RANK_COLUMNS = [
   col('名次', 'Rank', 'count'),
@@ -86,7 +89,7 @@ export function weeklyReportTables(report: WeeklyReport): ReportTable[] {
       id: 'overdue',
       sheet: '超期问题',
       title: { zh: '超期问题（按责任单位）', en: 'Overdue issues by unit' },
-      columns: [col('责任单位', 'Unit'), col('编号', 'Code'), col('类别', 'Category'), col('位置', 'Place'), col('整改期限', 'Deadline'), col('超期天数', 'Days overdue', 'count')],
+      columns: [col('责任单位', 'Unit'), nowrap('编号', 'Code'), col('类别', 'Category'), col('位置', 'Place'), nowrap('整改期限', 'Deadline'), col('超期天数', 'Days overdue', 'count')],
       rows: report.overdueByUnit.flatMap((u) =>
         u.issues.map((i) => [`${u.unitName}（${u.count}）`, i.code, i.categoryName, i.place, i.deadline.slice(0, 10), i.daysOverdue]),
       ),

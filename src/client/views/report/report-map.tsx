@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import { interiorPoint } from '../../../core/interior-point';
 import { layerQueryOptions } from '../../api/layer';
 import { useI18n } from '../../i18n/i18n';
 
@@ -44,6 +45,7 @@ export function ReportMap({ reportedByGrid }: { reportedByGrid: Record<string, n
     const width = 1000;
     const scale = width / ((maxX - minX) * kx);
     const height = Math.ceil((maxY - minY) * scale);
+    const project = ([x, y]: number[]) => [(x - minX) * kx * scale, (maxY - y) * scale];
     const path = (geometry: unknown) =>
       ringsOf(geometry)
         .map((ring) => 'M' + ring.map(([x, y]) => `${((x - minX) * kx * scale).toFixed(1)},${((maxY - y) * scale).toFixed(1)}`).join('L') + 'Z')
@@ -52,7 +54,10 @@ export function ReportMap({ reportedByGrid }: { reportedByGrid: Record<string, n
       width,
       height,
       grids: grids.data.features.map((f) => ({ id: f.id, d: path(f.geometry) })),
-      streets: streets.data.features.map((f) => ({ id: f.id, d: path(f.geometry), name: String(f.properties.name ?? '') })),
+      streets: streets.data.features.map((f) => {
+        const at = interiorPoint(f.geometry as Parameters<typeof interiorPoint>[0]);
+        return { id: f.id, d: path(f.geometry), name: String(f.properties.name ?? ''), label: at ? project(at) : null };
+      }),
     };
   }, [grids.data, streets.data]);
 
@@ -67,6 +72,14 @@ export function ReportMap({ reportedByGrid }: { reportedByGrid: Record<string, n
         {drawing.streets.map((s) => (
           <path key={s.id} d={s.d} fill="none" stroke="#334155" strokeWidth={2} />
         ))}
+        {drawing.streets.map(
+          (s) =>
+            s.label && (
+              <text key={s.id} x={s.label[0].toFixed(1)} y={s.label[1].toFixed(1)}>
+                {s.name}
+              </text>
+            ),
+        )}
       </svg>
       <figcaption>
         <span className="report-map-scale" aria-hidden="true" />

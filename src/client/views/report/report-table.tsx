@@ -28,7 +28,7 @@ export function ReportTableView({ table }: { table: ReportTable }) {
                   const format = cellFormat(table, r, c);
                   const repeated = c === table.groupColumn && r > 0 && table.rows[r - 1][c] === value;
                   return (
-                    <td key={c} className={typeof value === 'number' ? 'num' : repeated ? 'repeat' : undefined}>
+                    <td key={c} className={typeof value === 'number' ? 'num' : repeated ? 'repeat' : table.columns[c]?.nowrap ? 'nowrap' : undefined}>
                       {repeated ? '' : formatCell(value, format, lang)}
                     </td>
                   );
