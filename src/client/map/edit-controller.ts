@@ -28,8 +28,8 @@ export interface EditMapState {
 }
 
 export interface EditCallbacks {
-  /** A click on the map in select mode (not on a handle); `additive` with Shift. */
-  onSelect(lonLat: Position, additive: boolean): void;
+  /** A click on the map in select mode (not on a handle); `additive` with Shift; metres per pixel there. */
+  onSelect(lonLat: Position, additive: boolean, metresPerPixel: number): void;
   /** A finished pointer edit (vertex moved, added, deleted). */
   onChange(change: EditChange<AreaFeature>): void;
   onVertexSelect(ref: VertexRef | null): void;
@@ -126,9 +126,14 @@ export class EditController {
     const map = this.map;
     const state = this.state;
     if (!map || !state?.snapping) return { point: lonLat, snap: false };
-    const metresPerPixel = (40_075_016.686 * Math.cos((lonLat[1] * Math.PI) / 180)) / (512 * 2 ** map.getZoom());
-    const hit = snapPoint(lonLat, state.features.values(), { toleranceM: SNAP_PIXELS * metresPerPixel, skip });
+    const hit = snapPoint(lonLat, state.features.values(), { toleranceM: SNAP_PIXELS * this.metresPerPixel(lonLat[1]), skip });
     return hit ? { point: hit.point, snap: true } : { point: lonLat, snap: false };
+  }
+
+  /** Ground metres of one screen pixel at a latitude, at the current zoom (512 px tiles). */
+  private metresPerPixel(lat: number): number {
+    const zoom = this.map?.getZoom() ?? 15;
+    return (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / (512 * 2 ** zoom);
   }
 
   private handleAt(e: MapMouseEvent): MapGeoJSONFeature | null {
@@ -225,7 +230,7 @@ export class EditController {
       return;
     }
     if (this.handleAt(e)) return; // a vertex was pressed: selected in mousedown
-    this.callbacks.onSelect(lonLat, e.originalEvent.shiftKey);
+    this.callbacks.onSelect(lonLat, e.originalEvent.shiftKey, this.metresPerPixel(lonLat[1]));
   };
 
   private onDoubleClick = (e: MapMouseEvent) => {

@@ -172,7 +172,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   const mapData = useMemo(() => ({ ...data, geometry }), [data, geometry]);
 
   const handlers = useRef({
-    onSelect: (_p: Position, _a: boolean) => {},
+    onSelect: (_p: Position, _a: boolean, _m: number) => {},
     onChange: (_c: EditChange<AreaFeature>) => {},
     onVertexSelect: (_r: VertexRef | null) => {},
     onVertexDelete: (_r: VertexRef) => {},
@@ -182,7 +182,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   const controller = useMemo(
     () =>
       new EditController({
-        onSelect: (p, a) => handlers.current.onSelect(p, a),
+        onSelect: (p, a, m) => handlers.current.onSelect(p, a, m),
         onChange: (c) => handlers.current.onChange(c),
         onVertexSelect: (r) => handlers.current.onVertexSelect(r),
         onVertexDelete: (r) => handlers.current.onVertexDelete(r),
@@ -192,9 +192,9 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
     [],
   );
 
-  const selectAt = (point: Position, additive: boolean) => {
-    const metresPerPixel = 2; // ~15 px at street zoom; roads are picked within 30 m
-    const hit = pickFeature(features.values(), point, layer, 15 * metresPerPixel);
+  const selectAt = (point: Position, additive: boolean, metresPerPixel: number) => {
+    // Roads are picked within 12 px of their centreline.
+    const hit = pickFeature(features.values(), point, layer, 12 * metresPerPixel);
     setSelectedVertex(null);
     setDiffOutlines([]);
     if (!hit) return setSelectedIds(additive ? selectedIds : []);
