@@ -79,7 +79,7 @@ let key: string;
 beforeAll(async () => {
   const dir = tempFolder();
   writeApiTestDistrict(join(dir, 'district'));
-  server = await startServer({ dataDir: join(dir, 'district') });
+  server = await startServer({ dataDir: join(dir, 'district'), env: { DUTYMAP_MAX_BODY: '8192' } });
   admin = await new ApiClient(server.url).signIn('admin');
   anon = new ApiClient(server.url);
   const created = await admin.post('/api/api-keys', { name: '12345 市民热线', source: 'citizen_complaint' });
@@ -120,6 +120,15 @@ describe('service discovery', () => {
     expect(services.status).toBe(200);
     const xml = await anon.get('/open311/discovery.xml');
     expect(xml.text).toMatch(/<discovery>[\s\S]*<endpoints>\s*<endpoint>[\s\S]*<formats>\s*<format>text\/xml<\/format>/);
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('documents the Open311 endpoints and the key administration', async () => {
+    const doc = (await anon.get('/api/openapi.json')).body;
+    for (const path of ['/open311/v2/services.json', '/open311/v2/requests.json', '/open311/v2/requests/{service_request_id}.json', '/api/api-keys', '/api/api-keys/{id}']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
   });
 });
 
@@ -308,6 +317,8 @@ describe('POST requests.json', () => {
     expect(several.length).toBe(2);
     expectSpecError(await anon.request('POST', '/open311/v2/requests.json', { rawBody: 'hello', headers: { 'content-type': 'text/plain' } }), 400);
     expectSpecError(await anon.request('POST', '/open311/v2/requests.json', { rawBody: '{not json', headers: { 'content-type': 'application/json' } }), 400);
+    const huge = expectSpecError(await form({ ...good, description: '长'.repeat(5000) }), 400);
+    expect(huge[0].description).toMatch(/larger than 8192 bytes/);
   });
 
   it('refuses a revoked key with 403', async () => {

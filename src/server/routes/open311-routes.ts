@@ -199,13 +199,11 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
 
   documentOpen311(app);
 
-  app.use(
-    `${BASE}/*`,
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: (c) => sendProblems(c, [{ status: 400, description: `the body is larger than ${deps.config.maxBodyBytes} bytes` }]),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: (c) => sendProblems(c, [{ status: 400, description: `the body is larger than ${deps.config.maxBodyBytes} bytes` }]),
+  });
+  app.use(`${BASE}/*`, (c, next) => (c.req.method === 'POST' ? limitBody(c, next) : next()));
 
   // Service discovery (http://wiki.open311.org/Service_Discovery): where the GeoReport v2 endpoint
   // is, in which formats, and how to get a key.
