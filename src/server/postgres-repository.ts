@@ -235,10 +235,22 @@ export class PostgresRepository implements DutymapRepository {
   }
 
   /**
-   * Inserts issues (their seq taken from the table's sequence) and history entries with one
-   * statement per 5,000 rows: the bulk path of seeding, `dutymap migrate` and the load benchmark.
+   * Stores many issues with their history entries in one transaction (a bulk import or the load
+   * benchmark; not part of the repository interface), bumping the data revision once.
    */
-  async insertIssues(
+  async insertIssueBatch(issues: readonly Omit<IssueRecord, 'seq'>[], history: readonly (readonly [string, IssueHistoryEntry])[]): Promise<void> {
+    await this.transaction(async (client) => {
+      await this.lockWrites(client);
+      await this.insertIssues(client, issues, history);
+      await this.bump(client, ['data']);
+    });
+  }
+
+  /**
+   * Inserts issues (their seq taken from the table's sequence) and history entries with one
+   * statement per 5,000 rows: the bulk path of seeding and of insertIssueBatch.
+   */
+  private async insertIssues(
     client: Queryable,
     issues: readonly Omit<IssueRecord, 'seq'>[],
     history: readonly (readonly [string, IssueHistoryEntry])[],

@@ -44,10 +44,17 @@ export interface ApiBenchCase {
    * could serve.
    */
   serverCpuUsPerRequest: number | null;
+  /**
+   * CPU time the database server spent per request (µs; PostgreSQL only — SQLite runs inside the
+   * server process and is part of serverCpuUsPerRequest). Null when not measured.
+   */
+  databaseCpuUsPerRequest: number | null;
 }
 
 export interface ApiBenchResult {
   district: string;
+  /** The database behind the server: 'sqlite' (WAL file) or 'postgres' (PostGIS). */
+  backend: 'sqlite' | 'postgres';
   /** Server processes (DUTYMAP_WORKERS). */
   workers: number;
   /** 1-minute load average before and after: on a shared machine, read the figures against it. */
@@ -65,6 +72,14 @@ export interface ApiBenchOptions {
   dataDir?: string;
   /** Server processes (DUTYMAP_WORKERS); default 1. */
   workers?: number;
+  /** SQLite database file to serve (seeded from dataDir when empty); a fresh temp file by default. */
+  dbPath?: string;
+  /** A postgres:// database to serve instead of SQLite (seeded from dataDir when empty). */
+  databaseUrl?: string;
+  /** Only the cases with these names (e.g. 'counts 200', 'issue creation'); all by default. */
+  only?: readonly string[];
+  /** CPU time (ms) the database server has used so far, for databaseCpuUsPerRequest. */
+  databaseCpuMs?: () => number | null;
 }
 
 interface RawResult {
@@ -93,7 +108,15 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
   }
   const loadBefore = os.loadavg()[0];
   const workers = options.workers ?? 1;
-  const server = await startServer({ dataDir, env: { DUTYMAP_WORKERS: String(workers) } });
+  const backend = options.databaseUrl ? 'postgres' : 'sqlite';
+  const server = await startServer({
+    dataDir,
+    dbPath: options.dbPath,
+    databaseUrl: options.databaseUrl,
+    backend: 'sqlite',
+    env: { DUTYMAP_WORKERS: String(workers) },
+    timeoutMs: 300_000,
+  });
   try {
     const api = new ApiClient(server.url);
     const district = (await api.get('/api/district')).body as { bbox: [number, number, number, number] };
@@ -130,8 +153,11 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       }
     };
     let cpuBefore: number | null = null;
+    let dbCpuBefore: number | null = null;
+    const dbCpuMs = options.databaseCpuMs ?? (() => null);
     const runCase = async (opts: Parameters<typeof run>[0]) => {
       cpuBefore = cpuMs();
+      dbCpuBefore = dbCpuMs();
       return run(opts);
     };
     const run = (opts: {
@@ -166,12 +192,19 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
 
     const cases: ApiBenchCase[] = [];
     const baseline = new Map<number, number>();
-    const record = (name: string, connections: number, raw: RawResult, expect: (status: number) => boolean) => {
+    const wanted = (name: string) => !options.only || name === 'health (baseline)' || options.only.includes(name);
+    const record = async (name: string, connections: number, measure: () => Promise<RawResult>, expect: (status: number) => boolean) => {
+      if (!wanted(name)) return;
+      const raw = await measure();
+      if (name === 'health (baseline)') baseline.set(connections, raw.requests.average);
       let unexpected = 0;
       for (const [status, { count }] of Object.entries(raw.statusCodeStats)) if (!expect(Number(status))) unexpected += count;
       const rps = Math.round(raw.requests.average);
       const cpuAfter = cpuMs();
       const cpuUs = cpuBefore !== null && cpuAfter !== null && raw.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / raw.requests.total) : null;
+      const dbCpuAfter = dbCpuMs();
+      const dbCpuUs =
+        dbCpuBefore !== null && dbCpuAfter !== null && raw.requests.total > 0 ? Math.round(((dbCpuAfter - dbCpuBefore) * 1000) / raw.requests.total) : null;
       const base = baseline.get(connections);
       cases.push({
         name,
@@ -185,53 +218,62 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
         unexpected,
         vsBaseline: base ? Math.round((rps / base) * 100) / 100 : null,
         serverCpuUsPerRequest: cpuUs,
+        databaseCpuUsPerRequest: dbCpuUs,
       });
-      process.stderr.write(`api bench: ${name} @${connections}: ${rps} req/s, p99 ${raw.latency.p99} ms, server ${cpuUs ?? '?'} µs CPU/req\n`);
+      process.stderr.write(
+        `api bench (${backend}, ${workers} process${workers > 1 ? 'es' : ''}): ${name} @${connections}: ${rps} req/s, p99 ${raw.latency.p99} ms, server ${cpuUs ?? '?'} µs CPU/req${dbCpuUs !== null ? ` + database ${dbCpuUs} µs` : ''}\n`,
+      );
     };
     const ok = (s: number) => s >= 200 && s < 300;
 
     for (const connections of levels) {
-      const health = await runCase({ path: '/api/health', connections });
-      baseline.set(connections, health.requests.average);
-      record('health (baseline)', connections, health, ok);
-      record('counts 304', connections, await runCase({ path: '/api/counts?layer=grids', connections, headers: { 'if-none-match': etag } }), (s) => s === 304);
-      record('counts 200', connections, await runCase({ path: '/api/counts?layer=grids', connections }), ok);
-      record(
+      await record('health (baseline)', connections, () => runCase({ path: '/api/health', connections }), ok);
+      await record('counts 304', connections, () => runCase({ path: '/api/counts?layer=grids', connections, headers: { 'if-none-match': etag } }), (s) => s === 304);
+      await record('counts 200', connections, () => runCase({ path: '/api/counts?layer=grids', connections }), ok);
+      await record(
         'lookup',
         connections,
-        await runCase({
-          path: '/api/lookup',
-          connections,
-          setup: () => {
-            const [lon, lat] = nextPoint();
-            return { path: `/api/lookup?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}&category=exposed_garbage` };
-          },
-        }),
+        () =>
+          runCase({
+            path: '/api/lookup',
+            connections,
+            setup: () => {
+              const [lon, lat] = nextPoint();
+              return { path: `/api/lookup?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}&category=exposed_garbage` };
+            },
+          }),
         ok,
       );
+      await record('issue list page', connections, () => runCase({ path: '/api/issues?status=assigned&limit=50', connections }), ok);
     }
     const lookupPath = () => {
       const [lon, lat] = nextPoint();
       return { path: `/api/lookup?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}&category=exposed_garbage` };
     };
     const offered = Math.max(...levels);
-    record(`lookup, 1,000 req/s offered`, offered, await runCase({ path: '/api/lookup', connections: offered, overallRate: 1000, setup: lookupPath }), ok);
-    record(`counts 304, 2,000 req/s offered`, offered, await runCase({ path: '/api/counts?layer=grids', connections: offered, overallRate: 2000, headers: { 'if-none-match': etag } }), (s) => s === 304);
+    await record(`lookup, 1,000 req/s offered`, offered, () => runCase({ path: '/api/lookup', connections: offered, overallRate: 1000, setup: lookupPath }), ok);
+    await record(
+      `counts 304, 2,000 req/s offered`,
+      offered,
+      () => runCase({ path: '/api/counts?layer=grids', connections: offered, overallRate: 2000, headers: { 'if-none-match': etag } }),
+      (s) => s === 304,
+    );
 
     const createConnections = 10;
-    record(
+    await record(
       'issue creation',
       createConnections,
-      await runCase({
-        path: '/api/issues',
-        method: 'POST',
-        connections: createConnections,
-        headers: { 'content-type': 'application/json', cookie: inspector.cookie! },
-        setup: () => {
-          const [lon, lat] = nextPoint();
-          return { body: JSON.stringify({ lon, lat, category: 'exposed_garbage', source: 'inspection', description: 'bench' }) };
-        },
-      }),
+      () =>
+        runCase({
+          path: '/api/issues',
+          method: 'POST',
+          connections: createConnections,
+          headers: { 'content-type': 'application/json', cookie: inspector.cookie! },
+          setup: () => {
+            const [lon, lat] = nextPoint();
+            return { body: JSON.stringify({ lon, lat, category: 'exposed_garbage', source: 'inspection', description: 'bench' }) };
+          },
+        }),
       (s) => s === 201,
     );
 
@@ -239,6 +281,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     const lookup200 = cases.find((c) => c.name === 'lookup' && c.connections === 200);
     return {
       district: districtName,
+      backend,
       workers,
       loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]), cpus: os.cpus().length },
       cases,

@@ -8,6 +8,7 @@ import { benchEngine } from './engine-bench';
 import { benchDistricts } from './bench-districts';
 import { runApiBench } from './api-bench';
 import { benchClient } from './client-bench';
+import { runScaleBench } from './scale-bench';
 
 export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   const quick = argv.includes('--quick');
@@ -25,6 +26,9 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   process.stderr.write('bench: api done\n');
   const client = await benchClient({ quick });
   process.stderr.write('bench: client done\n');
+  // SQLite and PostgreSQL side by side, one and two processes, before and after 1,000,000 issues.
+  const backends = await runScaleBench(quick ? { issues: 100_000, durationS: 2 } : {});
+  process.stderr.write('bench: backends done\n');
   return {
     started,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -32,6 +36,7 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
     indexBuild: builds,
     api,
     client,
+    backends,
   };
 }
 

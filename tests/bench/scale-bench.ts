@@ -1,0 +1,253 @@
+/**
+ * Backends side by side: the same API cases on SQLite (WAL file) and on PostgreSQL + PostGIS
+ * (a throwaway cluster with PostgreSQL's durable defaults: every commit flushed), each with one
+ * and with two server processes, first on the demo district as seeded, then after loading
+ * 1,000,000 more issues (a district after years of a busy hotline).
+ *
+ * The load goes through each backend's bulk path — SQLite: one prepared INSERT per row inside
+ * transactions of 10,000 rows; PostgreSQL: the repository's insertIssueBatch, one multi-row
+ * INSERT … SELECT FROM unnest(…) per 5,000 rows — and is reported as issues (with their first
+ * history entry) per second. The issues are seeded-random points of the district, assigned by
+ * the real engine, over three years, 85 % closed.
+ *
+ * Two processes means DUTYMAP_WORKERS=2 for both backends: two independent server processes on
+ * one port (node:cluster), each with its own connection(s) to the database — on PostgreSQL the
+ * same as two machines behind a load balancer, minus the network.
+ *
+ * `tsx tests/bench/scale-bench.ts [--issues=N] [--quick]` prints JSON; run.ts includes it.
+ */
+import Database from 'better-sqlite3';
+import os from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { assign } from '../../src/core/assign-issue';
+import { ISSUE_CATEGORIES, ISSUE_SOURCES, SEVERITIES } from '../../src/core/catalog';
+import { buildDistrictIndex } from '../../src/core/district-index';
+import type { IssueHistoryEntry, IssueStatus } from '../../src/core/issue-schema';
+import { createRandom } from '../../src/core/random';
+import { openPostgresRepository } from '../../src/server/postgres-repository';
+import type { IssueRecord } from '../../src/server/repository';
+import { readSeedFolder } from '../../src/server/seed';
+import { PROJECT_ROOT, tempFolder } from '../helpers/api-server';
+import { startPostgresCluster } from '../helpers/postgres-cluster';
+import { runApiBench, type ApiBenchResult } from './api-bench';
+
+export interface LoadResult {
+  issues: number;
+  seconds: number;
+  issuesPerSec: number;
+  /** PostgreSQL: ANALYZE after the load (what a bulk import should run); SQLite: none. */
+  analyzeSeconds: number | null;
+}
+
+export interface ScaleBenchRow {
+  backend: 'sqlite' | 'postgres';
+  /** 'demo' (as seeded) or 'loaded' (after the bulk load). */
+  data: 'demo' | 'loaded';
+  processes: number;
+  case: string;
+  connections: number;
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU per request (µs): server processes, and PostgreSQL's (null for SQLite, which is in the server's). */
+  serverCpuUs: number | null;
+  databaseCpuUs: number | null;
+  errors: number;
+  unexpected: number;
+}
+
+export interface ScaleBenchResult {
+  issuesLoaded: number;
+  loadAverage: { before: number; after: number; cpus: number };
+  load: Record<'sqlite' | 'postgres', LoadResult>;
+  /** One row per backend × data × processes × case: the figures to compare. */
+  table: ScaleBenchRow[];
+  runs: ApiBenchResult[];
+}
+
+const CASES = ['counts 304', 'counts 200', 'lookup', 'issue list page', 'issue creation'] as const;
+const DAY = 24 * 3600 * 1000;
+
+type LoadIssue = Omit<IssueRecord, 'seq'>;
+
+/** Seeded issues of the demo district in chunks of `chunk`, assigned by the engine. */
+function* generateIssues(total: number, chunk: number): Generator<{ issues: LoadIssue[]; history: [string, IssueHistoryEntry][] }> {
+  const { data } = readSeedFolder(join(PROJECT_ROOT, 'data/demo'));
+  const index = buildDistrictIndex(data);
+  // The bounding box of the streets: most points fall in a zone, some in the gaps around them.
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      [x0, y0, x1, y1] = [Math.min(x0, c[0]), Math.min(y0, c[1] as number), Math.max(x1, c[0]), Math.max(y1, c[1] as number)];
+    } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  for (const street of data.streets) walk(street.geometry.coordinates);
+  const random = createRandom(20261124);
+  const start = Date.parse('2023-07-01T00:00:00Z');
+  const span = 3 * 365 * DAY;
+  for (let done = 0; done < total; done += chunk) {
+    const issues: LoadIssue[] = [];
+    const history: [string, IssueHistoryEntry][] = [];
+    for (let i = done; i < Math.min(total, done + chunk); i++) {
+      const lon = random.range(x0, x1);
+      const lat = random.range(y0, y1);
+      const category = random.pick(ISSUE_CATEGORIES);
+      const assignment = assign(index, [lon, lat], category);
+      const reportedMs = start + Math.floor(random.next() * span);
+      const closed = random.next() < 0.85;
+      const status: IssueStatus = closed ? 'closed' : assignment.unitId === null ? 'pending_designation' : random.pick(['assigned', 'rectifying', 'verifying'] as const);
+      const id = `LD-${String(i + 1).padStart(7, '0')}`;
+      const reportedAt = new Date(reportedMs).toISOString();
+      issues.push({
+        id,
+        code: id,
+        lon,
+        lat,
+        category,
+        description: `批量载入 ${i + 1}`,
+        source: random.pick(ISSUE_SOURCES),
+        severity: random.pick(SEVERITIES),
+        reportedAt,
+        reportedBy: 'loader',
+        deadline: new Date(reportedMs + 5 * DAY).toISOString(),
+        status,
+        unitId: assignment.unitId,
+        engineOwned: true,
+        assignment,
+        closedAt: closed ? new Date(reportedMs + Math.floor(random.next() * 6 * DAY)).toISOString() : null,
+        photos: [],
+        version: 1,
+      });
+      history.push([id, { at: reportedAt, action: 'report', from: null, to: status, by: 'loader', unitId: assignment.unitId ?? undefined }]);
+    }
+    yield { issues, history };
+  }
+}
+
+/** SQLite's bulk path: prepared INSERTs in transactions of 10,000 rows on the server's file. */
+function loadSqlite(dbPath: string, total: number): LoadResult {
+  const db = new Database(dbPath);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const insert = db.prepare(
+    `INSERT INTO issues (id, code, lon, lat, category, description, source, severity, reported_at, reported_ms, reported_by,
+       deadline, deadline_ms, status, is_open, unit_id, engine_owned, street_id, community_id, grid_id, road_id, checkpoint_id,
+       assignment_json, closed_at, closed_ms, photos_json, version)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertHistory = db.prepare(
+    'INSERT INTO issue_history (issue_id, at, action, from_status, to_status, by, note, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const started = performance.now();
+  const write = db.transaction((issues: LoadIssue[], history: [string, IssueHistoryEntry][]) => {
+    for (const i of issues) {
+      const a = i.assignment;
+      insert.run(
+        i.id, i.code, i.lon, i.lat, i.category, i.description, i.source, i.severity, i.reportedAt, Date.parse(i.reportedAt), i.reportedBy,
+        i.deadline, Date.parse(i.deadline), i.status, i.status === 'closed' ? 0 : 1, i.unitId, 1, a.streetId, a.communityId, a.gridId,
+        a.roadId, a.checkpointId, JSON.stringify(a), i.closedAt, i.closedAt ? Date.parse(i.closedAt) : null, '[]', 1,
+      );
+    }
+    for (const [id, e] of history) insertHistory.run(id, e.at, e.action, e.from, e.to, e.by, e.note ?? null, e.unitId ?? null);
+    db.prepare("UPDATE revisions SET value = value + 1 WHERE name = 'data'").run();
+  });
+  let generating = 0;
+  for (let g = performance.now(), batches = generateIssues(total, 10_000), next = batches.next(); !next.done; g = performance.now(), next = batches.next()) {
+    generating += performance.now() - g;
+    write.immediate(next.value.issues, next.value.history);
+  }
+  db.close();
+  const seconds = (performance.now() - started - generating) / 1000;
+  return { issues: total, seconds: round2(seconds), issuesPerSec: Math.round(total / seconds), analyzeSeconds: null };
+}
+
+/** PostgreSQL's bulk path: the repository's insertIssueBatch, 10,000 issues per transaction. */
+async function loadPostgres(url: string, total: number): Promise<LoadResult> {
+  const repo = await openPostgresRepository(url);
+  let writing = 0;
+  try {
+    for (const { issues, history } of generateIssues(total, 10_000)) {
+      const t = performance.now();
+      await repo.insertIssueBatch(issues, history);
+      writing += performance.now() - t;
+    }
+  } finally {
+    await repo.close();
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const t = performance.now();
+  await client.query('ANALYZE');
+  const analyzeSeconds = (performance.now() - t) / 1000;
+  await client.end();
+  return { issues: total, seconds: round2(writing / 1000), issuesPerSec: Math.round(total / (writing / 1000)), analyzeSeconds: round2(analyzeSeconds) };
+}
+
+/** Runs the comparison; starts (and removes) its own PostgreSQL cluster and databases. */
+export async function runScaleBench(options: { issues?: number; durationS?: number } = {}): Promise<ScaleBenchResult> {
+  const total = options.issues ?? 1_000_000;
+  const durationS = options.durationS ?? 4;
+  const loadBefore = os.loadavg()[0];
+  const cluster = await startPostgresCluster({ durable: true });
+  try {
+    const dataDir = join(PROJECT_ROOT, 'data/demo');
+    const targets = {
+      sqlite: { dbPath: join(tempFolder('dutymap-scale-'), 'bench.db') },
+      postgres: { databaseUrl: await cluster.createDatabase('bench_scale') },
+    };
+    const runs: ApiBenchResult[] = [];
+    const table: ScaleBenchRow[] = [];
+    const api = async (backend: 'sqlite' | 'postgres', data: 'demo' | 'loaded') => {
+      for (const workers of [1, 2]) {
+        const databaseCpuMs = backend === 'postgres' ? () => cluster.cpuMs() : undefined;
+        const result = await runApiBench({ ...targets[backend], dataDir, workers, durationS, connections: [50], only: CASES, databaseCpuMs });
+        runs.push(result);
+        for (const c of result.cases) {
+          if (c.name.startsWith('health')) continue;
+          table.push({
+            backend,
+            data,
+            processes: workers,
+            case: c.name,
+            connections: c.connections,
+            requestsPerSec: c.requestsPerSec,
+            p50Ms: c.p50Ms,
+            p99Ms: c.p99Ms,
+            serverCpuUs: c.serverCpuUsPerRequest,
+            databaseCpuUs: c.databaseCpuUsPerRequest,
+            errors: c.errors,
+            unexpected: c.unexpected,
+          });
+        }
+      }
+    };
+    await api('sqlite', 'demo');
+    await api('postgres', 'demo');
+    process.stderr.write(`scale bench: loading ${total} issues into SQLite…\n`);
+    const sqlite = loadSqlite(targets.sqlite.dbPath, total);
+    process.stderr.write(`scale bench: SQLite ${sqlite.issuesPerSec} issues/s; loading into PostgreSQL…\n`);
+    const postgres = await loadPostgres(targets.postgres.databaseUrl, total);
+    process.stderr.write(`scale bench: PostgreSQL ${postgres.issuesPerSec} issues/s\n`);
+    await api('sqlite', 'loaded');
+    await api('postgres', 'loaded');
+    return {
+      issuesLoaded: total,
+      loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]), cpus: os.cpus().length },
+      load: { sqlite, postgres },
+      table,
+      runs,
+    };
+  } finally {
+    await cluster.stop();
+  }
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const quick = process.argv.includes('--quick');
+  const issues = Number(process.argv.find((a) => a.startsWith('--issues='))?.split('=')[1] ?? (quick ? 100_000 : 1_000_000));
+  const results = await runScaleBench({ issues, durationS: quick ? 2 : 4 });
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+}
