@@ -23,6 +23,10 @@ import { isOverdue } from '../core/issue-schema';
 import { nextStatus } from '../core/issue-state-machine';
 import { ACTION_ROLES, ACTIONS_NAMING_OWNER, REPORT_ROLES } from '../core/issue-roles';
 import { addIssue, toApi, toDetail, type MockState } from './mock-state';
+import { zipDistrictFolder } from '../core/export/district-zip';
+import { zipDistrictShapefiles } from '../core/export/shapefile-writer';
+import { IMPORT_FIELDS_BY_LAYER, IMPORT_REPAIRS } from './import-mock';
+import { crsChoices } from '../core/import/import-crs';
 
 /**
  * MSW handlers serving the API contract (core/api-schema.ts) from an in-memory district, with
@@ -318,6 +322,14 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       };
       return HttpResponse.json(response);
     }),
+
+    // Import needs the real server (files, a worker, a transaction); the downloads work from the demo data.
+    http.get(url('/api/import/options'), () =>
+      HttpResponse.json({ crs: crsChoices(), layers: [...LAYERS], fields: IMPORT_FIELDS_BY_LAYER, repairs: IMPORT_REPAIRS, maxUploadBytes: 0 }),
+    ),
+    http.post(url('/api/import/uploads'), () => error('bad_request', 400, 'the server-less demo cannot import files: run the server (npm start)')),
+    http.get(url('/api/export/district.zip'), () => new HttpResponse(zipDistrictFolder(state.data), { headers: { 'Content-Type': 'application/zip' } })),
+    http.get(url('/api/export/shapefile.zip'), () => new HttpResponse(zipDistrictShapefiles(state.data), { headers: { 'Content-Type': 'application/zip' } })),
 
     http.get(url('/api/session'), ({ request }) => HttpResponse.json({ user: userOf(request) })),
 

@@ -1,4 +1,4 @@
-import { area, intersect, featureCollection, feature as turfFeature, length as turfLength, polygonToLine } from '@turf/turf';
+import { area, intersect, featureCollection, feature as turfFeature } from '@turf/turf';
 import Flatbush from 'flatbush';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { fromWgs84 } from '../crs-convert';
@@ -239,10 +239,13 @@ export function runImport(opened: OpenedFiles, options: ImportOptions): ImportOu
       const origin = { source: source.name, feature: f.index + 1 };
       let geometry = f.geometry;
       if (geometry !== null && geometry !== undefined) {
-        geometry = mapPositions(geometry as { type: string; coordinates: unknown }, (p) => {
-          const [lon, lat] = convert(p[0], p[1]);
-          return converts ? [snap(lon), snap(lat)] : [lon, lat];
-        });
+        // WGS-84 and CGCS2000 coordinates are kept as read: no copy of a large layer.
+        if (converts) {
+          geometry = mapPositions(geometry as { type: string; coordinates: unknown }, (p) => {
+            const [lon, lat] = convert(p[0], p[1]);
+            return [snap(lon), snap(lat)];
+          });
+        }
         for (const kind of ['close_ring', 'remove_duplicates', 'drop_spikes', 'fix_orientation'] as const) {
           if (!repairs.has(kind)) continue;
           const result = repairGeometry(geometry, kind);
@@ -835,12 +838,23 @@ function sliverProblems(
   return out;
 }
 
-/** 2 · area ÷ perimeter in metres (the width of a long strip); null when not measurable. */
+/**
+ * 2 · area ÷ perimeter in metres (the width of a long strip); null when not measurable. The
+ * perimeter is summed edge by edge on a local equirectangular scale (exact enough for telling a
+ * sliver of a metre from a zone of a hundred).
+ */
 function meanWidth(geometry: AreaLike): number | null {
   try {
     const a = area(geometry);
-    const lines = polygonToLine(asFeature(geometry));
-    const perimeter = turfLength(lines as Parameters<typeof turfLength>[0], { units: 'meters' });
+    let perimeter = 0;
+    for (const polygon of geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates) {
+      for (const ring of polygon) {
+        for (let i = 1; i < ring.length; i++) {
+          const k = Math.cos((ring[i][1] * Math.PI) / 180);
+          perimeter += Math.hypot((ring[i][0] - ring[i - 1][0]) * 111320 * k, (ring[i][1] - ring[i - 1][1]) * 110574);
+        }
+      }
+    }
     return perimeter > 0 ? (2 * a) / perimeter : null;
   } catch {
     return null;
