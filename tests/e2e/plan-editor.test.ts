@@ -61,7 +61,7 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
 
   /** A planner's page on /plan, signed in through the API (the cookie lands in the context). */
   async function plannerPage(query = ''): Promise<{ page: Page; problems: PageProblems }> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     contexts.push(context);
     const signed = await context.request.post(`${server.url}/api/session`, { data: { username: 'planner', password: 'planner-demo' } });
     expect(signed.status()).toBe(200);
@@ -265,6 +265,7 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     const dialog = await b.page.textContent('[data-testid="conflict-dialog"]');
     expect(dialog).toContain('planner');
     expect(dialog).toContain('甲的修改');
+    await b.page.screenshot({ path: join(PROJECT_ROOT, 'tests/e2e/artifacts/plan-conflict.png') });
     await b.page.click('[data-testid="conflict-dialog"] button:has-text("重新载入并重新应用")');
     await b.page.waitForFunction(() => /重新应用/.test(document.querySelector('[data-testid="plan-notice"]')?.textContent ?? ''));
     // Never silently overwritten: the first save is there until the second planner saves again.

@@ -263,6 +263,14 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
     onSketchChange: setSketchPoints,
   };
 
+  // Leaving the page with unsaved edits asks first (the browser's own dialog).
+  useEffect(() => {
+    if (!dirty) return;
+    const onLeave = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', onLeave);
+    return () => window.removeEventListener('beforeunload', onLeave);
+  }, [dirty]);
+
   // Undo / redo / delete / finish from the keyboard (not while typing in a field).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
