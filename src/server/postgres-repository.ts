@@ -1106,7 +1106,7 @@ function whereClause(districtId: number, f: IssueFilter): { where: string; param
     return `$${params.length}`;
   };
   const strings = [...(f.status ?? []), ...(f.category ?? []), f.unitId, f.streetId, f.communityId, f.gridId, f.roadId, f.checkpointId, f.text];
-  if (unmatchable(...strings.filter((v): v is string => typeof v === 'string'))) parts.push('FALSE');
+  if (unmatchable(...strings.filter((v): v is string => typeof v === 'string'))) return { where: 'district_id = $1 AND FALSE', params };
   if (f.status && f.status.length) parts.push(`status = ANY(${param([...f.status])}::text[])`);
   if (f.category && f.category.length) parts.push(`category = ANY(${param([...f.category])}::text[])`);
   const eq = (column: string, value: string | undefined) => {

@@ -1,0 +1,105 @@
+/**
+ * The PostgreSQL repository itself (vitest project "postgres"), for what the API cannot show:
+ * a zone write committed through one repository reaches another one's LISTEN connection; the
+ * geometry columns PostGIS derives from the stored JSON agree with it and answer spatial
+ * queries through their GiST indexes; keys PostgreSQL cannot store (U+0000) simply match
+ * nothing; the bulk path stores issues with their history and moves the data revision once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { apiTestDistrict } from '../helpers/api-district';
+import { freshTestDatabaseUrl } from '../helpers/api-server';
+import { openPostgresRepository, type PostgresRepository } from '../../src/server/postgres-repository';
+import { VersionConflictError } from '../../src/server/repository';
+
+let url: string;
+let first: PostgresRepository;
+let second: PostgresRepository;
+
+beforeAll(async () => {
+  url = await freshTestDatabaseUrl();
+  first = await openPostgresRepository(url, { poolSize: 4 });
+  second = await openPostgresRepository(url, { poolSize: 4 });
+  await first.seed(apiTestDistrict(new Date('2026-01-10T00:00:00Z')), [], '2026-01-10T00:00:00Z');
+});
+afterAll(async () => {
+  await first?.close();
+  await second?.close();
+});
+
+describe('PostgreSQL repository', () => {
+  it('tells the other repository about a zone write when it commits (LISTEN/NOTIFY)', async () => {
+    let hear: (zones: number) => void = () => undefined;
+    const heard = new Promise<number>((resolve) => (hear = resolve));
+    // Resolves once the LISTEN connection is up.
+    const stop = await second.watchZones((zones) => hear(zones));
+    const g1 = (await first.getFeature('grids', 'G1'))!;
+    await first.applyZoneEdit({
+      layer: 'grids',
+      kind: 'edit',
+      upserts: [{ ...g1.feature, properties: { ...g1.feature.properties, name: '通知' } }],
+      removes: [],
+      expectedVersions: { G1: 1 },
+      by: 'test',
+      at: '2026-01-10T01:00:00Z',
+      note: null,
+      reassignments: [],
+    });
+    expect(await heard).toBe((await first.revisions()).zones);
+    stop();
+    expect((await second.getFeature('grids', 'G1'))!.feature.properties.name).toBe('通知');
+  });
+
+  it('keeps a PostGIS geometry with a GiST index beside the JSON of every feature and issue', async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const inG2 = await client.query<{ id: string }>(
+        "SELECT id FROM features WHERE district_id = 1 AND layer = 'grids' AND NOT deleted AND ST_Contains(geom, ST_SetSRID(ST_MakePoint(120.0075, 30.0025), 4326))",
+      );
+      expect(inG2.rows.map((r) => r.id)).toEqual(['G2']);
+      const near = await client.query<{ id: string }>(
+        'SELECT id FROM issues WHERE district_id = 1 AND geom && ST_MakeEnvelope(120.0, 30.0, 120.005, 30.005, 4326) ORDER BY id',
+      );
+      expect(near.rows.map((r) => r.id)).toEqual(['T-G1']);
+      const indexes = await client.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname IN ('features_geom', 'issues_geom')");
+      expect(indexes.rows.map((r) => r.indexdef).every((d) => d.includes('USING gist'))).toBe(true);
+    } finally {
+      await client.end();
+    }
+    const page = await first.listIssues({ nowMs: Date.now(), bbox: [120.0, 30.0, 120.005, 30.005] }, { sort: 'reportedAt', limit: 10, after: null });
+    expect(page.items.map((i) => i.id)).toEqual(['T-G1']);
+  });
+
+  it('finds nothing for keys with U+0000 instead of failing', async () => {
+    expect(await first.getIssue('T-G1\0')).toBeNull();
+    expect(await first.getFeature('grids', 'G1\0')).toBeNull();
+    expect(await first.findUserByUsername('admin\0')).toBeNull();
+    expect((await first.listIssues({ nowMs: 0, text: 'a\0b' }, { sort: 'reportedAt', limit: 5, after: null })).total).toBe(0);
+  });
+
+  it('refuses the second of two updates of the same issue version, from either repository', async () => {
+    const issue = (await first.getIssue('T-G2'))!;
+    const update = { status: 'verifying' as const, unitId: issue.unitId, engineOwned: true, assignment: issue.assignment, deadline: issue.deadline, closedAt: null };
+    const entry = { at: '2026-01-10T02:00:00Z', action: 'submit' as const, from: issue.status, to: 'verifying' as const, by: 't' };
+    const results = await Promise.allSettled([
+      first.updateIssue('T-G2', issue.version, update, entry),
+      second.updateIssue('T-G2', issue.version, update, entry),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(VersionConflictError);
+    expect((await second.issueHistory('T-G2')).filter((h) => h.action === 'submit')).toHaveLength(1);
+  });
+
+  it('stores a batch of issues with their history in one transaction and one data revision', async () => {
+    const before = await first.revisions();
+    const template = (await first.getIssue('T-G1'))!;
+    const issues = Array.from({ length: 12_000 }, (_, i) => ({ ...template, id: `B-${i}`, code: `B-${i}`, description: `batch ${i}`, version: 1 }));
+    const history = issues.map((i) => [i.id, { at: i.reportedAt, action: 'report' as const, from: null, to: i.status, by: 'loader' }] as const);
+    await second.insertIssueBatch(issues, history);
+    expect((await first.revisions()).data).toBe(before.data + 1);
+    expect((await first.listIssues({ nowMs: 0, text: 'batch' }, { sort: 'reportedAt', limit: 1, after: null })).total).toBe(12_000);
+    expect(await first.issueHistory('B-11999')).toEqual([{ at: template.reportedAt, action: 'report', from: null, to: template.status, by: 'loader' }]);
+  });
+});
