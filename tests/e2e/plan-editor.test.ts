@@ -90,7 +90,7 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     return (await api.get('/api/layers/grids')).body.features;
   }
 
-  it('splits a grid by a line: the Worker preview lists the issues that move, the save reassigns them and the counts follow', async () => {
+  it('splits a grid by a line: the Worker preview lists the issues that move, the save reassigns them, the counts follow, and a rollback undoes it', async () => {
     // A grid with open issues that the engine owns by the grid rule, and a line that splits them.
     const issues = ((await api.get('/api/issues?status=assigned,rectifying,pending_designation&limit=500')).body.items as ApiIssue[]).filter(
       (i) => i.assignment.rule === 'grid' && i.unitId === i.assignment.unitId && i.assignment.gridId,
@@ -180,6 +180,11 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     await clickAt(page, interior);
     await page.click('button[role=tab]:has-text("历史")');
     await page.waitForSelector('[data-testid="history-panel"] >> text=端到端测试：按线分割网格');
+    // Roll back to the version before the split: the new grid goes, the issues come back.
+    await page.click('[data-testid="history-panel"] li:has-text("v1") button.rollback');
+    await page.waitForFunction(() => /已回滚/.test(document.querySelector('[data-testid="plan-notice"]')?.textContent ?? ''), null, { timeout: 20_000 });
+    expect((await grids()).map((g) => g.id).sort()).toEqual(all.map((g) => g.id).sort());
+    for (const id of moving) expect((await api.get(`/api/issues/${id}`)).body.assignment.gridId).toBe(grid.id);
     expect(problems.errors).toEqual([]);
     expect(problems.external).toEqual([]);
   }, 120_000);
