@@ -324,7 +324,9 @@ function ReportView({
                 <tr key={i} className={`${p.severity}${i === selected ? ' selected' : ''}`} onClick={() => onSelect(i)}>
                   <td>{t(`import.severity.${p.severity}` as MessageKey)}</td>
                   <td>
-                    <code>{p.code}</code> {p.message}
+                    <strong>{t(`import.code.${p.code}` as MessageKey)}</strong> <code>{p.code}</code>
+                    <br />
+                    {p.message}
                   </td>
                   <td>
                     {t(`import.layer.${p.layer}` as MessageKey)} {p.featureId}
