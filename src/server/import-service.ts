@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -19,8 +19,9 @@ import type { ImportWorkerInput } from './import-worker';
  * Imports through the app: files arrive in chunks (each under the request body limit, which also
  * gives the browser an upload progress), are kept in a temporary folder, and are read and checked
  * in a worker thread (dry run: the report) before one all-or-nothing transaction stores them
- * (commit). Uploads live in this process's memory: with DUTYMAP_WORKERS > 1 an import must stay on
- * one process (the client polls the same origin, and the cluster balances by connection).
+ * (commit). An upload's state (files, bytes received, stage, last report) is a JSON file beside
+ * its files, so that every server process on the machine (DUTYMAP_WORKERS > 1) sees the same
+ * upload whichever one a chunk or a progress poll reaches.
  */
 
 /** What the admin chose: per-file layer, CRS and field mapping, and the repairs accepted. */
@@ -58,8 +59,6 @@ export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 const UPLOAD_TTL_MS = 2 * 3600 * 1000;
 
 export class ImportService {
-  private readonly uploads = new Map<string, UploadState>();
-
   constructor(
     private readonly repo: DutymapRepository,
     private readonly districts: DistrictService,
@@ -96,15 +95,15 @@ export class ImportService {
       report: null,
     };
     for (const f of upload.files) closeSync(openSync(f.path, 'w'));
-    this.uploads.set(id, upload);
+    this.save(upload);
     return upload;
   }
 
   /** The upload, or 404. */
   get(id: string): UploadState {
-    const upload = this.uploads.get(id);
-    if (!upload) throw new HttpError('not_found', `there is no upload ${id} (uploads are kept for 2 hours)`, { id });
-    return upload;
+    const path = join(this.root, id, 'state.json');
+    if (!/^[0-9a-f-]{36}$/.test(id) || !existsSync(path)) throw new HttpError('not_found', `there is no upload ${id} (uploads are kept for 2 hours)`, { id });
+    return JSON.parse(readFileSync(path, 'utf8')) as UploadState;
   }
 
   /** Appends a chunk at `offset`, which must be what was received so far (409 says the right offset). */
@@ -127,6 +126,7 @@ export class ImportService {
     file.received += bytes.length;
     upload.createdMs = this.now().getTime();
     if (upload.files.every((f) => f.received === f.size)) upload.stage = 'ready';
+    this.save(upload);
     return file;
   }
 
@@ -166,6 +166,7 @@ export class ImportService {
             plannedAtData: dataRevision,
           });
           upload.stage = 'committed';
+          this.save(upload);
           return { report: outcome.report, stored, reassigned: reassignments.length };
         });
       } catch (error) {
@@ -178,7 +179,13 @@ export class ImportService {
   remove(id: string): void {
     const upload = this.get(id);
     rmSync(upload.dir, { recursive: true, force: true });
-    this.uploads.delete(id);
+  }
+
+  /** Writes the state file (atomically: a poll never reads half of it). */
+  private save(upload: UploadState): void {
+    const path = join(upload.dir, 'state.json');
+    writeFileSync(`${path}.tmp`, JSON.stringify(upload));
+    renameSync(`${path}.tmp`, path);
   }
 
   private async evaluate(upload: UploadState, choices: ImportChoices): Promise<{ outcome: ImportOutcome; base: DistrictGeometry | null; dataRevision: number }> {
@@ -203,28 +210,43 @@ export class ImportService {
     upload.done = 0;
     upload.total = null;
     upload.message = null;
+    this.save(upload);
+    let saved = 0;
     try {
       const outcome = await runInWorker(input, (stage, done, total) => {
         upload.stage = stage;
         upload.done = done;
         upload.total = total;
+        // Progress reaches other processes through the state file: at most a few writes a second.
+        if (Date.now() - saved > 250) {
+          saved = Date.now();
+          this.save(upload);
+        }
       });
       upload.report = outcome.report;
       upload.stage = 'done';
+      this.save(upload);
       return { outcome, base, dataRevision };
     } catch (error) {
       upload.stage = 'failed';
       upload.message = (error as Error).message;
+      this.save(upload);
       throw new HttpError('validation_failed', `the files could not be read: ${(error as Error).message}`, null);
     }
   }
 
   private expire(): void {
     const cutoff = this.now().getTime() - UPLOAD_TTL_MS;
-    for (const [id, upload] of this.uploads) {
-      if (upload.createdMs >= cutoff) continue;
-      rmSync(upload.dir, { recursive: true, force: true });
-      this.uploads.delete(id);
+    if (!existsSync(this.root)) return;
+    for (const id of readdirSync(this.root)) {
+      let createdMs = 0;
+      try {
+        createdMs = (JSON.parse(readFileSync(join(this.root, id, 'state.json'), 'utf8')) as UploadState).createdMs;
+      } catch {
+        // No readable state (being created, or left by a crash): judge by the folder's age.
+        createdMs = statSync(join(this.root, id)).mtimeMs;
+      }
+      if (createdMs < cutoff) rmSync(join(this.root, id), { recursive: true, force: true });
     }
   }
 }
