@@ -66,10 +66,11 @@ describe('rankRedBlack', () => {
   });
 
   it('puts the best on the red list and the worst, worst first, on the black list, never both', () => {
-    const groups = [g('a', 1, 0), g('b', 0.95, 0), g('c', 0.8, 1), g('d', 0.5, 4), g('e', 0.2, 9), g('f', null, 3, 0)];
-    const { best, worst } = rankRedBlack(groups, { size: 2 });
-    expect(best.map((x) => x.id)).toEqual(['a', 'b']);
-    expect(worst.map((x) => x.id)).toEqual(['f', 'e']);
+    const groups = [g('a', 1, 0), g('b', 0.95, 0), g('c', 0.8, 1), g('d', 0.5, 4), g('e', 0.2, 9), g('f', null, 3, 0), g('z', 0, 4)];
+    const { best, worst } = rankRedBlack(groups, { size: 3 });
+    expect(best.map((x) => x.id)).toEqual(['a', 'b', 'c']);
+    // No rate (only an old backlog) counts as 0 %: more overdue is worse.
+    expect(worst.map((x) => x.id)).toEqual(['z', 'f', 'e']);
   });
 
   it('leaves flawless groups off the black list and splits a short list in halves', () => {

@@ -110,12 +110,12 @@ export function groupFigures<R extends RankableIssue>(
 
 /**
  * Orders groups best first: higher rectification rate (a group with no rate, or with fewer than
- * `minReported` issues, is ranked only for its overdue backlog and comes after every rate), then
- * fewer overdue, then faster average close (none last), then more issues reported, then id — a
- * total order, so equal figures rank the same way on every run.
+ * `minReported` issues, counts as 0 %: it is ranked for its overdue backlog), then fewer overdue,
+ * then faster average close (none last), then more issues reported, then id — a total order, so
+ * equal figures rank the same way on every run.
  */
 export function compareGroups(a: GroupFigures, b: GroupFigures, minReported = 1): number {
-  const rate = (g: GroupFigures) => (g.reported >= minReported ? (g.rectificationRate ?? -1) : -1);
+  const rate = (g: GroupFigures) => (g.reported >= minReported ? (g.rectificationRate ?? 0) : 0);
   const hours = (g: GroupFigures) => g.avgCloseHours ?? Number.POSITIVE_INFINITY;
   return rate(b) - rate(a) || a.overdue - b.overdue || hours(a) - hours(b) || b.reported - a.reported || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

@@ -89,6 +89,9 @@ export function openIssuePointsQueryOptions(revision: number | undefined, cap = 
     },
     enabled: revision !== undefined,
     staleTime: Infinity,
+    // A past revision is never asked for again: drop it at once instead of keeping every revision's
+    // points for the default 5 minutes (a wall screen polling all day would hold dozens).
+    gcTime: 0,
     // Keep showing the previous points while the next revision loads: no flicker on a wall screen.
     placeholderData: (previous) => previous,
   });

@@ -210,16 +210,6 @@ export const en: Record<MessageKey, string> = {
   'detail.source': 'Source',
   'detail.by': '{by}',
 
-  'screen.title': 'Campaign command screen',
-  'screen.total': 'Issues',
-  'screen.open': 'Open',
-  'screen.closed': 'Closed',
-  'screen.overdue': 'Overdue',
-  'screen.rate': 'Rectification rate',
-  'screen.countdown': 'To inspection',
-  'screen.days': '{days} days',
-  'screen.more': 'Red/black lists, checkpoint board and trends come with the large-screen work.',
-
   'notFound.title': 'Page not found',
   'notFound.back': 'Back to the start',
 };

@@ -212,16 +212,6 @@ export const zhCN = {
   'detail.source': '来源',
   'detail.by': '{by}',
 
-  'screen.title': '创城指挥大屏',
-  'screen.total': '问题总数',
-  'screen.open': '未办结',
-  'screen.closed': '已销号',
-  'screen.overdue': '超期',
-  'screen.rate': '整改率',
-  'screen.countdown': '距国检',
-  'screen.days': '{days} 天',
-  'screen.more': '红黑榜、点位看板与趋势图将在大屏任务中加入。',
-
   'notFound.title': '页面不存在',
   'notFound.back': '返回首页',
 } as const;

@@ -174,11 +174,16 @@ export function DistrictMap(props: DistrictMapProps) {
     });
     map.on('webglcontextrestored', () => {
       clearTimeout(restoreTimer);
-      stats.contextRestores++;
       appliedCounts.current = {};
       if (overlayRef.current) map.removeControl(overlayRef.current.control);
       overlayRef.current = null;
-      setRestores((n) => n + 1);
+      // The style is rebuilt from the snapshot asynchronously; its sources take state once loaded.
+      const resume = () => {
+        stats.contextRestores++;
+        setRestores((n) => n + 1);
+      };
+      if (map.isStyleLoaded()) resume();
+      else map.once('style.load', resume);
     });
 
     let frame = 0;

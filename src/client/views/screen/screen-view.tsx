@@ -1,47 +1,194 @@
+import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import type { SummaryResponse } from '../../../core/api-schema';
+import type { BBox } from '../../../core/geometry-schema';
+import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../../../core/catalog';
 import { summaryQueryOptions } from '../../api/summary';
 import type { ClientConfig } from '../../config';
 import { useI18n } from '../../i18n/i18n';
-import { MapWorkspace } from '../shared/map-workspace';
+import { DEFAULT_VISIBILITY, type LayerVisibility } from '../../map/issue-points';
+import { LazyScreenMap } from '../../map/lazy-screen-map';
+import { MapLegend } from '../../map/map-legend';
+import { geometryBBox } from '../../map/tour-camera';
+import { useConnectionProblem } from '../shared/connection-banner';
+import { ErrorBoundary } from '../shared/error-boundary';
 import { useMapData } from '../shared/use-map-data';
-import { formatDateTime } from '../issues/format-time';
+import { CheckpointBoard } from './checkpoint-board';
+import { KpiCards } from './kpi-cards';
+import { RedBlackPanel } from './red-black-panel';
+import { ScreenChart } from './screen-chart';
+import { ScreenClock } from './screen-clock';
+import { readScreenOptions } from './screen-options';
+import { clockTime } from './screen-time';
+import { categoryOption, dailyTrendOption } from './trend-options';
+import { useNewIssues } from './use-new-issues';
+import { useDesignScale, useScreenScale } from './use-screen-scale';
+import { useTour } from './use-tour';
+import './screen.css';
+
+/** The screen shows grids (not communities) with roads, checkpoints and issue points. */
+const SCREEN_LAYERS: LayerVisibility = { ...DEFAULT_VISIBILITY, communities: false };
+
+interface TourStreet {
+  id: string;
+  name: string;
+  bbox: BBox;
+}
 
 /**
- * `/screen`, the command-centre large screen: the dark map with the KPI row. The full screen
- * (red/black lists, checkpoint board, trends, tour mode) is the large-screen issue's; this is its
- * frame, already live (polled, ETag) so it can hang on a wall today.
+ * `/screen`, the command-centre large screen: KPIs, the map coloured by open issues, the 红黑榜 of
+ * units and streets, the checkpoint board and the trends, refreshed by itself (ETag polling) and
+ * left untouched for hours. When the server cannot be reached it keeps the last data and says
+ * since when; `?tour=1` pans through the streets, `?3d=1` stands the grids up by open issues.
  */
 export function ScreenView({ config }: { config: ClientConfig }) {
-  const { t } = useI18n();
+  useScreenScale();
+  const { t, label } = useI18n();
+  const options = useMemo(() => readScreenOptions(globalThis.location?.search ?? ''), []);
   const data = useMapData(config.refreshMs);
-  const summary = useQuery(summaryQueryOptions(config.refreshMs)).data;
-  const totals = summary?.totals;
-  const kpis = [
-    { key: 'screen.total', value: totals?.total },
-    { key: 'screen.open', value: totals?.open },
-    { key: 'screen.closed', value: totals?.closed },
-    { key: 'screen.overdue', value: totals?.overdue, alarm: true },
-    { key: 'screen.rate', value: totals ? `${(totals.rectificationRate * 100).toFixed(1)}%` : undefined },
-    { key: 'screen.countdown', value: summary ? t('screen.days', { days: summary.daysToInspection }) : undefined },
-  ] as const;
+  const summaryQuery = useQuery(summaryQueryOptions(config.refreshMs));
+  const summary = summaryQuery.data;
+  const stale = useConnectionProblem();
+  const timeZone = data.district?.timeZone ?? 'Asia/Shanghai';
+  const asOfMs = summaryQuery.dataUpdatedAt || null;
+  const newIssues = useNewIssues(data.issues);
+
+  const streetsGeometry = data.geometry.streets;
+  const streets = useMemo<TourStreet[]>(
+    () =>
+      (streetsGeometry?.features ?? [])
+        .map((f) => ({ id: f.id, name: String(f.properties.name ?? f.id), bbox: geometryBBox(f.geometry) }))
+        .filter((s): s is TourStreet => s.bbox !== null)
+        .sort((a, b) => (a.id < b.id ? -1 : 1)),
+    [streetsGeometry],
+  );
+  const tourIndex = useTour(options.tour, streets.length, options.tourMs);
+  const tourStreet = tourIndex >= 0 ? streets[tourIndex] : null;
+
+  const daily = summary?.daily;
+  const byCategory = summary?.byCategory;
+  const dailyOption = useMemo(
+    () => (daily?.length ? dailyTrendOption(daily, { new: t('screen.trend.new'), closed: t('screen.trend.closed') }) : null),
+    [daily, t],
+  );
+  const categoryChart = useMemo(
+    () =>
+      byCategory?.length
+        ? categoryOption(byCategory, (id, zh) => label(ISSUE_CATEGORY_INFO[id as IssueCategory], zh), { open: t('screen.open'), closed: t('screen.closed') })
+        : null,
+    [byCategory, label, t],
+  );
+
+  const scale = useDesignScale();
+  const padding = { top: 64, bottom: 40, left: 40, right: tourStreet ? 320 : 40 };
+
   return (
     <div className="screen-view" data-theme="dark">
-      <header className="screen-header">
-        <h1>{data.district ? `${data.district.name} · ${t('screen.title')}` : t('screen.title')}</h1>
-        {data.asOf && <span className="as-of">{t('status.asOf', { time: formatDateTime(data.asOf, data.district?.timeZone) })}</span>}
-      </header>
-      <div className="kpi-row">
-        {kpis.map((k) => (
-          <div key={k.key} className={`kpi${'alarm' in k && k.alarm ? ' alarm' : ''}`}>
-            <span className="kpi-label">{t(k.key)}</span>
-            <span className="kpi-value" data-testid={`kpi-${k.key.split('.')[1]}`}>
-              {k.value ?? '—'}
-            </span>
+      <div className="screen-canvas">
+        <header className="screen-header">
+          <ScreenClock timeZone={timeZone} />
+          <h1>
+            {data.district && <span className="district-name">{data.district.name}</span>}
+            {t('screen.title')}
+          </h1>
+          <div className={`screen-as-of${stale ? ' stale' : ''}`} data-testid="screen-as-of">
+            <i className="live-dot" />
+            {asOfMs ? t('screen.asOf', { time: clockTime(asOfMs, timeZone) }) : t('screen.loading')}
           </div>
-        ))}
+        </header>
+
+        <KpiCards summary={summary} />
+
+        <div className="screen-body">
+          <div className="screen-col screen-left">
+            <RedBlackPanel title={t('screen.redBlack.units')} lists={summary?.rankings.units} testId="red-black-units" />
+            <RedBlackPanel title={t('screen.redBlack.streets')} lists={summary?.rankings.streets} compact testId="red-black-streets" />
+          </div>
+
+          <div className="screen-col screen-centre">
+            <section className="screen-panel screen-map-panel">
+              <h2 className="panel-title map-title">{t('screen.map.title')}</h2>
+              <div className="screen-map-frame">
+                {data.district ? (
+                  <ErrorBoundary>
+                    <LazyScreenMap
+                      bounds={data.district.bbox}
+                      geometry={data.geometry}
+                      counts={data.counts}
+                      visible={SCREEN_LAYERS}
+                      issues={data.issues}
+                      newIssues={newIssues}
+                      extrude={options.extrude}
+                      tourBBox={tourStreet?.bbox ?? null}
+                      padding={padding}
+                      scale={scale}
+                      className="screen-map"
+                    />
+                  </ErrorBoundary>
+                ) : (
+                  <div className="map-loading">{t('screen.loading')}</div>
+                )}
+                <div className="screen-legend">
+                  <MapLegend layer="grids" />
+                  <div className="checkpoint-legend">{t('screen.legend.checkpoints')}</div>
+                </div>
+                {tourStreet && <TourCard street={tourStreet} index={tourIndex} count={streets.length} summary={summary} />}
+              </div>
+            </section>
+            <div className="screen-charts">
+              <section className="screen-panel">
+                <h2 className="panel-title">{t('screen.trend.daily')}</h2>
+                <ScreenChart option={dailyOption} testId="chart-daily" />
+              </section>
+              <section className="screen-panel">
+                <h2 className="panel-title">{t('screen.trend.category')}</h2>
+                <ScreenChart option={categoryChart} testId="chart-category" />
+              </section>
+            </div>
+          </div>
+
+          <div className="screen-col screen-right">
+            <CheckpointBoard checkpoints={summary?.checkpoints} />
+          </div>
+        </div>
+
+        {stale && (
+          <div className="screen-stale" role="alert" data-testid="stale-banner">
+            <strong>{t('screen.stale', { time: asOfMs ? clockTime(asOfMs, timeZone, false) : '—' })}</strong>
+            <span>{t('screen.staleDetail')}</span>
+          </div>
+        )}
       </div>
-      <MapWorkspace data={data} tiandituKey={config.tiandituKey} theme="dark" className="screen-map" initialVisibility={{ communities: false }} />
-      <footer className="screen-footer">{t('screen.more')}</footer>
+    </div>
+  );
+}
+
+/** The figures of the street the tour is on. */
+function TourCard({ street, index, count, summary }: { street: TourStreet; index: number; count: number; summary: SummaryResponse | undefined }) {
+  const { t } = useI18n();
+  const figures = summary?.byStreet.find((s) => s.id === street.id);
+  return (
+    <div className="tour-card" data-testid="tour-card" data-street={street.id}>
+      <div className="tour-step">{t('screen.tour.label', { index: index + 1, count })}</div>
+      <h3>{street.name}</h3>
+      <dl>
+        <div>
+          <dt>{t('screen.tour.issues')}</dt>
+          <dd>{figures?.total ?? 0}</dd>
+        </div>
+        <div>
+          <dt>{t('screen.open')}</dt>
+          <dd className="warn">{figures?.open ?? 0}</dd>
+        </div>
+        <div>
+          <dt>{t('screen.overdue')}</dt>
+          <dd className="alarm">{figures?.overdue ?? 0}</dd>
+        </div>
+        <div>
+          <dt>{t('screen.rate')}</dt>
+          <dd className="good">{figures ? `${(figures.rectificationRate * 100).toFixed(1)}%` : '—'}</dd>
+        </div>
+      </dl>
     </div>
   );
 }
