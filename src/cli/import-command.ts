@@ -8,6 +8,8 @@ import { parseCrs } from '../core/import/import-crs';
 import type { ImportProblem } from '../core/import/import-report';
 import { openFiles, type InputFile } from '../core/import/import-source';
 import { importReassignments } from '../server/import-service';
+import { hashPassword } from '../server/passwords';
+import { demoAccounts } from '../server/seed';
 import type { AnyFeature } from '../server/repository';
 import { openSqliteRepository } from '../server/sqlite-repository';
 import { parseArgs, stringOption } from './cli-args';
@@ -141,6 +143,22 @@ export async function runImportCommand(argv: string[]): Promise<number> {
       const issues = baseDir ? readDistrictFolder(baseDir).issues : [];
       writeDistrictFolder(out, { ...outcome.district, issues });
       process.stderr.write(`wrote ${out} in ${seconds.toFixed(1)} s\n`);
+    } else if (repo && base === null) {
+      // An empty database: seeded like the server seeds one, with the accounts it would create.
+      const users = await Promise.all(
+        demoAccounts(outcome.district).map(async (a, i) => ({
+          id: `user-${i + 1}`,
+          username: a.username,
+          displayName: a.displayName,
+          role: a.role,
+          unitId: a.unitId,
+          passwordHash: await hashPassword(a.password),
+        })),
+      );
+      await repo.seed({ ...outcome.district, issues: [] }, users, new Date().toISOString());
+      process.stderr.write(
+        `seeded the empty database ${dbPath} in ${seconds.toFixed(1)} s, with the demo accounts (${users.map((u) => u.username).join(', ')}): change their passwords before going live\n`,
+      );
     } else if (repo) {
       const at = new Date().toISOString();
       const reassignments = await importReassignments(repo, outcome.district, 'cli', at, outcome.layers);

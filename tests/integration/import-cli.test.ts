@@ -31,6 +31,7 @@ describe('dutymap import', () => {
     const db = join(dir, 'd.db');
     const seed = runCli(['import', CLEAN, '--db', db, '--json']);
     expect(seed.status, seed.stderr).toBe(0);
+    expect(seed.stderr).toMatch(/seeded the empty database .* with the demo accounts \(viewer, /);
     const gk = runCli(['import', `${FIXTURES}/gk-gbk-communities.zip`, '--db', db]);
     expect(gk.status, gk.stderr).toBe(0);
     expect(gk.stderr).toMatch(/communities: 0 created, 2 updated, 0 deleted/);
