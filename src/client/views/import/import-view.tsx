@@ -42,7 +42,7 @@ function ImportFlow() {
   const [step, setStep] = useState<Step>({ kind: 'choose' });
   const [report, setReport] = useState<ImportReport | null>(null);
   const [choices, setChoices] = useState<ImportChoices>({ settings: {}, repairs: [] });
-  const [stage, setStage] = useState<string>('reading');
+  const [stage, setStage] = useState<{ stage: string; done: number }>({ stage: 'reading', done: 0 });
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -53,7 +53,7 @@ function ImportFlow() {
     const id = step.id;
     const timer = setInterval(() => {
       uploadStatus(id)
-        .then((s) => setStage(s.stage))
+        .then((s) => setStage({ stage: s.stage, done: s.done }))
         .catch(() => undefined);
     }, 500);
     return () => clearInterval(timer);
@@ -63,7 +63,7 @@ function ImportFlow() {
 
   const check = async (id: string, next: ImportChoices) => {
     setStep({ kind: 'checking', id });
-    setStage('reading');
+    setStage({ stage: 'reading', done: 0 });
     setError(null);
     try {
       const r = await dryRun(id, next);
@@ -156,7 +156,11 @@ function ImportFlow() {
       {(step.kind === 'checking' || step.kind === 'committing') && (
         <div className="import-progress" role="status">
           <progress />
-          <span>{step.kind === 'committing' ? t('import.committing') : t('import.checking', { stage: t(`import.stage.${stage}` as MessageKey) ?? stage })}</span>
+          <span>
+            {step.kind === 'committing'
+              ? t('import.committing')
+              : t('import.checking', { stage: t(`import.stage.${stage.stage}` as MessageKey) }) + (stage.done > 1 ? ` — ${stage.done.toLocaleString()}` : '')}
+          </span>
         </div>
       )}
       {error && <p className="import-error" role="alert">{t('import.error', { message: error })}</p>}
