@@ -156,6 +156,9 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     let dbCpuBefore: number | null = null;
     const dbCpuMs = options.databaseCpuMs ?? (() => null);
     const runCase = async (opts: Parameters<typeof run>[0]) => {
+      // A case that saturated the server leaves requests in flight when autocannon stops; let every
+      // process finish them before the next case starts, or that case measures their backlog.
+      for (let i = 0; i < workers * 2; i++) await api.get('/api/health');
       cpuBefore = cpuMs();
       dbCpuBefore = dbCpuMs();
       return run(opts);
