@@ -66,6 +66,8 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     const signed = await context.request.post(`${server.url}/api/session`, { data: { username: 'planner', password: 'planner-demo' } });
     expect(signed.status()).toBe(200);
     const page = await context.newPage();
+    // The machine is shared and renders WebGL in software: give each step room before failing.
+    page.setDefaultTimeout(45_000);
     const problems = await watchPage(page, server.url);
     await page.goto(`${server.url}/plan${query}`);
     await waitForMap(page);

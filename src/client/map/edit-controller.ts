@@ -43,6 +43,8 @@ export interface EditCallbacks {
 
 /** Pixels within which the pointer snaps to a neighbour's vertex or edge. */
 export const SNAP_PIXELS = 10;
+/** Vertex handles appear from this zoom on (farther out a grid's corners merge into a blot). */
+export const HANDLE_MIN_ZOOM = 14;
 
 /**
  * Drives the editing interaction on a maplibre map: vertex handles to drag (shared vertices move
@@ -72,6 +74,7 @@ export class EditController {
       ['click', this.onClick],
       ['dblclick', this.onDoubleClick],
       ['contextmenu', this.onContextMenu],
+      ['zoomend', this.onZoomEnd],
     ];
     for (const [type, handler] of handlers) map.on(type as 'click', handler);
     publishEditProbe(map);
@@ -240,6 +243,15 @@ export class EditController {
     }
   };
 
+  private handlesShown = false;
+  private onZoomEnd = () => {
+    if (this.handlesShown !== this.handlesVisible()) this.render();
+  };
+
+  private handlesVisible(): boolean {
+    return (this.map?.getZoom() ?? 0) >= HANDLE_MIN_ZOOM;
+  }
+
   private onContextMenu = (e: MapMouseEvent) => {
     const state = this.state;
     if (!state || state.mode !== 'select' || !state.editableGeometry) return;
@@ -257,7 +269,8 @@ export class EditController {
     const selected = state.selectedIds.map((id) => state.features.get(id)).filter((f): f is EditableFeature => !!f);
     const touched = state.touchedIds.filter((id) => !state.selectedIds.includes(id)).map((id) => state.features.get(id)).filter((f): f is EditableFeature => !!f);
     setEditSource(map, 'edit-selected', [...touched.map((f) => asOut(f, { touched: true })), ...selected.map((f) => asOut(f, { touched: false }))]);
-    setEditSource(map, 'edit-handles', state.editableGeometry && selected.length === 1 && state.mode === 'select' ? handlesOf(selected[0], state.selectedVertex) : []);
+    this.handlesShown = this.handlesVisible();
+    setEditSource(map, 'edit-handles', state.editableGeometry && selected.length === 1 && state.mode === 'select' && this.handlesShown ? handlesOf(selected[0], state.selectedVertex) : []);
     const problemFeatures = new Map<string, 'error' | 'warning'>();
     for (const p of state.problems) if (problemFeatures.get(p.featureId) !== 'error') problemFeatures.set(p.featureId, p.severity);
     setEditSource(

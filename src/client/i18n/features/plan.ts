@@ -17,7 +17,7 @@ export const zh = {
   'plan.redo': '重做',
   'plan.deleteVertex': '删除顶点',
   'plan.snapping': '吸附',
-  'plan.hint.select': '点击选择区划（Shift 多选以合并）；拖动顶点修改边界，相邻区划的共用顶点一起移动（按住 Alt 只动一个）；拖动边中点加顶点；右键顶点删除。Ctrl+Z 撤销，Ctrl+Shift+Z 重做。',
+  'plan.hint.select': '点击选择区划（Shift 多选以合并）；放大后显示顶点，拖动顶点修改边界，相邻区划的共用顶点一起移动（按住 Alt 只动一个）；拖动边中点加顶点；右键顶点删除。Ctrl+Z 撤销，Ctrl+Shift+Z 重做。',
   'plan.hint.selectRoad': '点击道路，在属性面板修改路长、等级、责任单位和起止点。',
   'plan.hint.draw': '逐点单击绘制轮廓，双击或回车完成，Esc 取消（已画 {count} 点）。新网格从所在社区的相邻网格中切出。',
   'plan.hint.split': '从区划外画一条穿过它的线，双击或回车完成，Esc 取消（已画 {count} 点）。',
@@ -139,7 +139,7 @@ export const en: Record<keyof typeof zh, string> = {
   'plan.deleteVertex': 'Delete vertex',
   'plan.snapping': 'Snapping',
   'plan.hint.select':
-    'Click a zone to select it (Shift adds, to merge); drag a vertex to reshape — neighbours sharing it move too (Alt moves one alone); drag an edge midpoint to add a vertex; right-click a vertex to delete it. Ctrl+Z undo, Ctrl+Shift+Z redo.',
+    'Click a zone to select it (Shift adds, to merge); zoom in to see its vertices, drag one to reshape — neighbours sharing it move too (Alt moves one alone); drag an edge midpoint to add a vertex; right-click a vertex to delete it. Ctrl+Z undo, Ctrl+Shift+Z redo.',
   'plan.hint.selectRoad': 'Click a road to change its road chief, class, owner unit and segment in the attribute panel.',
   'plan.hint.draw': 'Click the outline point by point, double-click or Enter to finish, Esc to cancel ({count} points). A new grid is cut out of the grids of its community.',
   'plan.hint.split': 'Draw a line from outside across the zone, double-click or Enter to finish, Esc to cancel ({count} points).',
