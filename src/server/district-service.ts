@@ -168,7 +168,10 @@ export class DistrictService {
         return await this.exclusive(() => this.applyOnSnapshot(request));
       } catch (error) {
         if (!(error instanceof StaleSnapshotError)) throw error;
-        if (attempt >= 5) throw new HttpError('conflict', 'the district kept changing while the edit was saved; try again', null);
+        if (attempt >= 10) throw new HttpError('conflict', 'the district kept changing while the edit was saved; try again', null);
+        // Other processes keep reporting issues: back off (random, growing) so that a burst of
+        // them cannot starve the edit, which needs one quiet moment between plan and commit.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(25 * 2 ** attempt, 800)));
       }
     }
   }
