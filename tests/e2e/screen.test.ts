@@ -238,13 +238,13 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
         return s.contextLosses === 0 && s.sources.length === 5 && s.readyAt !== null;
       },
       undefined,
-      { timeout: 60_000 },
+      { timeout: 120_000 },
     );
     expect(await featureOpen(page, 'grids', gridId)).toBe(counts.open);
     // maplibre warns (not errors) about the lost context; nothing failed.
     expect(main.problems.errors).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 200_000);
 
   it('keeps the JS heap flat over many refresh cycles while issues keep arriving (3D grids on), then tours the streets', async () => {
     const { page, problems } = await open('/screen?refresh=1&3d=1', 1920, 1080);
