@@ -430,11 +430,23 @@ export const ZoneResponse = z.object({
  * the version the planner edited for every existing feature touched (428 when one is missing,
  * 412 when one is stale).
  */
-export const ZoneEditBody = z.object({
+/** One layer's part of an edit. */
+export const ZoneLayerChangeBody = z.object({
   layer: LayerParam,
   upsert: z.array(EditFeature).max(500).default([]),
   remove: z.array(z.string().min(1)).max(500).default([]),
   expectedVersions: z.record(z.string(), z.number().int().positive()).default({}),
+});
+/**
+ * An edit of one layer (layer, upsert, remove, expectedVersions), or of several layers saved
+ * together (`changes`, each layer at most once: a community boundary moved with its grids).
+ */
+export const ZoneEditBody = z.object({
+  layer: LayerParam.optional(),
+  upsert: z.array(EditFeature).max(500).default([]),
+  remove: z.array(z.string().min(1)).max(500).default([]),
+  expectedVersions: z.record(z.string(), z.number().int().positive()).default({}),
+  changes: z.array(ZoneLayerChangeBody).min(1).max(5).optional(),
   note: z.string().max(2000).optional(),
 });
 export type ZoneEditBody = z.input<typeof ZoneEditBody>;
@@ -480,8 +492,10 @@ export type ZonePreviewResponse = z.infer<typeof ZonePreviewResponse>;
 
 export const ZoneEditResponse = z.object({
   editId: z.number().int(),
+  /** The (first) layer changed; `layers` lists all of them. */
   layer: LayerParam,
-  features: z.array(z.object({ id: z.string(), version: z.number().int(), deleted: z.boolean() })),
+  layers: z.array(LayerParam),
+  features: z.array(z.object({ id: z.string(), version: z.number().int(), deleted: z.boolean(), layer: LayerParam })),
   /** Warnings accepted with the edit (errors would have been a 422). */
   warnings: z.array(ApiTopologyProblem),
   reassigned: z.array(IssueChange),

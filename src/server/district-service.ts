@@ -6,7 +6,15 @@ import { buildDistrictIndex, type DistrictIndex } from '../core/district-index';
 import type { CheckpointFeature, DistrictGeometry, LayerName, Unit } from '../core/district-schema';
 import type { TopologyProblem } from '../core/topology-problem';
 import { HttpError } from './api-error';
-import { StaleSnapshotError, type AnyFeature, type DutymapRepository, type IssueReassignment, type Revisions, type StoredZoneEdit } from './repository';
+import {
+  StaleSnapshotError,
+  type AnyFeature,
+  type DutymapRepository,
+  type IssueReassignment,
+  type Revisions,
+  type StoredZoneEdit,
+  type ZoneLayerChange,
+} from './repository';
 import { createZoneValidator, type ZoneValidator } from './zone-validation';
 
 /** The district as the server holds it between zone edits: geometry, engine index, look-ups. */
@@ -20,15 +28,24 @@ export interface DistrictState {
 }
 
 /** A proposed change of one layer (a PUT, create, delete, split, merge, rollback or batch edit). */
-export interface EditRequest {
-  layer: LayerName;
-  upserts: readonly AnyFeature[];
-  removes: readonly string[];
-  expectedVersions: Readonly<Record<string, number>>;
+export interface EditRequest extends ZoneLayerChange {
   by: string;
   note: string | null;
   kind: StoredZoneEdit['kind'];
 }
+
+/**
+ * A proposed change of several layers saved as one (a community boundary moved with the grids
+ * and the street that share it): validated together, stored in one transaction.
+ */
+export interface MultiEditRequest {
+  changes: readonly ZoneLayerChange[];
+  by: string;
+  note: string | null;
+  kind: StoredZoneEdit['kind'];
+}
+
+type PlannedChange = Omit<ZoneLayerChange, 'expectedVersions'>;
 
 /** What an edit would do: problems, and (when it has no errors) the issues and checkpoints that change hands. */
 export interface EditPlan {
@@ -113,13 +130,31 @@ export class DistrictService {
    * topology problems are returned, not thrown.
    */
   async plan(request: Omit<EditRequest, 'expectedVersions' | 'kind'>, state?: DistrictState): Promise<EditPlan> {
+    return this.planChanges({ changes: [request], by: request.by, note: request.note }, state);
+  }
+
+  /**
+   * Like plan, for changes of several layers taken together: every layer's change is checked
+   * against the district with the OTHER layers' changes applied, so a community's new boundary
+   * is compared with its grids' and street's new boundaries (and not with the old ones).
+   */
+  async planChanges(request: { changes: readonly PlannedChange[]; by: string; note: string | null }, state?: DistrictState): Promise<EditPlan> {
     const current = state ?? (await this.state());
-    const upserts = request.upserts.map((f) => normaliseFeature(request.layer, f));
-    const problems = current.validator.check(request.layer, upserts, request.removes);
+    const changes = request.changes.map((c) => ({ layer: c.layer, upserts: c.upserts.map((f) => normaliseFeature(c.layer, f)), removes: c.removes }));
+    const twice = changes.map((c) => c.layer).filter((layer, i, all) => all.indexOf(layer) !== i);
+    if (twice.length) {
+      throw new HttpError('validation_failed', `each layer may appear once in changes; ${twice.join(', ')} came twice`, { layers: twice });
+    }
+    const problems: TopologyProblem[] = [];
+    for (const change of changes) {
+      const others = changes.filter((c) => c !== change);
+      const validator = others.length === 0 ? current.validator : createZoneValidator(others.reduce((g, c) => applyToGeometry(g, c.layer, c.upserts, c.removes), current.geometry));
+      problems.push(...validator.check(change.layer, change.upserts, change.removes));
+    }
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) return { problems, errors, issues: [], checkpoints: [], reassignments: [] };
 
-    const next = applyToGeometry(current.geometry, request.layer, upserts, request.removes);
+    const next = changes.reduce((g, c) => applyToGeometry(g, c.layer, c.upserts, c.removes), current.geometry);
     const nextIndex = buildDistrictIndex(next);
     const at = this.now().toISOString();
     const issues: IssueChange[] = [];
@@ -144,7 +179,7 @@ export class DistrictService {
           to: status,
           by: request.by,
           note:
-            `zone edit of ${request.layer} ${[...upserts.map((f) => f.id), ...request.removes].join(', ')}: ` +
+            `zone edit of ${changes.map((c) => `${c.layer} ${[...c.upserts.map((f) => f.id), ...c.removes].join(', ')}`).join('; ')}: ` +
             (ownerChanged ? `owner ${issue.unitId ?? 'none'} → ${after.unitId ?? 'campaign office'}` : `grid ${issue.assignment.gridId ?? 'none'} → ${after.gridId ?? 'none'}`) +
             (request.note ? ` (${request.note})` : ''),
           unitId: after.unitId,
@@ -160,7 +195,7 @@ export class DistrictService {
    * Throws HttpError: 404 (removing or expecting a feature that does not exist), 428 (an existing
    * feature's expected version missing), 412 (stale version), 422 (topology errors).
    */
-  async applyEdit(request: EditRequest) {
+  async applyEdit(request: EditRequest | MultiEditRequest) {
     // The reassignments are computed on a snapshot of the open issues; if another process writes
     // before the edit commits, the repository refuses it and the edit is planned again.
     for (let attempt = 1; ; attempt++) {
@@ -176,45 +211,59 @@ export class DistrictService {
     }
   }
 
-  private async applyOnSnapshot(request: EditRequest) {
+  private async applyOnSnapshot(request: EditRequest | MultiEditRequest) {
     const state = await this.state();
-    const existing = state.features[request.layer];
-    const touched = [...request.upserts.map((f) => f.id), ...request.removes];
-    for (const id of request.removes) {
-      if (!existing.has(id)) throw new HttpError('not_found', `there is no ${request.layer} feature ${id}`, { layer: request.layer, id });
+    const changes: readonly ZoneLayerChange[] = 'changes' in request ? request.changes : [request];
+    if (changes.length === 0) throw new HttpError('validation_failed', 'the edit changes no layer', { field: 'changes' });
+    const conflicts: { layer: LayerName; id: string; expected: number; actual: number | null }[] = [];
+    for (const { layer, upserts, removes, expectedVersions } of changes) {
+      const existing = state.features[layer];
+      const touched = [...upserts.map((f) => f.id), ...removes];
+      for (const id of removes) {
+        if (!existing.has(id)) throw new HttpError('not_found', `there is no ${layer} feature ${id}`, { layer, id });
+      }
+      const missing = touched.filter((id) => existing.has(id) && expectedVersions[id] === undefined);
+      if (missing.length) {
+        throw new HttpError('precondition_required', `say which version you edited (If-Match or expectedVersions) for ${missing.join(', ')}`, {
+          layer,
+          missing,
+        });
+      }
+      conflicts.push(
+        ...Object.entries(expectedVersions)
+          .map(([id, expected]) => ({ layer, id, expected, actual: versionOf(existing.get(id)) }))
+          .filter((c) => c.actual !== c.expected),
+      );
     }
-    const missing = touched.filter((id) => existing.has(id) && request.expectedVersions[id] === undefined);
-    if (missing.length) {
-      throw new HttpError('precondition_required', `say which version you edited (If-Match or expectedVersions) for ${missing.join(', ')}`, {
-        missing,
-      });
-    }
-    const conflicts = Object.entries(request.expectedVersions)
-      .map(([id, expected]) => ({ id, expected, actual: versionOf(existing.get(id)) }))
-      .filter((c) => c.actual !== c.expected);
     if (conflicts.length) {
       throw new HttpError('precondition_failed', 'someone saved a newer version; reload and edit again', { conflicts });
     }
-    const plan = await this.plan(request, state);
+    const plan = await this.planChanges({ changes, by: request.by, note: request.note }, state);
     if (plan.errors.length) {
       throw new HttpError('invalid_geometry', plan.errors.map((p) => p.message).slice(0, 3).join('; '), { problems: plan.problems });
     }
+    const stored = changes.map((c) => ({
+      layer: c.layer,
+      upserts: c.upserts.map((f) => normaliseFeature(c.layer, f)),
+      removes: c.removes,
+      expectedVersions: c.expectedVersions,
+    }));
     const applied = await this.repo.applyZoneEdit({
-      layer: request.layer,
+      changes: stored,
       kind: request.kind,
-      upserts: request.upserts.map((f) => normaliseFeature(request.layer, f)),
-      removes: request.removes,
-      expectedVersions: request.expectedVersions,
       by: request.by,
       at: this.now().toISOString(),
       note: request.note,
       reassignments: plan.reassignments,
       plannedAtData: state.revisions.data,
     });
+    // Ids are unique within a layer; the repository answers in the order of the changes.
+    const layerOf = stored.flatMap((c) => [...c.upserts.map(() => c.layer), ...c.removes.map(() => c.layer)]);
     return {
       editId: applied.editId,
-      layer: request.layer,
-      features: applied.features,
+      layer: changes[0]!.layer,
+      layers: changes.map((c) => c.layer),
+      features: applied.features.map((f, i) => ({ ...f, layer: layerOf[i]! })),
       warnings: plan.problems.filter((p) => p.severity === 'warning'),
       reassigned: plan.issues,
       checkpoints: plan.checkpoints,
@@ -236,19 +285,24 @@ export class DistrictService {
     if (current && versionOf(current) === version) {
       throw new HttpError('conflict', `${layer} ${id} is already at version ${version}`, { layer, id, version });
     }
+    // The edits may have changed several layers (a community moved with its grids): each layer's
+    // features go back to what they were before the earliest of those edits, in one edit.
     const rows = await this.repo.editsAfter(layer, id, version);
     const earliest = new Map<string, (typeof rows)[number]>();
-    for (const row of rows) if (!earliest.has(row.featureId)) earliest.set(row.featureId, row);
-    const upserts: AnyFeature[] = [];
-    const removes: string[] = [];
-    const expectedVersions: Record<string, number> = {};
-    for (const [featureId, row] of earliest) {
-      const now = state.features[layer].get(featureId);
-      if (now) expectedVersions[featureId] = versionOf(now)!;
-      if (row.before) upserts.push(row.before);
-      else if (now) removes.push(featureId);
+    for (const row of rows) if (!earliest.has(`${row.layer}/${row.featureId}`)) earliest.set(`${row.layer}/${row.featureId}`, row);
+    const byLayer = new Map<LayerName, { layer: LayerName; upserts: AnyFeature[]; removes: string[]; expectedVersions: Record<string, number> }>();
+    // The rolled-back feature's layer first: the edit is recorded under it when it is the only one.
+    byLayer.set(layer, { layer, upserts: [], removes: [], expectedVersions: {} });
+    for (const row of earliest.values()) {
+      let change = byLayer.get(row.layer);
+      if (!change) byLayer.set(row.layer, (change = { layer: row.layer, upserts: [], removes: [], expectedVersions: {} }));
+      const now = state.features[row.layer].get(row.featureId);
+      if (now) change.expectedVersions[row.featureId] = versionOf(now)!;
+      if (row.before) change.upserts.push(row.before);
+      else if (now) change.removes.push(row.featureId);
     }
-    return this.applyEdit({ layer, upserts, removes, expectedVersions, by, note: note ?? `rollback of ${id} to version ${version}`, kind: 'rollback' });
+    const changes = [...byLayer.values()].filter((c) => c.upserts.length + c.removes.length > 0);
+    return this.applyEdit({ changes, by, note: note ?? `rollback of ${id} to version ${version}`, kind: 'rollback' });
   }
 }
 

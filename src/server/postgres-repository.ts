@@ -30,6 +30,7 @@ import {
   type Revisions,
   type StoredFeature,
   type StoredZoneEdit,
+  zoneEditChanges,
   type SummaryRow,
   type UserRecord,
   type ZoneEditAction,
@@ -401,68 +402,87 @@ export class PostgresRepository implements DutymapRepository {
   }
 
   async applyZoneEdit(edit: StoredZoneEdit): Promise<AppliedZoneEdit> {
+    const changes = zoneEditChanges(edit);
     return this.transaction(async (client) => {
       const d = this.districtId;
       const data = await this.lockWrites(client);
       if (edit.plannedAtData !== undefined && data !== edit.plannedAtData) throw new StaleSnapshotError('data');
-      const { layer } = edit;
-      const touched = [...new Set([...edit.upserts.map((f) => f.id), ...edit.removes, ...Object.keys(edit.expectedVersions)])];
-      const { rows: currentRows } = await client.query<{ id: string; version: number; deleted: boolean; position: number; json: string }>(
-        'SELECT id, version, deleted, position, json FROM features WHERE district_id = $1 AND layer = $2 AND id = ANY($3::text[]) FOR UPDATE',
-        [d, layer, touched],
-      );
-      const current = new Map(currentRows.map((r) => [r.id, r]));
+      // Every layer's versions are checked before anything is written: one stale version refuses all.
+      type Row = { id: string; version: number; deleted: boolean; position: number; json: string };
+      const currents: Map<string, Row>[] = [];
       const conflicts: { id: string; expected: number; actual: number | null }[] = [];
-      for (const [id, expected] of Object.entries(edit.expectedVersions)) {
-        const row = current.get(id);
-        const actual = row && !row.deleted ? row.version : null;
-        if (actual !== expected) conflicts.push({ id, expected, actual });
+      for (const { layer, upserts, removes, expectedVersions } of changes) {
+        const touched = [...new Set([...upserts.map((f) => f.id), ...removes, ...Object.keys(expectedVersions)])];
+        const { rows: currentRows } = await client.query<Row>(
+          'SELECT id, version, deleted, position, json FROM features WHERE district_id = $1 AND layer = $2 AND id = ANY($3::text[]) FOR UPDATE',
+          [d, layer, touched],
+        );
+        const current = new Map(currentRows.map((r) => [r.id, r]));
+        currents.push(current);
+        for (const [id, expected] of Object.entries(expectedVersions)) {
+          const row = current.get(id);
+          const actual = row && !row.deleted ? row.version : null;
+          if (actual !== expected) conflicts.push({ id, expected, actual });
+        }
       }
       if (conflicts.length) throw new VersionConflictError(conflicts);
-      for (const id of edit.removes) {
-        const row = current.get(id);
-        if (!row || row.deleted) throw new MissingRecordError(layer, id);
-      }
+      changes.forEach(({ layer, removes }, i) => {
+        for (const id of removes) {
+          const row = currents[i]!.get(id);
+          if (!row || row.deleted) throw new MissingRecordError(layer, id);
+        }
+      });
 
       const { rows: editRows } = await client.query<{ id: number }>(
         `INSERT INTO zone_edits (district_id, layer, action, at, by, note, reassigned_json) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [d, layer, edit.kind === 'rollback' ? 'rollback' : 'edit', edit.at, edit.by, edit.note, JSON.stringify(edit.reassignments.map((r) => r.issueId))],
+        [
+          d,
+          changes.length === 1 ? changes[0]!.layer : 'multi',
+          edit.kind === 'rollback' ? 'rollback' : 'edit',
+          edit.at,
+          edit.by,
+          edit.note,
+          JSON.stringify(edit.reassignments.map((r) => r.issueId)),
+        ],
       );
       const editId = editRows[0]!.id;
-      const { rows: maxRows } = await client.query<{ p: number | null }>(
-        'SELECT max(position) AS p FROM features WHERE district_id = $1 AND layer = $2',
-        [d, layer],
-      );
-      let nextPosition = (maxRows[0]?.p ?? -1) + 1;
       const written: AppliedZoneEdit['features'] = [];
-      const history: { featureId: string; version: number; action: ZoneEditAction; before: string | null; after: string | null }[] = [];
-      const upsert = (id: string, version: number, deleted: boolean, position: number, json: string) =>
-        client.query(
-          `INSERT INTO features (district_id, layer, id, version, deleted, position, json) VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (district_id, layer, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, json = excluded.json`,
-          [d, layer, id, version, deleted, position, json],
+      for (const [i, { layer, upserts, removes }] of changes.entries()) {
+        const current = currents[i]!;
+        const { rows: maxRows } = await client.query<{ p: number | null }>(
+          'SELECT max(position) AS p FROM features WHERE district_id = $1 AND layer = $2',
+          [d, layer],
         );
-      for (const feature of edit.upserts) {
-        const row = current.get(feature.id);
-        const exists = row !== undefined && !row.deleted;
-        // A re-created id continues its old version sequence, so versions never repeat.
-        const version = (row?.version ?? 0) + 1;
-        const json = JSON.stringify(withVersion(feature, version));
-        await upsert(feature.id, version, false, row?.position ?? nextPosition++, json);
-        const action: ZoneEditAction = edit.kind === 'rollback' ? 'rollback' : exists ? 'update' : 'create';
-        history.push({ featureId: feature.id, version, action, before: exists ? row.json : null, after: json });
-        written.push({ id: feature.id, version, deleted: false });
+        let nextPosition = (maxRows[0]?.p ?? -1) + 1;
+        const history: { featureId: string; version: number; action: ZoneEditAction; before: string | null; after: string | null }[] = [];
+        const upsert = (id: string, version: number, deleted: boolean, position: number, json: string) =>
+          client.query(
+            `INSERT INTO features (district_id, layer, id, version, deleted, position, json) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (district_id, layer, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, json = excluded.json`,
+            [d, layer, id, version, deleted, position, json],
+          );
+        for (const feature of upserts) {
+          const row = current.get(feature.id);
+          const exists = row !== undefined && !row.deleted;
+          // A re-created id continues its old version sequence, so versions never repeat.
+          const version = (row?.version ?? 0) + 1;
+          const json = JSON.stringify(withVersion(feature, version));
+          await upsert(feature.id, version, false, row?.position ?? nextPosition++, json);
+          const action: ZoneEditAction = edit.kind === 'rollback' ? 'rollback' : exists ? 'update' : 'create';
+          history.push({ featureId: feature.id, version, action, before: exists ? row.json : null, after: json });
+          written.push({ id: feature.id, version, deleted: false });
+        }
+        for (const id of removes) {
+          const row = current.get(id)!;
+          const version = row.version + 1;
+          await upsert(id, version, true, row.position, row.json);
+          history.push({ featureId: id, version, action: edit.kind === 'rollback' ? 'rollback' : 'delete', before: row.json, after: null });
+          written.push({ id, version, deleted: true });
+        }
+        await this.insertFeatureHistory(client, editId, layer, history);
       }
-      for (const id of edit.removes) {
-        const row = current.get(id)!;
-        const version = row.version + 1;
-        await upsert(id, version, true, row.position, row.json);
-        history.push({ featureId: id, version, action: edit.kind === 'rollback' ? 'rollback' : 'delete', before: row.json, after: null });
-        written.push({ id, version, deleted: true });
-      }
-      await this.insertFeatureHistory(client, editId, layer, history);
       await this.reassign(client, edit.reassignments);
-      await this.bump(client, [`layer:${layer}`, 'zones', 'data']);
+      await this.bump(client, [...new Set(changes.map((c) => `layer:${c.layer}`)), 'zones', 'data']);
       await this.notifyZones(client);
       return { editId, features: written };
     });

@@ -168,14 +168,29 @@ export interface FeatureHistoryRow {
   reassignedIssueIds: string[];
 }
 
-export interface StoredZoneEdit {
+/** One layer's part of a zone edit. */
+export interface ZoneLayerChange {
   layer: LayerName;
-  /** 'rollback' for a rollback; otherwise each feature's action is create / update / delete. */
-  kind: 'edit' | 'rollback';
   upserts: readonly AnyFeature[];
   removes: readonly string[];
-  /** Version the editor saw, for every existing feature the edit touches. */
+  /** Version the editor saw, for every existing feature of the layer the edit touches. */
   expectedVersions: Readonly<Record<string, number>>;
+}
+
+/**
+ * A zone edit: one layer's change (the fields of ZoneLayerChange), or `changes` of several layers
+ * saved together (a moved community boundary with its grids and street). Use zoneEditChanges().
+ */
+export type StoredZoneEdit = StoredZoneEditCommon & (ZoneLayerChange | { changes: readonly ZoneLayerChange[] });
+
+/** The per-layer changes of an edit, whichever form it was given in. */
+export function zoneEditChanges(edit: StoredZoneEdit): readonly ZoneLayerChange[] {
+  return 'changes' in edit ? edit.changes : [edit];
+}
+
+interface StoredZoneEditCommon {
+  /** 'rollback' for a rollback; otherwise each feature's action is create / update / delete. */
+  kind: 'edit' | 'rollback';
   by: string;
   at: string;
   note: string | null;

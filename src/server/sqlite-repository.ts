@@ -31,6 +31,7 @@ import {
   type Revisions,
   type StoredFeature,
   type StoredZoneEdit,
+  zoneEditChanges,
   type SummaryRow,
   type UserRecord,
   type ZoneEditAction,
@@ -337,32 +338,38 @@ class SqliteRepository implements DutymapRepository {
   }
 
   async applyZoneEdit(edit: StoredZoneEdit): Promise<AppliedZoneEdit> {
+    const changes = zoneEditChanges(edit);
     return this.db.transaction((): AppliedZoneEdit => {
       if (edit.plannedAtData !== undefined && (this.stmt.revision.get('data')?.value ?? 0) !== edit.plannedAtData) {
         throw new StaleSnapshotError('data');
       }
-      const { layer } = edit;
-      const current = new Map<string, { version: number; deleted: boolean; json: string } | undefined>();
-      const touched = [...edit.upserts.map((f) => f.id), ...edit.removes];
-      for (const id of touched) {
-        const row = this.stmt.feature.get(layer, id);
-        current.set(id, row ? { version: row.version, deleted: row.deleted === 1, json: row.json } : undefined);
-      }
-      const conflicts: { id: string; expected: number; actual: number | null }[] = [];
-      for (const [id, expected] of Object.entries(edit.expectedVersions)) {
-        const row = current.get(id) ?? this.stmt.feature.get(layer, id);
-        const actual = row && !row.deleted ? row.version : null;
-        if (actual !== expected) conflicts.push({ id, expected, actual });
-      }
+      // Every layer's versions are checked before anything is written: one stale version refuses all.
+      const currents = changes.map(({ layer, upserts, removes, expectedVersions }) => {
+        const current = new Map<string, { version: number; deleted: boolean; json: string } | undefined>();
+        for (const id of [...upserts.map((f) => f.id), ...removes]) {
+          const row = this.stmt.feature.get(layer, id);
+          current.set(id, row ? { version: row.version, deleted: row.deleted === 1, json: row.json } : undefined);
+        }
+        const conflicts: { id: string; expected: number; actual: number | null }[] = [];
+        for (const [id, expected] of Object.entries(expectedVersions)) {
+          const row = current.get(id) ?? this.stmt.feature.get(layer, id);
+          const actual = row && !row.deleted ? row.version : null;
+          if (actual !== expected) conflicts.push({ id, expected, actual });
+        }
+        return { current, conflicts };
+      });
+      const conflicts = currents.flatMap((c) => c.conflicts);
       if (conflicts.length) throw new VersionConflictError(conflicts);
-      for (const id of edit.removes) {
-        const row = current.get(id);
-        if (!row || row.deleted) throw new MissingRecordError(layer, id);
-      }
+      changes.forEach(({ layer, removes }, i) => {
+        for (const id of removes) {
+          const row = currents[i]!.current.get(id);
+          if (!row || row.deleted) throw new MissingRecordError(layer, id);
+        }
+      });
 
       const editId = Number(
         this.stmt.insertEdit.run({
-          layer,
+          layer: changes.length === 1 ? changes[0]!.layer : 'multi',
           action: edit.kind === 'rollback' ? 'rollback' : 'edit',
           at: edit.at,
           by: edit.by,
@@ -370,51 +377,54 @@ class SqliteRepository implements DutymapRepository {
           reassigned: JSON.stringify(edit.reassignments.map((r) => r.issueId)),
         }).lastInsertRowid,
       );
-      let nextPosition = (this.stmt.maxPosition.get(layer)?.p ?? -1) + 1;
       const written: AppliedZoneEdit['features'] = [];
-      for (const feature of edit.upserts) {
-        const row = current.get(feature.id);
-        const exists = row !== undefined && !row.deleted;
-        // A re-created id continues its old version sequence, so versions never repeat.
-        const version = (row?.version ?? 0) + 1;
-        const json = JSON.stringify(withVersion(feature, version));
-        const stored = row ? this.stmt.feature.get(layer, feature.id) : undefined;
-        this.stmt.upsertFeature.run({
-          layer,
-          id: feature.id,
-          version,
-          deleted: 0,
-          position: stored?.position ?? nextPosition++,
-          json,
-        });
-        const action: ZoneEditAction = edit.kind === 'rollback' ? 'rollback' : exists ? 'update' : 'create';
-        this.stmt.insertFeatureHistory.run({
-          editId,
-          layer,
-          featureId: feature.id,
-          version,
-          action,
-          before: exists ? row!.json : null,
-          after: json,
-        });
-        written.push({ id: feature.id, version, deleted: false });
-      }
-      for (const id of edit.removes) {
-        const row = current.get(id)!;
-        const version = row.version + 1;
-        const stored = this.stmt.feature.get(layer, id)!;
-        this.stmt.upsertFeature.run({ layer, id, version, deleted: 1, position: stored.position, json: row.json });
-        this.stmt.insertFeatureHistory.run({
-          editId,
-          layer,
-          featureId: id,
-          version,
-          action: edit.kind === 'rollback' ? 'rollback' : 'delete',
-          before: row.json,
-          after: null,
-        });
-        written.push({ id, version, deleted: true });
-      }
+      changes.forEach(({ layer, upserts, removes }, i) => {
+        const current = currents[i]!.current;
+        let nextPosition = (this.stmt.maxPosition.get(layer)?.p ?? -1) + 1;
+        for (const feature of upserts) {
+          const row = current.get(feature.id);
+          const exists = row !== undefined && !row.deleted;
+          // A re-created id continues its old version sequence, so versions never repeat.
+          const version = (row?.version ?? 0) + 1;
+          const json = JSON.stringify(withVersion(feature, version));
+          const stored = row ? this.stmt.feature.get(layer, feature.id) : undefined;
+          this.stmt.upsertFeature.run({
+            layer,
+            id: feature.id,
+            version,
+            deleted: 0,
+            position: stored?.position ?? nextPosition++,
+            json,
+          });
+          const action: ZoneEditAction = edit.kind === 'rollback' ? 'rollback' : exists ? 'update' : 'create';
+          this.stmt.insertFeatureHistory.run({
+            editId,
+            layer,
+            featureId: feature.id,
+            version,
+            action,
+            before: exists ? row!.json : null,
+            after: json,
+          });
+          written.push({ id: feature.id, version, deleted: false });
+        }
+        for (const id of removes) {
+          const row = current.get(id)!;
+          const version = row.version + 1;
+          const stored = this.stmt.feature.get(layer, id)!;
+          this.stmt.upsertFeature.run({ layer, id, version, deleted: 1, position: stored.position, json: row.json });
+          this.stmt.insertFeatureHistory.run({
+            editId,
+            layer,
+            featureId: id,
+            version,
+            action: edit.kind === 'rollback' ? 'rollback' : 'delete',
+            before: row.json,
+            after: null,
+          });
+          written.push({ id, version, deleted: true });
+        }
+      });
       for (const r of edit.reassignments) {
         const issue = this.stmt.issueById.get(r.issueId);
         if (!issue) throw new MissingRecordError('issue', r.issueId);
@@ -428,7 +438,7 @@ class SqliteRepository implements DutymapRepository {
         });
         this.stmt.insertIssueHistory.run(historyParams(r.issueId, r.entry));
       }
-      this.stmt.bump.run(`layer:${layer}`);
+      for (const layer of new Set(changes.map((c) => c.layer))) this.stmt.bump.run(`layer:${layer}`);
       this.stmt.bump.run('zones');
       this.stmt.bump.run('data');
       return { editId, features: written };

@@ -64,7 +64,7 @@ describe('saving a zone', () => {
     expect(missing.body.error.code).toBe('precondition_required');
     const stale = await planner.put('/api/zones/grids/G3', feature, { 'If-Match': '"7"' });
     expect(stale.status).toBe(412);
-    expect(stale.body.error.details.conflicts).toEqual([{ id: 'G3', expected: 7, actual: 1 }]);
+    expect(stale.body.error.details.conflicts).toEqual([{ layer: 'grids', id: 'G3', expected: 7, actual: 1 }]);
     expect((await planner.put('/api/zones/grids/G3', feature, { 'If-Match': 'banana' })).status).toBe(412);
   });
 
@@ -73,7 +73,7 @@ describe('saving a zone', () => {
     const r = await planner.put('/api/zones/grids/G3', { ...feature, properties: { ...feature.properties, ownerUnitId: 'U-c2' } }, { 'If-Match': etag });
     expect(r.status).toBe(200);
     expect(r.headers.get('etag')).toBe('"2"');
-    expect(r.body.features).toEqual([{ id: 'G3', version: 2, deleted: false }]);
+    expect(r.body.features).toEqual([{ id: 'G3', version: 2, deleted: false, layer: 'grids' }]);
     // G3 has only a closed issue: nothing to reassign.
     expect(r.body.reassigned).toEqual([]);
     const again = await planner.put('/api/zones/grids/G3', feature, { 'If-Match': etag });
@@ -184,8 +184,8 @@ describe('moving a shared boundary', () => {
     const r = await planner.post('/api/zones/edits', await move(120.006));
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.features).toEqual([
-      { id: 'G1', version: 2, deleted: false },
-      { id: 'G2', version: 2, deleted: false },
+      { id: 'G1', version: 2, deleted: false, layer: 'grids' },
+      { id: 'G2', version: 2, deleted: false, layer: 'grids' },
     ]);
     expect(r.body.reassigned.map((c: { id: string }) => c.id)).toEqual(['T-STRIP']);
     const strip = await issue('T-STRIP');
@@ -243,8 +243,8 @@ describe('split, merge, create, delete', () => {
     const split = await planner.post('/api/zones/grids/G5/split', { features: [west, east] }, { 'If-Match': g5.etag });
     expect(split.status, JSON.stringify(split.body)).toBe(200);
     expect(split.body.features).toEqual([
-      { id: 'G5', version: 2, deleted: false },
-      { id: 'G5b', version: 1, deleted: false },
+      { id: 'G5', version: 2, deleted: false, layer: 'grids' },
+      { id: 'G5b', version: 1, deleted: false, layer: 'grids' },
     ]);
     // T-VERIFY (120.0125, 30.0025) sits on the new edge but is verifying: zone edits leave it alone.
     expect((await viewer.get('/api/layers/grids')).body.features).toHaveLength(9);
@@ -253,8 +253,8 @@ describe('split, merge, create, delete', () => {
     const merge = await planner.post('/api/zones/grids/merge', { ids: ['G5', 'G5b'], feature: merged, expectedVersions: { G5: 2, G5b: 1 } });
     expect(merge.status, JSON.stringify(merge.body)).toBe(200);
     expect(merge.body.features).toEqual([
-      { id: 'G5', version: 3, deleted: false },
-      { id: 'G5b', version: 2, deleted: true },
+      { id: 'G5', version: 3, deleted: false, layer: 'grids' },
+      { id: 'G5b', version: 2, deleted: true, layer: 'grids' },
     ]);
     expect((await viewer.get('/api/zones/grids/G5b')).status).toBe(404);
     expect((await viewer.get('/api/layers/grids')).body.features).toHaveLength(8);

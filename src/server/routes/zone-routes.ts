@@ -18,7 +18,7 @@ import type { AppDeps } from '../app-deps';
 import { requireRole } from '../auth';
 import type { EditRequest } from '../district-service';
 import { etagMatches, versionFromIfMatch } from '../http-cache';
-import type { AnyFeature } from '../repository';
+import type { AnyFeature, ZoneLayerChange } from '../repository';
 import { errors, json, jsonBody } from './openapi-helpers';
 
 const IF_MATCH = z.object({
@@ -69,7 +69,7 @@ const batchEdit = createRoute({
   method: 'post',
   path: '/api/zones/edits',
   tags: ['zones'],
-  summary: 'Several features of one layer at once (move a shared boundary, split, merge), atomically',
+  summary: 'Several features of one layer, or of several layers (`changes`), at once (move a shared boundary, split, merge), atomically',
   request: { body: jsonBody(ZoneEditBody) },
   responses: { 200: json(ZoneEditResponse, 'Saved'), ...WRITE_ERRORS },
 });
@@ -126,6 +126,19 @@ const asFeature = (f: z.infer<typeof EditFeature>, id = f.id): AnyFeature => ({
   properties: f.properties,
 });
 
+/** The per-layer changes of an edit body: its `changes`, or its one layer (400 for both or neither). */
+function layerChanges(body: z.infer<typeof ZoneEditBody> | z.infer<typeof ZonePreviewBody>): ZoneLayerChange[] {
+  const single = body.upsert.length > 0 || body.remove.length > 0 || Object.keys('expectedVersions' in body ? body.expectedVersions : {}).length > 0;
+  if (body.changes && (body.layer !== undefined || single)) {
+    throw new HttpError('validation_failed', 'send either changes (several layers) or layer with upsert/remove, not both', { field: 'changes' });
+  }
+  if (body.changes) {
+    return body.changes.map((c) => ({ layer: c.layer, upserts: c.upsert.map((f) => asFeature(f)), removes: c.remove, expectedVersions: c.expectedVersions }));
+  }
+  if (body.layer === undefined) throw new HttpError('validation_failed', 'say which layer the edit changes (layer), or send changes', { field: 'layer' });
+  return [{ layer: body.layer, upserts: body.upsert.map((f) => asFeature(f)), removes: body.remove, expectedVersions: 'expectedVersions' in body ? body.expectedVersions : {} }];
+}
+
 /** The expected version from If-Match: 428 when absent, 412 when not a version. */
 function ifMatchVersion(header: string | undefined, id: string): number {
   const version = versionFromIfMatch(header);
@@ -142,28 +155,14 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(batchEdit, async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const body = c.req.valid('json');
-    const result = await save({
-      layer: body.layer,
-      upserts: body.upsert.map((f) => asFeature(f)),
-      removes: body.remove,
-      expectedVersions: body.expectedVersions,
-      by: user.username,
-      note: body.note ?? null,
-      kind: 'edit',
-    });
+    const result = await deps.districts.applyEdit({ changes: layerChanges(body), by: user.username, note: body.note ?? null, kind: 'edit' });
     return c.json(result, 200);
   });
 
   app.openapi(preview, async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const body = c.req.valid('json');
-    const plan = await deps.districts.plan({
-      layer: body.layer,
-      upserts: body.upsert.map((f) => asFeature(f)),
-      removes: body.remove,
-      by: user.username,
-      note: body.note ?? null,
-    });
+    const plan = await deps.districts.planChanges({ changes: layerChanges(body), by: user.username, note: body.note ?? null });
     return c.json({ valid: plan.errors.length === 0, problems: plan.problems, issues: plan.issues, checkpoints: plan.checkpoints }, 200);
   });
 
