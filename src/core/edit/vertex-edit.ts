@@ -4,8 +4,12 @@ import { geometryOfParts, partsOf, samePosition, type Ring } from './ring-math';
 
 /**
  * Vertex edits of zones. With `shared` (the default) a vertex or edge is edited in every feature
- * of the layer that has it bit for bit, so neighbours move together and a shared boundary stays
- * shared: no sliver gap or overlap can appear between them. Each function returns the change
+ * given that has it bit for bit, so neighbours move together and a shared boundary stays
+ * shared: no sliver gap or overlap can appear between them. Give the features of every zone
+ * layer (ids distinct across layers) and a boundary moves in all of them: a community's corner
+ * with the grids' corners there and the street's. A vertex that lies on another feature's edge
+ * without being one of its vertices (a grid corner on a community's straight edge) bends that
+ * edge with it: the point is inserted there and moved. Each function returns the change
  * (features before and after); the inputs are never mutated.
  */
 
@@ -38,9 +42,12 @@ export function moveVertex(features: ReadonlyMap<string, AreaFeature>, ref: Vert
     const parts = partsOf(feature.geometry).map((rings, p) =>
       rings.map((ring, r) => {
         if (options.shared === false && (p !== ref.part || r !== ref.ring)) return ring;
-        if (!ring.some((q) => samePosition(q, from))) return ring;
+        // Shared: the edges at the vertex (or through it, a T-junction) first take every vertex of
+        // the other features lying on them, so that they bend only between those points.
+        const conformed = options.shared === false ? ring : conformAround(ring, from, targets);
+        if (!conformed.some((q) => samePosition(q, from))) return ring;
         changed = true;
-        return ring.map((q) => (samePosition(q, from) ? target : q));
+        return conformed.map((q) => (samePosition(q, from) ? target : q));
       }),
     );
     if (!changed) continue;
@@ -73,11 +80,13 @@ export function insertVertex(features: ReadonlyMap<string, AreaFeature>, edge: V
           changed = true;
           return [...r.slice(0, edge.index + 1), point, ...r.slice(edge.index + 1)];
         }
+        // The same edge, or (another layer's longer edge) an edge the new point lies on.
+        if (r.some((q) => samePosition(q, point))) return r;
         const out: Ring = [];
         for (let i = 0; i < r.length; i++) {
           out.push(r[i]);
           const next = r[i + 1];
-          if (next && ((samePosition(r[i], a) && samePosition(next, b)) || (samePosition(r[i], b) && samePosition(next, a)))) {
+          if (next && ((samePosition(r[i], a) && samePosition(next, b)) || (samePosition(r[i], b) && samePosition(next, a)) || onSegment(point, r[i], next))) {
             out.push(point);
             changed = true;
           }
@@ -132,6 +141,68 @@ export function replaceProperties<F extends EditableFeature>(
   const feature = features.get(id);
   if (!feature) throw new EditError('not_found', `there is no feature ${id}`);
   return { kind: 'attributes', before: [feature], after: [{ ...feature, properties }] };
+}
+
+/** Degrees within which a point counts as lying on an edge (about 0.1 mm). */
+const ON_EDGE_DEGREES = 1e-9;
+
+/** True when `p` lies on the segment a–b, strictly between its ends (within ON_EDGE_DEGREES). */
+function onSegment(p: Position, a: Position, b: Position): boolean {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const len2 = dx * dx + dy * dy;
+  if (len2 === 0) return false;
+  const t = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2;
+  if (t <= 0 || t >= 1) return false;
+  const cross = Math.abs(dx * (p[1] - a[1]) - dy * (p[0] - a[0])) / Math.sqrt(len2);
+  return cross <= ON_EDGE_DEGREES && !samePosition(p, a) && !samePosition(p, b);
+}
+
+/**
+ * The ring with the points it needs around `at` to stay conforming when `at` moves: on each edge
+ * that ends at `at` or passes through it, every vertex of `features` lying on that edge (and `at`
+ * itself) is inserted in order. The same ring object when nothing is inserted.
+ */
+function conformAround(ring: Ring, at: Position, features: readonly AreaFeature[]): Ring {
+  let inserted = false;
+  const out: Ring = [];
+  for (let i = 0; i < ring.length; i++) {
+    out.push(ring[i]);
+    const a = ring[i];
+    const b = ring[i + 1];
+    if (!b) continue;
+    const through = onSegment(at, a, b);
+    if (!through && !samePosition(a, at) && !samePosition(b, at)) continue;
+    const between = pointsOnSegment(a, b, features);
+    if (through && !between.some((q) => samePosition(q, at))) between.push(at);
+    if (between.length === 0) continue;
+    const dx = b[0] - a[0];
+    const dy = b[1] - a[1];
+    between.sort((p, q) => (p[0] - a[0]) * dx + (p[1] - a[1]) * dy - ((q[0] - a[0]) * dx + (q[1] - a[1]) * dy));
+    out.push(...between);
+    inserted = true;
+  }
+  return inserted ? out : ring;
+}
+
+/** Distinct vertices of `features` lying on the segment a–b strictly between its ends. */
+function pointsOnSegment(a: Position, b: Position, features: readonly AreaFeature[]): Position[] {
+  const [x0, x1] = a[0] < b[0] ? [a[0], b[0]] : [b[0], a[0]];
+  const [y0, y1] = a[1] < b[1] ? [a[1], b[1]] : [b[1], a[1]];
+  const found: Position[] = [];
+  for (const feature of features) {
+    if (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon') continue;
+    for (const rings of partsOf(feature.geometry)) {
+      for (const ring of rings) {
+        for (const q of ring) {
+          if (q[0] < x0 - ON_EDGE_DEGREES || q[0] > x1 + ON_EDGE_DEGREES || q[1] < y0 - ON_EDGE_DEGREES || q[1] > y1 + ON_EDGE_DEGREES) continue;
+          if (!onSegment(q, a, b) || found.some((f) => samePosition(f, q))) continue;
+          found.push([q[0], q[1]]);
+        }
+      }
+    }
+  }
+  return found;
 }
 
 function ringOf(features: ReadonlyMap<string, AreaFeature>, ref: VertexRef): Ring {
