@@ -9,8 +9,8 @@ import type { LayerCollection, LayerFeature } from './map-data';
 export const METRES_PER_OPEN_ISSUE = 90;
 
 /**
- * Grids extruded by their open issues (deck.gl, interleaved with the map so that checkpoints and
- * labels stay on top). Loaded on demand: only the large screen with `?3d=1` pays for it.
+ * Grids extruded by their open issues (deck.gl, drawn over the map, translucent so that the
+ * checkpoints and labels under the columns still show). Loaded on demand: only the large screen with `?3d=1` pays for it.
  * The polygons are tessellated once per geometry; a counts change only recomputes heights and
  * colours (deck.gl update triggers), like feature-state on the flat map.
  */
@@ -21,7 +21,9 @@ export interface GridExtrusion {
 
 /** Adds the extrusion overlay to `map`; `remove()` takes it off again (and frees its GPU buffers). */
 export function addGridExtrusion(map: MapLibreMap): GridExtrusion {
-  const overlay = new MapboxOverlay({ interleaved: true, layers: [] });
+  // Its own canvas over the map (like the issue points): deck.gl's interleaved mode misreads the
+  // render arguments of this maplibre version ("reading 'height'" on every frame).
+  const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
   map.addControl(overlay);
   let removed = false;
   return {
@@ -32,12 +34,11 @@ export function addGridExtrusion(map: MapLibreMap): GridExtrusion {
         layers: [
           new GeoJsonLayer<Record<string, unknown>>({
             id: 'grid-extrusion',
-            beforeId: 'checkpoint-clusters-circle',
             data: grids as never,
             extruded: true,
             wireframe: false,
             stroked: false,
-            opacity: 0.85,
+            opacity: 0.75,
             getElevation: (f: unknown) => open(f as LayerFeature) * METRES_PER_OPEN_ISSUE,
             getFillColor: (f: unknown) => hexToRgb(colourOf('grids', open(f as LayerFeature))),
             material: { ambient: 0.55, diffuse: 0.5, shininess: 16 },
