@@ -709,26 +709,30 @@ export class PostgresRepository implements DutymapRepository {
     return this.transaction(async (client) => {
       const d = this.districtId;
       await this.lockWrites(client);
-      if (assignedAtZones !== undefined) {
-        const { rows } = await client.query<{ value: number }>("SELECT value FROM revisions WHERE district_id = $1 AND name = 'zones'", [d]);
-        if ((rows[0]?.value ?? 0) !== assignedAtZones) throw new StaleSnapshotError('zones');
-      }
+      // A statement of its own, after the lock: its snapshot includes whatever committed while
+      // this one waited (a subquery of the locking statement would still see the zones before).
+      const { rows: lane } = await client.query<{ zones: number | null; seq: number }>(
+        `SELECT (SELECT value FROM revisions WHERE district_id = $1 AND name = 'zones') AS zones,
+                nextval(pg_get_serial_sequence('issues', 'seq')) AS seq`,
+        [d],
+      );
+      if (assignedAtZones !== undefined && (lane[0]?.zones ?? 0) !== assignedAtZones) throw new StaleSnapshotError('zones');
       const nextSeq = async () =>
         (await client.query<{ seq: number }>("SELECT nextval(pg_get_serial_sequence('issues', 'seq')) AS seq")).rows[0]!.seq;
-      let seq = await nextSeq();
+      let seq = lane[0]?.seq ?? (await nextSeq());
       const day = issue.reportedAt.slice(0, 10).replaceAll('-', '');
-      const idFor = (n: number) => `WT${day}-${String(n).padStart(5, '0')}`;
-      let id = issue.id ?? idFor(seq);
+      const insert = `INSERT INTO issues (${ISSUE_COLUMNS.join(', ')}) VALUES (${ISSUE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+        ON CONFLICT (district_id, id) DO NOTHING RETURNING *`;
+      let row: IssueRow | undefined;
+      let id = '';
       // Seeded ids may follow the same pattern: step on until the id is free.
-      while (!issue.id && (await client.query('SELECT 1 FROM issues WHERE district_id = $1 AND id = $2', [d, id])).rows.length > 0) {
+      for (;;) {
+        id = issue.id ?? `WT${day}-${String(seq).padStart(5, '0')}`;
+        row = (await client.query<IssueRow>(insert, issueValues(d, seq, { ...issue, id, code: issue.code ?? id, version: 1 }))).rows[0];
+        if (row) break;
+        if (issue.id) throw new DuplicateRecordError('issue', issue.id);
         seq = await nextSeq();
-        id = idFor(seq);
       }
-      const record = { ...issue, id, code: issue.code ?? id, version: 1 };
-      const { rows } = await client.query<IssueRow>(
-        `INSERT INTO issues (${ISSUE_COLUMNS.join(', ')}) VALUES (${ISSUE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
-        issueValues(d, seq, record),
-      );
       await this.insertHistory(client, id, entry);
       if (intake) {
         await client.query(
@@ -745,7 +749,7 @@ export class PostgresRepository implements DutymapRepository {
         ]);
       }
       await this.bump(client, ['data']);
-      return toIssue(rows[0]!);
+      return toIssue(row!);
     });
   }
 
