@@ -3,7 +3,8 @@
  * temp database seeded from the demo district. A grid is split by a line drawn on the map, the
  * Worker's preview lists the issues that move, the save reassigns them (checked through the API);
  * an overlapping vertex drag cannot be saved and says why; two planners editing the same grid get
- * the conflict dialog. Screenshot: tests/e2e/screenshots/plan-editor.png with
+ * the conflict dialog; a community's boundary vertex dragged on the communities layer moves its
+ * grids with it in one save. Screenshot: tests/e2e/screenshots/plan-editor.png with
  * DUTYMAP_UPDATE_SCREENSHOTS=1 (else tests/e2e/artifacts/).
  */
 import { mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitPolygon } from '../../src/core/edit/split-polygon';
 import type { AreaFeature, Position } from '../../src/core/edit/edit-types';
 import { pointInPolygonRings } from '../../src/core/edit/ring-math';
+import { checkZoneEdits } from '../../src/core/edit/zone-layers';
 import { ApiClient, PROJECT_ROOT, type RunningServer } from '../helpers/api-server';
 import { buildClient, hasDemo, startAppServer } from './app-server';
 import { hasChromium, launchChromium, waitForMap, watchPage, type PageProblems } from './browser';
@@ -285,4 +287,84 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     expect(a.problems.errors).toEqual([]);
     expect(b.problems.errors.filter((m) => !m.includes('412'))).toEqual([]);
   }, 90_000);
+  it('drags a community boundary vertex: the community, its neighbour and their grids move in one save that validates clean', async () => {
+    const layer = async (name: string): Promise<Grid[]> => (await api.get(`/api/layers/${name}`)).body.features;
+    const [streets, communities, gridsBefore] = [await layer('streets'), await layer('communities'), await grids()];
+    const key = (p: readonly number[]) => `${p[0]},${p[1]}`;
+    const gridVertices = new Set(gridsBefore.flatMap((g) => (g.geometry.type === 'Polygon' ? (g.geometry.coordinates as Position[][])[0] : []).map(key)));
+    // A vertex two communities of one street share, where grids meet too.
+    let pick: { community: Grid; neighbour: Grid; vertex: Position; inside: Position } | null = null;
+    for (const community of communities) {
+      if (community.geometry.type !== 'Polygon') continue;
+      const rings = community.geometry.coordinates as Position[][];
+      for (const vertex of rings[0].slice(0, -1)) {
+        if (!gridVertices.has(key(vertex))) continue;
+        const neighbour = communities.find(
+          (c) => c.id !== community.id && c.properties.parentId === community.properties.parentId && c.geometry.type === 'Polygon' && (c.geometry.coordinates as Position[][])[0].some((q) => key(q) === key(vertex)),
+        );
+        if (!neighbour) continue;
+        const d = 0.0004;
+        const inside = [0, 1, 2, 3, 4, 5, 6, 7]
+          .map((k): Position => [vertex[0] + d * Math.cos((k * Math.PI) / 4), vertex[1] + d * Math.sin((k * Math.PI) / 4)])
+          .find((q) => pointInPolygonRings(q[0], q[1], rings) && !pointInPolygonRings(q[0], q[1], neighbour.geometry.coordinates as Position[][]));
+        if (inside) {
+          pick = { community, neighbour, vertex, inside };
+          break;
+        }
+      }
+      if (pick) break;
+    }
+    expect(pick, 'the demo has two communities sharing a grid corner').not.toBeNull();
+    const { community, neighbour, vertex, inside } = pick!;
+
+    const { page, problems } = await firstPlanner();
+    await page.selectOption('select[name=edit-layer]', 'communities');
+    await fit(page, [vertex[0] - 0.0015, vertex[1] - 0.0015, vertex[0] + 0.0015, vertex[1] + 0.0015]);
+    await clickAt(page, inside);
+    await page.waitForFunction((name) => document.querySelector('[data-testid="selected-name"]')?.textContent === name, String(community.properties.name));
+    // Drag the vertex 15 px towards the inside of the community (no Alt: shared by every layer).
+    const from = await at(page, vertex);
+    const to = await at(page, inside);
+    const len = Math.hypot(to.x - from.x, to.y - from.y) || 1;
+    await page.waitForTimeout(300);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + ((to.x - from.x) / len) * 8, from.y + ((to.y - from.y) / len) * 8, { steps: 4 });
+    await page.mouse.move(from.x + ((to.x - from.x) / len) * 15, from.y + ((to.y - from.y) / len) * 15, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForSelector('[data-testid="validation-ok"]');
+    await page.click('[data-testid="save"]');
+    await page.waitForSelector('[data-testid="server-preview"]');
+    await page.fill('textarea[name=note]', '端到端测试：移动社区边界');
+    await page.click('[data-testid="confirm-save"]');
+    await page.waitForFunction(() => /已保存/.test(document.querySelector('[data-testid="plan-notice"]')?.textContent ?? ''), null, { timeout: 20_000 });
+
+    // Both communities and the grids that met at the vertex changed, in one edit, with the same new point.
+    const [streetsAfter, communitiesAfter, gridsAfter] = [await layer('streets'), await layer('communities'), await grids()];
+    const changedStreets = streetsAfter.filter((c) => c.properties.version !== streets.find((o) => o.id === c.id)!.properties.version);
+    const changedCommunities = communitiesAfter.filter((c) => c.properties.version !== communities.find((o) => o.id === c.id)!.properties.version);
+    const changedGrids = gridsAfter.filter((g) => g.properties.version !== gridsBefore.find((o) => o.id === g.id)!.properties.version);
+    // Every community with that corner (one of another street too, where the corner is on the street boundary).
+    const sharing = communities.filter((c) => c.geometry.type === 'Polygon' && (c.geometry.coordinates as Position[][])[0].some((q) => key(q) === key(vertex)));
+    expect(sharing.map((c) => c.id)).toEqual(expect.arrayContaining([community.id, neighbour.id]));
+    expect(changedCommunities.map((c) => c.id).sort()).toEqual(sharing.map((c) => c.id).sort());
+    expect(changedGrids.length).toBeGreaterThanOrEqual(2);
+    const moved = (changedCommunities.find((c) => c.id === community.id)!.geometry.coordinates as Position[][])[0].find(
+      (p) => !(community.geometry.coordinates as Position[][])[0].some((q) => key(q) === key(p)),
+    )!;
+    expect(moved).toBeDefined();
+    for (const g of changedGrids) expect((g.geometry.coordinates as Position[][])[0].map(key)).toContain(key(moved));
+    const c1 = (await api.get(`/api/zones/communities/${community.id}/history`)).body.history.at(-1);
+    const g1 = (await api.get(`/api/zones/grids/${changedGrids[0].id}/history`)).body.history.at(-1);
+    expect(c1.editId).toBe(g1.editId);
+    // The saved shapes validate clean against the district as it was, layer against layer.
+    const district = { units: (await api.get('/api/units')).body.units, streets, communities, grids: gridsBefore } as never;
+    const errors = checkZoneEdits(district, [
+      { layer: 'streets' as const, upsert: changedStreets, remove: [] },
+      { layer: 'communities' as const, upsert: changedCommunities, remove: [] },
+      { layer: 'grids' as const, upsert: changedGrids, remove: [] },
+    ].filter((c) => c.upsert.length > 0)).filter((p) => p.severity === 'error');
+    expect(errors).toEqual([]);
+    expect(problems.errors).toEqual([]);
+  }, 60_000);
 });

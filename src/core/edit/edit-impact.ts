@@ -77,13 +77,25 @@ export function prepareImpactBase(geometry: EngineGeometry, issues: readonly Imp
  * whose status a zone edit may change are considered, as on the server.
  */
 export function computeImpact(base: ImpactBase, layer: LayerName, upsert: readonly EditableFeature[], remove: readonly string[]): ImpactResult {
-  const replaced = new Map(upsert.map((f) => [f.id, f]));
-  const gone = new Set(remove);
-  const current = base.geometry[layer] as unknown as EditableFeature[];
-  const features = current.filter((f) => !gone.has(f.id) || replaced.has(f.id)).map((f) => replaced.get(f.id) ?? f);
-  const known = new Set(features.map((f) => f.id));
-  for (const f of upsert) if (!known.has(f.id)) features.push(f);
-  const next = buildDistrictIndex({ ...base.geometry, [layer]: features } as DistrictGeometry);
+  return computeLayersImpact(base, [{ layer, upsert, remove }]);
+}
+
+/** computeImpact for an edit of several layers at once (a community moved with its grids). */
+export function computeLayersImpact(
+  base: ImpactBase,
+  changes: readonly { layer: LayerName; upsert: readonly EditableFeature[]; remove: readonly string[] }[],
+): ImpactResult {
+  let geometry = base.geometry;
+  for (const { layer, upsert, remove } of changes) {
+    const replaced = new Map(upsert.map((f) => [f.id, f]));
+    const gone = new Set(remove);
+    const current = geometry[layer] as unknown as EditableFeature[];
+    const features = current.filter((f) => !gone.has(f.id) || replaced.has(f.id)).map((f) => replaced.get(f.id) ?? f);
+    const known = new Set(features.map((f) => f.id));
+    for (const f of upsert) if (!known.has(f.id)) features.push(f);
+    geometry = { ...geometry, [layer]: features };
+  }
+  const next = buildDistrictIndex(geometry as DistrictGeometry);
 
   const issues: ImpactIssue[] = [];
   for (const issue of base.issues) {

@@ -12,7 +12,8 @@ import { splitPolygon } from '../../../core/edit/split-polygon';
 import { deleteVertex, replaceProperties } from '../../../core/edit/vertex-edit';
 import type { AreaGeometry } from '../../../core/geometry-schema';
 import type { TopologyProblem } from '../../../core/topology-problem';
-import { buildZoneEditIndex, checkZoneEdit } from '../../../core/zone-edit-check';
+import { buildZoneEditIndex } from '../../../core/zone-edit-check';
+import { checkZoneEdits, splitByLayer, ZONE_LAYERS } from '../../../core/edit/zone-layers';
 import { ApiRequestError } from '../../api/http';
 import { openIssuePointsQueryOptions } from '../../api/issues';
 import { layerQueryOptions } from '../../api/layer';
@@ -37,13 +38,39 @@ import { useImpactPreview } from './use-impact-preview';
 import './plan.css';
 
 type Session = EditSession<EditableFeature>;
+type FromLayers = Partial<Record<EditLayer, LayerCollection>>;
+
+/** The layers one session holds: every zone layer (a boundary moves in all of them), or roads. */
+const scopeOf = (layer: EditLayer): readonly EditLayer[] => (isZoneLayer(layer) ? ZONE_LAYERS : [layer]);
+const sameFrom = (a: FromLayers, b: FromLayers) => EDIT_LAYERS.every((l) => a[l] === b[l]);
+
+/**
+ * The features a session over `from` starts with, and the layer of each. Zone ids are distinct
+ * across layers in every district we know; if they are not, the session holds only `layer`.
+ */
+function sessionFeatures(from: FromLayers, layer: EditLayer): { features: EditableFeature[]; layerOf: Map<string, EditLayer> } {
+  const layerOf = new Map<string, EditLayer>();
+  const features: EditableFeature[] = [];
+  for (const l of scopeOf(layer)) {
+    for (const f of (from[l]?.features ?? []) as unknown as EditableFeature[]) {
+      if (layerOf.has(f.id)) {
+        const own = (from[layer]?.features ?? []) as unknown as EditableFeature[];
+        return { features: own, layerOf: new Map(own.map((x) => [x.id, layer])) };
+      }
+      layerOf.set(f.id, l);
+      features.push(f);
+    }
+  }
+  return { features, layerOf };
+}
 type Outline = EditMapState['outlines'][number];
 
 /**
- * `/plan`, the planner's zone editor. A session over one layer holds every edit (vertex moves
- * shared by neighbours, new zones, splits, merges, attribute changes) with undo and redo; the core
+ * `/plan`, the planner's zone editor. A session over every zone layer (or roads) holds every
+ * edit (vertex moves shared by neighbours in any zone layer: a community boundary moves with
+ * its grids and street, new zones, splits, merges, attribute changes) with undo and redo; the core
  * topology check validates it live and a Worker runs the engine for the impact preview. Saving
- * sends the whole session as one atomic edit with the versions it started from: when someone
+ * sends the whole session as one atomic edit (one change per layer) with the versions it started from: when someone
  * else saved first the conflict dialog shows both and offers to re-apply on top of theirs.
  */
 export function PlanEditor({ config, data }: { config: ClientConfig; data: MapData }) {
@@ -55,7 +82,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   const openIssues = useQuery(openIssuePointsQueryOptions(data.revision)).data;
 
   const [layer, setLayer] = useState<EditLayer>('grids');
-  const [session, setSession] = useState<{ layer: EditLayer; from: LayerCollection; session: Session } | null>(null);
+  const [session, setSession] = useState<{ layer: EditLayer; from: FromLayers; layerOf: Map<string, EditLayer>; session: Session } | null>(null);
   const [mode, setMode] = useState<EditMode>('select');
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
   const [selectedVertex, setSelectedVertex] = useState<VertexRef | null>(null);
@@ -71,21 +98,41 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   const resetAfterSave = useRef(false);
 
   const layerData = data.geometry[layer];
-  // A session starts from the layer as loaded, and again when fresh data arrives while it has no edits.
+  const { streets: streetsData, communities: communitiesData, grids: gridsData, roads: roadsData } = data.geometry;
+  const fromLayers = useMemo<FromLayers | null>(() => {
+    const all: FromLayers = { streets: streetsData, communities: communitiesData, grids: gridsData, roads: roadsData };
+    const out: FromLayers = {};
+    for (const l of scopeOf(layer)) {
+      if (!all[l]) return null;
+      out[l] = all[l];
+    }
+    return out;
+  }, [layer, streetsData, communitiesData, gridsData, roadsData]);
+  // A session starts from the layers as loaded, and again when fresh data arrives while it has no edits.
   useEffect(() => {
-    if (!layerData) return;
+    if (!fromLayers) return;
     setSession((current) => {
-      if (current && current.layer === layer && current.from === layerData) return current;
+      if (current && current.layer === layer && sameFrom(current.from, fromLayers)) return current;
       const dirty = current && current.layer === layer && current.session.done.length > 0;
       if (dirty && !resetAfterSave.current) return current;
       resetAfterSave.current = false;
-      return { layer, from: layerData, session: startSession(layerData.features as unknown as EditableFeature[]) };
+      const { features: start, layerOf } = sessionFeatures(fromLayers, layer);
+      return { layer, from: fromLayers, layerOf, session: startSession(start) };
     });
-  }, [layer, layerData]);
+  }, [layer, fromLayers]);
   const active = session && session.layer === layer ? session.session : null;
+  // Every zone layer's features: vertex edits move a boundary in all of them.
   const features = active?.features ?? (new Map() as ReadonlyMap<string, EditableFeature>);
+  const layerOf = useCallback((id: string): EditLayer => session?.layerOf.get(id) ?? layer, [session, layer]);
+  // The selected layer's features: what the planner picks, splits, merges and draws among.
+  const layerFeatures = useMemo(() => new Map([...features].filter(([id]) => layerOf(id) === layer)), [features, layerOf, layer]);
   const diff = useMemo(() => (active ? sessionDiff(active) : { upsert: [], remove: [] }), [active]);
   const dirty = diff.upsert.length + diff.remove.length > 0;
+  // The diff by layer, as the server's multi-layer edit takes it.
+  const changes = useMemo(
+    () => (isZoneLayer(layer) ? splitByLayer(diff, (id) => layerOf(id) as 'streets' | 'communities' | 'grids') : dirty ? [{ layer, ...diff }] : []),
+    [diff, dirty, layer, layerOf],
+  );
 
   const update = useCallback((next: (s: Session) => Session) => {
     setSession((current) => (current ? { ...current, session: next(current.session) } : current));
@@ -127,13 +174,19 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
     });
   }, [data.geometry, units]);
   const problems: TopologyProblem[] = useMemo(() => {
-    if (!dirty || !zoneIndex || !isZoneLayer(layer) || session?.from !== data.geometry[layer]) return [];
+    if (!dirty || !zoneIndex || !isZoneLayer(layer) || !session || !fromLayers || !sameFrom(session.from, fromLayers) || !units) return [];
+    const district = {
+      units,
+      streets: data.geometry.streets!.features as unknown as DistrictGeometry['streets'],
+      communities: data.geometry.communities!.features as unknown as DistrictGeometry['communities'],
+      grids: data.geometry.grids!.features as unknown as DistrictGeometry['grids'],
+    };
     try {
-      return checkZoneEdit(zoneIndex, { layer, upsert: diff.upsert as unknown as ZoneFeature[], remove: diff.remove });
+      return checkZoneEdits(district, changes as never, zoneIndex);
     } catch (error) {
       return [{ code: 'self_intersection', severity: 'error', layer, featureId: diff.upsert[0]?.id ?? '', message: (error as Error).message }];
     }
-  }, [dirty, zoneIndex, layer, diff, session, data.geometry]);
+  }, [dirty, zoneIndex, layer, diff, changes, session, fromLayers, data.geometry, units]);
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');
 
@@ -149,7 +202,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
       checkpoints: g.checkpoints.features,
     } as unknown as EngineGeometry;
   }, [data.geometry]);
-  const impactEdit = useMemo(() => (dirty && errors.length === 0 ? { layer, upsert: diff.upsert, remove: diff.remove } : null), [dirty, errors.length, layer, diff]);
+  const impactEdit = useMemo(() => (dirty && errors.length === 0 ? { changes } : null), [dirty, errors.length, changes]);
   const impact = useImpactPreview(engineGeometry, openIssues, impactEdit);
 
   // Names for lists.
@@ -167,8 +220,12 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   // The map: the session's features replace the edited layer; the controller draws the rest.
   const geometry = useMemo(() => {
     if (!active || !layerData) return data.geometry;
-    return { ...data.geometry, [layer]: { type: 'FeatureCollection', features: [...active.features.values()] } as LayerCollection };
-  }, [data.geometry, active, layer, layerData]);
+    const next = { ...data.geometry };
+    for (const l of Object.keys(session?.from ?? {}) as EditLayer[]) {
+      next[l] = { type: 'FeatureCollection', features: [...active.features.values()].filter((f) => layerOf(f.id) === l) } as LayerCollection;
+    }
+    return next;
+  }, [data.geometry, active, layerData, session, layerOf]);
   const mapData = useMemo(() => ({ ...data, geometry }), [data, geometry]);
 
   const handlers = useRef({
@@ -194,7 +251,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
 
   const selectAt = (point: Position, additive: boolean, metresPerPixel: number) => {
     // Roads are picked within 12 px of their centreline.
-    const hit = pickFeature(features.values(), point, layer, 12 * metresPerPixel);
+    const hit = pickFeature(layerFeatures.values(), point, layer, 12 * metresPerPixel);
     setSelectedVertex(null);
     setDiffOutlines([]);
     if (!hit) return setSelectedIds(additive ? selectedIds : []);
@@ -204,7 +261,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
 
   const finishSketch = (points: Position[], sketchMode: 'draw' | 'split') => {
     if (!canEdit || !isZoneLayer(layer)) return;
-    const zones = features as ReadonlyMap<string, AreaFeature>;
+    const zones = layerFeatures as ReadonlyMap<string, AreaFeature>;
     const taken = new Set([...features.keys(), ...(data.geometry[layer]?.features.map((f) => f.id) ?? [])]);
     if (sketchMode === 'split') {
       const targets = selectedIds.length === 1 ? selectedIds : [...zones.keys()];
@@ -321,12 +378,12 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
 
   // Saving.
   const baseVersion = (id: string) => {
-    const f = session?.from.features.find((x) => x.id === id);
+    const f = active?.base.get(id);
     return f ? (typeof f.properties.version === 'number' ? f.properties.version : 1) : null;
   };
-  const expectedVersions = () => {
+  const expectedVersions = (change: { upsert: readonly EditableFeature[]; remove: readonly string[] }) => {
     const out: Record<string, number> = {};
-    for (const id of [...diff.upsert.map((f) => f.id), ...diff.remove]) {
+    for (const id of [...change.upsert.map((f) => f.id), ...change.remove]) {
       const v = baseVersion(id);
       if (v !== null) out[id] = v;
     }
@@ -337,7 +394,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
     setSelectedVertex(null);
     setDiffOutlines([]);
     await Promise.all([
-      client.invalidateQueries({ queryKey: ['layer', layer] }),
+      ...(result?.layers ?? [layer]).map((l) => client.invalidateQueries({ queryKey: ['layer', l] })),
       client.invalidateQueries({ queryKey: ['counts'] }),
       client.invalidateQueries({ queryKey: ['issues'] }),
       client.invalidateQueries({ queryKey: ['summary'] }),
@@ -347,7 +404,8 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
     void result;
   };
   const save = useMutation({
-    mutationFn: (note: string) => saveZoneEdit({ layer, upsert: diff.upsert as never, remove: diff.remove, expectedVersions: expectedVersions(), note }),
+    mutationFn: (note: string) =>
+      saveZoneEdit({ changes: changes.map((c) => ({ layer: c.layer, upsert: c.upsert as never, remove: c.remove, expectedVersions: expectedVersions(c) })), note }),
     onSuccess: async (result) => {
       setSaveOpen(false);
       await afterSave(result, t('plan.notice.saved', { issues: result.reassigned.length, checkpoints: result.checkpoints.length }));
@@ -361,7 +419,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   });
 
   const openConflict = async (details: unknown) => {
-    const list = ((details as { conflicts?: { id: string; expected: number; actual: number | null }[] } | null)?.conflicts ?? []).slice(0, 20);
+    const list = ((details as { conflicts?: { layer?: EditLayer; id: string; expected: number; actual: number | null }[] } | null)?.conflicts ?? []).slice(0, 20);
     const entries: ConflictEntry[] = [];
     const outlines: Outline[] = [];
     for (const c of list) {
@@ -371,9 +429,9 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
       let at: string | null = null;
       let note: string | null = null;
       try {
-        const theirs = await fetchZone(layer, c.id);
+        const theirs = await fetchZone(c.layer ?? layerOf(c.id), c.id);
         outlines.push({ which: 'theirs', geometry: theirs.geometry as EditableFeature['geometry'] });
-        const history = await client.fetchQuery(zoneHistoryQueryOptions(layer, c.id));
+        const history = await client.fetchQuery(zoneHistoryQueryOptions(c.layer ?? layerOf(c.id), c.id));
         const last = history.history.at(-1);
         by = last?.by ?? null;
         at = last?.at ?? null;
@@ -390,11 +448,12 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   const reload = async (reapply: boolean) => {
     setConflictBusy(true);
     try {
-      const fresh = await client.fetchQuery({ ...layerQueryOptions(layer), staleTime: 0 });
-      const from = fresh as unknown as LayerCollection;
+      const from: FromLayers = {};
+      for (const l of scopeOf(layer)) from[l] = (await client.fetchQuery({ ...layerQueryOptions(l), staleTime: 0 })) as unknown as LayerCollection;
+      const { features: fresh, layerOf: freshLayerOf } = sessionFeatures(from, layer);
       setSession((current) =>
         current && current.layer === layer
-          ? { layer, from, session: reapply ? rebaseSession(current.session, from.features as unknown as EditableFeature[]) : startSession(from.features as unknown as EditableFeature[]) }
+          ? { layer, from, layerOf: freshLayerOf, session: reapply ? rebaseSession(current.session, fresh) : startSession(fresh) }
           : current,
       );
       setConflict(null);
@@ -425,11 +484,11 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   const selected = selectedIds.length === 1 ? features.get(selectedIds[0]) : undefined;
   const showProblem = (p: TopologyProblem) => {
     if (p.location) setFocus({ lon: p.location[0], lat: p.location[1], zoom: 16 });
-    if (features.has(p.featureId)) setSelectedIds([p.featureId]);
+    if (layerFeatures.has(p.featureId)) setSelectedIds([p.featureId]);
   };
   const summary = t('plan.save.summary', {
-    changed: diff.upsert.filter((f) => session?.from.features.some((x) => x.id === f.id)).length,
-    added: diff.upsert.filter((f) => !session?.from.features.some((x) => x.id === f.id)).length,
+    changed: diff.upsert.filter((f) => active?.base.has(f.id)).length,
+    added: diff.upsert.filter((f) => !active?.base.has(f.id)).length,
     removed: diff.remove.length,
   });
   const canMerge = canEdit && isZoneLayer(layer) && selectedIds.length >= 2;
@@ -490,7 +549,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
             <button type="button" aria-pressed={mode === 'split'} disabled={!canEdit || !isZoneLayer(layer)} onClick={() => setMode('split')} data-testid="mode-split">
               {t('plan.mode.split')}
             </button>
-            <button type="button" disabled={!canMerge} onClick={() => attempt(() => mergePolygons(features as ReadonlyMap<string, AreaFeature>, selectedIds, selectedIds[0])) && setSelectedIds([selectedIds[0]])}>
+            <button type="button" disabled={!canMerge} onClick={() => attempt(() => mergePolygons(layerFeatures as ReadonlyMap<string, AreaFeature>, selectedIds, selectedIds[0])) && setSelectedIds([selectedIds[0]])}>
               {t('plan.merge', { count: selectedIds.length })}
             </button>
           </div>
@@ -569,12 +628,12 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
               <button type="button" role="tab" aria-selected={panel === 'attributes'} onClick={() => setPanel('attributes')}>
                 {t('plan.attr.title')}
               </button>
-              <button type="button" role="tab" aria-selected={panel === 'history'} onClick={() => setPanel('history')} disabled={!session?.from.features.some((f) => f.id === selected.id)}>
+              <button type="button" role="tab" aria-selected={panel === 'history'} onClick={() => setPanel('history')} disabled={!active?.base.has(selected.id)}>
                 {t('plan.history.title')}
               </button>
             </div>
             <h3 data-testid="selected-name">{String(selected.properties.name ?? selected.id)}</h3>
-            {panel === 'attributes' || !session?.from.features.some((f) => f.id === selected.id) ? (
+            {panel === 'attributes' || !active?.base.has(selected.id) ? (
               <AttributeForm
                 layer={layer}
                 feature={selected}
@@ -609,7 +668,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
         <SaveDialog
           summary={summary}
           warnings={warnings}
-          request={{ layer, upsert: diff.upsert, remove: diff.remove }}
+          request={{ changes }}
           nameOf={nameOf}
           unitName={unitName}
           localCount={impact.result && !impact.pending ? impact.result.issues.length : null}

@@ -28,7 +28,8 @@ export function SaveDialog({
   summary: string;
   warnings: readonly TopologyProblem[];
   /** The edit, as the server's preview takes it. */
-  request: { layer: LayerParam; upsert: readonly EditableFeature[]; remove: readonly string[] };
+  /** The session's changes, one entry per layer (a community moved with its grids: two). */
+  request: { changes: readonly { layer: LayerParam; upsert: readonly EditableFeature[]; remove: readonly string[] }[] };
   nameOf: (id: string | null) => string;
   unitName: (id: string | null) => string;
   /** Issues the Worker preview listed, to say whether the server agrees. */
@@ -41,7 +42,7 @@ export function SaveDialog({
   const { t } = useI18n();
   const query = useQuery({
     queryKey: ['zone-preview', request],
-    queryFn: () => previewZoneEdit({ layer: request.layer, upsert: request.upsert as never, remove: [...request.remove] }),
+    queryFn: () => previewZoneEdit({ changes: request.changes.map((c) => ({ layer: c.layer, upsert: c.upsert as never, remove: [...c.remove] })) }),
     staleTime: Infinity,
     gcTime: 0,
     retry: false,

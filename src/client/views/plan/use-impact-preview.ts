@@ -21,7 +21,7 @@ export interface ImpactState {
 export function useImpactPreview(
   geometry: EngineGeometry | null,
   issues: readonly ApiIssue[] | undefined,
-  edit: { layer: EditLayer; upsert: EditableFeature[]; remove: string[] } | null,
+  edit: { changes: { layer: EditLayer; upsert: EditableFeature[]; remove: string[] }[] } | null,
 ): ImpactState {
   const workerRef = useRef<Worker | null>(null);
   const latest = useRef(0);
@@ -56,13 +56,13 @@ export function useImpactPreview(
 
   useEffect(() => {
     const id = ++latest.current;
-    if (!edit || !geometry || !issues || (edit.upsert.length === 0 && edit.remove.length === 0)) {
+    if (!edit || !geometry || !issues || edit.changes.every((c) => c.upsert.length === 0 && c.remove.length === 0)) {
       setState({ result: null, pending: false, ms: null, error: null });
       return;
     }
     setState((s) => ({ ...s, pending: true }));
     const timer = setTimeout(() => {
-      const request: ImpactRequest = { type: 'preview', id, layer: edit.layer, upsert: edit.upsert, remove: edit.remove };
+      const request: ImpactRequest = { type: 'preview', id, changes: edit.changes };
       workerRef.current?.postMessage(request);
     }, 250);
     return () => clearTimeout(timer);
