@@ -333,6 +333,7 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     await page.mouse.move(from.x + ((to.x - from.x) / len) * 15, from.y + ((to.y - from.y) / len) * 15, { steps: 4 });
     await page.mouse.up();
     await page.waitForSelector('[data-testid="validation-ok"]');
+    await page.screenshot({ path: join(PROJECT_ROOT, 'tests/e2e/artifacts/plan-community-drag.png') });
     await page.click('[data-testid="save"]');
     await page.waitForSelector('[data-testid="server-preview"]');
     await page.fill('textarea[name=note]', '端到端测试：移动社区边界');
