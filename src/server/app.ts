@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../core/api-schema';
+import { findNulCharacter, nulCharacterMessage } from '../core/nul-character';
 import { HttpError, errorBody } from './api-error';
 import type { AppDeps } from './app-deps';
 import { MissingRecordError, VersionConflictError } from './repository';
@@ -63,6 +64,15 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   // Only requests that may carry a body: bodyLimit reads c.req.raw.body, which makes the Node
   // adapter build a full fetch Request — a large share of the cost of a 304 on the hot GET paths.
   app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // After the body limit, so the body read here is the limited one; Hono caches it for the route.
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+      const body: unknown = await c.req.json().catch(() => undefined); // invalid JSON: the route answers it
+      const nulAt = findNulCharacter(body);
+      if (nulAt !== null) return send(c, 400, 'validation_failed', nulCharacterMessage(nulAt), { target: 'json', issues: [{ path: nulAt, message: 'contains U+0000', code: 'nul_character' }] });
+    }
+    await next();
+  });
 
   registerHealthRoutes(app, deps);
   registerSessionRoutes(app, deps);

@@ -317,6 +317,8 @@ describe('POST requests.json', () => {
     expect(several.length).toBe(2);
     expectSpecError(await anon.request('POST', '/open311/v2/requests.json', { rawBody: 'hello', headers: { 'content-type': 'text/plain' } }), 400);
     expectSpecError(await anon.request('POST', '/open311/v2/requests.json', { rawBody: '{not json', headers: { 'content-type': 'application/json' } }), 400);
+    const nul = expectSpecError(await form({ ...good, description: '井盖\u0000破损' }), 400);
+    expect(nul[0].description).toMatch(/description contains the character U\+0000/);
     const huge = expectSpecError(await form({ ...good, description: '长'.repeat(5000) }), 400);
     expect(huge[0].description).toMatch(/larger than 8192 bytes/);
   });

@@ -18,6 +18,7 @@ import {
   type Open311Problem,
 } from '../../core/open311';
 import { open311ListXml, open311ObjectXml, OPEN311_XML_ROOTS } from '../../core/open311-xml';
+import { findNulCharacter, nulCharacterMessage } from '../../core/nul-character';
 import { HttpError } from '../api-error';
 import type { AppDeps } from '../app-deps';
 import { requireRole } from '../auth';
@@ -83,6 +84,13 @@ function open311(deps: AppDeps, handler: (c: Context) => Promise<Response>) {
 }
 
 async function readPostFields(c: Context): Promise<Open311Fields> {
+  const fields = await readPostBody(c);
+  const nulAt = findNulCharacter(fields);
+  if (nulAt !== null) throw new Open311Failure([{ status: 400, description: nulCharacterMessage(nulAt) }]);
+  return fields;
+}
+
+async function readPostBody(c: Context): Promise<Open311Fields> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (type.startsWith('application/json')) {
     try {
