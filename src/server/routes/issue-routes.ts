@@ -2,14 +2,13 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import {
   ApiIssue,
   CreateIssueBody,
-  ISSUE_CSV_COLUMNS,
   IssueDetailResponse,
   IssueIdParam,
   IssueListQuery,
   IssueListResponse,
   TransitionBody,
 } from '../../core/api-schema';
-import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../../core/catalog';
+import { ledgerCsv, ledgerNames, ledgerRow } from '../../core/export/ledger';
 import { allowedActions } from '../../core/issue-state-machine';
 import { HttpError } from '../api-error';
 import type { AppDeps } from '../app-deps';
@@ -88,24 +87,6 @@ function toFilter(q: Omit<ListQuery, 'cursor' | 'limit'>, nowMs: number): IssueF
   };
 }
 
-/** A CSV field: quoted when it holds a comma, quote or line break; leading = + - @ defused for Excel. */
-function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const STATUS_ZH: Record<string, string> = {
-  pending_designation: '待指派',
-  assigned: '已交办',
-  rectifying: '整改中',
-  verifying: '待复核',
-  closed: '已销号',
-  disputed: '有争议',
-};
-const SEVERITY_ZH: Record<string, string> = { low: '一般', medium: '较重', high: '严重' };
-const SOURCE_ZH: Record<string, string> = { supervision: '督查', inspection: '巡查', citizen_complaint: '市民投诉', evaluation: '测评' };
-
 /** GET/POST /api/issues, GET /api/issues.csv, GET /api/issues/{id}, POST /api/issues/{id}/transitions */
 export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
   const detailOf = async (issue: IssueRecord) => ({
@@ -134,40 +115,11 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const q = c.req.valid('query');
     const now = deps.now();
     const state = await deps.districts.state();
-    const name = (layer: 'streets' | 'communities' | 'grids' | 'roads' | 'checkpoints', id: string | null) =>
-      id === null ? '' : String(state.features[layer].get(id)?.properties.name ?? id);
-    const lines: string[] = [ISSUE_CSV_COLUMNS.join(',')];
-    await deps.repo.eachIssue(toFilter(q, now.getTime()), q.sort, (issue) => {
-      const a = issue.assignment;
-      const overdue = toApiIssue(issue, now).overdue;
-      lines.push(
-        [
-          issue.code,
-          ISSUE_CATEGORY_INFO[issue.category as IssueCategory]?.zh ?? issue.category,
-          STATUS_ZH[issue.status] ?? issue.status,
-          overdue ? '是' : '否',
-          SEVERITY_ZH[issue.severity] ?? issue.severity,
-          SOURCE_ZH[issue.source] ?? issue.source,
-          issue.reportedAt,
-          issue.deadline,
-          issue.closedAt,
-          issue.unitId,
-          issue.unitId ? (state.units.get(issue.unitId)?.name ?? '') : '',
-          name('streets', a.streetId),
-          name('communities', a.communityId),
-          name('grids', a.gridId),
-          name('roads', a.roadId),
-          name('checkpoints', a.checkpointId),
-          issue.lon,
-          issue.lat,
-          issue.description,
-        ]
-          .map(csvField)
-          .join(','),
-      );
-    });
-    // The BOM tells Excel the file is UTF-8; without it Chinese text opens as mojibake.
-    return c.body('\ufeff' + lines.join('\r\n') + '\r\n', 200, {
+    const name = ledgerNames(state.geometry);
+    const rows: (string | number | null)[][] = [];
+    await deps.repo.eachIssue(toFilter(q, now.getTime()), q.sort, (issue) => rows.push(ledgerRow(issue, name, now)));
+    // ledgerCsv writes the BOM that tells Excel the file is UTF-8 (else Chinese opens as mojibake).
+    return c.body(ledgerCsv(rows), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="issues.csv"; filename*=UTF-8''${encodeURIComponent('问题台账')}.csv`,
     });
