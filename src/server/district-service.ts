@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { LAYER_PROPERTIES, type IssueChange, type CheckpointChange } from '../core/api-schema';
-import { assign, locateChain } from '../core/assign-issue';
-import type { AssignmentResult } from '../core/assignment-schema';
+import { assign } from '../core/assign-issue';
 import { buildDistrictIndex, type DistrictIndex } from '../core/district-index';
-import type { CheckpointFeature, DistrictGeometry, LayerName, Unit } from '../core/district-schema';
+import type { DistrictGeometry, LayerName, Unit } from '../core/district-schema';
 import type { TopologyProblem } from '../core/topology-problem';
+import { REASSIGNABLE_STATUSES, chainOf, checkpointChanges, sameChain, withLayerChange } from '../core/zone-edit-impact';
 import { HttpError } from './api-error';
 import {
   StaleSnapshotError,
@@ -58,9 +58,6 @@ export interface EditPlan {
 
 type IssueChange = z.infer<typeof IssueChange>;
 type CheckpointChange = z.infer<typeof CheckpointChange>;
-
-/** Open statuses a zone edit may move to another owner; verifying and disputed wait for people. */
-const REASSIGNABLE = new Set(['pending_designation', 'assigned', 'rectifying']);
 
 /**
  * Holds the current district in memory (rebuilt when the zones revision in the database moves),
@@ -148,21 +145,21 @@ export class DistrictService {
     const problems: TopologyProblem[] = [];
     for (const change of changes) {
       const others = changes.filter((c) => c !== change);
-      const validator = others.length === 0 ? current.validator : createZoneValidator(others.reduce((g, c) => applyToGeometry(g, c.layer, c.upserts, c.removes), current.geometry));
+      const validator = others.length === 0 ? current.validator : createZoneValidator(others.reduce((g, c) => withLayerChange(g, c.layer, c.upserts, c.removes), current.geometry));
       problems.push(...validator.check(change.layer, change.upserts, change.removes));
     }
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) return { problems, errors, issues: [], checkpoints: [], reassignments: [] };
 
-    const next = changes.reduce((g, c) => applyToGeometry(g, c.layer, c.upserts, c.removes), current.geometry);
+    const next = changes.reduce((g, c) => withLayerChange(g, c.layer, c.upserts, c.removes), current.geometry);
     const nextIndex = buildDistrictIndex(next);
     const at = this.now().toISOString();
     const issues: IssueChange[] = [];
     const reassignments: IssueReassignment[] = [];
     for (const issue of await this.repo.engineOwnedOpenIssues()) {
-      if (!REASSIGNABLE.has(issue.status)) continue;
+      if (!REASSIGNABLE_STATUSES.has(issue.status)) continue;
       const after = assign(nextIndex, [issue.lon, issue.lat], issue.category);
-      if (sameOwnerAndChain(issue.assignment, after)) continue;
+      if (sameChain(issue.assignment, after)) continue;
       const ownerChanged = after.unitId !== issue.unitId;
       const status = !ownerChanged ? issue.status : after.unitId === null ? 'pending_designation' : 'assigned';
       issues.push({ id: issue.id, code: issue.code, status, before: chainOf(issue.assignment), after: chainOf(after) });
@@ -323,65 +320,4 @@ function versionOf(feature: AnyFeature | undefined): number | null {
   if (!feature) return null;
   const v = feature.properties.version;
   return typeof v === 'number' ? v : 1;
-}
-
-function applyToGeometry(geometry: DistrictGeometry, layer: LayerName, upserts: readonly AnyFeature[], removes: readonly string[]): DistrictGeometry {
-  const replaced = new Map(upserts.map((f) => [f.id, f]));
-  const gone = new Set(removes);
-  const features = (geometry[layer] as unknown as AnyFeature[])
-    .filter((f) => !gone.has(f.id) || replaced.has(f.id))
-    .map((f) => replaced.get(f.id) ?? f);
-  const known = new Set(features.map((f) => f.id));
-  for (const f of upserts) if (!known.has(f.id)) features.push(f);
-  return { ...geometry, [layer]: features };
-}
-
-const CHAIN_KEYS = ['rule', 'unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId'] as const;
-
-function chainOf(a: AssignmentResult): IssueChange['before'] {
-  return { rule: a.rule, unitId: a.unitId, streetId: a.streetId, communityId: a.communityId, gridId: a.gridId, roadId: a.roadId, checkpointId: a.checkpointId };
-}
-
-function sameOwnerAndChain(a: AssignmentResult, b: AssignmentResult): boolean {
-  return CHAIN_KEYS.every((k) => a[k] === b[k]);
-}
-
-/** A point to locate a checkpoint by: the point itself, or the mean of a polygon's outer ring. */
-function checkpointPoint(checkpoint: CheckpointFeature): [number, number] {
-  const g = checkpoint.geometry;
-  if (g.type === 'Point') return [g.coordinates[0], g.coordinates[1]];
-  const ring = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
-  let x = 0;
-  let y = 0;
-  const n = ring.length - 1 || 1;
-  for (let i = 0; i < n; i++) {
-    x += ring[i][0];
-    y += ring[i][1];
-  }
-  return [x / n, y / n];
-}
-
-/** Checkpoints whose street, community, grid or effective owner differ between two indexes. */
-function checkpointChanges(before: DistrictIndex, after: DistrictIndex, checkpoints: readonly CheckpointFeature[]): CheckpointChange[] {
-  const describe = (index: DistrictIndex, checkpoint: CheckpointFeature) => {
-    const [lon, lat] = checkpointPoint(checkpoint);
-    const chain = locateChain(index, lon, lat);
-    const grid = chain.grid >= 0 ? index.grids[chain.grid] : null;
-    return {
-      streetId: chain.street >= 0 ? index.streets[chain.street].id : null,
-      communityId: chain.community >= 0 ? index.communities[chain.community].id : null,
-      gridId: grid?.id ?? null,
-      // A checkpoint without its own owner falls to the grid it lies in (以块为主).
-      unitId: checkpoint.properties.ownerUnitId ?? grid?.properties.ownerUnitId ?? null,
-    };
-  };
-  const changes: CheckpointChange[] = [];
-  for (const checkpoint of checkpoints) {
-    const a = describe(before, checkpoint);
-    const b = describe(after, checkpoint);
-    if (a.streetId !== b.streetId || a.communityId !== b.communityId || a.gridId !== b.gridId || a.unitId !== b.unitId) {
-      changes.push({ id: checkpoint.id, name: checkpoint.properties.name, before: a, after: b });
-    }
-  }
-  return changes;
 }

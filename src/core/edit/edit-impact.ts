@@ -1,7 +1,8 @@
-import { assign, locateChain } from '../assign-issue';
+import { assign } from '../assign-issue';
 import type { AssignmentResult } from '../assignment-schema';
 import { buildDistrictIndex, type DistrictIndex } from '../district-index';
-import type { CheckpointFeature, DistrictGeometry, LayerName } from '../district-schema';
+import type { DistrictGeometry, LayerName } from '../district-schema';
+import { REASSIGNABLE_STATUSES, chainOf, checkpointChanges, sameChain, withLayerChange, type CheckpointPlaceChange } from '../zone-edit-impact';
 import type { EditableFeature } from './edit-types';
 
 /**
@@ -37,27 +38,13 @@ export interface ImpactIssue {
   after: Chain;
 }
 
-export interface ImpactCheckpoint {
-  id: string;
-  name: string;
-  before: CheckpointPlace;
-  after: CheckpointPlace;
-}
-interface CheckpointPlace {
-  streetId: string | null;
-  communityId: string | null;
-  gridId: string | null;
-  unitId: string | null;
-}
+/** A checkpoint whose place or owner the edit changes (the server's preview lists the same). */
+export type ImpactCheckpoint = CheckpointPlaceChange;
 
 export interface ImpactResult {
   issues: ImpactIssue[];
   checkpoints: ImpactCheckpoint[];
 }
-
-/** Statuses an edit may move to another owner (the server's rule); verifying and disputed wait for people. */
-const REASSIGNABLE = new Set(['pending_designation', 'assigned', 'rectifying']);
-const CHAIN_KEYS = ['rule', 'unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId'] as const;
 
 /** The current district with its engine index, built once per loaded geometry. */
 export interface ImpactBase {
@@ -85,64 +72,17 @@ export function computeLayersImpact(
   base: ImpactBase,
   changes: readonly { layer: LayerName; upsert: readonly EditableFeature[]; remove: readonly string[] }[],
 ): ImpactResult {
-  let geometry = base.geometry;
-  for (const { layer, upsert, remove } of changes) {
-    const replaced = new Map(upsert.map((f) => [f.id, f]));
-    const gone = new Set(remove);
-    const current = geometry[layer] as unknown as EditableFeature[];
-    const features = current.filter((f) => !gone.has(f.id) || replaced.has(f.id)).map((f) => replaced.get(f.id) ?? f);
-    const known = new Set(features.map((f) => f.id));
-    for (const f of upsert) if (!known.has(f.id)) features.push(f);
-    geometry = { ...geometry, [layer]: features };
-  }
+  const geometry = changes.reduce((g, c) => withLayerChange(g, c.layer, c.upsert, c.remove), base.geometry);
   const next = buildDistrictIndex(geometry as DistrictGeometry);
 
   const issues: ImpactIssue[] = [];
   for (const issue of base.issues) {
-    if (!REASSIGNABLE.has(issue.status) || issue.unitId !== issue.assignment.unitId) continue;
+    if (!REASSIGNABLE_STATUSES.has(issue.status) || issue.unitId !== issue.assignment.unitId) continue;
     const after = assign(next, [issue.lon, issue.lat], issue.category);
-    if (CHAIN_KEYS.every((k) => issue.assignment[k] === after[k])) continue;
+    if (sameChain(issue.assignment, after)) continue;
     issues.push({ id: issue.id, code: issue.code, lon: issue.lon, lat: issue.lat, before: chainOf(issue.assignment), after: chainOf(after) });
   }
-  const checkpoints: ImpactCheckpoint[] = [];
-  for (const checkpoint of base.geometry.checkpoints) {
-    const a = placeOf(base.index, checkpoint);
-    const b = placeOf(next, checkpoint);
-    if (a.streetId !== b.streetId || a.communityId !== b.communityId || a.gridId !== b.gridId || a.unitId !== b.unitId) {
-      checkpoints.push({ id: checkpoint.id, name: checkpoint.properties.name, before: a, after: b });
-    }
-  }
+  const checkpoints = checkpointChanges(base.index, next, base.geometry.checkpoints);
   return { issues, checkpoints };
 }
 
-function chainOf(a: Chain): Chain {
-  return { rule: a.rule, unitId: a.unitId, streetId: a.streetId, communityId: a.communityId, gridId: a.gridId, roadId: a.roadId, checkpointId: a.checkpointId };
-}
-
-/** Where a checkpoint lies (its point, or the mean of its outer ring) and who owns it: its own unit or its grid's. */
-function placeOf(index: DistrictIndex, checkpoint: CheckpointFeature): CheckpointPlace {
-  const g = checkpoint.geometry;
-  let lon: number;
-  let lat: number;
-  if (g.type === 'Point') [lon, lat] = g.coordinates;
-  else {
-    const ring = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
-    const n = ring.length - 1 || 1;
-    lon = 0;
-    lat = 0;
-    for (let i = 0; i < n; i++) {
-      lon += ring[i][0];
-      lat += ring[i][1];
-    }
-    lon /= n;
-    lat /= n;
-  }
-  const chain = locateChain(index, lon, lat);
-  const grid = chain.grid >= 0 ? index.grids[chain.grid] : null;
-  return {
-    streetId: chain.street >= 0 ? index.streets[chain.street].id : null,
-    communityId: chain.community >= 0 ? index.communities[chain.community].id : null,
-    gridId: grid?.id ?? null,
-    unitId: checkpoint.properties.ownerUnitId ?? grid?.properties.ownerUnitId ?? null,
-  };
-}
