@@ -13,7 +13,10 @@ import { buildClient, hasDemo, startAppServer } from './app-server';
 import { hasChromium, launchChromium, waitForMap, watchPage, type PageProblems } from './browser';
 
 const SHOTS = join(PROJECT_ROOT, process.env.DUTYMAP_UPDATE_SCREENSHOTS === '1' ? 'tests/e2e/screenshots' : 'tests/e2e/artifacts');
+/** Pictures the README does not show (the screen and editor have their own e2e files and pictures). */
+const ARTIFACTS = join(PROJECT_ROOT, 'tests/e2e/artifacts');
 mkdirSync(SHOTS, { recursive: true });
+mkdirSync(ARTIFACTS, { recursive: true });
 const ready = hasChromium() && hasDemo();
 
 interface MapProbe {
@@ -61,11 +64,11 @@ describe.skipIf(!ready)('map app end to end (real server, headless chromium)', (
     const stats = await probe(page);
     expect(stats.sources.sort()).toEqual(['checkpoints', 'communities', 'grids', 'roads', 'streets']);
     expect(stats.errors).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, 'plan-1920x1080.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'plan-1920x1080.png') });
     const screen = await open('/screen', 1920, 1080);
     await waitForMap(screen.page);
     await screen.page.waitForTimeout(500); // deck.gl points arrive just after the map is idle
-    await screen.page.screenshot({ path: join(SHOTS, 'screen-1920x1080.png') });
+    await screen.page.screenshot({ path: join(ARTIFACTS, 'screen-1920x1080.png') });
     expect(problems.errors).toEqual([]);
     expect(problems.external).toEqual([]);
     expect(screen.problems.errors).toEqual([]);
