@@ -123,6 +123,8 @@ describe.skipIf(!ready)('weekly bulletin end to end (real server, headless chrom
     await page.getByRole('button', { name: '创建密钥' }).click();
     const secret = (await page.locator('.secret').textContent())!;
     expect(secret).toMatch(/^dm311_/);
+    // The list refetches after the key is created: wait for its row rather than count at once.
+    await page.waitForSelector('.api-keys tbody tr');
     await expect(page.locator('.api-keys tbody tr').count()).resolves.toBe(1);
     // The key works for Open311 and the list counts its use after a reload.
     const filed = await api.request('POST', '/open311/v2/requests.json', {
