@@ -11,6 +11,7 @@ import {
   type AnyFeature,
   type DutymapRepository,
   type IssueReassignment,
+  type IssueRecord,
   type Revisions,
   type StoredZoneEdit,
   type ZoneLayerChange,
@@ -154,35 +155,12 @@ export class DistrictService {
     const next = changes.reduce((g, c) => withLayerChange(g, c.layer, c.upserts, c.removes), current.geometry);
     const nextIndex = buildDistrictIndex(next);
     const at = this.now().toISOString();
-    const issues: IssueChange[] = [];
-    const reassignments: IssueReassignment[] = [];
-    for (const issue of await this.repo.engineOwnedOpenIssues()) {
-      if (!REASSIGNABLE_STATUSES.has(issue.status)) continue;
-      const after = assign(nextIndex, [issue.lon, issue.lat], issue.category);
-      if (sameChain(issue.assignment, after)) continue;
-      const ownerChanged = after.unitId !== issue.unitId;
-      const status = !ownerChanged ? issue.status : after.unitId === null ? 'pending_designation' : 'assigned';
-      issues.push({ id: issue.id, code: issue.code, status, before: chainOf(issue.assignment), after: chainOf(after) });
-      reassignments.push({
-        issueId: issue.id,
-        expectedVersion: issue.version,
-        status,
-        unitId: after.unitId,
-        assignment: after,
-        entry: {
-          at,
-          action: 'reassign',
-          from: issue.status,
-          to: status,
-          by: request.by,
-          note:
-            `zone edit of ${changes.map((c) => `${c.layer} ${[...c.upserts.map((f) => f.id), ...c.removes].join(', ')}`).join('; ')}: ` +
-            (ownerChanged ? `owner ${issue.unitId ?? 'none'} → ${after.unitId ?? 'campaign office'}` : `grid ${issue.assignment.gridId ?? 'none'} → ${after.gridId ?? 'none'}`) +
-            (request.note ? ` (${request.note})` : ''),
-          unitId: after.unitId,
-        },
-      });
-    }
+    const { issues, reassignments } = planReassignments(await this.repo.engineOwnedOpenIssues(), nextIndex, {
+      at,
+      by: request.by,
+      cause: `zone edit of ${changes.map((c) => `${c.layer} ${[...c.upserts.map((f) => f.id), ...c.removes].join(', ')}`).join('; ')}`,
+      note: request.note,
+    });
     const checkpoints = checkpointChanges(current.index, nextIndex, next.checkpoints);
     return { problems, errors, issues, checkpoints, reassignments };
   }
@@ -320,4 +298,46 @@ function versionOf(feature: AnyFeature | undefined): number | null {
   if (!feature) return null;
   const v = feature.properties.version;
   return typeof v === 'number' ? v : 1;
+}
+
+/**
+ * The open engine-owned issues whose owner or zone chain changes on `nextIndex`, as the changes a
+ * preview lists and the reassignments to store in the same transaction as the change (a zone edit
+ * or an import). Issues a person designated are not among `openIssues` (engineOwnedOpenIssues).
+ */
+export function planReassignments(
+  openIssues: readonly IssueRecord[],
+  nextIndex: DistrictIndex,
+  context: { at: string; by: string; cause: string; note?: string | null },
+): { issues: IssueChange[]; reassignments: IssueReassignment[] } {
+  const issues: IssueChange[] = [];
+  const reassignments: IssueReassignment[] = [];
+  for (const issue of openIssues) {
+    if (!REASSIGNABLE_STATUSES.has(issue.status)) continue;
+    const after = assign(nextIndex, [issue.lon, issue.lat], issue.category);
+    if (sameChain(issue.assignment, after)) continue;
+    const ownerChanged = after.unitId !== issue.unitId;
+    const status = !ownerChanged ? issue.status : after.unitId === null ? 'pending_designation' : 'assigned';
+    issues.push({ id: issue.id, code: issue.code, status, before: chainOf(issue.assignment), after: chainOf(after) });
+    reassignments.push({
+      issueId: issue.id,
+      expectedVersion: issue.version,
+      status,
+      unitId: after.unitId,
+      assignment: after,
+      entry: {
+        at: context.at,
+        action: 'reassign',
+        from: issue.status,
+        to: status,
+        by: context.by,
+        note:
+          `${context.cause}: ` +
+          (ownerChanged ? `owner ${issue.unitId ?? 'none'} → ${after.unitId ?? 'campaign office'}` : `grid ${issue.assignment.gridId ?? 'none'} → ${after.gridId ?? 'none'}`) +
+          (context.note ? ` (${context.note})` : ''),
+        unitId: after.unitId,
+      },
+    });
+  }
+  return { issues, reassignments };
 }

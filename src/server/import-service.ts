@@ -3,15 +3,13 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { assign } from '../core/assign-issue';
-import type { AssignmentResult } from '../core/assignment-schema';
 import { buildDistrictIndex } from '../core/district-index';
 import type { DistrictGeometry, LayerName } from '../core/district-schema';
 import type { ImportOptions, ImportOutcome, ImportStage, SourceSettings } from '../core/import/import-district';
 import type { RepairKind } from '../core/import/geometry-repair';
 import type { ImportReport } from '../core/import/import-report';
 import { HttpError } from './api-error';
-import type { DistrictService } from './district-service';
+import { planReassignments, type DistrictService } from './district-service';
 import { StaleSnapshotError, type AnyFeature, type DutymapRepository, type IssueReassignment, type ReplacedLayers } from './repository';
 import type { ImportWorkerInput } from './import-worker';
 
@@ -262,39 +260,8 @@ export async function importReassignments(
   at: string,
   layers: readonly LayerName[],
 ): Promise<IssueReassignment[]> {
-  const index = buildDistrictIndex(next);
-  const out: IssueReassignment[] = [];
-  for (const issue of await repo.engineOwnedOpenIssues()) {
-    if (!['pending_designation', 'assigned', 'rectifying'].includes(issue.status)) continue;
-    let after: AssignmentResult;
-    try {
-      after = assign(index, [issue.lon, issue.lat], issue.category);
-    } catch {
-      continue;
-    }
-    const before = issue.assignment;
-    const same = (['rule', 'unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId'] as const).every((k) => before[k] === after[k]);
-    if (same) continue;
-    const ownerChanged = after.unitId !== issue.unitId;
-    const status = !ownerChanged ? issue.status : after.unitId === null ? 'pending_designation' : 'assigned';
-    out.push({
-      issueId: issue.id,
-      expectedVersion: issue.version,
-      status,
-      unitId: after.unitId,
-      assignment: after,
-      entry: {
-        at,
-        action: 'reassign',
-        from: issue.status,
-        to: status,
-        by,
-        note: `import of ${layers.join(', ')}: ${ownerChanged ? `owner ${issue.unitId ?? 'none'} → ${after.unitId ?? 'campaign office'}` : `grid ${before.gridId ?? 'none'} → ${after.gridId ?? 'none'}`}`,
-        unitId: after.unitId,
-      },
-    });
-  }
-  return out;
+  const { reassignments } = planReassignments(await repo.engineOwnedOpenIssues(), buildDistrictIndex(next), { at, by, cause: `import of ${layers.join(', ')}` });
+  return reassignments;
 }
 
 /** Runs the pipeline in a worker thread, reporting its stages. */
