@@ -322,10 +322,10 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
     // Tour mode: the camera goes to a street and a card shows its figures, the server's.
     await page.goto(`${server.url}/screen?tour=1&tourSeconds=5`);
     await page.waitForSelector('[data-testid="tour-card"]', { timeout: 60_000 });
-    const street = await page.getAttribute('[data-testid="tour-card"]', 'data-street');
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="kpi-total"]')?.textContent ?? ''));
+    // The tour moves on every few seconds: read the street and its card's text in one evaluation.
+    const { street, card } = await page.$eval('[data-testid="tour-card"]', (el) => ({ street: el.getAttribute('data-street'), card: el.textContent ?? '' }));
     const figures = ((await api.get('/api/summary')).body.byStreet as { id: string; total: number; overdue: number }[]).find((s) => s.id === street)!;
-    const card = (await page.textContent('[data-testid="tour-card"]'))!;
     expect(card).toContain(`问题${figures.total}`);
     expect(card).toContain(`超期${figures.overdue}`);
     expect(problems.errors).toEqual([]);
