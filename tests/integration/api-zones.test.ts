@@ -94,6 +94,22 @@ describe('saving a zone', () => {
     expect((await viewer.get('/api/lookup?lon=120.012&lat=30.0076')).body.road.roadChief.name).toBe('赵路长');
   });
 
+  // Every zone write bumps the data revision, which both ETags carry.
+  it('changes the summary and counts ETags on a rename, though no issue moved', async () => {
+    const summary = await viewer.get('/api/summary');
+    const counts = await viewer.get('/api/counts?layer=streets');
+    const street = await viewer.get('/api/zones/streets/S1');
+    const { version: _v, ...feature } = street.body;
+    const renamed = { ...feature, properties: { ...feature.properties, name: '更名后的街道' } };
+    expect((await planner.put('/api/zones/streets/S1', renamed, { 'If-Match': street.headers.get('etag')! })).status).toBe(200);
+    const after = await viewer.get('/api/summary', { 'If-None-Match': summary.headers.get('etag')! });
+    expect(after.status).toBe(200);
+    expect(after.body.byStreet.find((s: { id: string }) => s.id === 'S1').name).toBe('更名后的街道');
+    expect((await viewer.get('/api/counts?layer=streets', { 'If-None-Match': counts.headers.get('etag')! })).status).toBe(200);
+    const unchanged = await viewer.get('/api/summary', { 'If-None-Match': after.headers.get('etag')! });
+    expect(unchanged.status).toBe(304);
+  });
+
   it('refuses properties that break the schema with 400, and ids that differ from the path', async () => {
     const { feature, etag } = await grid('G4');
     const r = await planner.put('/api/zones/grids/G4', { ...feature, properties: { ...feature.properties, name: 42 } }, { 'If-Match': etag });
