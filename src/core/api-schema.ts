@@ -44,11 +44,12 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'invalid_geometry',
   'precondition_required',
+  'too_many_requests',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 428 | 500> = {
+export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 500> = {
   bad_request: 400,
   invalid_json: 400,
   validation_failed: 400,
@@ -65,6 +66,7 @@ export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 412 |
   unsupported_media_type: 415,
   invalid_geometry: 422,
   precondition_required: 428,
+  too_many_requests: 429,
   internal: 500,
 };
 

@@ -299,7 +299,8 @@ export interface Open311PostInput {
 
 /** A reason a request is refused, with the HTTP status the specification gives it. */
 export interface Open311Problem {
-  status: 400 | 403 | 404;
+  /** 429 is ours, not the specification's: a key that posts faster than its limit. */
+  status: 400 | 403 | 404 | 429;
   description: string;
 }
 
@@ -393,7 +394,7 @@ export function parseOpen311Post(fields: Open311Fields): { ok: true; value: Open
 
 /** 403 before 404 before 400: the status of the first problem is the response's status. */
 export function orderProblems(problems: readonly Open311Problem[]): Open311Problem[] {
-  const rank = { 403: 0, 404: 1, 400: 2 } as const;
+  const rank = { 403: 0, 429: 1, 404: 2, 400: 3 } as const;
   return [...problems].sort((a, b) => rank[a.status] - rank[b.status]);
 }
 

@@ -109,7 +109,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   app.notFound((c) => send(c, 404, 'not_found', `nothing at ${c.req.path}`, { path: c.req.path }));
 
   app.onError((error, c) => {
-    if (error instanceof HttpError) return send(c, error.status, error.code, error.message, error.details);
+    if (error instanceof HttpError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return send(c, error.status, error.code, error.message, error.details);
+    }
     if (error instanceof VersionConflictError) {
       return send(c, 412, 'precondition_failed', 'someone saved a newer version; reload and try again', { conflicts: error.conflicts });
     }

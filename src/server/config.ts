@@ -30,6 +30,13 @@ export interface ServerConfig {
    * read in parallel; writes take turns). Default 1.
    */
   workers: number;
+  /**
+   * Failed sign-ins allowed per user name in 15 minutes (DUTYMAP_SIGNIN_ATTEMPTS); then 429 until
+   * the window ends, counted across every instance. Default 10.
+   */
+  signInAttempts: number;
+  /** Open311 POSTs allowed per API key per minute (DUTYMAP_OPEN311_RATE); then 429. Default 60. */
+  open311PerMinute: number;
 }
 
 /** Parses the environment into a ServerConfig; throws with a clear message on a bad value. */
@@ -59,5 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionTtlSeconds: int('DUTYMAP_SESSION_TTL', 12 * 3600, 60, 90 * 24 * 3600),
     secureCookies: env.DUTYMAP_SECURE_COOKIES === '1' || env.DUTYMAP_SECURE_COOKIES === 'true',
     workers: int('DUTYMAP_WORKERS', 1, 1, 64),
+    signInAttempts: int('DUTYMAP_SIGNIN_ATTEMPTS', 10, 1, 10_000),
+    open311PerMinute: int('DUTYMAP_OPEN311_RATE', 60, 1, 1_000_000),
   };
 }

@@ -378,6 +378,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX open311_requests_key ON open311_requests (district_id, api_key_id);
     `,
   },
+  {
+    version: 4,
+    name: 'rate limits shared by every instance',
+    // Fixed-window counters (failed sign-ins per user name, Open311 writes per key). Kept in the
+    // database, not in process memory, so that several instances enforce one limit together.
+    sqlite: `
+      CREATE TABLE rate_limits (
+        district_id INTEGER NOT NULL DEFAULT 1,
+        bucket TEXT NOT NULL,
+        window_start INTEGER NOT NULL,
+        hits INTEGER NOT NULL,
+        PRIMARY KEY (district_id, bucket, window_start)
+      ) WITHOUT ROWID;
+    `,
+    postgres: `
+      CREATE TABLE rate_limits (
+        district_id INTEGER NOT NULL,
+        bucket TEXT NOT NULL,
+        window_start BIGINT NOT NULL,
+        hits INTEGER NOT NULL,
+        PRIMARY KEY (district_id, bucket, window_start)
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations a SQLite database has not seen yet; returns the versions applied. */

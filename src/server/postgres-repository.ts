@@ -816,6 +816,30 @@ export class PostgresRepository implements DutymapRepository {
     return toApiKey(rows[0]);
   }
 
+  async rateHits(bucket: string, windowStart: number): Promise<number> {
+    const { rows } = await this.pool.query<{ hits: number }>('SELECT hits FROM rate_limits WHERE district_id = $1 AND bucket = $2 AND window_start = $3', [
+      this.districtId,
+      bucket,
+      windowStart,
+    ]);
+    return rows[0]?.hits ?? 0;
+  }
+
+  async addRateHit(bucket: string, windowStart: number, forgetBefore: number): Promise<number> {
+    // One statement: the insert-or-increment is atomic across instances; the forgetting rides along.
+    const { rows } = await this.pool.query<{ hits: number }>(
+      `WITH forgotten AS (DELETE FROM rate_limits WHERE district_id = $1 AND window_start < $4)
+       INSERT INTO rate_limits (district_id, bucket, window_start, hits) VALUES ($1, $2, $3, 1)
+       ON CONFLICT (district_id, bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits`,
+      [this.districtId, bucket, windowStart, forgetBefore],
+    );
+    return rows[0]!.hits;
+  }
+
+  async clearRateHits(bucket: string): Promise<void> {
+    await this.pool.query('DELETE FROM rate_limits WHERE district_id = $1 AND bucket = $2', [this.districtId, bucket]);
+  }
+
   async lastChangeTimes(ids: readonly string[]): Promise<Map<string, string>> {
     ids = ids.filter((id) => !unmatchable(id));
     const { rows } = await this.pool.query<{ issue_id: string; at: string }>(

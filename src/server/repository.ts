@@ -91,6 +91,13 @@ export interface DutymapRepository {
   revokeApiKey(id: string, at: string): Promise<ApiKeyRecord>;
   /** The time of each issue's last history entry (its last change), for the given ids. */
   lastChangeTimes(ids: readonly string[]): Promise<Map<string, string>>;
+
+  /** Hits counted in `bucket`'s window that started at `windowStart` (epoch ms); see rate-limit.ts. */
+  rateHits(bucket: string, windowStart: number): Promise<number>;
+  /** Counts one hit in that window and returns the window's count; forgets windows that started before `forgetBefore`. */
+  addRateHit(bucket: string, windowStart: number, forgetBefore: number): Promise<number>;
+  /** Forgets every window of `bucket`. */
+  clearRateHits(bucket: string): Promise<void>;
 }
 
 /** An Open311 API key as stored: only the SHA-256 of the key, and its first characters to tell keys apart. */

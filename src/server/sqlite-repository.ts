@@ -638,6 +638,27 @@ class SqliteRepository implements DutymapRepository {
     }).immediate();
   }
 
+  async rateHits(bucket: string, windowStart: number): Promise<number> {
+    const row = this.db.prepare<[string, number], { hits: number }>('SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?').get(bucket, windowStart);
+    return row?.hits ?? 0;
+  }
+
+  async addRateHit(bucket: string, windowStart: number, forgetBefore: number): Promise<number> {
+    return this.db.transaction((): number => {
+      this.db.prepare('DELETE FROM rate_limits WHERE window_start < ?').run(forgetBefore);
+      const row = this.db
+        .prepare<[string, number], { hits: number }>(
+          'INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (district_id, bucket, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits',
+        )
+        .get(bucket, windowStart)!;
+      return row.hits;
+    }).immediate();
+  }
+
+  async clearRateHits(bucket: string): Promise<void> {
+    this.db.prepare('DELETE FROM rate_limits WHERE bucket = ?').run(bucket);
+  }
+
   async lastChangeTimes(ids: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const statement = this.db.prepare<[string], { at: string }>('SELECT at FROM issue_history WHERE issue_id = ? ORDER BY seq DESC LIMIT 1');

@@ -36,6 +36,7 @@ export const en: Record<MessageKey, string> = {
   'session.submit': 'Sign in',
   'session.cancel': 'Cancel',
   'session.failed': 'Wrong user name or password',
+  'session.tooMany': 'Too many failed sign-ins for this user name; try again in {minutes} min',
   'session.signedInAs': '{name} ({role})',
   'session.dialogTitle': 'Sign in',
   'role.viewer': 'Viewer',

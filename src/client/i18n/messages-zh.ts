@@ -38,6 +38,7 @@ export const zhCN = {
   'session.submit': '登录',
   'session.cancel': '取消',
   'session.failed': '用户名或密码不正确',
+  'session.tooMany': '该用户名登录失败次数过多，请 {minutes} 分钟后再试',
   'session.signedInAs': '{name}（{role}）',
   'session.dialogTitle': '登录',
   'role.viewer': '访客',

@@ -20,6 +20,7 @@ import {
 import { open311ListXml, open311ObjectXml, OPEN311_XML_ROOTS } from '../../core/open311-xml';
 import { findNulCharacter, nulCharacterMessage } from '../../core/nul-character';
 import { HttpError } from '../api-error';
+import { countRate, waitText } from '../rate-limit';
 import type { AppDeps } from '../app-deps';
 import { requireRole } from '../auth';
 import {
@@ -43,7 +44,7 @@ const XML = { 'Content-Type': 'text/xml; charset=utf-8' };
 const wantsXml = (c: Context) => c.req.path.endsWith('.xml');
 
 /** A list response (services, requests, errors) in the format the resource asked for. */
-function sendList(c: Context, kind: keyof typeof OPEN311_XML_ROOTS, items: readonly object[], status: 200 | 201 | 400 | 403 | 404 | 500 = 200) {
+function sendList(c: Context, kind: keyof typeof OPEN311_XML_ROOTS, items: readonly object[], status: 200 | 201 | 400 | 403 | 404 | 429 | 500 = 200) {
   return wantsXml(c) ? c.body(open311ListXml(kind, items), status, XML) : c.json(items, status);
 }
 
@@ -141,7 +142,9 @@ function documentOpen311(app: OpenAPIHono): void {
   doc('get', '/requests/{service_request_id}.json', 'GeoReport v2 one service request', z.array(Open311ServiceRequest), {
     request: { params: z.object({ service_request_id: z.string() }) },
   });
-  doc('post', '/requests.json', 'GeoReport v2 create a service request (api_key; form-encoded or JSON); assigned by our engine', z.array(Open311PostResult));
+  doc('post', '/requests.json', 'GeoReport v2 create a service request (api_key; form-encoded or JSON); assigned by our engine', z.array(Open311PostResult), {
+    description: 'A key may file DUTYMAP_OPEN311_RATE requests a minute (default 60); beyond that 429 with Retry-After, in the same error format.',
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,6 +304,13 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       const apiKey = typeof fields.api_key === 'string' ? fields.api_key.trim() : '';
       if (!apiKey) throw new Open311Failure(parsed.ok ? [] : parsed.problems);
       const key = await authenticateApiKey(deps, apiKey);
+      const rate = await countRate(deps.repo, `open311:${key.id}`, { limit: deps.config.open311PerMinute, windowSeconds: 60 }, deps.now().getTime());
+      if (!rate.allowed) {
+        c.header('Retry-After', String(rate.retryAfterSeconds));
+        throw new Open311Failure([
+          { status: 429, description: `this api_key may file ${deps.config.open311PerMinute} requests a minute; try again in ${waitText(rate.retryAfterSeconds)}` },
+        ]);
+      }
       if (!parsed.ok) throw new Open311Failure(parsed.problems);
       const issue = await fileServiceRequest(deps, parsed.value, key);
       const [request] = await toServiceRequests(deps, [issue]);

@@ -22,6 +22,7 @@ const ERROR_DESCRIPTIONS = {
   415: 'Body is not JSON',
   422: 'Understood but refused: reasons in error.details',
   428: 'If-Match (or expectedVersions) is required',
+  429: 'Too many attempts: wait for the seconds in Retry-After',
 } as const;
 
 /** The documented error responses of a route, all `{ error: { code, message, details } }`. */

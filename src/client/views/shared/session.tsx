@@ -81,7 +81,7 @@ export function SignInDialog({ onClose }: { onClose: () => void }) {
         </label>
         {error && (
           <p className="field-error" role="alert">
-            {error instanceof ApiRequestError && error.status === 401 ? t('session.failed') : t('status.error', { message: error.message })}
+            {signInErrorText(error, t)}
           </p>
         )}
         <div className="dialog-buttons">
@@ -95,4 +95,15 @@ export function SignInDialog({ onClose }: { onClose: () => void }) {
       </form>
     </div>
   );
+}
+
+/** What went wrong with a sign-in, for a person: wrong password, locked for a while, or anything else. */
+function signInErrorText(error: Error, t: ReturnType<typeof useI18n>['t']): string {
+  if (!(error instanceof ApiRequestError)) return t('status.error', { message: error.message });
+  if (error.status === 401) return t('session.failed');
+  if (error.status === 429) {
+    const seconds = (error.details as { retryAfterSeconds?: number } | null)?.retryAfterSeconds ?? 60;
+    return t('session.tooMany', { minutes: Math.max(1, Math.ceil(seconds / 60)) });
+  }
+  return t('status.error', { message: error.message });
 }
