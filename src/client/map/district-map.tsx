@@ -336,7 +336,7 @@ export function DistrictMap(props: DistrictMapProps) {
     void import('./issue-overlay').then(({ createIssueOverlay }) => {
       overlayLoading.current = false;
       if (mapRef.current !== map) return; // unmounted meanwhile
-      const overlay = createIssueOverlay();
+      const overlay = createIssueOverlay(() => map.getPixelRatio());
       map.addControl(overlay.control);
       overlayRef.current = overlay;
       const current = propsRef.current;

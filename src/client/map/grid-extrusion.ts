@@ -23,12 +23,18 @@ export interface GridExtrusion {
 export function addGridExtrusion(map: MapLibreMap): GridExtrusion {
   // Its own canvas over the map (like the issue points): deck.gl's interleaved mode misreads the
   // render arguments of this maplibre version ("reading 'height'" on every frame).
-  const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+  // At the map's pixel ratio, which on the large screen is scale × DPR (see issue-overlay.ts).
+  let ratio = map.getPixelRatio();
+  const overlay = new MapboxOverlay({ interleaved: false, layers: [], useDevicePixels: ratio });
   map.addControl(overlay);
   let removed = false;
   return {
     update(grids, counts) {
       if (removed || !grids) return;
+      if (map.getPixelRatio() !== ratio) {
+        ratio = map.getPixelRatio();
+        overlay.setProps({ useDevicePixels: ratio });
+      }
       const open = (f: LayerFeature) => counts?.[f.id]?.open ?? 0;
       overlay.setProps({
         layers: [

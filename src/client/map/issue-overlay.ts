@@ -23,12 +23,21 @@ const HEX_COLOURS: [number, number, number][] = [
   [189, 0, 38],
 ];
 
-/** Creates the overlay; add `control` to the map with `map.addControl`. */
-export function createIssueOverlay(): IssueOverlay {
-  const control = new MapboxOverlay({ interleaved: false, layers: [] });
+/**
+ * Creates the overlay; add `control` to the map with `map.addControl`. `pixelRatio` is the map's
+ * (maplibre `getPixelRatio()`): on the large screen the map is CSS-scaled and renders at
+ * scale × DPR, and deck.gl's own canvas has to match it or its points come out blurred at 4K.
+ */
+export function createIssueOverlay(pixelRatio: () => number): IssueOverlay {
+  let ratio = pixelRatio();
+  const control = new MapboxOverlay({ interleaved: false, layers: [], useDevicePixels: ratio });
   return {
     control,
     update(points, mode, visible) {
+      if (pixelRatio() !== ratio) {
+        ratio = pixelRatio();
+        control.setProps({ useDevicePixels: ratio });
+      }
       const data = points as IssuePoint[];
       const getPosition = (d: IssuePoint): [number, number] => [d.lon, d.lat];
       const layers = !visible

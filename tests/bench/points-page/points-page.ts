@@ -24,7 +24,7 @@ const points: IssuePoint[] = Array.from({ length: count }, (_, i) => ({
 
 setWorkerUrl(workerUrl);
 const map = new MapLibreMap({ container: 'map', style: buildStyle({ theme: 'light' }), bounds: [w, s, e, n], localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS });
-const overlay = createIssueOverlay();
+const overlay = createIssueOverlay(() => map.getPixelRatio());
 map.addControl(overlay.control);
 
 /** Pans for `frames` animation frames and returns every frame's duration (ms). */
