@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { DistrictData } from '../core/district-folder';
-import { LEDGER_COLUMNS, ledgerNames, ledgerRow, type LedgerIssue } from '../core/export/ledger';
+import { LEDGER_COLUMNS, LEDGER_CSV_HEAD, ledgerCsvLine, ledgerNames, ledgerRow, type LedgerIssue } from '../core/export/ledger';
 import type { IssueFeature } from '../core/issue-schema';
-import type { DutymapRepository, IssueRecord } from './repository';
+import type { DutymapRepository, IssueFilter, IssueRecord, IssueSort } from './repository';
 
 /**
  * What the exports read from storage: the whole district with its issue ledger (as a district
@@ -65,6 +65,38 @@ export async function ledgerRows(repo: DutymapRepository, now: Date): Promise<(s
   await repo.eachIssue({ nowMs: now.getTime() }, 'reportedAt', (issue) => rows.push(ledgerRow(ledgerIssueOfRecord(issue), names, now)));
   return rows;
 }
+
+/**
+ * The ledger CSV of the issues `filter` selects, as a stream of UTF-8 chunks of about 64 KB. Rows
+ * become bytes as the repository reads them, so a ledger of a million issues is held only as its
+ * CSV bytes (about 300 bytes an issue), never as a million row arrays and one giant string; each
+ * chunk is let go once sent. (The repository's read is one snapshot; SQLite reads it without
+ * pausing, because its single connection cannot write while a read is open.)
+ */
+export async function ledgerCsvStream(repo: DutymapRepository, names: ReturnType<typeof ledgerNames>, filter: IssueFilter, sort: IssueSort, now: Date): Promise<ReadableStream<Uint8Array>> {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  let pending = LEDGER_CSV_HEAD;
+  await repo.eachIssue(filter, sort, (issue) => {
+    pending += ledgerCsvLine(ledgerRow(ledgerIssueOfRecord(issue), names, now));
+    if (pending.length >= 32_768) {
+      chunks.push(encoder.encode(pending));
+      pending = '';
+    }
+  });
+  chunks.push(encoder.encode(pending));
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (next < chunks.length) {
+        controller.enqueue(chunks[next]!);
+        chunks[next++] = EMPTY;
+      } else controller.close();
+    },
+  });
+}
+
+const EMPTY = new Uint8Array(0);
 
 /** The ledger as an .xlsx workbook: one sheet 问题台账, a frozen bold header row, filters on. */
 export async function ledgerXlsx(rows: readonly (readonly (string | number | null)[])[]): Promise<Uint8Array> {

@@ -81,7 +81,15 @@ function field(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** One CSV line of the ledger, CRLF included. */
+export function ledgerCsvLine(row: readonly unknown[]): string {
+  return row.map(field).join(',') + '\r\n';
+}
+
+/** The CSV's first line: the BOM that tells Excel the file is UTF-8 (else Chinese opens as mojibake), and the header row. */
+export const LEDGER_CSV_HEAD = '\ufeff' + ledgerCsvLine(LEDGER_COLUMNS);
+
 /** The ledger as CSV the way Excel opens it: UTF-8 with BOM, CRLF, the Chinese header row. */
 export function ledgerCsv(rows: readonly (readonly unknown[])[]): string {
-  return '\ufeff' + [LEDGER_COLUMNS, ...rows].map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
+  return LEDGER_CSV_HEAD + rows.map(ledgerCsvLine).join('');
 }

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { LAYERS } from '../../core/district-schema';
-import { ledgerCsv } from '../../core/export/ledger';
+import { ledgerNames } from '../../core/export/ledger';
 import { zipDistrictFolder } from '../../core/export/district-zip';
 import { zipDistrictShapefiles } from '../../core/export/shapefile-writer';
 import { IMPORT_FIELDS, LAYER_FIELDS } from '../../core/import/field-mapping';
@@ -10,7 +10,7 @@ import { ImportReportSchema } from '../../core/import/import-report';
 import { HttpError } from '../api-error';
 import type { AppDeps } from '../app-deps';
 import { requireRole } from '../auth';
-import { ledgerRows, ledgerXlsx, loadDistrictData } from '../export-service';
+import { ledgerCsvStream, ledgerRows, ledgerXlsx, loadDistrictData } from '../export-service';
 import { ImportService, MAX_UPLOAD_BYTES, type ImportChoices, type UploadState } from '../import-service';
 import { errors, json, jsonBody } from './openapi-helpers';
 
@@ -232,8 +232,9 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
   });
 
   app.openapi(exportCsv, async (c) => {
-    const rows = await ledgerRows(deps.repo, deps.now());
-    return c.body(ledgerCsv(rows), 200, {
+    const now = deps.now();
+    const names = ledgerNames((await deps.districts.state()).geometry);
+    return c.body(await ledgerCsvStream(deps.repo, names, { nowMs: now.getTime() }, 'reportedAt', now), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': attachment('问题台账.csv', 'issues.csv'),
     });

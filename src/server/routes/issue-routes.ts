@@ -8,7 +8,8 @@ import {
   IssueListResponse,
   TransitionBody,
 } from '../../core/api-schema';
-import { ledgerCsv, ledgerNames, ledgerRow } from '../../core/export/ledger';
+import { ledgerNames } from '../../core/export/ledger';
+import { ledgerCsvStream } from '../export-service';
 import { allowedActions } from '../../core/issue-state-machine';
 import { HttpError } from '../api-error';
 import type { AppDeps } from '../app-deps';
@@ -115,11 +116,8 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const q = c.req.valid('query');
     const now = deps.now();
     const state = await deps.districts.state();
-    const name = ledgerNames(state.geometry);
-    const rows: (string | number | null)[][] = [];
-    await deps.repo.eachIssue(toFilter(q, now.getTime()), q.sort, (issue) => rows.push(ledgerRow(issue, name, now)));
-    // ledgerCsv writes the BOM that tells Excel the file is UTF-8 (else Chinese opens as mojibake).
-    return c.body(ledgerCsv(rows), 200, {
+    const body = await ledgerCsvStream(deps.repo, ledgerNames(state.geometry), toFilter(q, now.getTime()), q.sort, now);
+    return c.body(body, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="issues.csv"; filename*=UTF-8''${encodeURIComponent('问题台账')}.csv`,
     });
