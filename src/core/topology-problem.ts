@@ -164,6 +164,21 @@ export const LAYER_NOUN: Record<TopologyLayer, string> = {
 const LAYER_ORDER: TopologyLayer[] = ['district', 'units', 'streets', 'communities', 'grids', 'roads', 'checkpoints'];
 
 /**
+ * The problems with repeats left out: when several layers of one edit are each checked, a fault
+ * between a parent and its children (a gap, a child outside) is found by both layers' checks.
+ * Problems are the same when code, layer, feature, other feature and parent agree; the first is kept.
+ */
+export function distinctProblems(problems: readonly TopologyProblem[]): TopologyProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = [p.code, p.layer, p.featureId, p.otherId ?? '', p.parentId ?? ''].join('\u0000');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
  * Sorts problems into a stable order: layer (district → checkpoints), errors before warnings,
  * code, feature id, other id, then location — so that reports and tests are deterministic.
  */

@@ -3,7 +3,7 @@ import { LAYER_PROPERTIES, type IssueChange, type CheckpointChange } from '../co
 import { assign } from '../core/assign-issue';
 import { buildDistrictIndex, type DistrictIndex } from '../core/district-index';
 import type { DistrictGeometry, LayerName, Unit } from '../core/district-schema';
-import type { TopologyProblem } from '../core/topology-problem';
+import { distinctProblems, type TopologyProblem } from '../core/topology-problem';
 import { REASSIGNABLE_STATUSES, chainOf, checkpointChanges, sameChain, withLayerChange } from '../core/zone-edit-impact';
 import { HttpError } from './api-error';
 import {
@@ -143,12 +143,13 @@ export class DistrictService {
     if (twice.length) {
       throw new HttpError('validation_failed', `each layer may appear once in changes; ${twice.join(', ')} came twice`, { layers: twice });
     }
-    const problems: TopologyProblem[] = [];
+    let problems: TopologyProblem[] = [];
     for (const change of changes) {
       const others = changes.filter((c) => c !== change);
       const validator = others.length === 0 ? current.validator : createZoneValidator(others.reduce((g, c) => withLayerChange(g, c.layer, c.upserts, c.removes), current.geometry));
       problems.push(...validator.check(change.layer, change.upserts, change.removes));
     }
+    problems = distinctProblems(problems);
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) return { problems, errors, issues: [], checkpoints: [], reassignments: [] };
 

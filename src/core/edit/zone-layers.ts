@@ -1,5 +1,5 @@
 import type { DistrictGeometry, ZoneFeature, ZoneLayerName } from '../district-schema';
-import { sortProblems, type TopologyProblem } from '../topology-problem';
+import { distinctProblems, sortProblems, type TopologyProblem } from '../topology-problem';
 import { buildZoneEditIndex, checkZoneEdit, type ZoneEditIndex } from '../zone-edit-check';
 import type { EditableFeature } from './edit-types';
 
@@ -50,7 +50,7 @@ export function checkZoneEdits(
     const here = others.length === 0 ? (index ?? buildZoneEditIndex(district)) : buildZoneEditIndex(others.reduce(applyLayerEdit, district));
     problems.push(...checkZoneEdit(here, { layer: edit.layer, upsert: edit.upsert as unknown as ZoneFeature[], remove: edit.remove }));
   }
-  return sortProblems(problems);
+  return sortProblems(distinctProblems(problems));
 }
 
 /** The district with one layer's edit applied (new features last, replaced ones in place). */
