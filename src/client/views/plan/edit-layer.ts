@@ -12,6 +12,9 @@ export const isZoneLayer = (layer: EditLayer): layer is 'grids' | 'communities' 
 /** The parent layer of a zone layer (streets have none: they tile the district). */
 export const PARENT_OF: Record<EditLayer, LayerParam | null> = { grids: 'communities', communities: 'streets', streets: null, roads: null };
 
+/** The child layer of a zone layer, whose zones follow when their parents are split, merged or drawn. */
+export const CHILD_OF: Record<EditLayer, EditLayer | null> = { streets: 'communities', communities: 'grids', grids: null, roads: null };
+
 /**
  * The feature of `features` at a point: for zones the smallest one containing it, for roads the
  * nearest within `toleranceM`. Null on empty ground.

@@ -2,7 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LayerParam, ZoneEditResponse } from '../../../core/api-schema';
 import type { DistrictGeometry, Unit, ZoneFeature } from '../../../core/district-schema';
+import { withChildrenFollowing } from '../../../core/edit/children-follow';
 import { drawPolygon } from '../../../core/edit/draw-polygon';
+import { applyChange } from '../../../core/edit/edit-change';
 import type { EngineGeometry } from '../../../core/edit/edit-impact';
 import { commitChange, rebaseSession, redoChange, sessionDiff, startSession, undoChange, type EditSession } from '../../../core/edit/edit-session';
 import { EditError, type AreaFeature, type EditableFeature, type EditChange, type Position, type VertexRef } from '../../../core/edit/edit-types';
@@ -29,7 +31,7 @@ import { SignInDialog, useSessionUser } from '../shared/session';
 import type { MapData } from '../shared/use-map-data';
 import { AttributeForm } from './attribute-form';
 import { ConflictDialog, type ConflictEntry } from './conflict-dialog';
-import { EDIT_LAYERS, freeCode, isZoneLayer, newFeatureId, PARENT_OF, pickFeature, type EditLayer } from './edit-layer';
+import { CHILD_OF, EDIT_LAYERS, freeCode, isZoneLayer, newFeatureId, PARENT_OF, pickFeature, type EditLayer } from './edit-layer';
 import { HistoryPanel } from './history-panel';
 import { ImpactList } from './impact-list';
 import { ProblemList } from './problem-list';
@@ -162,6 +164,26 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
     [commit, errorText],
   );
 
+  // Splitting, merging or drawing a street or community takes its communities or grids along:
+  // each goes to the zone that now holds most of it, in the same change (one undo).
+  const followedBy = useRef(0);
+  const withChildren = useCallback(
+    (change: EditChange<EditableFeature>): EditChange<EditableFeature> => {
+      const childLayer = CHILD_OF[layer];
+      followedBy.current = 0;
+      if (!childLayer) return change;
+      const zones = change as EditChange<AreaFeature>;
+      const parentsAfter = applyChange(layerFeatures as ReadonlyMap<string, AreaFeature>, zones).values();
+      const children = [...features.values()].filter((f) => layerOf(f.id) === childLayer) as AreaFeature[];
+      const followed = withChildrenFollowing(zones, parentsAfter, children);
+      followedBy.current = followed.moved.length;
+      return followed.change;
+    },
+    [layer, layerFeatures, features, layerOf],
+  );
+  /** " 3 个网格随之改属。" after a notice, when children followed the last edit. */
+  const followedText = () => (followedBy.current > 0 ? t('plan.notice.childrenFollowed', { count: followedBy.current, layer: t(`layer.${CHILD_OF[layer]}` as MessageKey) }) : '');
+
   // Live validation with the core's zone-edit check (what the server will say on save).
   const zoneIndex = useMemo(() => {
     const { streets, communities, grids } = data.geometry;
@@ -274,11 +296,11 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
             newId,
             newProperties: { ...withoutVersion(f.properties), code: freeCode(String(f.properties.code ?? id), zones.values()), name: `${String(f.properties.name ?? id)}（分）` },
           });
-          commit(change);
+          commit(withChildren(change));
           setSelectedIds([newId]);
           setPanel('attributes');
           setMode('select');
-          setNotice({ kind: 'info', text: t('plan.notice.split', { name: nameOf(id) }) });
+          setNotice({ kind: 'info', text: t('plan.notice.split', { name: nameOf(id) }) + followedText() });
           return;
         } catch (error) {
           lastError = error;
@@ -303,11 +325,11 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
       ownerUnitId: (parent?.properties.ownerUnitId as string | null | undefined) ?? null,
       ...(layer === 'grids' ? { gridLeader: null, gridWorkers: [] } : { leader: null }),
     };
-    if (attempt(() => drawPolygon(points, { id, properties, carveFrom: siblings, parent }))) {
+    if (attempt(() => withChildren(drawPolygon(points, { id, properties, carveFrom: siblings, parent })))) {
       setSelectedIds([id]);
       setMode('select');
       setPanel('attributes');
-      setNotice({ kind: 'info', text: t('plan.notice.drawn') });
+      setNotice({ kind: 'info', text: t('plan.notice.drawn') + followedText() });
     }
   };
 
@@ -549,7 +571,12 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
             <button type="button" aria-pressed={mode === 'split'} disabled={!canEdit || !isZoneLayer(layer)} onClick={() => setMode('split')} data-testid="mode-split">
               {t('plan.mode.split')}
             </button>
-            <button type="button" disabled={!canMerge} onClick={() => attempt(() => mergePolygons(layerFeatures as ReadonlyMap<string, AreaFeature>, selectedIds, selectedIds[0])) && setSelectedIds([selectedIds[0]])}>
+            <button type="button" disabled={!canMerge} onClick={() => {
+                if (!attempt(() => withChildren(mergePolygons(layerFeatures as ReadonlyMap<string, AreaFeature>, selectedIds, selectedIds[0])))) return;
+                setSelectedIds([selectedIds[0]]);
+                if (followedBy.current > 0) setNotice({ kind: 'info', text: followedText().trim() });
+              }}
+            >
               {t('plan.merge', { count: selectedIds.length })}
             </button>
           </div>
