@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitWithChildren } from '../../src/core/edit/children-follow';
 import { splitPolygon } from '../../src/core/edit/split-polygon';
 import type { AreaFeature, Position } from '../../src/core/edit/edit-types';
 import { pointInPolygonRings } from '../../src/core/edit/ring-math';
@@ -368,13 +369,58 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     const g1 = (await api.get(`/api/zones/grids/${changedGrids[0].id}/history`)).body.history.at(-1);
     expect(c1.editId).toBe(g1.editId);
     // The saved shapes validate clean against the district as it was, layer against layer.
-    const district = { units: (await api.get('/api/units')).body.units, streets, communities, grids: gridsBefore } as never;
+    const units = (await api.get('/api/units')).body.units;
+    const district = { units, streets, communities, grids: gridsBefore } as never;
     const errors = checkZoneEdits(district, [
       { layer: 'streets' as const, upsert: changedStreets, remove: [] },
       { layer: 'communities' as const, upsert: changedCommunities, remove: [] },
       { layer: 'grids' as const, upsert: changedGrids, remove: [] },
     ].filter((c) => c.upsert.length > 0)).filter((p) => p.severity === 'error');
     expect(errors).toEqual([]);
+
+    // Splitting the community splits the grids the line cuts, and the grids on the new side change
+    // parent, in the same edit (the core's rule on the saved layers gives the counts to expect).
+    const saved = new Map(communitiesAfter.map((c) => [c.id, c as AreaFeature]));
+    const target = saved.get(community.id)!;
+    const [w, s, e, n] = bboxOf(target);
+    let split: { line: Position[]; moved: number; cut: number } | null = null;
+    for (const f of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+      const x = w + (e - w) * f;
+      const line: Position[] = [[x, s - (n - s) * 0.1], [x, n + (n - s) * 0.1]];
+      try {
+        const gridMap = new Map(gridsAfter.map((g) => [g.id, g as AreaFeature]));
+        const piece = (_level: number, f: AreaFeature) => ({ newId: `${f.id}-probe`, newProperties: { ...f.properties, code: `${String(f.properties.code)}-probe` } });
+        const { change, moved, split: cut } = splitWithChildren([saved, gridMap], community.id, line, piece);
+        const isCommunity = (f: AreaFeature) => saved.has(f.id) || f.id === `${community.id}-probe`;
+        const now = { units, streets: streetsAfter, communities: communitiesAfter, grids: gridsAfter } as never;
+        const clean = checkZoneEdits(now, [
+          { layer: 'communities' as const, upsert: change.after.filter(isCommunity) as never, remove: [] },
+          { layer: 'grids' as const, upsert: change.after.filter((f) => !isCommunity(f)) as never, remove: [] },
+        ]).every((p) => p.severity !== 'error');
+        if (moved.length > 0 && cut.length > 1 && clean) {
+          split = { line, moved: moved.length, cut: cut.length - 1 };
+          break;
+        }
+      } catch {
+        /* not a clean cut: try the next */
+      }
+    }
+    expect(split, `a vertical line across ${community.id} cuts some of its grids and puts some on the new side`).not.toBeNull();
+    await fit(page, [w, s - (n - s) * 0.15, e, n + (n - s) * 0.15]);
+    await page.waitForTimeout(300);
+    await clickAt(page, inside);
+    await page.waitForFunction(selected, String(community.properties.name), { timeout: 15_000 });
+    await page.click('[data-testid="mode-split"]');
+    await clickAt(page, split!.line[0]);
+    await clickAt(page, split!.line[1]);
+    await page.keyboard.press('Enter');
+    const notice = `同一条线也分割了 ${split!.cut} 个下级区划。 ${split!.moved} 个下级区划随之改属所在的区划。`;
+    await page.waitForFunction((text) => document.querySelector('[data-testid="plan-notice"]')?.textContent?.includes(text), notice);
+    await page.screenshot({ path: join(PROJECT_ROOT, 'tests/e2e/artifacts/plan-community-split.png') });
+    // The grids the line cut and the ones on the new side leave nothing to fix: the edit checks clean.
+    await page.waitForSelector('[data-testid="validation-ok"]');
+    await page.keyboard.press('Control+z');
+    await page.waitForSelector('text=尚无改动。');
     expect(problems.errors).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildZoneEditIndex } from '../zone-edit-check';
-import { withChildrenFollowing } from './children-follow';
+import { splitWithChildren, withChildrenFollowing } from './children-follow';
 import { applyChange } from './edit-change';
 import { at, editFixture } from './edit-fixture';
 import { commitChange, sessionDiff, startSession, undoChange } from './edit-session';
@@ -19,7 +19,7 @@ const fixture = editFixture();
 const communities = new Map(fixture.communities.map((f) => [f.id, f as unknown as AreaFeature]));
 const grids = new Map(fixture.grids.map((f) => [f.id, f as unknown as AreaFeature]));
 const all = new Map<string, AreaFeature>([...fixture.streets, ...fixture.communities, ...fixture.grids].map((f) => [f.id, f as unknown as AreaFeature]));
-const layerOf = (id: string) => (id === 'S' ? 'streets' : id.startsWith('C') ? 'communities' : 'grids') as 'streets' | 'communities' | 'grids';
+const layerOf = (id: string) => (id.startsWith('S') ? 'streets' : id.startsWith('C') ? 'communities' : 'grids') as 'streets' | 'communities' | 'grids';
 const index = buildZoneEditIndex(fixture);
 const problemsAfter = (...changes: EditChange<AreaFeature>[]) => {
   const session = changes.reduce(commitChange, startSession(all.values()));
@@ -71,5 +71,29 @@ describe('grids follow their community', () => {
   it('leaves a change that touches no parent of any child as it was', () => {
     const change = splitPolygon(grids, 'D', [at(3.8, 1.2), at(5.2, 1.2)], { newId: 'D2' });
     expect(withChildrenFollowing(change, communities.values(), []).change).toBe(change);
+  });
+});
+
+describe('a split that cuts through the zones below', () => {
+  const streets = new Map(fixture.streets.map((f) => [f.id, f as unknown as AreaFeature]));
+  const piece = (level: number, f: AreaFeature) => ({ newId: `${f.id}${level}n`, newProperties: { ...f.properties, code: `${String(f.properties.code)}-n` } });
+
+  it('splits the grids the line crosses, and every piece belongs to the community that holds it: the edit checks clean', () => {
+    // x = 2.5 cuts grid A (its hole H stays west of the line).
+    const { change, moved, split } = splitWithChildren([communities, grids], 'C', [at(2.5, -1), at(2.5, 4)], piece);
+    expect(split).toEqual(['C', 'A']);
+    expect(moved.map((m) => `${m.id} ${m.from}→${m.to}`).sort()).toEqual(['A1n C→C0n', 'B C→C0n', 'D C→C0n']);
+    expect(problemsAfter(change)).toEqual([]);
+  });
+
+  it('a street split carries its community and the grids down the same line; a line along grid edges leaves them whole', () => {
+    // x = 3 runs along the A | B edge: the community is cut, no grid is.
+    const { change, moved, split } = splitWithChildren([streets, communities, grids], 'S', [at(3, -1), at(3, 4)], piece);
+    expect(split).toEqual(['S', 'C']);
+    expect(moved.map((m) => `${m.id} ${m.from}→${m.to}`).sort()).toEqual(['B C→C1n', 'C1n S→S0n', 'D C→C1n']);
+    expect(problemsAfter(change)).toEqual([]);
+    // One undo takes all of it back.
+    const session = commitChange(startSession(all.values()), change);
+    expect(JSON.stringify([...undoChange(session).features.values()])).toBe(JSON.stringify([...all.values()]));
   });
 });

@@ -1,5 +1,7 @@
 import { ParentFinder } from '../parent-finder';
-import type { AreaFeature, EditChange } from './edit-types';
+import { applyChange, composeChanges } from './edit-change';
+import { EditError, type AreaFeature, type EditChange, type Position } from './edit-types';
+import { splitPolygon, type SplitOptions } from './split-polygon';
 
 /**
  * A change of parent zones (splitting, merging or drawing streets or communities) with the
@@ -42,4 +44,55 @@ export function withChildrenFollowing(
     moved.push({ id: child.id, from, to });
   }
   return moved.length ? { change: { ...change, before, after }, moved } : { change, moved };
+}
+
+/**
+ * Splits zone `id` of `levels[0]` by a line and, along the same line, the zones below it that the
+ * line cuts: its children in `levels[1]`, their children in `levels[2]`, and so on (a street, its
+ * communities, their grids). Then every level's children follow their parents
+ * (withChildrenFollowing). A child the line crosses other than cleanly (along an edge, through a
+ * hole, several times) stays whole and goes with most of its area; the zone check names the rest.
+ *
+ * `pieceOf(level, feature)`: the id and properties of the new piece when `feature` is split.
+ */
+export function splitWithChildren(
+  levels: readonly ReadonlyMap<string, AreaFeature>[],
+  id: string,
+  line: readonly Position[],
+  pieceOf: (level: number, feature: AreaFeature) => SplitOptions,
+): { change: EditChange<AreaFeature>; moved: { id: string; from: string; to: string }[]; split: string[] } {
+  const top = levels[0]!.get(id);
+  if (!top) throw new EditError('not_found', `there is no zone ${id}`);
+  let change = splitPolygon(levels[0]!, id, line, pieceOf(0, top));
+  const after = [applyChange(levels[0]!, change)];
+  const split: string[] = [id];
+  let cutAbove = new Set([id]);
+  for (let level = 1; level < levels.length; level++) {
+    let features = new Map(levels[level]!);
+    const cutHere = new Set<string>();
+    for (const child of levels[level]!.values()) {
+      if (!cutAbove.has(String(child.properties.parentId ?? ''))) continue;
+      try {
+        const piece = splitPolygon(features, child.id, line, pieceOf(level, child));
+        features = applyChange(features, piece);
+        change = composeChanges(change, piece, change.kind);
+        cutHere.add(child.id);
+        split.push(child.id);
+      } catch (error) {
+        if (!(error instanceof EditError)) throw error;
+      }
+    }
+    after.push(features);
+    cutAbove = cutHere;
+  }
+  const moved: { id: string; from: string; to: string }[] = [];
+  for (let level = 1; level < levels.length; level++) {
+    const followed = withChildrenFollowing(change, after[level - 1]!.values(), after[level]!.values());
+    change = followed.change;
+    moved.push(...followed.moved);
+    // The next level's parents are this level's zones after following (only this level's ids).
+    const latest = new Map(change.after.map((f) => [f.id, f]));
+    after[level] = new Map([...after[level]!].map(([fid, f]) => [fid, latest.get(fid) ?? f]));
+  }
+  return { change, moved, split };
 }

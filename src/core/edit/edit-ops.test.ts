@@ -111,6 +111,9 @@ describe('splitPolygon', () => {
     const keptYs = (next.get('D')!.geometry.coordinates as number[][][])[0].map((p) => p[1]);
     expect(Math.min(...keptYs)).toBeCloseTo(at(0, 1.2)[1], 9);
   });
+  it('refuses a line that runs along the boundary (it would cut off a piece with no area)', () => {
+    expect(() => splitPolygon(grids, 'A', [at(3, -1), at(3, 4)], { newId: 'A2' })).toThrow(/runs along the boundary of A/);
+  });
   it('splits a grid with a hole; the hole goes with the piece around it', () => {
     const change = splitPolygon(grids, 'A', [at(0.5, -1), at(0.5, 4)], { newId: 'A2' });
     expect(codes(change)).toEqual([]);

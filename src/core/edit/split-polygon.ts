@@ -62,6 +62,10 @@ export function splitPolygon(
   const right = dedupe([...cut.slice().reverse(), ...walk(outer, entry, exit)]);
   // Which piece lies left of the line depends on the ring's orientation; name them by the line.
   const [keep, give] = isLeftOfLine(left) ? [left, right] : [right, left];
+  // A line along the boundary "cuts" off nothing: one piece has no area (under 0.01 m²).
+  if ([keep, give].some((piece) => piece.length < 3 || Math.abs(signedArea2(close(piece))) < 2e-12)) {
+    throw new EditError('line_must_cross_twice', `the line runs along the boundary of ${id}; draw it across the zone`);
+  }
   const keepRings: Ring[] = [close(keep)];
   const giveRings: Ring[] = [close(give)];
   for (let h = 1; h < rings.length; h++) {
@@ -85,6 +89,8 @@ export function splitPolygon(
     if (c.u === 0 || c.u === 1) continue; // on a vertex: nothing to add
     const a = outer[c.edge];
     const b = outer[c.edge + 1];
+    // A crossing a hair from a vertex can round onto it: the neighbour has that point already.
+    if (samePosition(c.point, a) || samePosition(c.point, b)) continue;
     for (const [nid, n] of neighbours) {
       const ref = findEdge(n, a, b);
       if (!ref) continue;

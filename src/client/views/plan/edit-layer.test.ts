@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { at, editFixture } from '../../../core/edit/edit-fixture';
 import type { EditableFeature } from '../../../core/edit/edit-types';
-import { freeCode, newFeatureId, pickFeature } from './edit-layer';
+import { EDIT_LAYERS, freeCode, layerOfNewId, newFeatureId, pickFeature } from './edit-layer';
 
 const grids = [...editFixture().gridMap.values()];
 
@@ -26,5 +26,13 @@ describe('new ids and codes', () => {
     expect(id).toMatch(/^gd-new-/);
     const features = [{ properties: { code: 'C-2' } }, { properties: { code: 'C-3' } }] as unknown as EditableFeature[];
     expect(freeCode('C', features)).toBe('C-4');
+  });
+});
+
+describe('layerOfNewId', () => {
+  it('knows the layer of every id newFeatureId makes, and of no other id', () => {
+    for (const layer of EDIT_LAYERS) expect(layerOfNewId(newFeatureId(layer, new Set()))).toBe(layer);
+    expect(layerOfNewId('gd-001-002-003')).toBeNull();
+    expect(layerOfNewId('xx-new-abc')).toBeNull();
   });
 });

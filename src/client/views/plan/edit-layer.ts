@@ -63,8 +63,16 @@ export function pickFeature(features: Iterable<EditableFeature>, point: Position
 }
 
 /** A fresh id for a new feature of a layer: readable prefix, time and a random tail. */
+const NEW_ID_PREFIX: Record<EditLayer, string> = { grids: 'gd', communities: 'cm', streets: 'st', roads: 'rd' };
+
+/** The layer of an id that newFeatureId made ('gd-new-…' is a grid), else null. */
+export function layerOfNewId(id: string): EditLayer | null {
+  const prefix = /^([a-z]+)-new-/.exec(id)?.[1];
+  return EDIT_LAYERS.find((layer) => NEW_ID_PREFIX[layer] === prefix) ?? null;
+}
+
 export function newFeatureId(layer: EditLayer, taken: ReadonlySet<string>): string {
-  const prefix = { grids: 'gd', communities: 'cm', streets: 'st', roads: 'rd' }[layer];
+  const prefix = NEW_ID_PREFIX[layer];
   for (;;) {
     const id = `${prefix}-new-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36).padStart(2, '0')}`;
     if (!taken.has(id)) return id;

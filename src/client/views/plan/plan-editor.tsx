@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LayerParam, ZoneEditResponse } from '../../../core/api-schema';
 import type { DistrictGeometry, Unit, ZoneFeature } from '../../../core/district-schema';
-import { withChildrenFollowing } from '../../../core/edit/children-follow';
+import { splitWithChildren, withChildrenFollowing } from '../../../core/edit/children-follow';
 import { drawPolygon } from '../../../core/edit/draw-polygon';
 import { applyChange } from '../../../core/edit/edit-change';
 import type { EngineGeometry } from '../../../core/edit/edit-impact';
@@ -31,7 +31,7 @@ import { SignInDialog, useSessionUser } from '../shared/session';
 import type { MapData } from '../shared/use-map-data';
 import { AttributeForm } from './attribute-form';
 import { ConflictDialog, type ConflictEntry } from './conflict-dialog';
-import { CHILD_OF, EDIT_LAYERS, freeCode, isZoneLayer, newFeatureId, PARENT_OF, pickFeature, type EditLayer } from './edit-layer';
+import { CHILD_OF, EDIT_LAYERS, freeCode, isZoneLayer, layerOfNewId, newFeatureId, PARENT_OF, pickFeature, type EditLayer } from './edit-layer';
 import { HistoryPanel } from './history-panel';
 import { ImpactList } from './impact-list';
 import { ProblemList } from './problem-list';
@@ -125,7 +125,8 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   const active = session && session.layer === layer ? session.session : null;
   // Every zone layer's features: vertex edits move a boundary in all of them.
   const features = active?.features ?? (new Map() as ReadonlyMap<string, EditableFeature>);
-  const layerOf = useCallback((id: string): EditLayer => session?.layerOf.get(id) ?? layer, [session, layer]);
+  // Zones made in this session are known by their ids' prefix (a split community's grids are grids).
+  const layerOf = useCallback((id: string): EditLayer => session?.layerOf.get(id) ?? layerOfNewId(id) ?? layer, [session, layer]);
   // The selected layer's features: what the planner picks, splits, merges and draws among.
   const layerFeatures = useMemo(() => new Map([...features].filter(([id]) => layerOf(id) === layer)), [features, layerOf, layer]);
   const diff = useMemo(() => (active ? sessionDiff(active) : { upsert: [], remove: [] }), [active]);
@@ -292,15 +293,39 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
         const f = zones.get(id)!;
         const newId = newFeatureId(layer, taken);
         try {
-          const change = splitPolygon(zones, id, points, {
-            newId,
-            newProperties: { ...withoutVersion(f.properties), code: freeCode(String(f.properties.code ?? id), zones.values()), name: `${String(f.properties.name ?? id)}（分）` },
-          });
-          commit(withChildren(change));
+          // The zone, and along the same line the communities and grids below it that the line cuts.
+          const levels: ReadonlyMap<string, AreaFeature>[] = [zones];
+          const levelLayers: EditLayer[] = [layer];
+          for (let below = CHILD_OF[layer]; below; below = CHILD_OF[below]) {
+            const level = below;
+            levels.push(new Map([...features].filter(([fid]) => layerOf(fid) === level)) as ReadonlyMap<string, AreaFeature>);
+            levelLayers.push(level);
+          }
+          const created: EditableFeature[][] = levels.map(() => []);
+          const pieceOf = (level: number, zone: AreaFeature) => {
+            const pieceId = level === 0 ? newId : newFeatureId(levelLayers[level]!, taken);
+            taken.add(pieceId);
+            const newProperties = {
+              ...withoutVersion(zone.properties),
+              code: freeCode(String(zone.properties.code ?? zone.id), [...levels[level]!.values(), ...created[level]!]),
+              name: `${String(zone.properties.name ?? zone.id)}（分）`,
+            };
+            created[level]!.push({ type: 'Feature', id: pieceId, geometry: zone.geometry, properties: newProperties });
+            return { newId: pieceId, newProperties };
+          };
+          const { change, moved, split } = splitWithChildren(levels, id, points, pieceOf);
+          commit(change);
           setSelectedIds([newId]);
           setPanel('attributes');
           setMode('select');
-          setNotice({ kind: 'info', text: t('plan.notice.split', { name: nameOf(id) }) + followedText() });
+          const below = split.length - 1;
+          setNotice({
+            kind: 'info',
+            text:
+              t('plan.notice.split', { name: nameOf(id) }) +
+              (below > 0 ? t('plan.notice.childrenSplit', { count: below }) : '') +
+              (moved.length > 0 ? t('plan.notice.childrenFollowed', { count: moved.length, layer: t('plan.notice.lowerZones') }) : ''),
+          });
           return;
         } catch (error) {
           lastError = error;
