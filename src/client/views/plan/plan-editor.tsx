@@ -98,6 +98,9 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   const [conflict, setConflict] = useState<ConflictEntry[] | null>(null);
   const [signIn, setSignIn] = useState(false);
   const resetAfterSave = useRef(false);
+  // Counts saves, so that the session restarts even when the layers' poll brought the saved data
+  // before the save's answer did (then the refetch after the save changes nothing to react to).
+  const [saves, setSaves] = useState(0);
 
   const layerData = data.geometry[layer];
   const { streets: streetsData, communities: communitiesData, grids: gridsData, roads: roadsData } = data.geometry;
@@ -121,7 +124,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
       const { features: start, layerOf } = sessionFeatures(fromLayers, layer);
       return { layer, from: fromLayers, layerOf, session: startSession(start) };
     });
-  }, [layer, fromLayers]);
+  }, [layer, fromLayers, saves]);
   const active = session && session.layer === layer ? session.session : null;
   // Every zone layer's features: vertex edits move a boundary in all of them.
   const features = active?.features ?? (new Map() as ReadonlyMap<string, EditableFeature>);
@@ -438,6 +441,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   };
   const afterSave = async (result: ZoneEditResponse | null, message: string) => {
     resetAfterSave.current = true;
+    setSaves((n) => n + 1);
     setSelectedVertex(null);
     setDiffOutlines([]);
     await Promise.all([
