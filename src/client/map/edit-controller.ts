@@ -178,7 +178,9 @@ export class EditController {
     const insert = insertVertex(features, ref, mid, { shared: !e.originalEvent.altKey });
     const next = new Map(features);
     for (const f of insert.after) next.set(f.id, f);
-    this.drag = { ref: { ...ref, index: ref.index + 1 }, from: mid, insert, features: next, preview: insert };
+    // No preview until the pointer moves: a click on a midpoint must not add a vertex (and leave
+    // the session with an edit nobody meant).
+    this.drag = { ref: { ...ref, index: ref.index + 1 }, from: mid, insert, features: next, preview: null };
   };
 
   private onMouseMove = (e: MapMouseEvent) => {
