@@ -10,7 +10,6 @@ import { commitChange, rebaseSession, redoChange, sessionDiff, startSession, und
 import { EditError, type AreaFeature, type EditableFeature, type EditChange, type Position, type VertexRef } from '../../../core/edit/edit-types';
 import { mergePolygons } from '../../../core/edit/merge-polygons';
 import { partsOf, pointInPolygonRings } from '../../../core/edit/ring-math';
-import { splitPolygon } from '../../../core/edit/split-polygon';
 import { deleteVertex, replaceProperties } from '../../../core/edit/vertex-edit';
 import type { AreaGeometry } from '../../../core/geometry-schema';
 import type { TopologyProblem } from '../../../core/topology-problem';
@@ -98,8 +97,8 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   const [conflict, setConflict] = useState<ConflictEntry[] | null>(null);
   const [signIn, setSignIn] = useState(false);
   const resetAfterSave = useRef(false);
-  // Counts saves, so that the session restarts even when the layers' poll brought the saved data
-  // before the save's answer did (then the refetch after the save changes nothing to react to).
+  // Counts saves, so that the session restarts even when the saved layers arrived before the
+  // save's answer (the refetch after the save then brings nothing new to react to).
   const [saves, setSaves] = useState(0);
 
   const layerData = data.geometry[layer];
