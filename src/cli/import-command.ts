@@ -8,8 +8,7 @@ import { parseCrs } from '../core/import/import-crs';
 import type { ImportProblem } from '../core/import/import-report';
 import { openFiles, type InputFile } from '../core/import/import-source';
 import { importReassignments } from '../server/import-service';
-import { hashPassword } from '../server/passwords';
-import { demoAccounts } from '../server/seed';
+import { demoAccounts, usersOf } from '../server/seed';
 import type { AnyFeature } from '../server/repository';
 import { openSqliteRepository } from '../server/sqlite-repository';
 import { parseArgs, stringOption } from './cli-args';
@@ -145,16 +144,7 @@ export async function runImportCommand(argv: string[]): Promise<number> {
       process.stderr.write(`wrote ${out} in ${seconds.toFixed(1)} s\n`);
     } else if (repo && base === null) {
       // An empty database: seeded like the server seeds one, with the accounts it would create.
-      const users = await Promise.all(
-        demoAccounts(outcome.district).map(async (a, i) => ({
-          id: `user-${i + 1}`,
-          username: a.username,
-          displayName: a.displayName,
-          role: a.role,
-          unitId: a.unitId,
-          passwordHash: await hashPassword(a.password),
-        })),
-      );
+      const users = await usersOf(demoAccounts(outcome.district));
       await repo.seed({ ...outcome.district, issues: [] }, users, new Date().toISOString());
       process.stderr.write(
         `seeded the empty database ${dbPath} in ${seconds.toFixed(1)} s, with the demo accounts (${users.map((u) => u.username).join(', ')}): change their passwords before going live\n`,

@@ -63,14 +63,9 @@ export function readSeedFolder(dir: string): { data: DistrictData; accounts: Dem
   return { data, accounts };
 }
 
-/**
- * Seeds an empty database from a district folder; does nothing when the database already holds a
- * district (later starts keep what is stored). Returns true when it seeded.
- */
-export async function seedIfEmpty(repo: DutymapRepository, dir: string, now: Date): Promise<boolean> {
-  if (!(await repo.isEmpty())) return false;
-  const { data, accounts } = readSeedFolder(dir);
-  const users: NewUser[] = await Promise.all(
+/** The accounts as stored users: ids user-1, user-2, … and scrypt hashes of their passwords. */
+export function usersOf(accounts: readonly DemoAccount[]): Promise<NewUser[]> {
+  return Promise.all(
     accounts.map(async (a, i) => ({
       id: `user-${i + 1}`,
       username: a.username,
@@ -80,6 +75,16 @@ export async function seedIfEmpty(repo: DutymapRepository, dir: string, now: Dat
       passwordHash: await hashPassword(a.password),
     })),
   );
+}
+
+/**
+ * Seeds an empty database from a district folder; does nothing when the database already holds a
+ * district (later starts keep what is stored). Returns true when it seeded.
+ */
+export async function seedIfEmpty(repo: DutymapRepository, dir: string, now: Date): Promise<boolean> {
+  if (!(await repo.isEmpty())) return false;
+  const { data, accounts } = readSeedFolder(dir);
+  const users = await usersOf(accounts);
   try {
     await repo.seed(data, users, now.toISOString());
   } catch (error) {
