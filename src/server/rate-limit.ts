@@ -13,6 +13,8 @@ export interface RateRule {
 
 export interface RateVerdict {
   allowed: boolean;
+  /** Hits counted in the current window (this one included when counted). */
+  hits: number;
   /** Seconds until the current window ends (what Retry-After says when not allowed). */
   retryAfterSeconds: number;
 }
@@ -30,14 +32,14 @@ function windowOf(rule: RateRule, nowMs: number) {
 export async function peekRate(repo: DutymapRepository, bucket: string, rule: RateRule, nowMs: number): Promise<RateVerdict> {
   const window = windowOf(rule, nowMs);
   const hits = await repo.rateHits(bucket, window.start);
-  return { allowed: hits < rule.limit, retryAfterSeconds: window.retryAfterSeconds };
+  return { allowed: hits < rule.limit, hits, retryAfterSeconds: window.retryAfterSeconds };
 }
 
 /** Counts a hit; allowed while the window's count, this hit included, stays within the limit. */
 export async function countRate(repo: DutymapRepository, bucket: string, rule: RateRule, nowMs: number): Promise<RateVerdict> {
   const window = windowOf(rule, nowMs);
   const hits = await repo.addRateHit(bucket, window.start, nowMs - FORGET_AFTER_MS);
-  return { allowed: hits <= rule.limit, retryAfterSeconds: window.retryAfterSeconds };
+  return { allowed: hits <= rule.limit, hits, retryAfterSeconds: window.retryAfterSeconds };
 }
 
 /** "12 minutes" or "40 seconds": how long to wait, for a message a person reads. */

@@ -59,7 +59,8 @@ export function registerSessionRoutes(app: OpenAPIHono, deps: AppDeps): void {
       if (!counted.allowed) throw tooMany(counted.retryAfterSeconds);
       throw new HttpError('invalid_credentials', 'wrong username or password', null);
     }
-    await deps.repo.clearRateHits(bucket);
+    // Only a name with failures in this window costs a write (a sign-in is usually right first time).
+    if (before.hits > 0) await deps.repo.clearRateHits(bucket);
     await startSession(c, deps, user);
     return c.json({ user: toApiUser(user) }, 200);
   });

@@ -97,9 +97,6 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   const [conflict, setConflict] = useState<ConflictEntry[] | null>(null);
   const [signIn, setSignIn] = useState(false);
   const resetAfterSave = useRef(false);
-  // Counts saves, so that the session restarts even when the saved layers arrived before the
-  // save's answer (the refetch after the save then brings nothing new to react to).
-  const [saves, setSaves] = useState(0);
 
   const layerData = data.geometry[layer];
   const { streets: streetsData, communities: communitiesData, grids: gridsData, roads: roadsData } = data.geometry;
@@ -123,7 +120,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
       const { features: start, layerOf } = sessionFeatures(fromLayers, layer);
       return { layer, from: fromLayers, layerOf, session: startSession(start) };
     });
-  }, [layer, fromLayers, saves]);
+  }, [layer, fromLayers]);
   const active = session && session.layer === layer ? session.session : null;
   // Every zone layer's features: vertex edits move a boundary in all of them.
   const features = active?.features ?? (new Map() as ReadonlyMap<string, EditableFeature>);
@@ -169,23 +166,20 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
 
   // Splitting, merging or drawing a street or community takes its communities or grids along:
   // each goes to the zone that now holds most of it, in the same change (one undo).
-  const followedBy = useRef(0);
   const withChildren = useCallback(
-    (change: EditChange<EditableFeature>): EditChange<EditableFeature> => {
+    (change: EditChange<EditableFeature>): { change: EditChange<EditableFeature>; moved: number } => {
       const childLayer = CHILD_OF[layer];
-      followedBy.current = 0;
-      if (!childLayer) return change;
+      if (!childLayer) return { change, moved: 0 };
       const zones = change as EditChange<AreaFeature>;
       const parentsAfter = applyChange(layerFeatures as ReadonlyMap<string, AreaFeature>, zones).values();
       const children = [...features.values()].filter((f) => layerOf(f.id) === childLayer) as AreaFeature[];
       const followed = withChildrenFollowing(zones, parentsAfter, children);
-      followedBy.current = followed.moved.length;
-      return followed.change;
+      return { change: followed.change, moved: followed.moved.length };
     },
     [layer, layerFeatures, features, layerOf],
   );
-  /** " 3 个网格随之改属。" after a notice, when children followed the last edit. */
-  const followedText = () => (followedBy.current > 0 ? t('plan.notice.childrenFollowed', { count: followedBy.current, layer: t(`layer.${CHILD_OF[layer]}` as MessageKey) }) : '');
+  /** " 3 个网格随之改属所在的区划。" for a notice, when `count` zones below followed an edit. */
+  const followedText = (count: number) => (count > 0 ? t('plan.notice.childrenFollowed', { count, layer: t(`layer.${CHILD_OF[layer]}` as MessageKey) }) : '');
 
   // Live validation with the core's zone-edit check (what the server will say on save).
   const zoneIndex = useMemo(() => {
@@ -352,11 +346,17 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
       ownerUnitId: (parent?.properties.ownerUnitId as string | null | undefined) ?? null,
       ...(layer === 'grids' ? { gridLeader: null, gridWorkers: [] } : { leader: null }),
     };
-    if (attempt(() => withChildren(drawPolygon(points, { id, properties, carveFrom: siblings, parent })))) {
+    let followed = 0;
+    const drawn = attempt(() => {
+      const made = withChildren(drawPolygon(points, { id, properties, carveFrom: siblings, parent }));
+      followed = made.moved;
+      return made.change;
+    });
+    if (drawn) {
       setSelectedIds([id]);
       setMode('select');
       setPanel('attributes');
-      setNotice({ kind: 'info', text: t('plan.notice.drawn') + followedText() });
+      setNotice({ kind: 'info', text: t('plan.notice.drawn') + followedText(followed) });
     }
   };
 
@@ -440,7 +440,6 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   };
   const afterSave = async (result: ZoneEditResponse | null, message: string) => {
     resetAfterSave.current = true;
-    setSaves((n) => n + 1);
     setSelectedVertex(null);
     setDiffOutlines([]);
     await Promise.all([
@@ -600,9 +599,15 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
               {t('plan.mode.split')}
             </button>
             <button type="button" disabled={!canMerge} onClick={() => {
-                if (!attempt(() => withChildren(mergePolygons(layerFeatures as ReadonlyMap<string, AreaFeature>, selectedIds, selectedIds[0])))) return;
+                let followed = 0;
+                const merged = attempt(() => {
+                  const made = withChildren(mergePolygons(layerFeatures as ReadonlyMap<string, AreaFeature>, selectedIds, selectedIds[0]));
+                  followed = made.moved;
+                  return made.change;
+                });
+                if (!merged) return;
                 setSelectedIds([selectedIds[0]]);
-                if (followedBy.current > 0) setNotice({ kind: 'info', text: followedText().trim() });
+                if (followed > 0) setNotice({ kind: 'info', text: followedText(followed).trim() });
               }}
             >
               {t('plan.merge', { count: selectedIds.length })}
