@@ -164,6 +164,13 @@ describe.skipIf(!ready)('map app end to end (real server, headless chromium)', (
     const foreign = list.find((i) => i.unitId && i.unitId !== unitUser.unitId)!;
     await page.goto(`${server.url}/issues?id=${foreign.id}`);
     await page.click('button:has-text("登录")');
+    // Opened from the header, the dialog keeps its own colours: its title and buttons can be read.
+    const colours = await page.evaluate(() => {
+      const dialog = document.querySelector('.dialog')!;
+      return { background: getComputedStyle(dialog).backgroundColor, title: getComputedStyle(dialog.querySelector('h2')!).color, cancel: getComputedStyle(dialog.querySelector('button')!).color };
+    });
+    expect(colours.title).not.toBe(colours.background);
+    expect(colours.cancel).not.toBe(colours.background);
     await page.fill('.dialog input[name=username]', 'unit');
     await page.fill('.dialog input[name=password]', 'unit-demo');
     await page.click('.dialog button[type=submit]');

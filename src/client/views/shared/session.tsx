@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiUser } from '../../../core/api-schema';
 import { ApiRequestError } from '../../api/http';
@@ -59,7 +60,9 @@ export function SignInDialog({ onClose }: { onClose: () => void }) {
     mutation.mutate();
   };
   const error = mutation.error;
-  return (
+  // On document.body: opened from the header, the dialog would otherwise take the header's white
+  // text and button styles (and showed a white box with nothing but its two inputs).
+  return createPortal(
     <div className="dialog-backdrop" role="presentation" onClick={onClose}>
       <form
         className="dialog"
@@ -93,7 +96,8 @@ export function SignInDialog({ onClose }: { onClose: () => void }) {
           </button>
         </div>
       </form>
-    </div>
+    </div>,
+    document.body,
   );
 }
 
