@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { AssignmentInputError, assign } from '../core/assign-issue';
-import { AssignmentPolicy, DEFAULT_POLICY } from '../core/assignment-policy';
-import { POINT_CRS, toWgs84, type PointCrs } from '../core/crs-convert';
-import { buildDistrictIndex } from '../core/district-index';
-import { parsePointInput } from '../core/point-input';
+import { AssignmentInputError, assign } from '../core/assignment/assign-issue';
+import { AssignmentPolicy, DEFAULT_POLICY } from '../core/assignment/assignment-policy';
+import { POINT_CRS, toWgs84, type PointCrs } from '../core/geometry/crs-convert';
+import { buildDistrictIndex } from '../core/assignment/district-index';
+import { parsePointInput } from '../core/assignment/point-input';
 import { parseArgs, stringOption } from './cli-args';
 import { readDistrictFolder } from './district-folder-io';
 

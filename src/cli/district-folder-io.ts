@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDistrictFiles, serializeDistrict, type DistrictData } from '../core/district-folder';
+import { parseDistrictFiles, serializeDistrict, type DistrictData } from '../core/issues/district-data';
 
 /** Reads and validates a district folder from disk (throws DistrictFolderError with every problem). */
 export function readDistrictFolder(dir: string): DistrictData {

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DistrictData } from '../core/district-folder';
+import type { DistrictData } from '../core/issues/district-data';
 import { ledgerIssueOf } from '../core/export/district-zip';
 import { ledgerCsv, ledgerNames, ledgerRow } from '../core/export/ledger';
 import { zipDistrictShapefiles } from '../core/export/shapefile-writer';
-import { ledgerXlsx, loadDistrictData } from '../server/export-service';
-import { openSqliteRepository } from '../server/sqlite-repository';
+import { ledgerXlsx, loadDistrictData } from '../server/services/export-service';
+import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
 import { parseArgs, stringOption } from './cli-args';
 import { readDistrictFolder, writeDistrictFolder } from './district-folder-io';
 

@@ -1,16 +1,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { LAYERS, type LayerName } from '../core/district-schema';
+import { LAYERS, type LayerName } from '../core/district/district-schema';
 import { parseMappingArgs } from '../core/import/field-mapping';
 import { REPAIR_KINDS, type RepairKind } from '../core/import/geometry-repair';
 import { runImport, type ImportOutcome, type ImportStage } from '../core/import/import-district';
-import { parseCrs } from '../core/import/import-crs';
+import { parseCrs } from '../core/geometry/import-crs';
 import type { ImportProblem } from '../core/import/import-report';
 import { openFiles, type InputFile } from '../core/import/import-source';
-import { importReassignments } from '../server/import-service';
-import { demoAccounts, usersOf } from '../server/seed';
-import type { AnyFeature } from '../server/repository';
-import { openSqliteRepository } from '../server/sqlite-repository';
+import { importReassignments } from '../server/services/import-service';
+import { demoAccounts, usersOf } from '../server/services/seed';
+import type { AnyFeature } from '../server/storage/repository';
+import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
 import { parseArgs, stringOption } from './cli-args';
 import { readDistrictFolder, writeDistrictFolder } from './district-folder-io';
 

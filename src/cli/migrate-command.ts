@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { redactUrl } from '../server/database';
-import { copySqliteToPostgres } from '../server/copy-to-postgres';
+import { redactUrl } from '../server/storage/database';
+import { copySqliteToPostgres } from '../server/storage/copy-to-postgres';
 import { intOption, parseArgs, stringOption } from './cli-args';
 
 const USAGE = `Usage: dutymap migrate --from sqlite:FILE --to postgres://USER@HOST:PORT/DB [--district N] [--json]

@@ -1,6 +1,7 @@
-import { DistrictFolderError, type DistrictData, type FolderProblem } from '../core/district-folder';
-import { checkDistrictTopology } from '../core/topology-check';
-import { DEFAULT_TOPOLOGY_OPTIONS, type TopologyOptions, type TopologyProblem } from '../core/topology-problem';
+import { DistrictFolderError, type FolderProblem } from '../core/district/district-folder';
+import { type DistrictData } from '../core/issues/district-data';
+import { checkDistrictTopology } from '../core/topology/topology-check';
+import { DEFAULT_TOPOLOGY_OPTIONS, type TopologyOptions, type TopologyProblem } from '../core/topology/topology-problem';
 import { parseArgs, stringOption, type CliArgs } from './cli-args';
 import { readDistrictFolder } from './district-folder-io';
 

@@ -1,5 +1,5 @@
 import { setupWorker } from 'msw/browser';
-import { parseDistrictFiles } from '../core/district-folder';
+import { parseDistrictFiles } from '../core/issues/district-data';
 import { createHandlers } from './handlers';
 import { createMockState } from './mock-state';
 

@@ -11,22 +11,22 @@ import {
   type LayerParam,
   type LookupResponse,
   type SummaryResponse,
-} from '../core/api-schema';
-import { AssignmentInputError, assign } from '../core/assign-issue';
-import { computeIssueSummary } from '../core/issue-summary';
+} from '../core/api/api-schema';
+import { AssignmentInputError, assign } from '../core/assignment/assign-issue';
+import { computeIssueSummary } from '../core/issues/issue-summary';
 import { computeWeeklyReport, resolveReportPeriod } from '../core/reports/weekly-report';
-import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO, type IssueCategory } from '../core/catalog';
-import { toWgs84 } from '../core/crs-convert';
-import { csvLine } from '../core/csv';
-import { LAYERS } from '../core/district-schema';
-import { isOverdue } from '../core/issue-schema';
-import { nextStatus } from '../core/issue-state-machine';
-import { ACTION_ROLES, ACTIONS_NAMING_OWNER, REPORT_ROLES } from '../core/issue-roles';
+import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO, type IssueCategory } from '../core/district/catalog';
+import { toWgs84 } from '../core/geometry/crs-convert';
+import { csvLine } from '../core/formats/csv';
+import { LAYERS } from '../core/district/district-schema';
+import { isOverdue } from '../core/issues/issue-schema';
+import { nextStatus } from '../core/issues/issue-state-machine';
+import { ACTION_ROLES, ACTIONS_NAMING_OWNER, REPORT_ROLES } from '../core/issues/issue-roles';
 import { addIssue, toApi, toDetail, type MockState } from './mock-state';
 import { zipDistrictFolder } from '../core/export/district-zip';
 import { zipDistrictShapefiles } from '../core/export/shapefile-writer';
 import { IMPORT_FIELDS_BY_LAYER, IMPORT_REPAIRS } from './import-mock';
-import { crsChoices } from '../core/import/import-crs';
+import { crsChoices } from '../core/geometry/import-crs';
 
 /**
  * MSW handlers serving the API contract (core/api-schema.ts) from an in-memory district, with

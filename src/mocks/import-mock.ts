@@ -1,4 +1,4 @@
-import { LAYERS } from '../core/district-schema';
+import { LAYERS } from '../core/district/district-schema';
 import { LAYER_FIELDS } from '../core/import/field-mapping';
 import { REPAIR_KINDS } from '../core/import/geometry-repair';
 

@@ -1,11 +1,11 @@
-import type { ApiIssue, ApiUser, IssueDetailResponse, Role } from '../core/api-schema';
-import { ROLES } from '../core/api-schema';
-import { assign } from '../core/assign-issue';
-import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../core/catalog';
-import type { DistrictData } from '../core/district-folder';
-import { buildDistrictIndex, type DistrictIndex } from '../core/district-index';
-import { isOverdue, type IssueHistoryEntry, type IssueStatus } from '../core/issue-schema';
-import { allowedActions } from '../core/issue-state-machine';
+import type { ApiIssue, ApiUser, IssueDetailResponse, Role } from '../core/api/api-schema';
+import { ROLES } from '../core/api/api-schema';
+import { assign } from '../core/assignment/assign-issue';
+import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../core/district/catalog';
+import type { DistrictData } from '../core/issues/district-data';
+import { buildDistrictIndex, type DistrictIndex } from '../core/assignment/district-index';
+import { isOverdue, type IssueHistoryEntry, type IssueStatus } from '../core/issues/issue-schema';
+import { allowedActions } from '../core/issues/issue-state-machine';
 
 const DAY_MS = 24 * 3600 * 1000;
 

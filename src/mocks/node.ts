@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setupServer } from 'msw/node';
-import { parseDistrictFiles, type DistrictData } from '../core/district-folder';
+import { parseDistrictFiles, type DistrictData } from '../core/issues/district-data';
 import { createHandlers } from './handlers';
 import { createMockState, type MockState } from './mock-state';
 

@@ -1,6 +1,6 @@
 import type { ServerConfig } from './config';
-import type { DistrictService } from './district-service';
-import type { DutymapRepository } from './repository';
+import type { DistrictService } from './services/district-service';
+import type { DutymapRepository } from './storage/repository';
 
 /** What every route module gets from the app factory. */
 export interface AppDeps {

@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp } from './app';
+import { createApp } from './http/app';
 import { readConfig, type ServerConfig } from './config';
-import { openDatabase, redactUrl } from './database';
-import { DistrictService } from './district-service';
-import { seedIfEmpty } from './seed';
+import { openDatabase, redactUrl } from './storage/database';
+import { DistrictService } from './services/district-service';
+import { seedIfEmpty } from './services/seed';
 
 /**
  * With --build-client (npm start): builds the client with vite when config.distDir has no

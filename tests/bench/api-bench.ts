@@ -21,7 +21,7 @@ import autocannon from 'autocannon';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { createRandom } from '../../src/core/random';
+import { createRandom } from '../../src/core/generate/random';
 import { writeApiTestDistrict } from '../helpers/api-district';
 import { ApiClient, PROJECT_ROOT, startServer, tempFolder } from '../helpers/api-server';
 

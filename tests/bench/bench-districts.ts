@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDistrictFolder } from '../../src/cli/district-folder-io';
-import type { DistrictGeometry } from '../../src/core/district-schema';
+import type { DistrictGeometry } from '../../src/core/district/district-schema';
 import { PROJECT_ROOT } from '../helpers/run-cli';
 
 /**

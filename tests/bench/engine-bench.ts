@@ -4,13 +4,13 @@
  * timed on a sample in the same run, so the ratio holds on a noisy machine.
  */
 import { performance } from 'node:perf_hooks';
-import { assign, locateChain, type ZoneChain } from '../../src/core/assign-issue';
-import { DEFAULT_POLICY } from '../../src/core/assignment-policy';
-import { ISSUE_CATEGORIES } from '../../src/core/catalog';
-import { buildDistrictIndex } from '../../src/core/district-index';
-import type { DistrictGeometry } from '../../src/core/district-schema';
-import { bboxOfRings, polygonsOf } from '../../src/core/geometry-parts';
-import { createRandom } from '../../src/core/random';
+import { assign, locateChain, type ZoneChain } from '../../src/core/assignment/assign-issue';
+import { DEFAULT_POLICY } from '../../src/core/assignment/assignment-policy';
+import { ISSUE_CATEGORIES } from '../../src/core/district/catalog';
+import { buildDistrictIndex } from '../../src/core/assignment/district-index';
+import type { DistrictGeometry } from '../../src/core/district/district-schema';
+import { bboxOfRings, polygonsOf } from '../../src/core/geometry/geometry-parts';
+import { createRandom } from '../../src/core/generate/random';
 import { buildReference } from '../helpers/reference-assign';
 import { differenceBetween } from '../helpers/compare-assignments';
 

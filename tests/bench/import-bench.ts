@@ -15,8 +15,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { zipSync } from 'fflate';
-import { serializeDistrict } from '../../src/core/district-folder';
-import type { DistrictGeometry } from '../../src/core/district-schema';
+import { serializeDistrict } from '../../src/core/issues/district-data';
+import type { DistrictGeometry } from '../../src/core/district/district-schema';
 import { LAYER_DBF_FIELDS, writeShapefile, type ExportFeature } from '../../src/core/export/shapefile-writer';
 
 const ROOT = resolve(import.meta.dirname, '../..');

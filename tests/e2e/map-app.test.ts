@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { fromWgs84 } from '../../src/core/crs-convert';
+import { fromWgs84 } from '../../src/core/geometry/crs-convert';
 import { ApiClient, PROJECT_ROOT, type RunningServer } from '../helpers/api-server';
 import { buildClient, hasDemo, startAppServer } from './app-server';
 import { hasChromium, launchChromium, waitForMap, watchPage, type PageProblems } from './browser';

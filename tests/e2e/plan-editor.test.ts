@@ -15,7 +15,7 @@ import { splitWithChildren } from '../../src/core/edit/children-follow';
 import { splitPolygon } from '../../src/core/edit/split-polygon';
 import type { AreaFeature, Position } from '../../src/core/edit/edit-types';
 import { pointInPolygonRings } from '../../src/core/edit/ring-math';
-import { interiorPoint } from '../../src/core/interior-point';
+import { interiorPoint } from '../../src/core/geometry/interior-point';
 import { checkZoneEdits } from '../../src/core/edit/zone-layers';
 import { ApiClient, PROJECT_ROOT, type RunningServer } from '../helpers/api-server';
 import { buildClient, hasDemo, startAppServer } from './app-server';

@@ -20,11 +20,6 @@ mkdirSync(SHOTS, { recursive: true });
 const ready = hasChromium() && hasDemo();
 
 type Stats = { sources: string[]; readyAt: number | null; recolours: number; contextLosses: number; contextRestores: number; errors: string[] };
-const stats = (page: Page) =>
-  page.evaluate(() => {
-    const s = (window as unknown as { __dutymapMap?: Stats }).__dutymapMap;
-    return s ? { sources: [...s.sources], readyAt: s.readyAt, recolours: s.recolours, contextLosses: s.contextLosses, contextRestores: s.contextRestores, errors: [...s.errors] } : null;
-  });
 const featureOpen = (page: Page, source: string, id: string) =>
   page.evaluate(
     ([src, fid]) => Number((window as unknown as { __dutymapMap: { featureState: (s: string, i: string) => { open?: number } } }).__dutymapMap.featureState(src, fid).open ?? 0),

@@ -15,12 +15,12 @@
  * boundary-move test), one overdue, one closed, one verifying, one outside every grid (office
  * queue) and one near the road (road rule).
  */
-import { buildDistrictIndex } from '../../src/core/district-index';
-import { assign } from '../../src/core/assign-issue';
-import type { DistrictData } from '../../src/core/district-folder';
-import type { DistrictGeometry } from '../../src/core/district-schema';
-import type { IssueFeature, IssueStatus } from '../../src/core/issue-schema';
-import type { IssueCategory } from '../../src/core/catalog';
+import { buildDistrictIndex } from '../../src/core/assignment/district-index';
+import { assign } from '../../src/core/assignment/assign-issue';
+import type { DistrictData } from '../../src/core/issues/district-data';
+import type { DistrictGeometry } from '../../src/core/district/district-schema';
+import type { IssueFeature, IssueStatus } from '../../src/core/issues/issue-schema';
+import type { IssueCategory } from '../../src/core/district/catalog';
 import { writeDistrictFolder } from '../../src/cli/district-folder-io';
 
 export type Box = [number, number, number, number];

@@ -1,4 +1,4 @@
-import type { AssignmentResult } from '../../src/core/assignment-schema';
+import type { AssignmentResult } from '../../src/core/assignment/assignment-schema';
 
 /** Metres two distances may differ by and still agree (float noise between two formulas). */
 const DISTANCE_TOLERANCE_M = 1e-6;

@@ -5,9 +5,9 @@
  * and makes the 100,000-point agreement test affordable; the benchmark's baseline turns it off.
  */
 import { bbox as turfBbox, booleanPointInPolygon, distance, pointToLineDistance } from '@turf/turf';
-import type { AssignmentCandidate, AssignmentResult } from '../../src/core/assignment-schema';
-import { rulesFor, type AssignmentPolicy } from '../../src/core/assignment-policy';
-import type { DistrictGeometry } from '../../src/core/district-schema';
+import type { AssignmentCandidate, AssignmentResult } from '../../src/core/assignment/assignment-schema';
+import { rulesFor, type AssignmentPolicy } from '../../src/core/assignment/assignment-policy';
+import type { DistrictGeometry } from '../../src/core/district/district-schema';
 
 type Box = number[];
 interface Prepared<F> {

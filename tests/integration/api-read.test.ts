@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { ISSUE_CSV_COLUMNS } from '../../src/core/api-schema';
-import { fromWgs84 } from '../../src/core/crs-convert';
+import { ISSUE_CSV_COLUMNS } from '../../src/core/api/api-schema';
+import { fromWgs84 } from '../../src/core/geometry/crs-convert';
 import { writeApiTestDistrict } from '../helpers/api-district';
 import { ApiClient, startServer, tempFolder, type ApiResponse, type RunningServer } from '../helpers/api-server';
 

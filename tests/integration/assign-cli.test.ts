@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromWgs84 } from '../../src/core/crs-convert';
+import { fromWgs84 } from '../../src/core/geometry/crs-convert';
 import { tinyDistrict } from '../fixtures/tiny-district';
 import { writeDistrictFolder } from '../../src/cli/district-folder-io';
 import { runCli, tempDir } from '../helpers/run-cli';

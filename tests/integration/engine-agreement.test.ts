@@ -6,13 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { destination, bearing } from '@turf/turf';
-import { assign } from '../../src/core/assign-issue';
-import { DEFAULT_POLICY, ROAD_RELATED_CATEGORIES } from '../../src/core/assignment-policy';
-import { ISSUE_CATEGORIES } from '../../src/core/catalog';
-import { buildDistrictIndex } from '../../src/core/district-index';
-import { linesOf, polygonsOf } from '../../src/core/geometry-parts';
+import { assign } from '../../src/core/assignment/assign-issue';
+import { DEFAULT_POLICY, ROAD_RELATED_CATEGORIES } from '../../src/core/assignment/assignment-policy';
+import { ISSUE_CATEGORIES } from '../../src/core/district/catalog';
+import { buildDistrictIndex } from '../../src/core/assignment/district-index';
+import { linesOf, polygonsOf } from '../../src/core/geometry/geometry-parts';
 import { generateDistrict } from '../../src/core/generate/generate-district';
-import { createRandom } from '../../src/core/random';
+import { createRandom } from '../../src/core/generate/random';
 import { seededPoints } from '../bench/engine-bench';
 import { differenceBetween } from '../helpers/compare-assignments';
 import { buildReference, gridsContaining } from '../helpers/reference-assign';

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGenerate } from '../../src/cli/generate-command';
-import { DISTRICT_FILES } from '../../src/core/district-folder';
+import { DISTRICT_FILES } from '../../src/core/district/district-folder';
 import { PROJECT_ROOT, runCli, tempDir } from '../helpers/run-cli';
 
 const DEMO = join(PROJECT_ROOT, 'data/demo');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serializeDistrict } from '../../src/core/district-folder';
+import { serializeDistrict } from '../../src/core/issues/district-data';
 import { brokenGridsGeoJson, cleanDistrict, gkGbkCommunitiesZip } from '../fixtures/import/import-fixtures';
 import { ApiClient, startServer, tempFolder, type RunningServer } from '../helpers/api-server';
 

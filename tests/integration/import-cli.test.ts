@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDistrictFiles } from '../../src/core/district-folder';
+import { parseDistrictFiles } from '../../src/core/issues/district-data';
 import { runCli, tempDir } from '../helpers/run-cli';
 
 const FIXTURES = 'tests/fixtures/import';

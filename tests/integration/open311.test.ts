@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fromWgs84 } from '../../src/core/crs-convert';
+import { fromWgs84 } from '../../src/core/geometry/crs-convert';
 import { writeApiTestDistrict } from '../helpers/api-district';
 import { ApiClient, startServer, tempFolder, type RunningServer } from '../helpers/api-server';
 

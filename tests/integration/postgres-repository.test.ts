@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { apiTestDistrict } from '../helpers/api-district';
 import { freshTestDatabaseUrl } from '../helpers/api-server';
-import { openPostgresRepository, type PostgresRepository } from '../../src/server/postgres-repository';
-import { VersionConflictError } from '../../src/server/repository';
+import { openPostgresRepository, type PostgresRepository } from '../../src/server/storage/postgres/postgres-repository';
+import { VersionConflictError } from '../../src/server/storage/repository';
 
 let url: string;
 let first: PostgresRepository;

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { ApiKeysResponse, ApiKeyView, CreateApiKeyBody, CreatedApiKey } from '../../core/api-key-schema';
+import { ApiKeysResponse, ApiKeyView, CreateApiKeyBody, CreatedApiKey } from '../../core/api/api-key-schema';
 import { apiUrl, requestJson } from './http';
 
 /** GET /api/api-keys (admin): the Open311 keys, never the keys themselves. */

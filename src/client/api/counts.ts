@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { CountsResponse, type LayerParam } from '../../core/api-schema';
+import { CountsResponse, type LayerParam } from '../../core/api/api-schema';
 import { apiUrl, getJsonWithEtag } from './http';
 
 /** How often counts are polled unless configured otherwise (DESIGN.md: 30 s). */

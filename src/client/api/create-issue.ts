@@ -1,4 +1,4 @@
-import { CreateIssueBody, IssueDetailResponse } from '../../core/api-schema';
+import { CreateIssueBody, IssueDetailResponse } from '../../core/api/api-schema';
 import { apiUrl, requestJson } from './http';
 
 /**

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { DistrictResponse } from '../../core/api-schema';
+import { DistrictResponse } from '../../core/api/api-schema';
 import { apiUrl, requestJson } from './http';
 
 /** GET /api/district: name, centre, bbox, inspection date and layer sizes. Rarely changes. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError } from '../../core/api-schema';
+import { ApiError } from '../../core/api/api-schema';
 
 /**
  * Everything that can go wrong with an API call, in one shape the UI can explain:

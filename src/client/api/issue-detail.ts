@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { IssueDetailResponse } from '../../core/api-schema';
+import { IssueDetailResponse } from '../../core/api/api-schema';
 import { apiUrl, requestJson } from './http';
 
 /** GET /api/issues/{id}: one issue with its full history and the actions its state allows. */

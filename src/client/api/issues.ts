@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { IssueListResponse, type ApiIssue, type IssueListQuery } from '../../core/api-schema';
-import type { IssueStatus } from '../../core/issue-schema';
+import { IssueListResponse, type ApiIssue, type IssueListQuery } from '../../core/api/api-schema';
+import type { IssueStatus } from '../../core/issues/issue-schema';
 import { apiUrl, requestJson } from './http';
 
 /**

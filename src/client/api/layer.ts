@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { LayerResponse, type LayerParam } from '../../core/api-schema';
+import { LayerResponse, type LayerParam } from '../../core/api/api-schema';
 import { apiUrl, getJsonWithEtag } from './http';
 
 /**

@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import { LookupResponse } from '../../core/api-schema';
-import type { PointCrs } from '../../core/crs-convert';
+import { LookupResponse } from '../../core/api/api-schema';
+import type { PointCrs } from '../../core/geometry/crs-convert';
 import { apiUrl, requestJson } from './http';
 
 /** A place to look up: coordinates in `crs` (what the inspector typed or tapped). */

@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
-import { SessionResponse, type ApiUser } from '../../core/api-schema';
+import { SessionResponse, type ApiUser } from '../../core/api/api-schema';
 import { apiUrl, requestJson } from './http';
 
 /** GET /api/session: who is signed in (user null for an anonymous viewer). */

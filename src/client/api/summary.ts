@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { SummaryResponse } from '../../core/api-schema';
+import { SummaryResponse } from '../../core/api/api-schema';
 import { apiUrl, getJsonWithEtag } from './http';
 
 /** GET /api/summary: the KPIs of the large screen, polled like the counts. */

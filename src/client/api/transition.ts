@@ -1,4 +1,4 @@
-import { IssueDetailResponse, TransitionBody } from '../../core/api-schema';
+import { IssueDetailResponse, TransitionBody } from '../../core/api/api-schema';
 import { apiUrl, requestJson } from './http';
 
 /**

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { UnitsResponse } from '../../core/api-schema';
+import { UnitsResponse } from '../../core/api/api-schema';
 import { apiUrl, requestJson } from './http';
 
 /** GET /api/units: every responsible unit, for names in the ledger and the unit pickers. */

@@ -7,7 +7,7 @@ import {
   ZonePreviewResponse,
   ZoneResponse,
   type LayerParam,
-} from '../../core/api-schema';
+} from '../../core/api/api-schema';
 import { apiUrl, requestJson } from './http';
 
 /**

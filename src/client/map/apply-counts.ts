@@ -1,4 +1,4 @@
-import type { CountsResponse } from '../../core/api-schema';
+import type { CountsResponse } from '../../core/api/api-schema';
 
 type Counts = CountsResponse['counts'];
 

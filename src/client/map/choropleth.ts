@@ -1,4 +1,4 @@
-import type { LayerParam } from '../../core/api-schema';
+import type { LayerParam } from '../../core/api/api-schema';
 import type { LayerVisibility } from './issue-points';
 
 const ZONE_ORDER = ['grids', 'communities', 'streets'] as const;

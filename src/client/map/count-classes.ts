@@ -1,4 +1,4 @@
-import type { LayerParam } from '../../core/api-schema';
+import type { LayerParam } from '../../core/api/api-schema';
 
 /**
  * Colour classes of open-issue counts. A street gathers the issues of dozens of grids, so each

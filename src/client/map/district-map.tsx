@@ -11,8 +11,8 @@ import {
 } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import type { CountsResponse, LayerParam } from '../../core/api-schema';
-import type { BBox } from '../../core/geometry-schema';
+import type { CountsResponse, LayerParam } from '../../core/api/api-schema';
+import type { BBox } from '../../core/geometry/geometry-schema';
 import { useI18n } from '../i18n/i18n';
 import { applyCountsDiff } from './apply-counts';
 import { choroplethLayerOf } from './choropleth';

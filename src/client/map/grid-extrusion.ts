@@ -1,7 +1,7 @@
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { CountsResponse } from '../../core/api-schema';
+import type { CountsResponse } from '../../core/api/api-schema';
 import { colourOf } from './count-classes';
 import type { LayerCollection, LayerFeature } from './map-data';
 

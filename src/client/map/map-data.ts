@@ -1,5 +1,5 @@
-import type { CheckpointCategory } from '../../core/catalog';
-import { interiorPoint } from '../../core/interior-point';
+import type { CheckpointCategory } from '../../core/district/catalog';
+import { interiorPoint } from '../../core/geometry/interior-point';
 
 /**
  * Turns the API's layers into what the map sources hold. Runs once per geometry load (never on

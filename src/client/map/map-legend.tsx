@@ -1,4 +1,4 @@
-import type { LayerParam } from '../../core/api-schema';
+import type { LayerParam } from '../../core/api/api-schema';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { legendRows, OVERDUE_COLOUR } from './count-classes';
 

@@ -1,5 +1,5 @@
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
-import type { LayerParam } from '../../core/api-schema';
+import type { LayerParam } from '../../core/api/api-schema';
 import { countColourExpression, OVERDUE_COLOUR } from './count-classes';
 
 /**

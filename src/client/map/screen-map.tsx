@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { CountsResponse, LayerParam } from '../../core/api-schema';
-import type { BBox } from '../../core/geometry-schema';
+import type { CountsResponse, LayerParam } from '../../core/api/api-schema';
+import type { BBox } from '../../core/geometry/geometry-schema';
 import { DistrictMap } from './district-map';
 import type { GridExtrusion } from './grid-extrusion';
 import type { IssuePoint, LayerVisibility } from './issue-points';

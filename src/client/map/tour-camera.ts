@@ -1,5 +1,5 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { BBox } from '../../core/geometry-schema';
+import type { BBox } from '../../core/geometry/geometry-schema';
 
 /** One stop of the tour: the area to frame, and the tilt (degrees) to look at it with. */
 export interface TourStop {

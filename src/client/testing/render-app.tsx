@@ -1,5 +1,5 @@
 import { render } from '@testing-library/react';
-import type { DistrictData } from '../../core/district-folder';
+import type { DistrictData } from '../../core/issues/district-data';
 import { createMockServer } from '../../mocks/node';
 import { App } from '../app';
 import { clearEtagCache } from '../api/http';

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { computeLayersImpact, prepareImpactBase, type EngineGeometry, type ImpactBase, type ImpactIssueInput, type ImpactResult } from '../../core/edit/edit-impact';
 import type { EditableFeature } from '../../core/edit/edit-types';
-import type { LayerName } from '../../core/district-schema';
+import type { LayerName } from '../../core/district/district-schema';
 
 /**
  * The zone editor's impact preview off the main thread: the engine index of the current district

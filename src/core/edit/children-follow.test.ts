@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildZoneEditIndex } from '../zone-edit-check';
+import { buildZoneEditIndex } from '../topology/zone-edit-check';
 import { splitWithChildren, withChildrenFollowing } from './children-follow';
 import { applyChange } from './edit-change';
 import { at, editFixture } from './edit-fixture';

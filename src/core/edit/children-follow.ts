@@ -1,4 +1,4 @@
-import { ParentFinder } from '../parent-finder';
+import { ParentFinder } from '../district/parent-finder';
 import { applyChange, composeChanges } from './edit-change';
 import { EditError, type AreaFeature, type EditChange, type Position } from './edit-types';
 import { splitPolygon, type SplitOptions } from './split-polygon';

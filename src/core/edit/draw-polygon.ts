@@ -1,5 +1,5 @@
 import { difference, featureCollection, intersect } from '@turf/turf';
-import type { AreaGeometry } from '../geometry-schema';
+import type { AreaGeometry } from '../geometry/geometry-schema';
 import type { AreaFeature, EditChange, Position } from './edit-types';
 import { EditError } from './edit-types';
 import { partsOf, signedArea2, type Ring } from './ring-math';

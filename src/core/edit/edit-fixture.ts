@@ -1,4 +1,4 @@
-import type { CommunityFeature, GridFeature, StreetFeature } from '../district-schema';
+import type { CommunityFeature, GridFeature, StreetFeature } from '../district/district-schema';
 import type { AreaFeature, Position } from './edit-types';
 
 /**

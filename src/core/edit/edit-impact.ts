@@ -1,8 +1,8 @@
-import { assign } from '../assign-issue';
-import type { AssignmentResult } from '../assignment-schema';
-import { buildDistrictIndex, type DistrictIndex } from '../district-index';
-import type { DistrictGeometry, LayerName } from '../district-schema';
-import { REASSIGNABLE_STATUSES, chainOf, checkpointChanges, sameChain, withLayerChange, type CheckpointPlaceChange } from '../zone-edit-impact';
+import { assign } from '../assignment/assign-issue';
+import type { AssignmentResult } from '../assignment/assignment-schema';
+import { buildDistrictIndex, type DistrictIndex } from '../assignment/district-index';
+import type { DistrictGeometry, LayerName } from '../district/district-schema';
+import { REASSIGNABLE_STATUSES, chainOf, checkpointChanges, sameChain, withLayerChange, type CheckpointPlaceChange } from '../assignment/zone-edit-impact';
 import type { EditableFeature } from './edit-types';
 
 /**

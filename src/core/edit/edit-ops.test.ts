@@ -1,7 +1,7 @@
 import { area } from '@turf/turf';
 import { describe, expect, it } from 'vitest';
-import type { ZoneFeature } from '../district-schema';
-import { buildZoneEditIndex, checkZoneEdit } from '../zone-edit-check';
+import type { ZoneFeature } from '../district/district-schema';
+import { buildZoneEditIndex, checkZoneEdit } from '../topology/zone-edit-check';
 import { applyChange } from './edit-change';
 import { at, editFixture } from './edit-fixture';
 import type { AreaFeature, EditChange } from './edit-types';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ZoneFeature } from '../district-schema';
-import { buildZoneEditIndex, checkZoneEdit } from '../zone-edit-check';
+import type { ZoneFeature } from '../district/district-schema';
+import { buildZoneEditIndex, checkZoneEdit } from '../topology/zone-edit-check';
 import { at, editFixture } from './edit-fixture';
 import { commitChange, rebaseSession, redoChange, sessionDiff, startSession, undoChange, type EditSession } from './edit-session';
 import type { AreaFeature, EditChange } from './edit-types';

@@ -1,3 +1,10 @@
+/**
+ * core/edit — the zone editor's operations (moveVertex, insertVertex, deleteVertex,
+ * splitPolygon, mergePolygons, drawPolygon, snapPoint, replaceProperties), each a pure function
+ * returning the features before and after, the session with undo and redo (this file), the
+ * zones below that follow a split or merge (children-follow) and the multi-layer view the live
+ * check uses (zone-layers). Uses topology for the checks and assignment for the impact.
+ */
 import { applyChange, invertChange } from './edit-change';
 import type { EditableFeature, EditChange } from './edit-types';
 

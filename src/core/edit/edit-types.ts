@@ -1,4 +1,4 @@
-import type { AreaGeometry, LineGeometry } from '../geometry-schema';
+import type { AreaGeometry, LineGeometry } from '../geometry/geometry-schema';
 
 /**
  * The shapes the zone editor works on: a feature of one layer with a stable id, an area (zones)

@@ -1,5 +1,5 @@
 import { featureCollection, union } from '@turf/turf';
-import type { AreaGeometry } from '../geometry-schema';
+import type { AreaGeometry } from '../geometry/geometry-schema';
 import type { AreaFeature, EditChange, Position } from './edit-types';
 import { EditError } from './edit-types';
 import { geometryOfParts, partsOf, pointInRing, signedArea2, type Ring } from './ring-math';

@@ -1,4 +1,4 @@
-import type { AreaGeometry } from '../geometry-schema';
+import type { AreaGeometry } from '../geometry/geometry-schema';
 import type { Position } from './edit-types';
 
 /**

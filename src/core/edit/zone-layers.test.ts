@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildZoneEditIndex } from '../zone-edit-check';
+import { buildZoneEditIndex } from '../topology/zone-edit-check';
 import { applyChange, invertChange } from './edit-change';
 import { at, editFixture } from './edit-fixture';
 import { commitChange, sessionDiff, startSession, undoChange } from './edit-session';

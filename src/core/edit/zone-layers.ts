@@ -1,6 +1,6 @@
-import type { DistrictGeometry, ZoneFeature, ZoneLayerName } from '../district-schema';
-import { distinctProblems, sortProblems, type TopologyProblem } from '../topology-problem';
-import { buildZoneEditIndex, checkZoneEdit, type ZoneEditIndex } from '../zone-edit-check';
+import type { DistrictGeometry, ZoneFeature, ZoneLayerName } from '../district/district-schema';
+import { distinctProblems, sortProblems, type TopologyProblem } from '../topology/topology-problem';
+import { buildZoneEditIndex, checkZoneEdit, type ZoneEditIndex } from '../topology/zone-edit-check';
 import type { EditableFeature } from './edit-types';
 
 /**

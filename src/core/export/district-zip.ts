@@ -1,6 +1,10 @@
+/**
+ * core/export — the district out again: the district folder as a zip (this file), Shapefiles
+ * with .prj and GBK/UTF-8 .cpg, and the ledger as CSV rows (ledger).
+ */
 import { zipSync } from 'fflate';
-import { serializeDistrict, type DistrictData } from '../district-folder';
-import type { IssueFeature } from '../issue-schema';
+import { serializeDistrict, type DistrictData } from '../issues/district-data';
+import type { IssueFeature } from '../issues/issue-schema';
 import type { LedgerIssue } from './ledger';
 
 /** The district folder (district.json, units.json, the layers' GeoJSON, issues.geojson) as one zip. */

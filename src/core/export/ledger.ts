@@ -1,7 +1,7 @@
-import { ISSUE_CSV_COLUMNS } from '../api-schema';
-import type { AssignmentResult } from '../assignment-schema';
-import { ISSUE_CATEGORY_INFO, ISSUE_SOURCE_LABELS, type IssueCategory, type IssueSource } from '../catalog';
-import type { DistrictGeometry, LayerName } from '../district-schema';
+import { ISSUE_CSV_COLUMNS } from '../api/api-schema';
+import type { AssignmentResult } from '../assignment/assignment-schema';
+import { ISSUE_CATEGORY_INFO, ISSUE_SOURCE_LABELS, type IssueCategory, type IssueSource } from '../district/catalog';
+import type { DistrictGeometry, LayerName } from '../district/district-schema';
 
 /**
  * The issue ledger (问题台账) as rows for a spreadsheet: the same Chinese columns as

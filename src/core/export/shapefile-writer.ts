@@ -1,7 +1,7 @@
 import { zipSync } from 'fflate';
-import type { DistrictGeometry, LayerName } from '../district-schema';
-import { WGS84_PRJ } from '../import/import-crs';
-import { planarSignedArea } from '../prepared-area';
+import type { DistrictGeometry, LayerName } from '../district/district-schema';
+import { WGS84_PRJ } from '../geometry/import-crs';
+import { planarSignedArea } from '../geometry/prepared-area';
 
 /**
  * Writes ESRI Shapefiles (.shp, .shx, .dbf, .prj, .cpg) from GeoJSON features: one shape type per

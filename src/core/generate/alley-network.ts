@@ -1,4 +1,4 @@
-import type { Random } from '../random';
+import type { Random } from './random';
 import type { PlannedRoad, RoadPlan } from './road-network';
 import type { VoronoiMesh } from './voronoi-mesh';
 

@@ -1,4 +1,4 @@
-import type { AreaGeometry } from '../geometry-schema';
+import type { AreaGeometry } from '../geometry/geometry-schema';
 import { distanceToPolyline, pointInRing, type XY } from './plane-geometry';
 import type { LocalFrame } from './local-frame';
 
@@ -12,7 +12,7 @@ export class AreaLocator {
   private readonly buckets = new Map<string, number[]>();
 
   constructor(
-    private readonly frame: LocalFrame,
+    frame: LocalFrame,
     areas: readonly AreaGeometry[],
     private readonly bucketM = 400,
   ) {

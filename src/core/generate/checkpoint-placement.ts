@@ -1,6 +1,6 @@
-import type { CheckpointCategory } from '../catalog';
-import type { CheckpointFeature, Person } from '../district-schema';
-import type { PointOrAreaGeometry } from '../geometry-schema';
+import type { CheckpointCategory } from '../district/catalog';
+import type { CheckpointFeature, Person } from '../district/district-schema';
+import type { PointOrAreaGeometry } from '../geometry/geometry-schema';
 import { AreaLocator } from './cell-locator';
 import { DISTRICT_SHORT_NAME, pad } from './district-directory';
 import { COMPOUND_SUFFIXES } from './name-pools';

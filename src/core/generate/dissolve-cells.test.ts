@@ -1,6 +1,6 @@
 import { area } from '@turf/turf';
 import { describe, expect, it } from 'vitest';
-import type { AreaGeometry } from '../geometry-schema';
+import type { AreaGeometry } from '../geometry/geometry-schema';
 import { dissolveCells } from './dissolve-cells';
 import { createLocalFrame } from './local-frame';
 import { signedArea2 } from './plane-geometry';

@@ -1,4 +1,4 @@
-import type { AreaGeometry } from '../geometry-schema';
+import type { AreaGeometry } from '../geometry/geometry-schema';
 import type { EdgeInteriors } from './edge-wiggle';
 import { pointInRing, signedArea2 } from './plane-geometry';
 import { edgeEnds, type VoronoiMesh } from './voronoi-mesh';

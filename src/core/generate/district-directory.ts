@@ -1,5 +1,5 @@
-import type { Person } from '../district-schema';
-import type { Random } from '../random';
+import type { Person } from '../district/district-schema';
+import type { Random } from './random';
 import { CITY_LEADER_TITLES, DISTRICT_DEPARTMENTS, DISTRICT_LEADER_TITLES, MUNICIPAL_DEPARTMENTS } from './name-pools';
 import type { PeopleFactory } from './people';
 import type { UnitRegistry } from './unit-registry';

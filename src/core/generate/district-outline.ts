@@ -1,4 +1,4 @@
-import type { Random } from '../random';
+import type { Random } from './random';
 
 /**
  * The district's intended outline: a smooth, irregular blob around the frame origin, described in

@@ -1,11 +1,11 @@
 import { area } from '@turf/turf';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assign } from '../assign-issue';
-import { CHECKPOINT_CATEGORIES, ISSUE_CATEGORY_INFO } from '../catalog';
-import { buildDistrictIndex } from '../district-index';
-import { parseDistrictFiles, serializeDistrict, type DistrictData } from '../district-folder';
-import { locateChain } from '../assign-issue';
-import { nextStatus } from '../issue-state-machine';
+import { assign } from '../assignment/assign-issue';
+import { CHECKPOINT_CATEGORIES, ISSUE_CATEGORY_INFO } from '../district/catalog';
+import { buildDistrictIndex } from '../assignment/district-index';
+import { parseDistrictFiles, serializeDistrict, type DistrictData } from '../issues/district-data';
+import { locateChain } from '../assignment/assign-issue';
+import { nextStatus } from '../issues/issue-state-machine';
 import { DEFAULT_NOW, DEFAULT_SEED, generateDistrict } from './generate-district';
 import { roundCoord } from './local-frame';
 

@@ -1,6 +1,10 @@
-import { buildDistrictIndex } from '../district-index';
-import type { DistrictData } from '../district-folder';
-import type { DistrictGeometry, DistrictMeta } from '../district-schema';
+/**
+ * core/generate — the deterministic generator of the synthetic demo district and of larger ones
+ * for benchmarks: same seed, same bytes. Nothing outside tests, the CLI and benchmarks uses it.
+ */
+import { buildDistrictIndex } from '../assignment/district-index';
+import type { DistrictData } from '../issues/district-data';
+import type { DistrictGeometry, DistrictMeta } from '../district/district-schema';
 import { placeCheckpoints } from './checkpoint-placement';
 import { addAlleys } from './alley-network';
 import { dissolveCells } from './dissolve-cells';

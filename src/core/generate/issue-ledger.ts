@@ -1,11 +1,11 @@
-import { assign } from '../assign-issue';
+import { assign } from '../assignment/assign-issue';
 import type { StageContext } from './stage-context';
-import type { AssignmentResult } from '../assignment-schema';
-import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../catalog';
-import type { CheckpointFeature } from '../district-schema';
-import type { DistrictIndex } from '../district-index';
-import type { IssueFeature } from '../issue-schema';
-import type { Random } from '../random';
+import type { AssignmentResult } from '../assignment/assignment-schema';
+import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../district/catalog';
+import type { CheckpointFeature } from '../district/district-schema';
+import type { DistrictIndex } from '../assignment/district-index';
+import type { IssueFeature } from '../issues/issue-schema';
+import type { Random } from './random';
 import { AreaLocator } from './cell-locator';
 import { pad } from './district-directory';
 import { STALL_SHARE, simulateLifecycle } from './issue-lifecycle';

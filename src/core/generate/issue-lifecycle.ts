@@ -1,7 +1,7 @@
-import type { IssueHistoryEntry, IssueStatus } from '../issue-schema';
-import { nextStatus } from '../issue-state-machine';
-import type { IssueAction } from '../issue-schema';
-import type { Random } from '../random';
+import type { IssueHistoryEntry, IssueStatus } from '../issues/issue-schema';
+import { nextStatus } from '../issues/issue-state-machine';
+import type { IssueAction } from '../issues/issue-schema';
+import type { Random } from './random';
 import { DAY_MS, MINUTE_MS, formatChinaTime } from './time-format';
 
 /** Who acts in an issue's life, as the history names them. */

@@ -1,4 +1,4 @@
-import type { CheckpointCategory, IssueCategory, IssueSource, Severity } from '../catalog';
+import type { CheckpointCategory, IssueCategory, IssueSource, Severity } from '../district/catalog';
 
 /** Relative weights of issue categories, by the kind of place an issue is found at. */
 export type CategoryMix = Partial<Record<IssueCategory, number>>;

@@ -1,4 +1,4 @@
-import { createRandom, type Random } from '../random';
+import { createRandom, type Random } from './random';
 
 /**
  * A 32-bit hash of a list of integers (murmur3-style mixing). Used to key random streams by what

@@ -1,4 +1,4 @@
-import { metresPerDegree } from '../geo-distance';
+import { metresPerDegree } from '../geometry/geo-distance';
 
 /** Coordinates are written with 7 decimals (about 1 cm); every generated position goes through this. */
 export const COORD_DECIMALS = 7;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../random';
+import { createRandom } from './random';
 import { partitionGraph, type PlanarGraph } from './partition-graph';
 import { apportion } from './zone-layout';
 

@@ -1,4 +1,4 @@
-import type { Random } from '../random';
+import type { Random } from './random';
 
 /** An undirected graph over nodes 0…n−1 with positions (metres), as the partitioner sees it. */
 export interface PlanarGraph {

@@ -1,5 +1,5 @@
-import type { Person } from '../district-schema';
-import type { Random } from '../random';
+import type { Person } from '../district/district-schema';
+import type { Random } from './random';
 import { GIVEN_NAMES, SURNAMES } from './name-pools';
 
 const PHONE_PREFIXES = ['1380000', '1390000', '1370000', '1360000', '1350000', '1500000', '1510000', '1880000'] as const;

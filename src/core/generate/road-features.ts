@@ -1,6 +1,6 @@
-import type { RoadChiefLevel, RoadClass } from '../catalog';
-import type { Person, RoadFeature } from '../district-schema';
-import type { Random } from '../random';
+import type { RoadChiefLevel, RoadClass } from '../district/catalog';
+import type { Person, RoadFeature } from '../district/district-schema';
+import type { Random } from './random';
 import { pad, type Department, type DistrictDirectory } from './district-directory';
 import type { EdgeInteriors } from './edge-wiggle';
 import { chineseNumeral } from './zone-features';

@@ -1,5 +1,5 @@
-import type { RoadClass } from '../catalog';
-import type { Random } from '../random';
+import type { RoadClass } from '../district/catalog';
+import type { Random } from './random';
 import { MinHeap } from './min-heap';
 import { distanceToSegment } from './plane-geometry';
 import { edgeBetween, type VoronoiMesh } from './voronoi-mesh';

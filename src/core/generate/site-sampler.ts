@@ -1,5 +1,5 @@
 import { Delaunay } from 'd3-delaunay';
-import type { Random } from '../random';
+import type { Random } from './random';
 import type { DistrictOutline } from './district-outline';
 
 /** Relative density of grids at a point (metres): 1 in the outskirts, larger in busy centres. */

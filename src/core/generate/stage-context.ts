@@ -1,5 +1,5 @@
-import type { AreaGeometry } from '../geometry-schema';
-import type { Random } from '../random';
+import type { AreaGeometry } from '../geometry/geometry-schema';
+import type { Random } from './random';
 import type { DistrictDirectory } from './district-directory';
 import type { PeopleFactory } from './people';
 import type { BuiltRoad } from './road-features';

@@ -1,4 +1,4 @@
-import type { Random } from '../random';
+import type { Random } from './random';
 import { PLACE_WORDS } from './name-pools';
 
 const DIRECTIONS = ['东', '西', '南', '北', '新', '前', '后', '上', '下', '中'] as const;

@@ -1,5 +1,5 @@
-import type { UnitKind } from '../catalog';
-import type { Person, Unit } from '../district-schema';
+import type { UnitKind } from '../district/catalog';
+import type { Person, Unit } from '../district/district-schema';
 
 /** The responsible units of a district as they are created, in creation order, ids unique. */
 export class UnitRegistry {

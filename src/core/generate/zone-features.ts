@@ -1,6 +1,6 @@
-import type { CommunityFeature, GridFeature, Person, StreetFeature } from '../district-schema';
-import type { AreaGeometry } from '../geometry-schema';
-import type { Random } from '../random';
+import type { CommunityFeature, GridFeature, Person, StreetFeature } from '../district/district-schema';
+import type { AreaGeometry } from '../geometry/geometry-schema';
+import type { Random } from './random';
 import { pad, type DistrictDirectory } from './district-directory';
 import type { PeopleFactory } from './people';
 import type { ZoneLayout } from './zone-layout';

@@ -1,4 +1,4 @@
-import type { Random } from '../random';
+import type { Random } from './random';
 import { createDistrictOutline, type DistrictOutline } from './district-outline';
 import { createLocalFrame, type LocalFrame } from './local-frame';
 import { partitionGraph, type PlanarGraph } from './partition-graph';

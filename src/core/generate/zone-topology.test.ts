@@ -1,7 +1,7 @@
 import { area, kinks } from '@turf/turf';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DistrictData } from '../district-folder';
-import type { AreaGeometry } from '../geometry-schema';
+import type { DistrictData } from '../issues/district-data';
+import type { AreaGeometry } from '../geometry/geometry-schema';
 import { generateDistrict } from './generate-district';
 import { signedArea2 } from './plane-geometry';
 

@@ -1,5 +1,5 @@
-import { CHECKPOINT_CATEGORIES, CHECKPOINT_CATEGORY_LABELS, ROAD_CHIEF_LEVELS, ROAD_CLASSES, ROAD_CLASS_LABELS } from '../catalog';
-import type { LayerName } from '../district-schema';
+import { CHECKPOINT_CATEGORIES, CHECKPOINT_CATEGORY_LABELS, ROAD_CHIEF_LEVELS, ROAD_CLASSES, ROAD_CLASS_LABELS } from '../district/catalog';
+import type { LayerName } from '../district/district-schema';
 
 /**
  * Field mapping: which attribute of an imported file becomes which property of a dutymap feature.
@@ -99,13 +99,6 @@ export function parseMappingArgs(pairs: readonly string[]): FieldMapping {
     mapping[field] = pair.slice(eq + 1).trim();
   }
   return mapping;
-}
-
-/** An attribute value as trimmed text; '' for null, undefined and blanks. */
-export function textValue(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
-  return String(value).trim();
 }
 
 /** A road class from an id ('arterial') or a Chinese label ('主干道'), else null. */

@@ -1,4 +1,4 @@
-import { planarSignedArea } from '../prepared-area';
+import { planarSignedArea } from '../geometry/prepared-area';
 
 /**
  * The repairs an import offers for common drawing faults. Each is a pure function of a raw

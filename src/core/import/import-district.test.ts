@@ -8,8 +8,8 @@ import {
   gkGbkCommunitiesZip,
   swappedStreetsGeoJson,
 } from '../../../tests/fixtures/import/import-fixtures';
-import { serializeDistrict } from '../district-folder';
-import type { DistrictGeometry } from '../district-schema';
+import { serializeDistrict } from '../issues/district-data';
+import type { DistrictGeometry } from '../district/district-schema';
 import { zipDistrictShapefiles } from '../export/shapefile-writer';
 import { runImport, type ImportOptions } from './import-district';
 import { openFiles, type InputFile } from './import-source';

@@ -1,6 +1,12 @@
+/**
+ * core/import — a district's own files into a district folder: open the files (import-source),
+ * guess and apply the field mapping, reproject, repair geometry, check topology, and report every
+ * problem with where it is and what repair is offered (import-report). Sits on top of every lower
+ * part; the server runs it in a worker thread.
+ */
 import { area, intersect, featureCollection, feature as turfFeature } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { fromWgs84 } from '../crs-convert';
+import { fromWgs84 } from '../geometry/crs-convert';
 import {
   CheckpointProperties,
   CommunityProperties,
@@ -15,23 +21,23 @@ import {
   type LayerName,
   type Unit,
   type ZoneLayerName,
-} from '../district-schema';
-import { interiorPoint } from '../interior-point';
-import type { AreaLike } from '../prepared-area';
-import { ParentFinder } from '../parent-finder';
-import { PARENT_LAYER } from '../reference-check';
-import { checkDistrictTopology } from '../topology-check';
-import { LAYER_NOUN, formatArea, type TopologyOptions, type TopologyProblem } from '../topology-problem';
+} from '../district/district-schema';
+import { interiorPoint } from '../geometry/interior-point';
+import type { AreaLike } from '../geometry/prepared-area';
+import { ParentFinder } from '../district/parent-finder';
+import { PARENT_LAYER } from '../topology/reference-check';
+import { checkDistrictTopology } from '../topology/topology-check';
+import { LAYER_NOUN, formatArea, type TopologyOptions, type TopologyProblem } from '../topology/topology-problem';
 import {
   checkpointCategoryOf,
   chiefLevelOf,
   guessMapping,
   roadClassOf,
-  textValue,
   type FieldMapping,
 } from './field-mapping';
+import { textValue } from '../formats/property-value';
 import { findSpikes, forEachPosition, mapPositions, repairGeometry, type RepairKind } from './geometry-repair';
-import { guessCrsFromExtent, isProjected, toWgs84Converter, type ImportCrs } from './import-crs';
+import { guessCrsFromExtent, isProjected, toWgs84Converter, type ImportCrs } from '../geometry/import-crs';
 import {
   REPAIR_FOR,
   severityOf,
@@ -41,7 +47,8 @@ import {
   type ImportReport,
   type ImportSourceSummary,
 } from './import-report';
-import type { FolderExtras, ImportSource, OpenedFiles, SourceFeature } from './import-source';
+import type { FolderExtras, OpenedFiles } from './import-source';
+import type { SourceFeature } from '../formats/source-feature';
 
 /**
  * The import pipeline, pure and synchronous over already-opened sources (import-source.ts):

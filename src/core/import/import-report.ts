@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { LAYERS } from '../district-schema';
-import { TOPOLOGY_CODES, TOPOLOGY_CODE_LIST, type TopologyProblem } from '../topology-problem';
+import { LAYERS } from '../district/district-schema';
+import { TOPOLOGY_CODES, TOPOLOGY_CODE_LIST, type TopologyProblem } from '../topology/topology-problem';
 import { REPAIR_KINDS, type RepairKind } from './geometry-repair';
 
 /**

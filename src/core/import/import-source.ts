@@ -1,11 +1,12 @@
 import { unzipSync } from 'fflate';
-import { parseCsv } from '../csv';
-import { DISTRICT_FILES } from '../district-folder';
-import { LAYERS, type LayerName } from '../district-schema';
-import { epsgOfGeoJsonCrs, geoJsonFeatures } from './geojson-stream';
-import { gaussKrugerParameters, readPrj, type ImportCrs } from './import-crs';
-import { readShapefile } from './shapefile-reader';
-import { decodeText } from './text-encoding';
+import { parseCsv } from '../formats/csv';
+import { DISTRICT_FILES } from '../district/district-folder';
+import { LAYERS, type LayerName } from '../district/district-schema';
+import { epsgOfGeoJsonCrs, geoJsonFeatures } from '../formats/geojson-stream';
+import { gaussKrugerParameters, readPrj, type ImportCrs } from '../geometry/import-crs';
+import { readShapefile } from '../formats/shapefile-reader';
+import { decodeText } from '../formats/text-encoding';
+import type { SourceFeature } from '../formats/source-feature';
 
 /**
  * Turns uploaded files into import sources: one per layer file, whatever its format. A zip is
@@ -18,16 +19,6 @@ import { decodeText } from './text-encoding';
 export interface InputFile {
   name: string;
   bytes: Uint8Array;
-}
-
-/** One feature as read, before mapping and CRS conversion: raw GeoJSON geometry in the file's CRS. */
-export interface SourceFeature {
-  /** 0-based position in the file (record number − 1, row − 2 for CSV). */
-  index: number;
-  geometry: unknown;
-  properties: Record<string, unknown>;
-  /** The GeoJSON feature's own id, when it has one. */
-  id?: unknown;
 }
 
 export type SourceFormat = 'geojson' | 'shapefile' | 'csv' | 'district-folder';

@@ -1,6 +1,9 @@
-import { CHECKPOINT_CATEGORIES, CHECKPOINT_CATEGORY_LABELS, ISSUE_CATEGORY_INFO, type CheckpointCategory, type IssueCategory } from '../catalog';
-import { dateIn, startOfDayIn } from '../issue-summary';
-import { groupFigures, rankRedBlack, type RankingPeriod } from '../red-black-list';
+/**
+ * core/reports — the weekly bulletin (周报/通报) of any period, its tables for print and Excel.
+ */
+import { CHECKPOINT_CATEGORIES, CHECKPOINT_CATEGORY_LABELS, ISSUE_CATEGORY_INFO, type CheckpointCategory, type IssueCategory } from '../district/catalog';
+import { dateIn, startOfDayIn } from '../issues/issue-summary';
+import { groupFigures, rankRedBlack, type RankingPeriod } from '../issues/red-black-ranking';
 import type { PeriodFigures, WeeklyReport } from './weekly-report-schema';
 
 /**

@@ -1,4 +1,4 @@
-import { ROAD_CLASS_LABELS, type RoadClass } from '../catalog';
+import { ROAD_CLASS_LABELS, type RoadClass } from '../district/catalog';
 import type { RankedGroup, WeeklyReport } from './weekly-report-schema';
 
 /**

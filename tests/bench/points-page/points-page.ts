@@ -5,7 +5,7 @@
 import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { createRandom } from '../../../src/core/random';
+import { createRandom } from '../../../src/core/generate/random';
 import { createIssueOverlay } from '../../../src/client/map/issue-overlay';
 import type { IssuePoint } from '../../../src/client/map/issue-points';
 import { buildStyle, LOCAL_IDEOGRAPH_FONTS } from '../../../src/client/map/map-style';

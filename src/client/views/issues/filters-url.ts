@@ -1,5 +1,5 @@
-import { ISSUE_SORTS } from '../../../core/api-schema';
-import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issue-schema';
+import { ISSUE_SORTS } from '../../../core/api/api-schema';
+import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issues/issue-schema';
 import type { IssueFilters } from '../../api/issues';
 
 const ID_KEYS = ['unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId'] as const;

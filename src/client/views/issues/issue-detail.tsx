@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { IssueDetailResponse, LayerParam } from '../../../core/api-schema';
-import { ISSUE_CATEGORY_INFO, ISSUE_SOURCE_LABELS } from '../../../core/catalog';
-import type { Unit } from '../../../core/district-schema';
-import type { IssueAction } from '../../../core/issue-schema';
+import type { IssueDetailResponse, LayerParam } from '../../../core/api/api-schema';
+import { ISSUE_CATEGORY_INFO, ISSUE_SOURCE_LABELS } from '../../../core/district/catalog';
+import type { Unit } from '../../../core/district/district-schema';
+import type { IssueAction } from '../../../core/issues/issue-schema';
 import { ApiRequestError } from '../../api/http';
 import { issueDetailQueryOptions } from '../../api/issue-detail';
 import { transitionIssue } from '../../api/transition';

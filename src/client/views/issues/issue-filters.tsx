@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { ISSUE_SORTS } from '../../../core/api-schema';
-import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO } from '../../../core/catalog';
-import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issue-schema';
+import { ISSUE_SORTS } from '../../../core/api/api-schema';
+import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO } from '../../../core/district/catalog';
+import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issues/issue-schema';
 import type { IssueFilters } from '../../api/issues';
 import { layerQueryOptions } from '../../api/layer';
 import { summaryQueryOptions } from '../../api/summary';

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ApiIssue } from '../../../core/api-schema';
-import { ISSUE_CATEGORY_INFO } from '../../../core/catalog';
-import type { Unit } from '../../../core/district-schema';
+import type { ApiIssue } from '../../../core/api/api-schema';
+import { ISSUE_CATEGORY_INFO } from '../../../core/district/catalog';
+import type { Unit } from '../../../core/district/district-schema';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { formatDateTime } from './format-time';
 

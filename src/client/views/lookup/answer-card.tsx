@@ -1,4 +1,4 @@
-import type { LookupResponse } from '../../../core/api-schema';
+import type { LookupResponse } from '../../../core/api/api-schema';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
 interface PersonLike {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { POINT_CRS, type PointCrs } from '../../../core/crs-convert';
+import { POINT_CRS, type PointCrs } from '../../../core/geometry/crs-convert';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { parseCoordinatePair, validCoordinate, type LookupLocation } from './location-url';
 

@@ -1,4 +1,4 @@
-import { POINT_CRS, type PointCrs } from '../../../core/crs-convert';
+import { POINT_CRS, type PointCrs } from '../../../core/geometry/crs-convert';
 
 /** A looked-up place as the URL holds it, so that a link shows the same answer to a colleague. */
 export interface LookupLocation {

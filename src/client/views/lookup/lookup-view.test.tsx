@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { fromWgs84 } from '../../../core/crs-convert';
+import { fromWgs84 } from '../../../core/geometry/crs-convert';
 import { apiTestDistrict } from '../../../../tests/helpers/api-district';
 import { renderApp } from '../../testing/render-app';
 

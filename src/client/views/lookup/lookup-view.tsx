@@ -37,11 +37,13 @@ export function LookupView({ config }: { config: ClientConfig }) {
     navigate(`/lookup?${locationSearch(next)}`, { replace: true });
     if (moveMap && next.crs === 'wgs84') setFocus({ lon: next.lon, lat: next.lat, zoom: 15 });
   };
-  const answerPoint = answer.data?.point ?? null;
+  const answerLon = answer.data?.point[0] ?? null;
+  const answerLat = answer.data?.point[1] ?? null;
+  const typedCrs = location?.crs ?? null;
   // Typed GCJ-02/BD-09 points are only known in WGS-84 once the server answers; then move there.
   const focusFromAnswer = useMemo<MapFocus | null>(
-    () => (answerPoint && location && location.crs !== 'wgs84' ? { lon: answerPoint[0], lat: answerPoint[1], zoom: 15 } : null),
-    [answerPoint?.[0], answerPoint?.[1], location?.crs],
+    () => (answerLon !== null && answerLat !== null && typedCrs && typedCrs !== 'wgs84' ? { lon: answerLon, lat: answerLat, zoom: 15 } : null),
+    [answerLon, answerLat, typedCrs],
   );
 
   const useGps = () => {
@@ -72,7 +74,7 @@ export function LookupView({ config }: { config: ClientConfig }) {
       <MapWorkspace
         data={data}
         tiandituKey={config.tiandituKey}
-        marker={answerPoint}
+        marker={answer.data?.point ?? null}
         focus={focusFromAnswer ?? focus}
         initialVisibility={{ issues: false }}
         className="lookup-map"

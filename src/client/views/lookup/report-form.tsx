@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ISSUE_SOURCES, SEVERITIES, type IssueDetailResponse } from '../../../core/api-schema';
-import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO, ISSUE_SOURCE_LABELS, type IssueCategory, type IssueSource, type Severity } from '../../../core/catalog';
+import { ISSUE_SOURCES, SEVERITIES, type IssueDetailResponse } from '../../../core/api/api-schema';
+import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO, ISSUE_SOURCE_LABELS, type IssueCategory, type IssueSource, type Severity } from '../../../core/district/catalog';
 import { createIssue } from '../../api/create-issue';
 import { ApiRequestError } from '../../api/http';
 import { unitsQueryOptions } from '../../api/units';

@@ -1,15 +1,17 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import type { LayerParam } from '../../../core/api-schema';
+import type { LayerParam } from '../../../core/api/api-schema';
 import { unitsQueryOptions } from '../../api/units';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import type { LayerCollection } from '../../map/map-data';
 import { searchPlaces, type SearchHit } from './search-index';
 
+const NO_UNITS: readonly never[] = [];
+
 /** Search by name or code over the layers already loaded for the map (no extra request per key). */
 export function SearchBox({ geometry, onPick }: { geometry: Partial<Record<LayerParam, LayerCollection>>; onPick: (hit: SearchHit) => void }) {
   const { t } = useI18n();
-  const units = useQuery(unitsQueryOptions()).data ?? [];
+  const units = useQuery(unitsQueryOptions()).data ?? NO_UNITS;
   const [text, setText] = useState('');
   const deferred = useDeferredValue(text);
   const hits = useMemo(() => searchPlaces(deferred, geometry, units), [deferred, geometry, units]);

@@ -1,6 +1,6 @@
-import type { LayerParam } from '../../../core/api-schema';
-import type { Unit } from '../../../core/district-schema';
-import { interiorPoint } from '../../../core/interior-point';
+import type { LayerParam } from '../../../core/api/api-schema';
+import type { Unit } from '../../../core/district/district-schema';
+import { interiorPoint } from '../../../core/geometry/interior-point';
 import type { LayerCollection, LayerFeature } from '../../map/map-data';
 
 /** One search hit: a feature (or a unit, placed at the first zone it owns) and where to go. */

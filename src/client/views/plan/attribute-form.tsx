@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ROAD_CHIEF_LEVELS, ROAD_CLASS_LABELS, ROAD_CLASSES } from '../../../core/catalog';
-import type { Unit } from '../../../core/district-schema';
+import { ROAD_CHIEF_LEVELS, ROAD_CLASS_LABELS, ROAD_CLASSES } from '../../../core/district/catalog';
+import type { Unit } from '../../../core/district/district-schema';
 import type { EditableFeature } from '../../../core/edit/edit-types';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import type { EditLayer } from './edit-layer';

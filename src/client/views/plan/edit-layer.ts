@@ -1,7 +1,7 @@
-import type { LayerParam } from '../../../core/api-schema';
+import type { LayerParam } from '../../../core/api/api-schema';
 import type { EditableFeature, Position } from '../../../core/edit/edit-types';
 import { metresPerDegree, partsOf, pointInPolygonRings, signedArea2 } from '../../../core/edit/ring-math';
-import type { AreaGeometry, LineGeometry } from '../../../core/geometry-schema';
+import type { AreaGeometry, LineGeometry } from '../../../core/geometry/geometry-schema';
 
 /** The layers a planner edits: zones (shapes and attributes) and roads (attributes). */
 export const EDIT_LAYERS = ['grids', 'communities', 'streets', 'roads'] as const;

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { z } from 'zod';
-import type { ZoneEditResponse, ZoneHistoryEntry } from '../../../core/api-schema';
+import type { ZoneEditResponse, ZoneHistoryEntry } from '../../../core/api/api-schema';
 import { ApiRequestError } from '../../api/http';
 import { rollbackZone, zoneHistoryQueryOptions } from '../../api/zone-edits';
 import { useI18n, type MessageKey } from '../../i18n/i18n';

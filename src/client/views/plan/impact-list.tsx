@@ -1,4 +1,4 @@
-import type { ZonePreviewResponse } from '../../../core/api-schema';
+import type { ZonePreviewResponse } from '../../../core/api/api-schema';
 import type { ImpactResult } from '../../../core/edit/edit-impact';
 import { useI18n } from '../../i18n/i18n';
 

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { LayerParam, ZoneEditResponse } from '../../../core/api-schema';
-import type { DistrictGeometry, Unit, ZoneFeature } from '../../../core/district-schema';
+import type { LayerParam, ZoneEditResponse } from '../../../core/api/api-schema';
+import type { DistrictGeometry, Unit } from '../../../core/district/district-schema';
 import { splitWithChildren, withChildrenFollowing } from '../../../core/edit/children-follow';
 import { drawPolygon } from '../../../core/edit/draw-polygon';
 import { applyChange } from '../../../core/edit/edit-change';
@@ -11,9 +11,9 @@ import { EditError, type AreaFeature, type EditableFeature, type EditChange, typ
 import { mergePolygons } from '../../../core/edit/merge-polygons';
 import { partsOf, pointInPolygonRings } from '../../../core/edit/ring-math';
 import { deleteVertex, replaceProperties } from '../../../core/edit/vertex-edit';
-import type { AreaGeometry } from '../../../core/geometry-schema';
-import type { TopologyProblem } from '../../../core/topology-problem';
-import { buildZoneEditIndex } from '../../../core/zone-edit-check';
+import type { AreaGeometry } from '../../../core/geometry/geometry-schema';
+import type { TopologyProblem } from '../../../core/topology/topology-problem';
+import { buildZoneEditIndex } from '../../../core/topology/zone-edit-check';
 import { checkZoneEdits, splitByLayer, ZONE_LAYERS } from '../../../core/edit/zone-layers';
 import { ApiRequestError } from '../../api/http';
 import { openIssuePointsQueryOptions } from '../../api/issues';
@@ -74,6 +74,8 @@ type Outline = EditMapState['outlines'][number];
  * sends the whole session as one atomic edit (one change per layer) with the versions it started from: when someone
  * else saved first the conflict dialog shows both and offers to re-apply on top of theirs.
  */
+const NO_FEATURES: ReadonlyMap<string, EditableFeature> = new Map();
+
 export function PlanEditor({ config, data }: { config: ClientConfig; data: MapData }) {
   const { t } = useI18n();
   const client = useQueryClient();
@@ -123,7 +125,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
   }, [layer, fromLayers]);
   const active = session && session.layer === layer ? session.session : null;
   // Every zone layer's features: vertex edits move a boundary in all of them.
-  const features = active?.features ?? (new Map() as ReadonlyMap<string, EditableFeature>);
+  const features = active?.features ?? NO_FEATURES;
   // Zones made in this session are known by their ids' prefix (a split community's grids are grids).
   const layerOf = useCallback((id: string): EditLayer => session?.layerOf.get(id) ?? layerOfNewId(id) ?? layer, [session, layer]);
   // The selected layer's features: what the planner picks, splits, merges and draws among.
@@ -286,7 +288,6 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
       const targets = selectedIds.length === 1 ? selectedIds : [...zones.keys()];
       let lastError: unknown = new EditError('line_must_cross_twice', '');
       for (const id of targets) {
-        const f = zones.get(id)!;
         const newId = newFeatureId(layer, taken);
         try {
           // The zone, and along the same line the communities and grids below it that the line cuts.

@@ -1,5 +1,5 @@
-import type { TopologyProblem } from '../../../core/topology-problem';
-import { formatArea } from '../../../core/topology-problem';
+import type { TopologyProblem } from '../../../core/topology/topology-problem';
+import { formatArea } from '../../../core/topology/topology-problem';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
 /** Problem codes the list names in words; others show their code. */

@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import type { LayerParam, ZonePreviewResponse } from '../../../core/api-schema';
+import type { LayerParam, ZonePreviewResponse } from '../../../core/api/api-schema';
 import type { EditableFeature } from '../../../core/edit/edit-types';
-import type { TopologyProblem } from '../../../core/topology-problem';
+import type { TopologyProblem } from '../../../core/topology/topology-problem';
 import { ApiRequestError } from '../../api/http';
 import { previewZoneEdit } from '../../api/zone-edits';
 import { useI18n } from '../../i18n/i18n';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ApiIssue } from '../../../core/api-schema';
+import type { ApiIssue } from '../../../core/api/api-schema';
 import type { EngineGeometry, ImpactResult } from '../../../core/edit/edit-impact';
 import type { EditableFeature } from '../../../core/edit/edit-types';
 import type { ImpactRequest, ImpactResponse } from '../../workers/impact-preview.worker';

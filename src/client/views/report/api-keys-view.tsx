@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ISSUE_SOURCES, ISSUE_SOURCE_LABELS, type IssueSource } from '../../../core/catalog';
+import { ISSUE_SOURCES, ISSUE_SOURCE_LABELS, type IssueSource } from '../../../core/district/catalog';
 import { apiKeysQueryOptions, createApiKey, revokeApiKey } from '../../api/api-keys';
 import { useI18n } from '../../i18n/i18n';
 import { useSessionUser } from '../shared/session';

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { interiorPoint } from '../../../core/interior-point';
+import { interiorPoint } from '../../../core/geometry/interior-point';
 import { layerQueryOptions } from '../../api/layer';
 import { useI18n } from '../../i18n/i18n';
 

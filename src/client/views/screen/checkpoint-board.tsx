@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { CheckpointState } from '../../../core/api-schema';
-import { CHECKPOINT_CATEGORY_LABELS, type CheckpointCategory } from '../../../core/catalog';
+import type { CheckpointState } from '../../../core/api/api-schema';
+import { CHECKPOINT_CATEGORY_LABELS, type CheckpointCategory } from '../../../core/district/catalog';
 import { useI18n } from '../../i18n/i18n';
 
 /** How long each page of the board stays before it moves on (ms), and how long the move takes. */

@@ -1,4 +1,4 @@
-import type { SummaryResponse } from '../../../core/api-schema';
+import type { SummaryResponse } from '../../../core/api/api-schema';
 import { useI18n } from '../../i18n/i18n';
 
 const percent = (rate: number, digits = 1) => `${(rate * 100).toFixed(digits)}%`;

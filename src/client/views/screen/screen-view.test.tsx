@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { apiTestDistrict } from '../../../../tests/helpers/api-district';
-import { CHECKPOINT_CATEGORY_LABELS, type CheckpointCategory } from '../../../core/catalog';
+import { CHECKPOINT_CATEGORY_LABELS, type CheckpointCategory } from '../../../core/district/catalog';
 import { renderApp } from '../../testing/render-app';
 
 // No WebGL and no canvas in jsdom: the map and the charts are stood in for; everything else is real.

@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import type { SummaryResponse } from '../../../core/api-schema';
-import type { BBox } from '../../../core/geometry-schema';
-import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../../../core/catalog';
+import type { SummaryResponse } from '../../../core/api/api-schema';
+import type { BBox } from '../../../core/geometry/geometry-schema';
+import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../../../core/district/catalog';
 import { summaryQueryOptions } from '../../api/summary';
 import type { ClientConfig } from '../../config';
 import { useI18n } from '../../i18n/i18n';

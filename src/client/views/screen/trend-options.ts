@@ -1,5 +1,5 @@
 import type { EChartsCoreOption } from 'echarts/core';
-import type { SummaryResponse } from '../../../core/api-schema';
+import type { SummaryResponse } from '../../../core/api/api-schema';
 
 /** Colours of the dark screen, shared by the charts. */
 export const CHART_COLOURS = {

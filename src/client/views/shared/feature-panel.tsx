@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
-import type { CountsResponse, LayerParam } from '../../../core/api-schema';
-import { CHECKPOINT_CATEGORY_LABELS, ROAD_CLASS_LABELS, type CheckpointCategory, type RoadClass } from '../../../core/catalog';
+import type { CountsResponse, LayerParam } from '../../../core/api/api-schema';
+import { CHECKPOINT_CATEGORY_LABELS, ROAD_CLASS_LABELS, type CheckpointCategory, type RoadClass } from '../../../core/district/catalog';
 import { unitsQueryOptions } from '../../api/units';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import type { LayerCollection } from '../../map/map-data';

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { LayerParam } from '../../../core/api-schema';
+import type { LayerParam } from '../../../core/api/api-schema';
 import { useI18n } from '../../i18n/i18n';
 import { choroplethLayerOf } from '../../map/choropleth';
 import { DEFAULT_VISIBILITY, type IssueMode, type LayerVisibility } from '../../map/issue-points';

@@ -1,6 +1,6 @@
-import type { ApiIssue, ApiUser } from '../../../core/api-schema';
-import { ACTION_ROLES, ACTIONS_NAMING_OWNER, REPORT_ROLES } from '../../../core/issue-roles';
-import type { IssueAction } from '../../../core/issue-schema';
+import type { ApiIssue, ApiUser } from '../../../core/api/api-schema';
+import { ACTION_ROLES, ACTIONS_NAMING_OWNER, REPORT_ROLES } from '../../../core/issues/issue-roles';
+import type { IssueAction } from '../../../core/issues/issue-schema';
 
 type Action = Exclude<IssueAction, 'report'>;
 

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ApiUser } from '../../../core/api-schema';
+import type { ApiUser } from '../../../core/api/api-schema';
 import { ApiRequestError } from '../../api/http';
 import { sessionQueryOptions, signIn, signOut } from '../../api/session';
 import { useI18n, type MessageKey } from '../../i18n/i18n';

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import type { CountsResponse, DistrictResponse, LayerParam } from '../../../core/api-schema';
-import { LAYERS } from '../../../core/district-schema';
+import type { CountsResponse, DistrictResponse, LayerParam } from '../../../core/api/api-schema';
+import { LAYERS } from '../../../core/district/district-schema';
 import { countsQueryOptions } from '../../api/counts';
 import { districtQueryOptions } from '../../api/district';
 import { openIssuePointsQueryOptions } from '../../api/issues';

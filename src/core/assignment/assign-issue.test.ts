@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { destination, lineString, pointToLineDistance } from '@turf/turf';
+import { HOLE, tinyDistrict } from '../../../tests/fixtures/tiny-district';
+import { AssignmentInputError, assign } from './assign-issue';
+import { buildDistrictIndex } from './district-index';
+import { DEFAULT_POLICY, type AssignmentPolicy } from './assignment-policy';
+
+const index = buildDistrictIndex(tinyDistrict());
+const at = (origin: [number, number], metres: number, bearing: number) =>
+  destination(origin, metres, bearing, { units: 'meters' }).geometry.coordinates as [number, number];
+
+describe('assign on the tiny district', () => {
+  it('gives a point well inside a grid to the grid, with the full chain', () => {
+    const result = assign(index, [112.2075, 30.3045], 'damaged_facility');
+    expect(result).toMatchObject({
+      rule: 'grid',
+      unitId: 'U-g1b',
+      streetId: 'S1',
+      communityId: 'C1',
+      gridId: 'G1b',
+      roadId: null,
+      checkpointId: null,
+      distanceM: 0,
+    });
+    expect(result.candidates).toEqual([{ rule: 'grid', featureId: 'G1b', unitId: 'U-g1b', distanceM: 0 }]);
+  });
+
+  it('gives a point in a hole to the grid that fills the hole, not to the grid around it', () => {
+    const result = assign(index, [112.2025, 30.3045], 'damaged_facility');
+    expect(result.gridId).toBe('G1h');
+    expect(result.candidates.map((c) => c.featureId)).toEqual(['G1h']);
+  });
+
+  it('finds both parts of a MultiPolygon grid', () => {
+    expect(assign(index, [112.2175, 30.302], 'damaged_facility').gridId).toBe('G2b');
+    expect(assign(index, [112.2175, 30.308], 'damaged_facility').gridId).toBe('G2b');
+    expect(assign(index, [112.2175, 30.305], 'damaged_facility').gridId).toBe('G2c');
+  });
+
+  it('breaks ties on a shared boundary by the smallest id, with every containing grid listed', () => {
+    // On the street boundary x = 112.21: G1b and G2a both contain the point; 'G1b' < 'G2a'.
+    const onEdge = assign(index, [112.21, 30.305], 'damaged_facility');
+    expect(onEdge).toMatchObject({ gridId: 'G1b', communityId: 'C1', streetId: 'S1', unitId: 'U-g1b' });
+    expect(onEdge.candidates.map((c) => c.featureId)).toEqual(['G1b', 'G2a']);
+    // On a shared vertex of three grids.
+    expect(assign(index, [112.215, 30.304], 'damaged_facility').gridId).toBe('G2a');
+    // On the hole's boundary: G1a and G1h share it; 'G1a' < 'G1h'.
+    expect(assign(index, [HOLE[0], 30.3045], 'damaged_facility').gridId).toBe('G1a');
+  });
+
+  it('gives a point inside a polygon checkpoint to the checkpoint owner', () => {
+    const result = assign(index, [112.2115, 30.3075], 'exposed_garbage');
+    expect(result).toMatchObject({ rule: 'checkpoint', unitId: 'U-a1', checkpointId: 'A1', distanceM: 0, gridId: 'G2a' });
+  });
+
+  it('uses the 50 m radius of point checkpoints: 49 m in, 51 m out', () => {
+    const inside = assign(index, at([112.207, 30.308], 49, 200), 'damaged_facility');
+    expect(inside).toMatchObject({ rule: 'checkpoint', unitId: 'U-p1', checkpointId: 'P1' });
+    expect(inside.distanceM).toBeCloseTo(49, 3);
+    const outside = assign(index, at([112.207, 30.308], 51, 200), 'damaged_facility');
+    expect(outside).toMatchObject({ rule: 'grid', checkpointId: null });
+  });
+
+  it('uses the 25 m road rule only for road-related categories', () => {
+    const near = at([112.208, 30.302], 24, 0);
+    const far = at([112.208, 30.302], 26, 0);
+    const parking = assign(index, near, 'disorderly_parking');
+    expect(parking).toMatchObject({ rule: 'road', unitId: 'U-road', roadId: 'R1' });
+    // A great-circle segment bows towards the pole, so due north of a parallel road it is a few mm closer.
+    expect(parking.distanceM).toBeCloseTo(24, 1);
+    expect(assign(index, far, 'disorderly_parking')).toMatchObject({ rule: 'grid', roadId: null });
+    expect(assign(index, near, 'damaged_facility')).toMatchObject({ rule: 'grid', roadId: null });
+  });
+
+  it('measures long road segments along the great circle, not the straight line in degrees', () => {
+    // A 20 km east–west segment bows about 5 m poleward of its parallel at 30°N: a point 24.5 m
+    // north of the great circle's middle is 29 m from the straight line in lon/lat terms.
+    const district = tinyDistrict();
+    district.roads[0].geometry = { type: 'LineString', coordinates: [[112.1, 30.302], [112.308, 30.302]] };
+    const long = buildDistrictIndex(district);
+    const middle: [number, number] = [112.204, 30.302];
+    const onCircle = at(middle, pointToLineDistance(middle, lineString(district.roads[0].geometry.coordinates), { units: 'meters' }), 0);
+    const result = assign(long, at(onCircle, 24.5, 0), 'disorderly_parking');
+    expect(result).toMatchObject({ rule: 'road', roadId: 'R1' });
+    expect(result.distanceM).toBeCloseTo(24.5, 1);
+  });
+
+  it('sends points outside every zone to the office', () => {
+    const result = assign(index, [112.25, 30.305], 'exposed_garbage');
+    expect(result).toEqual({
+      rule: 'office',
+      unitId: null,
+      streetId: null,
+      communityId: null,
+      gridId: null,
+      roadId: null,
+      checkpointId: null,
+      distanceM: null,
+      candidates: [],
+    });
+  });
+
+  it('falls through to the next rule when the matching feature has no owner', () => {
+    const district = tinyDistrict();
+    district.checkpoints[1].properties.ownerUnitId = null;
+    const result = assign(buildDistrictIndex(district), [112.2115, 30.3075], 'exposed_garbage');
+    expect(result.rule).toBe('grid');
+    expect(result.checkpointId).toBe('A1');
+    expect(result.candidates[0]).toMatchObject({ rule: 'checkpoint', featureId: 'A1', unitId: null });
+  });
+
+  it('follows a policy given as data', () => {
+    const roadsFirst: AssignmentPolicy = { ...DEFAULT_POLICY, defaultRules: [{ kind: 'road', radiusM: 200 }, { kind: 'grid' }] };
+    const result = assign(buildDistrictIndex(tinyDistrict(), roadsFirst), [112.2075, 30.3035], 'damaged_facility');
+    expect(result).toMatchObject({ rule: 'road', roadId: 'R1' });
+  });
+
+  it('rejects coordinates that are not finite or out of range, and unknown categories', () => {
+    for (const bad of [[NaN, 30], [112, Infinity], [181, 30], [112, -91], [30.3, 112.2]]) {
+      expect(() => assign(index, bad, 'exposed_garbage')).toThrow(AssignmentInputError);
+    }
+    expect(() => assign(index, [112.2, 30.3], 'no_such_category')).toThrow(/unknown issue category/);
+  });
+});

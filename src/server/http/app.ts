@@ -1,0 +1,137 @@
+/**
+ * server/http — the HTTP edge: the app (this file), one route file per resource under routes/,
+ * sessions and roles (auth), caching with ETags, rate limits and the JSON error shape. A route
+ * validates its input, calls a service or the repository, and shapes the response; no SQL here.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ErrorCode } from '../../core/api/api-schema';
+import { findNulCharacter, nulCharacterMessage } from '../../core/api/nul-character';
+import { AppError, errorBody } from '../app-error';
+import type { AppDeps } from '../app-deps';
+import { MissingRecordError, VersionConflictError } from '../storage/repository';
+import { registerDistrictRoutes } from './routes/district-routes';
+import { registerHealthRoutes } from './routes/health-routes';
+import { registerImportRoutes } from './routes/import-routes';
+import { registerIssueRoutes } from './routes/issue-routes';
+import { registerLayerRoutes } from './routes/layer-routes';
+import { registerLookupRoutes } from './routes/lookup-routes';
+import { registerOpen311Routes } from './routes/open311-routes';
+import { registerReportRoutes } from './routes/report-routes';
+import { registerSessionRoutes } from './routes/session-routes';
+import { registerUserRoutes } from './routes/user-routes';
+import { registerZoneRoutes } from './routes/zone-routes';
+
+/** Options of the app beyond its dependencies. */
+export interface AppOptions {
+  /** Serve the built client from config.distDir with SPA fallback (main.ts: yes; API tests: no). */
+  serveClient?: boolean;
+  /** Where unexpected errors are logged (default console.error); never sent to the client. */
+  logError?: (error: unknown, c: Context) => void;
+}
+
+const send = (c: Context, status: number, code: ErrorCode, message: string, details: unknown = null) =>
+  c.json(errorBody(code, message, details), status as 400);
+
+/**
+ * Builds the HTTP app: every /api route, the OpenAPI document at /api/openapi.json, one error
+ * shape for every failure, and optionally the built client. Pure wiring: nothing listens and no
+ * file is read until a request arrives (except the client's index.html, read when first needed).
+ */
+export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono {
+  const app = new OpenAPIHono({
+    // Validation failures of params, query, headers or body: 400 with every problem listed.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
+        return send(c, 400, 'validation_failed', `invalid ${result.target}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).slice(0, 3).join('; ')}`, {
+          target: result.target,
+          issues,
+        });
+      }
+    },
+  });
+
+  // Set before the handler runs: headers added to a finished response force a costly Headers copy.
+  app.use('/api/*', async (c, next) => {
+    c.header('X-Content-Type-Options', 'nosniff');
+    await next();
+  });
+  const limitBody = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: (c) => send(c, 413, 'payload_too_large', `the body is larger than ${deps.config.maxBodyBytes} bytes`, { maxBytes: deps.config.maxBodyBytes }),
+  });
+  // Only requests that may carry a body: bodyLimit reads c.req.raw.body, which makes the Node
+  // adapter build a full fetch Request — a large share of the cost of a 304 on the hot GET paths.
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // After the body limit, so the body read here is the limited one; Hono caches it for the route.
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+      const body: unknown = await c.req.json().catch(() => undefined); // invalid JSON: the route answers it
+      const nulAt = findNulCharacter(body);
+      if (nulAt !== null) return send(c, 400, 'validation_failed', nulCharacterMessage(nulAt), { target: 'json', issues: [{ path: nulAt, message: 'contains U+0000', code: 'nul_character' }] });
+    }
+    await next();
+  });
+
+  registerHealthRoutes(app, deps);
+  registerSessionRoutes(app, deps);
+  registerDistrictRoutes(app, deps);
+  registerLayerRoutes(app, deps);
+  registerIssueRoutes(app, deps);
+  registerLookupRoutes(app, deps);
+  registerZoneRoutes(app, deps);
+  registerUserRoutes(app, deps);
+  registerImportRoutes(app, deps);
+  registerOpen311Routes(app, deps);
+  registerReportRoutes(app, deps);
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'dutymap API — 创城责任一张图',
+      version: '1.0.0',
+      description:
+        'Layers, counts, KPIs, the issue ledger, location lookup and zone edits of a district. Errors are always { error: { code, message, details } }. Writes need a session cookie from POST /api/session.',
+    },
+  });
+
+  app.all('/api/*', (c) => send(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`, { method: c.req.method, path: c.req.path }));
+
+  if (options.serveClient && existsSync(join(deps.config.distDir, 'index.html'))) {
+    const indexPath = join(deps.config.distDir, 'index.html');
+    let indexHtml: string | null = null;
+    app.use('*', serveStatic({ root: deps.config.distDir }));
+    // SPA fallback: client routes (/screen, /plan, …) get index.html.
+    app.get('*', (c) => c.html((indexHtml ??= readFileSync(indexPath, 'utf8'))));
+  }
+
+  app.notFound((c) => send(c, 404, 'not_found', `nothing at ${c.req.path}`, { path: c.req.path }));
+
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return send(c, error.status, error.code, error.message, error.details);
+    }
+    if (error instanceof VersionConflictError) {
+      return send(c, 412, 'precondition_failed', 'someone saved a newer version; reload and try again', { conflicts: error.conflicts });
+    }
+    if (error instanceof MissingRecordError) return send(c, 404, 'not_found', error.message, { kind: error.kind, id: error.id });
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      if (status === 400) return send(c, 400, 'invalid_json', `the body is not valid JSON: ${error.message}`);
+      if (status === 413) return send(c, 413, 'payload_too_large', error.message);
+      if (status === 415) return send(c, 415, 'unsupported_media_type', 'send the body as application/json');
+      if (status < 500) return send(c, status, 'bad_request', error.message);
+    }
+    (options.logError ?? ((e) => console.error('unexpected error', c.req.method, c.req.path, e)))(error, c);
+    return send(c, 500, 'internal', 'something went wrong on the server; it has been logged');
+  });
+
+  return app;
+}

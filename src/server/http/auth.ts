@@ -1,0 +1,59 @@
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { ApiUser, Role } from '../../core/api/api-schema';
+import { AppError } from '../app-error';
+import type { AppDeps } from '../app-deps';
+import { hashToken, newSessionToken } from '../services/passwords';
+import type { UserRecord } from '../storage/repository';
+
+export const SESSION_COOKIE = 'dutymap_session';
+
+/** The public view of a user (never the password hash). */
+export function toApiUser(user: UserRecord): ApiUser {
+  return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, unitId: user.unitId };
+}
+
+/** The signed-in user of this request, or null; looked up once per request. */
+export async function currentUser(c: Context, deps: AppDeps): Promise<ApiUser | null> {
+  const cached = c.get('user' as never) as ApiUser | null | undefined;
+  if (cached !== undefined) return cached;
+  const token = getCookie(c, SESSION_COOKIE);
+  const record = token ? await deps.repo.sessionUser(hashToken(token), deps.now().getTime()) : null;
+  const user = record ? toApiUser(record) : null;
+  c.set('user' as never, user as never);
+  return user;
+}
+
+/**
+ * The signed-in user if their role is one of `roles` (admin always passes).
+ * Throws 401 when nobody is signed in, 403 for another role.
+ */
+export async function requireRole(c: Context, deps: AppDeps, roles: readonly Role[]): Promise<ApiUser> {
+  const user = await currentUser(c, deps);
+  if (!user) throw new AppError('unauthenticated', 'sign in first (POST /api/session)', null);
+  if (user.role !== 'admin' && !roles.includes(user.role)) {
+    throw new AppError('forbidden', `this needs the role ${roles.join(' or ')}; you are ${user.role}`, { role: user.role, roles });
+  }
+  return user;
+}
+
+/** Starts a session: stores the token's hash and sets the HttpOnly, SameSite cookie. */
+export async function startSession(c: Context, deps: AppDeps, user: UserRecord): Promise<void> {
+  const token = newSessionToken();
+  const now = deps.now().getTime();
+  await deps.repo.createSession(hashToken(token), user.id, now, now + deps.config.sessionTtlSeconds * 1000);
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    path: '/',
+    secure: deps.config.secureCookies,
+    maxAge: deps.config.sessionTtlSeconds,
+  });
+}
+
+/** Ends the current session (if any) and clears the cookie. */
+export async function endSession(c: Context, deps: AppDeps): Promise<void> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) await deps.repo.deleteSession(hashToken(token));
+  deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: deps.config.secureCookies });
+}

@@ -1,0 +1,250 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { LAYERS } from '../../../core/district/district-schema';
+import { ledgerNames } from '../../../core/export/ledger';
+import { zipDistrictFolder } from '../../../core/export/district-zip';
+import { zipDistrictShapefiles } from '../../../core/export/shapefile-writer';
+import { IMPORT_FIELDS, LAYER_FIELDS } from '../../../core/import/field-mapping';
+import { REPAIR_KINDS } from '../../../core/import/geometry-repair';
+import { crsChoices, parseCrs } from '../../../core/geometry/import-crs';
+import { ImportReportSchema } from '../../../core/import/import-report';
+import { AppError } from '../../app-error';
+import type { AppDeps } from '../../app-deps';
+import { requireRole } from '../auth';
+import { ledgerCsvStream, ledgerRows, ledgerXlsx, loadDistrictData } from '../../services/export-service';
+import { ImportService, MAX_UPLOAD_BYTES, type ImportChoices, type UploadState } from '../../services/import-service';
+import { errors, json, jsonBody } from './openapi-helpers';
+
+const Crs = z.string().refine((value) => {
+  try {
+    parseCrs(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'use wgs84, gcj02, bd09, cgcs2000 or a CGCS2000 3-degree Gauss-Krüger code epsg:4513 … epsg:4554');
+
+const SourceSettings = z.object({
+  layer: z.enum(LAYERS).optional(),
+  crs: Crs.optional(),
+  mapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.string().max(100)).optional(),
+});
+
+export const ImportChoicesBody = z.object({
+  defaults: SourceSettings.optional(),
+  settings: z.record(z.string(), SourceSettings).optional(),
+  repairs: z.array(z.enum(REPAIR_KINDS)).optional(),
+  newDistrict: z
+    .object({ name: z.string().trim().min(1).optional(), code: z.string().regex(/^\d{6}$/).optional(), inspectionDate: z.iso.date().optional() })
+    .optional(),
+  note: z.string().max(500).optional(),
+});
+
+const UploadStatus = z.object({
+  id: z.string(),
+  files: z.array(z.object({ name: z.string(), size: z.number().int(), received: z.number().int() })),
+  stage: z.string().openapi({ description: 'uploading, ready, reading, converting, parents, checking, done, failed, committed' }),
+  done: z.number(),
+  total: z.number().nullable(),
+  message: z.string().nullable(),
+  report: ImportReportSchema.nullable(),
+});
+
+const IdParam = z.object({ id: z.string().uuid() });
+const CreateUploadBody = z.object({
+  files: z.array(z.object({ name: z.string().min(1).max(200), size: z.number().int().min(0).max(MAX_UPLOAD_BYTES) })).min(1).max(50),
+});
+const CommitResponse = z.object({
+  report: ImportReportSchema,
+  editId: z.number().int(),
+  counts: z.record(z.string(), z.object({ created: z.number().int(), updated: z.number().int(), deleted: z.number().int() })),
+  reassigned: z.number().int(),
+});
+
+const createUpload = createRoute({
+  method: 'post',
+  path: '/api/import/uploads',
+  tags: ['import'],
+  summary: 'Start an upload (admin): name the files and their sizes, then PUT their bytes in chunks',
+  request: { body: jsonBody(CreateUploadBody) },
+  responses: { 201: json(UploadStatus, 'The upload'), ...errors(400, 401, 403, 413, 415) },
+});
+const uploadStatus = createRoute({
+  method: 'get',
+  path: '/api/import/uploads/{id}',
+  tags: ['import'],
+  summary: 'Progress of an upload and of its check: bytes received, stage, the last report',
+  request: { params: IdParam },
+  responses: { 200: json(UploadStatus, 'The upload'), ...errors(401, 403, 404) },
+});
+const dryRun = createRoute({
+  method: 'post',
+  path: '/api/import/uploads/{id}/report',
+  tags: ['import'],
+  summary: 'Dry run: read, convert and check the files with the chosen layers, CRS, mapping and repairs; nothing is stored',
+  request: { params: IdParam, body: jsonBody(ImportChoicesBody) },
+  responses: { 200: json(ImportReportSchema, 'The validation report'), ...errors(400, 401, 403, 404, 409, 415) },
+});
+const commit = createRoute({
+  method: 'post',
+  path: '/api/import/uploads/{id}/commit',
+  tags: ['import'],
+  summary: 'Store the import in one transaction (all or nothing); 422 with the report when it has errors',
+  request: { params: IdParam, body: jsonBody(ImportChoicesBody) },
+  responses: { 200: json(CommitResponse, 'Stored'), ...errors(400, 401, 403, 404, 409, 415, 422) },
+});
+const removeUpload = createRoute({
+  method: 'delete',
+  path: '/api/import/uploads/{id}',
+  tags: ['import'],
+  summary: 'Discard an upload and its files',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404) },
+});
+const options = createRoute({
+  method: 'get',
+  path: '/api/import/options',
+  tags: ['import'],
+  summary: 'What an import can be told: coordinate systems, layers, mappable fields per layer, repairs',
+  responses: {
+    200: json(
+      z.object({
+        crs: z.array(z.object({ crs: z.string(), label: z.string() })),
+        layers: z.array(z.enum(LAYERS)),
+        fields: z.record(z.string(), z.array(z.string())),
+        repairs: z.array(z.string()),
+        maxUploadBytes: z.number(),
+      }),
+      'Choices',
+    ),
+  },
+});
+
+const download = (path: string, summary: string, type: string) =>
+  createRoute({
+    method: 'get',
+    path,
+    tags: ['export'],
+    summary,
+    responses: { 200: { description: summary, content: { [type]: { schema: z.string() } } } },
+  });
+const exportFolder = download('/api/export/district.zip', 'The district folder (GeoJSON layers, units, district.json, issues) as a zip', 'application/zip');
+const exportShapefile = download('/api/export/shapefile.zip', 'Every layer as a Shapefile (WGS-84 .prj, UTF-8 .cpg), zipped', 'application/zip');
+const exportCsv = download('/api/export/issues.csv', 'The issue ledger as CSV (UTF-8 with BOM, Chinese header)', 'text/csv');
+const exportXlsx = download('/api/export/issues.xlsx', 'The issue ledger as an Excel workbook', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+
+function statusOf(upload: UploadState) {
+  return {
+    id: upload.id,
+    files: upload.files.map((f) => ({ name: f.name, size: f.size, received: f.received })),
+    stage: upload.stage,
+    done: upload.done,
+    total: upload.total,
+    message: upload.message,
+    report: upload.report,
+  };
+}
+
+function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+function attachment(name: string, asciiName: string) {
+  return `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * Import (admin): POST /api/import/uploads, PUT …/files/{index}?offset=N (raw bytes, each chunk
+ * within the body limit), GET …/{id} (progress), POST …/report (dry run), POST …/commit, DELETE.
+ * Export (everyone who can read): GET /api/export/district.zip, shapefile.zip, issues.csv, issues.xlsx.
+ */
+export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
+  const service = new ImportService(deps.repo, deps.districts, deps.now);
+
+  app.openapi(options, async (c) =>
+    c.json(
+      {
+        crs: crsChoices(),
+        layers: [...LAYERS],
+        fields: Object.fromEntries(LAYERS.map((l) => [l, [...LAYER_FIELDS[l]]])),
+        repairs: [...REPAIR_KINDS],
+        maxUploadBytes: MAX_UPLOAD_BYTES,
+      },
+      200,
+    ),
+  );
+
+  app.openapi(createUpload, async (c) => {
+    const user = await requireRole(c, deps, ['admin']);
+    const upload = service.create(user.username, c.req.valid('json').files);
+    return c.json(statusOf(upload), 201, { Location: `/api/import/uploads/${upload.id}` });
+  });
+
+  app.openapi(uploadStatus, async (c) => {
+    await requireRole(c, deps, ['admin']);
+    return c.json(statusOf(service.get(c.req.valid('param').id)), 200);
+  });
+
+  // Raw bytes: not a JSON route, so it is registered on the plain router.
+  app.put('/api/import/uploads/:id/files/:index', async (c) => {
+    await requireRole(c, deps, ['admin']);
+    const index = Number(c.req.param('index'));
+    const offset = Number(c.req.query('offset') ?? '0');
+    if (!Number.isInteger(index) || index < 0 || !Number.isInteger(offset) || offset < 0) {
+      throw new AppError('validation_failed', 'index and ?offset= must be whole numbers ≥ 0', { index: c.req.param('index'), offset: c.req.query('offset') });
+    }
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const file = service.append(c.req.param('id'), index, offset, bytes);
+    return c.json({ name: file.name, size: file.size, received: file.received }, 200);
+  });
+
+  app.openapi(dryRun, async (c) => {
+    await requireRole(c, deps, ['admin']);
+    const report = await service.dryRun(c.req.valid('param').id, c.req.valid('json') as ImportChoices);
+    return c.json(report, 200);
+  });
+
+  app.openapi(commit, async (c) => {
+    await requireRole(c, deps, ['admin']);
+    const result = await service.commit(c.req.valid('param').id, c.req.valid('json') as ImportChoices);
+    return c.json({ report: result.report, editId: result.stored.editId, counts: result.stored.counts, reassigned: result.reassigned }, 200);
+  });
+
+  app.openapi(removeUpload, async (c) => {
+    await requireRole(c, deps, ['admin']);
+    service.remove(c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+
+  app.openapi(exportFolder, async (c) => {
+    const data = await loadDistrictData(deps.repo, deps.now().getTime());
+    return c.body(arrayBufferOf(zipDistrictFolder(data)), 200, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': attachment(`${data.meta.name}-${data.meta.code}.zip`, `district-${data.meta.code}.zip`),
+    });
+  });
+
+  app.openapi(exportShapefile, async (c) => {
+    const geometry = (await deps.districts.state()).geometry;
+    return c.body(arrayBufferOf(zipDistrictShapefiles(geometry)), 200, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': attachment(`${geometry.meta.name}-shapefile.zip`, `district-${geometry.meta.code}-shapefile.zip`),
+    });
+  });
+
+  app.openapi(exportCsv, async (c) => {
+    const now = deps.now();
+    const names = ledgerNames((await deps.districts.state()).geometry);
+    return c.body(await ledgerCsvStream(deps.repo, names, { nowMs: now.getTime() }, 'reportedAt', now), 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': attachment('问题台账.csv', 'issues.csv'),
+    });
+  });
+
+  app.openapi(exportXlsx, async (c) => {
+    const rows = await ledgerRows(deps.repo, deps.now());
+    return c.body(arrayBufferOf(await ledgerXlsx(rows)), 200, {
+      'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'Content-Disposition': attachment('问题台账.xlsx', 'issues.xlsx'),
+    });
+  });
+}

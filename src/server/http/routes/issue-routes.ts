@@ -1,0 +1,147 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import {
+  ApiIssue,
+  CreateIssueBody,
+  IssueDetailResponse,
+  IssueIdParam,
+  IssueListQuery,
+  IssueListResponse,
+  TransitionBody,
+} from '../../../core/api/api-schema';
+import { ledgerNames } from '../../../core/export/ledger';
+import { ledgerCsvStream } from '../../services/export-service';
+import { allowedActions } from '../../../core/issues/issue-state-machine';
+import { AppError } from '../../app-error';
+import type { AppDeps } from '../../app-deps';
+import { requireRole } from '../auth';
+import { decodeCursor, encodeCursor } from '../issue-cursor';
+import { ACTION_ROLES, REPORT_ROLES, createIssue, toApiIssue, transitionIssue } from '../../services/issue-service';
+import type { IssueFilter, IssueRecord } from '../../storage/repository';
+import { errors, json, jsonBody } from './openapi-helpers';
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/issues',
+  tags: ['issues'],
+  summary: 'The issue ledger with filters, sort and cursor pagination',
+  request: { query: IssueListQuery },
+  responses: { 200: json(IssueListResponse, 'One page of issues'), ...errors(400) },
+});
+
+const csv = createRoute({
+  method: 'get',
+  path: '/api/issues.csv',
+  tags: ['issues'],
+  summary: 'The same filters as CSV (UTF-8 with BOM, CRLF: opens correctly in Excel)',
+  request: { query: IssueListQuery.omit({ cursor: true, limit: true }) },
+  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errors(400) },
+});
+
+const create = createRoute({
+  method: 'post',
+  path: '/api/issues',
+  tags: ['issues'],
+  summary: 'Report an issue; the engine assigns it on the current zones',
+  request: { body: jsonBody(CreateIssueBody) },
+  responses: { 201: json(IssueDetailResponse, 'The stored issue with its assignment'), ...errors(400, 401, 403, 413, 415, 422) },
+});
+
+const detail = createRoute({
+  method: 'get',
+  path: '/api/issues/{id}',
+  tags: ['issues'],
+  summary: 'One issue with its full history and the actions allowed now',
+  request: { params: IssueIdParam },
+  responses: { 200: json(IssueDetailResponse, 'The issue'), ...errors(404) },
+});
+
+const transition = createRoute({
+  method: 'post',
+  path: '/api/issues/{id}/transitions',
+  tags: ['issues'],
+  summary: 'Move an issue through the ledger (交办 → 整改 → 复核 → 销号)',
+  description: `Actions and who may take them (admin: all): ${Object.entries(ACTION_ROLES)
+    .map(([a, r]) => `${a}: ${r.join(', ')}`)
+    .join('; ')}. Units act on their unit's issues, inspectors on issues they reported. An action not allowed from the current status is a 409 whose details list the allowed actions.`,
+  request: { params: IssueIdParam, body: jsonBody(TransitionBody) },
+  responses: { 200: json(IssueDetailResponse, 'The issue after the transition'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+});
+
+type ListQuery = z.infer<typeof IssueListQuery>;
+
+function toFilter(q: Omit<ListQuery, 'cursor' | 'limit'>, nowMs: number): IssueFilter {
+  return {
+    status: q.status,
+    category: q.category,
+    unitId: q.unitId,
+    streetId: q.streetId,
+    communityId: q.communityId,
+    gridId: q.gridId,
+    roadId: q.roadId,
+    checkpointId: q.checkpointId,
+    overdue: q.overdue,
+    nowMs,
+    text: q.text,
+    bbox: q.bbox,
+    reportedFromMs: q.reportedFrom ? Date.parse(q.reportedFrom) : undefined,
+    reportedToMs: q.reportedTo ? Date.parse(q.reportedTo) : undefined,
+  };
+}
+
+/** GET/POST /api/issues, GET /api/issues.csv, GET /api/issues/{id}, POST /api/issues/{id}/transitions */
+export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
+  const detailOf = async (issue: IssueRecord) => ({
+    ...toApiIssue(issue, deps.now()),
+    history: await deps.repo.issueHistory(issue.id),
+    allowedActions: allowedActions(issue.status),
+  });
+
+  app.openapi(list, async (c) => {
+    const q = c.req.valid('query');
+    const after = q.cursor ? decodeCursor(q.cursor, q.sort) : null;
+    if (q.cursor && !after) throw new AppError('validation_failed', 'cursor is not one this list gave out (or was made for another sort)', { field: 'cursor' });
+    const now = deps.now();
+    const page = await deps.repo.listIssues(toFilter(q, now.getTime()), { sort: q.sort, limit: q.limit, after });
+    return c.json(
+      {
+        items: page.items.map((i) => toApiIssue(i, now)) as z.infer<typeof ApiIssue>[],
+        total: page.total,
+        nextCursor: page.next ? encodeCursor(q.sort, page.next) : null,
+      },
+      200,
+    );
+  });
+
+  app.openapi(csv, async (c) => {
+    const q = c.req.valid('query');
+    const now = deps.now();
+    const state = await deps.districts.state();
+    const body = await ledgerCsvStream(deps.repo, ledgerNames(state.geometry), toFilter(q, now.getTime()), q.sort, now);
+    return c.body(body, 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="issues.csv"; filename*=UTF-8''${encodeURIComponent('问题台账')}.csv`,
+    });
+  });
+
+  app.openapi(create, async (c) => {
+    const user = await requireRole(c, deps, REPORT_ROLES);
+    const body = c.req.valid('json');
+    const issue = await createIssue(deps.districts, body, user);
+    return c.json(await detailOf(issue), 201, { Location: `/api/issues/${encodeURIComponent(issue.id)}` });
+  });
+
+  app.openapi(detail, async (c) => {
+    const { id } = c.req.valid('param');
+    const issue = await deps.repo.getIssue(id);
+    if (!issue) throw new AppError('not_found', `there is no issue ${id}`, { id });
+    return c.json(await detailOf(issue), 200);
+  });
+
+  app.openapi(transition, async (c) => {
+    const user = await requireRole(c, deps, ['inspector', 'unit', 'office']);
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const issue = await transitionIssue(deps.districts, id, { action: body.action, note: body.note, unitId: body.unitId }, user);
+    return c.json(await detailOf(issue), 200);
+  });
+}

@@ -1,0 +1,98 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { CountsQuery, CountsResponse, LayerOnlyParams, LayerResponse, SummaryResponse, type LayerParam } from '../../../core/api/api-schema';
+import type { AppDeps } from '../../app-deps';
+import { countBelow, etagMatches } from '../http-cache';
+import { computeSummary, dateIn } from '../../services/summary-service';
+import { errors, json } from './openapi-helpers';
+
+const ETAG_HEADER = { ETag: { schema: { type: 'string' as const }, description: 'Send it back in If-None-Match to get a 304' } };
+
+const layer = createRoute({
+  method: 'get',
+  path: '/api/layers/{layer}',
+  tags: ['layers'],
+  summary: 'A map layer as GeoJSON (streets, communities, grids, roads, checkpoints), with ETag',
+  description: 'Geometry only changes through zone edits, so clients keep it and revalidate with If-None-Match.',
+  request: { params: LayerOnlyParams },
+  responses: { 200: { ...json(LayerResponse, 'FeatureCollection'), headers: ETAG_HEADER }, 304: { description: 'Not modified' }, ...errors(400) },
+});
+
+const counts = createRoute({
+  method: 'get',
+  path: '/api/counts',
+  tags: ['layers'],
+  summary: 'Open and overdue issues per feature of a layer, with its own ETag',
+  description:
+    'The ETag changes whenever any issue is written and whenever an open issue passes its deadline, so polling every few seconds costs a 304 when nothing changed. Every feature of the layer is listed, zeros included.',
+  request: { query: CountsQuery },
+  responses: { 200: { ...json(CountsResponse, 'Counts'), headers: ETAG_HEADER }, 304: { description: 'Not modified' }, ...errors(400) },
+});
+
+const summary = createRoute({
+  method: 'get',
+  path: '/api/summary',
+  tags: ['layers'],
+  summary: 'KPIs for the large screen: totals, per street / unit / category / checkpoint, daily, days to inspection',
+  description: 'ETag changes with any write, any open issue passing its deadline, and the date in the district (daily figures, days left).',
+  responses: { 200: { ...json(SummaryResponse, 'Summary'), headers: ETAG_HEADER }, 304: { description: 'Not modified' } },
+});
+
+/** GET /api/layers/{layer}, GET /api/counts, GET /api/summary */
+export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
+  // Serialised layers, by ETag: a layer is rebuilt only after a zone edit of that layer.
+  const layerBodies = new Map<LayerParam, { etag: string; body: string }>();
+  // Sorted open deadlines, by data revision: how many have passed tells whether "overdue" moved.
+  let deadlines: { revision: number; sorted: Float64Array } | null = null;
+  const countBodies = new Map<LayerParam, { etag: string; body: string }>();
+  // The seeding time never changes while the database is open: read it once.
+  let epoch: number | null = null;
+
+  // How many open deadlines have passed: with the data revision, it says whether counts changed.
+  const overdueNow = async (nowMs: number) => {
+    const revision = await deps.repo.dataRevision();
+    if (!deadlines || deadlines.revision !== revision) deadlines = { revision, sorted: await deps.repo.openDeadlines() };
+    return { revision, overdue: countBelow(deadlines.sorted, nowMs) };
+  };
+
+  app.openapi(layer, async (c) => {
+    const name = c.req.valid('param').layer;
+    const revisions = await deps.repo.revisions();
+    const etag = `"${revisions.epoch.toString(36)}-l-${name}-${revisions.layers[name]}"`;
+    if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ETag: etag });
+    let cached = layerBodies.get(name);
+    if (!cached || cached.etag !== etag) {
+      const state = await deps.districts.state();
+      cached = { etag, body: JSON.stringify({ type: 'FeatureCollection', features: state.geometry[name] }) };
+      layerBodies.set(name, cached);
+    }
+    return c.body(cached.body, 200, { ETag: etag, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' });
+  });
+
+  app.openapi(counts, async (c) => {
+    const name = c.req.valid('query').layer;
+    const nowMs = deps.now().getTime();
+    const { revision, overdue } = await overdueNow(nowMs);
+    epoch ??= (await deps.repo.revisions()).epoch;
+    const etag = `"${epoch.toString(36)}-c-${name}-${revision}-${overdue}"`;
+    if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ETag: etag, 'Cache-Control': 'no-cache' });
+    let cached = countBodies.get(name);
+    if (!cached || cached.etag !== etag) {
+      const state = await deps.districts.state();
+      const found = await deps.repo.countOpenByFeature(name, nowMs);
+      const all: Record<string, { open: number; overdue: number }> = {};
+      for (const feature of state.geometry[name]) all[feature.id] = found.get(feature.id) ?? { open: 0, overdue: 0 };
+      cached = { etag, body: JSON.stringify({ layer: name, asOf: new Date(nowMs).toISOString(), revision, counts: all }) };
+      countBodies.set(name, cached);
+    }
+    return c.body(cached.body, 200, { ETag: etag, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' });
+  });
+
+  app.openapi(summary, async (c) => {
+    const nowMs = deps.now().getTime();
+    const { revision, overdue } = await overdueNow(nowMs);
+    const state = await deps.districts.state();
+    const etag = `"${state.revisions.epoch.toString(36)}-s-${revision}-${overdue}-${dateIn(state.geometry.meta.timeZone, nowMs)}"`;
+    if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ETag: etag, 'Cache-Control': 'no-cache' });
+    return c.json(computeSummary(await deps.repo.summaryRows(), state, nowMs), 200, { ETag: etag, 'Cache-Control': 'no-cache' });
+  });
+}

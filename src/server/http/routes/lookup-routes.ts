@@ -1,0 +1,126 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { LookupQuery, LookupResponse } from '../../../core/api/api-schema';
+import { AssignmentInputError, assign } from '../../../core/assignment/assign-issue';
+import type { AssignmentResult } from '../../../core/assignment/assignment-schema';
+import type { IssueCategory } from '../../../core/district/catalog';
+import { toWgs84 } from '../../../core/geometry/crs-convert';
+import type { Person } from '../../../core/district/district-schema';
+import { AppError } from '../../app-error';
+import type { AppDeps } from '../../app-deps';
+import type { DistrictState } from '../../services/district-service';
+import { errors, json } from './openapi-helpers';
+
+const lookup = createRoute({
+  method: 'get',
+  path: '/api/lookup',
+  tags: ['lookup'],
+  summary: 'Who is responsible here: street, community, grid (leader, phone), road chief, checkpoint, unit, and why',
+  request: { query: LookupQuery },
+  responses: { 200: json(LookupResponse, 'The full assignment with names and contacts'), ...errors(400, 422) },
+});
+
+const RULE_TEXT = {
+  checkpoint: { zh: '位于测评点位', en: 'the point lies at evaluation checkpoint' },
+  road: { zh: '位于道路', en: 'the point is on road' },
+  grid: { zh: '位于网格', en: 'the point lies in grid' },
+} as const;
+
+/** One sentence in each language saying which rule decided, how far, and for whom. */
+function explain(a: AssignmentResult, state: DistrictState): { zh: string; en: string } {
+  const unit = a.unitId ? (state.units.get(a.unitId)?.name ?? a.unitId) : null;
+  if (a.rule === 'office' || !unit) {
+    return {
+      zh: '没有规则找到责任单位（不在任何网格内或处于缝隙），由创建办指派。',
+      en: 'No rule found an owner (outside every grid, or in a gap): the campaign office designates one.',
+    };
+  }
+  const id = a.rule === 'checkpoint' ? a.checkpointId : a.rule === 'road' ? a.roadId : a.gridId;
+  const layer = a.rule === 'checkpoint' ? 'checkpoints' : a.rule === 'road' ? 'roads' : 'grids';
+  const name = id ? String(state.features[layer].get(id)?.properties.name ?? id) : '';
+  const metres = a.distanceM && a.distanceM > 0 ? `${Math.round(a.distanceM)} m` : '';
+  return {
+    zh: `${RULE_TEXT[a.rule].zh}「${name}」${metres ? `（距离 ${metres}）` : ''}，责任单位：${unit}。`,
+    en: `${RULE_TEXT[a.rule].en} "${name}"${metres ? ` (${metres} away)` : ''}, so it belongs to ${unit}.`,
+  };
+}
+
+/** GET /api/lookup */
+export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
+  app.openapi(lookup, async (c) => {
+    const q = c.req.valid('query');
+    const state = await deps.districts.state();
+    const point = toWgs84(q.lon, q.lat, q.crs);
+    let a: AssignmentResult;
+    try {
+      a = assign(state.index, point, q.category);
+    } catch (error) {
+      if (error instanceof AssignmentInputError) throw new AppError(error.code, error.message, { lon: q.lon, lat: q.lat, category: q.category });
+      throw error;
+    }
+    const f = state.features;
+    const zone = (layer: 'streets' | 'communities' | 'grids', id: string | null) => {
+      const feature = id ? f[layer].get(id) : undefined;
+      if (!feature) return null;
+      const p = feature.properties;
+      return {
+        id: feature.id,
+        code: (p.code as string | undefined) ?? null,
+        name: String(p.name),
+        ownerUnitId: (p.ownerUnitId as string | null) ?? null,
+        leader: (p.leader as Person | null | undefined) ?? null,
+      };
+    };
+    const grid = zone('grids', a.gridId);
+    const gridProps = a.gridId ? f.grids.get(a.gridId)?.properties : undefined;
+    const road = a.roadId ? f.roads.get(a.roadId) : undefined;
+    const checkpoint = a.checkpointId ? f.checkpoints.get(a.checkpointId) : undefined;
+    const layerOf = { checkpoint: 'checkpoints', road: 'roads', grid: 'grids', office: null } as const;
+    return c.json(
+      {
+        point,
+        category: q.category as IssueCategory,
+        assignment: a,
+        unit: a.unitId ? (state.units.get(a.unitId) ?? null) : null,
+        street: zone('streets', a.streetId),
+        community: zone('communities', a.communityId),
+        grid: grid
+          ? {
+              ...grid,
+              gridLeader: (gridProps?.gridLeader as Person | null | undefined) ?? null,
+              gridWorkers: (gridProps?.gridWorkers as Person[] | undefined) ?? [],
+            }
+          : null,
+        road: road
+          ? {
+              id: road.id,
+              name: String(road.properties.name),
+              roadClass: String(road.properties.roadClass),
+              roadChief: road.properties.roadChief,
+              ownerUnitId: (road.properties.ownerUnitId as string | null) ?? null,
+            }
+          : null,
+        checkpoint: checkpoint
+          ? {
+              id: checkpoint.id,
+              code: String(checkpoint.properties.code),
+              name: String(checkpoint.properties.name),
+              category: String(checkpoint.properties.category),
+              ownerUnitId: (checkpoint.properties.ownerUnitId as string | null) ?? null,
+              leader: (checkpoint.properties.leader as Person | null | undefined) ?? null,
+            }
+          : null,
+        candidates: a.candidates.map((cand) => {
+          const layer = layerOf[cand.rule];
+          const feature = layer ? f[layer].get(cand.featureId) : undefined;
+          return {
+            ...cand,
+            name: feature ? String(feature.properties.name) : null,
+            unitName: cand.unitId ? (state.units.get(cand.unitId)?.name ?? null) : null,
+          };
+        }),
+        why: explain(a, state),
+      },
+      200,
+    );
+  });
+}

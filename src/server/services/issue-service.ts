@@ -1,0 +1,172 @@
+import type { ApiIssue, ApiUser, CreateIssueBody, TransitionBody } from '../../core/api/api-schema';
+import { AssignmentInputError, assign } from '../../core/assignment/assign-issue';
+import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../../core/district/catalog';
+import { toWgs84, type PointCrs } from '../../core/geometry/crs-convert';
+import { isOverdue, type IssueAction, type IssueHistoryEntry, type IssueStatus } from '../../core/issues/issue-schema';
+import { allowedActions, nextStatus } from '../../core/issues/issue-state-machine';
+import { ACTION_ROLES, ACTIONS_NAMING_OWNER } from '../../core/issues/issue-roles';
+import { AppError } from '../app-error';
+import type { DistrictService } from './district-service';
+import { StaleSnapshotError, type IssueRecord, type IssueUpdate, type Open311Intake } from '../storage/repository';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+type Action = Exclude<IssueAction, 'report'>;
+
+// Who may take each action lives in the core, shared with the client and the mocks.
+export { ACTION_ROLES, REPORT_ROLES } from '../../core/issues/issue-roles';
+const NAMES_OWNER = ACTIONS_NAMING_OWNER;
+
+/** An issue record as the API returns it, with `overdue` derived at `now`. */
+export function toApiIssue(issue: IssueRecord, now: Date): ApiIssue {
+  return {
+    id: issue.id,
+    code: issue.code,
+    lon: issue.lon,
+    lat: issue.lat,
+    category: issue.category as ApiIssue['category'],
+    description: issue.description,
+    source: issue.source as ApiIssue['source'],
+    severity: issue.severity as ApiIssue['severity'],
+    reportedAt: issue.reportedAt,
+    reportedBy: issue.reportedBy,
+    deadline: issue.deadline,
+    status: issue.status,
+    overdue: isOverdue(issue, now),
+    unitId: issue.unitId,
+    assignment: issue.assignment,
+    closedAt: issue.closedAt,
+    photos: issue.photos,
+    version: issue.version,
+  };
+}
+
+const deadlineFrom = (category: string, fromMs: number) =>
+  new Date(fromMs + (ISSUE_CATEGORY_INFO[category as IssueCategory]?.deadlineDays ?? 3) * DAY_MS).toISOString();
+
+/**
+ * Reports a new issue: converts the point to WGS-84, runs the engine on the current zones and
+ * stores the issue assigned (or in the office queue when no rule found an owner).
+ * Throws AppError 422 (invalid_coordinate / unknown_category) for input the engine refuses.
+ * `intake` (Open311) is stored with the issue in the same transaction.
+ */
+export async function createIssue(districts: DistrictService, body: CreateIssueBody & { crs: PointCrs }, user: ApiUser, intake?: Omit<Open311Intake, 'at'>): Promise<IssueRecord> {
+  // The assignment is made on the zones of one revision; if another process saves a zone edit
+  // before the insert commits, the repository refuses it and the issue is assigned again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await districts.exclusive(() => createOnCurrentZones(districts, body, user, intake));
+    } catch (error) {
+      if (!(error instanceof StaleSnapshotError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+
+async function createOnCurrentZones(districts: DistrictService, body: CreateIssueBody & { crs: PointCrs }, user: ApiUser, intake?: Omit<Open311Intake, 'at'>): Promise<IssueRecord> {
+  const state = await districts.state();
+  const [lon, lat] = toWgs84(body.lon, body.lat, body.crs);
+  let assignment;
+  try {
+    assignment = assign(state.index, [lon, lat], body.category);
+  } catch (error) {
+    if (error instanceof AssignmentInputError) throw new AppError(error.code, error.message, { lon: body.lon, lat: body.lat, category: body.category });
+    throw error;
+  }
+  const now = districts.now();
+  const status: IssueStatus = assignment.unitId ? 'assigned' : 'pending_designation';
+  const entry: IssueHistoryEntry = {
+    at: now.toISOString(),
+    action: 'report',
+    from: null,
+    to: status,
+    by: user.username,
+    note: assignment.unitId ? `assigned by rule ${assignment.rule}` : 'no rule found an owner: waiting for the campaign office',
+    unitId: assignment.unitId,
+  };
+  return districts.repo.createIssue(
+    {
+      lon,
+      lat,
+      category: body.category,
+      description: body.description ?? '',
+      source: body.source,
+      severity: body.severity ?? 'medium',
+      reportedAt: now.toISOString(),
+      reportedBy: user.username,
+      deadline: deadlineFrom(body.category, now.getTime()),
+      status,
+      unitId: assignment.unitId,
+      engineOwned: true,
+      assignment,
+      closedAt: null,
+      photos: body.photos ?? [],
+    },
+    entry,
+    state.revisions.zones,
+    intake ? { ...intake, at: now.toISOString() } : undefined,
+  );
+}
+
+/**
+ * Applies a ledger action to an issue. Order of refusals: 404 unknown issue, 409 action not
+ * allowed from the current status (details list the allowed ones), 403 the caller's role or
+ * ownership does not allow it, 400 a needed unitId or dispute reason is missing or unknown.
+ */
+export async function transitionIssue(
+  districts: DistrictService,
+  id: string,
+  body: { action: Action; note: string; unitId?: string },
+  user: ApiUser,
+): Promise<IssueRecord> {
+  const issue = await districts.repo.getIssue(id);
+  if (!issue) throw new AppError('not_found', `there is no issue ${id}`, { id });
+  const to = nextStatus(issue.status, body.action);
+  if (to === null) {
+    throw new AppError('illegal_transition', `cannot ${body.action} an issue that is ${issue.status}`, {
+      status: issue.status,
+      action: body.action,
+      allowedActions: allowedActions(issue.status),
+    });
+  }
+  if (user.role !== 'admin') {
+    if (!ACTION_ROLES[body.action].includes(user.role)) {
+      throw new AppError('forbidden', `role ${user.role} may not ${body.action} issues`, { role: user.role, action: body.action, roles: ACTION_ROLES[body.action] });
+    }
+    if (user.role === 'unit' && issue.unitId !== user.unitId) {
+      throw new AppError('forbidden', `issue ${id} belongs to ${issue.unitId ?? 'no unit'}, not to your unit ${user.unitId}`, { unitId: issue.unitId });
+    }
+    if (user.role === 'inspector' && issue.reportedBy !== user.username) {
+      throw new AppError('forbidden', `inspectors act only on issues they reported; ${id} was reported by ${issue.reportedBy ?? 'someone else'}`, null);
+    }
+  }
+  const state = await districts.state();
+  let unitId = issue.unitId;
+  let engineOwned = issue.engineOwned;
+  if (NAMES_OWNER.has(body.action)) {
+    if (!body.unitId) throw new AppError('validation_failed', `${body.action} needs the unitId of the new owner`, { field: 'unitId' });
+    if (!state.units.has(body.unitId)) throw new AppError('validation_failed', `there is no unit ${body.unitId}`, { field: 'unitId', unitId: body.unitId });
+    unitId = body.unitId;
+    // A person chose the owner: later zone edits leave it alone.
+    engineOwned = false;
+  }
+  if (body.action === 'dispute' && body.note.trim() === '') {
+    throw new AppError('validation_failed', 'a dispute needs a reason in note', { field: 'note' });
+  }
+  const now = districts.now();
+  const restartsClock = NAMES_OWNER.has(body.action) || body.action === 'reopen';
+  const update: IssueUpdate = {
+    status: to,
+    unitId,
+    engineOwned,
+    assignment: issue.assignment,
+    deadline: restartsClock ? deadlineFrom(issue.category, now.getTime()) : issue.deadline,
+    closedAt: to === 'closed' ? now.toISOString() : null,
+  };
+  const entry: IssueHistoryEntry = { at: now.toISOString(), action: body.action, from: issue.status, to, by: user.username, unitId };
+  if (body.note) entry.note = body.note;
+  return districts.repo.updateIssue(id, issue.version, update, entry);
+}
+
+export type { TransitionBody };

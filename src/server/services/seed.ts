@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ROLES, type Role } from '../../core/api/api-schema';
+import { parseDistrictFiles, type DistrictData } from '../../core/issues/district-data';
+import { hashPassword } from './passwords';
+import { DuplicateRecordError, type DutymapRepository, type NewUser } from '../storage/repository';
+
+/** Optional `users.json` in a district folder: the accounts to create instead of the demo ones. */
+const UsersFile = z.array(
+  z.object({
+    username: z.string().min(1),
+    password: z.string().min(8),
+    role: z.enum(ROLES),
+    displayName: z.string().min(1),
+    unitId: z.string().min(1).nullable().default(null),
+  }),
+);
+
+/** A demo account: username = role, password = `<role>-demo` (demo only; listed in the README). */
+export interface DemoAccount {
+  username: string;
+  password: string;
+  role: Role;
+  displayName: string;
+  unitId: string | null;
+}
+
+/**
+ * The demo accounts for a district: one per role. The unit account belongs to the first street
+ * office in units.json (or the first unit that is not the campaign office); the office account to
+ * the campaign office.
+ */
+export function demoAccounts(data: Pick<DistrictData, 'units' | 'meta'>): DemoAccount[] {
+  const unit =
+    data.units.find((u) => u.kind === 'street_office') ?? data.units.find((u) => u.id !== data.meta.officeUnitId) ?? data.units[0];
+  const names: Record<Role, string> = {
+    viewer: '大屏观众',
+    inspector: '督查员',
+    unit: `${unit?.name ?? '责任单位'}联络员`,
+    office: '创建办',
+    planner: '网格规划员',
+    admin: '系统管理员',
+  };
+  return ROLES.map((role) => ({
+    username: role,
+    password: `${role}-demo`,
+    role,
+    displayName: names[role],
+    unitId: role === 'unit' ? (unit?.id ?? null) : role === 'office' ? data.meta.officeUnitId : null,
+  }));
+}
+
+/** Reads a district folder (and its users.json, if any) from disk. */
+export function readSeedFolder(dir: string): { data: DistrictData; accounts: DemoAccount[] } {
+  if (!existsSync(dir)) throw new Error(`district folder "${dir}" does not exist (set DUTYMAP_DATA)`);
+  const data = parseDistrictFiles((name) => {
+    const path = join(dir, name);
+    return existsSync(path) ? readFileSync(path, 'utf8') : null;
+  });
+  const usersPath = join(dir, 'users.json');
+  const accounts = existsSync(usersPath) ? UsersFile.parse(JSON.parse(readFileSync(usersPath, 'utf8'))) : demoAccounts(data);
+  return { data, accounts };
+}
+
+/** The accounts as stored users: ids user-1, user-2, … and scrypt hashes of their passwords. */
+export function usersOf(accounts: readonly DemoAccount[]): Promise<NewUser[]> {
+  return Promise.all(
+    accounts.map(async (a, i) => ({
+      id: `user-${i + 1}`,
+      username: a.username,
+      displayName: a.displayName,
+      role: a.role,
+      unitId: a.unitId,
+      passwordHash: await hashPassword(a.password),
+    })),
+  );
+}
+
+/**
+ * Seeds an empty database from a district folder; does nothing when the database already holds a
+ * district (later starts keep what is stored). Returns true when it seeded.
+ */
+export async function seedIfEmpty(repo: DutymapRepository, dir: string, now: Date): Promise<boolean> {
+  if (!(await repo.isEmpty())) return false;
+  const { data, accounts } = readSeedFolder(dir);
+  const users = await usersOf(accounts);
+  try {
+    await repo.seed(data, users, now.toISOString());
+  } catch (error) {
+    // Several instances started together on one empty database: another one seeded it first.
+    if (error instanceof DuplicateRecordError && !(await repo.isEmpty())) return false;
+    throw error;
+  }
+  return true;
+}

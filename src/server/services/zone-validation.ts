@@ -1,0 +1,59 @@
+import type { DistrictGeometry, LayerName, ZoneFeature, ZoneLayerName } from '../../core/district/district-schema';
+import { checkFeatureReferences } from '../../core/topology/reference-check';
+import { checkLineGeometry, checkPointGeometry, checkRings } from '../../core/topology/ring-check';
+import type { TopologyProblem } from '../../core/topology/topology-problem';
+import { buildZoneEditIndex, checkZoneEdit, type ZoneEditIndex } from '../../core/topology/zone-edit-check';
+import type { AnyFeature } from '../storage/repository';
+
+/**
+ * The one place the server asks core whether an edit is valid: everything zone-edit routes
+ * report as 422 reasons comes from here. Zones (streets, communities, grids) go through the
+ * core's checkZoneEdit (rings, overlaps, gaps, outside parent, references); roads and checkpoints
+ * through the geometry and reference checks of their own feature.
+ */
+export interface ZoneValidator {
+  check(layer: LayerName, upserts: readonly AnyFeature[], removes: readonly string[]): TopologyProblem[];
+}
+
+/**
+ * Builds a validator over the current district. Cheap to build (the zone index prepares shapes
+ * lazily and caches them); build a new one whenever the zones change.
+ */
+export function createZoneValidator(district: DistrictGeometry): ZoneValidator {
+  let zoneIndex: ZoneEditIndex | null = null;
+  const unitIds = new Set(district.units.map((u) => u.id));
+  return {
+    check(layer, upserts, removes) {
+      if (layer === 'streets' || layer === 'communities' || layer === 'grids') {
+        zoneIndex ??= buildZoneEditIndex(district);
+        return checkZoneEdit(zoneIndex, {
+          layer: layer as ZoneLayerName,
+          upsert: upserts as unknown as ZoneFeature[],
+          remove: removes,
+        });
+      }
+      const existing = new Set(district[layer].map((f) => f.id));
+      const problems: TopologyProblem[] = [];
+      for (const id of removes) {
+        if (!existing.has(id)) {
+          problems.push({ code: 'not_found', severity: 'error', layer, featureId: id, message: `there is no ${layer === 'roads' ? 'road' : 'checkpoint'} ${id} to remove` });
+        }
+      }
+      for (const feature of upserts) {
+        const where = { layer, featureId: feature.id };
+        if (layer === 'roads') problems.push(...checkLineGeometry(feature.geometry, where));
+        else if (feature.geometry.type === 'Point') problems.push(...checkPointGeometry(feature.geometry, where));
+        else problems.push(...checkRings(feature.geometry, where));
+        problems.push(
+          ...checkFeatureReferences(
+            { id: feature.id, properties: feature.properties as { name?: string; ownerUnitId?: string | null } },
+            layer,
+            { parentIds: null, unitIds },
+            false,
+          ),
+        );
+      }
+      return problems;
+    },
+  };
+}

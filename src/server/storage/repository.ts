@@ -1,0 +1,375 @@
+/**
+ * server/storage — where everything is kept: the repository interface (this file) with one
+ * implementation on SQLite (sqlite/) and one on PostgreSQL + PostGIS (postgres/), the migrations
+ * of both, and opening the configured one (database). No HTTP and no domain rules here: the
+ * services decide, storage keeps.
+ */
+import type { Role } from '../../core/api/api-schema';
+import type { AssignmentResult } from '../../core/assignment/assignment-schema';
+import type { DistrictData } from '../../core/issues/district-data';
+import type { DistrictGeometry, DistrictMeta, LayerName, Unit } from '../../core/district/district-schema';
+import type { IssueHistoryEntry, IssueStatus } from '../../core/issues/issue-schema';
+
+/**
+ * The storage contract the services and routes talk to, implemented by
+ * sqlite/sqlite-repository.ts and postgres/postgres-repository.ts (every method is async for the
+ * second). No HTTP here: failures are the error classes below, which the app maps to statuses.
+ */
+export interface DutymapRepository {
+  /** True until a district has been seeded. */
+  isEmpty(): Promise<boolean>;
+  /** Stores a whole district folder and the users, in one transaction. */
+  seed(data: DistrictData, users: readonly NewUser[], at: string): Promise<void>;
+  close(): Promise<void>;
+
+  /** The monotonic counters; bumped in the same transaction as each write. */
+  revisions(): Promise<Revisions>;
+  /** Just revisions().data, the cheapest read there is (polled by counts). */
+  dataRevision(): Promise<number>;
+
+  getMeta(): Promise<DistrictMeta>;
+  listUnits(): Promise<Unit[]>;
+  /** Every current (not deleted) feature of every layer, `properties.version` set. */
+  loadGeometry(): Promise<DistrictGeometry>;
+  /** One current feature and its version, or null when it does not exist or was deleted. */
+  getFeature(layer: LayerName, id: string): Promise<StoredFeature | null>;
+  /** The feature's history, oldest first. */
+  featureHistory(layer: LayerName, id: string): Promise<FeatureHistoryRow[]>;
+  /**
+   * The history rows of every edit that changed `layer/id` after `version` (for rollback: the
+   * neighbours those edits changed are rolled back with it). Oldest first.
+   */
+  editsAfter(layer: LayerName, id: string, version: number): Promise<FeatureHistoryRow[]>;
+  /**
+   * Applies an edit of one layer atomically: checks every expected version (throws
+   * VersionConflictError), writes the features with version + 1, their history, the issue
+   * reassignments with their history entries, and bumps the revisions.
+   */
+  applyZoneEdit(edit: StoredZoneEdit): Promise<AppliedZoneEdit>;
+
+  /**
+   * Replaces whole layers with imported ones in ONE transaction (all or nothing): features of a
+   * replaced layer that the import lacks are deleted, the others created or updated (versions
+   * continue, history kept), units upserted, the meta replaced when given, the reassigned issues
+   * moved. Throws StaleSnapshotError when `plannedAtData` is set and any write happened since.
+   */
+  replaceDistrictLayers(change: DistrictReplacement): Promise<ReplacedLayers>;
+
+  /** Open issues whose owner is still the engine's answer (the ones a zone edit may reassign). */
+  engineOwnedOpenIssues(): Promise<IssueRecord[]>;
+  /** Deadlines (epoch ms) of every open issue, sorted ascending. */
+  openDeadlines(): Promise<Float64Array>;
+  /** Open and overdue issues per feature of a layer (features with none are absent). */
+  countOpenByFeature(layer: LayerName, nowMs: number): Promise<Map<string, { open: number; overdue: number }>>;
+  listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; total: number; next: IssueCursor | null }>;
+  /** All issues matching the filter, in sort order (CSV export); streams in chunks of `chunk`. */
+  eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void>;
+  getIssue(id: string): Promise<IssueRecord | null>;
+  issueHistory(id: string): Promise<IssueHistoryEntry[]>;
+  /**
+   * Stores a new issue with its first history entry; the repository picks id and code.
+   * With `assignedAtZones`, throws StaleSnapshotError unless the zones are still at that revision
+   * (the assignment was computed on them — another process may have edited them since).
+   */
+  createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake): Promise<IssueRecord>;
+  /** Updates an issue if it is still at `expectedVersion` (else VersionConflictError) and appends `entry`. */
+  updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord>;
+  /** Compact rows of every issue, for the KPI summary. */
+  summaryRows(): Promise<SummaryRow[]>;
+
+  findUserByUsername(username: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  /** Stores a new user; throws DuplicateRecordError when the username is taken. */
+  createUser(user: NewUser, at: string): Promise<UserRecord>;
+  createSession(tokenHash: string, userId: string, createdMs: number, expiresMs: number): Promise<void>;
+  /** The user of a live session, or null (unknown or expired). */
+  sessionUser(tokenHash: string, nowMs: number): Promise<UserRecord | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /** Open311 API keys, newest first (hashes included: the caller decides what to show). */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Stores a new key (its hash; the key itself is never stored). */
+  createApiKey(key: NewApiKey): Promise<ApiKeyRecord>;
+  /** The key whose hash this is, revoked or not, or null. */
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  /** Revokes a key (a second revoke keeps the first time); MissingRecordError for an unknown id. */
+  revokeApiKey(id: string, at: string): Promise<ApiKeyRecord>;
+  /** The time of each issue's last history entry (its last change), for the given ids. */
+  lastChangeTimes(ids: readonly string[]): Promise<Map<string, string>>;
+
+  /** Hits counted in `bucket`'s window that started at `windowStart` (epoch ms); see rate-limit.ts. */
+  rateHits(bucket: string, windowStart: number): Promise<number>;
+  /** Counts one hit in that window and returns the window's count; forgets windows that started before `forgetBefore`. */
+  addRateHit(bucket: string, windowStart: number, forgetBefore: number): Promise<number>;
+  /** Forgets every window of `bucket`. */
+  clearRateHits(bucket: string): Promise<void>;
+}
+
+/** An Open311 API key as stored: only the SHA-256 of the key, and its first characters to tell keys apart. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  prefix: string;
+  keyHash: string;
+  /** The issue source requests filed with this key get (e.g. citizen_complaint for the 12345 hotline). */
+  source: string;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  requestCount: number;
+}
+
+export type NewApiKey = Omit<ApiKeyRecord, 'revokedAt' | 'lastUsedAt' | 'requestCount'>;
+
+/**
+ * How an issue came in through Open311: the key and the contact details the citizen gave,
+ * stored with the issue in the same transaction (and the key's use counted), never shown in
+ * the public issue record.
+ */
+export interface Open311Intake {
+  apiKeyId: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  deviceId: string | null;
+  accountId: string | null;
+  addressString: string | null;
+  addressId: string | null;
+  at: string;
+}
+
+export interface Revisions {
+  /** When the database was seeded (epoch ms): keeps ETags of a re-created database from matching old ones. */
+  epoch: number;
+  data: number;
+  zones: number;
+  layers: Record<LayerName, number>;
+}
+
+/** A map feature as stored; `feature.properties.version` equals `version`. */
+export interface StoredFeature {
+  layer: LayerName;
+  version: number;
+  feature: AnyFeature;
+}
+
+/** A GeoJSON feature of any layer (geometry validated before it reaches the repository). */
+export interface AnyFeature {
+  type: 'Feature';
+  id: string;
+  geometry: { type: string; coordinates: unknown };
+  properties: Record<string, unknown>;
+}
+
+export type ZoneEditAction = 'seed' | 'create' | 'update' | 'delete' | 'rollback';
+
+export interface FeatureHistoryRow {
+  seq: number;
+  editId: number;
+  layer: LayerName;
+  featureId: string;
+  version: number;
+  action: ZoneEditAction;
+  at: string;
+  by: string;
+  note: string | null;
+  before: AnyFeature | null;
+  after: AnyFeature | null;
+  reassignedIssueIds: string[];
+}
+
+/** One layer's part of a zone edit. */
+export interface ZoneLayerChange {
+  layer: LayerName;
+  upserts: readonly AnyFeature[];
+  removes: readonly string[];
+  /** Version the editor saw, for every existing feature of the layer the edit touches. */
+  expectedVersions: Readonly<Record<string, number>>;
+}
+
+/**
+ * A zone edit: one layer's change (the fields of ZoneLayerChange), or `changes` of several layers
+ * saved together (a moved community boundary with its grids and street). Use zoneEditChanges().
+ */
+export type StoredZoneEdit = StoredZoneEditCommon & (ZoneLayerChange | { changes: readonly ZoneLayerChange[] });
+
+/** The per-layer changes of an edit, whichever form it was given in. */
+export function zoneEditChanges(edit: StoredZoneEdit): readonly ZoneLayerChange[] {
+  return 'changes' in edit ? edit.changes : [edit];
+}
+
+interface StoredZoneEditCommon {
+  /** 'rollback' for a rollback; otherwise each feature's action is create / update / delete. */
+  kind: 'edit' | 'rollback';
+  by: string;
+  at: string;
+  note: string | null;
+  reassignments: readonly IssueReassignment[];
+  /**
+   * The data revision the reassignments were computed at: when set, the edit is refused with
+   * StaleSnapshotError if any write happened since (an issue reported meanwhile would be missed).
+   */
+  plannedAtData?: number;
+}
+
+/** An import's change of the district (see replaceDistrictLayers). */
+export interface DistrictReplacement {
+  meta: DistrictMeta | null;
+  /** Every unit after the import (existing ones are updated, none deleted). */
+  units: readonly Unit[];
+  layers: Partial<Record<LayerName, readonly AnyFeature[]>>;
+  reassignments: readonly IssueReassignment[];
+  by: string;
+  at: string;
+  note: string | null;
+  plannedAtData?: number;
+}
+
+export interface ReplacedLayers {
+  editId: number;
+  counts: Partial<Record<LayerName, { created: number; updated: number; deleted: number }>>;
+}
+
+export interface AppliedZoneEdit {
+  editId: number;
+  features: { id: string; version: number; deleted: boolean }[];
+}
+
+/** A new engine answer for an open issue after a zone edit. */
+export interface IssueReassignment {
+  issueId: string;
+  expectedVersion: number;
+  status: IssueStatus;
+  unitId: string | null;
+  assignment: AssignmentResult;
+  entry: IssueHistoryEntry;
+}
+
+export interface IssueRecord {
+  id: string;
+  seq: number;
+  code: string;
+  lon: number;
+  lat: number;
+  category: string;
+  description: string;
+  source: string;
+  severity: string;
+  reportedAt: string;
+  reportedBy: string | null;
+  deadline: string;
+  status: IssueStatus;
+  unitId: string | null;
+  engineOwned: boolean;
+  assignment: AssignmentResult;
+  closedAt: string | null;
+  photos: string[];
+  version: number;
+}
+
+export type NewIssue = Omit<IssueRecord, 'id' | 'seq' | 'code' | 'version'> & { id?: string; code?: string };
+
+export interface IssueUpdate {
+  status: IssueStatus;
+  unitId: string | null;
+  engineOwned: boolean;
+  assignment: AssignmentResult;
+  deadline: string;
+  closedAt: string | null;
+}
+
+export type IssueSort = 'reportedAt' | '-reportedAt' | 'deadline' | '-deadline';
+
+export interface IssueFilter {
+  status?: readonly string[];
+  category?: readonly string[];
+  unitId?: string;
+  streetId?: string;
+  communityId?: string;
+  gridId?: string;
+  roadId?: string;
+  checkpointId?: string;
+  /** true: open and past deadline at nowMs; false: not overdue. */
+  overdue?: boolean;
+  nowMs: number;
+  text?: string;
+  bbox?: readonly [number, number, number, number];
+  reportedFromMs?: number;
+  reportedToMs?: number;
+}
+
+/** Keyset position: the sort value and seq of the last item of the previous page. */
+export interface IssueCursor {
+  value: number;
+  seq: number;
+}
+
+export interface IssuePage {
+  sort: IssueSort;
+  limit: number;
+  after: IssueCursor | null;
+}
+
+export interface SummaryRow {
+  status: IssueStatus;
+  category: string;
+  unitId: string | null;
+  streetId: string | null;
+  checkpointId: string | null;
+  reportedMs: number;
+  deadlineMs: number;
+  closedMs: number | null;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  unitId: string | null;
+  passwordHash: string;
+}
+
+export type NewUser = UserRecord;
+
+/** An expected version did not match the stored one (someone saved in between). */
+export class VersionConflictError extends Error {
+  constructor(
+    readonly conflicts: { id: string; expected: number; actual: number | null }[],
+  ) {
+    super(`stale version: ${conflicts.map((c) => `${c.id} is at ${c.actual ?? 'deleted'}, not ${c.expected}`).join('; ')}`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** The snapshot a write was computed on is no longer current; compute again and retry. */
+export class StaleSnapshotError extends Error {
+  constructor(readonly what: 'zones' | 'data') {
+    super(`the ${what} changed while the write was being prepared`);
+    this.name = 'StaleSnapshotError';
+  }
+}
+
+/** A record with the same unique key exists already. */
+export class DuplicateRecordError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly key: string,
+  ) {
+    super(`${kind} ${key} exists already`);
+    this.name = 'DuplicateRecordError';
+  }
+}
+
+/** A feature, issue or user the operation needs does not exist. */
+export class MissingRecordError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+  ) {
+    super(`${kind} ${id} does not exist`);
+    this.name = 'MissingRecordError';
+  }
+}
