@@ -7,9 +7,9 @@ import { runImport, type ImportOutcome, type ImportStage } from '../core/import/
 import { parseCrs } from '../core/geometry/import-crs';
 import type { ImportProblem } from '../core/import/import-report';
 import { openFiles, type InputFile } from '../core/import/import-source';
+import { importChanges } from '../core/import/stage-commit';
 import { importReassignments } from '../server/services/import-service';
 import { demoAccounts, usersOf } from '../server/services/seed';
-import type { AnyFeature } from '../server/storage/repository';
 import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
 import { parseArgs, stringOption } from './cli-args';
 import { readDistrictFolder, writeDistrictFolder } from './district-folder-io';
@@ -152,12 +152,8 @@ export async function runImportCommand(argv: string[]): Promise<number> {
     } else if (repo) {
       const at = new Date().toISOString();
       const reassignments = await importReassignments(repo, outcome.district, 'cli', at, outcome.layers);
-      const layers: Partial<Record<LayerName, AnyFeature[]>> = {};
-      for (const l of outcome.layers) layers[l] = outcome.district[l] as unknown as AnyFeature[];
       const stored = await repo.replaceDistrictLayers({
-        meta: base === null || outcome.district.meta !== base.meta ? outcome.district.meta : null,
-        units: outcome.district.units,
-        layers,
+        ...importChanges(outcome, base),
         reassignments,
         by: 'cli',
         at,

@@ -6,11 +6,12 @@ import { Worker } from 'node:worker_threads';
 import { buildDistrictIndex } from '../../core/assignment/district-index';
 import type { DistrictGeometry, LayerName } from '../../core/district/district-schema';
 import type { ImportOptions, ImportOutcome, ImportStage, SourceSettings } from '../../core/import/import-district';
+import { importChanges } from '../../core/import/stage-commit';
 import type { RepairKind } from '../../core/import/geometry-repair';
 import type { ImportReport } from '../../core/import/import-report';
 import { AppError } from '../app-error';
 import { planReassignments, type DistrictService } from './district-service';
-import { StaleSnapshotError, type AnyFeature, type DutymapRepository, type IssueReassignment, type ReplacedLayers } from '../storage/repository';
+import { StaleSnapshotError, type DutymapRepository, type IssueReassignment, type ReplacedLayers } from '../storage/repository';
 import type { ImportWorkerInput } from './import-worker';
 
 /**
@@ -151,12 +152,8 @@ export class ImportService {
           }
           const at = this.now().toISOString();
           const reassignments = await importReassignments(this.repo, outcome.district, upload.by, at, outcome.layers);
-          const layers: Partial<Record<LayerName, AnyFeature[]>> = {};
-          for (const layer of outcome.layers) layers[layer] = outcome.district[layer] as unknown as AnyFeature[];
           const stored = await this.repo.replaceDistrictLayers({
-            meta: base === null || JSON.stringify(outcome.district.meta) !== JSON.stringify(base.meta) ? outcome.district.meta : null,
-            units: outcome.district.units,
-            layers,
+            ...importChanges(outcome, base),
             reassignments,
             by: upload.by,
             at,
