@@ -2,7 +2,6 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import {
   CreateIssueBody,
   IssueListQuery,
-  ISSUE_CSV_COLUMNS,
   LookupQuery,
   SessionBody,
   TransitionBody,
@@ -15,9 +14,9 @@ import {
 import { AssignmentInputError, assign } from '../core/assignment/assign-issue';
 import { computeIssueSummary } from '../core/issues/issue-summary';
 import { computeWeeklyReport, resolveReportPeriod } from '../core/reports/weekly-report';
-import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO, type IssueCategory } from '../core/district/catalog';
+import { ISSUE_CATEGORIES, type IssueCategory } from '../core/district/catalog';
 import { toWgs84 } from '../core/geometry/crs-convert';
-import { csvLine } from '../core/formats/csv';
+import { ledgerCsv, ledgerNames, ledgerRow } from '../core/export/ledger';
 import { LAYERS } from '../core/district/district-schema';
 import { isOverdue } from '../core/issues/issue-schema';
 import { nextStatus } from '../core/issues/issue-state-machine';
@@ -75,7 +74,9 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
     );
     const key = q.sort.replace('-', '') as 'reportedAt' | 'deadline';
     const sign = q.sort.startsWith('-') ? -1 : 1;
-    list.sort((a, b) => sign * (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0) || (a.id < b.id ? -1 : 1));
+    // Ties in the order the issues were stored, turned round with the sort, as the server's `seq`.
+    const stored = new Map(state.issues.map((issue, k) => [issue, k]));
+    list.sort((a, b) => sign * ((a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0) || stored.get(a)! - stored.get(b)!));
     return { list, q } as const;
   };
 
@@ -208,19 +209,15 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
     http.get(url('/api/issues.csv'), ({ request }) => {
       const result = filtered(new URL(request.url).searchParams);
       if ('problem' in result) return error('validation_failed', 400, String(result.problem));
-      const lines = [csvLine([...ISSUE_CSV_COLUMNS])];
-      for (const i of result.list) {
-        const a = i.assignment;
-        lines.push(
-          csvLine([
-            i.code, ISSUE_CATEGORY_INFO[i.category].zh, i.status, isOverdue(i, state.now()) ? '是' : '否', i.severity, i.source,
-            i.reportedAt, i.deadline, i.closedAt ?? '', i.unitId ?? '', state.data.units.find((u) => u.id === i.unitId)?.name ?? '',
-            nameOf('streets', a.streetId), nameOf('communities', a.communityId), nameOf('grids', a.gridId), nameOf('roads', a.roadId),
-            nameOf('checkpoints', a.checkpointId), i.lon, i.lat, i.description,
-          ]),
-        );
-      }
-      return new HttpResponse('\ufeff' + lines.join('\r\n') + '\r\n', { headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+      // The server's ledger (core/export/ledger): same columns, labels and guarded cells.
+      const now = state.now();
+      const names = ledgerNames(state.data);
+      return new HttpResponse(ledgerCsv(result.list.map((i) => ledgerRow(i, names, now))), {
+        headers: {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="issues.csv"; filename*=UTF-8''${encodeURIComponent('问题台账')}.csv`,
+        },
+      });
     }),
 
     http.post(url('/api/issues'), async ({ request }) => {

@@ -1,4 +1,5 @@
 import { ISSUE_CSV_COLUMNS } from '../api/api-schema';
+import { CSV_BOM, csvLine, csvText } from '../formats/csv';
 import type { AssignmentResult } from '../assignment/assignment-schema';
 import { ISSUE_CATEGORY_INFO, ISSUE_SOURCE_LABELS, type IssueCategory, type IssueSource } from '../district/catalog';
 import type { DistrictGeometry, LayerName } from '../district/district-schema';
@@ -74,22 +75,14 @@ export function ledgerRow(issue: LedgerIssue, name: ReturnType<typeof ledgerName
   ];
 }
 
-/** A CSV field; a leading = + - @ in text is defused so that Excel does not run it as a formula. */
-function field(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+/** The ledger's first line: the byte-order mark Excel needs to read UTF-8, and the header row. */
+export const LEDGER_CSV_HEAD = CSV_BOM + csvLine(LEDGER_COLUMNS);
 
-/** One CSV line of the ledger, CRLF included. */
-export function ledgerCsvLine(row: readonly unknown[]): string {
-  return row.map(field).join(',') + '\r\n';
-}
-
-/** The CSV's first line: the BOM that tells Excel the file is UTF-8 (else Chinese opens as mojibake), and the header row. */
-export const LEDGER_CSV_HEAD = '\ufeff' + ledgerCsvLine(LEDGER_COLUMNS);
-
-/** The ledger as CSV the way Excel opens it: UTF-8 with BOM, CRLF, the Chinese header row. */
-export function ledgerCsv(rows: readonly (readonly unknown[])[]): string {
-  return LEDGER_CSV_HEAD + rows.map(ledgerCsvLine).join('');
+/**
+ * The ledger as CSV the way Excel opens it: UTF-8 with BOM, CRLF, the Chinese header row, cells
+ * that could run as formulas defused (core/formats/csv). The server streams the same bytes line
+ * by line (LEDGER_CSV_HEAD, then csvLine per row).
+ */
+export function ledgerCsv(rows: Iterable<readonly unknown[]>): string {
+  return csvText(LEDGER_COLUMNS, rows);
 }

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { DistrictData } from '../../core/issues/district-data';
-import { LEDGER_COLUMNS, LEDGER_CSV_HEAD, ledgerCsvLine, ledgerNames, ledgerRow, type LedgerIssue } from '../../core/export/ledger';
+import { LEDGER_COLUMNS, LEDGER_CSV_HEAD, ledgerNames, ledgerRow, type LedgerIssue } from '../../core/export/ledger';
+import { csvLine } from '../../core/formats/csv';
 import type { IssueFeature } from '../../core/issues/issue-schema';
 import type { DutymapRepository, IssueFilter, IssueRecord, IssueSort } from '../storage/repository';
 
@@ -78,7 +79,7 @@ export async function ledgerCsvStream(repo: DutymapRepository, names: ReturnType
   const chunks: Uint8Array[] = [];
   let pending = LEDGER_CSV_HEAD;
   await repo.eachIssue(filter, sort, (issue) => {
-    pending += ledgerCsvLine(ledgerRow(ledgerIssueOfRecord(issue), names, now));
+    pending += csvLine(ledgerRow(ledgerIssueOfRecord(issue), names, now));
     if (pending.length >= 32_768) {
       chunks.push(encoder.encode(pending));
       pending = '';
