@@ -427,6 +427,12 @@ export const ZonePreviewResponse = z.object({
 });
 export type ZonePreviewResponse = z.infer<typeof ZonePreviewResponse>;
 
+/** The details of a 412 to a zone edit: each feature someone else saved first, with both versions (actual null: deleted). */
+export const ZoneEditConflicts = z.object({
+  conflicts: z.array(z.object({ layer: LayerParam.optional(), id: z.string(), expected: z.number().int(), actual: z.number().int().nullable() })),
+});
+export type ZoneEditConflicts = z.infer<typeof ZoneEditConflicts>;
+
 export const ZoneEditResponse = z.object({
   editId: z.number().int(),
   /** The (first) layer changed; `layers` lists all of them. */

@@ -1,5 +1,7 @@
 import { ParentFinder } from '../district/parent-finder';
+import { CHILD_OF, type EditLayer } from './edit-layer';
 import { applyChange, composeChanges } from './edit-change';
+import { zonesIn, type LayeredFeatures } from './layered-features';
 import { EditError, type AreaFeature, type EditChange, type Position } from './edit-types';
 import { splitPolygon, type SplitOptions } from './split-polygon';
 
@@ -95,4 +97,17 @@ export function splitWithChildren(
     after[level] = new Map([...after[level]!].map(([fid, f]) => [fid, latest.get(fid) ?? f]));
   }
   return { change, moved, split };
+}
+
+/**
+ * A change of zones of `layer` (a merge, a drawn zone) with the zones of the layer below that now
+ * lie in another of them following it (withChildrenFollowing), in the same change. A grid change,
+ * having no layer below, comes back as it is. `moved` counts the zones below that followed.
+ */
+export function followChildren(change: EditChange<AreaFeature>, layer: EditLayer, session: LayeredFeatures): { change: EditChange<AreaFeature>; moved: number } {
+  const childLayer = CHILD_OF[layer];
+  if (!childLayer) return { change, moved: 0 };
+  const parentsAfter = applyChange(zonesIn(session, layer), change).values();
+  const followed = withChildrenFollowing(change, parentsAfter, zonesIn(session, childLayer).values());
+  return { change: followed.change, moved: followed.moved.length };
 }

@@ -86,3 +86,23 @@ export function rebaseSession<F extends EditableFeature>(session: EditSession<F>
   if (upsert.length === 0 && before.length === 0) return fresh;
   return commitChange(fresh, { kind: 'replace', before, after: upsert });
 }
+
+/**
+ * The version of a feature as the session loaded it (what the server must still have for a save
+ * to go through), 1 when it carries none; null for a feature the session made.
+ */
+export function baseVersion(session: EditSession, id: string): number | null {
+  const f = session.base.get(id);
+  if (!f) return null;
+  return typeof f.properties.version === 'number' ? f.properties.version : 1;
+}
+
+/** The base version of every loaded feature a change upserts or removes, as a save sends them (expectedVersions). */
+export function expectedVersions(session: EditSession, change: { upsert: readonly EditableFeature[]; remove: readonly string[] }): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const id of [...change.upsert.map((f) => f.id), ...change.remove]) {
+    const v = baseVersion(session, id);
+    if (v !== null) out[id] = v;
+  }
+  return out;
+}

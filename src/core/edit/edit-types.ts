@@ -17,6 +17,18 @@ export interface AreaFeature extends EditableFeature {
   geometry: AreaGeometry;
 }
 
+/** True for a zone (Polygon or MultiPolygon), false for a road (LineString or MultiLineString). */
+export function isAreaFeature(feature: EditableFeature): feature is AreaFeature {
+  return feature.geometry.type === 'Polygon' || feature.geometry.type === 'MultiPolygon';
+}
+
+/** The zones among `features`, keyed by id as they were (roads left out). */
+export function areaFeatures(features: Iterable<EditableFeature>): Map<string, AreaFeature> {
+  const out = new Map<string, AreaFeature>();
+  for (const f of features) if (isAreaFeature(f)) out.set(f.id, f);
+  return out;
+}
+
 export type Position = [number, number];
 
 /**

@@ -20,11 +20,12 @@ export const ZONE_LAYERS: readonly ZoneLayerName[] = ['streets', 'communities', 
 
 /**
  * A session diff split by layer, in the order streets, communities, grids (layers without changes
- * left out). `layerOf` names the layer of every feature id (a new feature: the layer it was drawn in).
+ * left out). `layerOf` names the layer of every feature id (a new feature: the layer it was drawn
+ * in); features of other layers (roads) are left out.
  */
 export function splitByLayer<F extends EditableFeature>(
   diff: { upsert: readonly F[]; remove: readonly string[] },
-  layerOf: (id: string) => ZoneLayerName,
+  layerOf: (id: string) => string,
 ): ZoneLayerEdit<F>[] {
   return ZONE_LAYERS.map((layer) => ({
     layer,

@@ -3,7 +3,7 @@ import { ROAD_CHIEF_LEVELS, ROAD_CLASS_LABELS, ROAD_CLASSES } from '../../../cor
 import type { Unit } from '../../../core/district/district-schema';
 import type { EditableFeature } from '../../../core/edit/edit-types';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
-import type { EditLayer } from './edit-layer';
+import type { EditLayer } from '../../../core/edit/edit-layer';
 
 interface PersonFields {
   name: string;

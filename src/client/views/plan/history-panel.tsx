@@ -5,7 +5,7 @@ import type { ZoneEditResponse, ZoneHistoryEntry } from '../../../core/api/api-s
 import { ApiRequestError } from '../../api/http';
 import { rollbackZone, zoneHistoryQueryOptions } from '../../api/zone-edits';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
-import type { EditLayer } from './edit-layer';
+import type { EditLayer } from '../../../core/edit/edit-layer';
 
 type Entry = z.infer<typeof ZoneHistoryEntry>;
 

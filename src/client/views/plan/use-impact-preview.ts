@@ -3,7 +3,7 @@ import type { ApiIssue } from '../../../core/api/api-schema';
 import type { EngineGeometry, ImpactResult } from '../../../core/edit/edit-impact';
 import type { EditableFeature } from '../../../core/edit/edit-types';
 import type { ImpactRequest, ImpactResponse } from '../../workers/impact-preview.worker';
-import type { EditLayer } from './edit-layer';
+import type { EditLayer } from '../../../core/edit/edit-layer';
 
 export interface ImpactState {
   result: ImpactResult | null;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { at, editFixture } from '../../../core/edit/edit-fixture';
-import type { EditableFeature } from '../../../core/edit/edit-types';
-import { EDIT_LAYERS, freeCode, layerOfNewId, newFeatureId, pickFeature } from './edit-layer';
+import { at, editFixture } from './edit-fixture';
+import type { EditableFeature } from './edit-types';
+import { EDIT_LAYERS, layerOfNewId, newFeatureId } from './edit-layer';
+import { pickFeature } from './pick-feature';
+import { freeCode } from './zone-properties';
 
 const grids = [...editFixture().gridMap.values()];
 
