@@ -64,7 +64,7 @@ export const en: Record<MessageKey, string> = {
   'map.legend.overdue': 'Has overdue',
   'map.open': '{count} open',
   'map.overdue': '{count} overdue',
-  'map.checkpointCluster': '{count} checkpoints',
+  'map.checkpointCluster': '{count, plural, one {# checkpoint} other {# checkpoints}}',
   'map.loading': 'Loading map…',
   'map.webglMissing': 'This browser cannot show the map (no WebGL).',
 
@@ -163,7 +163,7 @@ export const en: Record<MessageKey, string> = {
   'action.dispute': 'Dispute',
 
   'issues.title': 'Issue ledger',
-  'issues.count': '{total} issues',
+  'issues.count': '{total, plural, one {# issue} other {# issues}}',
   'issues.loadedOf': '{loaded} of {total} loaded',
   'issues.filter.status': 'Status',
   'issues.filter.category': 'Category',
