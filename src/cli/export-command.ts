@@ -47,17 +47,17 @@ export async function runExportCommand(argv: string[]): Promise<number> {
     }
   }
   mkdirSync(dir, { recursive: true });
+  const now = new Date();
   const written: string[] = [];
   if (formats.includes('folder')) {
     writeDistrictFolder(join(dir, 'district'), data);
     written.push('district/');
   }
   if (formats.includes('shapefile')) {
-    writeFileSync(join(dir, 'shapefile.zip'), zipDistrictShapefiles(data));
+    writeFileSync(join(dir, 'shapefile.zip'), zipDistrictShapefiles(data, now));
     written.push('shapefile.zip');
   }
   if (formats.includes('csv') || formats.includes('xlsx')) {
-    const now = new Date();
     const names = ledgerNames(data);
     const rows = data.issues.map((issue) => ledgerRow(ledgerIssueOf(issue), names, now));
     if (formats.includes('csv')) {

@@ -326,7 +326,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
     ),
     http.post(url('/api/import/uploads'), () => error('bad_request', 400, 'the server-less demo cannot import files: run the server (npm start)')),
     http.get(url('/api/export/district.zip'), () => new HttpResponse(zipDistrictFolder(state.data), { headers: { 'Content-Type': 'application/zip' } })),
-    http.get(url('/api/export/shapefile.zip'), () => new HttpResponse(zipDistrictShapefiles(state.data), { headers: { 'Content-Type': 'application/zip' } })),
+    http.get(url('/api/export/shapefile.zip'), () => new HttpResponse(zipDistrictShapefiles(state.data, state.now()), { headers: { 'Content-Type': 'application/zip' } })),
 
     http.get(url('/api/session'), ({ request }) => HttpResponse.json({ user: userOf(request) })),
 

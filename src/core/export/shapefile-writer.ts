@@ -35,7 +35,16 @@ export interface ShapefileOptions {
   project?: (lon: number, lat: number) => [number, number];
   /** Writes rings exactly as given, orientation included (for test fixtures of broken data). */
   keepRings?: boolean;
+  /**
+   * The .dbf header's "date of last update" (its UTC day). An export passes the time it is made
+   * (zipDistrictShapefiles); the default, DBF_DEFAULT_DATE, keeps files written without one —
+   * test fixtures, benchmarks — byte-identical from run to run.
+   */
+  updated?: Date;
 }
+
+/** 1 January 2026: the .dbf date of files written without `updated` (a fixed day, so their bytes never change). */
+export const DBF_DEFAULT_DATE = new Date(Date.UTC(2026, 0, 1));
 
 export type ShapefileFiles = { shp: Uint8Array; shx: Uint8Array; dbf: Uint8Array; prj: Uint8Array; cpg: Uint8Array };
 
@@ -136,7 +145,7 @@ export function writeShapefile(features: readonly ExportFeature[], fields: reado
   return {
     shp,
     shx,
-    dbf: writeDbf(features, fields, encode),
+    dbf: writeDbf(features, fields, encode, options.updated ?? DBF_DEFAULT_DATE),
     prj: new TextEncoder().encode(options.prj ?? WGS84_PRJ),
     cpg: new TextEncoder().encode(options.cpg ?? 'UTF-8'),
   };
@@ -158,7 +167,7 @@ function writeHeader(view: DataView, byteLength: number, shapeType: number, box:
 }
 
 /** A dBASE III table; character fields as wide as their longest value (≤ 254 bytes, cut at a character). */
-function writeDbf(features: readonly ExportFeature[], fields: readonly DbfFieldSpec[], encode: (text: string) => Uint8Array): Uint8Array {
+function writeDbf(features: readonly ExportFeature[], fields: readonly DbfFieldSpec[], encode: (text: string) => Uint8Array, updated: Date): Uint8Array {
   const values = features.map((f) =>
     fields.map((field) => {
       const v = field.value(f);
@@ -174,10 +183,9 @@ function writeDbf(features: readonly ExportFeature[], fields: readonly DbfFieldS
   const out = new Uint8Array(headerLength + recordLength * features.length + 1);
   const view = new DataView(out.buffer);
   out[0] = 0x03;
-  const now = new Date(Date.UTC(2026, 0, 1));
-  out[1] = now.getUTCFullYear() - 1900;
-  out[2] = now.getUTCMonth() + 1;
-  out[3] = now.getUTCDate();
+  out[1] = updated.getUTCFullYear() - 1900;
+  out[2] = updated.getUTCMonth() + 1;
+  out[3] = updated.getUTCDate();
   view.setUint32(4, features.length, true);
   view.setUint16(8, headerLength, true);
   view.setUint16(10, recordLength, true);
@@ -280,18 +288,20 @@ function zoneFields(): DbfFieldSpec[] {
 /**
  * Every layer of a district as shapefiles in one zip: `streets.shp` … `roads.shp`, checkpoints split
  * into `checkpoints.shp` (points) and `checkpoint_areas.shp` (polygons) since a shapefile holds one
- * kind of geometry. Layers without features are left out.
+ * kind of geometry. Layers without features are left out. `writtenAt` dates the files — the
+ * .dbf headers' last update and the zip entries' modification time — so the same district written
+ * at the same moment gives the same bytes (tests pass a fixed one; exports pass the time they are made).
  */
-export function zipDistrictShapefiles(district: DistrictGeometry): Uint8Array {
+export function zipDistrictShapefiles(district: DistrictGeometry, writtenAt: Date): Uint8Array {
   const files: Record<string, Uint8Array> = {};
   const add = (name: string, features: readonly ExportFeature[], layer: LayerName) => {
     if (features.length === 0) return;
-    const written = writeShapefile(features, LAYER_DBF_FIELDS[layer]);
+    const written = writeShapefile(features, LAYER_DBF_FIELDS[layer], { updated: writtenAt });
     for (const [ext, bytes] of Object.entries(written)) files[`${name}.${ext}`] = bytes;
   };
   for (const layer of ['streets', 'communities', 'grids', 'roads'] as const) add(layer, district[layer] as unknown as ExportFeature[], layer);
   const checkpoints = district.checkpoints as unknown as ExportFeature[];
   add('checkpoints', checkpoints.filter((f) => f.geometry.type === 'Point'), 'checkpoints');
   add('checkpoint_areas', checkpoints.filter((f) => f.geometry.type !== 'Point'), 'checkpoints');
-  return zipSync(files, { level: 6 });
+  return zipSync(files, { level: 6, mtime: writtenAt });
 }

@@ -124,7 +124,7 @@ describe('runImport', () => {
     expect(fromFolder.report.errors).toBe(0);
     expect(fromFolder.district).toEqual(clean);
 
-    const zip = zipDistrictShapefiles(clean);
+    const zip = zipDistrictShapefiles(clean, new Date(Date.UTC(2026, 0, 1)));
     expect(Object.keys(unzipSync(zip))).toEqual(expect.arrayContaining(['streets.shp', 'streets.dbf', 'streets.prj', 'streets.cpg', 'grids.shp']));
     const fromShp = runImport(openFiles([{ name: 'district.zip', bytes: zip }]), { base: clean });
     expect(fromShp.report.errors).toBe(0);

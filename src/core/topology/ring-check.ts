@@ -28,7 +28,9 @@ type Ring = number[][];
  * (warning: RFC 7946 wants outer rings counter-clockwise), rings or polygons without area.
  *
  * Returns [] for a valid geometry. Valid means: every other check (overlaps, gaps) may trust it.
- * Crossings are found with a Flatbush over the edges, so a scribble of 10,000 vertices is fine.
+ * Crossings are found by a sweep over the edges sorted by their west end (forEachEdgePair in
+ * geometry/segment-intersection): only edges whose boxes overlap are compared, so a scribble of
+ * 10,000 vertices is fine.
  */
 export function checkRings(geometry: unknown, where: FeatureRef, options?: TopologyOptions): TopologyProblem[] {
   const { maxPerFeature } = resolveTopologyOptions(options);

@@ -225,7 +225,7 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
 
   app.openapi(exportShapefile, async (c) => {
     const geometry = (await deps.districts.state()).geometry;
-    return c.body(arrayBufferOf(zipDistrictShapefiles(geometry)), 200, {
+    return c.body(arrayBufferOf(zipDistrictShapefiles(geometry, deps.now())), 200, {
       'Content-Type': 'application/zip',
       'Content-Disposition': attachment(`${geometry.meta.name}-shapefile.zip`, `district-${geometry.meta.code}-shapefile.zip`),
     });
