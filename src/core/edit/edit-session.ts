@@ -2,8 +2,11 @@
  * core/edit — the zone editor's operations (moveVertex, insertVertex, deleteVertex,
  * splitPolygon, mergePolygons, drawPolygon, snapPoint, replaceProperties), each a pure function
  * returning the features before and after, the session with undo and redo (this file), the
- * zones below that follow a split or merge (children-follow) and the multi-layer view the live
- * check uses (zone-layers). Uses topology for the checks and assignment for the impact.
+ * zones below that follow a split or merge (children-follow), the editor's own rules built on
+ * them (splitZone, drawZone, mergeZones; zone-properties for the pieces' and new zones' names
+ * and codes; edit-layer for the layers and new ids; pick-feature; layered-features for a session
+ * over several layers) and the multi-layer view the live check uses (zone-layers). Uses topology
+ * for the checks and assignment for the impact.
  */
 import { applyChange, invertChange } from './edit-change';
 import type { EditableFeature, EditChange } from './edit-types';
