@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiUser, Role } from '../../core/api/api-schema';
 import { AppError } from '../app-error';
@@ -35,6 +35,19 @@ export async function requireRole(c: Context, deps: AppDeps, roles: readonly Rol
     throw new AppError('forbidden', `this needs the role ${roles.join(' or ')}; you are ${user.role}`, { role: user.role, roles });
   }
   return user;
+}
+
+/**
+ * The same check as route middleware, so that it runs **before** the body is read and validated:
+ * an anonymous caller gets 401 and a wrong role 403 without learning the body's schema. Use it
+ * in `createRoute({ middleware: [roleGuard(deps, ['office'])], … })`; the handler then gets the
+ * user from `await requireRole(c, deps, roles)` (answered from the per-request cache).
+ */
+export function roleGuard(deps: AppDeps, roles: readonly Role[]): MiddlewareHandler {
+  return async (c, next) => {
+    await requireRole(c, deps, roles);
+    await next();
+  };
 }
 
 /** Starts a session: stores the token's hash and sets the HttpOnly, SameSite cookie. */
