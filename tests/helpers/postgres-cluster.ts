@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { migratePostgres } from '../../src/server/storage/migrations';
+import { migratePostgres } from '../../src/server/storage/migrate';
 
 export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:PORT/postgres */

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { MIGRATIONS, migrate, migratePostgres } from './migrations';
+import { migrate, migratePostgres } from './migrate';
+import { MIGRATIONS } from './migrations/migration-list';
 
 /** What `dutymap migrate` copied. */
 export interface CopyReport {

@@ -3,7 +3,7 @@ import type { AssignmentResult } from '../../../core/assignment/assignment-schem
 import type { DistrictData } from '../../../core/issues/district-data';
 import { LAYERS, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
 import type { IssueFeature, IssueHistoryEntry, IssueStatus } from '../../../core/issues/issue-schema';
-import { migratePostgres } from '../migrations';
+import { migratePostgres } from '../migrate';
 import {
   DuplicateRecordError,
   MissingRecordError,

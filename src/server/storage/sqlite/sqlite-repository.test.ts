@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { apiTestDistrict } from '../../../../tests/helpers/api-district';
-import { MIGRATIONS, migrate } from '../migrations';
 import { MissingRecordError, VersionConflictError } from '../repository';
 import { openSqliteRepository } from './sqlite-repository';
 
@@ -11,29 +10,6 @@ const seeded = async () => {
 };
 
 describe('SQLite repository', () => {
-  it('migrates once: applying the migrations again does nothing', async () => {
-    const Database = (await import('better-sqlite3')).default;
-    const db = new Database(':memory:');
-    expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(migrate(db)).toEqual([]);
-  });
-
-  it('a database of the first schema migrates forward: its rows belong to district 1', async () => {
-    const Database = (await import('better-sqlite3')).default;
-    const db = new Database(':memory:');
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    db.exec(MIGRATIONS[0]!.sqlite);
-    db.prepare("INSERT INTO schema_migrations VALUES (1, 'initial schema', '2026-01-01T00:00:00Z')").run();
-    db.prepare("INSERT INTO units (id, position, json) VALUES ('U1', 0, '{}')").run();
-    expect(migrate(db)).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
-    expect(db.prepare('SELECT district_id, id FROM units').all()).toEqual([{ district_id: 1, id: 'U1' }]);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sqlite_sequence', 'schema_migrations', 'district_meta')").all() as { name: string }[];
-    for (const { name } of tables) {
-      const columns = db.prepare(`PRAGMA table_info(${name})`).all() as { name: string }[];
-      expect(columns.map((c) => c.name), name).toContain('district_id');
-    }
-  });
-
   it('a failing edit leaves features, issues and revisions as they were', async () => {
     const repo = await seeded();
     const before = await repo.revisions();

@@ -1,37 +1,10 @@
-import type Database from 'better-sqlite3';
-import type { ClientBase } from 'pg';
+import type { Migration } from './migration';
 
-/**
- * Versioned schema migrations for both backends, in one list, applied in order, each in its own
- * transaction, recorded in schema_migrations. Never edit a released migration: append the next
- * one, with the same change written for SQLite and for PostgreSQL (PostGIS available), so that
- * both schemas stay at the same version and `dutymap migrate` can copy between them.
- *
- * Every table carries `district_id` (since migration 2), so that one database can hold several
- * districts: a new PostgreSQL table puts it first in its keys and indexes and the repository
- * writes and filters it; in SQLite it may default to 1 (a SQLite file holds one district).
- *
- * Times are stored twice where they are filtered or sorted on: the ISO text the API returns and
- * epoch milliseconds for comparisons (ISO strings with different offsets do not sort as text).
- */
-export interface Migration {
-  version: number;
-  name: string;
-  /** SQLite (better-sqlite3 `exec`: several statements separated by semicolons). */
-  sqlite: string;
-  /**
-   * PostgreSQL 15+ with PostGIS 3 (one simple-protocol query: several statements allowed).
-   * Types: BIGINT for epoch milliseconds and sequences, BOOLEAN for flags, TEXT for the JSON the
-   * API returns as stored; geometry(…, 4326) columns derived from it for spatial queries.
-   */
-  postgres: string;
-}
-
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'initial schema',
-    sqlite: `
+/** The first schema: district, features with history, issues with history, users and sessions. */
+export const initialSchema: Migration = {
+  version: 1,
+  name: 'initial schema',
+  sqlite: `
       CREATE TABLE district_meta (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
 
       -- Monotonic counters bumped in the same transaction as the write they describe:
@@ -149,9 +122,9 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_ms INTEGER NOT NULL
       );
     `,
-    // PostgreSQL had no released database before migration 2, so its first schema already carries
-    // the district id in every table and key (what migration 2 adds to SQLite).
-    postgres: `
+  // PostgreSQL had no released database before migration 2, so its first schema already carries
+  // the district id in every table and key (what migration 2 adds to SQLite).
+  postgres: `
       CREATE EXTENSION IF NOT EXISTS postgis;
 
       CREATE TABLE district_meta (id INTEGER PRIMARY KEY, json TEXT NOT NULL);
@@ -287,176 +260,4 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX sessions_expiry ON sessions (district_id, expires_ms);
     `,
-  },
-  {
-    version: 2,
-    name: 'every table carries the district id',
-    // A SQLite file holds one district: its rows get district 1 (district_meta.id), and keys stay
-    // as they were. PostgreSQL, where several districts may share a database, has carried the
-    // district id in every key since its first migration.
-    sqlite: `
-      ALTER TABLE revisions ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
-      ALTER TABLE units ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
-      ALTER TABLE features ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
-      ALTER TABLE zone_edits ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
-      ALTER TABLE feature_history ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
-      ALTER TABLE issues ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
-      ALTER TABLE issue_history ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
-      ALTER TABLE users ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
-      ALTER TABLE sessions ADD COLUMN district_id INTEGER NOT NULL DEFAULT 1;
-    `,
-    postgres: `
-      -- Nothing: see migration 1.
-    `,
-  },
-  {
-    version: 3,
-    name: 'Open311 API keys and the contact details of requests filed through them',
-    // Only the SHA-256 of a key is stored (the admin sees the key once); the contact details a
-    // citizen gave stay out of the public issue record and its history.
-    sqlite: `
-      CREATE TABLE api_keys (
-        district_id INTEGER NOT NULL DEFAULT 1,
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        prefix TEXT NOT NULL,
-        key_hash TEXT NOT NULL UNIQUE,
-        source TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        created_by TEXT NOT NULL,
-        revoked_at TEXT,
-        last_used_at TEXT,
-        request_count INTEGER NOT NULL DEFAULT 0
-      );
-      CREATE TABLE open311_requests (
-        district_id INTEGER NOT NULL DEFAULT 1,
-        issue_id TEXT PRIMARY KEY REFERENCES issues(id),
-        api_key_id TEXT NOT NULL REFERENCES api_keys(id),
-        email TEXT,
-        first_name TEXT,
-        last_name TEXT,
-        phone TEXT,
-        device_id TEXT,
-        account_id TEXT,
-        address_string TEXT,
-        address_id TEXT,
-        received_at TEXT NOT NULL
-      );
-      CREATE INDEX open311_requests_key ON open311_requests (api_key_id);
-    `,
-    postgres: `
-      CREATE TABLE api_keys (
-        district_id INTEGER NOT NULL,
-        id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        prefix TEXT NOT NULL,
-        key_hash TEXT NOT NULL UNIQUE,
-        source TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        created_by TEXT NOT NULL,
-        revoked_at TEXT,
-        last_used_at TEXT,
-        request_count INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (district_id, id)
-      );
-      CREATE TABLE open311_requests (
-        district_id INTEGER NOT NULL,
-        issue_id TEXT NOT NULL,
-        api_key_id TEXT NOT NULL,
-        email TEXT,
-        first_name TEXT,
-        last_name TEXT,
-        phone TEXT,
-        device_id TEXT,
-        account_id TEXT,
-        address_string TEXT,
-        address_id TEXT,
-        received_at TEXT NOT NULL,
-        PRIMARY KEY (district_id, issue_id),
-        FOREIGN KEY (district_id, api_key_id) REFERENCES api_keys (district_id, id)
-      );
-      CREATE INDEX open311_requests_key ON open311_requests (district_id, api_key_id);
-    `,
-  },
-  {
-    version: 4,
-    name: 'rate limits shared by every instance',
-    // Fixed-window counters (failed sign-ins per user name, Open311 writes per key). Kept in the
-    // database, not in process memory, so that several instances enforce one limit together.
-    sqlite: `
-      CREATE TABLE rate_limits (
-        district_id INTEGER NOT NULL DEFAULT 1,
-        bucket TEXT NOT NULL,
-        window_start INTEGER NOT NULL,
-        hits INTEGER NOT NULL,
-        PRIMARY KEY (district_id, bucket, window_start)
-      ) WITHOUT ROWID;
-    `,
-    postgres: `
-      CREATE TABLE rate_limits (
-        district_id INTEGER NOT NULL,
-        bucket TEXT NOT NULL,
-        window_start BIGINT NOT NULL,
-        hits INTEGER NOT NULL,
-        PRIMARY KEY (district_id, bucket, window_start)
-      );
-    `,
-  },
-];
-
-/** Applies the migrations a SQLite database has not seen yet; returns the versions applied. */
-export function migrate(db: Database.Database): number[] {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
-  const applied: number[] = [];
-  for (const migration of MIGRATIONS) {
-    if (done.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sqlite);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        new Date().toISOString(),
-      );
-    }).immediate();
-    applied.push(migration.version);
-  }
-  return applied;
-}
-
-/**
- * Applies the migrations a PostgreSQL database has not seen yet; returns the versions applied.
- * Several instances starting at once take turns on an advisory lock, so each migration runs once.
- */
-export async function migratePostgres(client: ClientBase): Promise<number[]> {
-  const lock = 'SELECT pg_advisory_lock(hashtext($1))';
-  await client.query(lock, ['dutymap schema_migrations']);
-  try {
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-    const done = new Set(rows.map((r) => r.version));
-    const applied: number[] = [];
-    for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
-      await client.query('BEGIN');
-      try {
-        await client.query(migration.postgres);
-        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-          migration.version,
-          migration.name,
-          new Date().toISOString(),
-        ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-      applied.push(migration.version);
-    }
-    return applied;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['dutymap schema_migrations']);
-  }
-}
+};
