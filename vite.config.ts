@@ -39,7 +39,7 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgres',
-                include: [...API_SUITE, ...POSTGRES_ONLY],
+                include: [...API_SUITE, ...POSTGRES_ONLY, 'tests/integration/repository-contract.test.ts'],
                 env: { DUTYMAP_TEST_BACKEND: 'postgres' },
                 globalSetup: ['tests/setup/postgres-cluster-setup.ts'],
               },

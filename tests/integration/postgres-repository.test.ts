@@ -1,16 +1,15 @@
 /**
- * The PostgreSQL repository itself (vitest project "postgres"), for what the API cannot show:
- * a zone write committed through one repository reaches another one's LISTEN connection; the
- * geometry columns PostGIS derives from the stored JSON agree with it and answer spatial
- * queries through their GiST indexes; keys PostgreSQL cannot store (U+0000) simply match
- * nothing; the bulk path stores issues with their history and moves the data revision once.
+ * What only the PostgreSQL repository has (vitest project "postgres"); the contract both backends
+ * keep is repository-contract.test.ts. A zone write committed through one repository reaches
+ * another one's LISTEN connection; the geometry columns PostGIS derives from the stored JSON
+ * agree with it and answer spatial queries through their GiST indexes; the bulk path stores
+ * issues with their history and moves the data revision once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { apiTestDistrict } from '../helpers/api-district';
 import { freshTestDatabaseUrl } from '../helpers/api-server';
 import { openPostgresRepository, type PostgresRepository } from '../../src/server/storage/postgres/postgres-repository';
-import { VersionConflictError } from '../../src/server/storage/repository';
 
 let url: string;
 let first: PostgresRepository;
@@ -69,27 +68,6 @@ describe('PostgreSQL repository', () => {
     }
     const page = await first.listIssues({ nowMs: Date.now(), bbox: [120.0, 30.0, 120.005, 30.005] }, { sort: 'reportedAt', limit: 10, after: null });
     expect(page.items.map((i) => i.id)).toEqual(['T-G1']);
-  });
-
-  it('finds nothing for keys with U+0000 instead of failing', async () => {
-    expect(await first.getIssue('T-G1\0')).toBeNull();
-    expect(await first.getFeature('grids', 'G1\0')).toBeNull();
-    expect(await first.findUserByUsername('admin\0')).toBeNull();
-    expect((await first.listIssues({ nowMs: 0, text: 'a\0b' }, { sort: 'reportedAt', limit: 5, after: null })).total).toBe(0);
-  });
-
-  it('refuses the second of two updates of the same issue version, from either repository', async () => {
-    const issue = (await first.getIssue('T-G2'))!;
-    const update = { status: 'verifying' as const, unitId: issue.unitId, engineOwned: true, assignment: issue.assignment, deadline: issue.deadline, closedAt: null };
-    const entry = { at: '2026-01-10T02:00:00Z', action: 'submit' as const, from: issue.status, to: 'verifying' as const, by: 't' };
-    const results = await Promise.allSettled([
-      first.updateIssue('T-G2', issue.version, update, entry),
-      second.updateIssue('T-G2', issue.version, update, entry),
-    ]);
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(rejected.reason).toBeInstanceOf(VersionConflictError);
-    expect((await second.issueHistory('T-G2')).filter((h) => h.action === 'submit')).toHaveLength(1);
   });
 
   it('stores a batch of issues with their history in one transaction and one data revision', async () => {
