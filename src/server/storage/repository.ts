@@ -3,6 +3,13 @@
  * implementation on SQLite (sqlite/) and one on PostgreSQL + PostGIS (postgres/), the migrations
  * of both, and opening the configured one (database). No HTTP and no domain rules here: the
  * services decide, storage keeps.
+ *
+ * What the two backends share is written once: the row shapes and their mapping to the records
+ * below (feature-rows, issue-rows, account-rows, revision-rows), what a ledger query means
+ * (issue-query) and what a zone edit or an import writes (zone-write-plan, pure). Each backend
+ * holds only its SQL and its transaction handling. Migrations: one file each in migrations/,
+ * listed in migrations/migration-list.ts, run by migrate.ts. tests/integration/
+ * repository-contract.test.ts holds both backends to this interface.
  */
 import type { Role } from '../../core/api/api-schema';
 import type { AssignmentResult } from '../../core/assignment/assignment-schema';

@@ -1,21 +1,60 @@
+/**
+ * The repository on PostgreSQL + PostGIS (the `pg` driver, a pool per process): what this file
+ * holds is the SQL of every DutymapRepository method, scoped to one district, the transaction
+ * handling (write lane, retries), LISTEN/NOTIFY of zone writes and the bulk insert paths. Row
+ * shapes and their mapping are shared with SQLite (../feature-rows.ts, ../issue-rows.ts,
+ * ../account-rows.ts, ../revision-rows.ts), as are what a query means (../issue-query.ts) and
+ * what a zone edit or an import writes (../zone-write-plan.ts).
+ */
 import pg from 'pg';
-import type { AssignmentResult } from '../../../core/assignment/assignment-schema';
-import type { DistrictData } from '../../../core/issues/district-data';
 import { LAYERS, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
-import type { IssueFeature, IssueHistoryEntry, IssueStatus } from '../../../core/issues/issue-schema';
+import type { DistrictData } from '../../../core/issues/district-data';
+import type { IssueHistoryEntry } from '../../../core/issues/issue-schema';
+import { toApiKey, toUser, type ApiKeyRow, type UserRow } from '../account-rows';
+import {
+  HISTORY_JOIN_COLUMNS,
+  seedEditRow,
+  seedLayerRows,
+  toHistoryRow,
+  type CurrentFeatureRow,
+  type FeatureHistoryWrite,
+  type FeatureWrite,
+  type HistoryJoinRow,
+  type ZoneEditRow,
+} from '../feature-rows';
+import { EQUALITY_FILTERS, LAYER_COLUMN, keysetCondition, likePattern, orderBy, pageOf } from '../issue-query';
+import {
+  ISSUE_COLUMNS,
+  ISSUE_HISTORY_COLUMNS,
+  ISSUE_HISTORY_SELECT,
+  MUTABLE_ISSUE_COLUMNS,
+  SUMMARY_SELECT,
+  generatedIssueId,
+  issueColumns,
+  issueHistoryColumns,
+  mutableIssueColumns,
+  seedIssueRecord,
+  toIssue,
+  toIssueHistoryEntry,
+  toSummaryRow,
+  type IssueColumns,
+  type IssueHistoryRow,
+  type IssueRow,
+  type SummaryDbRow,
+} from '../issue-rows';
 import { migratePostgres } from '../migrate';
 import {
   DuplicateRecordError,
   MissingRecordError,
   StaleSnapshotError,
   VersionConflictError,
+  zoneEditChanges,
   type AnyFeature,
   type ApiKeyRecord,
   type AppliedZoneEdit,
   type DistrictReplacement,
   type DutymapRepository,
   type FeatureHistoryRow,
-  type IssueCursor,
   type IssueFilter,
   type IssuePage,
   type IssueReassignment,
@@ -30,11 +69,19 @@ import {
   type Revisions,
   type StoredFeature,
   type StoredZoneEdit,
-  zoneEditChanges,
   type SummaryRow,
   type UserRecord,
-  type ZoneEditAction,
 } from '../repository';
+import { SEED_BUMPS, toRevisions } from '../revision-rows';
+import {
+  checkDataSnapshot,
+  planLayerReplacement,
+  planReplacement,
+  planZoneEdit,
+  reassignmentUpdate,
+  touchedIds,
+  type LayerWrites,
+} from '../zone-write-plan';
 
 /** The channel on which every zone write announces `<districtId>:<zones revision>` at commit. */
 export const REVISIONS_CHANNEL = 'dutymap_revisions';
@@ -53,42 +100,24 @@ const TYPES = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** The column of `issues` that holds each layer's feature id. */
-const LAYER_COLUMN: Record<LayerName, string> = {
-  streets: 'street_id',
-  communities: 'community_id',
-  grids: 'grid_id',
-  roads: 'road_id',
-  checkpoints: 'checkpoint_id',
+/** The columns of `issues` an insert writes: seq and the district first, then ISSUE_COLUMNS. */
+const ISSUE_INSERT_COLUMNS = ['seq', 'district_id', ...ISSUE_COLUMNS] as const;
+/** PostgreSQL types of ISSUE_INSERT_COLUMNS, for multi-row inserts through unnest(). */
+const ISSUE_COLUMN_TYPE: Record<(typeof ISSUE_INSERT_COLUMNS)[number], string> = {
+  seq: 'int8', district_id: 'int4', id: 'text', code: 'text', lon: 'float8', lat: 'float8', category: 'text', description: 'text',
+  source: 'text', severity: 'text', reported_at: 'text', reported_ms: 'int8', reported_by: 'text',
+  status: 'text', is_open: 'bool', unit_id: 'text', engine_owned: 'bool', street_id: 'text', community_id: 'text', grid_id: 'text',
+  road_id: 'text', checkpoint_id: 'text', assignment_json: 'text', deadline: 'text', deadline_ms: 'int8', closed_at: 'text', closed_ms: 'int8',
+  photos_json: 'text', version: 'int4',
 };
 
-const SORT_SQL: Record<IssueSort, { column: 'reported_ms' | 'deadline_ms'; desc: boolean }> = {
-  reportedAt: { column: 'reported_ms', desc: false },
-  '-reportedAt': { column: 'reported_ms', desc: true },
-  deadline: { column: 'deadline_ms', desc: false },
-  '-deadline': { column: 'deadline_ms', desc: true },
-};
+/** The columns of `issue_history` an insert writes: the district first, then ISSUE_HISTORY_COLUMNS (all text). */
+const HISTORY_INSERT_COLUMNS = ['district_id', ...ISSUE_HISTORY_COLUMNS] as const;
+const HISTORY_COLUMN_TYPES = HISTORY_INSERT_COLUMNS.map((c) => (c === 'district_id' ? 'int4' : 'text'));
 
-/** The columns of `issues` written on insert, in the order of ISSUE_VALUES. */
-const ISSUE_COLUMNS = [
-  'seq', 'district_id', 'id', 'code', 'lon', 'lat', 'category', 'description', 'source', 'severity', 'reported_at', 'reported_ms',
-  'reported_by',
-  // mutableIssueValues, in its order:
-  'status', 'is_open', 'unit_id', 'engine_owned', 'street_id', 'community_id', 'grid_id', 'road_id', 'checkpoint_id', 'assignment_json',
-  'deadline', 'deadline_ms', 'closed_at', 'closed_ms',
-  'photos_json', 'version',
-] as const;
-/** PostgreSQL array types of ISSUE_COLUMNS, for multi-row inserts through unnest(). */
-const ISSUE_COLUMN_TYPES = [
-  'int8', 'int4', 'text', 'text', 'float8', 'float8', 'text', 'text', 'text', 'text', 'text', 'int8',
-  'text',
-  'text', 'bool', 'text', 'bool', 'text', 'text', 'text', 'text', 'text', 'text',
-  'text', 'int8', 'text', 'int8',
-  'text', 'int4',
-] as const;
-
-const HISTORY_COLUMNS = ['district_id', 'issue_id', 'at', 'action', 'from_status', 'to_status', 'by', 'note', 'unit_id'] as const;
-const HISTORY_COLUMN_TYPES = ['int4', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'] as const;
+/** The version-checked update of an issue: $1 district, $2 id, $3 expected version, then MUTABLE_ISSUE_COLUMNS. */
+const UPDATE_ISSUE_SQL = `UPDATE issues SET ${MUTABLE_ISSUE_COLUMNS.map((c, i) => `${c} = $${i + 4}`).join(', ')}, version = version + 1
+       WHERE district_id = $1 AND id = $2 AND version = $3 RETURNING *`;
 
 /** Rows per statement of a bulk insert (unnest of one array per column). */
 const BULK_CHUNK = 5000;
@@ -203,34 +232,11 @@ export class PostgresRepository implements DutymapRepository {
         'INSERT INTO units (district_id, id, position, json) SELECT $1, * FROM unnest($2::text[], $3::int4[], $4::text[])',
         [d, data.units.map((u) => u.id), data.units.map((_, i) => i), data.units.map((u) => JSON.stringify(u))],
       );
-      const { rows } = await client.query<{ id: number }>(
-        `INSERT INTO zone_edits (district_id, layer, action, at, by, note, reassigned_json)
-         VALUES ($1, 'all', 'seed', $2, 'seed', 'seeded from the district folder', '[]') RETURNING id`,
-        [d, at],
-      );
-      const editId = rows[0]!.id;
-      for (const layer of LAYERS) {
-        const features = data[layer] as AnyFeature[];
-        for (let start = 0; start < features.length; start += BULK_CHUNK) {
-          const chunk = features.slice(start, start + BULK_CHUNK);
-          const versions = chunk.map((f) => (typeof f.properties.version === 'number' ? f.properties.version : 1));
-          const json = chunk.map((f, i) => JSON.stringify(withVersion(f, versions[i]!)));
-          const ids = chunk.map((f) => f.id);
-          await client.query(
-            `INSERT INTO features (district_id, layer, id, version, deleted, position, json)
-             SELECT $1, $2, * FROM unnest($3::text[], $4::int4[], $5::bool[], $6::int4[], $7::text[])`,
-            [d, layer, ids, versions, chunk.map(() => false), chunk.map((_, i) => start + i), json],
-          );
-          await client.query(
-            `INSERT INTO feature_history (district_id, edit_id, layer, feature_id, version, action, before_json, after_json)
-             SELECT $1, $2, $3, f.id, f.version, 'seed', NULL, f.json FROM unnest($4::text[], $5::int4[], $6::text[]) AS f(id, version, json)`,
-            [d, editId, layer, ids, versions, json],
-          );
-        }
-      }
+      const editId = await this.insertEdit(client, seedEditRow(at));
+      for (const layer of LAYERS) await this.writeLayerInBulk(client, editId, { layer, ...seedLayerRows(data[layer] as AnyFeature[]) });
       await this.insertIssues(client, data.issues.map(seedIssueRecord), data.issues.flatMap((i) => i.properties.history.map((h) => [i.id, h] as const)));
       for (const user of users) await this.insertUser(client, user, at);
-      await this.bump(client, [...LAYERS.map((l) => `layer:${l}`), 'zones', 'data']);
+      await this.bump(client, SEED_BUMPS);
       await client.query("INSERT INTO revisions (district_id, name, value) VALUES ($1, 'epoch', $2)", [d, Date.parse(at)]);
     });
   }
@@ -263,16 +269,16 @@ export class PostgresRepository implements DutymapRepository {
         "SELECT nextval(pg_get_serial_sequence('issues', 'seq')) AS seq FROM generate_series(1, $1)",
         [chunk.length],
       );
-      const columns: unknown[][] = ISSUE_COLUMNS.map(() => []);
+      const columns: unknown[][] = ISSUE_INSERT_COLUMNS.map(() => []);
       chunk.forEach((issue, i) => issueValues(d, rows[i]!.seq, issue).forEach((value, c) => columns[c]!.push(value)));
-      await client.query(bulkInsertSql('issues', ISSUE_COLUMNS, ISSUE_COLUMN_TYPES), columns);
+      await client.query(bulkInsertSql('issues', ISSUE_INSERT_COLUMNS, ISSUE_INSERT_COLUMNS.map((c) => ISSUE_COLUMN_TYPE[c])), columns);
     }
     for (let start = 0; start < history.length; start += BULK_CHUNK) {
-      const columns: unknown[][] = HISTORY_COLUMNS.map(() => []);
+      const columns: unknown[][] = HISTORY_INSERT_COLUMNS.map(() => []);
       for (const [issueId, entry] of history.slice(start, start + BULK_CHUNK)) {
         historyValues(d, issueId, entry).forEach((value, c) => columns[c]!.push(value));
       }
-      await client.query(bulkInsertSql('issue_history', HISTORY_COLUMNS, HISTORY_COLUMN_TYPES), columns);
+      await client.query(bulkInsertSql('issue_history', HISTORY_INSERT_COLUMNS, HISTORY_COLUMN_TYPES), columns);
     }
   }
 
@@ -319,9 +325,7 @@ export class PostgresRepository implements DutymapRepository {
     const { rows } = await this.pool.query<{ name: string; value: number }>('SELECT name, value FROM revisions WHERE district_id = $1', [
       this.districtId,
     ]);
-    const all = new Map(rows.map((r) => [r.name, r.value]));
-    const layers = Object.fromEntries(LAYERS.map((l) => [l, all.get(`layer:${l}`) ?? 0])) as Record<LayerName, number>;
-    return { epoch: all.get('epoch') ?? 0, data: all.get('data') ?? 0, zones: all.get('zones') ?? 0, layers };
+    return toRevisions(rows);
   }
 
   async dataRevision(): Promise<number> {
@@ -379,8 +383,7 @@ export class PostgresRepository implements DutymapRepository {
   async featureHistory(layer: LayerName, id: string): Promise<FeatureHistoryRow[]> {
     if (unmatchable(id)) return [];
     const { rows } = await this.pool.query<HistoryJoinRow>(
-      `SELECT h.seq, h.edit_id, h.layer, h.feature_id, h.version, h.action, h.before_json, h.after_json,
-              e.at, e.by, e.note, e.reassigned_json
+      `SELECT ${HISTORY_JOIN_COLUMNS}
        FROM feature_history h JOIN zone_edits e ON e.id = h.edit_id
        WHERE h.district_id = $1 AND h.layer = $2 AND h.feature_id = $3 ORDER BY h.seq`,
       [this.districtId, layer, id],
@@ -391,8 +394,7 @@ export class PostgresRepository implements DutymapRepository {
   async editsAfter(layer: LayerName, id: string, version: number): Promise<FeatureHistoryRow[]> {
     if (unmatchable(id)) return [];
     const { rows } = await this.pool.query<HistoryJoinRow>(
-      `SELECT h.seq, h.edit_id, h.layer, h.feature_id, h.version, h.action, h.before_json, h.after_json,
-              e.at, e.by, e.note, e.reassigned_json
+      `SELECT ${HISTORY_JOIN_COLUMNS}
        FROM feature_history h JOIN zone_edits e ON e.id = h.edit_id
        WHERE h.edit_id IN (SELECT edit_id FROM feature_history WHERE district_id = $1 AND layer = $2 AND feature_id = $3 AND version > $4)
        ORDER BY h.seq`,
@@ -402,97 +404,48 @@ export class PostgresRepository implements DutymapRepository {
   }
 
   async applyZoneEdit(edit: StoredZoneEdit): Promise<AppliedZoneEdit> {
-    const changes = zoneEditChanges(edit);
     return this.transaction(async (client) => {
       const d = this.districtId;
-      const data = await this.lockWrites(client);
-      if (edit.plannedAtData !== undefined && data !== edit.plannedAtData) throw new StaleSnapshotError('data');
-      // Every layer's versions are checked before anything is written: one stale version refuses all.
-      type Row = { id: string; version: number; deleted: boolean; position: number; json: string };
-      const currents: Map<string, Row>[] = [];
-      const conflicts: { id: string; expected: number; actual: number | null }[] = [];
-      for (const { layer, upserts, removes, expectedVersions } of changes) {
-        const touched = [...new Set([...upserts.map((f) => f.id), ...removes, ...Object.keys(expectedVersions)])];
-        const { rows: currentRows } = await client.query<Row>(
+      checkDataSnapshot(edit.plannedAtData, await this.lockWrites(client));
+      const changes = zoneEditChanges(edit);
+      const current: Map<string, CurrentFeatureRow>[] = [];
+      const maxPosition = new Map<LayerName, number | null>();
+      for (const change of changes) {
+        const { rows } = await client.query<CurrentFeatureRow>(
           'SELECT id, version, deleted, position, json FROM features WHERE district_id = $1 AND layer = $2 AND id = ANY($3::text[]) FOR UPDATE',
-          [d, layer, touched],
+          [d, change.layer, touchedIds(change)],
         );
-        const current = new Map(currentRows.map((r) => [r.id, r]));
-        currents.push(current);
-        for (const [id, expected] of Object.entries(expectedVersions)) {
-          const row = current.get(id);
-          const actual = row && !row.deleted ? row.version : null;
-          if (actual !== expected) conflicts.push({ id, expected, actual });
-        }
-      }
-      if (conflicts.length) throw new VersionConflictError(conflicts);
-      changes.forEach(({ layer, removes }, i) => {
-        for (const id of removes) {
-          const row = currents[i]!.get(id);
-          if (!row || row.deleted) throw new MissingRecordError(layer, id);
-        }
-      });
-
-      const { rows: editRows } = await client.query<{ id: number }>(
-        `INSERT INTO zone_edits (district_id, layer, action, at, by, note, reassigned_json) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [
+        current.push(new Map(rows.map((r) => [r.id, r])));
+        const { rows: max } = await client.query<{ p: number | null }>('SELECT max(position) AS p FROM features WHERE district_id = $1 AND layer = $2', [
           d,
-          changes.length === 1 ? changes[0]!.layer : 'multi',
-          edit.kind === 'rollback' ? 'rollback' : 'edit',
-          edit.at,
-          edit.by,
-          edit.note,
-          JSON.stringify(edit.reassignments.map((r) => r.issueId)),
-        ],
-      );
-      const editId = editRows[0]!.id;
-      const written: AppliedZoneEdit['features'] = [];
-      for (const [i, { layer, upserts, removes }] of changes.entries()) {
-        const current = currents[i]!;
-        const { rows: maxRows } = await client.query<{ p: number | null }>(
-          'SELECT max(position) AS p FROM features WHERE district_id = $1 AND layer = $2',
-          [d, layer],
-        );
-        let nextPosition = (maxRows[0]?.p ?? -1) + 1;
-        const history: { featureId: string; version: number; action: ZoneEditAction; before: string | null; after: string | null }[] = [];
-        const upsert = (id: string, version: number, deleted: boolean, position: number, json: string) =>
-          client.query(
+          change.layer,
+        ]);
+        maxPosition.set(change.layer, max[0]?.p ?? null);
+      }
+      const plan = planZoneEdit(edit, current, maxPosition);
+      const editId = await this.insertEdit(client, plan.edit);
+      for (const { layer, writes, history } of plan.layers) {
+        // Row by row: an edit touches a few features, and may name one twice.
+        for (const w of writes) {
+          await client.query(
             `INSERT INTO features (district_id, layer, id, version, deleted, position, json) VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (district_id, layer, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, json = excluded.json`,
-            [d, layer, id, version, deleted, position, json],
+            [d, layer, w.id, w.version, w.deleted, w.position, w.json],
           );
-        for (const feature of upserts) {
-          const row = current.get(feature.id);
-          const exists = row !== undefined && !row.deleted;
-          // A re-created id continues its old version sequence, so versions never repeat.
-          const version = (row?.version ?? 0) + 1;
-          const json = JSON.stringify(withVersion(feature, version));
-          await upsert(feature.id, version, false, row?.position ?? nextPosition++, json);
-          const action: ZoneEditAction = edit.kind === 'rollback' ? 'rollback' : exists ? 'update' : 'create';
-          history.push({ featureId: feature.id, version, action, before: exists ? row.json : null, after: json });
-          written.push({ id: feature.id, version, deleted: false });
-        }
-        for (const id of removes) {
-          const row = current.get(id)!;
-          const version = row.version + 1;
-          await upsert(id, version, true, row.position, row.json);
-          history.push({ featureId: id, version, action: edit.kind === 'rollback' ? 'rollback' : 'delete', before: row.json, after: null });
-          written.push({ id, version, deleted: true });
         }
         await this.insertFeatureHistory(client, editId, layer, history);
       }
       await this.reassign(client, edit.reassignments);
-      await this.bump(client, [...new Set(changes.map((c) => `layer:${c.layer}`)), 'zones', 'data']);
+      await this.bump(client, plan.bumps);
       await this.notifyZones(client);
-      return { editId, features: written };
+      return { editId, features: plan.features };
     });
   }
 
   async replaceDistrictLayers(change: DistrictReplacement): Promise<ReplacedLayers> {
     return this.transaction(async (client) => {
       const d = this.districtId;
-      const data = await this.lockWrites(client);
-      if (change.plannedAtData !== undefined && data !== change.plannedAtData) throw new StaleSnapshotError('data');
+      checkDataSnapshot(change.plannedAtData, await this.lockWrites(client));
       if (change.meta) {
         await client.query('INSERT INTO district_meta (id, json) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET json = excluded.json', [
           d,
@@ -504,83 +457,66 @@ export class PostgresRepository implements DutymapRepository {
          ON CONFLICT (district_id, id) DO UPDATE SET position = excluded.position, json = excluded.json`,
         [d, change.units.map((u) => u.id), change.units.map((_, i) => i), change.units.map((u) => JSON.stringify(u))],
       );
-      const { rows: editRows } = await client.query<{ id: number }>(
-        `INSERT INTO zone_edits (district_id, layer, action, at, by, note, reassigned_json) VALUES ($1, 'all', 'import', $2, $3, $4, $5) RETURNING id`,
-        [d, change.at, change.by, change.note, JSON.stringify(change.reassignments.map((r) => r.issueId))],
-      );
-      const editId = editRows[0]!.id;
+      const plan = planReplacement(change);
+      const editId = await this.insertEdit(client, plan.edit);
       const counts: ReplacedLayers['counts'] = {};
-      for (const layer of LAYERS) {
-        const features = change.layers[layer];
-        if (!features) continue;
-        const { rows: currentRows } = await client.query<{ id: string; version: number; deleted: boolean; position: number; json: string }>(
+      for (const [layer, features] of plan.layers) {
+        const { rows } = await client.query<CurrentFeatureRow>(
           'SELECT id, version, deleted, position, json FROM features WHERE district_id = $1 AND layer = $2 FOR UPDATE',
           [d, layer],
         );
-        const current = new Map(currentRows.map((r) => [r.id, r]));
-        const keep = new Set(features.map((f) => f.id));
-        const tally = { created: 0, updated: 0, deleted: 0 };
-        const written: { id: string; version: number; deleted: boolean; position: number; json: string }[] = [];
-        const history: { featureId: string; version: number; action: ZoneEditAction; before: string | null; after: string | null }[] = [];
-        features.forEach((feature, position) => {
-          const row = current.get(feature.id);
-          const exists = row !== undefined && !row.deleted;
-          const version = (row?.version ?? 0) + 1;
-          const json = JSON.stringify(withVersion(feature, version));
-          // As in SQLite: an existing feature keeps its position, a new one takes its place in the import.
-          written.push({ id: feature.id, version, deleted: false, position: row?.position ?? position, json });
-          history.push({ featureId: feature.id, version, action: exists ? 'update' : 'create', before: exists ? row.json : null, after: json });
-          if (exists) tally.updated++;
-          else tally.created++;
-        });
-        for (const row of current.values()) {
-          if (row.deleted || keep.has(row.id)) continue;
-          written.push({ id: row.id, version: row.version + 1, deleted: true, position: row.position, json: row.json });
-          history.push({ featureId: row.id, version: row.version + 1, action: 'delete', before: row.json, after: null });
-          tally.deleted++;
-        }
-        for (let start = 0; start < written.length; start += BULK_CHUNK) {
-          const chunk = written.slice(start, start + BULK_CHUNK);
-          const rows = history.slice(start, start + BULK_CHUNK);
-          await client.query(
-            `INSERT INTO features (district_id, layer, id, version, deleted, position, json)
-             SELECT $1, $2, * FROM unnest($3::text[], $4::int4[], $5::bool[], $6::int4[], $7::text[])
-             ON CONFLICT (district_id, layer, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, json = excluded.json`,
-            [d, layer, chunk.map((w) => w.id), chunk.map((w) => w.version), chunk.map((w) => w.deleted), chunk.map((w) => w.position), chunk.map((w) => w.json)],
-          );
-          await this.insertFeatureHistory(client, editId, layer, rows);
-        }
-        counts[layer] = tally;
-        await this.bump(client, [`layer:${layer}`]);
+        const replacement = planLayerReplacement(layer, features, rows);
+        await this.writeLayerInBulk(client, editId, replacement);
+        counts[layer] = replacement.tally;
       }
       await this.reassign(client, change.reassignments);
       await client.query("INSERT INTO revisions (district_id, name, value) VALUES ($1, 'epoch', $2) ON CONFLICT DO NOTHING", [d, Date.parse(change.at)]);
-      await this.bump(client, ['zones', 'data']);
+      await this.bump(client, plan.bumps);
       await this.notifyZones(client);
       return { editId, counts };
     });
   }
 
-  private async insertFeatureHistory(
-    client: pg.PoolClient,
-    editId: number,
-    layer: LayerName,
-    rows: readonly { featureId: string; version: number; action: ZoneEditAction; before: string | null; after: string | null }[],
-  ): Promise<void> {
-    await client.query(
-      `INSERT INTO feature_history (district_id, edit_id, layer, feature_id, version, action, before_json, after_json)
-       SELECT $1, $2, $3, * FROM unnest($4::text[], $5::int4[], $6::text[], $7::text[], $8::text[])`,
-      [
-        this.districtId,
-        editId,
-        layer,
-        rows.map((h) => h.featureId),
-        rows.map((h) => h.version),
-        rows.map((h) => h.action),
-        rows.map((h) => h.before),
-        rows.map((h) => h.after),
-      ],
+  private async insertEdit(client: pg.PoolClient, row: ZoneEditRow): Promise<number> {
+    const { rows } = await client.query<{ id: number }>(
+      'INSERT INTO zone_edits (district_id, layer, action, at, by, note, reassigned_json) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+      [this.districtId, row.layer, row.action, row.at, row.by, row.note, row.reassigned_json],
     );
+    return rows[0]!.id;
+  }
+
+  /** Writes a layer's planned feature rows (ids distinct) and their history rows, 5,000 rows a statement. */
+  private async writeLayerInBulk(client: pg.PoolClient, editId: number, { layer, writes, history }: LayerWrites): Promise<void> {
+    for (let start = 0; start < writes.length; start += BULK_CHUNK) {
+      const chunk: FeatureWrite[] = writes.slice(start, start + BULK_CHUNK);
+      await client.query(
+        `INSERT INTO features (district_id, layer, id, version, deleted, position, json)
+         SELECT $1, $2, * FROM unnest($3::text[], $4::int4[], $5::bool[], $6::int4[], $7::text[])
+         ON CONFLICT (district_id, layer, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, json = excluded.json`,
+        [this.districtId, layer, chunk.map((w) => w.id), chunk.map((w) => w.version), chunk.map((w) => w.deleted), chunk.map((w) => w.position), chunk.map((w) => w.json)],
+      );
+    }
+    await this.insertFeatureHistory(client, editId, layer, history);
+  }
+
+  private async insertFeatureHistory(client: pg.PoolClient, editId: number, layer: LayerName, history: readonly FeatureHistoryWrite[]): Promise<void> {
+    for (let start = 0; start < history.length; start += BULK_CHUNK) {
+      const rows = history.slice(start, start + BULK_CHUNK);
+      await client.query(
+        `INSERT INTO feature_history (district_id, edit_id, layer, feature_id, version, action, before_json, after_json)
+         SELECT $1, $2, $3, * FROM unnest($4::text[], $5::int4[], $6::text[], $7::text[], $8::text[])`,
+        [
+          this.districtId,
+          editId,
+          layer,
+          rows.map((h) => h.featureId),
+          rows.map((h) => h.version),
+          rows.map((h) => h.action),
+          rows.map((h) => h.before),
+          rows.map((h) => h.after),
+        ],
+      );
+    }
   }
 
   /** A zone write's reassignments of open issues, each version-checked, with its history entry. */
@@ -590,15 +526,7 @@ export class PostgresRepository implements DutymapRepository {
         'SELECT deadline, closed_at FROM issues WHERE district_id = $1 AND id = $2',
         [this.districtId, r.issueId],
       );
-      if (!rows[0]) throw new MissingRecordError('issue', r.issueId);
-      await this.updateIssueRow(client, r.issueId, r.expectedVersion, {
-        status: r.status,
-        unitId: r.unitId,
-        engineOwned: true,
-        assignment: r.assignment,
-        deadline: rows[0].deadline,
-        closedAt: rows[0].closed_at,
-      });
+      await this.updateIssueRow(client, r.issueId, r.expectedVersion, reassignmentUpdate(r, rows[0]));
       await this.insertHistory(client, r.issueId, r.entry);
     }
   }
@@ -639,40 +567,26 @@ export class PostgresRepository implements DutymapRepository {
   }
 
   async listIssues(filter: IssueFilter, page: IssuePage) {
-    const { column, desc } = SORT_SQL[page.sort];
     return this.transaction(async (client) => {
       const { where, params } = whereClause(this.districtId, filter);
       const { rows: countRows } = await client.query<{ n: number }>(`SELECT count(*) AS n FROM issues WHERE ${where}`, params);
       let keyset = '';
       const values = [...params];
       if (page.after) {
-        const op = desc ? '<' : '>';
         values.push(page.after.value, page.after.seq);
-        const v = `$${values.length - 1}`;
-        const s = `$${values.length}`;
-        keyset = ` AND (${column} ${op} ${v} OR (${column} = ${v} AND seq ${op} ${s}))`;
+        keyset = ` AND ${keysetCondition(page.sort, `$${values.length - 1}`, `$${values.length}`)}`;
       }
-      const order = desc ? 'DESC' : 'ASC';
       values.push(page.limit + 1);
-      const { rows } = await client.query<IssueRow>(
-        `SELECT * FROM issues WHERE ${where}${keyset} ORDER BY ${column} ${order}, seq ${order} LIMIT $${values.length}`,
-        values,
-      );
-      const more = rows.length > page.limit;
-      const items = rows.slice(0, page.limit).map(toIssue);
-      const last = rows[page.limit - 1];
-      const next: IssueCursor | null = more && last ? { value: last[column], seq: last.seq } : null;
-      return { items, total: countRows[0]!.n, next };
+      const { rows } = await client.query<IssueRow>(`SELECT * FROM issues WHERE ${where}${keyset} ORDER BY ${orderBy(page.sort)} LIMIT $${values.length}`, values);
+      return { ...pageOf(rows, page), total: countRows[0]!.n };
     }, 'REPEATABLE READ READ ONLY');
   }
 
   async eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void> {
-    const { column, desc } = SORT_SQL[sort];
-    const order = desc ? 'DESC' : 'ASC';
     const { where, params } = whereClause(this.districtId, filter);
     // A server-side cursor: a ledger of a million issues streams in chunks, never whole in memory.
     await this.transaction(async (client) => {
-      await client.query(`DECLARE issue_export NO SCROLL CURSOR FOR SELECT * FROM issues WHERE ${where} ORDER BY ${column} ${order}, seq ${order}`, params);
+      await client.query(`DECLARE issue_export NO SCROLL CURSOR FOR SELECT * FROM issues WHERE ${where} ORDER BY ${orderBy(sort)}`, params);
       for (;;) {
         const { rows } = await client.query<IssueRow>('FETCH 2000 FROM issue_export');
         for (const row of rows) visit(toIssue(row));
@@ -693,16 +607,11 @@ export class PostgresRepository implements DutymapRepository {
 
   async issueHistory(id: string): Promise<IssueHistoryEntry[]> {
     if (unmatchable(id)) return [];
-    const { rows } = await this.pool.query<HistoryEntryRow>(
-      'SELECT at, action, from_status, to_status, by, note, unit_id FROM issue_history WHERE district_id = $1 AND issue_id = $2 ORDER BY seq',
+    const { rows } = await this.pool.query<IssueHistoryRow>(
+      `SELECT ${ISSUE_HISTORY_SELECT} FROM issue_history WHERE district_id = $1 AND issue_id = $2 ORDER BY seq`,
       [this.districtId, id],
     );
-    return rows.map((r) => {
-      const entry: IssueHistoryEntry = { at: r.at, action: r.action, from: r.from_status, to: r.to_status, by: r.by };
-      if (r.note !== null) entry.note = r.note;
-      if (r.unit_id !== null) entry.unitId = r.unit_id;
-      return entry;
-    });
+    return rows.map(toIssueHistoryEntry);
   }
 
   async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake): Promise<IssueRecord> {
@@ -720,14 +629,13 @@ export class PostgresRepository implements DutymapRepository {
       const nextSeq = async () =>
         (await client.query<{ seq: number }>("SELECT nextval(pg_get_serial_sequence('issues', 'seq')) AS seq")).rows[0]!.seq;
       let seq = lane[0]?.seq ?? (await nextSeq());
-      const day = issue.reportedAt.slice(0, 10).replaceAll('-', '');
-      const insert = `INSERT INTO issues (${ISSUE_COLUMNS.join(', ')}) VALUES (${ISSUE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+      const insert = `INSERT INTO issues (${ISSUE_INSERT_COLUMNS.join(', ')}) VALUES (${ISSUE_INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
         ON CONFLICT (district_id, id) DO NOTHING RETURNING *`;
       let row: IssueRow | undefined;
       let id = '';
       // Seeded ids may follow the same pattern: step on until the id is free.
       for (;;) {
-        id = issue.id ?? `WT${day}-${String(seq).padStart(5, '0')}`;
+        id = issue.id ?? generatedIssueId(issue.reportedAt, seq);
         row = (await client.query<IssueRow>(insert, issueValues(d, seq, { ...issue, id, code: issue.code ?? id, version: 1 }))).rows[0];
         if (row) break;
         if (issue.id) throw new DuplicateRecordError('issue', issue.id);
@@ -765,13 +673,8 @@ export class PostgresRepository implements DutymapRepository {
 
   /** The version-checked update: exactly one of two concurrent writers of the same version wins. */
   private async updateIssueRow(client: pg.PoolClient, id: string, expectedVersion: number, u: IssueUpdate): Promise<IssueRow> {
-    const { rows } = await client.query<IssueRow>(
-      `UPDATE issues SET status = $4, is_open = $5, unit_id = $6, engine_owned = $7, street_id = $8, community_id = $9, grid_id = $10,
-         road_id = $11, checkpoint_id = $12, assignment_json = $13, deadline = $14, deadline_ms = $15, closed_at = $16, closed_ms = $17,
-         version = version + 1
-       WHERE district_id = $1 AND id = $2 AND version = $3 RETURNING *`,
-      [this.districtId, id, expectedVersion, ...mutableIssueValues(u)],
-    );
+    const columns = mutableIssueColumns(u);
+    const { rows } = await client.query<IssueRow>(UPDATE_ISSUE_SQL, [this.districtId, id, expectedVersion, ...MUTABLE_ISSUE_COLUMNS.map((c) => columns[c])]);
     if (rows[0]) return rows[0];
     const current = await this.readIssue(client, id);
     if (!current) throw new MissingRecordError('issue', id);
@@ -780,7 +683,7 @@ export class PostgresRepository implements DutymapRepository {
 
   private async insertHistory(client: Queryable, issueId: string, entry: IssueHistoryEntry): Promise<void> {
     await client.query(
-      `INSERT INTO issue_history (${HISTORY_COLUMNS.join(', ')}) VALUES (${HISTORY_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+      `INSERT INTO issue_history (${HISTORY_INSERT_COLUMNS.join(', ')}) VALUES (${HISTORY_INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
       historyValues(this.districtId, issueId, entry),
     );
   }
@@ -851,21 +754,8 @@ export class PostgresRepository implements DutymapRepository {
   }
 
   async summaryRows(): Promise<SummaryRow[]> {
-    const { rows } = await this.pool.query<{ s: SummaryRow['status']; c: string; u: string | null; st: string | null; cp: string | null; r: number; d: number; x: number | null }>(
-      `SELECT status AS s, category AS c, unit_id AS u, street_id AS st, checkpoint_id AS cp, reported_ms AS r, deadline_ms AS d, closed_ms AS x
-       FROM issues WHERE district_id = $1`,
-      [this.districtId],
-    );
-    return rows.map((r) => ({
-      status: r.s,
-      category: r.c,
-      unitId: r.u,
-      streetId: r.st,
-      checkpointId: r.cp,
-      reportedMs: r.r,
-      deadlineMs: r.d,
-      closedMs: r.x,
-    }));
+    const { rows } = await this.pool.query<SummaryDbRow>(`SELECT ${SUMMARY_SELECT} FROM issues WHERE district_id = $1`, [this.districtId]);
+    return rows.map(toSummaryRow);
   }
 
   async findUserByUsername(username: string): Promise<UserRecord | null> {
@@ -925,225 +815,22 @@ export class PostgresRepository implements DutymapRepository {
   }
 }
 
-interface IssueRow {
-  seq: number;
-  id: string;
-  code: string;
-  lon: number;
-  lat: number;
-  category: string;
-  description: string;
-  source: string;
-  severity: string;
-  reported_at: string;
-  reported_ms: number;
-  reported_by: string | null;
-  deadline: string;
-  deadline_ms: number;
-  status: IssueStatus;
-  unit_id: string | null;
-  engine_owned: boolean;
-  assignment_json: string;
-  closed_at: string | null;
-  photos_json: string;
-  version: number;
-}
-
-const toIssue = (row: IssueRow): IssueRecord => ({
-  id: row.id,
-  seq: row.seq,
-  code: row.code,
-  lon: row.lon,
-  lat: row.lat,
-  category: row.category,
-  description: row.description,
-  source: row.source,
-  severity: row.severity,
-  reportedAt: row.reported_at,
-  reportedBy: row.reported_by,
-  deadline: row.deadline,
-  status: row.status,
-  unitId: row.unit_id,
-  engineOwned: row.engine_owned,
-  assignment: JSON.parse(row.assignment_json) as AssignmentResult,
-  closedAt: row.closed_at,
-  photos: JSON.parse(row.photos_json) as string[],
-  version: row.version,
-});
-
-interface ApiKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  key_hash: string;
-  source: string;
-  created_at: string;
-  created_by: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-  request_count: number;
-}
-
-const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
-  id: r.id,
-  name: r.name,
-  prefix: r.prefix,
-  keyHash: r.key_hash,
-  source: r.source,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  revokedAt: r.revoked_at,
-  lastUsedAt: r.last_used_at,
-  requestCount: r.request_count,
-});
-
-interface HistoryJoinRow {
-  seq: number;
-  edit_id: number;
-  layer: LayerName;
-  feature_id: string;
-  version: number;
-  action: ZoneEditAction;
-  before_json: string | null;
-  after_json: string | null;
-  at: string;
-  by: string;
-  note: string | null;
-  reassigned_json: string;
-}
-
-interface HistoryEntryRow {
-  at: string;
-  action: IssueHistoryEntry['action'];
-  from_status: IssueStatus | null;
-  to_status: IssueStatus;
-  by: string;
-  note: string | null;
-  unit_id: string | null;
-}
-
-interface UserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  role: UserRecord['role'];
-  unit_id: string | null;
-  password_hash: string;
-}
-
-const toUser = (r: UserRow): UserRecord => ({
-  id: r.id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  unitId: r.unit_id,
-  passwordHash: r.password_hash,
-});
-
-const toHistoryRow = (r: HistoryJoinRow): FeatureHistoryRow => ({
-  seq: r.seq,
-  editId: r.edit_id,
-  layer: r.layer,
-  featureId: r.feature_id,
-  version: r.version,
-  action: r.action,
-  at: r.at,
-  by: r.by,
-  note: r.note,
-  before: r.before_json ? (JSON.parse(r.before_json) as AnyFeature) : null,
-  after: r.after_json ? (JSON.parse(r.after_json) as AnyFeature) : null,
-  reassignedIssueIds: JSON.parse(r.reassigned_json) as string[],
-});
-
-function withVersion(feature: AnyFeature, version: number): AnyFeature {
-  return { type: 'Feature', id: feature.id, geometry: feature.geometry, properties: { ...feature.properties, version } };
-}
-
-/** An issue of a district folder as the repository stores it (the seed's rules, as in SQLite). */
-function seedIssueRecord(issue: IssueFeature): Omit<IssueRecord, 'seq'> {
-  const p = issue.properties;
-  return {
-    id: issue.id,
-    code: p.code,
-    lon: issue.geometry.coordinates[0],
-    lat: issue.geometry.coordinates[1],
-    category: p.category,
-    description: p.description,
-    source: p.source,
-    severity: p.severity,
-    reportedAt: p.reportedAt,
-    reportedBy: p.history[0]?.by ?? null,
-    deadline: p.deadline,
-    status: p.status,
-    unitId: p.unitId,
-    // A seeded owner that differs from the engine's answer was designated by a person.
-    engineOwned: p.unitId === p.assignment.unitId,
-    assignment: p.assignment,
-    closedAt: p.closedAt,
-    photos: p.photos,
-    version: 1,
-  };
-}
-
 /** `INSERT INTO table (columns) SELECT * FROM unnest($1::type[], …)`: one array parameter per column. */
 function bulkInsertSql(table: string, columns: readonly string[], types: readonly string[]): string {
   return `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
 }
 
-/** The values of ISSUE_COLUMNS for one issue. */
-function issueValues(districtId: number, seq: number, i: Omit<IssueRecord, 'seq'>): unknown[] {
-  return [
-    seq,
-    districtId,
-    i.id,
-    i.code,
-    i.lon,
-    i.lat,
-    i.category,
-    i.description,
-    i.source,
-    i.severity,
-    i.reportedAt,
-    Date.parse(i.reportedAt),
-    i.reportedBy,
-    ...mutableIssueValues(i),
-    JSON.stringify(i.photos),
-    i.version,
-  ];
+/** The values of ISSUE_INSERT_COLUMNS for one issue. */
+function issueValues(districtId: number, seq: number, issue: Omit<IssueRecord, 'seq'>): unknown[] {
+  const columns: IssueColumns = issueColumns(issue);
+  return [seq, districtId, ...ISSUE_COLUMNS.map((c) => columns[c])];
 }
 
-/**
- * The columns a transition or reassignment may change, with the ones derived from them (open
- * flag, the zone chain copied out of the assignment, epoch milliseconds), in the order of the
- * UPDATE in updateIssueRow: status, is_open, unit_id, engine_owned, street…checkpoint ids,
- * assignment, deadline, deadline_ms, closed_at, closed_ms.
- */
-function mutableIssueValues(u: IssueUpdate): unknown[] {
-  const a = u.assignment;
-  return [
-    u.status,
-    u.status !== 'closed',
-    u.unitId,
-    u.engineOwned,
-    a.streetId,
-    a.communityId,
-    a.gridId,
-    a.roadId,
-    a.checkpointId,
-    JSON.stringify(a),
-    u.deadline,
-    Date.parse(u.deadline),
-    u.closedAt,
-    u.closedAt ? Date.parse(u.closedAt) : null,
-  ];
+/** The values of HISTORY_INSERT_COLUMNS for one entry. */
+function historyValues(districtId: number, issueId: string, entry: IssueHistoryEntry): unknown[] {
+  const columns = issueHistoryColumns(issueId, entry);
+  return [districtId, ...ISSUE_HISTORY_COLUMNS.map((c) => columns[c])];
 }
-
-function historyValues(districtId: number, issueId: string, e: IssueHistoryEntry): unknown[] {
-  return [districtId, issueId, e.at, e.action, e.from, e.to, e.by, e.note ?? null, e.unitId ?? null];
-}
-
-/** Escapes LIKE wildcards so that user text matches literally. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The WHERE clause of an issue filter ($1 is the district id), with its parameters. */
 function whereClause(districtId: number, f: IssueFilter): { where: string; params: unknown[] } {
@@ -1153,19 +840,13 @@ function whereClause(districtId: number, f: IssueFilter): { where: string; param
     params.push(value);
     return `$${params.length}`;
   };
-  const strings = [...(f.status ?? []), ...(f.category ?? []), f.unitId, f.streetId, f.communityId, f.gridId, f.roadId, f.checkpointId, f.text];
+  const strings = [...(f.status ?? []), ...(f.category ?? []), ...EQUALITY_FILTERS.map(([key]) => f[key]), f.text];
   if (unmatchable(...strings.filter((v): v is string => typeof v === 'string'))) return { where: 'district_id = $1 AND FALSE', params };
   if (f.status && f.status.length) parts.push(`status = ANY(${param([...f.status])}::text[])`);
   if (f.category && f.category.length) parts.push(`category = ANY(${param([...f.category])}::text[])`);
-  const eq = (column: string, value: string | undefined) => {
-    if (value !== undefined) parts.push(`${column} = ${param(value)}`);
-  };
-  eq('unit_id', f.unitId);
-  eq('street_id', f.streetId);
-  eq('community_id', f.communityId);
-  eq('grid_id', f.gridId);
-  eq('road_id', f.roadId);
-  eq('checkpoint_id', f.checkpointId);
+  for (const [key, column] of EQUALITY_FILTERS) {
+    if (f[key] !== undefined) parts.push(`${column} = ${param(f[key])}`);
+  }
   if (f.overdue !== undefined) {
     const now = param(f.nowMs);
     parts.push(f.overdue ? `(is_open AND deadline_ms < ${now})` : `(NOT is_open OR deadline_ms >= ${now})`);

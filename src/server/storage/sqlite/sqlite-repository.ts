@@ -1,103 +1,86 @@
+/**
+ * The repository on SQLite (better-sqlite3, one file, WAL): what this file holds is the SQL of
+ * every DutymapRepository method and the transaction handling. Row shapes and their mapping are
+ * shared with PostgreSQL (../feature-rows.ts, ../issue-rows.ts, ../account-rows.ts,
+ * ../revision-rows.ts), as are what a query means (../issue-query.ts) and what a zone edit or an
+ * import writes (../zone-write-plan.ts). better-sqlite3 is synchronous: each method runs whole
+ * inside one call, and writes inside one BEGIN IMMEDIATE transaction.
+ */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AssignmentResult } from '../../../core/assignment/assignment-schema';
-import type { DistrictData } from '../../../core/issues/district-data';
 import { LAYERS, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
-import type { IssueFeature, IssueHistoryEntry, IssueStatus } from '../../../core/issues/issue-schema';
+import type { DistrictData } from '../../../core/issues/district-data';
+import type { IssueHistoryEntry } from '../../../core/issues/issue-schema';
+import { toApiKey, toUser, type ApiKeyRow, type UserRow } from '../account-rows';
+import {
+  HISTORY_JOIN_COLUMNS,
+  seedEditRow,
+  seedLayerRows,
+  toHistoryRow,
+  type CurrentFeatureRow,
+  type HistoryJoinRow,
+  type ZoneEditRow,
+} from '../feature-rows';
+import { EQUALITY_FILTERS, LAYER_COLUMN, keysetCondition, likePattern, orderBy, pageOf } from '../issue-query';
+import {
+  ISSUE_COLUMNS,
+  ISSUE_HISTORY_COLUMNS,
+  ISSUE_HISTORY_SELECT,
+  MUTABLE_ISSUE_COLUMNS,
+  SUMMARY_SELECT,
+  generatedIssueId,
+  issueColumns,
+  issueHistoryColumns,
+  mutableIssueColumns,
+  seedIssueRecord,
+  toIssue,
+  toIssueHistoryEntry,
+  toSummaryRow,
+  type IssueHistoryRow,
+  type IssueRow,
+  type SummaryDbRow,
+} from '../issue-rows';
 import { migrate } from '../migrate';
 import {
   DuplicateRecordError,
-  type ApiKeyRecord,
-  type NewApiKey,
-  type Open311Intake,
   MissingRecordError,
   StaleSnapshotError,
   VersionConflictError,
+  zoneEditChanges,
   type AnyFeature,
+  type ApiKeyRecord,
   type AppliedZoneEdit,
   type DistrictReplacement,
   type DutymapRepository,
   type FeatureHistoryRow,
-  type IssueCursor,
   type IssueFilter,
   type IssuePage,
+  type IssueReassignment,
   type IssueRecord,
   type IssueSort,
   type IssueUpdate,
+  type NewApiKey,
   type NewIssue,
   type NewUser,
+  type Open311Intake,
   type ReplacedLayers,
   type Revisions,
   type StoredFeature,
   type StoredZoneEdit,
-  zoneEditChanges,
   type SummaryRow,
   type UserRecord,
-  type ZoneEditAction,
 } from '../repository';
-
-/** The column of `issues` that holds each layer's feature id. */
-const LAYER_COLUMN: Record<LayerName, string> = {
-  streets: 'street_id',
-  communities: 'community_id',
-  grids: 'grid_id',
-  roads: 'road_id',
-  checkpoints: 'checkpoint_id',
-};
-
-const SORT_SQL: Record<IssueSort, { column: string; desc: boolean }> = {
-  reportedAt: { column: 'reported_ms', desc: false },
-  '-reportedAt': { column: 'reported_ms', desc: true },
-  deadline: { column: 'deadline_ms', desc: false },
-  '-deadline': { column: 'deadline_ms', desc: true },
-};
-
-interface IssueRow {
-  seq: number;
-  id: string;
-  code: string;
-  lon: number;
-  lat: number;
-  category: string;
-  description: string;
-  source: string;
-  severity: string;
-  reported_at: string;
-  reported_ms: number;
-  reported_by: string | null;
-  deadline: string;
-  deadline_ms: number;
-  status: IssueStatus;
-  unit_id: string | null;
-  engine_owned: number;
-  assignment_json: string;
-  closed_at: string | null;
-  photos_json: string;
-  version: number;
-}
-
-const toIssue = (row: IssueRow): IssueRecord => ({
-  id: row.id,
-  seq: row.seq,
-  code: row.code,
-  lon: row.lon,
-  lat: row.lat,
-  category: row.category,
-  description: row.description,
-  source: row.source,
-  severity: row.severity,
-  reportedAt: row.reported_at,
-  reportedBy: row.reported_by,
-  deadline: row.deadline,
-  status: row.status,
-  unitId: row.unit_id,
-  engineOwned: row.engine_owned === 1,
-  assignment: JSON.parse(row.assignment_json) as AssignmentResult,
-  closedAt: row.closed_at,
-  photos: JSON.parse(row.photos_json) as string[],
-  version: row.version,
-});
+import { SEED_BUMPS, toRevisions } from '../revision-rows';
+import {
+  checkDataSnapshot,
+  planLayerReplacement,
+  planReplacement,
+  planZoneEdit,
+  reassignmentUpdate,
+  touchedIds,
+  type LayerWrites,
+} from '../zone-write-plan';
 
 /** Options of the SQLite repository. */
 export interface SqliteOptions {
@@ -125,6 +108,17 @@ export function openSqliteRepository(path: string, options: SqliteOptions = {}):
   return new SqliteRepository(db);
 }
 
+/** A row of `features` as SQLite returns it (deleted is 0/1). */
+type FeatureDbRow = Omit<CurrentFeatureRow, 'deleted'> & { deleted: number };
+const toCurrentRow = (r: FeatureDbRow): CurrentFeatureRow => ({ ...r, deleted: r.deleted === 1 });
+
+/** better-sqlite3 binds numbers, strings, bigints, buffers and null: flags are bound as 0/1. */
+function bindable(columns: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(columns)) out[name] = typeof value === 'boolean' ? Number(value) : value;
+  return out;
+}
+
 /**
  * Write transactions start with BEGIN IMMEDIATE: they take the write lock before reading, so a
  * second process (DUTYMAP_WORKERS > 1) waits for it (busy_timeout) instead of failing when a
@@ -148,33 +142,33 @@ class SqliteRepository implements DutymapRepository {
       ),
       meta: db.prepare<[], { json: string }>('SELECT json FROM district_meta WHERE id = 1'),
       units: db.prepare<[], { json: string }>('SELECT json FROM units ORDER BY position'),
+      upsertUnit: db.prepare<[string, number, string]>(
+        'INSERT INTO units (id, position, json) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET position = excluded.position, json = excluded.json',
+      ),
       layerFeatures: db.prepare<[string], { json: string; version: number }>(
         'SELECT json, version FROM features WHERE layer = ? AND deleted = 0 ORDER BY position, id',
       ),
-      feature: db.prepare<[string, string], { json: string; version: number; deleted: number; position: number }>(
-        'SELECT json, version, deleted, position FROM features WHERE layer = ? AND id = ?',
-      ),
+      feature: db.prepare<[string, string], FeatureDbRow>('SELECT id, version, deleted, position, json FROM features WHERE layer = ? AND id = ?'),
+      layerRows: db.prepare<[string], FeatureDbRow>('SELECT id, version, deleted, position, json FROM features WHERE layer = ?'),
       maxPosition: db.prepare<[string], { p: number | null }>('SELECT max(position) AS p FROM features WHERE layer = ?'),
       upsertFeature: db.prepare(
         `INSERT INTO features (layer, id, version, deleted, position, json) VALUES (@layer, @id, @version, @deleted, @position, @json)
          ON CONFLICT(layer, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, json = excluded.json`,
       ),
       insertEdit: db.prepare(
-        'INSERT INTO zone_edits (layer, action, at, by, note, reassigned_json) VALUES (@layer, @action, @at, @by, @note, @reassigned)',
+        'INSERT INTO zone_edits (layer, action, at, by, note, reassigned_json) VALUES (@layer, @action, @at, @by, @note, @reassigned_json)',
       ),
       insertFeatureHistory: db.prepare(
         `INSERT INTO feature_history (edit_id, layer, feature_id, version, action, before_json, after_json)
          VALUES (@editId, @layer, @featureId, @version, @action, @before, @after)`,
       ),
       featureHistory: db.prepare<[string, string], HistoryJoinRow>(
-        `SELECT h.seq, h.edit_id, h.layer, h.feature_id, h.version, h.action, h.before_json, h.after_json,
-                e.at, e.by, e.note, e.reassigned_json
+        `SELECT ${HISTORY_JOIN_COLUMNS}
          FROM feature_history h JOIN zone_edits e ON e.id = h.edit_id
          WHERE h.layer = ? AND h.feature_id = ? ORDER BY h.seq`,
       ),
       editsAfter: db.prepare<[string, string, number], HistoryJoinRow>(
-        `SELECT h.seq, h.edit_id, h.layer, h.feature_id, h.version, h.action, h.before_json, h.after_json,
-                e.at, e.by, e.note, e.reassigned_json
+        `SELECT ${HISTORY_JOIN_COLUMNS}
          FROM feature_history h JOIN zone_edits e ON e.id = h.edit_id
          WHERE h.edit_id IN (SELECT edit_id FROM feature_history WHERE layer = ? AND feature_id = ? AND version > ?)
          ORDER BY h.seq`,
@@ -183,36 +177,39 @@ class SqliteRepository implements DutymapRepository {
       issueIdExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM issues WHERE id = ?'),
       engineOwnedOpen: db.prepare<[], IssueRow>('SELECT * FROM issues WHERE is_open = 1 AND engine_owned = 1 ORDER BY seq'),
       openDeadlines: db.prepare<[], { d: number }>('SELECT deadline_ms AS d FROM issues WHERE is_open = 1 ORDER BY deadline_ms'),
-      countIssues: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM issues'),
       nextSeq: db.prepare<[], { s: number | null }>('SELECT max(seq) AS s FROM issues'),
-      insertIssue: db.prepare(
-        `INSERT INTO issues (id, code, lon, lat, category, description, source, severity, reported_at, reported_ms, reported_by,
-           deadline, deadline_ms, status, is_open, unit_id, engine_owned, street_id, community_id, grid_id, road_id, checkpoint_id,
-           assignment_json, closed_at, closed_ms, photos_json, version)
-         VALUES (@id, @code, @lon, @lat, @category, @description, @source, @severity, @reportedAt, @reportedMs, @reportedBy,
-           @deadline, @deadlineMs, @status, @isOpen, @unitId, @engineOwned, @streetId, @communityId, @gridId, @roadId, @checkpointId,
-           @assignment, @closedAt, @closedMs, @photos, @version)`,
-      ),
+      insertIssue: db.prepare(`INSERT INTO issues (${ISSUE_COLUMNS.join(', ')}) VALUES (${ISSUE_COLUMNS.map((c) => `@${c}`).join(', ')})`),
       updateIssue: db.prepare(
-        `UPDATE issues SET status = @status, is_open = @isOpen, unit_id = @unitId, engine_owned = @engineOwned,
-           street_id = @streetId, community_id = @communityId, grid_id = @gridId, road_id = @roadId, checkpoint_id = @checkpointId,
-           assignment_json = @assignment, deadline = @deadline, deadline_ms = @deadlineMs, closed_at = @closedAt, closed_ms = @closedMs,
-           version = version + 1
+        `UPDATE issues SET ${MUTABLE_ISSUE_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}, version = version + 1
          WHERE id = @id AND version = @expectedVersion`,
       ),
       insertIssueHistory: db.prepare(
-        `INSERT INTO issue_history (issue_id, at, action, from_status, to_status, by, note, unit_id)
-         VALUES (@issueId, @at, @action, @from, @to, @by, @note, @unitId)`,
+        `INSERT INTO issue_history (${ISSUE_HISTORY_COLUMNS.join(', ')}) VALUES (${ISSUE_HISTORY_COLUMNS.map((c) => `@${c}`).join(', ')})`,
       ),
-      issueHistory: db.prepare<[string], HistoryEntryRow>(
-        'SELECT at, action, from_status, to_status, by, note, unit_id FROM issue_history WHERE issue_id = ? ORDER BY seq',
+      issueHistory: db.prepare<[string], IssueHistoryRow>(`SELECT ${ISSUE_HISTORY_SELECT} FROM issue_history WHERE issue_id = ? ORDER BY seq`),
+      lastChange: db.prepare<[string], { at: string }>('SELECT at FROM issue_history WHERE issue_id = ? ORDER BY seq DESC LIMIT 1'),
+      summaryRows: db.prepare<[], SummaryDbRow>(`SELECT ${SUMMARY_SELECT} FROM issues`),
+      insertOpen311Request: db.prepare(
+        `INSERT INTO open311_requests (issue_id, api_key_id, email, first_name, last_name, phone, device_id, account_id, address_string, address_id, received_at)
+         VALUES (@issueId, @apiKeyId, @email, @firstName, @lastName, @phone, @deviceId, @accountId, @addressString, @addressId, @at)`,
       ),
-      summaryRows: db.prepare<[], SummaryRowDb>(
-        'SELECT status, category, unit_id, street_id, checkpoint_id, reported_ms, deadline_ms, closed_ms FROM issues',
+      countKeyUse: db.prepare<[string, string]>('UPDATE api_keys SET last_used_at = ?, request_count = request_count + 1 WHERE id = ?'),
+      apiKeys: db.prepare<[], ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at DESC, id'),
+      apiKeyById: db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?'),
+      apiKeyByHash: db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE key_hash = ?'),
+      insertApiKey: db.prepare(
+        `INSERT INTO api_keys (id, name, prefix, key_hash, source, created_at, created_by)
+         VALUES (@id, @name, @prefix, @keyHash, @source, @createdAt, @createdBy)`,
       ),
+      revokeApiKey: db.prepare<[string, string]>('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?'),
+      rateHits: db.prepare<[string, number], { hits: number }>('SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?'),
+      forgetRateWindows: db.prepare<[number]>('DELETE FROM rate_limits WHERE window_start < ?'),
+      addRateHit: db.prepare<[string, number], { hits: number }>(
+        'INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (district_id, bucket, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits',
+      ),
+      clearRateHits: db.prepare<[string]>('DELETE FROM rate_limits WHERE bucket = ?'),
       userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
       users: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at, id'),
-      userCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
       insertUser: db.prepare(
         `INSERT INTO users (id, username, display_name, role, unit_id, password_hash, created_at)
          VALUES (@id, @username, @displayName, @role, @unitId, @passwordHash, @createdAt)`,
@@ -235,55 +232,16 @@ class SqliteRepository implements DutymapRepository {
       this.db.prepare('INSERT INTO district_meta (id, json) VALUES (1, ?)').run(JSON.stringify(data.meta));
       const insertUnit = this.db.prepare('INSERT INTO units (id, position, json) VALUES (?, ?, ?)');
       data.units.forEach((unit, i) => insertUnit.run(unit.id, i, JSON.stringify(unit)));
-      const editId = Number(
-        this.stmt.insertEdit.run({ layer: 'all', action: 'seed', at, by: 'seed', note: 'seeded from the district folder', reassigned: '[]' })
-          .lastInsertRowid,
-      );
-      for (const layer of LAYERS) {
-        (data[layer] as AnyFeature[]).forEach((feature, position) => {
-          const version = typeof feature.properties.version === 'number' ? feature.properties.version : 1;
-          const stored = withVersion(feature, version);
-          const json = JSON.stringify(stored);
-          this.stmt.upsertFeature.run({ layer, id: feature.id, version, deleted: 0, position, json });
-          this.stmt.insertFeatureHistory.run({ editId, layer, featureId: feature.id, version, action: 'seed', before: null, after: json });
-        });
-        this.stmt.bump.run(`layer:${layer}`);
+      const editId = this.insertEdit(seedEditRow(at));
+      for (const layer of LAYERS) this.writeLayer(editId, { layer, ...seedLayerRows(data[layer] as AnyFeature[]) });
+      for (const issue of data.issues) {
+        this.insertIssue(seedIssueRecord(issue));
+        for (const entry of issue.properties.history) this.insertIssueHistory(issue.id, entry);
       }
-      data.issues.forEach((issue) => this.insertSeedIssue(issue));
       for (const user of users) this.stmt.insertUser.run({ ...user, createdAt: at });
-      this.stmt.bump.run('zones');
-      this.stmt.bump.run('data');
+      for (const name of SEED_BUMPS) this.stmt.bump.run(name);
       this.db.prepare("INSERT INTO revisions (name, value) VALUES ('epoch', ?)").run(Date.parse(at));
     }).immediate();
-  }
-
-  private insertSeedIssue(issue: IssueFeature): void {
-    const p = issue.properties;
-    const first = p.history[0];
-    this.stmt.insertIssue.run(
-      issueParams({
-        id: issue.id,
-        code: p.code,
-        lon: issue.geometry.coordinates[0],
-        lat: issue.geometry.coordinates[1],
-        category: p.category,
-        description: p.description,
-        source: p.source,
-        severity: p.severity,
-        reportedAt: p.reportedAt,
-        reportedBy: first?.by ?? null,
-        deadline: p.deadline,
-        status: p.status,
-        unitId: p.unitId,
-        // A seeded owner that differs from the engine's answer was designated by a person.
-        engineOwned: p.unitId === p.assignment.unitId,
-        assignment: p.assignment,
-        closedAt: p.closedAt,
-        photos: p.photos,
-        version: 1,
-      }),
-    );
-    for (const entry of p.history) this.stmt.insertIssueHistory.run(historyParams(issue.id, entry));
   }
 
   async close(): Promise<void> {
@@ -291,13 +249,15 @@ class SqliteRepository implements DutymapRepository {
   }
 
   async revisions(): Promise<Revisions> {
-    const all = new Map(this.stmt.allRevisions.all().map((r) => [r.name, r.value]));
-    const layers = Object.fromEntries(LAYERS.map((l) => [l, all.get(`layer:${l}`) ?? 0])) as Record<LayerName, number>;
-    return { epoch: all.get('epoch') ?? 0, data: all.get('data') ?? 0, zones: all.get('zones') ?? 0, layers };
+    return toRevisions(this.stmt.allRevisions.all());
   }
 
   async dataRevision(): Promise<number> {
-    return this.stmt.revision.get('data')?.value ?? 0;
+    return this.revision('data');
+  }
+
+  private revision(name: string): number {
+    return this.stmt.revision.get(name)?.value ?? 0;
   }
 
   async getMeta(): Promise<DistrictMeta> {
@@ -338,183 +298,71 @@ class SqliteRepository implements DutymapRepository {
   }
 
   async applyZoneEdit(edit: StoredZoneEdit): Promise<AppliedZoneEdit> {
-    const changes = zoneEditChanges(edit);
     return this.db.transaction((): AppliedZoneEdit => {
-      if (edit.plannedAtData !== undefined && (this.stmt.revision.get('data')?.value ?? 0) !== edit.plannedAtData) {
-        throw new StaleSnapshotError('data');
-      }
-      // Every layer's versions are checked before anything is written: one stale version refuses all.
-      const currents = changes.map(({ layer, upserts, removes, expectedVersions }) => {
-        const current = new Map<string, { version: number; deleted: boolean; json: string } | undefined>();
-        for (const id of [...upserts.map((f) => f.id), ...removes]) {
-          const row = this.stmt.feature.get(layer, id);
-          current.set(id, row ? { version: row.version, deleted: row.deleted === 1, json: row.json } : undefined);
+      checkDataSnapshot(edit.plannedAtData, this.revision('data'));
+      const changes = zoneEditChanges(edit);
+      const current = changes.map((change) => {
+        const rows = new Map<string, CurrentFeatureRow>();
+        for (const id of touchedIds(change)) {
+          const row = this.stmt.feature.get(change.layer, id);
+          if (row) rows.set(id, toCurrentRow(row));
         }
-        const conflicts: { id: string; expected: number; actual: number | null }[] = [];
-        for (const [id, expected] of Object.entries(expectedVersions)) {
-          const row = current.get(id) ?? this.stmt.feature.get(layer, id);
-          const actual = row && !row.deleted ? row.version : null;
-          if (actual !== expected) conflicts.push({ id, expected, actual });
-        }
-        return { current, conflicts };
+        return rows;
       });
-      const conflicts = currents.flatMap((c) => c.conflicts);
-      if (conflicts.length) throw new VersionConflictError(conflicts);
-      changes.forEach(({ layer, removes }, i) => {
-        for (const id of removes) {
-          const row = currents[i]!.current.get(id);
-          if (!row || row.deleted) throw new MissingRecordError(layer, id);
-        }
-      });
-
-      const editId = Number(
-        this.stmt.insertEdit.run({
-          layer: changes.length === 1 ? changes[0]!.layer : 'multi',
-          action: edit.kind === 'rollback' ? 'rollback' : 'edit',
-          at: edit.at,
-          by: edit.by,
-          note: edit.note,
-          reassigned: JSON.stringify(edit.reassignments.map((r) => r.issueId)),
-        }).lastInsertRowid,
-      );
-      const written: AppliedZoneEdit['features'] = [];
-      changes.forEach(({ layer, upserts, removes }, i) => {
-        const current = currents[i]!.current;
-        let nextPosition = (this.stmt.maxPosition.get(layer)?.p ?? -1) + 1;
-        for (const feature of upserts) {
-          const row = current.get(feature.id);
-          const exists = row !== undefined && !row.deleted;
-          // A re-created id continues its old version sequence, so versions never repeat.
-          const version = (row?.version ?? 0) + 1;
-          const json = JSON.stringify(withVersion(feature, version));
-          const stored = row ? this.stmt.feature.get(layer, feature.id) : undefined;
-          this.stmt.upsertFeature.run({
-            layer,
-            id: feature.id,
-            version,
-            deleted: 0,
-            position: stored?.position ?? nextPosition++,
-            json,
-          });
-          const action: ZoneEditAction = edit.kind === 'rollback' ? 'rollback' : exists ? 'update' : 'create';
-          this.stmt.insertFeatureHistory.run({
-            editId,
-            layer,
-            featureId: feature.id,
-            version,
-            action,
-            before: exists ? row!.json : null,
-            after: json,
-          });
-          written.push({ id: feature.id, version, deleted: false });
-        }
-        for (const id of removes) {
-          const row = current.get(id)!;
-          const version = row.version + 1;
-          const stored = this.stmt.feature.get(layer, id)!;
-          this.stmt.upsertFeature.run({ layer, id, version, deleted: 1, position: stored.position, json: row.json });
-          this.stmt.insertFeatureHistory.run({
-            editId,
-            layer,
-            featureId: id,
-            version,
-            action: edit.kind === 'rollback' ? 'rollback' : 'delete',
-            before: row.json,
-            after: null,
-          });
-          written.push({ id, version, deleted: true });
-        }
-      });
-      for (const r of edit.reassignments) {
-        const issue = this.stmt.issueById.get(r.issueId);
-        if (!issue) throw new MissingRecordError('issue', r.issueId);
-        this.updateIssueRow(r.issueId, r.expectedVersion, {
-          status: r.status,
-          unitId: r.unitId,
-          engineOwned: true,
-          assignment: r.assignment,
-          deadline: issue.deadline,
-          closedAt: issue.closed_at,
-        });
-        this.stmt.insertIssueHistory.run(historyParams(r.issueId, r.entry));
-      }
-      for (const layer of new Set(changes.map((c) => c.layer))) this.stmt.bump.run(`layer:${layer}`);
-      this.stmt.bump.run('zones');
-      this.stmt.bump.run('data');
-      return { editId, features: written };
+      const maxPosition = new Map(changes.map(({ layer }) => [layer, this.stmt.maxPosition.get(layer)?.p ?? null]));
+      const plan = planZoneEdit(edit, current, maxPosition);
+      const editId = this.insertEdit(plan.edit);
+      for (const layer of plan.layers) this.writeLayer(editId, layer);
+      this.reassign(edit.reassignments);
+      for (const name of plan.bumps) this.stmt.bump.run(name);
+      return { editId, features: plan.features };
     }).immediate();
   }
 
   async replaceDistrictLayers(change: DistrictReplacement): Promise<ReplacedLayers> {
     return this.db.transaction((): ReplacedLayers => {
-      if (change.plannedAtData !== undefined && (this.stmt.revision.get('data')?.value ?? 0) !== change.plannedAtData) {
-        throw new StaleSnapshotError('data');
-      }
+      checkDataSnapshot(change.plannedAtData, this.revision('data'));
       if (change.meta) {
         this.db.prepare('INSERT INTO district_meta (id, json) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json').run(JSON.stringify(change.meta));
       }
-      const upsertUnit = this.db.prepare('INSERT INTO units (id, position, json) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET position = excluded.position, json = excluded.json');
-      change.units.forEach((unit, i) => upsertUnit.run(unit.id, i, JSON.stringify(unit)));
-      const editId = Number(
-        this.stmt.insertEdit.run({
-          layer: 'all',
-          action: 'import',
-          at: change.at,
-          by: change.by,
-          note: change.note,
-          reassigned: JSON.stringify(change.reassignments.map((r) => r.issueId)),
-        }).lastInsertRowid,
-      );
-      const allRows = this.db.prepare<[string], { id: string; version: number; deleted: number; json: string }>(
-        'SELECT id, version, deleted, json FROM features WHERE layer = ?',
-      );
+      change.units.forEach((unit, i) => this.stmt.upsertUnit.run(unit.id, i, JSON.stringify(unit)));
+      const plan = planReplacement(change);
+      const editId = this.insertEdit(plan.edit);
       const counts: ReplacedLayers['counts'] = {};
-      for (const layer of LAYERS) {
-        const features = change.layers[layer];
-        if (!features) continue;
-        const current = new Map(allRows.all(layer).map((r) => [r.id, r]));
-        const keep = new Set(features.map((f) => f.id));
-        const tally = { created: 0, updated: 0, deleted: 0 };
-        features.forEach((feature, position) => {
-          const row = current.get(feature.id);
-          const exists = row !== undefined && row.deleted === 0;
-          const version = (row?.version ?? 0) + 1;
-          const json = JSON.stringify(withVersion(feature, version));
-          this.stmt.upsertFeature.run({ layer, id: feature.id, version, deleted: 0, position, json });
-          this.stmt.insertFeatureHistory.run({ editId, layer, featureId: feature.id, version, action: exists ? 'update' : 'create', before: exists ? row.json : null, after: json });
-          if (exists) tally.updated++;
-          else tally.created++;
-        });
-        for (const row of current.values()) {
-          if (row.deleted === 1 || keep.has(row.id)) continue;
-          const version = row.version + 1;
-          this.db.prepare('UPDATE features SET version = ?, deleted = 1 WHERE layer = ? AND id = ?').run(version, layer, row.id);
-          this.stmt.insertFeatureHistory.run({ editId, layer, featureId: row.id, version, action: 'delete', before: row.json, after: null });
-          tally.deleted++;
-        }
-        counts[layer] = tally;
-        this.stmt.bump.run(`layer:${layer}`);
+      for (const [layer, features] of plan.layers) {
+        const replacement = planLayerReplacement(layer, features, this.stmt.layerRows.all(layer).map(toCurrentRow));
+        this.writeLayer(editId, replacement);
+        counts[layer] = replacement.tally;
       }
-      for (const r of change.reassignments) {
-        const issue = this.stmt.issueById.get(r.issueId);
-        if (!issue) throw new MissingRecordError('issue', r.issueId);
-        this.updateIssueRow(r.issueId, r.expectedVersion, {
-          status: r.status,
-          unitId: r.unitId,
-          engineOwned: true,
-          assignment: r.assignment,
-          deadline: issue.deadline,
-          closedAt: issue.closed_at,
-        });
-        this.stmt.insertIssueHistory.run(historyParams(r.issueId, r.entry));
-      }
+      this.reassign(change.reassignments);
       if (this.stmt.revision.get('epoch') === undefined) {
         this.db.prepare("INSERT INTO revisions (name, value) VALUES ('epoch', ?)").run(Date.parse(change.at));
       }
-      this.stmt.bump.run('zones');
-      this.stmt.bump.run('data');
+      for (const name of plan.bumps) this.stmt.bump.run(name);
       return { editId, counts };
     }).immediate();
+  }
+
+  private insertEdit(row: ZoneEditRow): number {
+    return Number(this.stmt.insertEdit.run(row).lastInsertRowid);
+  }
+
+  /** Writes a layer's planned feature rows and their history rows (of edit `editId`). */
+  private writeLayer(editId: number, { layer, writes, history }: LayerWrites): void {
+    for (const { id, version, deleted, position, json } of writes) {
+      this.stmt.upsertFeature.run({ layer, id, version, deleted: Number(deleted), position, json });
+    }
+    for (const { featureId, version, action, before, after } of history) {
+      this.stmt.insertFeatureHistory.run({ editId, layer, featureId, version, action, before, after });
+    }
+  }
+
+  /** A zone write's reassignments of open issues, each version-checked, with its history entry. */
+  private reassign(reassignments: readonly IssueReassignment[]): void {
+    for (const r of reassignments) {
+      this.updateIssueRow(r.issueId, r.expectedVersion, reassignmentUpdate(r, this.stmt.issueById.get(r.issueId)));
+      this.insertIssueHistory(r.issueId, r.entry);
+    }
   }
 
   async engineOwnedOpenIssues(): Promise<IssueRecord[]> {
@@ -541,30 +389,17 @@ class SqliteRepository implements DutymapRepository {
 
   async listIssues(filter: IssueFilter, page: IssuePage) {
     const { where, params } = whereClause(filter);
-    const { column, desc } = SORT_SQL[page.sort];
     const total = (this.db.prepare(`SELECT count(*) AS n FROM issues ${where}`).get(params) as { n: number }).n;
-    let keyset = '';
-    if (page.after) {
-      const op = desc ? '<' : '>';
-      keyset = `${where ? ' AND' : 'WHERE'} (${column} ${op} @afterValue OR (${column} = @afterValue AND seq ${op} @afterSeq))`;
-    }
-    const order = desc ? 'DESC' : 'ASC';
+    const keyset = page.after ? `${where ? ' AND' : 'WHERE'} ${keysetCondition(page.sort, '@afterValue', '@afterSeq')}` : '';
     const rows = this.db
-      .prepare(`SELECT * FROM issues ${where}${keyset} ORDER BY ${column} ${order}, seq ${order} LIMIT @limit`)
+      .prepare(`SELECT * FROM issues ${where}${keyset} ORDER BY ${orderBy(page.sort)} LIMIT @limit`)
       .all({ ...params, afterValue: page.after?.value, afterSeq: page.after?.seq, limit: page.limit + 1 }) as IssueRow[];
-    const more = rows.length > page.limit;
-    const items = rows.slice(0, page.limit).map(toIssue);
-    const last = rows[page.limit - 1];
-    const next: IssueCursor | null =
-      more && last ? { value: column === 'reported_ms' ? last.reported_ms : last.deadline_ms, seq: last.seq } : null;
-    return { items, total, next };
+    return { ...pageOf(rows, page), total };
   }
 
   async eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void> {
     const { where, params } = whereClause(filter);
-    const { column, desc } = SORT_SQL[sort];
-    const order = desc ? 'DESC' : 'ASC';
-    for (const row of this.db.prepare(`SELECT * FROM issues ${where} ORDER BY ${column} ${order}, seq ${order}`).iterate(params)) {
+    for (const row of this.db.prepare(`SELECT * FROM issues ${where} ORDER BY ${orderBy(sort)}`).iterate(params)) {
       visit(toIssue(row as IssueRow));
     }
   }
@@ -575,111 +410,46 @@ class SqliteRepository implements DutymapRepository {
   }
 
   async issueHistory(id: string): Promise<IssueHistoryEntry[]> {
-    return this.stmt.issueHistory.all(id).map((r) => {
-      const entry: IssueHistoryEntry = { at: r.at, action: r.action, from: r.from_status, to: r.to_status, by: r.by };
-      if (r.note !== null) entry.note = r.note;
-      if (r.unit_id !== null) entry.unitId = r.unit_id;
-      return entry;
-    });
+    return this.stmt.issueHistory.all(id).map(toIssueHistoryEntry);
   }
 
   async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake): Promise<IssueRecord> {
     return this.db.transaction((): IssueRecord => {
-      if (assignedAtZones !== undefined && (this.stmt.revision.get('zones')?.value ?? 0) !== assignedAtZones) {
-        throw new StaleSnapshotError('zones');
-      }
+      if (assignedAtZones !== undefined && this.revision('zones') !== assignedAtZones) throw new StaleSnapshotError('zones');
       let seq = (this.stmt.nextSeq.get()?.s ?? 0) + 1;
-      const day = issue.reportedAt.slice(0, 10).replaceAll('-', '');
-      let id = issue.id ?? `WT${day}-${String(seq).padStart(5, '0')}`;
+      let id = issue.id ?? generatedIssueId(issue.reportedAt, seq);
       // Seeded ids may follow the same pattern: step on until the id is free.
-      while (!issue.id && this.stmt.issueIdExists.get(id)) id = `WT${day}-${String(++seq).padStart(5, '0')}`;
-      const code = issue.code ?? id;
-      this.stmt.insertIssue.run(issueParams({ ...issue, id, code, version: 1 }));
-      this.stmt.insertIssueHistory.run(historyParams(id, entry));
+      while (!issue.id && this.stmt.issueIdExists.get(id)) id = generatedIssueId(issue.reportedAt, ++seq);
+      this.insertIssue({ ...issue, id, code: issue.code ?? id, version: 1 });
+      this.insertIssueHistory(id, entry);
       if (intake) {
-        this.db
-          .prepare(
-            `INSERT INTO open311_requests (issue_id, api_key_id, email, first_name, last_name, phone, device_id, account_id, address_string, address_id, received_at)
-             VALUES (@issueId, @apiKeyId, @email, @firstName, @lastName, @phone, @deviceId, @accountId, @addressString, @addressId, @at)`,
-          )
-          .run({ ...intake, issueId: id });
-        this.db.prepare('UPDATE api_keys SET last_used_at = ?, request_count = request_count + 1 WHERE id = ?').run(intake.at, intake.apiKeyId);
+        this.stmt.insertOpen311Request.run({ ...intake, issueId: id });
+        this.stmt.countKeyUse.run(intake.at, intake.apiKeyId);
       }
       this.stmt.bump.run('data');
       return toIssue(this.stmt.issueById.get(id)!);
     }).immediate();
   }
 
-  async listApiKeys(): Promise<ApiKeyRecord[]> {
-    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at DESC, id').all() as ApiKeyRow[]).map(toApiKey);
+  private insertIssue(issue: Omit<IssueRecord, 'seq'>): void {
+    this.stmt.insertIssue.run(bindable(issueColumns(issue)));
   }
 
-  async createApiKey(key: NewApiKey): Promise<ApiKeyRecord> {
-    this.db
-      .prepare(
-        `INSERT INTO api_keys (id, name, prefix, key_hash, source, created_at, created_by)
-         VALUES (@id, @name, @prefix, @keyHash, @source, @createdAt, @createdBy)`,
-      )
-      .run(key);
-    return toApiKey(this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(key.id) as ApiKeyRow);
-  }
-
-  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash) as ApiKeyRow | undefined;
-    return row ? toApiKey(row) : null;
-  }
-
-  async revokeApiKey(id: string, at: string): Promise<ApiKeyRecord> {
-    return this.db.transaction((): ApiKeyRecord => {
-      this.db.prepare('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
-      const row = this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as ApiKeyRow | undefined;
-      if (!row) throw new MissingRecordError('api key', id);
-      return toApiKey(row);
-    }).immediate();
-  }
-
-  async rateHits(bucket: string, windowStart: number): Promise<number> {
-    const row = this.db.prepare<[string, number], { hits: number }>('SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?').get(bucket, windowStart);
-    return row?.hits ?? 0;
-  }
-
-  async addRateHit(bucket: string, windowStart: number, forgetBefore: number): Promise<number> {
-    return this.db.transaction((): number => {
-      this.db.prepare('DELETE FROM rate_limits WHERE window_start < ?').run(forgetBefore);
-      const row = this.db
-        .prepare<[string, number], { hits: number }>(
-          'INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (district_id, bucket, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits',
-        )
-        .get(bucket, windowStart)!;
-      return row.hits;
-    }).immediate();
-  }
-
-  async clearRateHits(bucket: string): Promise<void> {
-    this.db.prepare('DELETE FROM rate_limits WHERE bucket = ?').run(bucket);
-  }
-
-  async lastChangeTimes(ids: readonly string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    const statement = this.db.prepare<[string], { at: string }>('SELECT at FROM issue_history WHERE issue_id = ? ORDER BY seq DESC LIMIT 1');
-    for (const id of ids) {
-      const row = statement.get(id);
-      if (row) out.set(id, row.at);
-    }
-    return out;
+  private insertIssueHistory(issueId: string, entry: IssueHistoryEntry): void {
+    this.stmt.insertIssueHistory.run(issueHistoryColumns(issueId, entry));
   }
 
   async updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord> {
     return this.db.transaction((): IssueRecord => {
       this.updateIssueRow(id, expectedVersion, update);
-      this.stmt.insertIssueHistory.run(historyParams(id, entry));
+      this.insertIssueHistory(id, entry);
       this.stmt.bump.run('data');
       return toIssue(this.stmt.issueById.get(id)!);
     }).immediate();
   }
 
-  private updateIssueRow(id: string, expectedVersion: number, u: IssueUpdate): void {
-    const result = this.stmt.updateIssue.run({ id, expectedVersion, ...mutableIssueParams(u) });
+  private updateIssueRow(id: string, expectedVersion: number, update: IssueUpdate): void {
+    const result = this.stmt.updateIssue.run({ id, expectedVersion, ...bindable(mutableIssueColumns(update)) });
     if (result.changes === 0) {
       const row = this.stmt.issueById.get(id);
       if (!row) throw new MissingRecordError('issue', id);
@@ -688,16 +458,54 @@ class SqliteRepository implements DutymapRepository {
   }
 
   async summaryRows(): Promise<SummaryRow[]> {
-    return this.stmt.summaryRows.all().map((r) => ({
-      status: r.status,
-      category: r.category,
-      unitId: r.unit_id,
-      streetId: r.street_id,
-      checkpointId: r.checkpoint_id,
-      reportedMs: r.reported_ms,
-      deadlineMs: r.deadline_ms,
-      closedMs: r.closed_ms,
-    }));
+    return this.stmt.summaryRows.all().map(toSummaryRow);
+  }
+
+  async lastChangeTimes(ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const id of ids) {
+      const row = this.stmt.lastChange.get(id);
+      if (row) out.set(id, row.at);
+    }
+    return out;
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.stmt.apiKeys.all().map(toApiKey);
+  }
+
+  async createApiKey(key: NewApiKey): Promise<ApiKeyRecord> {
+    this.stmt.insertApiKey.run(key);
+    return toApiKey(this.stmt.apiKeyById.get(key.id)!);
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+    const row = this.stmt.apiKeyByHash.get(keyHash);
+    return row ? toApiKey(row) : null;
+  }
+
+  async revokeApiKey(id: string, at: string): Promise<ApiKeyRecord> {
+    return this.db.transaction((): ApiKeyRecord => {
+      this.stmt.revokeApiKey.run(at, id);
+      const row = this.stmt.apiKeyById.get(id);
+      if (!row) throw new MissingRecordError('api key', id);
+      return toApiKey(row);
+    }).immediate();
+  }
+
+  async rateHits(bucket: string, windowStart: number): Promise<number> {
+    return this.stmt.rateHits.get(bucket, windowStart)?.hits ?? 0;
+  }
+
+  async addRateHit(bucket: string, windowStart: number, forgetBefore: number): Promise<number> {
+    return this.db.transaction((): number => {
+      this.stmt.forgetRateWindows.run(forgetBefore);
+      return this.stmt.addRateHit.get(bucket, windowStart)!.hits;
+    }).immediate();
+  }
+
+  async clearRateHits(bucket: string): Promise<void> {
+    this.stmt.clearRateHits.run(bucket);
   }
 
   async findUserByUsername(username: string): Promise<UserRecord | null> {
@@ -734,180 +542,25 @@ class SqliteRepository implements DutymapRepository {
   }
 }
 
-interface ApiKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  key_hash: string;
-  source: string;
-  created_at: string;
-  created_by: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-  request_count: number;
-}
-
-const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
-  id: r.id,
-  name: r.name,
-  prefix: r.prefix,
-  keyHash: r.key_hash,
-  source: r.source,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  revokedAt: r.revoked_at,
-  lastUsedAt: r.last_used_at,
-  requestCount: r.request_count,
-});
-
-interface HistoryJoinRow {
-  seq: number;
-  edit_id: number;
-  layer: LayerName;
-  feature_id: string;
-  version: number;
-  action: ZoneEditAction;
-  before_json: string | null;
-  after_json: string | null;
-  at: string;
-  by: string;
-  note: string | null;
-  reassigned_json: string;
-}
-
-interface HistoryEntryRow {
-  at: string;
-  action: IssueHistoryEntry['action'];
-  from_status: IssueStatus | null;
-  to_status: IssueStatus;
-  by: string;
-  note: string | null;
-  unit_id: string | null;
-}
-
-interface SummaryRowDb {
-  status: IssueStatus;
-  category: string;
-  unit_id: string | null;
-  street_id: string | null;
-  checkpoint_id: string | null;
-  reported_ms: number;
-  deadline_ms: number;
-  closed_ms: number | null;
-}
-
-interface UserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  role: UserRecord['role'];
-  unit_id: string | null;
-  password_hash: string;
-}
-
-const toUser = (r: UserRow): UserRecord => ({
-  id: r.id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  unitId: r.unit_id,
-  passwordHash: r.password_hash,
-});
-
-const toHistoryRow = (r: HistoryJoinRow): FeatureHistoryRow => ({
-  seq: r.seq,
-  editId: r.edit_id,
-  layer: r.layer,
-  featureId: r.feature_id,
-  version: r.version,
-  action: r.action,
-  at: r.at,
-  by: r.by,
-  note: r.note,
-  before: r.before_json ? (JSON.parse(r.before_json) as AnyFeature) : null,
-  after: r.after_json ? (JSON.parse(r.after_json) as AnyFeature) : null,
-  reassignedIssueIds: JSON.parse(r.reassigned_json) as string[],
-});
-
-function withVersion(feature: AnyFeature, version: number): AnyFeature {
-  return { type: 'Feature', id: feature.id, geometry: feature.geometry, properties: { ...feature.properties, version } };
-}
-
-function issueParams(i: Omit<IssueRecord, 'seq'>) {
-  return {
-    id: i.id,
-    code: i.code,
-    lon: i.lon,
-    lat: i.lat,
-    category: i.category,
-    description: i.description,
-    source: i.source,
-    severity: i.severity,
-    reportedAt: i.reportedAt,
-    reportedMs: Date.parse(i.reportedAt),
-    reportedBy: i.reportedBy,
-    ...mutableIssueParams(i),
-    photos: JSON.stringify(i.photos),
-    version: i.version,
-  };
-}
-
-/**
- * The columns a transition or reassignment may change, with the ones derived from them (open
- * flag, the zone chain copied out of the assignment for filtering, epoch milliseconds for range
- * queries): derived in this one place, so an insert and an update can never disagree.
- */
-function mutableIssueParams(u: IssueUpdate) {
-  const a = u.assignment;
-  return {
-    status: u.status,
-    isOpen: u.status === 'closed' ? 0 : 1,
-    unitId: u.unitId,
-    engineOwned: u.engineOwned ? 1 : 0,
-    streetId: a.streetId,
-    communityId: a.communityId,
-    gridId: a.gridId,
-    roadId: a.roadId,
-    checkpointId: a.checkpointId,
-    assignment: JSON.stringify(a),
-    deadline: u.deadline,
-    deadlineMs: Date.parse(u.deadline),
-    closedAt: u.closedAt,
-    closedMs: u.closedAt ? Date.parse(u.closedAt) : null,
-  };
-}
-
-function historyParams(issueId: string, e: IssueHistoryEntry) {
-  return { issueId, at: e.at, action: e.action, from: e.from, to: e.to, by: e.by, note: e.note ?? null, unitId: e.unitId ?? null };
-}
-
-/** Escapes LIKE wildcards so that user text matches literally. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
+/** The WHERE clause of an issue filter (empty without conditions), with its named parameters. */
 function whereClause(f: IssueFilter): { where: string; params: Record<string, unknown> } {
   const parts: string[] = [];
   const params: Record<string, unknown> = {};
-  const list = (column: string, values: readonly string[] | undefined, name: string) => {
+  const list = (column: string, values: readonly string[] | undefined) => {
     if (!values || values.length === 0) return;
     const names = values.map((v, i) => {
-      params[`${name}${i}`] = v;
-      return `@${name}${i}`;
+      params[`${column}${i}`] = v;
+      return `@${column}${i}`;
     });
     parts.push(`${column} IN (${names.join(', ')})`);
   };
-  list('status', f.status, 'status');
-  list('category', f.category, 'category');
-  const eq = (column: string, value: string | undefined, name: string) => {
-    if (value === undefined) return;
-    params[name] = value;
-    parts.push(`${column} = @${name}`);
-  };
-  eq('unit_id', f.unitId, 'unitId');
-  eq('street_id', f.streetId, 'streetId');
-  eq('community_id', f.communityId, 'communityId');
-  eq('grid_id', f.gridId, 'gridId');
-  eq('road_id', f.roadId, 'roadId');
-  eq('checkpoint_id', f.checkpointId, 'checkpointId');
+  list('status', f.status);
+  list('category', f.category);
+  for (const [key, column] of EQUALITY_FILTERS) {
+    if (f[key] === undefined) continue;
+    params[key] = f[key];
+    parts.push(`${column} = @${key}`);
+  }
   if (f.overdue !== undefined) {
     params.nowMs = f.nowMs;
     parts.push(f.overdue ? '(is_open = 1 AND deadline_ms < @nowMs)' : '(is_open = 0 OR deadline_ms >= @nowMs)');

@@ -1,0 +1,105 @@
+/**
+ * Map features and their edit history as both backends store them (tables `features`,
+ * `zone_edits`, `feature_history`): the rows a write reads and writes, and the mapping of the
+ * history rows to the repository's records. Each backend keeps only its SQL.
+ */
+import type { LayerName } from '../../core/district/district-schema';
+import type { AnyFeature, FeatureHistoryRow, ZoneEditAction } from './repository';
+
+/** A row of `features` as a write transaction reads it before changing it. */
+export interface CurrentFeatureRow {
+  id: string;
+  version: number;
+  deleted: boolean;
+  /** The feature's place in its layer (reads order by position, then id). */
+  position: number;
+  /** The stored feature, `properties.version` equal to `version`. */
+  json: string;
+}
+
+/**
+ * A row of `features` to write: inserted when the id is new, else version, deleted and json
+ * replaced (an existing row keeps its position, so `position` only places a new id).
+ */
+export type FeatureWrite = CurrentFeatureRow;
+
+/** A row of `feature_history` to write, for the edit the backend has just inserted. */
+export interface FeatureHistoryWrite {
+  featureId: string;
+  version: number;
+  action: ZoneEditAction;
+  /** The stored JSON before the edit; null when the feature is created. */
+  before: string | null;
+  /** The stored JSON after the edit; null when the feature is deleted. */
+  after: string | null;
+}
+
+/** A row of `zone_edits` to insert: one per edit, import or seed. */
+export interface ZoneEditRow {
+  /** The layer edited, 'multi' for an edit of several layers, 'all' for a seed or an import. */
+  layer: string;
+  action: 'seed' | 'edit' | 'rollback' | 'import';
+  at: string;
+  by: string;
+  note: string | null;
+  /** JSON array of the ids of the issues the edit reassigned. */
+  reassigned_json: string;
+}
+
+/** `feature_history h` joined with its `zone_edits e`: the columns toHistoryRow reads. */
+export const HISTORY_JOIN_COLUMNS = `h.seq, h.edit_id, h.layer, h.feature_id, h.version, h.action, h.before_json, h.after_json,
+              e.at, e.by, e.note, e.reassigned_json`;
+
+/** A row of HISTORY_JOIN_COLUMNS. */
+export interface HistoryJoinRow {
+  seq: number;
+  edit_id: number;
+  layer: LayerName;
+  feature_id: string;
+  version: number;
+  action: ZoneEditAction;
+  before_json: string | null;
+  after_json: string | null;
+  at: string;
+  by: string;
+  note: string | null;
+  reassigned_json: string;
+}
+
+export const toHistoryRow = (r: HistoryJoinRow): FeatureHistoryRow => ({
+  seq: r.seq,
+  editId: r.edit_id,
+  layer: r.layer,
+  featureId: r.feature_id,
+  version: r.version,
+  action: r.action,
+  at: r.at,
+  by: r.by,
+  note: r.note,
+  before: r.before_json ? (JSON.parse(r.before_json) as AnyFeature) : null,
+  after: r.after_json ? (JSON.parse(r.after_json) as AnyFeature) : null,
+  reassignedIssueIds: JSON.parse(r.reassigned_json) as string[],
+});
+
+/** The feature as stored at `version`: `properties.version` set, nothing else of it changed. */
+export function withVersion(feature: AnyFeature, version: number): AnyFeature {
+  return { type: 'Feature', id: feature.id, geometry: feature.geometry, properties: { ...feature.properties, version } };
+}
+
+/**
+ * The rows that seed one layer: each feature at the version it carries (a district folder
+ * exported with versions keeps them) or 1, at its place in the folder, with a 'seed' history row.
+ */
+export function seedLayerRows(features: readonly AnyFeature[]): { writes: FeatureWrite[]; history: FeatureHistoryWrite[] } {
+  const writes = features.map((feature, position): FeatureWrite => {
+    const version = typeof feature.properties.version === 'number' ? feature.properties.version : 1;
+    return { id: feature.id, version, deleted: false, position, json: JSON.stringify(withVersion(feature, version)) };
+  });
+  const history = writes.map((w): FeatureHistoryWrite => ({ featureId: w.id, version: w.version, action: 'seed', before: null, after: w.json }));
+  return { writes, history };
+}
+
+/** The zone_edits row of a seed. */
+export function seedEditRow(at: string): ZoneEditRow {
+  return { layer: 'all', action: 'seed', at, by: 'seed', note: 'seeded from the district folder', reassigned_json: '[]' };
+}
