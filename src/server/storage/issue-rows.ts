@@ -8,30 +8,14 @@ import type { AssignmentResult } from '../../core/assignment/assignment-schema';
 import type { IssueFeature, IssueHistoryEntry, IssueStatus } from '../../core/issues/issue-schema';
 import type { IssueRecord, IssueUpdate, SummaryRow } from './repository';
 
-/** A row of `issues` as read (SELECT *). */
-export interface IssueRow {
+/**
+ * A row of `issues` as read (SELECT *): the columns written (IssueColumns) and seq; flags are
+ * BOOLEAN on PostgreSQL and INTEGER 0/1 on SQLite.
+ */
+export interface IssueRow extends Omit<IssueColumns, 'is_open' | 'engine_owned'> {
   seq: number;
-  id: string;
-  code: string;
-  lon: number;
-  lat: number;
-  category: string;
-  description: string;
-  source: string;
-  severity: string;
-  reported_at: string;
-  reported_ms: number;
-  reported_by: string | null;
-  deadline: string;
-  deadline_ms: number;
-  status: IssueStatus;
-  unit_id: string | null;
-  /** BOOLEAN on PostgreSQL, INTEGER 0/1 on SQLite. */
+  is_open: boolean | number;
   engine_owned: boolean | number;
-  assignment_json: string;
-  closed_at: string | null;
-  photos_json: string;
-  version: number;
 }
 
 export const toIssue = (row: IssueRow): IssueRecord => ({
