@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CurrentFeatureRow } from './feature-rows';
 import { MissingRecordError, StaleSnapshotError, VersionConflictError, type AnyFeature, type IssueReassignment, type StoredZoneEdit } from './repository';
-import { checkDataSnapshot, planLayerReplacement, planReplacement, planZoneEdit, reassignmentUpdate, touchedIds } from './zone-write-plan';
+import { checkDataSnapshot, planLayerReplacement, planReplacement, planZoneEdit, reassignmentUpdate, touchedIds, zoneEditRow } from './zone-write-plan';
 
 const feature = (id: string, name = id): AnyFeature => ({ type: 'Feature', id, geometry: { type: 'Point', coordinates: [120, 30] }, properties: { name } });
 const row = (id: string, version: number, position: number, deleted = false): CurrentFeatureRow => ({
@@ -17,7 +17,7 @@ const common = { kind: 'edit' as const, by: 'planner', at: '2026-01-10T01:00:00Z
 describe('planZoneEdit', () => {
   it('updates at version + 1 in place, creates after the last of the layer, deletes at version + 1, with history before and after', () => {
     const edit: StoredZoneEdit = { ...common, layer: 'grids', upserts: [feature('A', 'A2'), feature('N')], removes: ['B'], expectedVersions: { A: 3, B: 1 } };
-    const plan = planZoneEdit(edit, [rows(row('A', 3, 0), row('B', 1, 1))], new Map([['grids', 1]]));
+    const plan = planZoneEdit(edit, [rows(row('A', 3, 0), row('B', 1, 1))], () => 1);
     expect(plan.features).toEqual([{ id: 'A', version: 4, deleted: false }, { id: 'N', version: 1, deleted: false }, { id: 'B', version: 2, deleted: true }]);
     const [grids] = plan.layers;
     expect(grids!.writes.map((w) => [w.id, w.version, w.deleted, w.position])).toEqual([['A', 4, false, 0], ['N', 1, false, 2], ['B', 2, true, 1]]);
@@ -28,7 +28,7 @@ describe('planZoneEdit', () => {
       { featureId: 'N', version: 1, action: 'create', before: null, after: grids!.writes[1]!.json },
       { featureId: 'B', version: 2, action: 'delete', before: row('B', 1, 1).json, after: null },
     ]);
-    expect(plan.edit).toEqual({ layer: 'grids', action: 'edit', at: common.at, by: 'planner', note: '说明', reassigned_json: '[]' });
+    expect(zoneEditRow(edit)).toEqual({ layer: 'grids', action: 'edit', at: common.at, by: 'planner', note: '说明', reassigned_json: '[]' });
     expect(plan.bumps).toEqual(['layer:grids', 'zones', 'data']);
   });
 
@@ -41,8 +41,8 @@ describe('planZoneEdit', () => {
       ],
     };
     const current = [rows(row('C', 1, 0)), rows(row('A', 3, 0), row('B', 1, 1), row('D', 1, 2, true))];
-    expect(() => planZoneEdit(edit, current, new Map())).toThrow(VersionConflictError);
-    expect(() => planZoneEdit(edit, current, new Map())).toThrow(
+    expect(() => planZoneEdit(edit, current, () => null)).toThrow(VersionConflictError);
+    expect(() => planZoneEdit(edit, current, () => null)).toThrow(
       expect.objectContaining({
         conflicts: [
           { id: 'A', expected: 2, actual: 3 },
@@ -54,16 +54,26 @@ describe('planZoneEdit', () => {
   });
 
   it('refuses to remove what does not exist or is deleted already', () => {
-    const remove = (id: string) => planZoneEdit({ ...common, layer: 'grids', upserts: [], removes: [id], expectedVersions: {} }, [rows(row('D', 2, 0, true))], new Map());
+    const remove = (id: string) => planZoneEdit({ ...common, layer: 'grids', upserts: [], removes: [id], expectedVersions: {} }, [rows(row('D', 2, 0, true))], () => null);
     expect(() => remove('D')).toThrow(MissingRecordError);
     expect(() => remove('Z')).toThrow(MissingRecordError);
+  });
+
+  it('asks for the last place of a layer only when a feature is new, once per layer', () => {
+    const asked: string[] = [];
+    const maxPosition = (layer: string) => (asked.push(layer), 7);
+    planZoneEdit({ ...common, layer: 'grids', upserts: [feature('A')], removes: [], expectedVersions: { A: 1 } }, [rows(row('A', 1, 0))], maxPosition);
+    expect(asked).toEqual([]);
+    const plan = planZoneEdit({ ...common, layer: 'grids', upserts: [feature('N'), feature('M')], removes: [], expectedVersions: {} }, [rows()], maxPosition);
+    expect(asked).toEqual(['grids']);
+    expect(plan.layers[0]!.writes.map((w) => w.position)).toEqual([8, 9]);
   });
 
   it('continues a re-created id’s versions at its old place; new ones of an empty layer start at 0', () => {
     const plan = planZoneEdit(
       { ...common, layer: 'roads', upserts: [feature('D'), feature('E'), feature('F')], removes: [], expectedVersions: {} },
       [rows(row('D', 2, 5, true))],
-      new Map([['roads', null]]),
+      () => null,
     );
     expect(plan.layers[0]!.writes.map((w) => [w.id, w.version, w.position])).toEqual([['D', 3, 5], ['E', 1, 0], ['F', 1, 1]]);
     expect(plan.layers[0]!.history.map((h) => h.action)).toEqual(['create', 'create', 'create']);
@@ -71,21 +81,18 @@ describe('planZoneEdit', () => {
 
   it('a rollback marks every row rollback; several layers make a "multi" edit bumping each layer once', () => {
     const reassignment = { issueId: 'I1' } as IssueReassignment;
-    const plan = planZoneEdit(
-      {
-        ...common,
-        kind: 'rollback',
-        reassignments: [reassignment],
-        changes: [
-          { layer: 'grids', upserts: [feature('A')], removes: ['B'], expectedVersions: { A: 1 } },
-          { layer: 'communities', upserts: [feature('C')], removes: [], expectedVersions: {} },
-        ],
-      },
-      [rows(row('A', 1, 0), row('B', 1, 1)), rows()],
-      new Map(),
-    );
+    const edit: StoredZoneEdit = {
+      ...common,
+      kind: 'rollback',
+      reassignments: [reassignment],
+      changes: [
+        { layer: 'grids', upserts: [feature('A')], removes: ['B'], expectedVersions: { A: 1 } },
+        { layer: 'communities', upserts: [feature('C')], removes: [], expectedVersions: {} },
+      ],
+    };
+    const plan = planZoneEdit(edit, [rows(row('A', 1, 0), row('B', 1, 1)), rows()], () => null);
     expect(plan.layers.flatMap((l) => l.history.map((h) => h.action))).toEqual(['rollback', 'rollback', 'rollback']);
-    expect(plan.edit).toMatchObject({ layer: 'multi', action: 'rollback', reassigned_json: '["I1"]' });
+    expect(zoneEditRow(edit)).toMatchObject({ layer: 'multi', action: 'rollback', reassigned_json: '["I1"]' });
     expect(plan.bumps).toEqual(['layer:grids', 'layer:communities', 'zones', 'data']);
   });
 

@@ -41,7 +41,6 @@ export interface LayerWrites {
 }
 
 export interface ZoneEditPlan {
-  edit: ZoneEditRow;
   /** One entry per change of the edit, in its order. */
   layers: LayerWrites[];
   /** The features written, as applyZoneEdit returns them. */
@@ -59,8 +58,8 @@ export interface ZoneEditPlan {
  *
  * @param current per change of zoneEditChanges(edit), in that order: the stored rows of its
  *   touchedIds, deleted ones included (an id without a row never existed)
- * @param maxPosition the highest position of each layer the edit touches, before it (absent or
- *   null for an empty layer)
+ * @param maxPosition the highest position in a layer before the edit (null for an empty layer);
+ *   asked once per layer, and only when the layer gets a new feature
  * @throws VersionConflictError listing every expected version that is not the stored one (a
  *   deleted or missing feature is at null)
  * @throws MissingRecordError when a removed feature does not exist or is deleted already
@@ -68,7 +67,7 @@ export interface ZoneEditPlan {
 export function planZoneEdit(
   edit: StoredZoneEdit,
   current: readonly ReadonlyMap<string, CurrentFeatureRow>[],
-  maxPosition: ReadonlyMap<LayerName, number | null>,
+  maxPosition: (layer: LayerName) => number | null,
 ): ZoneEditPlan {
   const changes = zoneEditChanges(edit);
   const conflicts = changes.flatMap(({ expectedVersions }, i) =>
@@ -91,7 +90,11 @@ export function planZoneEdit(
   const features: AppliedZoneEdit['features'] = [];
   const layers = changes.map(({ layer, upserts, removes }, i): LayerWrites => {
     const rows = current[i]!;
-    let next = nextPosition.get(layer) ?? (maxPosition.get(layer) ?? -1) + 1;
+    let next = nextPosition.get(layer);
+    const place = () => {
+      next ??= (maxPosition(layer) ?? -1) + 1;
+      return next++;
+    };
     const writes: FeatureWrite[] = [];
     const history: FeatureHistoryWrite[] = [];
     for (const feature of upserts) {
@@ -99,7 +102,7 @@ export function planZoneEdit(
       const exists = row !== undefined && !row.deleted;
       const version = (row?.version ?? 0) + 1;
       const json = JSON.stringify(withVersion(feature, version));
-      writes.push({ id: feature.id, version, deleted: false, position: row?.position ?? next++, json });
+      writes.push({ id: feature.id, version, deleted: false, position: row?.position ?? place(), json });
       history.push({ featureId: feature.id, version, action: rollback ? 'rollback' : exists ? 'update' : 'create', before: exists ? row.json : null, after: json });
       features.push({ id: feature.id, version, deleted: false });
     }
@@ -110,21 +113,26 @@ export function planZoneEdit(
       history.push({ featureId: id, version, action: rollback ? 'rollback' : 'delete', before: row.json, after: null });
       features.push({ id, version, deleted: true });
     }
-    nextPosition.set(layer, next);
+    if (next !== undefined) nextPosition.set(layer, next);
     return { layer, writes, history };
   });
   return {
-    edit: {
-      layer: changes.length === 1 ? changes[0]!.layer : 'multi',
-      action: rollback ? 'rollback' : 'edit',
-      at: edit.at,
-      by: edit.by,
-      note: edit.note,
-      reassigned_json: reassignedJson(edit.reassignments),
-    },
     layers,
     features,
     bumps: [...new Set(changes.map((c) => layerRevision(c.layer))), 'zones', 'data'],
+  };
+}
+
+/** The zone_edits row of a zone edit: its layer ('multi' for several), edit or rollback, who, when, why, the issues it reassigned. */
+export function zoneEditRow(edit: StoredZoneEdit): ZoneEditRow {
+  const changes = zoneEditChanges(edit);
+  return {
+    layer: changes.length === 1 ? changes[0]!.layer : 'multi',
+    action: edit.kind === 'rollback' ? 'rollback' : 'edit',
+    at: edit.at,
+    by: edit.by,
+    note: edit.note,
+    reassigned_json: reassignedJson(edit.reassignments),
   };
 }
 

@@ -80,6 +80,7 @@ import {
   planZoneEdit,
   reassignmentUpdate,
   touchedIds,
+  zoneEditRow,
   type LayerWrites,
 } from '../zone-write-plan';
 
@@ -422,8 +423,8 @@ export class PostgresRepository implements DutymapRepository {
         ]);
         maxPosition.set(change.layer, max[0]?.p ?? null);
       }
-      const plan = planZoneEdit(edit, current, maxPosition);
-      const editId = await this.insertEdit(client, plan.edit);
+      const plan = planZoneEdit(edit, current, (layer) => maxPosition.get(layer) ?? null);
+      const editId = await this.insertEdit(client, zoneEditRow(edit));
       for (const { layer, writes, history } of plan.layers) {
         // Row by row: an edit touches a few features, and may name one twice.
         for (const w of writes) {

@@ -79,6 +79,7 @@ import {
   planZoneEdit,
   reassignmentUpdate,
   touchedIds,
+  zoneEditRow,
   type LayerWrites,
 } from '../zone-write-plan';
 
@@ -309,9 +310,10 @@ class SqliteRepository implements DutymapRepository {
         }
         return rows;
       });
-      const maxPosition = new Map(changes.map(({ layer }) => [layer, this.stmt.maxPosition.get(layer)?.p ?? null]));
-      const plan = planZoneEdit(edit, current, maxPosition);
-      const editId = this.insertEdit(plan.edit);
+      // The edit row before planning: in WAL mode a read after the transaction's first write is
+      // several times cheaper, and max(position) reads the whole layer. A refused edit rolls it back.
+      const editId = this.insertEdit(zoneEditRow(edit));
+      const plan = planZoneEdit(edit, current, (layer) => this.stmt.maxPosition.get(layer)?.p ?? null);
       for (const layer of plan.layers) this.writeLayer(editId, layer);
       this.reassign(edit.reassignments);
       for (const name of plan.bumps) this.stmt.bump.run(name);
