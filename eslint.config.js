@@ -9,11 +9,14 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 /**
  * The parts of src/core, lowest first. A part may import the parts of earlier tiers and its own
- * tier-mates listed in `peers`; nothing from a later tier. Features (the last tier) may use each
- * other as long as no circle forms (import-x/no-cycle).
+ * tier-mates unless they are INDEPENDENT_PEERS; nothing from a later tier. Features (the last
+ * tier) may use each other as long as no circle forms (import-x/no-cycle). Geometry (plane and
+ * sphere math, knowing no file format) sits below formats, whose Shapefile reader sorts rings
+ * into shells and holes with the kernel's signed area and boundary-aware ring containment.
  */
 const CORE_TIERS = [
-  ['formats', 'geometry'],
+  ['geometry'],
+  ['formats'],
   ['district'],
   ['topology', 'assignment'],
   ['issues'],
@@ -21,8 +24,8 @@ const CORE_TIERS = [
   ['edit', 'import', 'export', 'generate', 'reports', 'open311'],
 ];
 
-/** Parts of one tier that must not import each other (formats and geometry know nothing of each other's domain either way, topology and assignment are independent). */
-const INDEPENDENT_PEERS = [['formats', 'geometry'], ['topology', 'assignment']];
+/** Parts of one tier that must not import each other (topology and assignment are independent). */
+const INDEPENDENT_PEERS = [['topology', 'assignment']];
 
 function coreZones() {
   const zones = [];

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitWithChildren } from '../../src/core/edit/children-follow';
 import { splitPolygon } from '../../src/core/edit/split-polygon';
 import type { AreaFeature, Position } from '../../src/core/edit/edit-types';
-import { pointInPolygonRings } from '../../src/core/edit/ring-math';
+import { INSIDE, locateInPolygon } from '../../src/core/geometry/point-location';
 import { interiorPoint } from '../../src/core/geometry/interior-point';
 import { checkZoneEdits } from '../../src/core/edit/zone-layers';
 import { ApiClient, PROJECT_ROOT, type RunningServer } from '../helpers/api-server';
@@ -120,10 +120,10 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
           const change = splitPolygon(map, gridId, line, { newId: 'probe' });
           const piece = change.after.find((g) => g.id === 'probe')!;
           const rings = (piece.geometry.coordinates as Position[][]);
-          const moving = list.filter((i) => pointInPolygonRings(i.lon, i.lat, rings)).map((i) => i.id);
+          const moving = list.filter((i) => locateInPolygon(i.lon, i.lat, rings) === INSIDE).map((i) => i.id);
           const keptGeometry = change.after.find((g) => g.id === gridId)!.geometry;
           const kept = keptGeometry.coordinates as Position[][];
-          const interior = list.find((i) => pointInPolygonRings(i.lon, i.lat, kept));
+          const interior = list.find((i) => locateInPolygon(i.lon, i.lat, kept) === INSIDE);
           // Clicks that select the grid go to the middle of the kept piece's widest stretch: an
           // issue's spot may lie within a handle's reach of the new edge (a click there edits).
           const middle = interiorPoint(keptGeometry as never);
@@ -222,7 +222,7 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     // Select the grid by a point just inside it next to the vertex's ring centre.
     const ring = (grid.geometry.coordinates as Position[][])[0];
     const centre: Position = [ring.slice(0, -1).reduce((a, p) => a + p[0], 0) / (ring.length - 1), ring.slice(0, -1).reduce((a, p) => a + p[1], 0) / (ring.length - 1)];
-    const inside = pointInPolygonRings(centre[0], centre[1], grid.geometry.coordinates as Position[][]) ? centre : ring[0];
+    const inside = locateInPolygon(centre[0], centre[1], grid.geometry.coordinates as Position[][]) === INSIDE ? centre : ring[0];
     await clickAt(page, inside);
     await page.waitForFunction((name) => document.querySelector('[data-testid="selected-name"]')?.textContent === name, String(grid.properties.name));
     // Drag the shared vertex away from its own grid, into the neighbour, with Alt: it moves alone.
@@ -259,7 +259,7 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     const rename = async (page: Page, name: string) => {
       await fit(page, [w, s, e, n]);
       const centre: Position = [ring.slice(0, -1).reduce((t, p) => t + p[0], 0) / (ring.length - 1), ring.slice(0, -1).reduce((t, p) => t + p[1], 0) / (ring.length - 1)];
-      await clickAt(page, pointInPolygonRings(centre[0], centre[1], grid.geometry.coordinates as Position[][]) ? centre : ring[1]);
+      await clickAt(page, locateInPolygon(centre[0], centre[1], grid.geometry.coordinates as Position[][]) === INSIDE ? centre : ring[1]);
       await page.waitForFunction((n) => document.querySelector('[data-testid="selected-name"]')?.textContent === n, String(grid.properties.name));
       await page.click('button[role=tab]:has-text("属性")');
       await page.fill('.plan-attributes input[name=name]', name);
@@ -313,7 +313,7 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
         const d = 0.0004;
         const inside = [0, 1, 2, 3, 4, 5, 6, 7]
           .map((k): Position => [vertex[0] + d * Math.cos((k * Math.PI) / 4), vertex[1] + d * Math.sin((k * Math.PI) / 4)])
-          .find((q) => pointInPolygonRings(q[0], q[1], rings) && !pointInPolygonRings(q[0], q[1], neighbour.geometry.coordinates as Position[][]));
+          .find((q) => locateInPolygon(q[0], q[1], rings) === INSIDE && locateInPolygon(q[0], q[1], neighbour.geometry.coordinates as Position[][]) !== INSIDE);
         if (inside) {
           pick = { community, neighbour, vertex, inside };
           break;

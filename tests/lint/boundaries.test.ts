@@ -18,6 +18,11 @@ describe('architecture boundaries (eslint)', () => {
     expect(ids).toContain('import-x/no-restricted-paths');
   });
 
+  it('refuses the geometry kernel importing a file format, and lets formats use the kernel', async () => {
+    expect(await ruleIdsOf('src/core/geometry/wrong-way.ts', "import { readShapefile } from '../formats/shapefile-reader';\nexport const r = readShapefile;\n")).toContain('import-x/no-restricted-paths');
+    expect(await ruleIdsOf('src/core/formats/right-way.ts', "import { twiceSignedArea } from '../geometry/ring-area';\nexport const a = twiceSignedArea;\n")).toEqual([]);
+  });
+
   it('refuses core importing the server, and Node or DOM in core', async () => {
     expect(await ruleIdsOf('src/core/district/wrong-way.ts', "import { loadConfig } from '../../server/config';\nexport const c = loadConfig;\n")).toContain('import-x/no-restricted-paths');
     expect(await ruleIdsOf('src/core/district/wrong-way.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n")).toContain('no-restricted-imports');

@@ -1,6 +1,6 @@
 import type { GeoJSONSource, LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import type { EditableFeature, Position, VertexRef } from '../../core/edit/edit-types';
-import { partsOf } from '../../core/edit/ring-math';
+import { polygonsOf } from '../../core/geometry/geometry-parts';
 
 /**
  * The zone editor's map layers: its own GeoJSON sources drawn above the district's layers —
@@ -103,7 +103,7 @@ export const pointOut = (p: readonly number[], properties: Record<string, unknow
 export function handlesOf(feature: EditableFeature, selected: VertexRef | null): OutFeature[] {
   if (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon') return [];
   const out: OutFeature[] = [];
-  partsOf(feature.geometry).forEach((rings, part) =>
+  polygonsOf(feature.geometry).forEach((rings, part) =>
     rings.forEach((ring, r) => {
       for (let i = 0; i + 1 < ring.length; i++) {
         const isSelected = !!selected && selected.featureId === feature.id && selected.part === part && selected.ring === r && selected.index === i;

@@ -11,10 +11,10 @@ import { rulesFor } from './assignment-policy';
 import { cellOf } from '../geometry/bucket-grid';
 import { ISSUE_CATEGORIES } from '../district/catalog';
 import type { DistrictIndex } from './district-index';
-import { EARTH_RADIUS_M, distanceToSegmentM, haversineM, planarDistanceToSegmentM } from '../geometry/geo-distance';
+import { EARTH_RADIUS_M, distanceToSegmentM, haversineM, planarDistanceToSegment } from '../geometry/geo-distance';
 import { locateAll, locateFirst } from '../geometry/polygon-locator';
 import { flatPointInPolygon } from '../geometry/flat-polygons';
-import { OUTSIDE } from '../geometry/point-in-polygon';
+import { OUTSIDE } from '../geometry/point-location';
 
 /** Bad input to the engine: the message says what to fix; `code` is machine-readable. */
 export class AssignmentInputError extends Error {
@@ -192,7 +192,7 @@ function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: n
   const start = out.length;
   for (let e = offsets[cell]; e < offsets[cell + 1]; e++) {
     const s = items[e];
-    const planar = planarDistanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s], kx, ky);
+    const planar = planarDistanceToSegment(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s], kx, ky);
     if (planar > radiusM + seg.slackM[s]) continue;
     const d = distanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s]);
     if (d > radiusM) continue;

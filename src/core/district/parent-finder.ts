@@ -1,9 +1,10 @@
-import { area, featureCollection, feature as turfFeature, intersect } from '@turf/turf';
+import { area, featureCollection, intersect } from '@turf/turf';
 import Flatbush from 'flatbush';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { bboxOfRings } from '../geometry/geometry-parts';
 import { textValue } from '../formats/property-value';
-import { BOUNDARY, INSIDE, locatePoint, prepareArea, type AreaLike, type PreparedArea } from '../geometry/prepared-area';
+import { asFeature, clip } from '../geometry/clip-window';
+import { bboxOfRings, polygonsOf, type AreaLike } from '../geometry/geometry-parts';
+import { INSIDE, OUTSIDE } from '../geometry/point-location';
+import { locatePoint, prepareArea, type PreparedArea } from '../geometry/prepared-area';
 
 /** A zone that may be a parent: its id, its geometry (anything; only areas take part) and properties with code and name. */
 export interface ParentCandidate {
@@ -50,17 +51,14 @@ export class ParentFinder {
 
   containing(geometry: unknown): string | null {
     if (!this.index || !isArea(geometry)) return null;
-    const rings = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates).flat();
+    const rings = polygonsOf(geometry).flat();
     const box = bboxOfRings(rings);
     if (!Number.isFinite(box[0])) return null;
     const candidates = this.index.search(box[0], box[1], box[2], box[3]).filter((i) => this.areas[i]);
     if (candidates.length === 0) return null;
     const vertices = rings.flat();
     const holding = candidates.filter((i) =>
-      vertices.every((v) => {
-        const where = locatePoint(this.areas[i]!, v[0], v[1]);
-        return where === INSIDE || where === BOUNDARY;
-      }),
+      vertices.every((v) => locatePoint(this.areas[i]!, v[0], v[1]) !== OUTSIDE),
     );
     if (holding.length === 1) return this.parents[holding[0]].id;
     // Straddling (or off by rounding): count a grid of sample points inside the zone per parent;
@@ -101,12 +99,8 @@ export class ParentFinder {
 
 /** Geodesic m² shared by two areas; null when turf cannot clip them (near-coincident edges). */
 function sharedArea(a: AreaLike, b: AreaLike): number | null {
-  try {
-    const cut = intersect(featureCollection([asFeature(a), asFeature(b)]));
-    return cut ? area(cut) : 0;
-  } catch {
-    return null;
-  }
+  const cut = clip(() => intersect(featureCollection([asFeature(a), asFeature(b)])));
+  return cut === undefined ? null : cut ? area(cut) : 0;
 }
 
 function isArea(g: unknown): g is AreaLike {
@@ -120,9 +114,5 @@ function safePrepare(g: AreaLike): PreparedArea | null {
   } catch {
     return null;
   }
-}
-
-function asFeature(g: AreaLike): Feature<Polygon | MultiPolygon> {
-  return turfFeature(g as Polygon | MultiPolygon);
 }
 

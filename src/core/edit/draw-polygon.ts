@@ -1,8 +1,9 @@
 import { difference, featureCollection, intersect } from '@turf/turf';
 import type { AreaGeometry } from '../geometry/geometry-schema';
-import type { AreaFeature, EditChange, Position } from './edit-types';
+import { geometryBox, polygonsOf } from '../geometry/geometry-parts';
+import { twiceSignedArea } from '../geometry/ring-area';
+import type { AreaFeature, EditChange, Position, Ring } from './edit-types';
 import { EditError } from './edit-types';
-import { partsOf, signedArea2, type Ring } from './ring-math';
 
 export interface DrawOptions {
   id: string;
@@ -30,7 +31,7 @@ export function drawPolygon(outline: readonly Position[], options: DrawOptions):
   if (corners.length > 1 && corners[0][0] === corners[corners.length - 1][0] && corners[0][1] === corners[corners.length - 1][1]) corners.pop();
   if (corners.length < 3) throw new EditError('ring_too_short', 'a zone needs at least three corners');
   let ring: Ring = [...corners.map((p) => [p[0], p[1]] as Position), [corners[0][0], corners[0][1]]];
-  if (signedArea2(ring) < 0) ring = ring.reverse();
+  if (twiceSignedArea(ring) < 0) ring = ring.reverse();
   let geometry: AreaGeometry = { type: 'Polygon', coordinates: [ring] };
   if (options.parent) {
     const clipped = intersect(featureCollection([asTurf(geometry), asTurf(options.parent.geometry)]));
@@ -54,23 +55,17 @@ function asTurf(geometry: AreaGeometry) {
   return { type: 'Feature' as const, properties: {}, geometry };
 }
 
+/** True when the boxes of two areas overlap with some width (boxes that only touch do not). */
 function boxesOverlap(a: AreaGeometry, b: AreaGeometry): boolean {
-  const box = (g: AreaGeometry) => {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const rings of partsOf(g)) for (const p of rings[0]) {
-      x0 = Math.min(x0, p[0]); y0 = Math.min(y0, p[1]); x1 = Math.max(x1, p[0]); y1 = Math.max(y1, p[1]);
-    }
-    return [x0, y0, x1, y1];
-  };
-  const p = box(a);
-  const q = box(b);
+  const p = geometryBox(a);
+  const q = geometryBox(b);
   return p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3];
 }
 
 /** Same rings with the same vertices (difference returned the sibling unchanged). */
 function sameShape(a: AreaGeometry, b: AreaGeometry): boolean {
   const norm = (g: AreaGeometry) =>
-    partsOf(g)
+    polygonsOf(g)
       .map((rings) => rings.map((r) => r.slice(0, -1).map((p) => `${p[0]},${p[1]}`).sort().join(';')).sort().join('|'))
       .sort()
       .join('#');

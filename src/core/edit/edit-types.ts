@@ -31,6 +31,9 @@ export function areaFeatures(features: Iterable<EditableFeature>): Map<string, A
 
 export type Position = [number, number];
 
+/** A ring or line the editor builds, as mutable positions (closed rings end where they start). */
+export type Ring = Position[];
+
 /**
  * One vertex of an area feature: polygon `part` (0 for a Polygon), `ring` (0 the outer ring,
  * 1… holes) and position `index` in that ring. The closing position (last = first) is the same

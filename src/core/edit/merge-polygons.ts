@@ -1,8 +1,11 @@
 import { featureCollection, union } from '@turf/turf';
 import type { AreaGeometry } from '../geometry/geometry-schema';
-import type { AreaFeature, EditChange, Position } from './edit-types';
+import { geometryOfParts, polygonsOf } from '../geometry/geometry-parts';
+import { INSIDE } from '../geometry/point-location';
+import { twiceSignedArea } from '../geometry/ring-area';
+import { locateRingInRing } from '../geometry/ring-containment';
+import type { AreaFeature, EditChange, Position, Ring } from './edit-types';
 import { EditError } from './edit-types';
-import { geometryOfParts, partsOf, pointInRing, signedArea2, type Ring } from './ring-math';
 
 /**
  * Merges adjacent zones into one, which keeps `keepId` (one of `ids`) and its properties.
@@ -39,11 +42,11 @@ function mergeByEdges(members: readonly AreaFeature[]): Ring[][] | null {
   let cancelled = 0;
   let orientation = 0;
   for (const f of members) {
-    for (const rings of partsOf(f.geometry)) {
-      orientation += Math.sign(signedArea2(rings[0]));
+    for (const rings of polygonsOf(f.geometry)) {
+      orientation += Math.sign(twiceSignedArea(rings[0]));
       rings.forEach((ring, r) => {
         // Interior on the left: outer rings counter-clockwise, holes clockwise.
-        const ccw = signedArea2(ring) > 0;
+        const ccw = twiceSignedArea(ring) > 0;
         const pts = (r === 0) === ccw ? ring : ring.slice().reverse();
         for (let i = 0; i + 1 < pts.length; i++) {
           const a = pts[i] as Position;
@@ -92,16 +95,15 @@ function mergeByEdges(members: readonly AreaFeature[]): Ring[][] | null {
 
 /** Shells (counter-clockwise) with the holes (clockwise) inside them. */
 function assembleParts(rings: Ring[], flip: boolean): Ring[][] | null {
-  const shells = rings.filter((r) => signedArea2(r) > 0);
-  const holes = rings.filter((r) => signedArea2(r) < 0);
+  const shells = rings.filter((r) => twiceSignedArea(r) > 0);
+  const holes = rings.filter((r) => twiceSignedArea(r) < 0);
   if (shells.length === 0) return null;
   const parts: Ring[][] = shells.map((s) => [s]);
   for (const hole of holes) {
-    const [x, y] = hole[0];
-    // The smallest shell containing the hole's first vertex (vertices on a shell count for it).
-    const candidates = parts.filter((p) => pointInRing(x, y, p[0]) || p[0].some((q) => q[0] === x && q[1] === y));
+    // The smallest shell holding the hole (it may touch the shell: vertices on it decide nothing).
+    const candidates = parts.filter((p) => locateRingInRing(hole, p[0]) === INSIDE);
     if (candidates.length === 0) return null;
-    candidates.sort((a, b) => signedArea2(a[0]) - signedArea2(b[0]));
+    candidates.sort((a, b) => twiceSignedArea(a[0]) - twiceSignedArea(b[0]));
     candidates[0].push(hole);
   }
   return flip ? parts.map((p) => p.map((r) => r.slice().reverse())) : parts;
@@ -111,8 +113,8 @@ function assembleParts(rings: Ring[], flip: boolean): Ring[][] | null {
 function mergeByUnion(members: readonly AreaFeature[]): Ring[][] | null {
   const result = union(featureCollection(members.map((f) => ({ type: 'Feature' as const, properties: {}, geometry: f.geometry }))));
   if (!result) return null;
-  const parts = partsOf(result.geometry as AreaGeometry);
-  const before = members.reduce((n, f) => n + partsOf(f.geometry).length, 0);
+  const parts = polygonsOf(result.geometry as AreaGeometry);
+  const before = members.reduce((n, f) => n + polygonsOf(f.geometry).length, 0);
   // Adjacent zones become fewer parts than they were; disjoint ones stay as many.
   if (parts.length >= before) return null;
   return parts;

@@ -1,6 +1,9 @@
 import { isZoneLayer, type EditLayer } from './edit-layer';
 import { isAreaFeature, type AreaFeature, type EditableFeature, type Position } from './edit-types';
-import { metresPerDegree, partsOf, pointInPolygonRings, signedArea2 } from './ring-math';
+import { metresPerDegree, planarDistanceToSegment } from '../geometry/geo-distance';
+import { linesOf, polygonsOf } from '../geometry/geometry-parts';
+import { OUTSIDE, locateInPolygon } from '../geometry/point-location';
+import { twiceSignedArea } from '../geometry/ring-area';
 
 /**
  * The feature of `features` at a point: for zones the smallest one containing it (an island grid
@@ -14,9 +17,9 @@ export function pickFeature(features: Iterable<EditableFeature>, point: Position
     let bestArea = Infinity;
     for (const f of features) {
       if (!isAreaFeature(f)) continue;
-      for (const rings of partsOf(f.geometry)) {
-        if (!pointInPolygonRings(x, y, rings)) continue;
-        const a = Math.abs(signedArea2(rings[0]));
+      for (const rings of polygonsOf(f.geometry)) {
+        if (locateInPolygon(x, y, rings) === OUTSIDE) continue;
+        const a = Math.abs(twiceSignedArea(rings[0]));
         if (a < bestArea) {
           best = f;
           bestArea = a;
@@ -31,16 +34,9 @@ export function pickFeature(features: Iterable<EditableFeature>, point: Position
   for (const f of features) {
     const g = f.geometry;
     if (g.type !== 'LineString' && g.type !== 'MultiLineString') continue;
-    const lines = g.type === 'LineString' ? [g.coordinates] : g.coordinates;
-    for (const line of lines) {
+    for (const line of linesOf(g)) {
       for (let i = 0; i + 1 < line.length; i++) {
-        const ax = (line[i][0] - x) * scale.x;
-        const ay = (line[i][1] - y) * scale.y;
-        const dx = (line[i + 1][0] - line[i][0]) * scale.x;
-        const dy = (line[i + 1][1] - line[i][1]) * scale.y;
-        const len2 = dx * dx + dy * dy;
-        const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
-        const d = Math.hypot(ax + t * dx, ay + t * dy);
+        const d = planarDistanceToSegment(x, y, line[i][0], line[i][1], line[i + 1][0], line[i + 1][1], scale.x, scale.y);
         if (d <= bestD) {
           bestD = d;
           best = f;
@@ -54,7 +50,7 @@ export function pickFeature(features: Iterable<EditableFeature>, point: Position
 /** The first zone of `zones` whose area holds a point (holes excluded), else null. */
 export function zoneContaining(zones: Iterable<AreaFeature>, point: Position): AreaFeature | null {
   for (const zone of zones) {
-    for (const rings of partsOf(zone.geometry)) if (pointInPolygonRings(point[0], point[1], rings)) return zone;
+    for (const rings of polygonsOf(zone.geometry)) if (locateInPolygon(point[0], point[1], rings) !== OUTSIDE) return zone;
   }
   return null;
 }

@@ -1,5 +1,6 @@
 import type { AreaFeature, EditableFeature, Position, VertexRef } from './edit-types';
-import { metresPerDegree, partsOf } from './ring-math';
+import { metresPerDegree } from '../geometry/geo-distance';
+import { polygonsOf } from '../geometry/geometry-parts';
 
 /** Where a pointer snapped: onto a vertex, or onto the nearest point of an edge. */
 export interface Snap {
@@ -35,7 +36,7 @@ export function snapPoint(point: Position, features: Iterable<EditableFeature>, 
   for (const feature of features) {
     if (options.exclude?.has(feature.id)) continue;
     if (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon') continue;
-    const parts = partsOf((feature as AreaFeature).geometry);
+    const parts = polygonsOf((feature as AreaFeature).geometry);
     for (let p = 0; p < parts.length; p++) {
       for (let r = 0; r < parts[p].length; r++) {
         const ring = parts[p][r];

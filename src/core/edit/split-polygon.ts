@@ -1,7 +1,11 @@
-import type { AreaFeature, EditChange, Position } from './edit-types';
+import type { AreaFeature, EditChange, Position, Ring } from './edit-types';
 import { EditError } from './edit-types';
 import { insertVertex } from './vertex-edit';
-import { geometryOfParts, partsOf, pointInRing, samePosition, segmentCrossing, signedArea2, type Ring } from './ring-math';
+import { geometryOfParts, polygonsOf, samePosition } from '../geometry/geometry-parts';
+import { INSIDE } from '../geometry/point-location';
+import { twiceSignedArea } from '../geometry/ring-area';
+import { locateRingInRing } from '../geometry/ring-containment';
+import { segmentCrossing } from '../geometry/segment-intersection';
 
 export interface SplitOptions {
   /** Id of the new feature (the piece on the right of the line keeps the old id). */
@@ -37,7 +41,7 @@ export function splitPolygon(
 ): EditChange<AreaFeature> {
   const feature = features.get(id);
   if (!feature) throw new EditError('not_found', `there is no zone ${id}`);
-  const parts = partsOf(feature.geometry);
+  const parts = polygonsOf(feature.geometry);
   const crossed = parts.map((rings) => crossingsOf(line, rings[0]));
   const hit = crossed.map((c, i) => (c.length > 0 ? i : -1)).filter((i) => i >= 0);
   if (hit.length === 0) throw new EditError('line_must_cross_twice', `the line does not cross ${id}: draw it from outside, across, to outside`);
@@ -63,14 +67,13 @@ export function splitPolygon(
   // Which piece lies left of the line depends on the ring's orientation; name them by the line.
   const [keep, give] = isLeftOfLine(left) ? [left, right] : [right, left];
   // A line along the boundary "cuts" off nothing: one piece has no area (under 0.01 m²).
-  if ([keep, give].some((piece) => piece.length < 3 || Math.abs(signedArea2(close(piece))) < 2e-12)) {
+  if ([keep, give].some((piece) => piece.length < 3 || Math.abs(twiceSignedArea(close(piece))) < 2e-12)) {
     throw new EditError('line_must_cross_twice', `the line runs along the boundary of ${id}; draw it across the zone`);
   }
   const keepRings: Ring[] = [close(keep)];
   const giveRings: Ring[] = [close(give)];
   for (let h = 1; h < rings.length; h++) {
-    const [x, y] = rings[h][0];
-    (pointInRing(x, y, close(keep)) ? keepRings : giveRings).push(rings[h]);
+    (locateRingInRing(rings[h], close(keep)) === INSIDE ? keepRings : giveRings).push(rings[h]);
   }
   const keepParts = parts.map((p, i) => (i === partIndex ? keepRings : p));
   const kept: AreaFeature = { ...feature, geometry: geometryOfParts(keepParts) };
@@ -144,7 +147,7 @@ function walk(ring: Ring, from: Crossing, to: Crossing): Position[] {
  * the cut, exactly when it runs counter-clockwise.
  */
 function isLeftOfLine(piece: Position[]): boolean {
-  return signedArea2(close(piece)) > 0;
+  return twiceSignedArea(close(piece)) > 0;
 }
 
 function dedupe(points: Position[]): Position[] {
@@ -158,7 +161,7 @@ function close(points: Position[]): Ring {
 }
 
 function findEdge(feature: AreaFeature, a: readonly number[], b: readonly number[]): { part: number; ring: number; index: number } | null {
-  const parts = partsOf(feature.geometry);
+  const parts = polygonsOf(feature.geometry);
   for (let p = 0; p < parts.length; p++) {
     for (let r = 0; r < parts[p].length; r++) {
       const ring = parts[p][r];

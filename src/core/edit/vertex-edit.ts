@@ -1,6 +1,6 @@
-import type { AreaFeature, EditableFeature, EditChange, Position, VertexRef } from './edit-types';
+import type { AreaFeature, EditableFeature, EditChange, Position, Ring, VertexRef } from './edit-types';
 import { EditError } from './edit-types';
-import { geometryOfParts, partsOf, samePosition, type Ring } from './ring-math';
+import { geometryOfParts, polygonsOf, samePosition } from '../geometry/geometry-parts';
 
 /**
  * Vertex edits of zones. With `shared` (the default) a vertex or edge is edited in every feature
@@ -39,7 +39,7 @@ export function moveVertex(features: ReadonlyMap<string, AreaFeature>, ref: Vert
   const after: AreaFeature[] = [];
   for (const feature of targets) {
     let changed = false;
-    const parts = partsOf(feature.geometry).map((rings, p) =>
+    const parts = polygonsOf(feature.geometry).map((rings, p) =>
       rings.map((ring, r) => {
         if (options.shared === false && (p !== ref.part || r !== ref.ring)) return ring;
         // Shared: the edges at the vertex (or through it, a T-junction) first take every vertex of
@@ -73,7 +73,7 @@ export function insertVertex(features: ReadonlyMap<string, AreaFeature>, edge: V
   const targets = options.shared === false ? [features.get(edge.featureId)!] : [...features.values()];
   for (const feature of targets) {
     let changed = false;
-    const parts = partsOf(feature.geometry).map((rings, p) =>
+    const parts = polygonsOf(feature.geometry).map((rings, p) =>
       rings.map((r, k) => {
         if (options.shared === false || feature.id === edge.featureId) {
           if (feature.id !== edge.featureId || p !== edge.part || k !== edge.ring) return r;
@@ -113,7 +113,7 @@ export function deleteVertex(features: ReadonlyMap<string, AreaFeature>, ref: Ve
   const targets = options.shared === false ? [features.get(ref.featureId)!] : [...features.values()];
   for (const feature of targets) {
     let changed = false;
-    const parts = partsOf(feature.geometry).map((rings, p) =>
+    const parts = polygonsOf(feature.geometry).map((rings, p) =>
       rings.map((ring, r) => {
         if (options.shared === false && (p !== ref.part || r !== ref.ring)) return ring;
         const open = ring.slice(0, -1).filter((q) => !samePosition(q, at));
@@ -192,7 +192,7 @@ function pointsOnSegment(a: Position, b: Position, features: readonly AreaFeatur
   const found: Position[] = [];
   for (const feature of features) {
     if (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon') continue;
-    for (const rings of partsOf(feature.geometry)) {
+    for (const rings of polygonsOf(feature.geometry)) {
       for (const ring of rings) {
         for (const q of ring) {
           if (q[0] < x0 - ON_EDGE_DEGREES || q[0] > x1 + ON_EDGE_DEGREES || q[1] < y0 - ON_EDGE_DEGREES || q[1] > y1 + ON_EDGE_DEGREES) continue;
@@ -209,7 +209,7 @@ function ringOf(features: ReadonlyMap<string, AreaFeature>, ref: VertexRef): Rin
   const feature = features.get(ref.featureId);
   if (!feature) throw new EditError('not_found', `there is no feature ${ref.featureId}`);
   if (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon') throw new EditError('not_area', `${ref.featureId} is not an area`);
-  const ring = partsOf(feature.geometry)[ref.part]?.[ref.ring];
+  const ring = polygonsOf(feature.geometry)[ref.part]?.[ref.ring];
   if (!ring) throw new EditError('not_found', `${ref.featureId} has no ring ${ref.part}/${ref.ring}`);
   return ring;
 }

@@ -1,7 +1,8 @@
 import { zipSync } from 'fflate';
 import type { DistrictGeometry, LayerName } from '../district/district-schema';
 import { WGS84_PRJ } from '../geometry/import-crs';
-import { planarSignedArea } from '../geometry/prepared-area';
+import { polygonsOf, type AreaLike } from '../geometry/geometry-parts';
+import { twiceSignedArea } from '../geometry/ring-area';
 
 /**
  * Writes ESRI Shapefiles (.shp, .shx, .dbf, .prj, .cpg) from GeoJSON features: one shape type per
@@ -82,11 +83,11 @@ export function writeShapefile(features: readonly ExportFeature[], fields: reado
         ? [g.coordinates as number[][]]
         : g.type === 'MultiLineString'
           ? (g.coordinates as number[][][])
-          : (g.type === 'Polygon' ? [g.coordinates as number[][][]] : (g.coordinates as number[][][][])).flatMap((polygon) =>
+          : polygonsOf(g as AreaLike).flatMap((polygon) =>
               polygon.map((ring, r) => {
                 if (options.keepRings) return ring;
                 // Shapefile outer rings run clockwise, holes counter-clockwise.
-                const ccw = planarSignedArea(ring) > 0;
+                const ccw = twiceSignedArea(ring) > 0;
                 return ccw === (r === 0) ? ring.slice().reverse() : ring;
               }),
             );

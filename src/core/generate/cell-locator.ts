@@ -1,5 +1,7 @@
+import { bboxOfRings, polygonsOf } from '../geometry/geometry-parts';
 import type { AreaGeometry } from '../geometry/geometry-schema';
-import { distanceToPolyline, pointInRing, type XY } from './plane-geometry';
+import { INSIDE, locateInRing } from '../geometry/point-location';
+import { distanceToPolyline, type XY } from './plane-geometry';
 import type { LocalFrame } from './local-frame';
 
 /**
@@ -17,21 +19,10 @@ export class AreaLocator {
     private readonly bucketM = 400,
   ) {
     this.rings = areas.map((g) =>
-      (g.type === 'Polygon' ? [g.coordinates] : g.coordinates).flatMap((polygon) =>
-        polygon.map((ring) => ring.map(([lon, lat]) => frame.toMetres(lon, lat))),
-      ),
+      polygonsOf(g).flatMap((polygon) => polygon.map((ring) => ring.map(([lon, lat]) => frame.toMetres(lon, lat)))),
     );
     this.rings.forEach((rings, i) => {
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
-      for (const ring of rings) for (const [x, y] of ring) {
-        x0 = Math.min(x0, x);
-        y0 = Math.min(y0, y);
-        x1 = Math.max(x1, x);
-        y1 = Math.max(y1, y);
-      }
+      const [x0, y0, x1, y1] = bboxOfRings(rings);
       for (let bx = Math.floor(x0 / bucketM); bx <= Math.floor(x1 / bucketM); bx++) {
         for (let by = Math.floor(y0 / bucketM); by <= Math.floor(y1 / bucketM); by++) {
           const key = `${bx},${by}`;
@@ -43,11 +34,14 @@ export class AreaLocator {
     });
   }
 
-  /** Index of the area containing (x, y) metres, or −1 (even–odd over all its rings). */
+  /**
+   * Index of the area containing (x, y) metres, or −1: even–odd over all its rings, a point on a
+   * ring counting as not inside that ring.
+   */
   locate(x: number, y: number): number {
     for (const i of this.buckets.get(`${Math.floor(x / this.bucketM)},${Math.floor(y / this.bucketM)}`) ?? []) {
       let inside = false;
-      for (const ring of this.rings[i]) if (pointInRing([x, y], ring)) inside = !inside;
+      for (const ring of this.rings[i]) if (locateInRing(x, y, ring) === INSIDE) inside = !inside;
       if (inside) return i;
     }
     return -1;

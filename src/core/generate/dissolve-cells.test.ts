@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AreaGeometry } from '../geometry/geometry-schema';
 import { dissolveCells } from './dissolve-cells';
 import { createLocalFrame } from './local-frame';
-import { signedArea2 } from './plane-geometry';
+import { twiceSignedArea } from '../geometry/ring-area';
 import { buildVoronoiMesh } from './voronoi-mesh';
 
 /**
@@ -39,7 +39,7 @@ describe('dissolveCells', () => {
       expect(g.type).toBe('Polygon');
       const [outer] = rings(g)[0];
       expect(outer).toHaveLength(5);
-      expect(signedArea2(outer)).toBeGreaterThan(0);
+      expect(twiceSignedArea(outer)).toBeGreaterThan(0);
       expect(area(g)).toBeCloseTo(cellArea, -1);
     }
     expect(mesh.neighbours[0]).toEqual([1, 3]);
@@ -50,8 +50,8 @@ describe('dissolveCells', () => {
     const [ring] = dissolveCells(mesh, straight, [0, 0, 0, 0, 1, 0, 0, 0, 0], 2);
     expect(ring.type).toBe('Polygon');
     const [outer, hole] = rings(ring)[0];
-    expect(signedArea2(outer)).toBeGreaterThan(0);
-    expect(signedArea2(hole)).toBeLessThan(0);
+    expect(twiceSignedArea(outer)).toBeGreaterThan(0);
+    expect(twiceSignedArea(hole)).toBeLessThan(0);
     expect(area(ring)).toBeCloseTo(8 * cellArea, -2);
   });
 
@@ -68,8 +68,8 @@ describe('dissolveCells', () => {
     expect(notched.type).toBe('Polygon');
     const [outer, hole, ...rest] = rings(notched)[0];
     expect(rest).toHaveLength(0);
-    expect(signedArea2(outer)).toBeGreaterThan(0);
-    expect(signedArea2(hole)).toBeLessThan(0);
+    expect(twiceSignedArea(outer)).toBeGreaterThan(0);
+    expect(twiceSignedArea(hole)).toBeLessThan(0);
     expect(hole).toHaveLength(5);
     expect(area(notched)).toBeCloseTo(7 * cellArea, -2);
   });

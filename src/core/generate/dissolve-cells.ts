@@ -1,6 +1,7 @@
 import type { AreaGeometry } from '../geometry/geometry-schema';
+import { INSIDE, locateInRing } from '../geometry/point-location';
+import { twiceSignedArea } from '../geometry/ring-area';
 import type { EdgeInteriors } from './edge-wiggle';
-import { pointInRing, signedArea2 } from './plane-geometry';
 import { edgeEnds, type VoronoiMesh } from './voronoi-mesh';
 
 type Position = [number, number];
@@ -114,7 +115,7 @@ function assemble(rings: Position[][]): AreaGeometry {
   const outers: { ring: Position[]; area: number; holes: Position[][] }[] = [];
   const holes: Position[][] = [];
   for (const ring of rings) {
-    const area = signedArea2(ring);
+    const area = twiceSignedArea(ring);
     if (area > 0) outers.push({ ring, area, holes: [] });
     else holes.push(ring);
   }
@@ -123,7 +124,7 @@ function assemble(rings: Position[][]): AreaGeometry {
   for (const hole of holes) {
     // The midpoint of a hole's first edge is never a shared corner, so it is strictly inside its outer ring.
     const probe: Position = [(hole[0][0] + hole[1][0]) / 2, (hole[0][1] + hole[1][1]) / 2];
-    const containing = outers.filter((o) => pointInRing(probe, o.ring)).sort((p, q) => p.area - q.area)[0] ?? outers[0];
+    const containing = outers.filter((o) => locateInRing(probe[0], probe[1], o.ring) === INSIDE).sort((p, q) => p.area - q.area)[0] ?? outers[0];
     containing.holes.push(hole);
   }
   if (outers.length === 1) return { type: 'Polygon', coordinates: [outers[0].ring, ...outers[0].holes] };

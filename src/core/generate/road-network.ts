@@ -1,7 +1,7 @@
 import type { RoadClass } from '../district/catalog';
 import type { Random } from './random';
 import { MinHeap } from './min-heap';
-import { distanceToSegment } from './plane-geometry';
+import { planarDistanceToSegment } from '../geometry/geo-distance';
 import { edgeBetween, type VoronoiMesh } from './voronoi-mesh';
 
 /** A road (one name) planned on the mesh: its class and the segments it is cut into. */
@@ -237,7 +237,7 @@ class PathPlanner {
     const edge = mesh.edges[e];
     const [ax, ay, bx, by] = this.corridor!;
     const mid: [number, number] = [(mesh.vertexX[edge.a] + mesh.vertexX[edge.b]) / 2, (mesh.vertexY[edge.a] + mesh.vertexY[edge.b]) / 2];
-    const off = distanceToSegment(mid, [ax, ay], [bx, by]) / (1.2 * this.options.spacing);
+    const off = planarDistanceToSegment(mid[0], mid[1], ax, ay, bx, by, 1, 1) / (1.2 * this.options.spacing);
     return base * (1 + off * off) * (this.shared.has(e) ? SHARED_EDGE_FACTOR : 1);
   }
 }

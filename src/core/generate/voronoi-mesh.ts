@@ -1,6 +1,6 @@
 import { Delaunay } from 'd3-delaunay';
 import { coordKey, type LocalFrame } from './local-frame';
-import { signedArea2 } from './plane-geometry';
+import { twiceSignedArea } from '../geometry/ring-area';
 import type { SiteLayout } from './site-sampler';
 
 /** One side of a Voronoi edge shared by cells `left` and `right` (−1: outside the district). */
@@ -110,7 +110,7 @@ export function buildVoronoiMesh(layout: SiteLayout, frame: LocalFrame): Voronoi
       const to = ring[(k + 1) % ring.length];
       if (from !== to) sides.push([from, to, across[k] < n ? across[k] : -1]);
     }
-    const area = signedArea2(sides.map(([v]) => [vertexLon[v], vertexLat[v]]));
+    const area = twiceSignedArea(sides.map(([v]) => [vertexLon[v], vertexLat[v]]));
     if (area < 0) sides = sides.reverse().map(([from, to, other]) => [to, from, other]);
 
     const refs: number[] = [];

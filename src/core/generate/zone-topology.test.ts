@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DistrictData } from '../issues/district-data';
 import type { AreaGeometry } from '../geometry/geometry-schema';
 import { generateDistrict } from './generate-district';
-import { signedArea2 } from './plane-geometry';
+import { twiceSignedArea } from '../geometry/ring-area';
 
 /**
  * The zones must tile exactly. Beyond valid rings, the decisive check is on directed segments:
@@ -44,7 +44,7 @@ function checkRings(zone: Zone): string[] {
       if (ring.length < 4) problems.push(`${zone.id}: ring ${r} has ${ring.length} positions`);
       if (key(ring[0]) !== key(ring[ring.length - 1])) problems.push(`${zone.id}: ring ${r} is not closed`);
       for (let i = 0; i + 1 < ring.length; i++) if (key(ring[i]) === key(ring[i + 1])) problems.push(`${zone.id}: ring ${r} repeats a position`);
-      const a = signedArea2(ring.slice(0, -1));
+      const a = twiceSignedArea(ring.slice(0, -1));
       if (r === 0 ? a <= 0 : a >= 0) problems.push(`${zone.id}: ring ${r} is wound the wrong way`);
     });
   }

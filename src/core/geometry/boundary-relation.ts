@@ -1,4 +1,7 @@
-import { BOUNDARY, INSIDE, OUTSIDE, boxesMeet, locatePoint, side, type PreparedArea } from './prepared-area';
+import { boxesMeet } from './geometry-parts';
+import { side } from './orientation';
+import { INSIDE, ON_BOUNDARY, OUTSIDE } from './point-location';
+import { locatePoint, type PreparedArea } from './prepared-area';
 
 /**
  * Exact, cheap answers to "may these two zones overlap?" and "may this zone reach outside that
@@ -121,7 +124,7 @@ export function walkBoundary(a: PreparedArea, b: PreparedArea, stop: number): nu
       const status = locatePoint(b, px + dx * mid, py + dy * mid);
       if (status === INSIDE) flags |= PIECE_INSIDE;
       else if (status === OUTSIDE) flags |= PIECE_OUTSIDE;
-      lastStatus = status === BOUNDARY ? 0 : status;
+      lastStatus = status === ON_BOUNDARY ? 0 : status;
       if (flags & stop) return flags;
     }
   }

@@ -1,6 +1,7 @@
 import { bboxClip } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { planarSignedArea, polygonsOf, type AreaLike } from './prepared-area';
+import { geometryBox, polygonsOf, type AreaLike } from './geometry-parts';
+import { twiceSignedArea } from './ring-area';
 
 /**
  * Cheap windows for costly clipping: exact polygon clipping (turf / polyclip-ts) costs about
@@ -8,20 +9,7 @@ import { planarSignedArea, polygonsOf, type AreaLike } from './prepared-area';
  * Sutherland–Hodgman), and operations that throw on degenerate input are caught.
  */
 
-export function ringBox(ring: number[][]): [number, number, number, number] {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const [x, y] of ring) {
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
-  return [minX, minY, maxX, maxY];
-}
-
+/** An area geometry as a turf Feature (no copy), for turf's clipping operations. */
 export function asFeature(geometry: AreaLike): Feature<Polygon | MultiPolygon> {
   return { type: 'Feature', properties: {}, geometry: geometry as Polygon | MultiPolygon };
 }
@@ -41,10 +29,12 @@ export function clip<T>(operation: () => T): T | undefined {
 /** Degrees added around a clipping window (~0.1 m) so its artificial edges stay clear of the area of interest. */
 const WINDOW_MARGIN = 1e-6;
 
+/** The box grown by WINDOW_MARGIN degrees on every side. */
 export function widen(box: readonly number[]): [number, number, number, number] {
   return [box[0] - WINDOW_MARGIN, box[1] - WINDOW_MARGIN, box[2] + WINDOW_MARGIN, box[3] + WINDOW_MARGIN];
 }
 
+/** Bounding box of a list of edges a→b; [Infinity, Infinity, -Infinity, -Infinity] for none. */
 export function edgesBox(edges: readonly { ax: number; ay: number; bx: number; by: number }[]): [number, number, number, number] {
   let minX = Infinity;
   let minY = Infinity;
@@ -59,15 +49,6 @@ export function edgesBox(edges: readonly { ax: number; ay: number; bx: number; b
   return [minX, minY, maxX, maxY];
 }
 
-export function geometryBox(geometry: AreaLike): [number, number, number, number] {
-  let box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const polygon of polygonsOf(geometry)) {
-    const b = ringBox(polygon[0]);
-    box = [Math.min(box[0], b[0]), Math.min(box[1], b[1]), Math.max(box[2], b[2]), Math.max(box[3], b[3])];
-  }
-  return box;
-}
-
 /**
  * The part of an area inside a box (Sutherland–Hodgman, turf.bboxClip: linear and cheap), or
  * null when nothing is left. Where the area leaves and re-enters the box the result runs along
@@ -80,7 +61,7 @@ export function clipToBox(geometry: AreaLike, box: readonly number[]): AreaLike 
   if (minX > box[2] || maxX < box[0] || minY > box[3] || maxY < box[1]) return null;
   const clipped = bboxClip(asFeature(geometry), box as [number, number, number, number]).geometry as AreaLike;
   const polygons = polygonsOf(clipped)
-    .map((rings) => rings.filter((ring) => ring.length >= 4 && planarSignedArea(ring) !== 0))
+    .map((rings) => rings.filter((ring) => ring.length >= 4 && twiceSignedArea(ring) !== 0))
     .filter((rings, i) => rings.length > 0 && rings[0] === polygonsOf(clipped)[i][0]);
   if (polygons.length === 0) return null;
   return polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons };

@@ -1,6 +1,5 @@
-import { orient2d } from 'robust-predicates';
 import type { PolygonRings } from './geometry-parts';
-import { INSIDE, ON_BOUNDARY, OUTSIDE, type PointPosition } from './point-in-polygon';
+import { INSIDE, ON_BOUNDARY, OUTSIDE, POINT_ON_EDGE, rayCrossing, type PointLocation } from './point-location';
 
 /**
  * Polygons and MultiPolygons packed into typed arrays: vertex coordinates in `xs`/`ys`, ring `r`
@@ -57,16 +56,16 @@ export function flattenPolygons(polygons: readonly (readonly PolygonRings[])[]):
 }
 
 /**
- * Where (x, y) lies relative to polygon `p`, boundary included, even-odd over each part's rings.
- * The arithmetic is that of point-in-polygon-hao (used by turf's booleanPointInPolygon):
- * coordinates are taken relative to the point and the crossing test uses the robust orient2d
- * predicate, so every point is classified exactly as turf does — which is what lets the fast
- * engine agree with the turf reference on all points, not "almost all". Boundary of any part
- * wins; inside any part → INSIDE.
+ * Where (x, y) lies relative to polygon `p`: INSIDE, ON_BOUNDARY or OUTSIDE, even-odd over each
+ * part's rings. Each edge is judged by rayCrossing (point-location.ts), the arithmetic of
+ * point-in-polygon-hao (turf's booleanPointInPolygon) with the exact orient2d predicate, so every
+ * point is classified exactly as turf does — which is what lets the fast engine agree with the
+ * turf reference on all points, not "almost all". Boundary of any part wins; inside any part →
+ * INSIDE. Rings must be closed (last position = first), as GeoJSON's are.
  */
-export function flatPointInPolygon(flat: FlatPolygons, p: number, x: number, y: number): PointPosition {
+export function flatPointInPolygon(flat: FlatPolygons, p: number, x: number, y: number): PointLocation {
   const { xs, ys, ringStart, partStart, polygonStart } = flat;
-  let result: PointPosition = OUTSIDE;
+  let result: PointLocation = OUTSIDE;
   for (let k = polygonStart[p]; k < polygonStart[p + 1]; k++) {
     let crossings = 0;
     for (let r = partStart[k]; r < partStart[k + 1]; r++) {
@@ -77,13 +76,9 @@ export function flatPointInPolygon(flat: FlatPolygons, p: number, x: number, y: 
       for (; i < end; i++) {
         const u2 = xs[i + 1] - x;
         const v2 = ys[i + 1] - y;
-        if (v1 === 0 && v2 === 0) {
-          if ((u2 <= 0 && u1 >= 0) || (u1 <= 0 && u2 >= 0)) return ON_BOUNDARY;
-        } else if ((v2 >= 0 && v1 <= 0) || (v2 <= 0 && v1 >= 0)) {
-          const f = orient2d(u1, u2, v1, v2, 0, 0);
-          if (f === 0) return ON_BOUNDARY;
-          if ((f > 0 && v2 > 0 && v1 <= 0) || (f < 0 && v2 <= 0 && v1 > 0)) crossings++;
-        }
+        const c = rayCrossing(u1, v1, u2, v2);
+        if (c === POINT_ON_EDGE) return ON_BOUNDARY;
+        crossings += c;
         u1 = u2;
         v1 = v2;
       }

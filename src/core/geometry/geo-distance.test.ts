@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { distance, lineString, pointToLineDistance } from '@turf/turf';
-import { distanceToSegmentM, haversineM, planarDistanceToSegmentM, metresPerDegree } from './geo-distance';
+import { distanceToSegmentM, haversineM, planarDistanceToSegment, metresPerDegree } from './geo-distance';
 
 const lon = fc.double({ min: 112.1, max: 112.4, noNaN: true });
 const lat = fc.double({ min: 30.2, max: 30.45, noNaN: true });
@@ -40,7 +40,7 @@ describe('geo-distance repeats turf exactly', () => {
     fc.assert(
       fc.property(near(112.25, 0.05), near(30.3, 0.05), near(112.25, 0.05), near(30.3, 0.05), near(112.25, 0.05), near(30.3, 0.05), (px, py, ax, ay, bx, by) => {
         const k = metresPerDegree(py);
-        const planar = planarDistanceToSegmentM(px, py, ax, ay, bx, by, k.x, k.y);
+        const planar = planarDistanceToSegment(px, py, ax, ay, bx, by, k.x, k.y);
         const exact = distanceToSegmentM(px, py, ax, ay, bx, by);
         const length = haversineM(ax, ay, bx, by);
         const bow = (length * length * Math.tan(((Math.max(ay, by) + 1) * Math.PI) / 180)) / (8 * 6371008.8);

@@ -78,18 +78,27 @@ function segmentArcDegrees(px: number, py: number, ax: number, ay: number, bx: n
   return Ax * Cx + Ay * Cy + Az * Cz > Bx * Cx + By * Cy + Bz * Cz ? arc(ax, ay) : arc(bx, by);
 }
 
-/** Metres per degree of latitude and (at `lat`) of longitude, for quick planar estimates. */
+/** Metres per degree of latitude on turf's sphere (about 111,195 m). */
+export const METRES_PER_DEGREE = EARTH_RADIUS_M * RAD;
+
+/**
+ * Metres per degree of longitude (`x`, at latitude `lat` in degrees) and of latitude (`y`) on
+ * turf's sphere, for planar estimates and tolerances in a local frame: the one conversion of the
+ * kernel (snap tolerances, bucket-grid cells, the locator's cell size, the generator's frame).
+ * `x` falls to 0 at the poles.
+ */
 export function metresPerDegree(lat: number): { x: number; y: number } {
-  const y = EARTH_RADIUS_M * RAD;
-  return { x: y * Math.cos(lat * RAD), y };
+  return { x: METRES_PER_DEGREE * Math.cos(lat * RAD), y: METRES_PER_DEGREE };
 }
 
 /**
- * Planar distance in metres from P to segment A–B in a local equirectangular frame scaled by
- * `kx`, `ky` (metres per degree). Within 0.1 % of the spherical distance at district scale:
- * good as a filter, not as the final word on a threshold.
+ * Planar distance from P to segment A–B (the nearest point of the segment, ends included), with
+ * x scaled by `kx` and y by `ky`: pass metresPerDegree's x and y for metres from lon/lat degrees
+ * (a local equirectangular frame, within 0.1 % of the spherical distance at district scale: good
+ * as a filter, not as the final word on a threshold), or 1 and 1 for the coordinates' own units.
+ * A segment of zero length gives the distance to its one point.
  */
-export function planarDistanceToSegmentM(
+export function planarDistanceToSegment(
   px: number,
   py: number,
   ax: number,

@@ -1,11 +1,16 @@
 /**
- * core/geometry — the geometry kernel: GeoJSON geometry schemas, parts and bounding boxes
- * (geometry-parts), planar ring math and point location (prepared-area: INSIDE / BOUNDARY /
- * OUTSIDE; flat-polygons and polygon-locator for the engine's hot path), segment intersection,
- * the relation of two boundaries, edge chains, clipping windows, interior points, geodesic
- * distance (metres), CRS conversion (WGS-84 / GCJ-02 / BD-09 / CGCS2000 Gauss-Krüger) and the
- * bucket grid. One function for each job, each with its own tests; nothing here knows what a
- * street or an issue is, and it imports nothing else of core.
+ * core/geometry — the geometry kernel, one module for each job, each with its own tests:
+ * GeoJSON geometry schemas (here); parts, positions and bounding boxes (geometry-parts:
+ * polygonsOf, linesOf, bboxOfRings, boxesMeet …); exact orientation (orientation: side); signed
+ * ring area (ring-area: twiceSignedArea); point location with one vocabulary, INSIDE /
+ * ON_BOUNDARY / OUTSIDE, and one per-edge test (point-location: rayCrossing, locateInRing,
+ * locateInPolygon), walked over nested rings there, over packed polygons for the engine's hot
+ * path (flat-polygons, polygon-locator) and over an edge index for the topology checks
+ * (prepared-area); which shell holds a hole (ring-containment); segment intersection; the
+ * relation of two boundaries; edge chains; clipping windows; interior points; distances in
+ * metres and metres per degree (geo-distance); CRS conversion (WGS-84 / GCJ-02 / BD-09 /
+ * CGCS2000 Gauss-Krüger) and the bucket grid. Nothing here knows what a street, an issue or a
+ * file format is, and it imports nothing else of core (it is the lowest tier).
  */
 import { z } from 'zod';
 

@@ -1,10 +1,11 @@
-import { polygonsOf, type AreaLike } from './prepared-area';
+import { polygonsOf, type AreaLike } from './geometry-parts';
+import { twiceSignedArea } from './ring-area';
 
 /**
  * A point inside an area, to pin a problem on the map: on the horizontal line through the middle
  * latitude of the largest part (by planar area), the middle of the widest stretch that lies inside
  * it. Unlike a centroid it is inside even for a crescent or a thin sliver. [lon, lat] in degrees;
- * null for an empty geometry.
+ * null for an empty geometry (no part with a ring of at least 4 positions).
  */
 export function interiorPoint(geometry: AreaLike): [number, number] | null {
   let best: number[][][] | null = null;
@@ -12,10 +13,9 @@ export function interiorPoint(geometry: AreaLike): [number, number] | null {
   for (const polygon of polygonsOf(geometry)) {
     const shell = polygon[0];
     if (!shell || shell.length < 4) continue;
-    let sum = 0;
-    for (let i = 0; i + 1 < shell.length; i++) sum += shell[i][0] * shell[i + 1][1] - shell[i + 1][0] * shell[i][1];
-    if (Math.abs(sum) > bestArea) {
-      bestArea = Math.abs(sum);
+    const area = Math.abs(twiceSignedArea(shell));
+    if (area > bestArea) {
+      bestArea = area;
       best = polygon;
     }
   }

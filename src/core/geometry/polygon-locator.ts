@@ -1,8 +1,9 @@
 import type { BBox } from './geometry-schema';
 import { BucketTableBuilder, cellOf, columnOf, createBucketGrid, forEachSegmentCell, rowOf, type BucketTable } from './bucket-grid';
 import { flatPointInPolygon, flattenPolygons, type FlatPolygons } from './flat-polygons';
+import { metresPerDegree } from './geo-distance';
 import { bboxOfRings, mergeBBoxes, type PolygonRings } from './geometry-parts';
-import { OUTSIDE } from './point-in-polygon';
+import { OUTSIDE } from './point-location';
 
 /** Cell entry flags: the cell lies wholly inside the polygon, or an edge of it touches the cell. */
 const FULL = 1;
@@ -139,10 +140,10 @@ function addRowCrossings(
   }
 }
 
+/** The box's area in m² (planar, at its middle latitude), at least 1 m on each side. */
 function estimateBBoxAreaM2([x0, y0, x1, y1]: BBox): number {
-  const mPerDeg = 111_195;
-  const width = Math.max(1, (x1 - x0) * mPerDeg * Math.cos(((y0 + y1) / 2) * (Math.PI / 180)));
-  return width * Math.max(1, (y1 - y0) * mPerDeg);
+  const k = metresPerDegree((y0 + y1) / 2);
+  return Math.max(1, (x1 - x0) * k.x) * Math.max(1, (y1 - y0) * k.y);
 }
 
 /**

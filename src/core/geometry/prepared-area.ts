@@ -1,5 +1,7 @@
 import Flatbush from 'flatbush';
-import { orient2d } from 'robust-predicates';
+import { polygonsOf, type AreaLike } from './geometry-parts';
+import { INSIDE, ON_BOUNDARY, OUTSIDE, POINT_ON_EDGE, rayCrossing, type PointLocation } from './point-location';
+import { twiceSignedArea } from './ring-area';
 
 /**
  * A polygon or multipolygon made ready for many exact planar tests (in lon/lat degrees): rings
@@ -49,44 +51,6 @@ export class PreparedArea {
 }
 
 /**
- * A Polygon or MultiPolygon as far as these helpers need it: both the schema's AreaGeometry and
- * GeoJSON's (turf's) geometry types fit.
- */
-export type AreaLike =
-  | { type: 'Polygon'; coordinates: number[][][] }
-  | { type: 'MultiPolygon'; coordinates: number[][][][] };
-
-/** Where a point lies relative to an area. */
-export const INSIDE = 1;
-export const BOUNDARY = 0;
-export const OUTSIDE = -1;
-export type PointLocation = typeof INSIDE | typeof BOUNDARY | typeof OUTSIDE;
-
-/**
- * Which side of the directed line a→b the point c lies on: > 0 left, < 0 right, 0 exactly on it.
- * robust-predicates' orient2d is exact and has the opposite sign convention, hence the minus.
- */
-export function side(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  return -orient2d(ax, ay, bx, by, cx, cy);
-}
-
-/** Twice the planar signed area of a ring in degrees² (> 0 counter-clockwise). */
-export function planarSignedArea(ring: readonly (readonly number[])[]): number {
-  let sum = 0;
-  for (let i = 0, n = ring.length; i < n; i++) {
-    const a = ring[i];
-    const b = ring[(i + 1) % n];
-    sum += a[0] * b[1] - b[0] * a[1];
-  }
-  return sum;
-}
-
-/** The polygons of an area geometry as lists of rings. */
-export function polygonsOf(geometry: AreaLike): number[][][][] {
-  return geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-}
-
-/**
  * Prepares an area for exact tests. Rings may be open or carry repeated positions (both are
  * repaired here: the ring checks report them separately); rings with fewer than 3 distinct corners
  * are skipped.
@@ -98,7 +62,7 @@ export function prepareArea(geometry: AreaLike): PreparedArea {
       const flat = cleanRing(ring);
       if (flat.length < 8) return;
       // Interior on the left: outer rings counter-clockwise, holes clockwise.
-      const ccw = flatSignedArea(flat) > 0;
+      const ccw = twiceSignedArea(ring) > 0;
       if (ccw !== (r === 0)) reverseFlatRing(flat);
       rings.push(flat);
     });
@@ -136,43 +100,26 @@ export function prepareArea(geometry: AreaLike): PreparedArea {
 }
 
 /**
- * Where (x, y) lies: INSIDE, on the BOUNDARY (exactly, by exact predicates) or OUTSIDE.
- * Even-odd rule over all rings, so holes and multipolygon parts count correctly. Only the edges
- * whose box meets the ray from the point to the east are visited (a Flatbush query), so the cost
- * is the number of boundary crossings near the point's latitude, not the number of edges.
+ * Where (x, y) lies: INSIDE, ON_BOUNDARY (exactly, see rayCrossing) or OUTSIDE. Even-odd rule
+ * over all rings, so holes and multipolygon parts count correctly. Only the edges whose box
+ * meets the ray from the point to the west are visited (a Flatbush query), so the cost is the
+ * number of boundary crossings near the point's latitude, not the number of edges.
  */
 export function locatePoint(area: PreparedArea, x: number, y: number): PointLocation {
   const [minX, minY, maxX, maxY] = area.bbox;
   const edges = area.edges;
   if (!edges || x < minX || x > maxX || y < minY || y > maxY) return OUTSIDE;
-  let inside = false;
+  let crossings = 0;
   let onBoundary = false;
   const { x0, y0, x1, y1 } = area;
-  edges.search(x, y, maxX, y, (i) => {
+  edges.search(minX, y, x, y, (i) => {
     if (onBoundary) return false;
-    const ax = x0[i];
-    const ay = y0[i];
-    const bx = x1[i];
-    const by = y1[i];
-    const s = side(ax, ay, bx, by, x, y);
-    if (s === 0 && x >= Math.min(ax, bx) && x <= Math.max(ax, bx) && y >= Math.min(ay, by) && y <= Math.max(ay, by)) {
-      onBoundary = true;
-      return false;
-    }
-    // Half-open rule on y so a vertex exactly at the ray's latitude is counted once.
-    if (ay > y !== by > y) {
-      // The edge crosses the ray's line; it is east of the point when the point is on the left of an
-      // upward edge or on the right of a downward one.
-      if (by > ay ? s > 0 : s < 0) inside = !inside;
-    }
+    const c = rayCrossing(x0[i] - x, y0[i] - y, x1[i] - x, y1[i] - y);
+    if (c === POINT_ON_EDGE) onBoundary = true;
+    else crossings += c;
     return false;
   });
-  return onBoundary ? BOUNDARY : inside ? INSIDE : OUTSIDE;
-}
-
-/** True when the two boxes share at least a point. */
-export function boxesMeet(a: readonly number[], b: readonly number[]): boolean {
-  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+  return onBoundary ? ON_BOUNDARY : crossings % 2 === 1 ? INSIDE : OUTSIDE;
 }
 
 /** A ring as a flat [x0, y0, x1, y1, …] array, closed, without consecutive repeated positions. */
@@ -187,12 +134,6 @@ function cleanRing(ring: readonly (readonly number[])[]): number[] {
   if (n >= 2 && (flat[0] !== flat[n - 2] || flat[1] !== flat[n - 1])) flat.push(flat[0], flat[1]);
   // Fewer than 3 distinct corners (4 positions closed) cannot enclose anything.
   return flat.length >= 8 ? flat : [];
-}
-
-function flatSignedArea(flat: number[]): number {
-  let sum = 0;
-  for (let i = 0; i + 3 < flat.length; i += 2) sum += flat[i] * flat[i + 3] - flat[i + 2] * flat[i + 1];
-  return sum;
 }
 
 function reverseFlatRing(flat: number[]): void {

@@ -1,8 +1,10 @@
-import { side } from './prepared-area';
+import { side } from './orientation';
 
 /**
- * Pairwise edge tests shared by the ring checks (a ring crossing itself) and the outline test of
- * sibling groups (outline rings must not cross): which pairs of edges may meet, and how they do.
+ * Where segments meet. Pairwise edge tests shared by the ring checks (a ring crossing itself), the
+ * outline test of sibling groups (outline rings must not cross) and the generator (wiggled edges
+ * must not cross): which pairs of edges may meet, and how they do (exact predicates). And, for
+ * the editor's split, where a cutting line crosses a ring (parameters along both segments).
  */
 
 /**
@@ -39,7 +41,12 @@ export interface EdgeHit {
   at: [number, number];
 }
 
-/** How two edges a→b and c→d meet: a proper crossing, a touch at one point, a collinear overlap, or not at all. */
+/**
+ * How two edges a→b and c→d meet, decided with exact predicates: a proper crossing (`at` the
+ * crossing, computed in floating point), a touch at one point (an end of one on the other, or a
+ * shared end: `at` that end), a collinear overlap (`at` the middle of the common stretch), or
+ * null when they do not meet. Edges of zero length are not expected.
+ */
 export function intersectEdges(
   ax: number,
   ay: number,
@@ -83,4 +90,32 @@ export function intersectEdges(
 
 function onEdge(px: number, py: number, ax: number, ay: number, bx: number, by: number): boolean {
   return px >= Math.min(ax, bx) && px <= Math.max(ax, bx) && py >= Math.min(ay, by) && py <= Math.max(ay, by);
+}
+
+/**
+ * Where segment a→b crosses segment c→d in floating point (for cutting, not for deciding): `t`
+ * along a→b and `u` along c→d (both in [0, 1]) and the point, or null when they do not meet or
+ * are parallel (collinear overlaps are not crossings). An end exactly on the other segment takes
+ * the vertex itself, so that shared vertices stay bit-equal.
+ */
+export function segmentCrossing(
+  a: readonly number[],
+  b: readonly number[],
+  c: readonly number[],
+  d: readonly number[],
+): { t: number; u: number; point: [number, number] } | null {
+  const rx = b[0] - a[0];
+  const ry = b[1] - a[1];
+  const sx = d[0] - c[0];
+  const sy = d[1] - c[1];
+  const denom = rx * sy - ry * sx;
+  if (denom === 0) return null;
+  const qx = c[0] - a[0];
+  const qy = c[1] - a[1];
+  const t = (qx * sy - qy * sx) / denom;
+  const u = (qx * ry - qy * rx) / denom;
+  if (t < 0 || t > 1 || u < 0 || u > 1) return null;
+  const point: [number, number] =
+    u === 0 ? [c[0], c[1]] : u === 1 ? [d[0], d[1]] : t === 0 ? [a[0], a[1]] : t === 1 ? [b[0], b[1]] : [a[0] + t * rx, a[1] + t * ry];
+  return { t, u, point };
 }

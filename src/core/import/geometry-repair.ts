@@ -1,4 +1,5 @@
-import { planarSignedArea } from '../geometry/prepared-area';
+import { samePosition } from '../geometry/geometry-parts';
+import { twiceSignedArea } from '../geometry/ring-area';
 
 /**
  * The repairs an import offers for common drawing faults. Each is a pure function of a raw
@@ -35,10 +36,6 @@ function rawPolygons(g: RawGeometry): Ring[][] | null {
 
 function rebuild(g: RawGeometry, polygons: Ring[][]): RawGeometry {
   return g.type === 'Polygon' ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons };
-}
-
-function samePosition(a: readonly number[], b: readonly number[]): boolean {
-  return a[0] === b[0] && a[1] === b[1];
 }
 
 /** Applies one repair. `changes` counts rings or vertices changed (0: nothing to do). */
@@ -79,7 +76,7 @@ function repairRing(ring: Ring, outer: boolean, kind: RepairKind): { ring: Ring;
       return { ring: kept, changes: ring.length - kept.length };
     }
     case 'fix_orientation': {
-      const area = planarSignedArea(ring);
+      const area = twiceSignedArea(ring);
       if (area === 0 || area > 0 === outer) return { ring, changes: 0 };
       return { ring: ring.slice().reverse(), changes: 1 };
     }

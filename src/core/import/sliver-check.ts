@@ -2,7 +2,7 @@ import { area, intersect, featureCollection, feature as turfFeature } from '@tur
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { ZONE_LAYERS, type DistrictGeometry, type LayerName, type ZoneLayerName } from '../district/district-schema';
 import { interiorPoint } from '../geometry/interior-point';
-import type { AreaLike } from '../geometry/prepared-area';
+import type { AreaLike } from '../geometry/geometry-parts';
 import { LAYER_NOUN, formatArea, type TopologyProblem } from '../topology/topology-problem';
 import type { ImportProblem } from './import-report';
 import type { FeatureOrigin } from './import-types';

@@ -1,6 +1,9 @@
 import { area } from '@turf/turf';
 import { EdgeChain } from '../geometry/edge-chain';
-import { INSIDE, OUTSIDE, boxesMeet, locatePoint, planarSignedArea, prepareArea } from '../geometry/prepared-area';
+import { boxesMeet } from '../geometry/geometry-parts';
+import { INSIDE, OUTSIDE } from '../geometry/point-location';
+import { locatePoint, prepareArea } from '../geometry/prepared-area';
+import { twiceSignedArea } from '../geometry/ring-area';
 import { forEachEdgePair, intersectEdges } from '../geometry/segment-intersection';
 import type { GapFinding, ZoneEntry } from './zone-entry';
 
@@ -24,7 +27,7 @@ export function tilesExactly(parent: ZoneEntry | null, members: readonly ZoneEnt
     return chain.isZero();
   }
   const rings = outlineRings(members);
-  if (!rings || rings.some((ring) => planarSignedArea(ring) <= 0)) return false;
+  if (!rings || rings.some((ring) => twiceSignedArea(ring) <= 0)) return false;
   if (rings.length === 1) return true;
   if (rings.length > 64) return false; // many islands: let the geometric checks decide
   const prepared = rings.map((ring) => prepareArea({ type: 'Polygon', coordinates: [ring] }));
@@ -44,7 +47,7 @@ export function tilesExactly(parent: ZoneEntry | null, members: readonly ZoneEnt
 export function outlineMayEncloseGap(members: readonly ZoneEntry[], tolerance: number): boolean {
   const rings = outlineRings(members);
   if (!rings) return true;
-  return rings.some((ring) => planarSignedArea(ring) < 0 && area({ type: 'Polygon', coordinates: [ring] }) >= tolerance);
+  return rings.some((ring) => twiceSignedArea(ring) < 0 && area({ type: 'Polygon', coordinates: [ring] }) >= tolerance);
 }
 
 /**
@@ -56,7 +59,7 @@ export function enclosedPieces(pieces: readonly GapFinding[], members: readonly 
   if (pieces.length === 0) return [];
   const rings = outlineRings(members);
   if (!rings) return null;
-  const holes = rings.filter((ring) => planarSignedArea(ring) < 0).map((ring) => prepareArea({ type: 'Polygon', coordinates: [ring] }));
+  const holes = rings.filter((ring) => twiceSignedArea(ring) < 0).map((ring) => prepareArea({ type: 'Polygon', coordinates: [ring] }));
   return pieces.filter((piece) => {
     if (!piece.location) return false;
     const [x, y] = piece.location;

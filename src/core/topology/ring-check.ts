@@ -1,5 +1,8 @@
 import { interiorsMayOverlap } from '../geometry/boundary-relation';
-import { OUTSIDE, INSIDE, BOUNDARY, locatePoint, planarSignedArea, prepareArea, side } from '../geometry/prepared-area';
+import { side } from '../geometry/orientation';
+import { INSIDE, ON_BOUNDARY, OUTSIDE } from '../geometry/point-location';
+import { locatePoint, prepareArea } from '../geometry/prepared-area';
+import { twiceSignedArea } from '../geometry/ring-area';
 import { forEachEdgePair, intersectEdges } from '../geometry/segment-intersection';
 import {
   LAYER_NOUN,
@@ -110,7 +113,7 @@ export function checkRings(geometry: unknown, where: FeatureRef, options?: Topol
     rings.forEach((ring, r) => {
       if (!ring || crossed.has(`${p}:${r}`)) return;
       const label = ringLabel(cleanParts.length, p, r);
-      const signed = planarSignedArea(ring);
+      const signed = twiceSignedArea(ring);
       if (signed === 0) {
         problems.add('zero_area', `${noun} ${where.featureId}: ${label} encloses no area`, { location: [ring[0][0], ring[0][1]] });
       } else if ((r === 0) !== signed > 0) {
@@ -133,20 +136,20 @@ export function checkRings(geometry: unknown, where: FeatureRef, options?: Topol
     rings.forEach((hole, r) => {
       if (r === 0 || !hole) return;
       const label = ringLabel(cleanParts.length, p, r);
-      const position = hole.find((v) => locatePoint(shellArea, v[0], v[1]) !== BOUNDARY) ?? hole[0];
+      const position = hole.find((v) => locatePoint(shellArea, v[0], v[1]) !== ON_BOUNDARY) ?? hole[0];
       if (locatePoint(shellArea, position[0], position[1]) === OUTSIDE) {
         problems.add('hole_outside_shell', `${noun} ${where.featureId}: ${label} lies outside the outer ring`, {
           location: [position[0], position[1]],
         });
         return;
       }
-      holeArea += Math.abs(planarSignedArea(hole.slice(0, -1)));
+      holeArea += Math.abs(twiceSignedArea(hole.slice(0, -1)));
       holes.push({ r, prepared: prepareArea({ type: 'Polygon', coordinates: [hole] }), ring: hole });
     });
     for (const inner of holes) {
       for (const outer of holes) {
         if (inner === outer) continue;
-        const position = inner.ring.find((v) => locatePoint(outer.prepared, v[0], v[1]) !== BOUNDARY);
+        const position = inner.ring.find((v) => locatePoint(outer.prepared, v[0], v[1]) !== ON_BOUNDARY);
         if (position && locatePoint(outer.prepared, position[0], position[1]) === INSIDE) {
           problems.add(
             'nested_holes',
@@ -156,7 +159,7 @@ export function checkRings(geometry: unknown, where: FeatureRef, options?: Topol
         }
       }
     }
-    if (holeArea >= Math.abs(planarSignedArea(shell.slice(0, -1)))) {
+    if (holeArea >= Math.abs(twiceSignedArea(shell.slice(0, -1)))) {
       problems.add('zero_area', `${noun} ${where.featureId}: ${partLabel(cleanParts.length, p)}has no area left once its holes are cut out`);
     }
   });

@@ -2,12 +2,15 @@ import Flatbush from 'flatbush';
 import { area, difference, featureCollection, intersect, union } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { interiorsMayOverlap, mayReachOutside } from '../geometry/boundary-relation';
-import { asFeature, clip, clipToBox, edgesBox, geometryBox, ringBox, widen } from '../geometry/clip-window';
+import { asFeature, clip, clipToBox, edgesBox, widen } from '../geometry/clip-window';
 import { EdgeChain } from '../geometry/edge-chain';
+import { planarDistanceToSegment } from '../geometry/geo-distance';
+import { bboxOfRings, boxesMeet, geometryBox, polygonsOf, type AreaLike } from '../geometry/geometry-parts';
 import { interiorPoint } from '../geometry/interior-point';
+import { side } from '../geometry/orientation';
+import type { PreparedArea } from '../geometry/prepared-area';
 import { outlineMayEncloseGap, tilesExactly } from './outline-rings';
 import type { GapFinding, ZoneEntry } from './zone-entry';
-import { boxesMeet, polygonsOf, side, type AreaLike, type PreparedArea } from '../geometry/prepared-area';
 
 /**
  * Overlaps, parts outside the parent and gaps of one group of sibling zones (the grids of one
@@ -236,7 +239,7 @@ function piecesOf(geometry: AreaLike, tolerance: number, members: readonly ZoneE
     const piece: Polygon = { type: 'Polygon', coordinates: polygon };
     const areaM2 = area(piece);
     if (areaM2 < tolerance) continue;
-    const bbox = ringBox(polygon[0]);
+    const bbox = bboxOfRings([polygon[0]]);
     gaps.push({
       areaM2,
       location: interiorPoint(piece) ?? undefined,
@@ -264,12 +267,10 @@ function ringTouches(ring: number[][], area: PreparedArea): boolean {
   });
 }
 
+/** Planar distance in degrees from (x, y) to the edge; exactly 0 when the point lies on it. */
 function distanceToEdge(x: number, y: number, ax: number, ay: number, bx: number, by: number): number {
   if (side(ax, ay, bx, by, x, y) === 0 && x >= Math.min(ax, bx) && x <= Math.max(ax, bx)) return 0;
-  const dx = bx - ax;
-  const dy = by - ay;
-  const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)));
-  return Math.hypot(x - (ax + t * dx), y - (ay + t * dy));
+  return planarDistanceToSegment(x, y, ax, ay, bx, by, 1, 1);
 }
 
 function unionOf(members: readonly ZoneEntry[]): Feature<Polygon | MultiPolygon> | null {

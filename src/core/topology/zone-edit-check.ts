@@ -1,6 +1,6 @@
 import type { DistrictGeometry, ZoneFeature, ZoneLayerName } from '../district/district-schema';
 import { enclosedPieces, tilesExactly } from './outline-rings';
-import { boxesMeet } from '../geometry/prepared-area';
+import { boxesMeet } from '../geometry/geometry-parts';
 import { CHILD_LAYER, PARENT_LAYER, checkFeatureReferences, duplicateCodes, duplicateIds } from './reference-check';
 import { checkRings } from './ring-check';
 import {
