@@ -1,3 +1,6 @@
+import { INSIDE } from '../geometry/point-location';
+import { twiceSignedArea } from '../geometry/ring-area';
+import { locateRingInRing } from '../geometry/ring-containment';
 import { readDbf, type DbfTable } from './dbf-reader';
 import type { SourceFeature } from './source-feature';
 
@@ -105,44 +108,29 @@ function readShape(view: DataView, start: number, length: number, index: number)
   }
 }
 
-/** Twice the signed planar area: positive counter-clockwise (x east, y north). */
-function signedArea2(ring: readonly number[][]): number {
-  let sum = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
-  return sum;
-}
-
-function ringContains(ring: readonly number[][], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
 /**
  * Shapefile polygon parts → GeoJSON Polygon or MultiPolygon: clockwise rings are outer rings,
  * counter-clockwise rings holes of the smallest outer ring containing them (a hole that no outer
- * ring contains becomes an outer ring of its own). Rings are reversed to RFC 7946 orientation.
+ * ring contains becomes an outer ring of its own). Containment is boundary-aware: a hole may touch
+ * its outer ring at a vertex (valid in the simple-features model), so vertices on the outer
+ * ring's boundary decide nothing (see locateRingInRing). Rings are reversed to RFC 7946
+ * orientation.
  */
 export function assemblePolygon(rings: number[][][]): unknown {
   const outers: { ring: number[][]; area: number; holes: number[][][] }[] = [];
   const holes: number[][][] = [];
   for (const ring of rings) {
-    const a = signedArea2(ring);
+    const a = twiceSignedArea(ring);
     if (a <= 0) outers.push({ ring, area: -a, holes: [] });
     else holes.push(ring);
   }
   for (const hole of holes) {
-    const probe = hole[0];
     let best: (typeof outers)[number] | null = null;
     for (const outer of outers) {
-      if (probe && ringContains(outer.ring, probe[0], probe[1]) && (!best || outer.area < best.area)) best = outer;
+      if ((!best || outer.area < best.area) && locateRingInRing(hole, outer.ring) === INSIDE) best = outer;
     }
     if (best) best.holes.push(hole);
-    else outers.push({ ring: hole.slice().reverse(), area: signedArea2(hole), holes: [] });
+    else outers.push({ ring: hole.slice().reverse(), area: twiceSignedArea(hole), holes: [] });
   }
   const polygons = outers.map((o) => [o.ring.slice().reverse(), ...o.holes.map((h) => h.slice().reverse())]);
   if (polygons.length === 0) return null;
