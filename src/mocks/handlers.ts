@@ -17,6 +17,7 @@ import { computeWeeklyReport, resolveReportPeriod } from '../core/reports/weekly
 import { ISSUE_CATEGORIES, type IssueCategory } from '../core/district/catalog';
 import { toWgs84 } from '../core/geometry/crs-convert';
 import { ledgerCsv, ledgerNames, ledgerRow } from '../core/export/ledger';
+import { geometryBox, mergeBBoxes } from '../core/geometry/geometry-parts';
 import { LAYERS } from '../core/district/district-schema';
 import { isOverdue } from '../core/issues/issue-schema';
 import { nextStatus } from '../core/issues/issue-state-machine';
@@ -85,12 +86,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
 
     http.get(url('/api/district'), () => {
       const { meta } = state.data;
-      const all = [...state.data.streets];
-      let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-      for (const f of all) {
-        const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-        for (const [x, y] of polys.flat(2)) [w, s, e, n] = [Math.min(w, x), Math.min(s, y), Math.max(e, x), Math.max(n, y)];
-      }
+      const [w, s, e, n] = mergeBBoxes(state.data.streets.map((f) => geometryBox(f.geometry)));
       const days = Math.ceil((Date.parse(meta.inspectionDate) - state.now().getTime()) / 86_400_000);
       return HttpResponse.json({
         name: meta.name,

@@ -3,6 +3,7 @@ import { composeChanges } from '../../core/edit/edit-change';
 import type { AreaFeature, EditableFeature, EditChange, Position, VertexRef } from '../../core/edit/edit-types';
 import { snapPoint } from '../../core/edit/snap';
 import { insertVertex, moveVertex } from '../../core/edit/vertex-edit';
+import { polygonsOf } from '../../core/geometry/geometry-parts';
 import { asOut, handlesOf, HANDLE_LAYERS, installEditLayers, pointOut, setEditSource, sketchOf } from './edit-layers';
 
 /** What the pointer does: select (and drag vertices), draw a new zone, or draw a split line. */
@@ -334,6 +335,5 @@ function publishEditProbe(map: MapLibreMap): void {
 
 function ringOf(features: ReadonlyMap<string, AreaFeature>, ref: VertexRef): readonly (readonly number[])[] {
   const f = features.get(ref.featureId)!;
-  const parts = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-  return parts[ref.part][ref.ring];
+  return polygonsOf(f.geometry)[ref.part][ref.ring];
 }

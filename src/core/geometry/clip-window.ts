@@ -1,6 +1,6 @@
 import { bboxClip } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { geometryBox, polygonsOf, type AreaLike } from './geometry-parts';
+import { bboxOfRings, geometryBox, polygonsOf, type AreaLike } from './geometry-parts';
 import { twiceSignedArea } from './ring-area';
 
 /**
@@ -36,17 +36,7 @@ export function widen(box: readonly number[]): [number, number, number, number] 
 
 /** Bounding box of a list of edges a→b; [Infinity, Infinity, -Infinity, -Infinity] for none. */
 export function edgesBox(edges: readonly { ax: number; ay: number; bx: number; by: number }[]): [number, number, number, number] {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const e of edges) {
-    minX = Math.min(minX, e.ax, e.bx);
-    minY = Math.min(minY, e.ay, e.by);
-    maxX = Math.max(maxX, e.ax, e.bx);
-    maxY = Math.max(maxY, e.ay, e.by);
-  }
-  return [minX, minY, maxX, maxY];
+  return bboxOfRings(edges.map((e) => [[e.ax, e.ay], [e.bx, e.by]]));
 }
 
 /**

@@ -26,6 +26,9 @@ export type AreaLike =
  *
  * @example polygonsOf({ type: 'Polygon', coordinates: [shell, hole] }) // → [[shell, hole]]
  */
+export function polygonsOf<P>(geometry: { type: 'Polygon'; coordinates: P[][] }): P[][][];
+export function polygonsOf<P>(geometry: { type: 'MultiPolygon'; coordinates: P[][][] }): P[][][];
+export function polygonsOf<P>(geometry: { type: 'Polygon'; coordinates: P[][] } | { type: 'MultiPolygon'; coordinates: P[][][] }): P[][][];
 export function polygonsOf<P>(geometry: { type: 'Polygon'; coordinates: P[][] } | { type: 'MultiPolygon'; coordinates: P[][][] }): P[][][] {
   return geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
 }

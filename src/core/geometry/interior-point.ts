@@ -1,11 +1,15 @@
-import { polygonsOf, type AreaLike } from './geometry-parts';
+import { polygonsOf, type AreaLike, type PolygonRings } from './geometry-parts';
+import { INSIDE, locateInPolygon } from './point-location';
 import { twiceSignedArea } from './ring-area';
 
 /**
  * A point inside an area, to pin a problem on the map: on the horizontal line through the middle
  * latitude of the largest part (by planar area), the middle of the widest stretch that lies inside
- * it. Unlike a centroid it is inside even for a crescent or a thin sliver. [lon, lat] in degrees;
- * null for an empty geometry (no part with a ring of at least 4 positions).
+ * it. Unlike a centroid it is inside even for a crescent or a thin sliver. When that line runs
+ * along a horizontal edge (a hole's edge at exactly the middle latitude), the middle of the widest
+ * stretch between two consecutive vertex latitudes is taken instead, so the point is strictly
+ * inside whenever the part has area. [lon, lat] in degrees; null for an empty geometry (no part
+ * with a ring of at least 4 positions); the first vertex for a part without area.
  */
 export function interiorPoint(geometry: AreaLike): [number, number] | null {
   let best: number[][][] | null = null;
@@ -27,8 +31,28 @@ export function interiorPoint(geometry: AreaLike): [number, number] | null {
     if (y > maxY) maxY = y;
   }
   const y = (minY + maxY) / 2;
+  const middle = widestStretch(best, y);
+  if (!middle) return [best[0][0][0], best[0][0][1]];
+  if (locateInPolygon(middle.x, y, best) === INSIDE) return [middle.x, y];
+  // Between two consecutive vertex latitudes no edge runs along the line and no vertex lies on it.
+  const ys = [...new Set(best.flatMap((ring) => ring.map((p) => p[1])))].sort((a, b) => a - b);
+  let found: [number, number] | null = null;
+  let widest = -1;
+  for (let i = 0; i + 1 < ys.length; i++) {
+    const yy = (ys[i] + ys[i + 1]) / 2;
+    const stretch = widestStretch(best, yy);
+    if (stretch && stretch.width > widest && locateInPolygon(stretch.x, yy, best) === INSIDE) {
+      widest = stretch.width;
+      found = [stretch.x, yy];
+    }
+  }
+  return found ?? [middle.x, y];
+}
+
+/** The middle and width of the widest stretch of the line at latitude y inside the polygon (even-odd), or null when the line misses it. */
+function widestStretch(polygon: PolygonRings, y: number): { x: number; width: number } | null {
   const xs: number[] = [];
-  for (const ring of best) {
+  for (const ring of polygon) {
     for (let i = 0; i + 1 < ring.length; i++) {
       const [ax, ay] = ring[i];
       const [bx, by] = ring[i + 1];
@@ -37,13 +61,9 @@ export function interiorPoint(geometry: AreaLike): [number, number] | null {
     }
   }
   xs.sort((a, b) => a - b);
-  let widest = -1;
-  let x = best[0][0][0];
+  let best: { x: number; width: number } | null = null;
   for (let i = 0; i + 1 < xs.length; i += 2) {
-    if (xs[i + 1] - xs[i] > widest) {
-      widest = xs[i + 1] - xs[i];
-      x = (xs[i] + xs[i + 1]) / 2;
-    }
+    if (!best || xs[i + 1] - xs[i] > best.width) best = { x: (xs[i] + xs[i + 1]) / 2, width: xs[i + 1] - xs[i] };
   }
-  return widest < 0 ? [best[0][0][0], best[0][0][1]] : [x, y];
+  return best;
 }

@@ -7,8 +7,9 @@ import { ON_BOUNDARY, locateInRing, type PointLocation } from './point-location'
  * to, two holes, two shells: INSIDE or OUTSIDE, decided by the first vertex of the ring that is
  * not on the area's boundary (`locate` says where a point lies). Vertices on the boundary decide
  * nothing: a hole may touch its shell, and its first vertex is as likely as any to be the one
- * that does. When every vertex lies on the boundary the ring's interior point decides;
- * ON_BOUNDARY only when that lies on it too (the ring runs along the area's boundary).
+ * that does. When every vertex lies on the boundary the ring's interior point decides (so a ring
+ * that runs along the whole boundary is INSIDE); ON_BOUNDARY only when the ring has no interior
+ * point off the boundary (an empty or degenerate ring).
  */
 export function locateRing(ring: Ring, locate: (x: number, y: number) => PointLocation): PointLocation {
   for (const p of ring) {

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { DistrictResponse, UnitsResponse } from '../../../core/api/api-schema';
-import { bboxOfRings, mergeBBoxes, polygonsOf } from '../../../core/geometry/geometry-parts';
+import { geometryBox, mergeBBoxes } from '../../../core/geometry/geometry-parts';
 import type { AppDeps } from '../../app-deps';
 import { daysUntil } from '../../services/summary-service';
 import { json } from './openapi-helpers';
@@ -29,7 +29,7 @@ export function registerDistrictRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const rows = await deps.repo.summaryRows();
     const bbox =
       streets.length > 0
-        ? mergeBBoxes(streets.flatMap((s) => polygonsOf(s.geometry).map((p) => bboxOfRings(p))))
+        ? mergeBBoxes(streets.map((s) => geometryBox(s.geometry)))
         : ([meta.centre[0], meta.centre[1], meta.centre[0], meta.centre[1]] as [number, number, number, number]);
     return c.json(
       {
