@@ -13,8 +13,7 @@ import { ISSUE_CATEGORIES } from '../district/catalog';
 import type { DistrictIndex } from './district-index';
 import { EARTH_RADIUS_M, distanceToSegmentM, haversineM, planarDistanceToSegment } from '../geometry/geo-distance';
 import { locateAll, locateFirst } from '../geometry/polygon-locator';
-import { flatPointInPolygon } from '../geometry/flat-polygons';
-import { OUTSIDE } from '../geometry/point-location';
+import { OUTSIDE, flatPointInPolygon } from '../geometry/point-location';
 
 /** Bad input to the engine: the message says what to fix; `code` is machine-readable. */
 export class AssignmentInputError extends Error {

@@ -10,7 +10,7 @@ import { DEFAULT_POLICY, maxRadii, type AssignmentPolicy } from './assignment-po
 import { BucketTableBuilder, createBucketGrid, type BucketTable } from '../geometry/bucket-grid';
 import { EARTH_RADIUS_M, haversineM, metresPerDegree } from '../geometry/geo-distance';
 import { bboxOfRings, linesOf, mergeBBoxes, polygonsOf, type PolygonRings } from '../geometry/geometry-parts';
-import { flattenPolygons, type FlatPolygons } from '../geometry/flat-polygons';
+import { flattenPolygons, type FlatPolygons } from '../geometry/point-location';
 import { buildPolygonLocator, type PolygonLocator } from '../geometry/polygon-locator';
 
 /** Extra metres the road and checkpoint cells are padded by, so float noise never drops a candidate. */

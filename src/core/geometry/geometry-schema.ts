@@ -3,10 +3,10 @@
  * GeoJSON geometry schemas (here); parts, positions and bounding boxes (geometry-parts:
  * polygonsOf, linesOf, bboxOfRings, boxesMeet …); exact orientation (orientation: side); signed
  * ring area (ring-area: twiceSignedArea); point location with one vocabulary, INSIDE /
- * ON_BOUNDARY / OUTSIDE, and one per-edge test (point-location: rayCrossing, locateInRing,
- * locateInPolygon), walked over nested rings there, over packed polygons for the engine's hot
- * path (flat-polygons, polygon-locator) and over an edge index for the topology checks
- * (prepared-area); which shell holds a hole (ring-containment); segment intersection; the
+ * ON_BOUNDARY / OUTSIDE, and one per-edge test (point-location: rayCrossing), walked over
+ * nested rings (locateInRing, locateInPolygon) and over packed polygons for the engine's hot path
+ * (flatPointInPolygon there, polygon-locator on top) and over an edge index for the topology
+ * checks (prepared-area); which shell holds a hole (ring-containment); segment intersection; the
  * relation of two boundaries; edge chains; clipping windows; interior points; distances in
  * metres and metres per degree (geo-distance); CRS conversion (WGS-84 / GCJ-02 / BD-09 /
  * CGCS2000 Gauss-Krüger) and the bucket grid. Nothing here knows what a street, an issue or a

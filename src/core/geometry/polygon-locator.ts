@@ -1,9 +1,8 @@
 import type { BBox } from './geometry-schema';
 import { BucketTableBuilder, cellOf, columnOf, createBucketGrid, forEachSegmentCell, rowOf, type BucketTable } from './bucket-grid';
-import { flatPointInPolygon, flattenPolygons, type FlatPolygons } from './flat-polygons';
 import { metresPerDegree } from './geo-distance';
 import { bboxOfRings, mergeBBoxes, type PolygonRings } from './geometry-parts';
-import { OUTSIDE } from './point-location';
+import { OUTSIDE, flatPointInPolygon, flattenPolygons, type FlatPolygons } from './point-location';
 
 /** Cell entry flags: the cell lies wholly inside the polygon, or an edge of it touches the cell. */
 const FULL = 1;
