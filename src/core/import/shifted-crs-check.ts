@@ -1,5 +1,6 @@
 import { ZONE_LAYERS, type DistrictGeometry, type LayerName } from '../district/district-schema';
 import { fromWgs84 } from '../geometry/crs-convert';
+import { metresPerDegree } from '../geometry/geo-distance';
 import { extentOf } from './import-extent';
 import type { ImportProblem, ImportSourceSummary } from './import-report';
 
@@ -35,7 +36,8 @@ export function shiftedCrsProblems(
       const ey = oy - cy;
       const offset = Math.hypot(ex, ey);
       if (offset > 0 && Math.hypot(dx - ex, dy - ey) < 0.25 * offset) {
-        const metres = Math.round(Math.hypot(dx * 111320 * Math.cos((cy * Math.PI) / 180), dy * 110540));
+        const k = metresPerDegree(cy);
+        const metres = Math.round(Math.hypot(dx * k.x, dy * k.y));
         out.push({
           code: 'suspect_crs',
           severity: 'error',

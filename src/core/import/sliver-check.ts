@@ -2,7 +2,8 @@ import { area, intersect, featureCollection, feature as turfFeature } from '@tur
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { ZONE_LAYERS, type DistrictGeometry, type LayerName, type ZoneLayerName } from '../district/district-schema';
 import { interiorPoint } from '../geometry/interior-point';
-import type { AreaLike } from '../geometry/geometry-parts';
+import { metresPerDegree } from '../geometry/geo-distance';
+import { polygonsOf, type AreaLike } from '../geometry/geometry-parts';
 import { LAYER_NOUN, formatArea, type TopologyProblem } from '../topology/topology-problem';
 import type { ImportProblem } from './import-report';
 import type { FeatureOrigin } from './import-types';
@@ -86,11 +87,11 @@ function meanWidth(geometry: AreaLike): number | null {
   try {
     const a = area(geometry);
     let perimeter = 0;
-    for (const polygon of geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates) {
+    for (const polygon of polygonsOf(geometry)) {
       for (const ring of polygon) {
         for (let i = 1; i < ring.length; i++) {
-          const k = Math.cos((ring[i][1] * Math.PI) / 180);
-          perimeter += Math.hypot((ring[i][0] - ring[i - 1][0]) * 111320 * k, (ring[i][1] - ring[i - 1][1]) * 110574);
+          const k = metresPerDegree(ring[i][1]);
+          perimeter += Math.hypot((ring[i][0] - ring[i - 1][0]) * k.x, (ring[i][1] - ring[i - 1][1]) * k.y);
         }
       }
     }
