@@ -1,6 +1,6 @@
 /**
- * core/geometry — the geometry kernel, one module for each job, each with its own tests:
- * GeoJSON geometry schemas (here); parts, positions and bounding boxes (geometry-parts:
+ * core/geometry — the geometry kernel, one module for each job, each tested (crs-convert by
+ * import-crs.test): GeoJSON geometry schemas (here); parts, positions and boxes (geometry-parts:
  * polygonsOf, linesOf, bboxOfRings, boxesMeet …); exact orientation (orientation: side); signed
  * ring area (ring-area: twiceSignedArea); point location with one vocabulary, INSIDE /
  * ON_BOUNDARY / OUTSIDE, and one per-edge test (point-location: rayCrossing), walked over
