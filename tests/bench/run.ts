@@ -9,6 +9,8 @@ import { benchDistricts } from './bench-districts';
 import { runApiBench } from './api-bench';
 import { benchClient } from './client-bench';
 import { runScaleBench } from './scale-bench';
+import { benchScreenSoak } from './screen-soak-bench';
+import { benchTopology } from './topology-bench';
 
 export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   const quick = argv.includes('--quick');
@@ -22,10 +24,14 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
     builds.push(build);
     process.stderr.write(`bench: ${name} done\n`);
   }
+  const topology = benchTopology({ quick });
+  process.stderr.write('bench: topology done\n');
   const api = await runApiBench(quick ? { durationS: 2 } : {});
   process.stderr.write('bench: api done\n');
   const client = await benchClient({ quick });
   process.stderr.write('bench: client done\n');
+  const screenSoak = await benchScreenSoak({ quick });
+  process.stderr.write('bench: screen soak done\n');
   // SQLite and PostgreSQL side by side, one and two processes, before and after 1,000,000 issues.
   const backends = await runScaleBench(quick ? { issues: 100_000, durationS: 2 } : {});
   process.stderr.write('bench: backends done\n');
@@ -34,8 +40,10 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     engine,
     indexBuild: builds,
+    topology,
     api,
     client,
+    screenSoak,
     backends,
   };
 }

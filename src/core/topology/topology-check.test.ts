@@ -193,17 +193,11 @@ describe('checkDistrictTopology', () => {
     expect(problems[0].areaM2! / boxArea([0, 0, 400, 300])).toBeCloseTo(1, 3);
   });
 
-  it('checks a 3,500-grid district (ten times the demo) in well under the few seconds allowed', () => {
+  it('finds nothing wrong with a clean 3,500-grid district (ten times the demo)', () => {
+    // How long this takes is measured by `npm run bench` (tests/bench/topology-bench.ts).
     const district = latticeDistrict();
     expect(district.grids).toHaveLength(3500);
-    const timings: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now();
-      expect(checkDistrictTopology(district)).toEqual([]);
-      timings.push(performance.now() - started);
-    }
-    console.log(`checkDistrictTopology on 3,500 grids: ${timings.map((t) => t.toFixed(0)).join(', ')} ms`);
-    expect(Math.min(...timings)).toBeLessThan(3000); // generous: the machine is shared
+    expect(checkDistrictTopology(district)).toEqual([]);
   });
 
   it('sorts deterministically and only uses documented codes', () => {

@@ -169,39 +169,21 @@ describe('checkZoneEdit', () => {
     expect(broken).toBeGreaterThan(20); // most edits did break something: the comparison is not vacuous
   });
 
-  it('is fast on a demo-sized district (350 grids): tens of milliseconds at most', () => {
+  it('checks an edit on a demo-sized district (350 grids): a pushed grid overlaps and leaves a gap, a split is clean', () => {
+    // How long these checks take is measured by `npm run bench` (tests/bench/topology-bench.ts).
     const district = latticeDistrict({ nx: 25, ny: 14, communityBlock: 2, streetBlock: [4, 4] });
     const demo = buildZoneEditIndex(district);
     const target = district.grids[180];
     const ring = target.geometry.coordinates[0] as [number, number][];
     const pushed = ring.map(([x, y]) => [x + 0.0001, y] as [number, number]); // ~10 m east: overlaps and gaps
-    const timings: number[] = [];
-    let problems: ReturnType<typeof checkZoneEdit> = [];
-    for (let i = 0; i < 7; i++) {
-      const started = performance.now();
-      problems = checkZoneEdit(demo, { layer: 'grids', upsert: [reshaped(target, { type: 'Polygon', coordinates: [pushed] })] });
-      timings.push(performance.now() - started);
-    }
-    timings.sort((x, y) => x - y);
+    const problems = checkZoneEdit(demo, { layer: 'grids', upsert: [reshaped(target, { type: 'Polygon', coordinates: [pushed] })] });
     expect(problems.map((p) => p.code)).toEqual(expect.arrayContaining(['overlap', 'gap']));
     // A valid edit, the common case while editing: split the grid along a chord between two vertices.
     const half = Math.floor((ring.length - 1) / 2);
     const west = [...ring.slice(0, half + 1), ring[0]];
     const east = [...ring.slice(half), ring[half]];
     const split = [reshaped(target, { type: 'Polygon', coordinates: [west] }), { ...reshaped(target, { type: 'Polygon', coordinates: [east] }, { code: 'split' }), id: 'split' }];
-    const validTimings: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const started = performance.now();
-      expect(checkZoneEdit(demo, { layer: 'grids', upsert: split })).toEqual([]);
-      validTimings.push(performance.now() - started);
-    }
-    validTimings.sort((x, y) => x - y);
-    console.log(
-      `checkZoneEdit on 350 grids: invalid edit median ${timings[3].toFixed(1)} ms, valid split median ${validTimings[3].toFixed(1)} ms`,
-    );
-    // Generous bounds (the 2-core machine is shared): they catch an order-of-magnitude regression.
-    expect(timings[3]).toBeLessThan(1000);
-    expect(validTimings[3]).toBeLessThan(50);
+    expect(checkZoneEdit(demo, { layer: 'grids', upsert: split })).toEqual([]);
   });
 });
 
