@@ -1,3 +1,20 @@
+/**
+ * Start-up for browser tests. The fast path for a new tests/e2e/*.test.ts:
+ *
+ *   beforeAll(async () => {
+ *     const dist = await buildClient();     // one build per run, shared by every file (cached)
+ *     server = await startAppServer(dist);  // demo district, on a copy of a seeded database
+ *     browser = await launchChromium();     // tests/e2e/browser.ts
+ *   }, 240_000);
+ *   afterAll(async () => { await browser?.close(); await server?.stop(); });
+ *
+ * - One server and one browser per file; a context or page per test. A map page costs seconds to
+ *   load in software WebGL, so keep a loaded page across the tests of a file when you can.
+ * - Browser files run one at a time while the other files of the run go on in the other worker
+ *   (tests/setup/e2e-serial.ts, tests/setup/e2e-chain-sequencer.ts): nothing to do in the file.
+ * - Wait for conditions (waitForFunction, waitForSelector, expect.poll), never for a fixed time,
+ *   and never assert a duration: timings belong in tests/bench (see screen-soak-bench.ts).
+ */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,7 +92,10 @@ async function acquireLock(lockDir: string): Promise<void> {
   }
 }
 
-/** The real server on a temp database seeded from the demo, serving the built client from `distDir`. */
+/**
+ * The real server on a temp copy of the demo district's seeded database (`seeded: true`: a copy
+ * made once per run, not a fresh seed), serving the built client from `distDir`.
+ */
 export function startAppServer(distDir: string): Promise<RunningServer> {
-  return startServer({ dataDir: DEMO_DIR, env: { DUTYMAP_DIST: distDir } });
+  return startServer({ dataDir: DEMO_DIR, seeded: true, env: { DUTYMAP_DIST: distDir } });
 }

@@ -76,7 +76,7 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
   let server: RunningServer;
   let browser: Browser;
   let api: ApiClient;
-  const start = (port = '0') => startServer({ dataDir: DEMO_DIR, dbPath, env: { DUTYMAP_DIST: dist, PORT: port } });
+  const start = (port = '0') => startServer({ dataDir: DEMO_DIR, seeded: true, dbPath, env: { DUTYMAP_DIST: dist, PORT: port } });
 
   beforeAll(async () => {
     dist = await buildClient();

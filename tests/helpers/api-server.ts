@@ -1,6 +1,23 @@
+/**
+ * The real server (`node --import tsx src/server/main.ts`) for integration and browser tests,
+ * and a small API client.
+ *
+ * The fast path for new tests (the suite is a budget: `.ci/run` must stay under 15 minutes):
+ * - One server per test file, started in `beforeAll` and stopped in `afterAll`, not one per test:
+ *   a start costs about 1.8 s of CPU (importing the server), and more on a busy machine.
+ * - `startServer({ dataDir, seeded: true })` when the test needs a district but does not test
+ *   seeding: the server starts on a copy of a database seeded once per run (about 0.5 s less CPU
+ *   than seeding the demo at start-up; on PostgreSQL also the seeding's inserts). Browser tests
+ *   get this from `startAppServer` (tests/e2e/app-server.ts).
+ * - Every integration file that calls `startServer(` runs again in the "postgres" project
+ *   (vite.config.ts): its database is a copy of a template in the run's one cluster, with nothing
+ *   to do in the test. Keep such a file free of SQLite-only assumptions, or name it postgres-*.
+ * - Never assert a duration; put timings in tests/bench (`npm run bench`, JSON, ratios against a
+ *   baseline measured in the same run).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -36,6 +53,17 @@ export interface ServerOptions {
   backend?: 'sqlite' | 'postgres';
   /** District folder that seeds an empty database. */
   dataDir: string;
+  /**
+   * Start from a copy of a database that a server already seeded from `dataDir` instead of
+   * seeding at start-up (the fast path for tests that just need the district: seeding the demo
+   * costs about 0.3 s on SQLite and 1.3 s on PostgreSQL, a copy a tenth of that). The seeded
+   * database is made once per vitest run and data folder, by a real server, and copied: a file
+   * copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL. An existing `dbPath` is used as it
+   * is (a restart). Outside a vitest run (benchmarks) the server seeds as usual; ignored with
+   * `databaseUrl`. Not for tests of seeding itself: the seed's time (the edit log's first entry,
+   * the ETag epoch) is the template's, the same for every copy in the run.
+   */
+  seeded?: boolean;
   env?: Record<string, string>;
   timeoutMs?: number;
 }
@@ -51,7 +79,14 @@ export function tempFolder(prefix = 'dutymap-api-'): string {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const dbPath = options.dbPath ?? join(tempFolder(), 'test.db');
-  const databaseUrl = options.databaseUrl ?? ((options.backend ?? TEST_BACKEND) === 'postgres' ? await testDatabaseUrl(dbPath) : undefined);
+  const backend = options.backend ?? TEST_BACKEND;
+  const runDir = options.seeded && !options.databaseUrl ? await vitestRunDir() : null;
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl && backend === 'postgres') {
+    databaseUrl = await testDatabaseUrl(dbPath, runDir ? await seededPostgresTemplate(options.dataDir, runDir) : undefined);
+  } else if (!databaseUrl && runDir && !existsSync(dbPath)) {
+    copyFileSync(await seededSqliteFile(options.dataDir, runDir), dbPath);
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: PROJECT_ROOT,
     env: {
@@ -102,12 +137,72 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
 /**
  * The database of the test cluster (vitest project "postgres") that stands for `dbPath`, created
- * from the migrated template on first use.
+ * on first use as a copy of `template` (default: the migrated, empty template).
  */
-export async function testDatabaseUrl(dbPath: string): Promise<string> {
+export async function testDatabaseUrl(dbPath: string, template?: string): Promise<string> {
   const { inject } = await import('vitest');
   const { createTestDatabase } = await import('./postgres-cluster');
-  return createTestDatabase(inject('postgresAdminUrl'), `t_${createHash('sha256').update(dbPath).digest('hex').slice(0, 24)}`);
+  return createTestDatabase(inject('postgresAdminUrl'), `t_${createHash('sha256').update(dbPath).digest('hex').slice(0, 24)}`, template);
+}
+
+/** This vitest run's shared folder (tests/setup/run-folder-setup.ts); null outside vitest. */
+async function vitestRunDir(): Promise<string | null> {
+  if (!process.env.VITEST) return null;
+  const { inject } = await import('vitest');
+  return inject('runDir') ?? null;
+}
+
+const folderKey = (dataDir: string) => createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16);
+
+/**
+ * Runs `make` once across the worker processes of a run: the first caller makes `done` (a path
+ * that exists afterwards) under a lock directory, the others wait for it.
+ */
+async function onceAcrossWorkers(done: string, make: () => Promise<void>): Promise<void> {
+  if (existsSync(done)) return;
+  const lock = `${done}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than 5 minutes was left by a worker that died while making it.
+      const stat = statSync(lock, { throwIfNoEntry: false });
+      if (stat && Date.now() - stat.mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    if (!existsSync(done)) await make();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** A SQLite file seeded from `dataDir` by a real server (made once per run); returns its path. */
+async function seededSqliteFile(dataDir: string, runDir: string): Promise<string> {
+  const path = join(runDir, `seeded-${folderKey(dataDir)}.db`);
+  await onceAcrossWorkers(path, async () => {
+    const making = join(tempFolder('dutymap-seeding-'), 'seeded.db');
+    const server = await startServer({ dataDir, dbPath: making, backend: 'sqlite' });
+    await server.stop(); // closes the database: the WAL is checkpointed into the file and removed
+    if (existsSync(`${making}-wal`)) throw new Error(`the seeding server left ${making}-wal behind: the file alone is not the database`);
+    renameSync(making, path);
+  });
+  return path;
+}
+
+/** A database of the test cluster seeded from `dataDir` by a real server (once per run); returns its name. */
+async function seededPostgresTemplate(dataDir: string, runDir: string): Promise<string> {
+  const name = `seeded_${folderKey(dataDir)}`;
+  await onceAcrossWorkers(join(runDir, `${name}.ready`), async () => {
+    const { inject } = await import('vitest');
+    const { createTestDatabase } = await import('./postgres-cluster');
+    const server = await startServer({ dataDir, databaseUrl: await createTestDatabase(inject('postgresAdminUrl'), name) });
+    await server.stop();
+    writeFileSync(join(runDir, `${name}.ready`), '');
+  });
+  return name;
 }
 
 /** A fresh database of the test cluster (for tests that start several servers on one database). */
