@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import E2eChainSequencer from './tests/setup/e2e-chain-sequencer';
+import E2eChainSequencer from './tests/setup/e2e-chain-sequencer.js';
 
 /** Tests of PostgreSQL-only behaviour (several instances on one database, migrate to PostgreSQL). */
 const POSTGRES_ONLY = ['tests/integration/postgres-*.test.ts'];

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
-import { isE2eFile } from './e2e-slot';
+import { isE2eFile } from './e2e-slot.js';
 
 /** A guess of a file's wall time (ms) from what it does, for files the cache does not know. */
 function guessMs(path: string): number {
