@@ -22,6 +22,8 @@ export interface FileTiming {
   wallS: number;
   /** Environment (node, jsdom) and test harness set-up in the worker. */
   setupS: number;
+  /** When its set-up began, seconds after vitest started (shows the order and the overlap). */
+  startS: number;
   /** Importing the file and what it imports (vitest's collectDuration). */
   importS: number;
   /** Its tests and hooks (vitest's duration). */
@@ -76,6 +78,7 @@ export default class TimingReporter implements Reporter {
         state: module.state(),
         wallS: seconds(end - start),
         setupS: seconds(setup),
+        startS: seconds(start - this.startedAt),
         importS: seconds(diagnostic.collectDuration),
         testsS: seconds(diagnostic.duration),
       });
@@ -92,7 +95,7 @@ export default class TimingReporter implements Reporter {
     );
     const timings: SuiteTimings = { startedAt: new Date(this.startedAt).toISOString(), startedAtMs: this.startedAt, wallS: seconds(now - this.startedAt), projects, files };
     writeFileSync(this.out, JSON.stringify(timings, null, 2) + '\n');
-    const lines = [`vitest ${timings.wallS.toFixed(0)} s wall; per project (files, busy = sum of file wall times, span = first queued → last done):`];
+    const lines = [`vitest ${timings.wallS.toFixed(0)} s wall; per project (files, busy = sum of file wall times, span = first started → last done):`];
     for (const [name, p] of Object.entries(projects)) lines.push(`  ${name.padEnd(9)} ${String(p.files).padStart(3)} files  busy ${p.busyS.toFixed(0).padStart(4)} s  span ${p.spanS.toFixed(0).padStart(4)} s`);
     lines.push('slowest files (wall s, of which import s):');
     for (const f of files.slice(0, 12)) lines.push(`  ${f.wallS.toFixed(1).padStart(6)} ${f.importS.toFixed(1).padStart(5)}  ${f.project.padEnd(9)} ${f.file}`);
