@@ -5,7 +5,7 @@ import { z } from 'zod';
  * page and the XLSX download are both built from this one document, so their numbers agree.
  */
 
-/** The figures of one group (or the whole district) in a period — see red-black-list.ts for the rules. */
+/** The figures of one group (or the whole district) in a period — see issues/red-black-ranking.ts for the rules. */
 export const PeriodFigures = z.object({
   reported: z.number().int(),
   closed: z.number().int(),

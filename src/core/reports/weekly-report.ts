@@ -8,7 +8,7 @@ import type { PeriodFigures, WeeklyReport } from './weekly-report-schema';
 
 /**
  * The weekly bulletin (周报/通报) of any period [from, to), judged at `now`: pure, from plain issue
- * rows and the district's features. Every figure follows red-black-list.ts (the large screen's
+ * rows and the district's features. Every figure follows issues/red-black-ranking.ts (the large screen's
  * rules), with `cutoff = min(to, now)`: an issue is open at the cutoff when it was reported before
  * it and not closed before it, and overdue when, besides, its deadline is before it.
  */
