@@ -195,11 +195,15 @@ describe('transitions', () => {
     expect(otherUnit.status).toBe(403);
     // Units may not verify their own work.
     const created = await report(as.inspector);
-    await as.unit.post(`/api/issues/${created.body.id}/transitions`, { action: 'submit' });
+    const noNote = await as.unit.post(`/api/issues/${created.body.id}/transitions`, { action: 'submit' });
+    expect(noNote.status).toBe(400);
+    expect(noNote.body.error).toMatchObject({ code: 'validation_failed', details: { field: 'note' } });
+    expect(noNote.body.error.message).toContain('整改情况');
+    await as.unit.post(`/api/issues/${created.body.id}/transitions`, { action: 'submit', note: '已清理' });
     expect((await as.unit.post(`/api/issues/${created.body.id}/transitions`, { action: 'verify' })).status).toBe(403);
     // Inspectors verify only what they reported: T-VERIFY was seeded by "inspector", so use one they did not.
     const byOffice = await report(as.office);
-    await as.office.post(`/api/issues/${byOffice.body.id}/transitions`, { action: 'submit' });
+    await as.office.post(`/api/issues/${byOffice.body.id}/transitions`, { action: 'submit', note: '已清理' });
     expect((await as.inspector.post(`/api/issues/${byOffice.body.id}/transitions`, { action: 'verify' })).status).toBe(403);
     expect((await as.office.post(`/api/issues/${byOffice.body.id}/transitions`, { action: 'verify' })).status).toBe(200);
   });

@@ -207,6 +207,8 @@ export const IssueListQuery = z.object({
   gridId: z.string().min(1).optional(),
   roadId: z.string().min(1).optional(),
   checkpointId: z.string().min(1).optional(),
+  /** The username that reported the issue (an inspector's own reports). */
+  reportedBy: z.string().min(1).max(100).optional(),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   /** Matched against code and description (substring, case-insensitive for Latin letters). */
   text: z.string().min(1).max(200).optional(),
@@ -227,6 +229,18 @@ export const IssueListResponse = z.object({
   nextCursor: z.string().nullable(),
 });
 export type IssueListResponse = z.infer<typeof IssueListResponse>;
+
+/**
+ * GET /api/issues/status-counts: how many issues of each status match the ledger's filters other
+ * than status (the filter bar's chips: every chip counts what picking it would show).
+ */
+export const IssueStatusCountsQuery = IssueListQuery.omit({ status: true, cursor: true, limit: true, sort: true });
+export const IssueStatusCountsResponse = z.object({
+  /** Every status, 0 when none match. */
+  counts: z.record(z.enum(ISSUE_STATUSES), z.number().int()),
+  total: z.number().int(),
+});
+export type IssueStatusCountsResponse = z.infer<typeof IssueStatusCountsResponse>;
 
 /** The CSV export's columns, in order (header row of /api/issues.csv). */
 export const ISSUE_CSV_COLUMNS = [

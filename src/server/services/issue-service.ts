@@ -4,7 +4,7 @@ import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../../core/district/cat
 import { toWgs84, type PointCrs } from '../../core/geometry/crs-convert';
 import { isOverdue, type IssueAction, type IssueHistoryEntry, type IssueStatus } from '../../core/issues/issue-schema';
 import { allowedActions, nextStatus } from '../../core/issues/issue-state-machine';
-import { ACTION_ROLES, ACTIONS_NAMING_OWNER } from '../../core/issues/issue-roles';
+import { ACTION_ROLES, ACTIONS_NAMING_OWNER, NOTE_REQUIRED } from '../../core/issues/issue-roles';
 import { AppError } from '../app-error';
 import type { DistrictService } from './district-service';
 import { StaleSnapshotError, type IssueRecord, type IssueUpdate, type Open311Intake } from '../storage/repository';
@@ -151,8 +151,9 @@ export async function transitionIssue(
     // A person chose the owner: later zone edits leave it alone.
     engineOwned = false;
   }
-  if (body.action === 'dispute' && body.note.trim() === '') {
-    throw new AppError('validation_failed', 'a dispute needs a reason in note', { field: 'note' });
+  const needed = NOTE_REQUIRED[body.action];
+  if (needed && body.note.trim() === '') {
+    throw new AppError('validation_failed', `请在 note 中填写${needed.zh}（${body.action} needs ${needed.en} in note）`, { field: 'note' });
   }
   const now = districts.now();
   const restartsClock = NAMES_OWNER.has(body.action) || body.action === 'reopen';
