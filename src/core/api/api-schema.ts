@@ -174,7 +174,11 @@ export const ApiIssue = z.object({
 export type ApiIssue = z.infer<typeof ApiIssue>;
 
 export const IssueDetailResponse = ApiIssue.extend({
-  history: z.array(IssueHistoryEntry),
+  /**
+   * The history; `byName` is who acted as a person reads it: a user's display name for an
+   * account's username, else `by` as stored ("system" for the engine, names in seeded ledgers).
+   */
+  history: z.array(IssueHistoryEntry.extend({ byName: z.string() })),
   /** What the state machine allows from the current status (not filtered by the caller's role). */
   allowedActions: z.array(z.enum(ISSUE_ACTIONS)),
 });
@@ -416,7 +420,15 @@ export const MergeBody = z.object({
   expectedVersions: z.record(z.string(), z.number().int().positive()).default({}),
   note: z.string().max(2000).optional(),
 });
-export const RollbackBody = z.object({ version: z.number().int().positive(), note: z.string().max(2000).optional() });
+/** POST …/rollback: the version to go back to and, like a save, a comment saying why (required). */
+export const RollbackBody = z.object({
+  version: z.number().int().positive(),
+  note: z
+    .string({ error: '请填写回滚说明：为什么回到这一版（note）' })
+    .trim()
+    .min(1, '请填写回滚说明：为什么回到这一版（note）')
+    .max(2000),
+});
 
 /** An open issue whose owner or zone chain a zone edit changes. */
 export const IssueChange = z.object({

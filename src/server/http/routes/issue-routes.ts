@@ -103,11 +103,15 @@ function toFilter(q: Omit<ListQuery, 'cursor' | 'limit' | 'sort' | 'status'> & {
 
 /** GET/POST /api/issues, GET /api/issues.csv, GET /api/issues/{id}, POST /api/issues/{id}/transitions */
 export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
-  const detailOf = async (issue: IssueRecord) => ({
-    ...toApiIssue(issue, deps.now()),
-    history: await deps.repo.issueHistory(issue.id),
-    allowedActions: allowedActions(issue.status),
-  });
+  const detailOf = async (issue: IssueRecord) => {
+    const [history, users] = await Promise.all([deps.repo.issueHistory(issue.id), deps.repo.listUsers()]);
+    const names = new Map(users.map((u) => [u.username, u.displayName]));
+    return {
+      ...toApiIssue(issue, deps.now()),
+      history: history.map((h) => ({ ...h, byName: names.get(h.by) ?? h.by })),
+      allowedActions: allowedActions(issue.status),
+    };
+  };
 
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');

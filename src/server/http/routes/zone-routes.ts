@@ -283,7 +283,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const user = await requireRole(c, deps, ['planner']);
     const { layer, id } = c.req.valid('param');
     const body = c.req.valid('json');
-    const result = await deps.districts.rollback(layer, id, body.version, user.username, body.note ?? null);
+    const result = await deps.districts.rollback(layer, id, body.version, user.username, body.note);
     return c.json(result, 200);
   });
 }

@@ -1,0 +1,29 @@
+import { useEffect, useState } from 'react';
+
+type NameSearch = typeof import('../../../core/formats/name-search');
+type NameIndex<T> = ReturnType<NameSearch['buildNameIndex']> & { search(query: string, limit?: number): T[] };
+
+let loading: Promise<NameSearch> | null = null;
+/** The name search module with its pinyin dictionary, loaded once on first use (its own chunk). */
+function loadNameSearch(): Promise<NameSearch> {
+  loading ??= import('../../../core/formats/name-search');
+  return loading;
+}
+
+/**
+ * A name index (characters, full pinyin, initials, one wrong character: core/formats/name-search)
+ * over `items`, rebuilt when they change; null until the pinyin dictionary has loaded.
+ */
+export function useNameIndex<T>(items: readonly T[], nameOf: (item: T) => string, rank?: (item: T) => number): NameIndex<T> | null {
+  const [index, setIndex] = useState<NameIndex<T> | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadNameSearch().then((m) => {
+      if (live) setIndex(m.buildNameIndex(items, nameOf, rank) as NameIndex<T>);
+    });
+    return () => {
+      live = false;
+    };
+  }, [items]); // eslint-disable-line react-hooks/exhaustive-deps
+  return index;
+}
