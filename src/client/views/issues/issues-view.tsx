@@ -32,13 +32,12 @@ export function IssuesView({ config }: { config: ClientConfig }) {
   const user = useSessionUser();
   const queue = workQueue(user);
   const inQueue = queue !== null && isQueue(filters, queue.filters);
-  // Open on the queue once: when the page was opened with no filters and the user is known.
-  const openedEmpty = useRef(search === '');
+  // Open on the queue when a user with one is known (on load, or on signing in here) and no filter is set.
+  const searchNow = useRef(search);
+  searchNow.current = search;
   useEffect(() => {
-    if (user === undefined || !openedEmpty.current) return;
-    openedEmpty.current = false;
-    if (queue) setFilters(queue.filters);
-  }, [user]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (queue && searchNow.current === '') setFilters(queue.filters);
+  }, [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const list = useInfiniteQuery(issueListQueryOptions(filters));
   const units = useQuery(unitsQueryOptions()).data ?? [];

@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'react';
 
 type NameSearch = typeof import('../../../core/formats/name-search');
-type NameIndex<T> = ReturnType<NameSearch['buildNameIndex']> & { search(query: string, limit?: number): T[] };
+/** Items matching a query, best first. */
+export interface NameIndex<T> {
+  search(query: string, limit?: number): T[];
+}
 
 let loading: Promise<NameSearch> | null = null;
 /** The name search module with its pinyin dictionary, loaded once on first use (its own chunk). */
@@ -19,7 +22,7 @@ export function useNameIndex<T>(items: readonly T[], nameOf: (item: T) => string
   useEffect(() => {
     let live = true;
     void loadNameSearch().then((m) => {
-      if (live) setIndex(m.buildNameIndex(items, nameOf, rank) as NameIndex<T>);
+      if (live) setIndex(m.buildNameIndex(items, nameOf, rank));
     });
     return () => {
       live = false;
