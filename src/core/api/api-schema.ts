@@ -478,6 +478,8 @@ export const ZoneHistoryEntry = z.object({
   action: z.enum(['seed', 'create', 'update', 'delete', 'rollback']),
   at: z.string(),
   by: z.string(),
+  /** Who, as a person reads it: the user's display name for an account's username, else `by` ("seed"). */
+  byName: z.string(),
   note: z.string().nullable(),
   before: z.unknown().nullable(),
   after: z.unknown().nullable(),

@@ -14,7 +14,7 @@ import { NOTE_REQUIRED } from '../../../core/issues/issue-roles';
 import { ACTIONS_NAMING_OWNER, actionsFor } from '../shared/role-actions';
 import { useNameIndex } from '../shared/use-name-index';
 import { useSessionUser } from '../shared/session';
-import { formatDateTime } from './format-time';
+import { formatDateTime } from '../../i18n/format-date';
 
 type Action = Exclude<IssueAction, 'report'>;
 
