@@ -313,7 +313,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
         street: zone('streets', a.streetId),
         community: zone('communities', a.communityId),
         grid: grid ? { ...grid, gridLeader: gridProps?.gridLeader ?? null, gridWorkers: gridProps?.gridWorkers ?? [] } : null,
-        road: road ? { id: road.id, name: road.properties.name, roadClass: road.properties.roadClass, roadChief: road.properties.roadChief, ownerUnitId: road.properties.ownerUnitId } : null,
+        road: road ? { id: road.id, name: road.properties.name, roadClass: road.properties.roadClass, roadChief: road.properties.roadChief, ownerUnitId: road.properties.ownerUnitId, ...(road.properties.from && road.properties.to ? { from: road.properties.from, to: road.properties.to } : {}) } : null,
         checkpoint: checkpoint
           ? { id: checkpoint.id, code: checkpoint.properties.code, name: checkpoint.properties.name, category: checkpoint.properties.category, ownerUnitId: checkpoint.properties.ownerUnitId, leader: checkpoint.properties.leader ?? null }
           : null,

@@ -328,7 +328,16 @@ export const LookupResponse = z.object({
   community: ZoneSummary.nullable(),
   grid: ZoneSummary.extend({ gridLeader: Person.nullable(), gridWorkers: z.array(Person) }).nullable(),
   road: z
-    .object({ id: z.string(), name: z.string(), roadClass: z.string(), roadChief: z.unknown(), ownerUnitId: z.string().nullable() })
+    .object({
+      id: z.string(),
+      name: z.string(),
+      roadClass: z.string(),
+      roadChief: z.unknown(),
+      ownerUnitId: z.string().nullable(),
+      /** The segment's ends ("区界", "章华路"), when the road data describes them. */
+      from: z.string().optional(),
+      to: z.string().optional(),
+    })
     .nullable(),
   checkpoint: z
     .object({ id: z.string(), code: z.string(), name: z.string(), category: z.string(), ownerUnitId: z.string().nullable(), leader: Person.nullable() })

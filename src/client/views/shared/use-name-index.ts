@@ -30,3 +30,18 @@ export function useNameIndex<T>(items: readonly T[], nameOf: (item: T) => string
   }, [items]); // eslint-disable-line react-hooks/exhaustive-deps
   return index;
 }
+
+/** The name search module itself (for callers with their own scoring), null until loaded. */
+export function useNameSearch(): NameSearch | null {
+  const [module, setModule] = useState<NameSearch | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadNameSearch().then((m) => {
+      if (live) setModule(m);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return module;
+}
