@@ -33,3 +33,12 @@ export function formatDate(value: string | number | null, timeZone = 'Asia/Shang
   const date = toDate(value);
   return Number.isNaN(date.getTime()) ? String(value) : formatter(timeZone, false).format(date);
 }
+
+/** China's time zones, all on Beijing time. */
+const BEIJING_TIME = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Harbin', 'Asia/Urumqi', 'PRC']);
+
+/** A time zone as a reader says it: "北京时间" / "China Standard Time" for China's, else its IANA name. */
+export function timeZoneLabel(timeZone: string, lang: 'zh-CN' | 'en' = 'zh-CN'): string {
+  if (BEIJING_TIME.has(timeZone)) return lang === 'en' ? 'China Standard Time' : '北京时间';
+  return timeZone;
+}
