@@ -1,5 +1,6 @@
 import { setupWorker } from 'msw/browser';
 import { parseDistrictFiles } from '../core/issues/district-data';
+import { livingDemoShift, shiftDistrictDates } from '../core/issues/living-demo';
 import { createHandlers } from './handlers';
 import { createMockState } from './mock-state';
 
@@ -15,7 +16,9 @@ export async function startMockWorker(): Promise<void> {
       texts.set(path.slice(path.lastIndexOf('/') + 1), (await load()) as string);
     }),
   );
-  const data = parseDistrictFiles((name) => texts.get(name) ?? null);
+  const folder = parseDistrictFiles((name) => texts.get(name) ?? null);
+  // The living demo, as `npm start` seeds it: the ledger's latest event is now.
+  const data = shiftDistrictDates(folder, livingDemoShift(folder, Date.now()));
   const worker = setupWorker(...createHandlers(createMockState(data)));
   await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
 }

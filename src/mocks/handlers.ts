@@ -19,9 +19,9 @@ import { toWgs84 } from '../core/geometry/crs-convert';
 import { ledgerCsv, ledgerNames, ledgerRow } from '../core/export/ledger';
 import { geometryBox, mergeBBoxes } from '../core/geometry/geometry-parts';
 import { LAYERS } from '../core/district/district-schema';
-import { isOverdue } from '../core/issues/issue-schema';
+import { ISSUE_STATUSES, isOverdue } from '../core/issues/issue-schema';
 import { nextStatus } from '../core/issues/issue-state-machine';
-import { ACTION_ROLES, ACTIONS_NAMING_OWNER, REPORT_ROLES } from '../core/issues/issue-roles';
+import { ACTION_ROLES, ACTIONS_NAMING_OWNER, NOTE_REQUIRED, REPORT_ROLES } from '../core/issues/issue-roles';
 import { addIssue, toApi, toDetail, type MockState } from './mock-state';
 import { zipDistrictFolder } from '../core/export/district-zip';
 import { zipDistrictShapefiles } from '../core/export/shapefile-writer';
@@ -68,6 +68,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
         (!q.gridId || i.assignment.gridId === q.gridId) &&
         (!q.roadId || i.assignment.roadId === q.roadId) &&
         (!q.checkpointId || i.assignment.checkpointId === q.checkpointId) &&
+        (!q.reportedBy || i.reportedBy === q.reportedBy) &&
         (q.overdue === undefined || isOverdue(i, now) === q.overdue) &&
         (!text || i.code.toLowerCase().includes(text) || i.description.toLowerCase().includes(text)) &&
         (!q.reportedFrom || i.reportedAt >= new Date(q.reportedFrom).toISOString()) &&
@@ -192,6 +193,15 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       return HttpResponse.json(computeWeeklyReport(rows, district, period, nowMs));
     }),
 
+    http.get(url('/api/issues/status-counts'), ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      query.delete('status');
+      const result = filtered(query);
+      if ('problem' in result) return error('validation_failed', 400, String(result.problem));
+      const counts = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, result.list.filter((i) => i.status === s).length]));
+      return HttpResponse.json({ counts, total: result.list.length });
+    }),
+
     http.get(url('/api/issues'), ({ request }) => {
       const result = filtered(new URL(request.url).searchParams);
       if ('problem' in result) return error('validation_failed', 400, String(result.problem));
@@ -256,6 +266,8 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       if (user.role !== 'admin' && (!ACTION_ROLES[body.action].includes(user.role) || !own)) {
         return error('forbidden', 403, `role ${user.role} may not ${body.action} this issue`);
       }
+      const needed = NOTE_REQUIRED[body.action];
+      if (needed && body.note.trim() === '') return error('validation_failed', 400, `请在 note 中填写${needed.zh}`);
       if (ACTIONS_NAMING_OWNER.has(body.action)) {
         if (!body.unitId) return error('validation_failed', 400, `${body.action} needs unitId`);
         issue.unitId = body.unitId;
@@ -301,7 +313,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
         street: zone('streets', a.streetId),
         community: zone('communities', a.communityId),
         grid: grid ? { ...grid, gridLeader: gridProps?.gridLeader ?? null, gridWorkers: gridProps?.gridWorkers ?? [] } : null,
-        road: road ? { id: road.id, name: road.properties.name, roadClass: road.properties.roadClass, roadChief: road.properties.roadChief, ownerUnitId: road.properties.ownerUnitId } : null,
+        road: road ? { id: road.id, name: road.properties.name, roadClass: road.properties.roadClass, roadChief: road.properties.roadChief, ownerUnitId: road.properties.ownerUnitId, ...(road.properties.from && road.properties.to ? { from: road.properties.from, to: road.properties.to } : {}) } : null,
         checkpoint: checkpoint
           ? { id: checkpoint.id, code: checkpoint.properties.code, name: checkpoint.properties.name, category: checkpoint.properties.category, ownerUnitId: checkpoint.properties.ownerUnitId, leader: checkpoint.properties.leader ?? null }
           : null,

@@ -86,7 +86,8 @@ export function toApi(state: MockState, issue: MockIssue): ApiIssue {
 
 /** The detail shape: with history and the actions the state machine allows. */
 export function toDetail(state: MockState, issue: MockIssue): IssueDetailResponse {
-  return { ...toApi(state, issue), history: issue.history, allowedActions: allowedActions(issue.status) };
+  const names = new Map(state.users.map((u) => [u.username, u.displayName]));
+  return { ...toApi(state, issue), history: issue.history.map((h) => ({ ...h, byName: names.get(h.by) ?? h.by })), allowedActions: allowedActions(issue.status) };
 }
 
 /** Reports an issue at a WGS-84 point, assigned by the core engine, as the server does. */

@@ -17,6 +17,12 @@ export interface ServerConfig {
   pgPoolSize: number;
   /** District folder that seeds an empty database. Default data/demo. */
   dataDir: string;
+  /**
+   * DUTYMAP_DEMO_DATES: `today` (default) moves a synthetic district's dates when it is seeded so
+   * that its latest ledger event is the seeding moment (the living demo, core/issues/living-demo);
+   * `fixed` seeds them as the files say (tests pin the clock with it). Real districts never move.
+   */
+  demoDates: 'today' | 'fixed';
   /** Built client (vite build output) served with SPA fallback. Default dist. */
   distDir: string;
   /** Largest accepted request body in bytes. Default 2 MiB (a detailed street boundary fits). */
@@ -61,6 +67,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl,
     pgPoolSize: int('DUTYMAP_PG_POOL', 10, 1, 1000),
     dataDir: resolve(cwd, env.DUTYMAP_DATA || 'data/demo'),
+    demoDates: demoDates(env.DUTYMAP_DEMO_DATES),
     distDir: resolve(cwd, env.DUTYMAP_DIST || 'dist'),
     maxBodyBytes: int('DUTYMAP_MAX_BODY', 2 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     sessionTtlSeconds: int('DUTYMAP_SESSION_TTL', 12 * 3600, 60, 90 * 24 * 3600),
@@ -69,4 +76,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     signInAttempts: int('DUTYMAP_SIGNIN_ATTEMPTS', 10, 1, 10_000),
     open311PerMinute: int('DUTYMAP_OPEN311_RATE', 60, 1, 1_000_000),
   };
+}
+
+function demoDates(raw: string | undefined): ServerConfig['demoDates'] {
+  if (raw === undefined || raw === '' || raw === 'today') return 'today';
+  if (raw === 'fixed') return 'fixed';
+  throw new Error(`DUTYMAP_DEMO_DATES must be "today" or "fixed", got "${raw}"`);
 }

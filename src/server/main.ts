@@ -25,7 +25,12 @@ function buildClientIfMissing(distDir: string): void {
 async function prepareDatabase(config: ServerConfig): Promise<boolean> {
   const { repo } = await openDatabase(config);
   try {
-    return await seedIfEmpty(repo, config.dataDir, new Date());
+    const seeded = await seedIfEmpty(repo, config.dataDir, new Date(), config.demoDates);
+    if (seeded && seeded.shiftMs !== 0) {
+      const days = Math.round(seeded.shiftMs / (24 * 3600 * 1000));
+      console.log(`synthetic district: its dates moved by ${days} days so that its latest issue is now (DUTYMAP_DEMO_DATES=fixed keeps them)`);
+    }
+    return seeded !== null;
   } finally {
     await repo.close();
   }

@@ -193,7 +193,15 @@ describe.skipIf(!ready)('zone editor end to end (real server, headless chromium)
     // Roll back to the version before the split: the new grid goes, the issues come back.
     await page.waitForSelector('text=尚无改动。'); // the saved session started afresh: rollback is offered
     await page.click('[data-testid="history-panel"] li:has-text("v1") button.rollback');
+    // It asks first, says what it will do, and takes a comment like a save (confirm stays disabled without one).
+    const ask = page.locator('.confirm-dialog');
+    await ask.waitFor();
+    expect(await ask.textContent()).toContain('保存为一个新版本');
+    expect(await ask.locator('button[type=submit]').isDisabled()).toBe(true);
+    await ask.locator('textarea[name=comment]').fill('端到端测试：撤回分割');
+    await ask.locator('button[type=submit]').click();
     await page.waitForFunction(() => /已回滚/.test(document.querySelector('[data-testid="plan-notice"]')?.textContent ?? ''), null, { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="history-panel"] >> text=端到端测试：撤回分割');
     expect((await grids()).map((g) => g.id).sort()).toEqual(all.map((g) => g.id).sort());
     for (const id of moving) expect((await api.get(`/api/issues/${id}`)).body.assignment.gridId).toBe(grid.id);
     expect(problems.errors).toEqual([]);

@@ -61,7 +61,7 @@ export async function screenCycles(page: Page, office: ApiClient) {
     if (pending) {
       const { id, gridId } = pending;
       pending = null;
-      const submitted = await office.post(`/api/issues/${id}/transitions`, { action: 'submit' });
+      const submitted = await office.post(`/api/issues/${id}/transitions`, { action: 'submit', note: '已整改' });
       if (submitted.status !== 200) throw new Error(`submit ${id}: ${submitted.status} ${submitted.text}`);
       const verified = await office.post(`/api/issues/${id}/transitions`, { action: 'verify' });
       if (verified.status !== 200) throw new Error(`verify ${id}: ${verified.status} ${verified.text}`);

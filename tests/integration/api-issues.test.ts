@@ -195,11 +195,15 @@ describe('transitions', () => {
     expect(otherUnit.status).toBe(403);
     // Units may not verify their own work.
     const created = await report(as.inspector);
-    await as.unit.post(`/api/issues/${created.body.id}/transitions`, { action: 'submit' });
+    const noNote = await as.unit.post(`/api/issues/${created.body.id}/transitions`, { action: 'submit' });
+    expect(noNote.status).toBe(400);
+    expect(noNote.body.error).toMatchObject({ code: 'validation_failed', details: { field: 'note' } });
+    expect(noNote.body.error.message).toContain('整改情况');
+    await as.unit.post(`/api/issues/${created.body.id}/transitions`, { action: 'submit', note: '已清理' });
     expect((await as.unit.post(`/api/issues/${created.body.id}/transitions`, { action: 'verify' })).status).toBe(403);
     // Inspectors verify only what they reported: T-VERIFY was seeded by "inspector", so use one they did not.
     const byOffice = await report(as.office);
-    await as.office.post(`/api/issues/${byOffice.body.id}/transitions`, { action: 'submit' });
+    await as.office.post(`/api/issues/${byOffice.body.id}/transitions`, { action: 'submit', note: '已清理' });
     expect((await as.inspector.post(`/api/issues/${byOffice.body.id}/transitions`, { action: 'verify' })).status).toBe(403);
     expect((await as.office.post(`/api/issues/${byOffice.body.id}/transitions`, { action: 'verify' })).status).toBe(200);
   });
@@ -225,5 +229,41 @@ describe('transitions', () => {
     expect((await as.office.post('/api/issues/T-G2/transitions', { action: 'report' })).status).toBe(400);
     const missing = await as.office.post('/api/issues/NOPE/transitions', { action: 'start' });
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('work queues', () => {
+  it('lists an inspector’s own reports (reportedBy) and counts every status under the other filters', async () => {
+    const mine = await report(as.inspector, { description: '队列测试：督查员上报' });
+    await report(as.office, { description: '队列测试：创建办上报' });
+    const own = await as.viewer.get('/api/issues?reportedBy=inspector&limit=500');
+    expect(own.status).toBe(200);
+    expect(own.body.items.length).toBeGreaterThan(0);
+    expect(own.body.items.every((i: { reportedBy: string }) => i.reportedBy === 'inspector')).toBe(true);
+    expect(own.body.items.map((i: { id: string }) => i.id)).toContain(mine.body.id);
+
+    // The chips: each status counted under the unit filter, the status filter ignored.
+    const counts = await as.viewer.get('/api/issues/status-counts?unitId=U-s1&status=closed');
+    expect(counts.status).toBe(200);
+    const list = await as.viewer.get('/api/issues?unitId=U-s1&limit=500');
+    const expected: Record<string, number> = {};
+    for (const i of list.body.items) expected[i.status] = (expected[i.status] ?? 0) + 1;
+    for (const [status, n] of Object.entries(counts.body.counts)) expect(n, status).toBe(expected[status] ?? 0);
+    expect(counts.body.total).toBe(list.body.total);
+    expect(Object.keys(counts.body.counts)).toContain('pending_designation');
+    // Several statuses at once, as the unit's queue asks.
+    const queue = await as.viewer.get('/api/issues?unitId=U-s1&status=assigned,rectifying,verifying,disputed&sort=deadline');
+    expect(queue.body.total).toBe(counts.body.counts.assigned + counts.body.counts.rectifying + counts.body.counts.verifying + counts.body.counts.disputed);
+    const deadlines = queue.body.items.map((i: { deadline: string }) => Date.parse(i.deadline));
+    expect(deadlines).toEqual([...deadlines].sort((a, b) => a - b));
+    expect((await as.viewer.get('/api/issues/status-counts?overdue=maybe')).status).toBe(400);
+  });
+
+  it('names people in the history by their display names', async () => {
+    const created = await report(as.inspector);
+    const detail = await as.viewer.get(`/api/issues/${created.body.id}`);
+    expect(detail.body.history[0]).toMatchObject({ by: 'inspector', byName: '督查员' });
+    // The report's note says which rule assigned it, in Chinese.
+    expect(detail.body.history[0].note).toMatch(/^按.+规则自动交办$/);
   });
 });

@@ -140,7 +140,7 @@ describe('a community boundary moved with its grids in one save', () => {
     expect(c1.at(-1)).toMatchObject({ note: '调整社区边界', reassignedIssueIds: [bendId] });
 
     // Rolling the community back takes its grids back with it (one edit, both layers).
-    const rollback = await planner.post('/api/zones/communities/C1/rollback', { version: 1 });
+    const rollback = await planner.post('/api/zones/communities/C1/rollback', { version: 1, note: '回到原划分' });
     expect(rollback.status, JSON.stringify(rollback.body)).toBe(200);
     expect(rollback.body.features.map((f: { layer: string; id: string; version: number }) => `${f.layer}/${f.id}@${f.version}`).sort()).toEqual([
       'communities/C1@3',

@@ -208,7 +208,8 @@ describe('moving a shared boundary', () => {
     expect(strip).toMatchObject({ unitId: 'U-s1', status: 'assigned' });
     expect(strip.assignment.gridId).toBe('G1');
     expect(strip.history.at(-1)).toMatchObject({ action: 'reassign', by: 'planner', unitId: 'U-s1' });
-    expect(strip.history.at(-1).note).toContain('U-g2 → U-s1');
+    expect(strip.history.at(-1).note).toContain('责任单位 G2 网格责任单位 → 东湖街道办事处');
+    expect(strip.history.at(-1).note).toMatch(/^区划调整（网格 /);
     // The other issues of G2 stay where they were.
     expect((await issue('T-G2')).unitId).toBe('U-g2');
     const counts = await viewer.get('/api/counts?layer=grids', { 'If-None-Match': countsBefore.headers.get('etag')! });
@@ -223,7 +224,7 @@ describe('moving a shared boundary', () => {
     expect(history.body.history[1].before.geometry.coordinates[0][1][0]).toBe(120.005);
     expect(history.body.history[1].after.geometry.coordinates[0][1][0]).toBe(120.006);
 
-    const rollback = await planner.post('/api/zones/grids/G1/rollback', { version: 1 });
+    const rollback = await planner.post('/api/zones/grids/G1/rollback', { version: 1, note: '回到原划分' });
     expect(rollback.status, JSON.stringify(rollback.body)).toBe(200);
     expect(rollback.body.features.map((f: { id: string; version: number }) => `${f.id}@${f.version}`).sort()).toEqual(['G1@3', 'G2@3']);
     expect(rollback.body.reassigned.map((c: { id: string }) => c.id)).toEqual(['T-STRIP']);
@@ -233,13 +234,20 @@ describe('moving a shared boundary', () => {
     expect((await grid('G2')).feature.geometry.coordinates[0][0][0]).toBe(120.005);
     const after = await viewer.get('/api/zones/grids/G2/history');
     expect(after.body.history.map((h: { action: string }) => h.action)).toEqual(['seed', 'update', 'rollback']);
+    expect(after.body.history.at(-1).note).toBe('回到原划分');
   });
 
   it('refuses a rollback to a version that never existed or is current', async () => {
-    expect((await planner.post('/api/zones/grids/G1/rollback', { version: 99 })).status).toBe(404);
-    expect((await planner.post('/api/zones/grids/G1/rollback', { version: 3 })).status).toBe(409);
-    expect((await viewer.post('/api/zones/grids/G1/rollback', { version: 1 })).status).toBe(403);
+    expect((await planner.post('/api/zones/grids/G1/rollback', { version: 99, note: '回到原划分' })).status).toBe(404);
+    expect((await planner.post('/api/zones/grids/G1/rollback', { version: 3, note: '回到原划分' })).status).toBe(409);
+    expect((await viewer.post('/api/zones/grids/G1/rollback', { version: 1, note: '回到原划分' })).status).toBe(403);
     expect((await planner.post('/api/zones/grids/G1/rollback', { version: 'one' })).status).toBe(400);
+    // Like a save, a rollback says why: no comment (or a blank one) is a 400 that says so in Chinese.
+    for (const body of [{ version: 1 }, { version: 1, note: '  ' }]) {
+      const r = await planner.post('/api/zones/grids/G1/rollback', body);
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.body.error)).toContain('请填写回滚说明');
+    }
   });
 
   it('refuses a batch edit without expected versions (428) or with stale ones (412)', async () => {

@@ -350,6 +350,11 @@ describe('GET requests.json', () => {
     // No rule found an owner: the campaign office answers for it.
     expect(byId.get('T-OUTSIDE')!.agency_responsible).toBe('区创建办');
     expect(byId.get('T-OVERDUE')!.status_notes).toMatch(/超期/);
+    // One language per answer: Chinese by default, English when the caller prefers it.
+    expect(byId.get('T-VERIFY')!.status_notes).not.toMatch(/[A-Za-z]{3,}/);
+    const english = await fetch(`${server.url}/open311/v2/requests/T-VERIFY.json`, { headers: { 'Accept-Language': 'en-GB,en;q=0.9,zh;q=0.5' } });
+    const [inEnglish] = (await english.json()) as { status_notes: string }[];
+    expect(inEnglish.status_notes).toMatch(/^Rectified, awaiting verification/);
     // Newest first.
     const times = requests.map((q) => Date.parse(q.requested_datetime));
     expect([...times].sort((a, b) => b - a)).toEqual(times);

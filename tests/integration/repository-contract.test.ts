@@ -144,7 +144,7 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
       const g2 = (await repo.getFeature('grids', 'G2'))!;
       expect(g2).toEqual({ layer: 'grids', version: 1, feature: geometry.grids[1] });
       const [history] = await repo.featureHistory('grids', 'G2');
-      expect(history).toMatchObject({ layer: 'grids', featureId: 'G2', version: 1, action: 'seed', at: NOW, by: 'seed', note: 'seeded from the district folder', before: null, after: g2.feature, reassignedIssueIds: [] });
+      expect(history).toMatchObject({ layer: 'grids', featureId: 'G2', version: 1, action: 'seed', at: NOW, by: 'seed', note: '初始数据：由区划数据文件夹导入', before: null, after: g2.feature, reassignedIssueIds: [] });
       for (const seed of data.issues) {
         const issue = (await repo.getIssue(seed.id))!;
         const p = seed.properties;

@@ -113,8 +113,8 @@ describe.skipIf(!hasDemo)('weekly bulletin on the demo ledger', () => {
           rectificationRate: d.rectificationRate,
         });
       }
-      // Red is at least as good as black; nobody is on both.
-      expect(groups.best[0].rectificationRate).toBeGreaterThanOrEqual(groups.worst[0].rectificationRate ?? 0);
+      // One score ranks both lists: every red score is above every black score; nobody is on both.
+      for (const r of groups.best) for (const b of groups.worst) expect(r.score).toBeGreaterThan(b.score);
       const red = new Set(groups.best.map((g: { id: string }) => g.id));
       expect(groups.worst.some((g: { id: string }) => red.has(g.id))).toBe(false);
     }
@@ -195,7 +195,8 @@ describe.skipIf(!hasDemo)('weekly bulletin on the demo ledger', () => {
     expect(totals[2][1]).toBe(report.totals.rectificationRate);
     expect(totals[3][1]).toBe(report.totals.overdue);
     expect(values('超期问题').length).toBe(report.totals.overdue);
-    expect(values('红榜-单位').map((r) => [r[1], r[2], r[4]])).toEqual(report.redBlack.units.best.map((g: any) => [g.name, g.reported, g.rectificationRate]));
+    expect(values('红榜-单位').map((r) => [r[1], r[2], r[3], r[5]])).toEqual(report.redBlack.units.best.map((g: any) => [g.name, g.score, g.reported, g.rectificationRate]));
+    expect(values('报告信息').find((r) => r[0] === '红黑榜规则')?.[1]).toBe(report.redBlack.rule.zh);
     expect(values('点位').reduce((s, r) => s + (r[1] as number), 0)).toBe(132);
     expect(values('路长制道路').map((r) => r[4])).toEqual(report.roads.map((r: any) => r.openAtEnd));
   });

@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { IssueListResponse, type ApiIssue, type IssueListQuery } from '../../core/api/api-schema';
+import { IssueListResponse, IssueStatusCountsResponse, type ApiIssue, type IssueListQuery } from '../../core/api/api-schema';
 import type { IssueStatus } from '../../core/issues/issue-schema';
 import { apiUrl, requestJson } from './http';
 
@@ -9,7 +9,7 @@ import { apiUrl, requestJson } from './http';
  * issueFilterParams turns them into the query string.
  */
 export type IssueFilters = Partial<
-  Pick<IssueListQuery, 'unitId' | 'streetId' | 'communityId' | 'gridId' | 'roadId' | 'checkpointId' | 'overdue' | 'text' | 'sort'>
+  Pick<IssueListQuery, 'unitId' | 'streetId' | 'communityId' | 'gridId' | 'roadId' | 'checkpointId' | 'reportedBy' | 'overdue' | 'text' | 'sort'>
 > & {
   status?: IssueStatus[];
   category?: string[];
@@ -32,6 +32,7 @@ export function issueFilterParams(filters: IssueFilters): Record<string, string 
     gridId: filters.gridId || undefined,
     roadId: filters.roadId || undefined,
     checkpointId: filters.checkpointId || undefined,
+    reportedBy: filters.reportedBy || undefined,
     overdue: filters.overdue === undefined ? undefined : String(filters.overdue),
     text: filters.text?.trim() || undefined,
     reportedFrom: filters.reportedFrom ? startOfDay(filters.reportedFrom) : undefined,
@@ -93,6 +94,20 @@ export function openIssuePointsQueryOptions(revision: number | undefined, cap = 
     // points for the default 5 minutes (a wall screen polling all day would hold dozens).
     gcTime: 0,
     // Keep showing the previous points while the next revision loads: no flicker on a wall screen.
+    placeholderData: (previous) => previous,
+  });
+}
+
+/**
+ * GET /api/issues/status-counts: issues per status under every filter but status, so each status
+ * chip shows what picking it would list.
+ */
+export function issueStatusCountsQueryOptions(filters: IssueFilters, refreshMs: number) {
+  const { status: _status, sort: _sort, ...rest } = issueFilterParams(filters);
+  return queryOptions({
+    queryKey: ['issues', 'status-counts', rest],
+    queryFn: ({ signal }) => requestJson(apiUrl('/api/issues/status-counts', rest), IssueStatusCountsResponse, { signal }),
+    refetchInterval: refreshMs,
     placeholderData: (previous) => previous,
   });
 }

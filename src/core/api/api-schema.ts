@@ -174,7 +174,11 @@ export const ApiIssue = z.object({
 export type ApiIssue = z.infer<typeof ApiIssue>;
 
 export const IssueDetailResponse = ApiIssue.extend({
-  history: z.array(IssueHistoryEntry),
+  /**
+   * The history; `byName` is who acted as a person reads it: a user's display name for an
+   * account's username, else `by` as stored ("system" for the engine, names in seeded ledgers).
+   */
+  history: z.array(IssueHistoryEntry.extend({ byName: z.string() })),
   /** What the state machine allows from the current status (not filtered by the caller's role). */
   allowedActions: z.array(z.enum(ISSUE_ACTIONS)),
 });
@@ -207,6 +211,8 @@ export const IssueListQuery = z.object({
   gridId: z.string().min(1).optional(),
   roadId: z.string().min(1).optional(),
   checkpointId: z.string().min(1).optional(),
+  /** The username that reported the issue (an inspector's own reports). */
+  reportedBy: z.string().min(1).max(100).optional(),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   /** Matched against code and description (substring, case-insensitive for Latin letters). */
   text: z.string().min(1).max(200).optional(),
@@ -227,6 +233,18 @@ export const IssueListResponse = z.object({
   nextCursor: z.string().nullable(),
 });
 export type IssueListResponse = z.infer<typeof IssueListResponse>;
+
+/**
+ * GET /api/issues/status-counts: how many issues of each status match the ledger's filters other
+ * than status (the filter bar's chips: every chip counts what picking it would show).
+ */
+export const IssueStatusCountsQuery = IssueListQuery.omit({ status: true, cursor: true, limit: true, sort: true });
+export const IssueStatusCountsResponse = z.object({
+  /** Every status, 0 when none match. */
+  counts: z.record(z.enum(ISSUE_STATUSES), z.number().int()),
+  total: z.number().int(),
+});
+export type IssueStatusCountsResponse = z.infer<typeof IssueStatusCountsResponse>;
 
 /** The CSV export's columns, in order (header row of /api/issues.csv). */
 export const ISSUE_CSV_COLUMNS = [
@@ -310,7 +328,16 @@ export const LookupResponse = z.object({
   community: ZoneSummary.nullable(),
   grid: ZoneSummary.extend({ gridLeader: Person.nullable(), gridWorkers: z.array(Person) }).nullable(),
   road: z
-    .object({ id: z.string(), name: z.string(), roadClass: z.string(), roadChief: z.unknown(), ownerUnitId: z.string().nullable() })
+    .object({
+      id: z.string(),
+      name: z.string(),
+      roadClass: z.string(),
+      roadChief: z.unknown(),
+      ownerUnitId: z.string().nullable(),
+      /** The segment's ends ("区界", "章华路"), when the road data describes them. */
+      from: z.string().optional(),
+      to: z.string().optional(),
+    })
     .nullable(),
   checkpoint: z
     .object({ id: z.string(), code: z.string(), name: z.string(), category: z.string(), ownerUnitId: z.string().nullable(), leader: Person.nullable() })
@@ -402,7 +429,15 @@ export const MergeBody = z.object({
   expectedVersions: z.record(z.string(), z.number().int().positive()).default({}),
   note: z.string().max(2000).optional(),
 });
-export const RollbackBody = z.object({ version: z.number().int().positive(), note: z.string().max(2000).optional() });
+/** POST …/rollback: the version to go back to and, like a save, a comment saying why (required). */
+export const RollbackBody = z.object({
+  version: z.number().int().positive(),
+  note: z
+    .string({ error: '请填写回滚说明：为什么回到这一版（note）' })
+    .trim()
+    .min(1, '请填写回滚说明：为什么回到这一版（note）')
+    .max(2000),
+});
 
 /** An open issue whose owner or zone chain a zone edit changes. */
 export const IssueChange = z.object({
@@ -452,6 +487,8 @@ export const ZoneHistoryEntry = z.object({
   action: z.enum(['seed', 'create', 'update', 'delete', 'rollback']),
   at: z.string(),
   by: z.string(),
+  /** Who, as a person reads it: the user's display name for an account's username, else `by` ("seed"). */
+  byName: z.string(),
   note: z.string().nullable(),
   before: z.unknown().nullable(),
   after: z.unknown().nullable(),

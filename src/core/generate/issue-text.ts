@@ -97,13 +97,8 @@ export const DESCRIPTIONS: Record<IssueCategory, readonly string[]> = {
   sanitation_facility: ['{p}公厕卫生脏乱，有异味', '{p}垃圾分类收集点脏污', '{p}果皮箱破损脏污'],
 };
 
-/** Rule names as the ledger writes them in history notes. */
-export const RULE_NOTES = {
-  checkpoint: '按点位责任规则自动交办',
-  road: '按路长制规则自动交办',
-  grid: '按网格属地规则自动交办',
-  office: '未匹配责任区域，转创建办指定',
-} as const;
+/** Rule names as the ledger writes them in history notes (shared with the server's reports). */
+export { RULE_NOTES } from '../issues/issue-notes';
 
 /** A key of a weight table, drawn in proportion to its weight (key order breaks no ties: it is fixed). */
 export function pickWeighted<K extends string>(mix: Partial<Record<K, number>>, random: { next(): number }): K {

@@ -17,7 +17,7 @@ import { fromWgs84, toWgs84, type PointCrs } from './crs-convert';
  */
 export type ImportCrs = PointCrs | 'cgcs2000' | `epsg:${number}`;
 
-/** A CRS the import can convert, with a label for people. */
+/** A CRS the import can convert, with a label for people (Chinese, as the import page shows it). */
 export interface CrsChoice {
   crs: ImportCrs;
   label: string;
@@ -30,17 +30,17 @@ const ZONES = 21; // CM 75°E … 135°E
 /** Every CRS the import accepts, in the order a picker shows them. */
 export function crsChoices(): CrsChoice[] {
   const choices: CrsChoice[] = [
-    { crs: 'wgs84', label: 'WGS-84 (GPS)' },
-    { crs: 'gcj02', label: 'GCJ-02 (AMap, Tencent / 高德、腾讯)' },
-    { crs: 'bd09', label: 'BD-09 (Baidu / 百度)' },
-    { crs: 'cgcs2000', label: 'CGCS2000 geographic (EPSG:4490)' },
+    { crs: 'wgs84', label: 'WGS-84 经纬度（GPS 原始坐标）' },
+    { crs: 'gcj02', label: 'GCJ-02 经纬度（高德、腾讯地图）' },
+    { crs: 'bd09', label: 'BD-09 经纬度（百度地图）' },
+    { crs: 'cgcs2000', label: 'CGCS2000 经纬度（国家 2000，EPSG:4490）' },
   ];
   for (let i = 0; i < ZONES; i++) {
     const cm = 75 + 3 * i;
-    choices.push({ crs: `epsg:${FIRST_PLAIN + i}`, label: `CGCS2000 3° GK CM ${cm}E (EPSG:${FIRST_PLAIN + i})` });
+    choices.push({ crs: `epsg:${FIRST_PLAIN + i}`, label: `CGCS2000 3 度带高斯投影，中央经线 ${cm}°E（EPSG:${FIRST_PLAIN + i}）` });
   }
   for (let i = 0; i < ZONES; i++) {
-    choices.push({ crs: `epsg:${FIRST_PREFIXED + i}`, label: `CGCS2000 3° GK zone ${25 + i} (EPSG:${FIRST_PREFIXED + i})` });
+    choices.push({ crs: `epsg:${FIRST_PREFIXED + i}`, label: `CGCS2000 3 度带高斯投影，第 ${25 + i} 带（横坐标含带号，EPSG:${FIRST_PREFIXED + i}）` });
   }
   return choices;
 }

@@ -29,3 +29,15 @@ export const REPORT_ROLES: readonly Role[] = ['inspector', 'office', 'unit', 'ad
 
 /** Actions that name the new owner unit in `unitId`. */
 export const ACTIONS_NAMING_OWNER: ReadonlySet<Action> = new Set(['assign', 'designate', 'reassign']);
+
+/**
+ * Actions that need a note, and what the note must say (Chinese first): a rectification says what
+ * was done, a dispute why the unit is not the owner, a rejection or a reopening why. The server
+ * refuses these with an empty note (400); the client asks for it before sending.
+ */
+export const NOTE_REQUIRED: Readonly<Partial<Record<Action, { zh: string; en: string }>>> = {
+  submit: { zh: '整改情况', en: 'what was done' },
+  dispute: { zh: '异议理由', en: 'the reason for the dispute' },
+  reject: { zh: '退回原因', en: 'why it goes back' },
+  reopen: { zh: '重新打开的原因', en: 'why it is reopened' },
+};

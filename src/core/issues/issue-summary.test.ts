@@ -46,8 +46,12 @@ describe('computeIssueSummary', () => {
     ]);
     expect(s.rankings.from).toBe(new Date(startOfDayIn('Asia/Shanghai', '2026-10-25')).toISOString());
     expect(s.rankings.units.best.map((g) => g.id)).toEqual(['u1']);
-    expect(s.rankings.units.worst.map((g) => [g.id, g.name, g.overdue])).toEqual([['u2', 'unit u2', 1]]);
-    expect(s.rankings.streets.worst[0].name).toBe('street s2');
+    // u2 has one issue (overdue): below the 3 a unit needs to be ranked at all.
+    expect(s.rankings.units.worst).toEqual([]);
+    expect(s.rankings.units.best[0]).toMatchObject({ name: 'unit u1', reported: 3, closed: 2 });
+    expect(s.rankings.units.best[0].score).toBeGreaterThan(0);
+    expect(s.rankings.streets.best[0].name).toBe('street s1');
+    expect(s.rankings.rule.zh).toContain('满 3 件方可上榜');
     expect(s.daily).toHaveLength(30);
     expect(s.daily.at(-1)).toEqual({ date: '2026-11-23', new: 1, closed: 1 });
   });

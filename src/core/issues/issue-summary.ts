@@ -2,7 +2,7 @@ import type { CheckpointState, IssueTally, SummaryResponse } from './summary-sch
 import { CHECKPOINT_CATEGORIES, ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO } from '../district/catalog';
 import type { DistrictMeta } from '../district/district-schema';
 import type { IssueStatus } from './issue-schema';
-import { groupFigures, rankRedBlack } from './red-black-ranking';
+import { describeScoreRule, RANKING_SETTINGS, groupFigures, rankRedBlack } from './red-black-ranking';
 
 /**
  * The figures of GET /api/summary, computed from compact issue rows. Pure, so that the server and
@@ -33,8 +33,6 @@ export interface SummaryContext {
 const DAY_MS = 24 * 3600 * 1000;
 /** 整改率 target when district.json does not set `rectificationTarget`. */
 export const DEFAULT_RECTIFICATION_TARGET = 0.9;
-/** How many groups each end of the 红黑榜 holds. */
-export const RANKING_SIZE = 5;
 
 /** 'YYYY-MM-DD' of an instant in a time zone. */
 export function dateIn(timeZone: string, ms: number): string {
@@ -186,8 +184,9 @@ export function computeIssueSummary(rows: readonly SummaryIssueRow[], context: S
     rankings: {
       from: new Date(period.fromMs).toISOString(),
       to: new Date(period.toMs).toISOString(),
-      units: rankRedBlack(groupFigures(rows, (r) => r.unitId, context.unitName, period), { size: RANKING_SIZE }),
-      streets: rankRedBlack(groupFigures(rows, (r) => r.streetId, context.streetName, period), { size: RANKING_SIZE }),
+      units: rankRedBlack(groupFigures(rows, (r) => r.unitId, context.unitName, period), RANKING_SETTINGS),
+      streets: rankRedBlack(groupFigures(rows, (r) => r.streetId, context.streetName, period), RANKING_SETTINGS),
+      rule: { zh: describeScoreRule(RANKING_SETTINGS, 'zh'), en: describeScoreRule(RANKING_SETTINGS, 'en') },
     },
   };
 }

@@ -48,20 +48,15 @@ export interface GroupFigures {
   avgCloseHours: number | null;
 }
 
-/** Both ends of a ranking: `best` best first, `worst` worst first; no group is on both. */
-export interface RedBlackList {
-  best: GroupFigures[];
-  worst: GroupFigures[];
+/** A ranked group: its figures and its score (0…100, 1 decimal, higher is better). */
+export interface ScoredGroup extends GroupFigures {
+  score: number;
 }
 
-export interface RankingOptions {
-  /** How many groups each list holds at most (default 5). */
-  size?: number;
-  /**
-   * Fewest issues reported in the period for a group to be ranked on its rate (default 1). A group
-   * below it is still on the black list when it has overdue issues.
-   */
-  minReported?: number;
+/** Both ends of a ranking: `best` best first, `worst` worst first; no group is on both. */
+export interface RedBlackList {
+  best: ScoredGroup[];
+  worst: ScoredGroup[];
 }
 
 /**
@@ -108,38 +103,150 @@ export function groupFigures<R extends RankableIssue>(
   return out;
 }
 
+/** The inputs of the score; each maps a group's figures to 0…1 (1 is best). */
+export type ScoreInputName = 'rectification' | 'backlog' | 'closeTime';
+
 /**
- * Orders groups best first: higher rectification rate (a group with no rate, or with fewer than
- * `minReported` issues, counts as 0 %: it is ranked for its overdue backlog), then fewer overdue,
- * then faster average close (none last), then more issues reported, then id — a total order, so
- * equal figures rank the same way on every run.
+ * The 红黑榜 rule as one setting: the weight of each input and the constants of the inputs. The
+ * screen and the bulletin both rank with it, and the text shown beside their tables is written
+ * from it (`describeScoreRule`), so the rule a leader reads is the rule that ranked. A new input
+ * (say, patrol coverage) is one more weight here and one more entry in `SCORE_INPUTS`.
  */
-export function compareGroups(a: GroupFigures, b: GroupFigures, minReported = 1): number {
-  const rate = (g: GroupFigures) => (g.reported >= minReported ? (g.rectificationRate ?? 0) : 0);
-  const hours = (g: GroupFigures) => g.avgCloseHours ?? Number.POSITIVE_INFINITY;
-  return rate(b) - rate(a) || a.overdue - b.overdue || hours(a) - hours(b) || b.reported - a.reported || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export interface RankingSettings {
+  /** Weight of each input; the score is the weighted mean of the inputs, ×100. Weights ≥ 0, sum > 0. */
+  weights: Readonly<Record<ScoreInputName, number>>;
+  /**
+   * Fewest issues for a group to be ranked at all: reported in the period, or overdue at its end
+   * (default 3; a unit with 1 issue of 1 closed is not ranked). The red list also needs this many
+   * reported in the period.
+   */
+  minIssues: number;
+  /** z of the Wilson lower bound on the rectification rate (default 1.96, i.e. 95 %). */
+  wilsonZ: number;
+  /** Overdue issues at which the backlog input falls to one half: 1 / (1 + overdue / backlogHalf). */
+  backlogHalf: number;
+  /** Mean hours to close at which the close-time input falls to one half: 1 / (1 + hours / closeHalfHours). */
+  closeHalfHours: number;
+  /** How many groups each list holds at most. */
+  size: number;
+}
+
+/** The rule: 50 % rectification (Wilson lower bound), 40 % overdue backlog, 10 % time to close. */
+export const RANKING_SETTINGS: RankingSettings = {
+  weights: { rectification: 50, backlog: 40, closeTime: 10 },
+  minIssues: 3,
+  wilsonZ: 1.96,
+  backlogHalf: 3,
+  closeHalfHours: 72,
+  size: 5,
+};
+
+/**
+ * Lower bound of the Wilson score interval of `successes` of `n` at `z` (0 when n = 0): the
+ * rectification rate corrected for small samples, so 1 of 1 closed (≈ 0.21 at z = 1.96) ranks
+ * below 19 of 20 (≈ 0.76).
+ */
+export function wilsonLowerBound(successes: number, n: number, z: number): number {
+  if (n <= 0) return 0;
+  const p = Math.min(1, Math.max(0, successes / n));
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.max(0, (centre - margin) / (1 + z2 / n));
+}
+
+/** Each input of the score, 0…1, with the words that state it (used by `describeScoreRule`). */
+export const SCORE_INPUTS: Readonly<
+  Record<ScoreInputName, { value: (g: GroupFigures, s: RankingSettings) => number; zh: (s: RankingSettings) => string; en: (s: RankingSettings) => string }>
+> = {
+  rectification: {
+    value: (g, s) => wilsonLowerBound(g.closed, g.reported, s.wilsonZ),
+    zh: () => '整改率（按件数校正的下限，件数少则打折）',
+    en: () => 'rectification rate (lower bound corrected for few issues)',
+  },
+  backlog: {
+    value: (g, s) => 1 / (1 + g.overdue / s.backlogHalf),
+    zh: (s) => `超期积压（${s.backlogHalf} 件超期得一半）`,
+    en: (s) => `overdue backlog (half at ${s.backlogHalf} overdue)`,
+  },
+  closeTime: {
+    value: (g, s) => (g.avgCloseHours === null ? 0 : 1 / (1 + g.avgCloseHours / s.closeHalfHours)),
+    zh: (s) => `平均销号用时（${s.closeHalfHours} 小时得一半，无销号为 0）`,
+    en: (s) => `mean time to close (half at ${s.closeHalfHours} h, none closed = 0)`,
+  },
+};
+
+/**
+ * The score of one group, 0…100 rounded to 1 decimal: the weighted mean of `SCORE_INPUTS` under
+ * `settings.weights`. Rounded before any comparison, so two groups shown with the same score are
+ * treated as tied.
+ */
+export function groupScore(g: GroupFigures, settings: RankingSettings = RANKING_SETTINGS): number {
+  let sum = 0;
+  let weights = 0;
+  for (const name of Object.keys(settings.weights) as ScoreInputName[]) {
+    const w = settings.weights[name];
+    if (!(w > 0)) continue;
+    sum += w * SCORE_INPUTS[name].value(g, settings);
+    weights += w;
+  }
+  return weights === 0 ? 0 : Math.round((sum / weights) * 1000) / 10;
+}
+
+/** Whether a group has enough issues to be ranked: `minIssues` reported, or that many overdue. */
+export function isRanked(g: GroupFigures, settings: RankingSettings = RANKING_SETTINGS): boolean {
+  return g.reported >= settings.minIssues || g.overdue >= settings.minIssues;
+}
+
+/** Total order of scored groups: higher score first, then id (so equal scores rank the same on every run). */
+export function compareScored(a: ScoredGroup, b: ScoredGroup): number {
+  return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /**
- * The red list (best first) and the black list (worst first) of `groups`. Ranked are the groups
- * with at least `minReported` issues in the period, and the black list also takes groups with
- * overdue issues whatever they reported. A flawless group (rate 1 or none, nothing overdue) is
- * never on the black list, a group with no rate is never on the red list, and when there are fewer
- * than two lists' worth of groups the red list keeps the better half.
+ * Length of the longest prefix of `sorted` (by score) of at most `limit` entries that does not
+ * split a tie: groups with equal scores share a fate, so a tie at the cut leaves all of them off.
  */
-export function rankRedBlack(groups: readonly GroupFigures[], options: RankingOptions = {}): RedBlackList {
-  const size = options.size ?? 5;
-  const minReported = options.minReported ?? 1;
-  const ranked = groups.filter((g) => g.reported >= minReported || g.overdue > 0).sort((a, b) => compareGroups(a, b, minReported));
-  const redCandidates = ranked.filter((g) => g.reported >= minReported && g.rectificationRate !== null);
-  const best = redCandidates.slice(0, Math.min(size, Math.ceil(redCandidates.length / 2)));
-  const onRed = new Set(best.map((g) => g.id));
-  const worst: GroupFigures[] = [];
-  for (let i = ranked.length - 1; i >= 0 && worst.length < size; i--) {
-    const g = ranked[i];
-    if (onRed.has(g.id)) break;
-    if (g.overdue === 0 && (g.rectificationRate === null || g.rectificationRate >= 1)) continue;
-    worst.push(g);
-  }
+function prefixWithoutSplitTie(sorted: readonly ScoredGroup[], limit: number): number {
+  let n = Math.min(limit, sorted.length);
+  while (n > 0 && n < sorted.length && sorted[n].score === sorted[n - 1].score) n--;
+  return n;
+}
+
+/**
+ * The red list (best first) and the black list (worst first) of `groups` under one score.
+ *
+ * - Ranked are groups with `minIssues` reported or overdue (`isRanked`); the others are on neither.
+ * - Red: the best-scoring groups that reported at least `minIssues`, at most `size` and at most the
+ *   better half of them.
+ * - Black: the worst-scoring ranked groups, at most `size`, each scoring strictly below every red
+ *   group; a flawless group (everything closed, nothing overdue) is never black.
+ * - A tie is never split at a list's cut. So every red score > every black score, for any input.
+ */
+export function rankRedBlack(groups: readonly GroupFigures[], settings: RankingSettings = RANKING_SETTINGS): RedBlackList {
+  const scored = groups
+    .filter((g) => isRanked(g, settings))
+    .map((g): ScoredGroup => ({ ...g, score: groupScore(g, settings) }))
+    .sort(compareScored);
+  const redCandidates = scored.filter((g) => g.reported >= settings.minIssues);
+  const best = redCandidates.slice(0, prefixWithoutSplitTie(redCandidates, Math.min(settings.size, Math.ceil(redCandidates.length / 2))));
+  const lowestRed = best.length === 0 ? Number.POSITIVE_INFINITY : best[best.length - 1].score;
+  const blackCandidates = scored
+    .filter((g) => g.score < lowestRed && !(g.overdue === 0 && g.closed === g.reported))
+    .reverse();
+  const worst = blackCandidates.slice(0, prefixWithoutSplitTie(blackCandidates, settings.size));
   return { best, worst };
+}
+
+/** The rule of `settings` in words, for the line shown beside every 红黑榜 table. */
+export function describeScoreRule(settings: RankingSettings = RANKING_SETTINGS, language: 'zh' | 'en' = 'zh'): string {
+  const names = (Object.keys(settings.weights) as ScoreInputName[]).filter((n) => settings.weights[n] > 0);
+  const total = names.reduce((s, n) => s + settings.weights[n], 0);
+  const pct = (n: ScoreInputName) => Math.round((settings.weights[n] / total) * 100);
+  if (language === 'zh') {
+    const parts = names.map((n) => `${SCORE_INPUTS[n].zh(settings)} ${pct(n)}%`).join('＋');
+    return `综合得分（满分 100）＝${parts}；本期上报或超期满 ${settings.minIssues} 件方可上榜；红榜每一家得分都高于黑榜每一家，同分同进退。`;
+  }
+  const parts = names.map((n) => `${SCORE_INPUTS[n].en(settings)} ${pct(n)}%`).join(' + ');
+  return `Score (out of 100) = ${parts}; ranked from ${settings.minIssues} issues reported or overdue; every red score is above every black score, ties share a fate.`;
 }

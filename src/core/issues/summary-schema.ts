@@ -24,7 +24,11 @@ export const RankedGroup = z.object({
   overdue: z.number().int(),
   closedInPeriod: z.number().int(),
   avgCloseHours: z.number().nullable(),
+  /** The 红黑榜 score, 0…100, 1 decimal (see `groupScore`); every red score > every black score. */
+  score: z.number(),
 });
+/** The 红黑榜 rule in words, as shown beside the tables (written from the settings that ranked). */
+export const RankingRule = z.object({ zh: z.string(), en: z.string() });
 const RedBlackList = z.object({ best: z.array(RankedGroup), worst: z.array(RankedGroup) });
 
 /** A checkpoint's state on the large screen's board: no open issue, open issues, or overdue ones. */
@@ -72,6 +76,7 @@ export const SummaryResponse = z.object({
     to: z.string(),
     units: RedBlackList,
     streets: RedBlackList,
+    rule: RankingRule,
   }),
 });
 export type SummaryResponse = z.infer<typeof SummaryResponse>;

@@ -7,6 +7,7 @@ import {
   parseOpen311Post,
   resolveAddress,
   statusesOf,
+  open311Language,
   toServiceRequest,
   type NamedPlace,
   type Open311Context,
@@ -126,5 +127,20 @@ describe('toServiceRequest', () => {
     const r = toServiceRequest({ ...issue, status: 'closed', unitId: 'u1', closedAt: '2026-11-22T09:00:00+08:00' }, ctx);
     expect(r).toMatchObject({ status: 'closed', agency_responsible: '东湖街道', updated_datetime: '2026-11-22T09:00:00+08:00' });
     expect(r.status_notes).not.toMatch(/超期/);
+  });
+
+  it('writes status_notes and service_notice in one language: Chinese unless English is preferred', () => {
+    const zh = toServiceRequest(issue, ctx);
+    expect(zh.status_notes).not.toMatch(/[A-Za-z]{3,}/);
+    const en = toServiceRequest(issue, { ...ctx, language: 'en' });
+    expect(en.status_notes).toBe('Awaiting designation by the campaign office; no rule matched; overdue');
+    expect(en.service_notice).toMatch(/^To be rectified within \d+ day/);
+    expect(open311Language(undefined)).toBe('zh');
+    expect(open311Language('en-US,en;q=0.9')).toBe('en');
+    expect(open311Language('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh');
+    expect(open311Language('en;q=0.5, zh-Hans;q=0.9')).toBe('zh');
+    expect(open311Language('fr, en;q=0.7')).toBe('en');
+    expect(open311Language('de, fr')).toBe('zh');
+    expect(open311Language(';;q=x,,')).toBe('zh');
   });
 });

@@ -189,21 +189,44 @@ export function statusesOf(open311: readonly Open311Status[]): IssueStatus[] {
   return out;
 }
 
-const STATUS_NOTES: Record<IssueStatus, string> = {
-  pending_designation: '待指派：没有规则找到责任单位，由区创建办指派 — awaiting designation by the campaign office',
-  assigned: '已交办 — assigned to the responsible unit',
-  rectifying: '整改中 — being rectified',
-  verifying: '待复核：责任单位已提交整改，等待复核 — rectified, awaiting verification',
-  closed: '已销号：整改经复核通过 — rectified and verified',
-  disputed: '有争议：责任单位认为不属其责任，由区创建办裁定 — the unit disputes ownership; the campaign office decides',
+/** The language of the texts of a service request (status_notes, service_notice). */
+export type Open311Language = 'zh' | 'en';
+
+const STATUS_NOTES: Record<IssueStatus, Record<Open311Language, string>> = {
+  pending_designation: { zh: '待指派：没有规则找到责任单位，由区创建办指派', en: 'Awaiting designation by the campaign office' },
+  assigned: { zh: '已交办', en: 'Assigned to the responsible unit' },
+  rectifying: { zh: '整改中', en: 'Being rectified' },
+  verifying: { zh: '待复核：责任单位已提交整改，等待复核', en: 'Rectified, awaiting verification' },
+  closed: { zh: '已销号：整改经复核通过', en: 'Rectified and verified' },
+  disputed: { zh: '有争议：责任单位认为不属其责任，由区创建办裁定', en: 'The unit disputes ownership; the campaign office decides' },
 };
 
-const RULE_NOTES: Record<AssignmentResult['rule'], string> = {
-  checkpoint: '按点位包保 by checkpoint',
-  road: '按路长制 by road chief',
-  grid: '按网格属地 by grid',
-  office: '无规则命中 no rule matched',
+const RULE_NOTES: Record<AssignmentResult['rule'], Record<Open311Language, string>> = {
+  checkpoint: { zh: '按点位包保', en: 'by checkpoint' },
+  road: { zh: '按路长制', en: 'by road chief' },
+  grid: { zh: '按网格属地', en: 'by grid' },
+  office: { zh: '无规则命中', en: 'no rule matched' },
 };
+
+/**
+ * The language of service-request texts for an Accept-Language header: English when the caller
+ * prefers an `en` tag over any `zh` one (by q-value, then order), else Chinese — the default,
+ * also for a missing or unreadable header.
+ */
+export function open311Language(acceptLanguage: string | null | undefined): Open311Language {
+  if (!acceptLanguage) return 'zh';
+  const ranges = acceptLanguage
+    .split(',')
+    .map((part, order) => {
+      const [tag, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)).find(Boolean);
+      return { tag: tag.trim(), q: q ? Number(q[1]) : 1, order };
+    })
+    .filter((r) => r.tag && Number.isFinite(r.q) && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.order - b.order);
+  const first = ranges.find((r) => r.tag === 'zh' || r.tag.startsWith('zh-') || r.tag === 'en' || r.tag.startsWith('en-'));
+  return first && first.tag.startsWith('en') ? 'en' : 'zh';
+}
 
 /** An issue as the mapping needs it (a subset of the server's record). */
 export interface Open311IssueInput {
@@ -236,6 +259,8 @@ export interface Open311Context {
   updatedAt: string | null;
   /** Now, epoch ms: an open issue past its deadline is said to be overdue. */
   nowMs: number;
+  /** The language of status_notes and service_notice (default Chinese): see open311Language. */
+  language?: Open311Language;
 }
 
 /**
@@ -257,17 +282,18 @@ export function toServiceRequest(issue: Open311IssueInput, ctx: Open311Context):
   ].filter((p): p is string => !!p);
   const unit = issue.unitId ? ctx.unitName(issue.unitId) : null;
   const overdue = issue.status !== 'closed' && Date.parse(issue.deadline) < ctx.nowMs;
-  const notes = [STATUS_NOTES[issue.status], `${RULE_NOTES[a.rule]}${unit ? `：${unit}` : ''}`];
-  if (overdue) notes.push('已超期 overdue');
+  const lang = ctx.language ?? 'zh';
+  const notes = [STATUS_NOTES[issue.status][lang], `${RULE_NOTES[a.rule][lang]}${unit ? `${lang === 'zh' ? '：' : ': '}${unit}` : ''}`];
+  if (overdue) notes.push(lang === 'zh' ? '已超期' : 'overdue');
   return {
     service_request_id: issue.id,
     status: open311Status(issue.status),
-    status_notes: notes.join('；'),
+    status_notes: notes.join(lang === 'zh' ? '；' : '; '),
     service_name: info?.zh ?? issue.category,
     service_code: issue.category,
     description: issue.description === '' ? null : issue.description,
     agency_responsible: unit ?? ctx.officeName,
-    service_notice: info ? `整改期限 ${info.deadlineDays} 天 — to be rectified within ${info.deadlineDays} day(s)` : null,
+    service_notice: info ? (lang === 'zh' ? `整改期限 ${info.deadlineDays} 天` : `To be rectified within ${info.deadlineDays} day(s)`) : null,
     requested_datetime: issue.reportedAt,
     updated_datetime: issue.status === 'closed' && issue.closedAt ? issue.closedAt : (ctx.updatedAt ?? issue.reportedAt),
     expected_datetime: issue.deadline,

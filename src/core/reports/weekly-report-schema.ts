@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RankingRule } from '../issues/summary-schema';
 
 /**
  * GET /api/reports/weekly — the weekly bulletin (周报/通报) of any period [from, to). The printable
@@ -17,7 +18,7 @@ export const PeriodFigures = z.object({
 });
 export type PeriodFigures = z.infer<typeof PeriodFigures>;
 
-const RankedGroup = PeriodFigures.extend({ id: z.string(), name: z.string() });
+const RankedGroup = PeriodFigures.extend({ id: z.string(), name: z.string(), score: z.number() });
 export type RankedGroup = z.infer<typeof RankedGroup>;
 const RedBlack = z.object({ best: z.array(RankedGroup), worst: z.array(RankedGroup) });
 
@@ -57,7 +58,7 @@ export const WeeklyReport = z.object({
     overdue: z.number().int(),
     closedInPeriod: z.number().int(),
   }),
-  redBlack: z.object({ units: RedBlack, streets: RedBlack }),
+  redBlack: z.object({ units: RedBlack, streets: RedBlack, rule: RankingRule }),
   overdueByUnit: z.array(z.object({ unitId: z.string().nullable(), unitName: z.string(), count: z.number().int(), maxDaysOverdue: z.number().int(), issues: z.array(OverdueIssue) })),
   checkpointsByCategory: z.array(
     z.object({

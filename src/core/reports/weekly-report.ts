@@ -3,7 +3,7 @@
  */
 import { CHECKPOINT_CATEGORIES, CHECKPOINT_CATEGORY_LABELS, ISSUE_CATEGORY_INFO, type CheckpointCategory, type IssueCategory } from '../district/catalog';
 import { dateIn, startOfDayIn } from '../issues/issue-summary';
-import { groupFigures, rankRedBlack, type RankingPeriod } from '../issues/red-black-ranking';
+import { describeScoreRule, groupFigures, rankRedBlack, RANKING_SETTINGS, type RankingPeriod } from '../issues/red-black-ranking';
 import type { PeriodFigures, WeeklyReport } from './weekly-report-schema';
 
 /**
@@ -14,8 +14,7 @@ import type { PeriodFigures, WeeklyReport } from './weekly-report-schema';
  */
 
 const DAY_MS = 24 * 3600 * 1000;
-/** How many groups each end of the 红黑榜 holds, and how many grids and roads the top lists hold. */
-export const REPORT_RANKING_SIZE = 5;
+/** How many grids and roads the top lists hold (the 红黑榜's size is in RANKING_SETTINGS). */
 export const REPORT_TOP_SIZE = 10;
 /** The longest period a report may cover. */
 export const MAX_REPORT_DAYS = 366;
@@ -282,9 +281,10 @@ export function computeWeeklyReport(rows: readonly ReportIssueRow[], district: R
       closedInPeriod: totals.closedInPeriod - previousTotals.closedInPeriod,
     },
     redBlack: {
-      // A unit handles one or two issues a week: it is ranked on its rate only from two.
-      units: rankRedBlack(groupFigures(rows, (r) => r.unitId, district.unitName, current), { size: REPORT_RANKING_SIZE, minReported: 2 }),
-      streets: rankRedBlack(groupFigures(rows, (r) => r.streetId, streetName, current), { size: REPORT_RANKING_SIZE }),
+      // The same rule as the large screen's (one setting, one function), over the week.
+      units: rankRedBlack(groupFigures(rows, (r) => r.unitId, district.unitName, current), RANKING_SETTINGS),
+      streets: rankRedBlack(groupFigures(rows, (r) => r.streetId, streetName, current), RANKING_SETTINGS),
+      rule: { zh: describeScoreRule(RANKING_SETTINGS, 'zh'), en: describeScoreRule(RANKING_SETTINGS, 'en') },
     },
     overdueByUnit,
     checkpointsByCategory,

@@ -16,7 +16,7 @@ export type Cell = string | number | null | Label;
 export interface ReportColumn {
   label: Label;
   /** How a number is shown: a count, a rate (0…1 as %), hours, a change in percentage points. */
-  format?: 'count' | 'rate' | 'hours' | 'points' | 'signed';
+  format?: 'count' | 'rate' | 'hours' | 'points' | 'signed' | 'score';
   /** Short codes and dates that read badly when wrapped. */
   nowrap?: boolean;
 }
@@ -31,6 +31,8 @@ export interface ReportTable {
   formats?: (ReportColumn['format'] | undefined)[][];
   /** Shown instead of an empty table. */
   empty: Label;
+  /** A line under the title (the 红黑榜's rule). */
+  note?: Label;
   /** A column whose repeats (the same text as the row above) the page leaves blank: rows grouped by it. */
   groupColumn?: number;
 }
@@ -41,6 +43,7 @@ const nowrap = (zh: string, en: string): ReportColumn => ({ label: { zh, en }, n
 const RANK_COLUMNS = [
   col('名次', 'Rank', 'count'),
   col('名称', 'Name'),
+  col('得分', 'Score', 'score'),
   col('上报', 'Reported', 'count'),
   col('已销号', 'Closed', 'count'),
   col('整改率', 'Rectification rate', 'rate'),
@@ -48,7 +51,7 @@ const RANK_COLUMNS = [
   col('平均销号用时（小时）', 'Avg. hours to close', 'hours'),
 ];
 const rankRows = (groups: readonly RankedGroup[]): Cell[][] =>
-  groups.map((g, i) => [i + 1, g.name, g.reported, g.closed, g.rectificationRate, g.overdue, g.avgCloseHours]);
+  groups.map((g, i) => [i + 1, g.name, g.score, g.reported, g.closed, g.rectificationRate, g.overdue, g.avgCloseHours]);
 
 /** Every table of the bulletin, in the order the page prints them. */
 export function weeklyReportTables(report: WeeklyReport): ReportTable[] {
@@ -81,9 +84,9 @@ export function weeklyReportTables(report: WeeklyReport): ReportTable[] {
       ],
       empty: none,
     },
-    { id: 'red-units', sheet: '红榜-单位', title: { zh: '红榜 · 责任单位', en: 'Red list · units' }, columns: RANK_COLUMNS, rows: rankRows(report.redBlack.units.best), empty: none },
+    { id: 'red-units', sheet: '红榜-单位', title: { zh: '红榜 · 责任单位', en: 'Red list · units' }, columns: RANK_COLUMNS, rows: rankRows(report.redBlack.units.best), empty: none, note: report.redBlack.rule },
     { id: 'black-units', sheet: '黑榜-单位', title: { zh: '黑榜 · 责任单位', en: 'Black list · units' }, columns: RANK_COLUMNS, rows: rankRows(report.redBlack.units.worst), empty: none },
-    { id: 'red-streets', sheet: '红榜-街道', title: { zh: '红榜 · 街道', en: 'Red list · streets' }, columns: RANK_COLUMNS, rows: rankRows(report.redBlack.streets.best), empty: none },
+    { id: 'red-streets', sheet: '红榜-街道', title: { zh: '红榜 · 街道', en: 'Red list · streets' }, columns: RANK_COLUMNS, rows: rankRows(report.redBlack.streets.best), empty: none, note: report.redBlack.rule },
     { id: 'black-streets', sheet: '黑榜-街道', title: { zh: '黑榜 · 街道', en: 'Black list · streets' }, columns: RANK_COLUMNS, rows: rankRows(report.redBlack.streets.worst), empty: none },
     {
       id: 'overdue',
@@ -147,6 +150,7 @@ export function formatCell(value: Cell, format: ReportColumn['format'] | undefin
     case 'points':
       return `${value > 0 ? '+' : ''}${(value * 100).toFixed(1)}${lang === 'en' ? ' pts' : ' 个百分点'}`;
     case 'hours':
+    case 'score':
       return value.toFixed(1);
     case 'signed':
       return `${value > 0 ? '+' : ''}${Math.round(value * 10) / 10}`;

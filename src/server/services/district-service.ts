@@ -165,7 +165,8 @@ export class DistrictService {
     const { issues, reassignments } = planReassignments(await this.repo.engineOwnedOpenIssues(), nextIndex, {
       at,
       by: request.by,
-      cause: `zone edit of ${changes.map((c) => `${c.layer} ${[...c.upserts.map((f) => f.id), ...c.removes].join(', ')}`).join('; ')}`,
+      cause: `区划调整（${changes.map((c) => `${LAYER_NAMES_ZH[c.layer]} ${[...c.upserts.map((f) => f.id), ...c.removes].join('、')}`).join('；')}）`,
+      unitName: (id) => current.units.get(id)?.name ?? id,
       note: request.note,
     });
     const checkpoints = checkpointChanges(current.index, nextIndex, next.checkpoints);
@@ -257,7 +258,7 @@ export class DistrictService {
    * together with the neighbours those edits changed (a moved shared boundary comes back whole).
    * Saved as a new edit, validated and reassigning like any other.
    */
-  async rollback(layer: LayerName, id: string, version: number, by: string, note: string | null) {
+  async rollback(layer: LayerName, id: string, version: number, by: string, note: string) {
     const history = await this.repo.featureHistory(layer, id);
     if (!history.some((h) => h.version === version && h.after !== null)) {
       throw new AppError('not_found', `${layer} ${id} has no version ${version}`, { layer, id, version, versions: history.map((h) => h.version) });
@@ -284,7 +285,7 @@ export class DistrictService {
       else if (now) change.removes.push(row.featureId);
     }
     const changes = [...byLayer.values()].filter((c) => c.upserts.length + c.removes.length > 0);
-    return this.applyEdit({ changes, by, note: note ?? `rollback of ${id} to version ${version}`, kind: 'rollback' });
+    return this.applyEdit({ changes, by, note, kind: 'rollback' });
   }
 }
 
@@ -307,6 +308,9 @@ function versionOf(feature: AnyFeature | undefined): number | null {
   return typeof v === 'number' ? v : 1;
 }
 
+/** Layer names as history notes write them. */
+const LAYER_NAMES_ZH: Record<LayerName, string> = { streets: '街道', communities: '社区', grids: '网格', roads: '道路', checkpoints: '点位' };
+
 /**
  * The open engine-owned issues whose owner or zone chain changes on `nextIndex`, as the changes a
  * preview lists and the reassignments to store in the same transaction as the change (a zone edit
@@ -315,10 +319,11 @@ function versionOf(feature: AnyFeature | undefined): number | null {
 export function planReassignments(
   openIssues: readonly IssueRecord[],
   nextIndex: DistrictIndex,
-  context: { at: string; by: string; cause: string; note?: string | null },
+  context: { at: string; by: string; cause: string; note?: string | null; unitName?: (unitId: string) => string },
 ): { issues: IssueChange[]; reassignments: IssueReassignment[] } {
   const issues: IssueChange[] = [];
   const reassignments: IssueReassignment[] = [];
+  const name = context.unitName ?? ((id: string) => id);
   for (const issue of openIssues) {
     if (!REASSIGNABLE_STATUSES.has(issue.status)) continue;
     const after = assign(nextIndex, [issue.lon, issue.lat], issue.category);
@@ -339,9 +344,11 @@ export function planReassignments(
         to: status,
         by: context.by,
         note:
-          `${context.cause}: ` +
-          (ownerChanged ? `owner ${issue.unitId ?? 'none'} → ${after.unitId ?? 'campaign office'}` : `grid ${issue.assignment.gridId ?? 'none'} → ${after.gridId ?? 'none'}`) +
-          (context.note ? ` (${context.note})` : ''),
+          `${context.cause}：` +
+          (ownerChanged
+            ? `责任单位 ${issue.unitId ? name(issue.unitId) : '无'} → ${after.unitId ? name(after.unitId) : '创建办指定'}`
+            : `网格 ${issue.assignment.gridId ?? '无'} → ${after.gridId ?? '无'}`) +
+          (context.note ? `（${context.note}）` : ''),
         unitId: after.unitId,
       },
     });

@@ -4,7 +4,8 @@ import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../../core/district/cat
 import { toWgs84, type PointCrs } from '../../core/geometry/crs-convert';
 import { isOverdue, type IssueAction, type IssueHistoryEntry, type IssueStatus } from '../../core/issues/issue-schema';
 import { allowedActions, nextStatus } from '../../core/issues/issue-state-machine';
-import { ACTION_ROLES, ACTIONS_NAMING_OWNER } from '../../core/issues/issue-roles';
+import { ACTION_ROLES, ACTIONS_NAMING_OWNER, NOTE_REQUIRED } from '../../core/issues/issue-roles';
+import { RULE_NOTES } from '../../core/issues/issue-notes';
 import { AppError } from '../app-error';
 import type { DistrictService } from './district-service';
 import { StaleSnapshotError, type IssueRecord, type IssueUpdate, type Open311Intake } from '../storage/repository';
@@ -82,7 +83,7 @@ async function createOnCurrentZones(districts: DistrictService, body: CreateIssu
     from: null,
     to: status,
     by: user.username,
-    note: assignment.unitId ? `assigned by rule ${assignment.rule}` : 'no rule found an owner: waiting for the campaign office',
+    note: RULE_NOTES[assignment.unitId ? assignment.rule : 'office'],
     unitId: assignment.unitId,
   };
   return districts.repo.createIssue(
@@ -151,8 +152,9 @@ export async function transitionIssue(
     // A person chose the owner: later zone edits leave it alone.
     engineOwned = false;
   }
-  if (body.action === 'dispute' && body.note.trim() === '') {
-    throw new AppError('validation_failed', 'a dispute needs a reason in note', { field: 'note' });
+  const needed = NOTE_REQUIRED[body.action];
+  if (needed && body.note.trim() === '') {
+    throw new AppError('validation_failed', `请在 note 中填写${needed.zh}（${body.action} needs ${needed.en} in note）`, { field: 'note' });
   }
   const now = districts.now();
   const restartsClock = NAMES_OWNER.has(body.action) || body.action === 'reopen';

@@ -6,6 +6,7 @@ import {
   resolveAddress,
   statusesOf,
   toServiceRequest,
+  type Open311Language,
   type NamedPlace,
   type Open311ListFilter,
   type Open311PostInput,
@@ -143,7 +144,7 @@ export async function fileServiceRequest(deps: AppDeps, input: Open311PostInput,
 }
 
 /** Issues as service requests, with names from the current district and their last change times. */
-export async function toServiceRequests(deps: AppDeps, issues: readonly IssueRecord[]): Promise<Open311ServiceRequest[]> {
+export async function toServiceRequests(deps: AppDeps, issues: readonly IssueRecord[], language: Open311Language = 'zh'): Promise<Open311ServiceRequest[]> {
   const state = await deps.districts.state();
   const changed = await deps.repo.lastChangeTimes(issues.map((i) => i.id));
   const meta = state.geometry.meta;
@@ -164,6 +165,7 @@ export async function toServiceRequests(deps: AppDeps, issues: readonly IssueRec
       officeName,
       updatedAt: changed.get(issue.id) ?? null,
       nowMs,
+      language,
     }),
   );
 }

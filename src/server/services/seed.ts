@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ROLES, type Role } from '../../core/api/api-schema';
 import { parseDistrictFiles, type DistrictData } from '../../core/issues/district-data';
+import { livingDemoShift, shiftDistrictDates } from '../../core/issues/living-demo';
 import { hashPassword } from './passwords';
 import { DuplicateRecordError, type DutymapRepository, type NewUser } from '../storage/repository';
 
@@ -79,18 +80,23 @@ export function usersOf(accounts: readonly DemoAccount[]): Promise<NewUser[]> {
 
 /**
  * Seeds an empty database from a district folder; does nothing when the database already holds a
- * district (later starts keep what is stored). Returns true when it seeded.
+ * district (later starts keep what is stored). Returns null when it did not seed, else how far the
+ * dates moved: with `demoDates` 'today' a synthetic district's dates move so that its latest
+ * ledger event is `now` (the living demo, core/issues/living-demo); 'fixed' seeds the dates as
+ * the files have them (shiftMs 0).
  */
-export async function seedIfEmpty(repo: DutymapRepository, dir: string, now: Date): Promise<boolean> {
-  if (!(await repo.isEmpty())) return false;
-  const { data, accounts } = readSeedFolder(dir);
-  const users = await usersOf(accounts);
+export async function seedIfEmpty(repo: DutymapRepository, dir: string, now: Date, demoDates: 'today' | 'fixed' = 'fixed'): Promise<{ shiftMs: number } | null> {
+  if (!(await repo.isEmpty())) return null;
+  const folder = readSeedFolder(dir);
+  const shiftMs = demoDates === 'today' ? livingDemoShift(folder.data, now.getTime()) : 0;
+  const data = shiftDistrictDates(folder.data, shiftMs);
+  const users = await usersOf(folder.accounts);
   try {
     await repo.seed(data, users, now.toISOString());
   } catch (error) {
     // Several instances started together on one empty database: another one seeded it first.
-    if (error instanceof DuplicateRecordError && !(await repo.isEmpty())) return false;
+    if (error instanceof DuplicateRecordError && !(await repo.isEmpty())) return null;
     throw error;
   }
-  return true;
+  return { shiftMs };
 }

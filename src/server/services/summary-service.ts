@@ -3,7 +3,7 @@ import { computeIssueSummary } from '../../core/issues/issue-summary';
 import type { DistrictState } from './district-service';
 import type { SummaryRow } from '../storage/repository';
 
-export { dateIn, daysUntil, DEFAULT_RECTIFICATION_TARGET, RANKING_SIZE, startOfDayIn } from '../../core/issues/issue-summary';
+export { dateIn, daysUntil, DEFAULT_RECTIFICATION_TARGET, startOfDayIn } from '../../core/issues/issue-summary';
 
 /**
  * GET /api/summary from the repository's compact issue rows and the current district: the

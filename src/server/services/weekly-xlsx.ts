@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { cellFormat, formatCell, weeklyReportTables } from '../../core/reports/weekly-tables';
 import type { WeeklyReport } from '../../core/reports/weekly-report-schema';
 
-const NUMBER_FORMATS = { rate: '0.0%', points: '+0.0%;-0.0%;0.0%', hours: '0.0', count: '0', signed: '+0;-0;0' } as const;
+const NUMBER_FORMATS = { rate: '0.0%', points: '+0.0%;-0.0%;0.0%', hours: '0.0', score: '0.0', count: '0', signed: '+0;-0;0' } as const;
 
 /**
  * The weekly bulletin as an XLSX workbook: a sheet "报告信息" with the district and the period,
@@ -23,6 +23,7 @@ export async function weeklyReportXlsx(report: WeeklyReport): Promise<Buffer> {
     ['数据截至', report.period.cutoff],
     ['上期', `${report.previous.from} — ${report.previous.to}`],
     ['生成时间', report.period.asOf],
+    ['红黑榜规则', report.redBlack.rule.zh],
   ]);
   info.getColumn(1).font = { bold: true };
 

@@ -101,5 +101,5 @@ export function seedLayerRows(features: readonly AnyFeature[]): { writes: Featur
 
 /** The zone_edits row of a seed. */
 export function seedEditRow(at: string): ZoneEditRow {
-  return { layer: 'all', action: 'seed', at, by: 'seed', note: 'seeded from the district folder', reassigned_json: '[]' };
+  return { layer: 'all', action: 'seed', at, by: 'seed', note: '初始数据：由区划数据文件夹导入', reassigned_json: '[]' };
 }

@@ -32,6 +32,7 @@ export const EQUALITY_FILTERS = [
   ['gridId', 'grid_id'],
   ['roadId', 'road_id'],
   ['checkpointId', 'checkpoint_id'],
+  ['reportedBy', 'reported_by'],
 ] as const satisfies readonly (readonly [keyof IssueFilter, string])[];
 
 /** A LIKE pattern matching `text` anywhere, its wildcards (and the escape, \) matching literally. */

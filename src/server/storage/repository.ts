@@ -69,6 +69,8 @@ export interface DutymapRepository {
   /** Open and overdue issues per feature of a layer (features with none are absent). */
   countOpenByFeature(layer: LayerName, nowMs: number): Promise<Map<string, { open: number; overdue: number }>>;
   listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; total: number; next: IssueCursor | null }>;
+  /** How many issues match the filter, per status (statuses with none are absent). */
+  countIssuesByStatus(filter: IssueFilter): Promise<Record<string, number>>;
   /** All issues matching the filter, in sort order (CSV export); streams in chunks of `chunk`. */
   eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void>;
   getIssue(id: string): Promise<IssueRecord | null>;
@@ -298,6 +300,8 @@ export interface IssueFilter {
   gridId?: string;
   roadId?: string;
   checkpointId?: string;
+  /** The username that reported the issue. */
+  reportedBy?: string;
   /** true: open and past deadline at nowMs; false: not overdue. */
   overdue?: boolean;
   nowMs: number;

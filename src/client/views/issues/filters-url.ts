@@ -2,7 +2,7 @@ import { ISSUE_SORTS } from '../../../core/api/api-schema';
 import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issues/issue-schema';
 import type { IssueFilters } from '../../api/issues';
 
-const ID_KEYS = ['unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId'] as const;
+const ID_KEYS = ['unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId', 'reportedBy'] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads the ledger's filters from the URL query (shareable, and what "show issues" links set). */

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { IssueDetailResponse, LayerParam } from '../../../core/api/api-schema';
 import { ISSUE_CATEGORY_INFO, ISSUE_SOURCE_LABELS } from '../../../core/district/catalog';
@@ -9,9 +9,12 @@ import { issueDetailQueryOptions } from '../../api/issue-detail';
 import { transitionIssue } from '../../api/transition';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import type { LayerCollection } from '../../map/map-data';
+import { suggestOwners, type OwnedFeature } from '../../../core/assignment/suggest-owners';
+import { NOTE_REQUIRED } from '../../../core/issues/issue-roles';
 import { ACTIONS_NAMING_OWNER, actionsFor } from '../shared/role-actions';
+import { useNameIndex } from '../shared/use-name-index';
 import { useSessionUser } from '../shared/session';
-import { formatDateTime } from './format-time';
+import { formatDateTime } from '../../i18n/format-date';
 
 type Action = Exclude<IssueAction, 'report'>;
 
@@ -69,7 +72,13 @@ export function IssueDetail({
         <dd className={issue.overdue ? 'overdue' : ''}>{formatDateTime(issue.deadline, timeZone)}</dd>
         <dt>{t('detail.location')}</dt>
         <dd>
-          {featureName('streets', a.streetId)} › {featureName('communities', a.communityId)} › {featureName('grids', a.gridId)}
+          {a.streetId || a.communityId || a.gridId ? (
+            <>
+              {featureName('streets', a.streetId)} › {featureName('communities', a.communityId)} › {featureName('grids', a.gridId)}
+            </>
+          ) : (
+            t('detail.pendingPlace')
+          )}
           <br />
           <small>
             {issue.lon.toFixed(6)}, {issue.lat.toFixed(6)}
@@ -83,14 +92,14 @@ export function IssueDetail({
           {a.distanceM !== null && a.distanceM > 0 && ` · ${t('lookup.distance', { metres: Math.round(a.distanceM) })}`}
         </dd>
       </dl>
-      <TransitionButtons issue={issue} units={units} />
+      <TransitionButtons issue={issue} units={units} geometry={geometry} />
       <h3>{t('detail.history')}</h3>
       <ol className="history">
         {issue.history.map((h, i) => (
           <li key={i}>
             <time>{formatDateTime(h.at, timeZone)}</time> <strong>{t(`action.${h.action}` as MessageKey)}</strong>{' '}
             {h.from && `${t(`issueStatus.${h.from}` as MessageKey)} → `}
-            {t(`issueStatus.${h.to}` as MessageKey)} · {h.by}
+            {t(`issueStatus.${h.to}` as MessageKey)} · {h.by === 'system' ? t('history.system') : h.byName}
             {h.unitId && ` · ${unitName(h.unitId)}`}
             {h.note && <p className="note">{h.note}</p>}
           </li>
@@ -100,15 +109,17 @@ export function IssueDetail({
   );
 }
 
-function TransitionButtons({ issue, units }: { issue: IssueDetailResponse; units: readonly Unit[] }) {
-  const { t } = useI18n();
+/** The transition panel: one button per allowed action; a chosen action shows what happens next, asks what it needs, and stays in view. */
+function TransitionButtons({ issue, units, geometry }: { issue: IssueDetailResponse; units: readonly Unit[]; geometry: Partial<Record<LayerParam, LayerCollection>> }) {
+  const { t, lang } = useI18n();
   const user = useSessionUser() ?? null;
   const client = useQueryClient();
   const [action, setAction] = useState<Action | null>(null);
   const [note, setNote] = useState('');
   const [unitId, setUnitId] = useState('');
+  const form = useRef<HTMLFormElement>(null);
   const mutation = useMutation({
-    mutationFn: () => transitionIssue(issue.id, { action: action!, note, unitId: unitId || undefined }),
+    mutationFn: (chosen: { action: Action; unitId?: string }) => transitionIssue(issue.id, { action: chosen.action, note: note.trim(), unitId: chosen.unitId }),
     onSuccess: (next) => {
       client.setQueryData(issueDetailQueryOptions(issue.id).queryKey, next);
       void client.invalidateQueries({ queryKey: ['issues'] });
@@ -119,11 +130,18 @@ function TransitionButtons({ issue, units }: { issue: IssueDetailResponse; units
       setUnitId('');
     },
   });
+  // The chosen action's form comes into view (the detail panel scrolls; on a short screen it sat below the fold).
+  useEffect(() => {
+    if (action) form.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' }); // (jsdom has none)
+  }, [action]);
   const allowed = issue.allowedActions.filter((a): a is Action => a !== 'report');
-  const mine = actionsFor(user, issue, allowed);
+  // 交办 and 指定责任单位 do the same from the office queue: one action, one name.
+  const mine = actionsFor(user, issue, allowed).filter((a, _i, all) => !(a === 'assign' && all.includes('designate')));
   if (!user) return <p className="hint">{t('detail.signInForActions')}</p>;
   if (mine.length === 0) return <p className="hint">{t('detail.noActions')}</p>;
   const needsUnit = action !== null && ACTIONS_NAMING_OWNER.has(action);
+  const needsNote = action !== null ? NOTE_REQUIRED[action] : undefined;
+  const noteMissing = !!needsNote && note.trim() === '';
   const error = mutation.error;
   return (
     <div className="transitions">
@@ -137,37 +155,127 @@ function TransitionButtons({ issue, units }: { issue: IssueDetailResponse; units
       </div>
       {action && (
         <form
+          ref={form}
+          className="transition-form"
+          data-action={action}
           onSubmit={(e) => {
             e.preventDefault();
-            mutation.mutate();
+            if (noteMissing || (needsUnit && !unitId)) return;
+            mutation.mutate({ action, unitId: unitId || undefined });
           }}
         >
+          <p className="next-step">{t(`next.${action}` as MessageKey)}</p>
           {needsUnit && (
-            <label>
-              {t('detail.unitForAction')}
-              <select name="unitId" value={unitId} onChange={(e) => setUnitId(e.target.value)} required>
-                <option value="">{t('detail.chooseUnit')}</option>
-                {units.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <OwnerPicker
+              issue={issue}
+              units={units}
+              geometry={geometry}
+              busy={mutation.isPending}
+              onPick={(id) => {
+                setUnitId(id);
+                // A suggestion or a search hit designates at once when no note is needed: two clicks in all.
+                if (!needsNote) mutation.mutate({ action, unitId: id });
+              }}
+            />
           )}
           <label>
-            {t('detail.note')}
-            <textarea name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} required={action === 'dispute'} />
+            {needsNote ? `${label(needsNote, lang)}${t('detail.required')}` : t('detail.note')}
+            <textarea name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} required={!!needsNote} aria-invalid={noteMissing && note !== ''} />
           </label>
-          <button type="submit" className="primary" disabled={mutation.isPending || (needsUnit && !unitId)}>
-            {t(`action.${action}` as MessageKey)}
-          </button>
+          <div className="form-buttons">
+            <button
+              type="submit"
+              className="primary"
+              disabled={mutation.isPending || noteMissing || (needsUnit && !unitId)}
+              title={noteMissing ? t('detail.noteRequired', { what: label(needsNote!, lang) }) : needsUnit && !unitId ? t('detail.chooseUnit') : undefined}
+            >
+              {t('detail.confirmAction', { action: t(`action.${action}` as MessageKey) })}
+            </button>
+            <button type="button" onClick={() => setAction(null)}>
+              {t('detail.cancel')}
+            </button>
+          </div>
+          {noteMissing && <p className="hint">{t('detail.noteRequired', { what: label(needsNote!, lang) })}</p>}
         </form>
       )}
       {error && (
         <p className="field-error" role="alert">
           {t('detail.actionFailed', { message: error instanceof ApiRequestError ? error.message : String(error) })}
         </p>
+      )}
+    </div>
+  );
+}
+
+const label = (entry: { zh: string; en: string }, lang: string) => (lang === 'en' ? entry.en : entry.zh);
+
+/**
+ * Picks the new owner: suggested units (the engine's candidates and the owners of the nearest
+ * checkpoints, roads and grids, with distances: core/assignment/suggest-owners), or a search of
+ * every unit by name, pinyin or initials. A click picks.
+ */
+function OwnerPicker({
+  issue,
+  units,
+  geometry,
+  busy,
+  onPick,
+}: {
+  issue: IssueDetailResponse;
+  units: readonly Unit[];
+  geometry: Partial<Record<LayerParam, LayerCollection>>;
+  busy: boolean;
+  onPick: (unitId: string) => void;
+}) {
+  const { t } = useI18n();
+  const [query, setQuery] = useState('');
+  const index = useNameIndex(units, (u) => u.name);
+  const unitName = (id: string) => units.find((u) => u.id === id)?.name ?? id;
+  const suggestions = useMemo(
+    () =>
+      suggestOwners(
+        { grids: geometry.grids?.features as OwnedFeature[] | undefined, roads: geometry.roads?.features as OwnedFeature[] | undefined, checkpoints: geometry.checkpoints?.features as OwnedFeature[] | undefined },
+        issue.lon,
+        issue.lat,
+        { candidates: issue.assignment.candidates, excludeUnitIds: issue.status === 'disputed' && issue.unitId ? [issue.unitId] : [] },
+      ),
+    [geometry.grids, geometry.roads, geometry.checkpoints, issue.lon, issue.lat, issue.assignment.candidates, issue.status, issue.unitId],
+  );
+  const hits = query.trim() && index ? index.search(query, 8) : [];
+  return (
+    <div className="owner-picker">
+      <h4>{t('designate.suggested')}</h4>
+      {suggestions.length === 0 ? (
+        <p className="hint">{t('designate.noSuggestion')}</p>
+      ) : (
+        <ul className="suggestions" data-testid="owner-suggestions">
+          {suggestions.map((s) => (
+            <li key={s.unitId}>
+              <button type="button" disabled={busy} data-unit-id={s.unitId} onClick={() => onPick(s.unitId)}>
+                <strong>{unitName(s.unitId)}</strong>
+                <small>
+                  {t(`designate.reason.${s.reason}` as MessageKey, { name: s.featureName })} · {s.distanceM === 0 ? t('designate.here') : t('designate.distance', { metres: Math.round(s.distanceM) })}
+                </small>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <label>
+        {t('designate.search')}
+        <input type="search" name="unitSearch" value={query} onChange={(e) => setQuery(e.target.value)} autoComplete="off" />
+      </label>
+      {query.trim() !== '' && index && (
+        <ul className="unit-hits" data-testid="unit-hits">
+          {hits.length === 0 && <li className="hint">{t('designate.searchNone')}</li>}
+          {hits.map((u) => (
+            <li key={u.id}>
+              <button type="button" disabled={busy} data-unit-id={u.id} onClick={() => onPick(u.id)}>
+                {u.name}
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
     </div>
   );

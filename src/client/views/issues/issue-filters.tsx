@@ -3,18 +3,21 @@ import { useQuery } from '@tanstack/react-query';
 import { ISSUE_SORTS } from '../../../core/api/api-schema';
 import { ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO } from '../../../core/district/catalog';
 import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issues/issue-schema';
-import type { IssueFilters } from '../../api/issues';
+import { issueStatusCountsQueryOptions, type IssueFilters } from '../../api/issues';
 import { layerQueryOptions } from '../../api/layer';
-import { summaryQueryOptions } from '../../api/summary';
 import { unitsQueryOptions } from '../../api/units';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 
-/** The ledger's filter bar: status chips with their counts, category, unit, street, overdue, text, dates, sort. */
+/**
+ * The ledger's filter bar: status chips with their counts (under every other filter), category,
+ * unit, street, overdue, text, dates, sort.
+ */
 export function IssueFilterBar({ filters, onChange, refreshMs }: { filters: IssueFilters; onChange: (next: IssueFilters) => void; refreshMs: number }) {
   const { t, label } = useI18n();
   const units = useQuery(unitsQueryOptions()).data ?? [];
   const streets = useQuery(layerQueryOptions('streets')).data?.features ?? [];
-  const byStatus = useQuery(summaryQueryOptions(refreshMs)).data?.byStatus ?? {};
+  // Each chip counts what picking it would list under the other filters.
+  const byStatus: Partial<Record<IssueStatus, number>> = useQuery(issueStatusCountsQueryOptions(filters, refreshMs)).data?.counts ?? {};
   const [text, setText] = useState(filters.text ?? '');
   // Typing waits a moment before it becomes a request.
   useEffect(() => {

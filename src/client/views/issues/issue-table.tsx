@@ -4,7 +4,7 @@ import type { ApiIssue } from '../../../core/api/api-schema';
 import { ISSUE_CATEGORY_INFO } from '../../../core/district/catalog';
 import type { Unit } from '../../../core/district/district-schema';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
-import { formatDateTime } from './format-time';
+import { formatDateTime } from '../../i18n/format-date';
 
 /** Height of one row in pixels: fixed, so the virtualiser needs no measuring. */
 export const ROW_HEIGHT = 36;

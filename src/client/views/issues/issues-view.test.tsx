@@ -66,8 +66,41 @@ describe('/issues', () => {
 
     await signIn('office');
     await user.click(await within(detail).findByRole('button', { name: '复核销号' }));
-    await user.click(within(detail).getAllByRole('button', { name: '复核销号' }).at(-1)!);
+    // The form says what happens next and confirms with the action's name.
+    expect(within(detail).getByText(/复核通过后，问题销号/)).toBeTruthy();
+    await user.click(within(detail).getByRole('button', { name: '确认复核销号' }));
     await waitFor(() => expect(state.issues.find((i) => i.id === 'T-VERIFY')!.status).toBe('closed'));
     expect(await within(detail).findByText('已销号', { selector: '.status' })).toBeTruthy();
+  });
+
+  it('opens a unit on its queue, with chips that count under the queue’s filters', async () => {
+    const { state } = start('/issues');
+    await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toContain(`共 ${SEED_ISSUES.length} 条`));
+    await signIn('unit');
+    await waitFor(() => expect(window.location.search).toContain('unitId=U-s1'));
+    expect(screen.getByRole('button', { name: '本单位待办' }).getAttribute('aria-pressed')).toBe('true');
+    const open = state.issues.filter((i) => i.unitId === 'U-s1' && ['assigned', 'rectifying', 'verifying', 'disputed'].includes(i.status));
+    expect(open.length).toBeGreaterThan(0);
+    await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toContain(`共 ${open.length} 条`));
+    // Each chip counts the unit's issues of its status, whatever the status filter says.
+    const chip = (name: RegExp) => screen.getByRole('button', { name }).querySelector('.count')!.textContent;
+    const closed = state.issues.filter((i) => i.unitId === 'U-s1' && i.status === 'closed').length;
+    await waitFor(() => expect(chip(/已销号/)).toBe(String(closed)));
+    await userEvent.setup().click(screen.getByRole('button', { name: '全部问题' }));
+    await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toContain(`共 ${SEED_ISSUES.length} 条`));
+  });
+
+  it('lets the office designate an owner-less issue in two clicks, from the suggestions', async () => {
+    const user = userEvent.setup();
+    const { state } = start('/issues?id=T-OUTSIDE');
+    const detail = await screen.findByRole('complementary', { name: '问题 T-OUTSIDE' });
+    await signIn('office');
+    await user.click(await within(detail).findByRole('button', { name: '指定责任单位' }));
+    expect(within(detail).queryByRole('button', { name: '交办' })).toBeNull();
+    const suggestions = await within(detail).findByTestId('owner-suggestions');
+    const first = within(suggestions).getAllByRole('button')[0];
+    const unitId = first.getAttribute('data-unit-id');
+    await user.click(first);
+    await waitFor(() => expect(state.issues.find((i) => i.id === 'T-OUTSIDE')).toMatchObject({ status: 'assigned', unitId }));
   });
 });

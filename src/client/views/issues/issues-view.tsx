@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useLocation, useSearch } from 'wouter';
 import { issueListQueryOptions, issuesCsvUrl, type IssueFilters } from '../../api/issues';
@@ -12,11 +12,14 @@ import { filtersSearch, parseFilters } from './filters-url';
 import { IssueDetail } from './issue-detail';
 import { IssueFilterBar } from './issue-filters';
 import { IssueTable } from './issue-table';
+import { isQueue, workQueue } from './work-queue';
+import { useSessionUser } from '../shared/session';
 
 /**
  * `/issues`, the ledger: filters (kept in the URL), a virtualised table loading pages as it
  * scrolls, CSV export of the same filter, and the selected issue's details, history, allowed
- * actions and place on the map.
+ * actions and place on the map. Opened with no filters by a user who has a work queue (a unit,
+ * the office, an inspector: see work-queue.ts), it opens on that queue; "全部问题" leaves it.
  */
 export function IssuesView({ config }: { config: ClientConfig }) {
   const { t } = useI18n();
@@ -26,6 +29,15 @@ export function IssuesView({ config }: { config: ClientConfig }) {
   const selectedId = new URLSearchParams(search).get('id');
   const setFilters = useCallback((next: IssueFilters) => navigate(`/issues?${filtersSearch(next, null)}`, { replace: true }), [navigate]);
   const select = (id: string | null) => navigate(`/issues?${filtersSearch(filters, id)}`, { replace: true });
+  const user = useSessionUser();
+  const queue = workQueue(user);
+  const inQueue = queue !== null && isQueue(filters, queue.filters);
+  // Open on the queue when a user with one is known (on load, or on signing in here) and no filter is set.
+  const searchNow = useRef(search);
+  searchNow.current = search;
+  useEffect(() => {
+    if (queue && searchNow.current === '') setFilters(queue.filters);
+  }, [user?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const list = useInfiniteQuery(issueListQueryOptions(filters));
   const units = useQuery(unitsQueryOptions()).data ?? [];
@@ -39,6 +51,17 @@ export function IssuesView({ config }: { config: ClientConfig }) {
 
   return (
     <div className="issues-view">
+      {queue && (
+        <div className="work-queue" role="group" aria-label={t('queue.label')}>
+          <button type="button" aria-pressed={inQueue} onClick={() => setFilters(queue.filters)}>
+            {t(`queue.${queue.kind}`)}
+          </button>
+          <button type="button" aria-pressed={!inQueue && Object.keys(filters).length === 0} onClick={() => setFilters({})}>
+            {t('queue.all')}
+          </button>
+          {inQueue && <span className="hint">{t(`queue.${queue.kind}.hint`)}</span>}
+        </div>
+      )}
       <IssueFilterBar filters={filters} onChange={setFilters} refreshMs={config.refreshMs} />
       <div className="issues-summary">
         <strong data-testid="issue-total">{list.data ? t('issues.count', { total }) : t('status.loading')}</strong>

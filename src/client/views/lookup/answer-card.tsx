@@ -31,6 +31,9 @@ function PersonLine({ person }: { person: PersonLike | null | undefined }) {
 export function AnswerCard({ answer }: { answer: LookupResponse }) {
   const { t, lang } = useI18n();
   const a = answer.assignment;
+  // "Other candidates" are the ones that lost: the winner is the card itself.
+  const winner = a.rule === 'checkpoint' ? a.checkpointId : a.rule === 'road' ? a.roadId : a.rule === 'grid' ? a.gridId : null;
+  const others = answer.candidates.filter((c) => !(c.rule === a.rule && c.featureId === winner));
   const metres = (m: number | null) => (m === null ? '' : t('lookup.distance', { metres: Math.round(m) }));
   return (
     <section className="answer-card" aria-label={t('lookup.answer')} data-testid="answer-card">
@@ -61,7 +64,7 @@ export function AnswerCard({ answer }: { answer: LookupResponse }) {
           <PersonLine person={answer.grid?.gridLeader} />
         </dd>
         <dt>{t('lookup.road')}</dt>
-        <dd>{answer.road?.name ?? t('lookup.none')}</dd>
+        <dd>{answer.road ? (answer.road.from && answer.road.to ? `${answer.road.name}（${answer.road.from}至${answer.road.to}）` : answer.road.name) : t('lookup.none')}</dd>
         <dt>{t('lookup.roadChief')}</dt>
         <dd>
           <PersonLine person={answer.road?.roadChief as PersonLike | null | undefined} />
@@ -71,13 +74,13 @@ export function AnswerCard({ answer }: { answer: LookupResponse }) {
       </dl>
       <details className="candidates">
         <summary>
-          {t('lookup.candidates')} ({answer.candidates.length})
+          {t('lookup.candidates')} ({others.length})
         </summary>
-        {answer.candidates.length === 0 ? (
+        {others.length === 0 ? (
           <p>{t('lookup.noCandidates')}</p>
         ) : (
           <ul>
-            {answer.candidates.map((c) => (
+            {others.map((c) => (
               <li key={`${c.rule}-${c.featureId}`}>
                 <span className={`rule rule-${c.rule}`}>{t(`rule.${c.rule}` as MessageKey)}</span> {c.name ?? c.featureId} · {c.unitName ?? t('lookup.none')} ·{' '}
                 {metres(c.distanceM)}

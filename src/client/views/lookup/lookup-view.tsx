@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useLocation, useSearch } from 'wouter';
 import { ApiRequestError } from '../../api/http';
@@ -13,6 +13,9 @@ import { CoordinateForm } from './coordinate-form';
 import { hasLocationParams, locationSearch, parseLocation, type LookupLocation } from './location-url';
 import { ReportForm } from './report-form';
 import { SearchBox } from './search-box';
+
+/** GeolocationPositionError codes → what to tell the inspector. */
+const GEO_ERRORS: Record<number, 'geo.denied' | 'geo.unavailable' | 'geo.timeout'> = { 1: 'geo.denied', 2: 'geo.unavailable', 3: 'geo.timeout' };
 
 /**
  * `/lookup`, the inspector's view (phone first): tap the map, search, type coordinates or use GPS;
@@ -39,23 +42,33 @@ export function LookupView({ config }: { config: ClientConfig }) {
   };
   const answerLon = answer.data?.point[0] ?? null;
   const answerLat = answer.data?.point[1] ?? null;
-  const typedCrs = location?.crs ?? null;
-  // Typed GCJ-02/BD-09 points are only known in WGS-84 once the server answers; then move there.
+  // Every answer brings the map to its point (marked), close enough to see the street: a tap, a
+  // search hit, typed coordinates (GCJ-02/BD-09 are only known in WGS-84 once the server answers), GPS.
   const focusFromAnswer = useMemo<MapFocus | null>(
-    () => (answerLon !== null && answerLat !== null && typedCrs && typedCrs !== 'wgs84' ? { lon: answerLon, lat: answerLat, zoom: 15 } : null),
-    [answerLon, answerLat, typedCrs],
+    () => (answerLon !== null && answerLat !== null ? { lon: answerLon, lat: answerLat, zoom: 16 } : null),
+    [answerLon, answerLat],
   );
+  // On a phone the panel sits under the map: bring the answer, then the report form, into view.
+  const answerRef = useRef<HTMLDivElement>(null);
+  const formRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (answerLon !== null) answerRef.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+  }, [answerLon, answerLat]);
+  useEffect(() => {
+    if (reporting) formRef.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+  }, [reporting]);
 
   const useGps = () => {
     setGpsError(null);
     if (!navigator.geolocation) {
-      setGpsError(t('lookup.gpsUnavailable'));
+      setGpsError(t(globalThis.isSecureContext === false ? 'geo.insecure' : 'lookup.gpsUnavailable'));
       return;
     }
     navigator.geolocation.getCurrentPosition(
       // The Geolocation API reports WGS-84, whatever map app the phone has.
       (position) => goTo({ lon: position.coords.longitude, lat: position.coords.latitude, crs: 'wgs84' }, true),
-      (error) => setGpsError(t('lookup.gpsFailed', { message: error.message })),
+      // The browser's own message is English ("User denied Geolocation"): say it in the UI's words.
+      (error) => setGpsError(t(GEO_ERRORS[error.code] ?? 'geo.unavailable')),
       { enableHighAccuracy: true, timeout: 15_000 },
     );
   };
@@ -109,7 +122,7 @@ export function LookupView({ config }: { config: ClientConfig }) {
           </p>
         )}
         {answer.data && (
-          <>
+          <div ref={answerRef} className="lookup-answer">
             <p className="point">
               {t('lookup.point', { lon: answer.data.point[0].toFixed(6), lat: answer.data.point[1].toFixed(6) })}{' '}
               <button type="button" className="link" onClick={() => void share()}>
@@ -117,14 +130,16 @@ export function LookupView({ config }: { config: ClientConfig }) {
               </button>
             </p>
             <AnswerCard answer={answer.data} />
-            {reporting ? (
-              <ReportForm point={answer.data.point} onCancel={() => setReporting(false)} />
-            ) : (
-              <button type="button" className="primary wide" onClick={() => setReporting(true)}>
-                {t('lookup.report')}
-              </button>
-            )}
-          </>
+            <div ref={formRef} className="lookup-report">
+              {reporting ? (
+                <ReportForm point={answer.data.point} onCancel={() => setReporting(false)} />
+              ) : (
+                <button type="button" className="primary wide" onClick={() => setReporting(true)}>
+                  {t('lookup.report')}
+                </button>
+              )}
+            </div>
+          </div>
         )}
       </section>
     </div>

@@ -5,16 +5,21 @@ import { unitsQueryOptions } from '../../api/units';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import type { LayerCollection } from '../../map/map-data';
 import { searchPlaces, type SearchHit } from './search-index';
+import { useNameSearch } from '../shared/use-name-index';
 
 const NO_UNITS: readonly never[] = [];
 
-/** Search by name or code over the layers already loaded for the map (no extra request per key). */
+/**
+ * Search by name, code, pinyin or initials (one wrong character forgiven) over the layers already
+ * loaded for the map (no extra request per key).
+ */
 export function SearchBox({ geometry, onPick }: { geometry: Partial<Record<LayerParam, LayerCollection>>; onPick: (hit: SearchHit) => void }) {
   const { t } = useI18n();
   const units = useQuery(unitsQueryOptions()).data ?? NO_UNITS;
   const [text, setText] = useState('');
   const deferred = useDeferredValue(text);
-  const hits = useMemo(() => searchPlaces(deferred, geometry, units), [deferred, geometry, units]);
+  const nameSearch = useNameSearch();
+  const hits = useMemo(() => searchPlaces(deferred, geometry, units, 8, nameSearch ?? undefined), [deferred, geometry, units, nameSearch]);
   return (
     <div className="search-box">
       <input

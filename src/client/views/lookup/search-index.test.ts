@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiTestGeometry } from '../../../../tests/helpers/api-district';
 import type { LayerCollection } from '../../map/map-data';
+import * as nameSearch from '../../../core/formats/name-search';
 import { searchPlaces } from './search-index';
 
 const g = apiTestGeometry();
@@ -32,5 +33,20 @@ describe('searchPlaces', () => {
   it('finds checkpoints and roads by name, and nothing for an empty query', () => {
     expect(searchPlaces('公交站', geometry, g.units)[0]).toMatchObject({ kind: 'checkpoints', id: 'P1' });
     expect(searchPlaces('  ', geometry, g.units)).toEqual([]);
+  });
+
+  it('forgives a wrong character and finds full pinyin and initials, once the name search is loaded', () => {
+    expect(searchPlaces('东胡街道', geometry, g.units)).toEqual([]); // without it: plain names only
+    expect(searchPlaces('东胡街道', geometry, g.units, 8, nameSearch).some((h) => h.id === 'U-s1')).toBe(true);
+    expect(searchPlaces('ceshidadao', geometry, g.units, 8, nameSearch)[0]).toMatchObject({ kind: 'roads', id: 'R1' });
+    expect(searchPlaces('csgjz', geometry, g.units, 8, nameSearch)[0]).toMatchObject({ kind: 'checkpoints', id: 'P1' });
+  });
+
+  it('tells same-named road segments apart by their ends', () => {
+    const r1 = g.roads[0];
+    const segment = (id: string, from: string, to: string) => ({ ...r1, id, properties: { ...r1.properties, from, to } });
+    const roads = collection([segment('R1', '区界', '章华路'), segment('R2', '章华路', '荆州大道')]);
+    const hits = searchPlaces('测试大道', { ...geometry, roads }, g.units);
+    expect(hits.filter((h) => h.kind === 'roads').map((h) => h.name)).toEqual(['测试大道（区界至章华路）', '测试大道（章华路至荆州大道）']);
   });
 });

@@ -1,5 +1,7 @@
 import type { LayerParam } from '../../../core/api/api-schema';
 import type { Unit } from '../../../core/district/district-schema';
+import { featureLabel } from '../../../core/assignment/suggest-owners';
+import type { NameKeys } from '../../../core/formats/name-search';
 import { interiorPoint } from '../../../core/geometry/interior-point';
 import type { LayerCollection, LayerFeature } from '../../map/map-data';
 
@@ -36,11 +38,25 @@ export function featurePoint(feature: LayerFeature): [number, number] | null {
 
 const ORDER: LayerParam[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints'];
 
+/** The name search (core/formats/name-search), passed in once its pinyin dictionary has loaded. */
+export type NameSearch = Pick<typeof import('../../../core/formats/name-search'), 'nameKeys' | 'matchName'>;
+
+const keyCache = new Map<string, NameKeys>();
+
 /**
- * Finds features and units whose name or code contains `query` (case-insensitive), best first:
- * exact code, then names starting with the query, then the rest; coarser layers before finer ones.
+ * Finds features and units by name or code, best first: exact code; then the name exactly, at
+ * its start, anywhere; with `nameSearch`, then by full pinyin, by initials and with one wrong
+ * character; coarser layers before finer ones. Roads are named with their segment ("江汉大道
+ * （区界至章华路）"), so same-named segments are told apart. Without `nameSearch` (still loading)
+ * only the plain name and code match.
  */
-export function searchPlaces(query: string, geometry: Partial<Record<LayerParam, LayerCollection>>, units: readonly Unit[], limit = 8): SearchHit[] {
+export function searchPlaces(
+  query: string,
+  geometry: Partial<Record<LayerParam, LayerCollection>>,
+  units: readonly Unit[],
+  limit = 8,
+  nameSearch?: NameSearch,
+): SearchHit[] {
   const q = query.trim().toLowerCase();
   if (!q) return [];
   const scored: { hit: SearchHit; score: number }[] = [];
@@ -51,11 +67,15 @@ export function searchPlaces(query: string, geometry: Partial<Record<LayerParam,
     if (n === q) return 10 + rank;
     if (n.startsWith(q)) return 20 + rank;
     if (n.includes(q) || (c && c.includes(q))) return 30 + rank;
-    return null;
+    if (!nameSearch) return null;
+    let keys = keyCache.get(name);
+    if (!keys) keyCache.set(name, (keys = nameSearch.nameKeys(name)));
+    const match = nameSearch.matchName(q, keys);
+    return match === null ? null : 10 * (match + 1) + rank;
   };
   ORDER.forEach((layer, rank) => {
     for (const feature of geometry[layer]?.features ?? []) {
-      const name = String(feature.properties.name ?? '');
+      const name = layer === 'roads' ? featureLabel(feature as Parameters<typeof featureLabel>[0]) : String(feature.properties.name ?? '');
       const code = feature.properties.code === undefined ? null : String(feature.properties.code);
       const s = score(name, code, rank);
       if (s === null) continue;

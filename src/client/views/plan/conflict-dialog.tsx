@@ -1,4 +1,5 @@
 import { useI18n } from '../../i18n/i18n';
+import { formatDateTime } from '../../i18n/format-date';
 
 export interface ConflictEntry {
   id: string;
@@ -52,7 +53,7 @@ export function ConflictDialog({
               </td>
               <td>
                 <span className="swatch theirs" /> {e.theirs === null ? t('plan.conflict.deleted') : `v${e.theirs}`}
-                {e.by && <div className="muted">{t('plan.conflict.savedBy', { by: e.by, at: e.at ? new Date(e.at).toLocaleString() : '' })}</div>}
+                {e.by && <div className="muted">{t('plan.conflict.savedBy', { by: e.by, at: e.at ? formatDateTime(e.at) : '' })}</div>}
                 {e.note && <div className="muted">“{e.note}”</div>}
               </td>
             </tr>

@@ -5,6 +5,8 @@ import type { ZoneEditResponse, ZoneHistoryEntry } from '../../../core/api/api-s
 import { ApiRequestError } from '../../api/http';
 import { rollbackZone, zoneHistoryQueryOptions } from '../../api/zone-edits';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { formatDateTime } from '../../i18n/format-date';
+import { ConfirmDialog } from './confirm-dialog';
 import type { EditLayer } from '../../../core/edit/edit-layer';
 
 type Entry = z.infer<typeof ZoneHistoryEntry>;
@@ -12,18 +14,25 @@ type Entry = z.infer<typeof ZoneHistoryEntry>;
 /**
  * A zone's history: who changed it, when, with which comment, and how many issues moved. Picking
  * a version outlines it on the map (before red, after green); a planner may roll back to any
- * earlier version (saved as a new version, neighbours included).
+ * earlier version (saved as a new version, neighbours included) after confirming what it does
+ * and saying why (the comment is required, like a save's).
  */
 export function HistoryPanel({
   layer,
   id,
   currentVersion,
   canRollback,
+  rollbackBlocked,
+  name,
   onShowDiff,
   onRolledBack,
 }: {
   layer: EditLayer;
   id: string;
+  /** The zone's name, for the confirmation. */
+  name?: string;
+  /** Why rollback is not possible now (shown on the disabled button). */
+  rollbackBlocked?: string | null;
   currentVersion: number | null;
   /** False while the session has unsaved edits (a rollback would be lost under them) or without the role. */
   canRollback: boolean;
@@ -32,10 +41,13 @@ export function HistoryPanel({
 }) {
   const { t } = useI18n();
   const history = useQuery(zoneHistoryQueryOptions(layer, id));
+  const actor = (entry: Pick<Entry, 'by' | 'byName'>) => (entry.by === 'seed' ? t('history.seed') : entry.by === 'system' ? t('history.system') : entry.byName);
   const [shown, setShown] = useState<number | null>(null);
+  const [asking, setAsking] = useState<Entry | null>(null);
   const rollback = useMutation({
-    mutationFn: (version: number) => rollbackZone(layer, id, version),
+    mutationFn: ({ version, note }: { version: number; note: string }) => rollbackZone(layer, id, version, note),
     onSuccess: (result) => {
+      setAsking(null);
       setShown(null);
       onShowDiff(null);
       onRolledBack(result);
@@ -60,22 +72,38 @@ export function HistoryPanel({
         {entries.map((entry) => (
           <li key={`${entry.editId}-${entry.version}`} className={shown === entry.editId ? 'shown' : ''}>
             <button type="button" className="history-entry" onClick={() => show(entry)}>
-              <strong>v{entry.version}</strong> {t(`plan.history.${entry.action}` as MessageKey)} · {entry.by} · {new Date(entry.at).toLocaleString()}
+              <strong>v{entry.version}</strong> {t(`plan.history.${entry.action}` as MessageKey)} · {actor(entry)} · {formatDateTime(entry.at)}
               {entry.note && <div className="muted">“{entry.note}”</div>}
               {entry.reassignedIssueIds.length > 0 && <div className="muted">{t('plan.history.reassigned', { count: entry.reassignedIssueIds.length })}</div>}
             </button>
             {entry.after !== null && entry.version !== currentVersion && (
-              <button type="button" className="rollback" disabled={!canRollback || rollback.isPending} onClick={() => rollback.mutate(entry.version)}>
+              <button
+                type="button"
+                className="rollback"
+                disabled={!canRollback || rollback.isPending}
+                title={!canRollback ? (rollbackBlocked ?? undefined) : undefined}
+                onClick={() => setAsking(entry)}
+              >
                 {t('plan.history.rollback')}
               </button>
             )}
           </li>
         ))}
       </ol>
-      {rollback.error && (
-        <p className="field-error" role="alert">
-          {rollback.error instanceof ApiRequestError ? rollback.error.message : String(rollback.error)}
-        </p>
+      {asking && (
+        <ConfirmDialog
+          title={t('safe.rollback.title', { version: asking.version })}
+          body={t('safe.rollback.body', { name: name ?? id, version: asking.version, by: actor(asking), at: formatDateTime(asking.at) })}
+          commentLabel={t('safe.rollback.comment')}
+          confirmLabel={t('safe.rollback.confirm')}
+          busy={rollback.isPending}
+          error={rollback.error ? (rollback.error instanceof ApiRequestError ? rollback.error.message : String(rollback.error)) : null}
+          onConfirm={(note) => rollback.mutate({ version: asking.version, note })}
+          onCancel={() => {
+            setAsking(null);
+            rollback.reset();
+          }}
+        />
       )}
     </div>
   );

@@ -13,6 +13,7 @@ import { MapWorkspace } from '../shared/map-workspace';
 import { SignInDialog, useSessionUser } from '../shared/session';
 import type { MapData } from '../shared/use-map-data';
 import { AttributeForm } from './attribute-form';
+import { ConfirmDialog } from './confirm-dialog';
 import { ConflictDialog } from './conflict-dialog';
 import { HistoryPanel } from './history-panel';
 import { ImpactList } from './impact-list';
@@ -121,6 +122,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
     onDeleteVertex: selectedVertex && canEdit ? () => commands.deleteVertexAt(selectedVertex) : null,
   });
 
+  const [askDiscard, setAskDiscard] = useState(false);
   const discard = () => {
     if (!active) return;
     session.discard();
@@ -148,6 +150,10 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
     removed: diff.remove.length,
   });
   const canMerge = canEdit && isZoneLayer(layer) && selectedIds.length >= 2;
+  // Why each disabled button is disabled, said on the button (title) and, for saving, beside it.
+  const drawBlocked = !canEdit ? t('why.signIn') : !isZoneLayer(layer) ? t('why.roadLayer') : undefined;
+  const mergeBlocked = canMerge ? undefined : (drawBlocked ?? t('why.mergeNeedsTwo'));
+  const saveBlocked = !canEdit ? t('why.signIn') : !dirty ? t('why.noChanges') : errors.length > 0 ? t('why.hasErrors', { count: errors.length }) : null;
   const { mode, sketchPoints, setMode } = sketch;
   const { notice } = commands;
 
@@ -198,24 +204,29 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
             <button type="button" aria-pressed={mode === 'select'} onClick={() => setMode('select')}>
               {t('plan.mode.select')}
             </button>
-            <button type="button" aria-pressed={mode === 'draw'} disabled={!canEdit || !isZoneLayer(layer)} onClick={() => setMode('draw')} data-testid="mode-draw">
+            <button type="button" aria-pressed={mode === 'draw'} disabled={!canEdit || !isZoneLayer(layer)} title={drawBlocked} onClick={() => setMode('draw')} data-testid="mode-draw">
               {t(layer === 'grids' ? 'plan.mode.drawGrid' : 'plan.mode.draw')}
             </button>
-            <button type="button" aria-pressed={mode === 'split'} disabled={!canEdit || !isZoneLayer(layer)} onClick={() => setMode('split')} data-testid="mode-split">
+            <button type="button" aria-pressed={mode === 'split'} disabled={!canEdit || !isZoneLayer(layer)} title={drawBlocked} onClick={() => setMode('split')} data-testid="mode-split">
               {t('plan.mode.split')}
             </button>
-            <button type="button" disabled={!canMerge} onClick={commands.mergeSelected}>
+            <button type="button" disabled={!canMerge} title={mergeBlocked} onClick={commands.mergeSelected}>
               {t('plan.merge', { count: selectedIds.length })}
             </button>
           </div>
           <div className="plan-history-buttons">
-            <button type="button" disabled={!active?.done.length} onClick={() => update(undoChange)} title="Ctrl+Z" data-testid="undo">
+            <button type="button" disabled={!active?.done.length} onClick={() => update(undoChange)} title={active?.done.length ? 'Ctrl+Z' : t('why.nothingToUndo')} data-testid="undo">
               {t('plan.undo')}
             </button>
-            <button type="button" disabled={!active?.undone.length} onClick={() => update(redoChange)} title="Ctrl+Shift+Z">
+            <button type="button" disabled={!active?.undone.length} onClick={() => update(redoChange)} title={active?.undone.length ? 'Ctrl+Shift+Z' : t('why.nothingToRedo')}>
               {t('plan.redo')}
             </button>
-            <button type="button" disabled={!selectedVertex || !canEdit} onClick={() => selectedVertex && commands.deleteVertexAt(selectedVertex)}>
+            <button
+              type="button"
+              disabled={!selectedVertex || !canEdit}
+              title={!canEdit ? t('why.signIn') : !selectedVertex ? t('why.noVertex') : undefined}
+              onClick={() => selectedVertex && commands.deleteVertexAt(selectedVertex)}
+            >
               {t('plan.deleteVertex')}
             </button>
             <label className="checkbox">
@@ -264,12 +275,13 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
         )}
 
         <div className="plan-save">
-          <button type="button" className="primary" disabled={!canEdit || !dirty || errors.length > 0} onClick={saving.openSave} data-testid="save">
+          <button type="button" className="primary" disabled={saveBlocked !== null} title={saveBlocked ?? undefined} onClick={saving.openSave} data-testid="save">
             {t('plan.save.button')}
           </button>
-          <button type="button" disabled={!dirty} onClick={discard}>
+          <button type="button" disabled={!dirty} onClick={() => setAskDiscard(true)} title={!dirty ? t('why.noChanges') : undefined} data-testid="discard">
             {t('plan.discard')}
           </button>
+          {saveBlocked && errors.length === 0 && <span className="muted" data-testid="save-why">{saveBlocked}</span>}
           {errors.length > 0 && (
             <span className="field-error" data-testid="save-blocked">
               {t('plan.save.blocked', { count: errors.length })}
@@ -283,7 +295,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
               <button type="button" role="tab" aria-selected={panel === 'attributes'} onClick={() => setPanel('attributes')}>
                 {t('plan.attr.title')}
               </button>
-              <button type="button" role="tab" aria-selected={panel === 'history'} onClick={() => setPanel('history')} disabled={!active?.base.has(selected.id)}>
+              <button type="button" role="tab" aria-selected={panel === 'history'} onClick={() => setPanel('history')} disabled={!active?.base.has(selected.id)} title={active?.base.has(selected.id) ? undefined : t('why.noHistory')}>
                 {t('plan.history.title')}
               </button>
             </div>
@@ -301,7 +313,9 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
                 layer={layer}
                 id={selected.id}
                 currentVersion={versionOf(selected.id)}
+                name={String(selected.properties.name ?? selected.id)}
                 canRollback={canEdit && !dirty}
+                rollbackBlocked={!canEdit ? t('why.signIn') : dirty ? t('why.unsavedBeforeRollback') : null}
                 onShowDiff={(entry) => setOutlines(entry ? historyOutlines(entry) : [])}
                 onRolledBack={(result) => void saving.afterSave(result, t('plan.notice.rolledBack', { issues: result.reassigned.length }))}
               />
@@ -322,6 +336,18 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
           error={saving.saveError}
           onSave={(note) => saving.save.mutate(note)}
           onClose={saving.closeSave}
+        />
+      )}
+      {askDiscard && (
+        <ConfirmDialog
+          title={t('safe.discard.title')}
+          body={t('safe.discard.body', { summary })}
+          confirmLabel={t('safe.discard.confirm')}
+          onConfirm={() => {
+            setAskDiscard(false);
+            discard();
+          }}
+          onCancel={() => setAskDiscard(false)}
         />
       )}
       {signIn && <SignInDialog onClose={() => setSignIn(false)} />}

@@ -2,13 +2,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ISSUE_SOURCES, ISSUE_SOURCE_LABELS, type IssueSource } from '../../../core/district/catalog';
 import { apiKeysQueryOptions, createApiKey, revokeApiKey } from '../../api/api-keys';
+import { formatDateTime } from '../../i18n/format-date';
 import { useI18n } from '../../i18n/i18n';
 import { useSessionUser } from '../shared/session';
 import './report.css';
 
 /** /api-keys — the admin's Open311 keys: create (the key is shown once), list, revoke. */
 export function ApiKeysView() {
-  const { t, label, lang } = useI18n();
+  const { t, label } = useI18n();
   const user = useSessionUser();
   const client = useQueryClient();
   const isAdmin = user?.role === 'admin';
@@ -25,7 +26,7 @@ export function ApiKeysView() {
     },
   });
   const revoke = useMutation({ mutationFn: revokeApiKey, onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys'] }) });
-  const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false }) : t('apiKeys.never'));
+  const time = (iso: string | null) => (iso ? formatDateTime(iso) : t('apiKeys.never'));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({ name, source });

@@ -8,6 +8,7 @@ export function ReportTableView({ table }: { table: ReportTable }) {
   return (
     <section className={`report-section${long ? ' report-section-long' : ''}`} data-table={table.id}>
       <h2>{label(table.title)}</h2>
+      {table.note && <p className="report-note">{label(table.note)}</p>}
       {table.rows.length === 0 ? (
         <p className="report-empty">{label(table.empty)}</p>
       ) : (

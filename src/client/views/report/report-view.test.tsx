@@ -27,7 +27,7 @@ describe('/report', () => {
     // The eight seeded issues were reported ten days ago; one of them is closed, one overdue.
     const kpis = within(doc).getAllByText(/^(8|12\.5%|1)$/, { selector: '.report-kpi strong' });
     expect(kpis.map((k) => k.textContent)).toEqual(['8', '12.5%', '1', '1']);
-    expect(within(doc).getByText(`统计期：${day(-14)} 至 ${day(0)}（Asia/Shanghai）`)).toBeTruthy();
+    expect(within(doc).getByText(`统计期：${day(-14)} 至 ${day(0)}（北京时间）`)).toBeTruthy();
     const overdue = doc.querySelector('[data-table="overdue"]') as HTMLElement;
     expect(within(overdue).getByText('T-OVERDUE')).toBeTruthy();
     expect(doc.querySelector('[data-table="red-streets"] tbody tr')).not.toBeNull();

@@ -6,6 +6,7 @@ import { formatCell, weeklyReportTables } from '../../../core/reports/weekly-tab
 import type { WeeklyReport } from '../../../core/reports/weekly-report-schema';
 import { weeklyReportQueryOptions, weeklyReportXlsxUrl, type ReportRange } from '../../api/weekly-report';
 import type { ClientConfig } from '../../config';
+import { formatDate, formatDateTime, timeZoneLabel } from '../../i18n/format-date';
 import { useI18n } from '../../i18n/i18n';
 import { useSessionUser } from '../shared/session';
 import { ReportMap } from './report-map';
@@ -105,9 +106,8 @@ function ReportDocument({ report }: { report: WeeklyReport }) {
   const tables = useMemo(() => weeklyReportTables(report), [report]);
   const [overview, ...rest] = tables;
   const tz = report.district.timeZone;
-  const time = (iso: string) => new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: tz, hour12: false });
-  // en-CA writes dates as YYYY-MM-DD.
-  const day = (ms: number) => new Date(ms).toLocaleDateString('en-CA', { timeZone: tz });
+  const time = (iso: string) => formatDateTime(iso, tz);
+  const day = (ms: number) => formatDate(ms, tz);
   const totals = report.totals;
   const kpis: { label: string; value: string; change: string | null }[] = [
     { label: t('bulletin.kpi.reported'), value: String(totals.reported), change: formatCell(report.change.reported, 'signed', lang) },
@@ -124,7 +124,7 @@ function ReportDocument({ report }: { report: WeeklyReport }) {
     <article className="report-doc" lang={lang}>
       <header className="report-head">
         <h1>{t('bulletin.title', { district: report.district.name })}</h1>
-        <p>{t('bulletin.subtitle', { first: report.period.firstDay, last: report.period.lastDay, tz })}</p>
+        <p>{t('bulletin.subtitle', { first: report.period.firstDay, last: report.period.lastDay, tz: timeZoneLabel(tz, lang) })}</p>
         <p className="report-muted">
           {t('bulletin.asOf', {
             cutoff: time(report.period.cutoff),

@@ -101,7 +101,7 @@ export function ScreenView({ config }: { config: ClientConfig }) {
 
         <div className="screen-body">
           <div className="screen-col screen-left">
-            <RedBlackPanel title={t('screen.redBlack.units')} lists={summary?.rankings.units} testId="red-black-units" />
+            <RedBlackPanel title={t('screen.redBlack.units')} lists={summary?.rankings.units} rule={summary?.rankings.rule} testId="red-black-units" />
             <RedBlackPanel title={t('screen.redBlack.streets')} lists={summary?.rankings.streets} compact testId="red-black-streets" />
           </div>
 

@@ -6,11 +6,14 @@ import {
   IssueIdParam,
   IssueListQuery,
   IssueListResponse,
+  IssueStatusCountsQuery,
+  IssueStatusCountsResponse,
   TransitionBody,
 } from '../../../core/api/api-schema';
 import { ledgerNames } from '../../../core/export/ledger';
 import { ledgerCsvStream } from '../../services/export-service';
 import { allowedActions } from '../../../core/issues/issue-state-machine';
+import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issues/issue-schema';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
 import { requireRole } from '../auth';
@@ -35,6 +38,15 @@ const csv = createRoute({
   summary: 'The same filters as CSV (UTF-8 with BOM, CRLF: opens correctly in Excel)',
   request: { query: IssueListQuery.omit({ cursor: true, limit: true }) },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errors(400) },
+});
+
+const statusCounts = createRoute({
+  method: 'get',
+  path: '/api/issues/status-counts',
+  tags: ['issues'],
+  summary: 'Issues per status under the other filters of the ledger (the status chips)',
+  request: { query: IssueStatusCountsQuery },
+  responses: { 200: json(IssueStatusCountsResponse, 'Counts per status'), ...errors(400) },
 });
 
 const create = createRoute({
@@ -69,7 +81,7 @@ const transition = createRoute({
 
 type ListQuery = z.infer<typeof IssueListQuery>;
 
-function toFilter(q: Omit<ListQuery, 'cursor' | 'limit'>, nowMs: number): IssueFilter {
+function toFilter(q: Omit<ListQuery, 'cursor' | 'limit' | 'sort' | 'status'> & { status?: ListQuery['status'] }, nowMs: number): IssueFilter {
   return {
     status: q.status,
     category: q.category,
@@ -79,6 +91,7 @@ function toFilter(q: Omit<ListQuery, 'cursor' | 'limit'>, nowMs: number): IssueF
     gridId: q.gridId,
     roadId: q.roadId,
     checkpointId: q.checkpointId,
+    reportedBy: q.reportedBy,
     overdue: q.overdue,
     nowMs,
     text: q.text,
@@ -90,11 +103,15 @@ function toFilter(q: Omit<ListQuery, 'cursor' | 'limit'>, nowMs: number): IssueF
 
 /** GET/POST /api/issues, GET /api/issues.csv, GET /api/issues/{id}, POST /api/issues/{id}/transitions */
 export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
-  const detailOf = async (issue: IssueRecord) => ({
-    ...toApiIssue(issue, deps.now()),
-    history: await deps.repo.issueHistory(issue.id),
-    allowedActions: allowedActions(issue.status),
-  });
+  const detailOf = async (issue: IssueRecord) => {
+    const [history, users] = await Promise.all([deps.repo.issueHistory(issue.id), deps.repo.listUsers()]);
+    const names = new Map(users.map((u) => [u.username, u.displayName]));
+    return {
+      ...toApiIssue(issue, deps.now()),
+      history: history.map((h) => ({ ...h, byName: names.get(h.by) ?? h.by })),
+      allowedActions: allowedActions(issue.status),
+    };
+  };
 
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
@@ -110,6 +127,13 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
       },
       200,
     );
+  });
+
+  app.openapi(statusCounts, async (c) => {
+    const q = c.req.valid('query');
+    const found = await deps.repo.countIssuesByStatus(toFilter(q, deps.now().getTime()));
+    const counts = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, found[s] ?? 0])) as Record<IssueStatus, number>;
+    return c.json({ counts, total: Object.values(counts).reduce((a, b) => a + b, 0) }, 200);
   });
 
   app.openapi(csv, async (c) => {

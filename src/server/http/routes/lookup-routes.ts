@@ -97,6 +97,7 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
               roadClass: String(road.properties.roadClass),
               roadChief: road.properties.roadChief,
               ownerUnitId: (road.properties.ownerUnitId as string | null) ?? null,
+              ...segmentOf(road.properties),
             }
           : null,
         checkpoint: checkpoint
@@ -123,4 +124,9 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
       200,
     );
   });
+}
+
+/** A road's segment ends, when its data has them. */
+function segmentOf(p: Record<string, unknown>): { from?: string; to?: string } {
+  return typeof p.from === 'string' && typeof p.to === 'string' && p.from && p.to ? { from: p.from, to: p.to } : {};
 }

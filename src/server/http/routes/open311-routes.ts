@@ -11,6 +11,7 @@ import {
   Open311ServiceRequest,
   open311ServiceDefinition,
   open311Services,
+  open311Language,
   orderProblems,
   parseOpen311ListQuery,
   parseOpen311Post,
@@ -254,7 +255,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       if (resource === 'requests') {
         const parsed = parseOpen311ListQuery(c.req.query(), deps.now().getTime());
         if (!parsed.ok) throw new Open311Failure(parsed.problems);
-        return sendList(c, 'requests', await toServiceRequests(deps, await findServiceRequests(deps, parsed.value)));
+        return sendList(c, 'requests', await toServiceRequests(deps, await findServiceRequests(deps, parsed.value), open311Language(c.req.header('accept-language'))));
       }
       throw new Open311Failure([{ status: 404, description: `no resource ${resource}: services, requests and tokens are offered` }]);
     }),
@@ -278,7 +279,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       checkJurisdiction(await deps.districts.state(), c.req.query('jurisdiction_id'));
       const issue = await deps.repo.getIssue(id);
       if (!issue) throw new Open311Failure([{ status: 404, description: `service_request_id ${id} was not found` }]);
-      return sendList(c, 'requests', await toServiceRequests(deps, [issue]));
+      return sendList(c, 'requests', await toServiceRequests(deps, [issue], open311Language(c.req.header('accept-language'))));
     }),
   );
 
@@ -313,7 +314,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       }
       if (!parsed.ok) throw new Open311Failure(parsed.problems);
       const issue = await fileServiceRequest(deps, parsed.value, key);
-      const [request] = await toServiceRequests(deps, [issue]);
+      const [request] = await toServiceRequests(deps, [issue], open311Language(c.req.header('accept-language')));
       return sendList(c, 'requests', [{ service_request_id: issue.id, service_notice: request.service_notice, account_id: parsed.value.accountId }], 201);
     }),
   );

@@ -257,8 +257,9 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
 
   app.openapi(history, async (c) => {
     const { layer, id } = c.req.valid('param');
-    const rows = await deps.repo.featureHistory(layer, id);
+    const [rows, users] = await Promise.all([deps.repo.featureHistory(layer, id), deps.repo.listUsers()]);
     if (rows.length === 0) throw new AppError('not_found', `there is no ${layer} feature ${id}`, { layer, id });
+    const names = new Map(users.map((u) => [u.username, u.displayName]));
     return c.json(
       {
         layer,
@@ -269,6 +270,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
           action: r.action,
           at: r.at,
           by: r.by,
+          byName: names.get(r.by) ?? r.by,
           note: r.note,
           before: r.before,
           after: r.after,
@@ -283,7 +285,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const user = await requireRole(c, deps, ['planner']);
     const { layer, id } = c.req.valid('param');
     const body = c.req.valid('json');
-    const result = await deps.districts.rollback(layer, id, body.version, user.username, body.note ?? null);
+    const result = await deps.districts.rollback(layer, id, body.version, user.username, body.note);
     return c.json(result, 200);
   });
 }

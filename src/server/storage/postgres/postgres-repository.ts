@@ -583,6 +583,12 @@ export class PostgresRepository implements DutymapRepository {
     }, 'REPEATABLE READ READ ONLY');
   }
 
+  async countIssuesByStatus(filter: IssueFilter): Promise<Record<string, number>> {
+    const { where, params } = whereClause(this.districtId, filter);
+    const { rows } = await this.pool.query<{ status: string; n: number }>(`SELECT status, count(*)::int4 AS n FROM issues WHERE ${where} GROUP BY status`, params);
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
   async eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void> {
     const { where, params } = whereClause(this.districtId, filter);
     // A server-side cursor: a ledger of a million issues streams in chunks, never whole in memory.

@@ -399,6 +399,12 @@ class SqliteRepository implements DutymapRepository {
     return { ...pageOf(rows, page), total };
   }
 
+  async countIssuesByStatus(filter: IssueFilter): Promise<Record<string, number>> {
+    const { where, params } = whereClause(filter);
+    const rows = this.db.prepare(`SELECT status, count(*) AS n FROM issues ${where} GROUP BY status`).all(params) as { status: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
   async eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void> {
     const { where, params } = whereClause(filter);
     for (const row of this.db.prepare(`SELECT * FROM issues ${where} ORDER BY ${orderBy(sort)}`).iterate(params)) {
