@@ -1,8 +1,5 @@
 import { resolve } from 'node:path';
-
-/** How the server runs: the demo (demo accounts, said loudly) or production (none; see README "Deploying"). */
-export const SERVER_MODES = ['demo', 'production'] as const;
-export type ServerMode = (typeof SERVER_MODES)[number];
+import { SERVER_MODES, type ServerMode } from '../core/api/api-schema';
 
 /** Server configuration, read once from the environment by main.ts (see README "Configuration"). */
 export interface ServerConfig {

@@ -8,6 +8,8 @@ import { readConfig, type ServerConfig } from './config';
 import { openDatabase, redactUrl } from './storage/database';
 import { DistrictService } from './services/district-service';
 import { seedIfEmpty } from './services/seed';
+import { DEMO_BANNER, firstAdminHint, productionRefusal } from './services/production-mode';
+import { removeServerLock, writeServerLock } from './storage/server-lock';
 
 /**
  * With --build-client (npm start): builds the client with vite when config.distDir has no
@@ -21,11 +23,23 @@ function buildClientIfMissing(distDir: string): void {
   if (result.status !== 0) console.error('vite build failed: serving the API only');
 }
 
-/** Opens (migrating) the database and seeds it when empty; returns whether it seeded. */
+/**
+ * Opens (migrating) the database and seeds it when empty; returns whether it seeded. In
+ * production, throws (the server does not start) while a user still has a demo password.
+ */
 async function prepareDatabase(config: ServerConfig): Promise<boolean> {
   const { repo } = await openDatabase(config);
   try {
-    return await seedIfEmpty(repo, config.dataDir, new Date());
+    const seeded = await seedIfEmpty(repo, config.dataDir, new Date(), config.mode);
+    if (config.mode === 'production') {
+      const refusal = await productionRefusal(repo);
+      if (refusal) throw new Error(refusal);
+      const hint = await firstAdminHint(repo);
+      if (hint) console.log(hint);
+    } else {
+      console.log(DEMO_BANNER);
+    }
+    return seeded;
   } finally {
     await repo.close();
   }
@@ -70,6 +84,11 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--build-client')) buildClientIfMissing(config.distDir);
   const seeded = await prepareDatabase(config);
+  if (!config.databaseUrl) {
+    // `dutymap restore` refuses to overwrite the database of a running server.
+    writeServerLock(config.dbPath, new Date());
+    process.on('exit', () => removeServerLock(config.dbPath));
+  }
   if (config.workers === 1) {
     await serveHttp(config, (port) => announce(port, seeded));
     return;

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ROLES, type Role } from '../../core/api/api-schema';
+import { ROLES, type Role, type ServerMode } from '../../core/api/api-schema';
 import { parseDistrictFiles, type DistrictData } from '../../core/issues/district-data';
 import { hashPassword } from './passwords';
+import { checkNewPassword, passwordProblemMessage } from './password-policy';
 import { DuplicateRecordError, type DutymapRepository, type NewUser } from '../storage/repository';
 
 /** Optional `users.json` in a district folder: the accounts to create instead of the demo ones. */
@@ -51,16 +52,20 @@ export function demoAccounts(data: Pick<DistrictData, 'units' | 'meta'>): DemoAc
   }));
 }
 
-/** Reads a district folder (and its users.json, if any) from disk. */
-export function readSeedFolder(dir: string): { data: DistrictData; accounts: DemoAccount[] } {
+/**
+ * Reads a district folder (and its users.json, if any) from disk. The accounts are users.json's;
+ * without one, the demo accounts in the demo and none in production (the first admin is made with
+ * `dutymap user add`). seedIfEmpty checks users.json's passwords against the policy in production.
+ */
+export function readSeedFolder(dir: string, mode: ServerMode = 'demo'): { data: DistrictData; accounts: DemoAccount[]; fromUsersFile: boolean } {
   if (!existsSync(dir)) throw new Error(`district folder "${dir}" does not exist (set DUTYMAP_DATA)`);
   const data = parseDistrictFiles((name) => {
     const path = join(dir, name);
     return existsSync(path) ? readFileSync(path, 'utf8') : null;
   });
   const usersPath = join(dir, 'users.json');
-  const accounts = existsSync(usersPath) ? UsersFile.parse(JSON.parse(readFileSync(usersPath, 'utf8'))) : demoAccounts(data);
-  return { data, accounts };
+  if (!existsSync(usersPath)) return { data, accounts: mode === 'production' ? [] : demoAccounts(data), fromUsersFile: false };
+  return { data, accounts: UsersFile.parse(JSON.parse(readFileSync(usersPath, 'utf8'))), fromUsersFile: true };
 }
 
 /** The accounts as stored users: ids user-1, user-2, … and scrypt hashes of their passwords. */
@@ -78,13 +83,22 @@ export function usersOf(accounts: readonly DemoAccount[]): Promise<NewUser[]> {
 }
 
 /**
- * Seeds an empty database from a district folder; does nothing when the database already holds a
- * district (later starts keep what is stored). Returns true when it seeded.
+ * Seeds an empty database from a district folder (with the accounts readSeedFolder gives for the
+ * mode); does nothing when the database already holds a district (later starts keep what is
+ * stored). Returns true when it seeded.
  */
-export async function seedIfEmpty(repo: DutymapRepository, dir: string, now: Date): Promise<boolean> {
+export async function seedIfEmpty(repo: DutymapRepository, dir: string, now: Date, mode: ServerMode = 'demo'): Promise<boolean> {
   if (!(await repo.isEmpty())) return false;
-  const { data, accounts } = readSeedFolder(dir);
-  const users = await usersOf(accounts);
+  const { data, accounts, fromUsersFile } = readSeedFolder(dir, mode);
+  if (mode === 'production' && fromUsersFile) {
+    for (const account of accounts) {
+      const problem = await checkNewPassword(account.password, account.username);
+      if (problem) throw new Error(`${join(dir, 'users.json')}: the password of ${account.username} is refused in production: ${passwordProblemMessage(problem)}`);
+    }
+  }
+  // Users made on the command line before the first start (the first admin) are kept as they are.
+  const existing = new Set((await repo.listUsers()).map((u) => u.username));
+  const users = (await usersOf(accounts)).filter((u) => !existing.has(u.username));
   try {
     await repo.seed(data, users, now.toISOString());
   } catch (error) {
