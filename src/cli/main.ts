@@ -1,9 +1,11 @@
 import { runAssign } from './assign-command';
+import { runBackupCommand, runRestoreCommand } from './backup-command';
 import { runBench } from './bench-command';
 import { runExportCommand } from './export-command';
 import { runGenerate } from './generate-command';
 import { runImportCommand } from './import-command';
 import { runMigrate } from './migrate-command';
+import { runUserCommand } from './user-command';
 import { runValidate } from './validate-command';
 
 const USAGE = `dutymap — 创城责任一张图
@@ -17,6 +19,10 @@ Usage:
                                                       read GeoJSON/Shapefile/CSV/district folder → report; store
   dutymap export DIR [--db FILE | --from FOLDER]       district folder, Shapefile zip, ledger CSV and XLSX
   dutymap migrate --from sqlite:FILE --to postgres://…  copy a district with its history into PostgreSQL
+  dutymap user add NAME --role ROLE | list | passwd NAME | disable NAME | enable NAME
+                                                      manage users (the first admin); passwords asked, never arguments
+  dutymap backup FILE [--db FILE]                     online backup of the SQLite database while the server runs
+  dutymap restore FILE [--db FILE] [--force]          replace the SQLite database with a checked backup
 `;
 
 /** Runs one CLI command; returns the process exit code. */
@@ -38,6 +44,12 @@ export async function main(argv: string[]): Promise<number> {
         return await runExportCommand(rest);
       case 'migrate':
         return await runMigrate(rest);
+      case 'user':
+        return await runUserCommand(rest);
+      case 'backup':
+        return await runBackupCommand(rest);
+      case 'restore':
+        return await runRestoreCommand(rest);
       case undefined:
       case 'help':
       case '--help':
