@@ -59,12 +59,17 @@ function isRepetitive(chars: readonly string[]): boolean {
   return false;
 }
 
-/** True when every character's code is the previous one's plus 1, or every one's minus 1. */
+/**
+ * True when every character's code is the previous one's plus 1, or every one's minus 1; digits
+ * count round the keyboard's row (`7890123456`).
+ */
 function isSequential(chars: readonly string[]): boolean {
+  const digits = chars.every((c) => c >= '0' && c <= '9');
   const codes = chars.map((c) => c.codePointAt(0)!);
-  const step = codes[1]! - codes[0]!;
-  if (step !== 1 && step !== -1) return false;
-  return codes.every((code, i) => i === 0 || code - codes[i - 1]! === step);
+  const stepOf = (i: number) => (digits ? (((codes[i]! - codes[i - 1]!) % 10) + 10) % 10 : codes[i]! - codes[i - 1]!);
+  const step = stepOf(1);
+  if (digits ? step !== 1 && step !== 9 : step !== 1 && step !== -1) return false;
+  return codes.every((_, i) => i === 0 || stepOf(i) === step);
 }
 
 /** True when removing the user name and the app's words leaves no letters (only digits, symbols, spaces). */
