@@ -220,7 +220,8 @@ export function auditTrail(deps: AppDeps, logError: (error: unknown) => void = (
         status,
         targets,
         summary: note.summary ?? null,
-        details: await bodyDetails(c),
+        // A denied caller's body is not kept (it is unauthenticated input, and a role guard does not read it).
+        details: outcome === 'denied' ? null : await bodyDetails(c),
       };
       await deps.repo.appendAudit(entry);
     } catch (error) {
