@@ -1,13 +1,4 @@
-import { runAssign } from './assign-command';
-import { runBackupCommand, runRestoreCommand } from './backup-command';
-import { runBench } from './bench-command';
-import { runExportCommand } from './export-command';
-import { runGenerate } from './generate-command';
-import { runImportCommand } from './import-command';
-import { runMigrate } from './migrate-command';
-import { runUserCommand } from './user-command';
-import { runValidate } from './validate-command';
-
+// Commands load on demand: `dutymap user list` need not load the importer, the engine or the benchmarks.
 const USAGE = `dutymap — 创城责任一张图
 
 Usage:
@@ -31,25 +22,25 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'generate':
-        return await runGenerate(rest);
+        return await (await import('./generate-command')).runGenerate(rest);
       case 'validate':
-        return await runValidate(rest);
+        return await (await import('./validate-command')).runValidate(rest);
       case 'assign':
-        return await runAssign(rest);
+        return await (await import('./assign-command')).runAssign(rest);
       case 'bench':
-        return await runBench(rest);
+        return await (await import('./bench-command')).runBench(rest);
       case 'import':
-        return await runImportCommand(rest);
+        return await (await import('./import-command')).runImportCommand(rest);
       case 'export':
-        return await runExportCommand(rest);
+        return await (await import('./export-command')).runExportCommand(rest);
       case 'migrate':
-        return await runMigrate(rest);
+        return await (await import('./migrate-command')).runMigrate(rest);
       case 'user':
-        return await runUserCommand(rest);
+        return await (await import('./user-command')).runUserCommand(rest);
       case 'backup':
-        return await runBackupCommand(rest);
+        return await (await import('./backup-command')).runBackupCommand(rest);
       case 'restore':
-        return await runRestoreCommand(rest);
+        return await (await import('./backup-command')).runRestoreCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -11,8 +11,8 @@ const USAGE = `Usage: dutymap user <command> … [--db FILE]
   add NAME --role ROLE [--name 显示名] [--unit UNIT_ID]   create a user (the first admin: --role admin)
   list [--json]                                           every user, disabled ones included
   passwd NAME                                             set a new password (their sessions end)
-  disable NAME                                            they cannot sign in; their sessions end
-  enable NAME                                             enable again
+  disable NAME…                                           they cannot sign in; their sessions end
+  enable NAME…                                            enable again
 
 The password is typed at a prompt that does not echo it (twice), or piped as the first line of
 standard input (printf '%s\\n' "$PW" | dutymap user add …); never given as an argument. It must pass
@@ -33,14 +33,15 @@ export async function runUserCommand(argv: string[]): Promise<number> {
   if (args.options.has('password')) {
     throw new Error('密码不能作为参数给出（会留在 shell 历史和 ps 中）：请在提示时输入，或用管道传入 (a password is never an argument: type it at the prompt or pipe it on stdin)');
   }
-  if (extra.length) throw new Error(`unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
+  const several = command === 'disable' || command === 'enable';
+  if (extra.length && !several) throw new Error(`unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
   if (command !== 'list' && !name) throw new Error(`dutymap user ${command} needs a user name\n\n${USAGE}`);
   const { repo, label } = await openCliDatabase(args);
   try {
     const users = new UserService(repo, () => new Date());
-    const find = async (): Promise<UserRecord> => {
-      const user = await repo.findUserByUsername(name!);
-      if (!user) throw new Error(`没有用户 ${name} (there is no user ${name} in ${label})`);
+    const find = async (username = name!): Promise<UserRecord> => {
+      const user = await repo.findUserByUsername(username);
+      if (!user) throw new Error(`没有用户 ${username} (there is no user ${username} in ${label})`);
       return user;
     };
     switch (command) {
@@ -83,10 +84,12 @@ export async function runUserCommand(argv: string[]): Promise<number> {
       }
       case 'disable':
       case 'enable': {
-        const user = await find();
-        const updated = await users.setDisabled(user.id, command === 'disable', null);
-        await audit(repo, `user.${command}`, `dutymap user ${command} ${name}`, updated, `${command === 'disable' ? '停用' : '启用'}用户 ${updated.username}`);
-        process.stdout.write(`${updated.username} is ${updated.disabledAt ? 'disabled' : 'enabled'}\n`);
+        const found = await Promise.all([name!, ...extra].map((username) => find(username))); // all known before any change
+        for (const user of found) {
+          const updated = await users.setDisabled(user.id, command === 'disable', null);
+          await audit(repo, `user.${command}`, `dutymap user ${command} ${user.username}`, updated, `${command === 'disable' ? '停用' : '启用'}用户 ${updated.username}`);
+          process.stdout.write(`${updated.username} is ${updated.disabledAt ? 'disabled' : 'enabled'}\n`);
+        }
         return 0;
       }
       default:

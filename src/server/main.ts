@@ -35,7 +35,7 @@ async function prepareDatabase(config: ServerConfig): Promise<boolean> {
       const refusal = await productionRefusal(repo);
       if (refusal) throw new Error(refusal);
       const hint = await firstAdminHint(repo);
-      if (hint) console.log(hint);
+      if (hint) console.error(hint);
     } else {
       console.log(DEMO_BANNER);
     }
