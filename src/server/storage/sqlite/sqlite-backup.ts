@@ -70,7 +70,12 @@ export function describeBackup(file: string): BackupSummary {
     throw new Error(`${file} 不是 SQLite 数据库 (not a SQLite database: ${(error as Error).message})`);
   }
   try {
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    let tables: Set<string>;
+    try {
+      tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    } catch (error) {
+      throw new Error(`${file} 不是 SQLite 数据库 (not a SQLite database: ${(error as Error).message})`);
+    }
     if (!tables.has('schema_migrations') || !tables.has('district_meta')) {
       throw new Error(`${file} 不是 dutymap 数据库 (not a dutymap database: it has no schema_migrations or district_meta table)`);
     }
