@@ -2,6 +2,7 @@ import * as importMessages from './features/import';
 import * as planMessages from './features/plan';
 import * as reportMessages from './features/report';
 import * as screenMessages from './features/screen';
+import * as usersMessages from './features/users';
 import type { MessageKey } from './messages-zh';
 
 /** English messages, the second language; the type makes a missing key a compile error. */
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...planMessages.en,
   ...importMessages.en,
   ...reportMessages.en,
+  ...usersMessages.en,
   'app.title': 'Duty Map',
   'app.synthetic': 'Demo data (synthetic)',
   'nav.screen': 'Command screen',

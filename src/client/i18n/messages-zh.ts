@@ -2,6 +2,7 @@ import * as importMessages from './features/import';
 import * as planMessages from './features/plan';
 import * as reportMessages from './features/report';
 import * as screenMessages from './features/screen';
+import * as usersMessages from './features/users';
 
 /**
  * Simplified Chinese messages: the app's first language and the source of the message keys.
@@ -12,6 +13,7 @@ export const zhCN = {
   ...planMessages.zh,
   ...importMessages.zh,
   ...reportMessages.zh,
+  ...usersMessages.zh,
   'app.title': '创城责任一张图',
   'app.synthetic': '演示数据（虚构）',
   'nav.screen': '指挥大屏',
