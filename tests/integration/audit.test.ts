@@ -72,6 +72,9 @@ describe('what the audit log records', () => {
       ['office', 'office', 'issue.transition', 'refused', 409],
     ]);
     expect(about[1]!.details).toEqual({ action: 'start', note: '已派人' });
+    // A refused write says why: the answer's own message.
+    expect(about[0]!.summary).toBe(illegal.body.error.message);
+    expect(about[1]!.summary).toBeNull();
     expect(about[0]!.details).toMatchObject({ action: 'verify' });
     expect(about[2]!.details).toMatchObject({ category: 'damaged_facility', description: '护栏损坏' });
   });

@@ -165,6 +165,23 @@ async function createdId(c: Context): Promise<string | null> {
   }
 }
 
+/**
+ * Why a write was refused, for the log's summary: the `error.message` of a small JSON error answer
+ * (`{ error: { code, message } }`, the app's one error shape), shortened; null when there is none.
+ */
+async function refusalReason(c: Context): Promise<string | null> {
+  if (c.res.status < 400 || !(c.res.headers.get('content-type') ?? '').includes('json')) return null;
+  if (Number(c.res.headers.get('content-length') ?? 0) > 64 * 1024) return null;
+  try {
+    const body = (await c.res.clone().json()) as { error?: { message?: unknown } } | null;
+    const message = body?.error?.message;
+    if (typeof message !== 'string' || !message) return null;
+    return message.length > MAX_DETAIL_LENGTH ? `${message.slice(0, MAX_DETAIL_LENGTH)}…` : message;
+  } catch {
+    return null;
+  }
+}
+
 /** The route that answered (or, when app-level middleware did, the one that would have), with its path parameters. */
 function answeringRoute(c: Context): { path: string; params: Record<string, string> } | null {
   const routes = matchedRoutes(c);
@@ -219,7 +236,8 @@ export function auditTrail(deps: AppDeps, logError: (error: unknown) => void = (
         outcome,
         status,
         targets,
-        summary: note.summary ?? null,
+        // A refused write says why (the answer's error message) unless its handler said more.
+        summary: note.summary ?? (outcome === 'ok' ? null : await refusalReason(c)),
         // A denied caller's body is not kept (it is unauthenticated input, and a role guard does not read it).
         details: outcome === 'denied' ? null : await bodyDetails(c),
       };

@@ -147,11 +147,11 @@ function AuditRow({ entry, actionLabel, time }: { entry: AuditEntry; actionLabel
   return (
     <tr data-seq={entry.seq}>
       <td className="audit-time">{time(entry.at)}</td>
-      <td>
+      <td className="admin-nowrap">
         {entry.actor ?? t('audit.anonymous')}
         {entry.actorRole && <span className="hint"> · {t(`role.${entry.actorRole}` as MessageKey)}</span>}
       </td>
-      <td title={`${entry.method} ${entry.path}`}>{actionLabel(entry.action)}</td>
+      <td className="admin-nowrap" title={`${entry.method} ${entry.path}`}>{actionLabel(entry.action)}</td>
       <td>
         <span className={`audit-outcome audit-outcome-${entry.outcome}`}>
           {t(`audit.outcome.${entry.outcome}` as MessageKey)} {entry.status || ''}

@@ -170,7 +170,7 @@ function UserRow({ user, isMe, onDone, onFailed }: { user: UserAccount; isMe: bo
   });
   const toggle = useMutation({
     mutationFn: () => setUserDisabled(user.id, user.disabledAt === null),
-    onSuccess: (saved) => (onDone(t('users.saved', { name: saved.username })), refresh()),
+    onSuccess: (saved) => (onDone(t(saved.disabledAt ? 'users.disabledDone' : 'users.enabledDone', { name: saved.username })), refresh()),
     onError: onFailed,
   });
   const reset = useMutation({
@@ -214,26 +214,28 @@ function UserRow({ user, isMe, onDone, onFailed }: { user: UserAccount; isMe: bo
             '—'
           )}
         </td>
-        <td>{disabled ? t('users.disabledAt', { at: time(user.disabledAt!) }) : t('users.enabled')}</td>
+        <td className="admin-nowrap">{disabled ? t('users.disabledAt', { at: time(user.disabledAt!) }) : t('users.enabled')}</td>
         <td>{time(user.createdAt)}</td>
-        <td className="admin-actions">
-          {!isMe && (
-            <button
-              type="button"
-              onClick={() => (disabled || window.confirm(t('users.confirmDisable', { name: user.username }))) && toggle.mutate()}
-              disabled={toggle.isPending}
-            >
-              {disabled ? t('users.enable') : t('users.disable')}
+        <td>
+          <div className="admin-actions">
+            {!isMe && (
+              <button
+                type="button"
+                onClick={() => (disabled || window.confirm(t('users.confirmDisable', { name: user.username }))) && toggle.mutate()}
+                disabled={toggle.isPending}
+              >
+                {disabled ? t('users.enable') : t('users.disable')}
+              </button>
+            )}
+            <button type="button" onClick={() => setResetting((open) => !open)}>
+              {t('users.resetPassword')}
             </button>
-          )}
-          <button type="button" onClick={() => setResetting((open) => !open)}>
-            {t('users.resetPassword')}
-          </button>
-          {!isMe && (
-            <button type="button" onClick={() => window.confirm(t('users.confirmEndSessions', { name: user.username })) && signOut.mutate()} disabled={signOut.isPending}>
-              {t('users.endSessions')}
-            </button>
-          )}
+            {!isMe && (
+              <button type="button" onClick={() => window.confirm(t('users.confirmEndSessions', { name: user.username })) && signOut.mutate()} disabled={signOut.isPending}>
+                {t('users.endSessions')}
+              </button>
+            )}
+          </div>
         </td>
       </tr>
       {resetting && (
