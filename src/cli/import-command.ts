@@ -9,6 +9,7 @@ import type { ImportProblem } from '../core/import/import-report';
 import { openFiles, type InputFile } from '../core/import/import-source';
 import { importChanges } from '../core/import/stage-commit';
 import { importReassignments } from '../server/services/import-service';
+import { readConfig } from '../server/config';
 import { demoAccounts, usersOf } from '../server/services/seed';
 import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
 import { parseArgs, stringOption } from './cli-args';
@@ -143,11 +144,16 @@ export async function runImportCommand(argv: string[]): Promise<number> {
       writeDistrictFolder(out, { ...outcome.district, issues });
       process.stderr.write(`wrote ${out} in ${seconds.toFixed(1)} s\n`);
     } else if (repo && base === null) {
-      // An empty database: seeded like the server seeds one, with the accounts it would create.
-      const users = await usersOf(demoAccounts(outcome.district));
+      // An empty database: seeded like the server seeds one, with the accounts it would create
+      // (none in production: the first admin comes from `dutymap user add`; issue 16).
+      const production = readConfig().mode === 'production';
+      const existing = new Set((await repo.listUsers()).map((u) => u.username));
+      const users = production ? [] : (await usersOf(demoAccounts(outcome.district))).filter((u) => !existing.has(u.username));
       await repo.seed({ ...outcome.district, issues: [] }, users, new Date().toISOString());
       process.stderr.write(
-        `seeded the empty database ${dbPath} in ${seconds.toFixed(1)} s, with the demo accounts (${users.map((u) => u.username).join(', ')}): change their passwords before going live\n`,
+        production
+          ? `seeded the empty database ${dbPath} in ${seconds.toFixed(1)} s, without demo accounts (production mode)\n`
+          : `seeded the empty database ${dbPath} in ${seconds.toFixed(1)} s, with the demo accounts (${users.map((u) => u.username).join(', ')}): change their passwords before going live\n`,
       );
     } else if (repo) {
       const at = new Date().toISOString();

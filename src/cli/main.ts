@@ -1,11 +1,4 @@
-import { runAssign } from './assign-command';
-import { runBench } from './bench-command';
-import { runExportCommand } from './export-command';
-import { runGenerate } from './generate-command';
-import { runImportCommand } from './import-command';
-import { runMigrate } from './migrate-command';
-import { runValidate } from './validate-command';
-
+// Commands load on demand: `dutymap user list` need not load the importer, the engine or the benchmarks.
 const USAGE = `dutymap — 创城责任一张图
 
 Usage:
@@ -17,6 +10,10 @@ Usage:
                                                       read GeoJSON/Shapefile/CSV/district folder → report; store
   dutymap export DIR [--db FILE | --from FOLDER]       district folder, Shapefile zip, ledger CSV and XLSX
   dutymap migrate --from sqlite:FILE --to postgres://…  copy a district with its history into PostgreSQL
+  dutymap user add NAME --role ROLE | list | passwd NAME | disable NAME | enable NAME
+                                                      manage users (the first admin); passwords asked, never arguments
+  dutymap backup FILE [--db FILE]                     online backup of the SQLite database while the server runs
+  dutymap restore FILE [--db FILE] [--force]          replace the SQLite database with a checked backup
 `;
 
 /** Runs one CLI command; returns the process exit code. */
@@ -25,19 +22,25 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'generate':
-        return await runGenerate(rest);
+        return await (await import('./generate-command')).runGenerate(rest);
       case 'validate':
-        return await runValidate(rest);
+        return await (await import('./validate-command')).runValidate(rest);
       case 'assign':
-        return await runAssign(rest);
+        return await (await import('./assign-command')).runAssign(rest);
       case 'bench':
-        return await runBench(rest);
+        return await (await import('./bench-command')).runBench(rest);
       case 'import':
-        return await runImportCommand(rest);
+        return await (await import('./import-command')).runImportCommand(rest);
       case 'export':
-        return await runExportCommand(rest);
+        return await (await import('./export-command')).runExportCommand(rest);
       case 'migrate':
-        return await runMigrate(rest);
+        return await (await import('./migrate-command')).runMigrate(rest);
+      case 'user':
+        return await (await import('./user-command')).runUserCommand(rest);
+      case 'backup':
+        return await (await import('./backup-command')).runBackupCommand(rest);
+      case 'restore':
+        return await (await import('./backup-command')).runRestoreCommand(rest);
       case undefined:
       case 'help':
       case '--help':

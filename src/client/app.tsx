@@ -11,12 +11,16 @@ import { ReportView } from './views/report/report-view';
 import { ScreenView } from './views/screen/screen-view';
 import { ConnectionBanner } from './views/shared/connection-banner';
 import { ErrorBoundary } from './views/shared/error-boundary';
-import { SessionControl } from './views/shared/session';
+import { SessionControl, useServerMode, useSessionUser } from './views/shared/session';
 
 const NAV = ['screen', 'plan', 'lookup', 'issues', 'report', 'import'] as const;
 
 /** The import page loads on demand: only administrators use it. */
 const ImportView = lazy(() => import('./views/import/import-view').then((m) => ({ default: m.ImportView })));
+/** The admin's pages (users, audit log): in the header for admins only, loaded on demand. */
+const ADMIN_NAV = ['users', 'audit'] as const;
+const UsersView = lazy(() => import('./views/users/users-view').then((m) => ({ default: m.UsersView })));
+const AuditView = lazy(() => import('./views/audit/audit-view').then((m) => ({ default: m.AuditView })));
 
 /** Where `/` goes: the large screen is the product's face; inspectors bookmark /lookup. */
 export const DEFAULT_ROUTE = '/screen';
@@ -46,18 +50,31 @@ export function App({ client, config, lang, ssrPath }: AppProps) {
 function Shell({ config }: { config: ClientConfig }) {
   const { t, lang, setLang } = useI18n();
   const [location] = useLocation();
+  const isAdmin = useSessionUser()?.role === 'admin';
+  const demo = useServerMode() === 'demo';
   const fullScreen = location.startsWith('/screen');
   return (
     <div className={`app${fullScreen ? ' app-full' : ''}`}>
       {!fullScreen && (
         <header className="app-header">
           <span className="app-title">{t('app.title')}</span>
+          {demo && (
+            <span className="demo-badge" title={t('demo.title')} role="note" aria-label={t('demo.title')}>
+              {t('demo.badge')}
+            </span>
+          )}
           <nav>
             {NAV.map((view) => (
               <Link key={view} href={`/${view}`} className={(active: boolean) => (active ? 'active' : '')}>
                 {t(`nav.${view}` as MessageKey)}
               </Link>
             ))}
+            {isAdmin &&
+              ADMIN_NAV.map((view) => (
+                <Link key={view} href={`/${view}`} className={(active: boolean) => (active ? 'active' : '')}>
+                  {t(`nav.${view}` as MessageKey)}
+                </Link>
+              ))}
           </nav>
           <div className="app-header-end">
             <button type="button" className="lang" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')} aria-label={t('lang.label')}>
@@ -66,6 +83,11 @@ function Shell({ config }: { config: ClientConfig }) {
             <SessionControl />
           </div>
         </header>
+      )}
+      {fullScreen && demo && (
+        <span className="demo-badge demo-badge-corner" title={t('demo.title')}>
+          {t('demo.badge')}
+        </span>
       )}
       <ConnectionBanner />
       <main className="app-main">
@@ -93,6 +115,16 @@ function Shell({ config }: { config: ClientConfig }) {
             </Route>
             <Route path="/api-keys">
               <ApiKeysView />
+            </Route>
+            <Route path="/users">
+              <Suspense fallback={null}>
+                <UsersView />
+              </Suspense>
+            </Route>
+            <Route path="/audit">
+              <Suspense fallback={null}>
+                <AuditView />
+              </Suspense>
             </Route>
             <Route path="/">
               <Redirect to={DEFAULT_ROUTE} replace />

@@ -336,7 +336,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
     http.get(url('/api/export/district.zip'), () => new HttpResponse(zipDistrictFolder(state.data), { headers: { 'Content-Type': 'application/zip' } })),
     http.get(url('/api/export/shapefile.zip'), () => new HttpResponse(zipDistrictShapefiles(state.data, state.now()), { headers: { 'Content-Type': 'application/zip' } })),
 
-    http.get(url('/api/session'), ({ request }) => HttpResponse.json({ user: userOf(request) })),
+    http.get(url('/api/session'), ({ request }) => HttpResponse.json({ user: userOf(request), mode: 'demo' })),
 
     http.post(url('/api/session'), async ({ request }) => {
       const parsed = SessionBody.safeParse(await request.json().catch(() => null));
@@ -348,8 +348,21 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       // Node's fetch keeps no cookies: remember the last sign-in for cookie-less test clients.
       state.sessions.set('current', sid);
       const { password: _password, ...rest } = user;
-      return HttpResponse.json({ user: rest }, { headers: { 'Set-Cookie': `dutymap_session=${sid}; Path=/; HttpOnly; SameSite=Lax` } });
+      return HttpResponse.json({ user: rest, mode: 'demo' }, { headers: { 'Set-Cookie': `dutymap_session=${sid}; Path=/; HttpOnly; SameSite=Lax` } });
     }),
+
+    // User management and the audit log (admin): the server-less demo shows its accounts, keeps no log and changes nothing.
+    http.get(url('/api/users'), ({ request }) => {
+      const user = userOf(request);
+      if (!user) return error('unauthenticated', 401, 'sign in first (POST /api/session)');
+      if (user.role !== 'admin') return error('forbidden', 403, 'this needs the role admin');
+      const createdAt = state.now().toISOString();
+      return HttpResponse.json({ users: state.users.map(({ password: _password, ...u }) => ({ ...u, createdAt, disabledAt: null })) });
+    }),
+    http.all(url('/api/users/*'), () => error('bad_request', 400, '无服务器演示不能管理用户，请运行服务器（npm start）')),
+    http.post(url('/api/users'), () => error('bad_request', 400, '无服务器演示不能管理用户，请运行服务器（npm start）')),
+    http.put(url('/api/session/password'), () => error('bad_request', 400, '无服务器演示不能修改密码，请运行服务器（npm start）')),
+    http.get(url('/api/audit'), () => HttpResponse.json({ items: [], nextCursor: null })),
 
     http.delete(url('/api/session'), () => {
       state.sessions.clear();

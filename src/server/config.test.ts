@@ -19,4 +19,14 @@ describe('readConfig', () => {
     expect(readConfig({ DATABASE_URL: 'postgresql://db/x', DUTYMAP_PG_POOL: '4' }, '/srv').pgPoolSize).toBe(4);
     expect(() => readConfig({ DATABASE_URL: 'mysql://db/x' })).toThrow(/DATABASE_URL/);
   });
+
+  it('runs as the demo unless NODE_ENV=production or DUTYMAP_MODE says otherwise; trusts no proxy by default', () => {
+    expect(readConfig({}, '/srv')).toMatchObject({ mode: 'demo', trustProxyHops: 0 });
+    expect(readConfig({ NODE_ENV: 'production' }, '/srv').mode).toBe('production');
+    expect(readConfig({ DUTYMAP_MODE: 'production' }, '/srv').mode).toBe('production');
+    expect(readConfig({ NODE_ENV: 'production', DUTYMAP_MODE: 'demo' }, '/srv').mode).toBe('demo');
+    expect(() => readConfig({ DUTYMAP_MODE: 'prod' })).toThrow(/DUTYMAP_MODE/);
+    expect(readConfig({ DUTYMAP_TRUST_PROXY: '1' }, '/srv').trustProxyHops).toBe(1);
+    expect(() => readConfig({ DUTYMAP_TRUST_PROXY: 'yes' })).toThrow(/DUTYMAP_TRUST_PROXY/);
+  });
 });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { SERVER_MODES, type ServerMode } from '../core/api/api-schema';
 
 /** Server configuration, read once from the environment by main.ts (see README "Configuration"). */
 export interface ServerConfig {
@@ -43,6 +44,21 @@ export interface ServerConfig {
   signInAttempts: number;
   /** Open311 POSTs allowed per API key per minute (DUTYMAP_OPEN311_RATE); then 429. Default 60. */
   open311PerMinute: number;
+
+  // --- deployment (issue 16: production mode, audit log) ---
+  /**
+   * DUTYMAP_MODE=production|demo; unset: production when NODE_ENV=production, else demo.
+   * Production seeds no demo accounts, accepts no demo password and refuses to start while a
+   * user still has one.
+   */
+  mode: ServerMode;
+  /**
+   * DUTYMAP_TRUST_PROXY: how many reverse proxies in front of the server append to
+   * X-Forwarded-For (1 for one nginx). The audit log records the address that many hops from the
+   * right of that header; 0 (default) records the connection's address and ignores the header,
+   * which a client can forge.
+   */
+  trustProxyHops: number;
 }
 
 /** Parses the environment into a ServerConfig; throws with a clear message on a bad value. */
@@ -57,6 +73,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     return value;
   };
   const databaseUrl = env.DATABASE_URL || null;
+  const modeSetting = env.DUTYMAP_MODE || (env.NODE_ENV === 'production' ? 'production' : 'demo');
+  if (!(SERVER_MODES as readonly string[]).includes(modeSetting)) {
+    throw new Error(`DUTYMAP_MODE must be production or demo, got "${modeSetting}"`);
+  }
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error(`DATABASE_URL must be a postgres://… URL (unset it to use the SQLite file DUTYMAP_DB), got "${databaseUrl.split('@').at(-1)}"`);
   }
@@ -75,6 +95,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     workers: int('DUTYMAP_WORKERS', 1, 1, 64),
     signInAttempts: int('DUTYMAP_SIGNIN_ATTEMPTS', 10, 1, 10_000),
     open311PerMinute: int('DUTYMAP_OPEN311_RATE', 60, 1, 1_000_000),
+    mode: modeSetting as ServerMode,
+    trustProxyHops: int('DUTYMAP_TRUST_PROXY', 0, 0, 10),
   };
 }
 

@@ -8,6 +8,8 @@ import { readConfig, type ServerConfig } from './config';
 import { openDatabase, redactUrl } from './storage/database';
 import { DistrictService } from './services/district-service';
 import { seedIfEmpty } from './services/seed';
+import { DEMO_BANNER, firstAdminHint, productionRefusal } from './services/production-mode';
+import { removeServerLock, writeServerLock } from './storage/server-lock';
 
 /**
  * With --build-client (npm start): builds the client with vite when config.distDir has no
@@ -21,14 +23,25 @@ function buildClientIfMissing(distDir: string): void {
   if (result.status !== 0) console.error('vite build failed: serving the API only');
 }
 
-/** Opens (migrating) the database and seeds it when empty; returns whether it seeded. */
+/**
+ * Opens (migrating) the database and seeds it when empty; returns whether it seeded. In
+ * production, throws (the server does not start) while a user still has a demo password.
+ */
 async function prepareDatabase(config: ServerConfig): Promise<boolean> {
   const { repo } = await openDatabase(config);
   try {
-    const seeded = await seedIfEmpty(repo, config.dataDir, new Date(), config.demoDates);
+    const seeded = await seedIfEmpty(repo, config.dataDir, new Date(), { mode: config.mode, demoDates: config.demoDates });
     if (seeded && seeded.shiftMs !== 0) {
       const days = Math.round(seeded.shiftMs / (24 * 3600 * 1000));
       console.log(`synthetic district: its dates moved by ${days} days so that its latest issue is now (DUTYMAP_DEMO_DATES=fixed keeps them)`);
+    }
+    if (config.mode === 'production') {
+      const refusal = await productionRefusal(repo);
+      if (refusal) throw new Error(refusal);
+      const hint = await firstAdminHint(repo);
+      if (hint) console.error(hint);
+    } else {
+      console.log(DEMO_BANNER);
     }
     return seeded !== null;
   } finally {
@@ -75,6 +88,11 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--build-client')) buildClientIfMissing(config.distDir);
   const seeded = await prepareDatabase(config);
+  if (!config.databaseUrl) {
+    // `dutymap restore` refuses to overwrite the database of a running server.
+    writeServerLock(config.dbPath, new Date());
+    process.on('exit', () => removeServerLock(config.dbPath));
+  }
   if (config.workers === 1) {
     await serveHttp(config, (port) => announce(port, seeded));
     return;

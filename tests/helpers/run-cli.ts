@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,10 +12,11 @@ export interface CliRun {
 }
 
 /** Runs the real `dutymap` command (src/cli/bin.mjs) in a child process. */
-export function runCli(args: string[], options: { input?: string; cwd?: string } = {}): CliRun {
+export function runCli(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}): CliRun {
   const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     input: options.input,
+    env: options.env ? { ...process.env, ...options.env } : undefined,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });
@@ -25,4 +26,24 @@ export function runCli(args: string[], options: { input?: string; cwd?: string }
 /** A fresh temporary folder. */
 export function tempDir(prefix = 'dutymap-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * runCli without blocking this process: for tests that talk to a server between commands (a
+ * blocked event loop misses the server closing idle connections, and the next request fails).
+ */
+export function runCliAsync(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], {
+      cwd: PROJECT_ROOT,
+      env: options.env ? { ...process.env, ...options.env } : undefined,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status) => resolveRun({ status, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
 }

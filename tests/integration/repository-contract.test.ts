@@ -9,7 +9,9 @@
  * LISTEN/NOTIFY, PostGIS columns and bulk insert in postgres-repository.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import pg from 'pg';
 import { apiTestDistrict } from '../helpers/api-district';
 import { TEST_BACKEND, freshTestDatabaseUrl, tempFolder } from '../helpers/api-server';
 import type { DistrictData } from '../../src/core/issues/district-data';
@@ -19,11 +21,13 @@ import { openPostgresRepository } from '../../src/server/storage/postgres/postgr
 import { openSqliteRepository } from '../../src/server/storage/sqlite/sqlite-repository';
 import {
   DuplicateRecordError,
+  LastAdminError,
   MissingRecordError,
   StaleSnapshotError,
   VersionConflictError,
   type AnyFeature,
   type DutymapRepository,
+  type NewAuditEntry,
   type IssueFilter,
   type IssueRecord,
   type IssueReassignment,
@@ -44,20 +48,44 @@ const USERS: NewUser[] = [
   { id: 'u-unit', username: 'unit', displayName: '东湖街道', role: 'unit', unitId: 'U-s1', passwordHash: 'hash-unit' },
 ];
 
+/** A user as the repository gives it back: as created, with its creation time, enabled. */
+const stored = (user: NewUser, at = NOW) => ({ ...user, createdAt: at, disabledAt: null });
+
 const opened: DutymapRepository[] = [];
 afterEach(async () => {
   for (const repo of opened.splice(0)) await repo.close();
 });
 
-/** A new empty database of the backend under test; the function opens a repository on it (again and again). */
-async function emptyDatabase(): Promise<() => Promise<DutymapRepository>> {
+/**
+ * A new empty database of the backend under test; the function opens a repository on it (again
+ * and again), and `raw` runs one SQL statement on it outside the repository (tests of what the
+ * schema itself refuses).
+ */
+async function emptyDatabase(): Promise<(() => Promise<DutymapRepository>) & { raw: (sql: string) => Promise<void> }> {
   const track = (repo: DutymapRepository) => (opened.push(repo), repo);
   if (TEST_BACKEND === 'postgres') {
     const url = await freshTestDatabaseUrl();
-    return async () => track(await openPostgresRepository(url, { poolSize: 4 }));
+    const raw = async (sql: string) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    };
+    return Object.assign(async () => track(await openPostgresRepository(url, { poolSize: 4 })), { raw });
   }
   const path = join(tempFolder('dutymap-contract-'), 'contract.db');
-  return async () => track(openSqliteRepository(path));
+  const raw = async (sql: string) => {
+    const db = new Database(path);
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+  };
+  return Object.assign(async () => track(openSqliteRepository(path)), { raw });
 }
 
 /** A repository on a fresh database seeded with `data` (the test district at NOW by default). */
@@ -65,7 +93,7 @@ async function seeded(data: DistrictData = apiTestDistrict(new Date(NOW))) {
   const open = await emptyDatabase();
   const repo = await open();
   await repo.seed(data, USERS, NOW);
-  return { repo, open };
+  return { repo, open, raw: open.raw };
 }
 
 const rename = (feature: AnyFeature, name: string): AnyFeature => ({ ...feature, properties: { ...feature.properties, name } });
@@ -152,7 +180,7 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
         expect(await repo.issueHistory(seed.id)).toEqual(p.history);
       }
       expect((await repo.listUsers()).map((u) => u.username)).toEqual(['admin', 'unit']);
-      expect(await repo.findUserByUsername('unit')).toEqual(USERS[1]);
+      expect(await repo.findUserByUsername('unit')).toEqual(stored(USERS[1]!));
     });
 
     it('starts every counter at 1 and the epoch at the seed time; a second seed is refused and changes nothing', async () => {
@@ -620,9 +648,11 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
     it('creates users once per name and lists them in the order they came', async () => {
       const { repo } = await seeded();
       const zhang: NewUser = { id: 'u-zhang', username: 'zhang', displayName: '张三', role: 'inspector', unitId: null, passwordHash: 'hash-z' };
-      expect(await repo.createUser(zhang, later(1))).toEqual(zhang);
+      expect(await repo.createUser(zhang, later(1))).toEqual(stored(zhang, later(1)));
       await expect(repo.createUser({ ...zhang, id: 'u-other' }, later(2))).rejects.toBeInstanceOf(DuplicateRecordError);
-      expect(await repo.findUserByUsername('zhang')).toEqual(zhang);
+      expect(await repo.findUserByUsername('zhang')).toEqual(stored(zhang, later(1)));
+      expect(await repo.getUser('u-zhang')).toEqual(stored(zhang, later(1)));
+      expect(await repo.getUser('u-nobody')).toBeNull();
       expect(await repo.findUserByUsername('nobody')).toBeNull();
       expect((await repo.listUsers()).map((u) => u.id)).toEqual(['u-admin', 'u-unit', 'u-zhang']);
     });
@@ -632,16 +662,66 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
       const expires = NOW_MS + 8 * HOUR;
       await repo.createSession('token-1', 'u-unit', NOW_MS, expires);
       await repo.createSession('token-2', 'u-admin', NOW_MS, expires);
-      expect(await repo.sessionUser('token-1', expires - 1)).toEqual(USERS[1]);
+      expect(await repo.sessionUser('token-1', expires - 1)).toEqual(stored(USERS[1]!));
       expect(await repo.sessionUser('token-1', expires)).toBeNull();
       expect(await repo.sessionUser('unknown', NOW_MS)).toBeNull();
       await repo.deleteSession('token-1');
       expect(await repo.sessionUser('token-1', NOW_MS)).toBeNull();
-      expect(await repo.sessionUser('token-2', NOW_MS)).toEqual(USERS[0]);
+      expect(await repo.sessionUser('token-2', NOW_MS)).toEqual(stored(USERS[0]!));
       // A session made after another expired still works (making it forgets the expired ones).
       await repo.createSession('token-3', 'u-unit', expires + 1, expires + HOUR);
-      expect(await repo.sessionUser('token-3', expires + 2)).toEqual(USERS[1]);
+      expect(await repo.sessionUser('token-3', expires + 2)).toEqual(stored(USERS[1]!));
       expect(await repo.sessionUser('token-2', expires + 2)).toBeNull();
+    });
+
+    it('changes a user in place: name, role, unit, password; disabling voids their sessions, enabling does not bring them back', async () => {
+      const { repo } = await seeded();
+      const expires = NOW_MS + 8 * HOUR;
+      await repo.createSession('t-unit-1', 'u-unit', NOW_MS, expires);
+      await repo.createSession('t-unit-2', 'u-unit', NOW_MS, expires);
+      const renamed = await repo.updateUser('u-unit', { displayName: '东湖街道办', role: 'office', unitId: null, passwordHash: 'hash-2' });
+      expect(renamed).toEqual({ ...stored(USERS[1]!), displayName: '东湖街道办', role: 'office', unitId: null, passwordHash: 'hash-2' });
+      // A role change takes effect in the live sessions (they read the user), which stay.
+      expect((await repo.sessionUser('t-unit-1', NOW_MS))!.role).toBe('office');
+      const disabled = await repo.updateUser('u-unit', { disabledAt: later(1) });
+      expect(disabled.disabledAt).toBe(later(1));
+      expect(await repo.sessionUser('t-unit-1', NOW_MS)).toBeNull();
+      expect((await repo.findUserByUsername('unit'))!.disabledAt).toBe(later(1));
+      // Enabling with endSessions (what an admin's enable does) leaves no old session alive.
+      await repo.updateUser('u-unit', { disabledAt: null }, { endSessions: true });
+      expect(await repo.sessionUser('t-unit-1', NOW_MS)).toBeNull();
+      expect(await repo.sessionUser('t-unit-2', NOW_MS)).toBeNull();
+      expect((await repo.getUser('u-unit'))!.disabledAt).toBeNull();
+      await expect(repo.updateUser('u-nobody', { displayName: 'x' })).rejects.toBeInstanceOf(MissingRecordError);
+    });
+
+    it('ends a user’s sessions (all, or all but one) and counts them; other users keep theirs', async () => {
+      const { repo } = await seeded();
+      const expires = NOW_MS + 8 * HOUR;
+      for (const token of ['a', 'b', 'c']) await repo.createSession(`t-${token}`, 'u-unit', NOW_MS, expires);
+      await repo.createSession('t-admin', 'u-admin', NOW_MS, expires);
+      expect(await repo.endUserSessions('u-unit', 't-b')).toBe(2);
+      expect(await repo.sessionUser('t-a', NOW_MS)).toBeNull();
+      expect((await repo.sessionUser('t-b', NOW_MS))!.id).toBe('u-unit');
+      await repo.updateUser('u-unit', { passwordHash: 'new' }, { endSessions: true, keepSession: 't-b' });
+      expect((await repo.sessionUser('t-b', NOW_MS))!.passwordHash).toBe('new');
+      expect(await repo.endUserSessions('u-unit')).toBe(1);
+      expect(await repo.endUserSessions('u-unit')).toBe(0);
+      expect((await repo.sessionUser('t-admin', NOW_MS))!.id).toBe('u-admin');
+    });
+
+    it('refuses a change that leaves no enabled admin (LastAdminError, nothing changed), and allows it once another admin exists', async () => {
+      const { repo } = await seeded();
+      await repo.createSession('t-admin', 'u-admin', NOW_MS, NOW_MS + HOUR);
+      await expect(repo.updateUser('u-admin', { disabledAt: later(1) }, { endSessions: true })).rejects.toBeInstanceOf(LastAdminError);
+      await expect(repo.updateUser('u-admin', { role: 'planner' })).rejects.toBeInstanceOf(LastAdminError);
+      expect(await repo.getUser('u-admin')).toEqual(stored(USERS[0]!));
+      expect((await repo.sessionUser('t-admin', NOW_MS))!.id).toBe('u-admin');
+      // A database without any admin (users made on the command line before the first admin) takes other changes.
+      await repo.createUser({ id: 'u-2', username: 'li', displayName: '李四', role: 'admin', unitId: null, passwordHash: 'h' }, later(1));
+      expect((await repo.updateUser('u-admin', { disabledAt: later(2) })).disabledAt).toBe(later(2));
+      await expect(repo.updateUser('u-2', { role: 'viewer' })).rejects.toBeInstanceOf(LastAdminError);
+      expect((await repo.updateUser('u-unit', { displayName: '仍可修改' })).displayName).toBe('仍可修改');
     });
 
     it('stores API keys (newest first), finds them by hash, revokes them once', async () => {
@@ -673,6 +753,72 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
       await repo.clearRateHits('signin:a');
       expect(await repo.rateHits('signin:a', 2000)).toBe(0);
       expect(await repo.rateHits('open311:k1', 2000)).toBe(1);
+    });
+  });
+
+  describe('the audit log', () => {
+    const entry = (over: Partial<NewAuditEntry> = {}): NewAuditEntry => ({
+      at: later(1),
+      actor: 'admin',
+      actorRole: 'admin',
+      address: '203.0.113.7',
+      method: 'POST',
+      path: '/api/users',
+      action: 'user.create',
+      outcome: 'ok',
+      status: 201,
+      targets: ['u-zhang'],
+      summary: '创建用户 zhang（督查员）',
+      details: { username: 'zhang', role: 'inspector' },
+      ...over,
+    });
+
+    it('appends records and lists them newest first with everything they hold, page by page', async () => {
+      const { repo } = await seeded();
+      expect(await repo.listAudit({}, { limit: 10, beforeSeq: null })).toEqual({ items: [], next: null });
+      for (let i = 0; i < 5; i++) await repo.appendAudit(entry({ at: later(i), targets: [`t${i}`] }));
+      const all = await repo.listAudit({}, { limit: 10, beforeSeq: null });
+      expect(all.next).toBeNull();
+      expect(all.items.map((r) => r.targets[0])).toEqual(['t4', 't3', 't2', 't1', 't0']);
+      expect(all.items[4]).toEqual({ ...entry({ at: later(0), targets: ['t0'] }), seq: all.items[4]!.seq });
+      const first = await repo.listAudit({}, { limit: 2, beforeSeq: null });
+      expect(first.items.map((r) => r.targets[0])).toEqual(['t4', 't3']);
+      const second = await repo.listAudit({}, { limit: 2, beforeSeq: first.next });
+      expect(second.items.map((r) => r.targets[0])).toEqual(['t2', 't1']);
+      const third = await repo.listAudit({}, { limit: 2, beforeSeq: second.next });
+      expect([third.items.map((r) => r.targets[0]), third.next]).toEqual([['t0'], null]);
+    });
+
+    it('filters by actor, action or action family, outcome, time range and exact target, alike on every backend', async () => {
+      const { repo } = await seeded();
+      await repo.appendAudit(entry({ at: later(1), actor: 'admin', action: 'user.create', targets: ['G1'] }));
+      await repo.appendAudit(entry({ at: later(2), actor: 'Admin', action: 'user.disable', targets: ['G12', 'grids/G1'] }));
+      await repo.appendAudit(entry({ at: later(3), actor: null, actorRole: null, action: 'session.sign_in', outcome: 'refused', status: 401, targets: [], details: null, summary: null }));
+      await repo.appendAudit(entry({ at: later(4), actor: 'planner', action: 'zone.edit', targets: ['grids/G1'], outcome: 'denied', status: 403 }));
+      const actions = async (filter: Parameters<DutymapRepository['listAudit']>[0]) =>
+        (await repo.listAudit(filter, { limit: 50, beforeSeq: null })).items.map((r) => r.action);
+      expect(await actions({ actor: 'admin' })).toEqual(['user.create']);
+      expect(await actions({ action: 'user.disable' })).toEqual(['user.disable']);
+      expect(await actions({ action: 'user.' })).toEqual(['user.disable', 'user.create']);
+      expect(await actions({ action: 'user' })).toEqual([]);
+      expect(await actions({ action: 'USER.' })).toEqual([]);
+      expect(await actions({ outcome: 'refused' })).toEqual(['session.sign_in']);
+      expect(await actions({ fromMs: Date.parse(later(2)), toMs: Date.parse(later(4)) })).toEqual(['session.sign_in', 'user.disable']);
+      expect(await actions({ target: 'G1' })).toEqual(['user.create']);
+      expect(await actions({ target: 'g1' })).toEqual([]);
+      expect(await actions({ target: 'grids/G1' })).toEqual(['zone.edit', 'user.disable']);
+      expect(await actions({ target: 'grids/G1', actor: 'planner', outcome: 'denied' })).toEqual(['zone.edit']);
+      expect(await actions({ actor: 'nobody\0' })).toEqual([]);
+    });
+
+    it('keeps U+0000 out (stored as U+FFFD on every backend) and refuses UPDATE, DELETE of its rows', async () => {
+      const { repo, raw } = await seeded();
+      await repo.appendAudit(entry({ actor: 'ad\0min', path: '/api/x\0' }));
+      const [record] = (await repo.listAudit({}, { limit: 1, beforeSeq: null })).items;
+      expect([record!.actor, record!.path]).toEqual(['ad\uFFFDmin', '/api/x\uFFFD']);
+      await expect(raw("UPDATE audit_log SET actor = 'someone else'")).rejects.toThrow(/append-only/);
+      await expect(raw('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+      expect((await repo.listAudit({}, { limit: 5, beforeSeq: null })).items).toEqual([record]);
     });
   });
 

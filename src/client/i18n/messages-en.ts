@@ -3,6 +3,7 @@ import * as planMessages from './features/plan';
 import * as reportMessages from './features/report';
 import * as screenMessages from './features/screen';
 import * as workDayMessages from './features/work-day';
+import * as usersMessages from './features/users';
 import type { MessageKey } from './messages-zh';
 
 /** English messages, the second language; the type makes a missing key a compile error. */
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...importMessages.en,
   ...reportMessages.en,
   ...workDayMessages.en,
+  ...usersMessages.en,
   'app.title': 'Duty Map',
   'app.synthetic': 'Demo data (synthetic)',
   'nav.screen': 'Command screen',

@@ -3,6 +3,7 @@ import * as planMessages from './features/plan';
 import * as reportMessages from './features/report';
 import * as screenMessages from './features/screen';
 import * as workDayMessages from './features/work-day';
+import * as usersMessages from './features/users';
 
 /**
  * Simplified Chinese messages: the app's first language and the source of the message keys.
@@ -14,6 +15,7 @@ export const zhCN = {
   ...importMessages.zh,
   ...reportMessages.zh,
   ...workDayMessages.zh,
+  ...usersMessages.zh,
   'app.title': '创城责任一张图',
   'app.synthetic': '演示数据（虚构）',
   'nav.screen': '指挥大屏',

@@ -509,17 +509,13 @@ export const ApiUser = z.object({
   unitId: z.string().nullable(),
 });
 export type ApiUser = z.infer<typeof ApiUser>;
-export const UsersResponse = z.object({ users: z.array(ApiUser) });
-export const CreateUserBody = z.object({
-  username: z.string().regex(/^[A-Za-z0-9_.-]{2,50}$/, 'a username has 2–50 letters, digits, _ . or -'),
-  password: z.string().min(8, 'a password has at least 8 characters').max(200),
-  displayName: z.string().trim().min(1).max(100),
-  role: z.enum(ROLES),
-  /** Required for the unit role: the unit whose issues the user handles. */
-  unitId: z.string().min(1).nullable().default(null),
-});
-export const SessionBody = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
-export const SessionResponse = z.object({ user: ApiUser.nullable() });
+// The users of the admin's page, their bodies and the audit log: core/api/user-schema.ts.
+export const SessionBody = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(400) });
+/** How the server runs: the demo (demo accounts, said loudly) or production (see README "Deploying"). */
+export const SERVER_MODES = ['demo', 'production'] as const;
+export type ServerMode = (typeof SERVER_MODES)[number];
+/** The signed-in user (null: anonymous) and how the server runs (the client shows the demo's banner). */
+export const SessionResponse = z.object({ user: ApiUser.nullable(), mode: z.enum(SERVER_MODES) });
 
 /** Re-exported for the client: the catalogues the API validates against. */
 export { ISSUE_CATEGORIES, ISSUE_SOURCES, SEVERITIES, UNIT_KINDS, RuleKind };

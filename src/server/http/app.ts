@@ -15,6 +15,7 @@ import { findNulCharacter, nulCharacterMessage } from '../../core/api/nul-charac
 import { AppError, errorBody } from '../app-error';
 import type { AppDeps } from '../app-deps';
 import { MissingRecordError, VersionConflictError } from '../storage/repository';
+import { auditTrail } from './audit';
 import { registerDistrictRoutes } from './routes/district-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerImportRoutes } from './routes/import-routes';
@@ -25,6 +26,7 @@ import { registerOpen311Routes } from './routes/open311-routes';
 import { registerReportRoutes } from './routes/report-routes';
 import { registerSessionRoutes } from './routes/session-routes';
 import { registerUserRoutes } from './routes/user-routes';
+import { registerAuditRoutes } from './routes/audit-routes';
 import { registerZoneRoutes } from './routes/zone-routes';
 
 /** Options of the app beyond its dependencies. */
@@ -57,6 +59,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
     },
   });
 
+  // The audit trail first (issue 16), so that every write is recorded, refused ones included.
+  const audit = auditTrail(deps);
+  app.use('/api/*', audit);
+  app.use('/open311/*', audit);
+
   // Set before the handler runs: headers added to a finished response force a costly Headers copy.
   app.use('/api/*', async (c, next) => {
     c.header('X-Content-Type-Options', 'nosniff');
@@ -87,6 +94,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   registerLookupRoutes(app, deps);
   registerZoneRoutes(app, deps);
   registerUserRoutes(app, deps);
+  registerAuditRoutes(app, deps);
   registerImportRoutes(app, deps);
   registerOpen311Routes(app, deps);
   registerReportRoutes(app, deps);

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ROLES, type Role } from '../../core/api/api-schema';
+import { ROLES, type Role, type ServerMode } from '../../core/api/api-schema';
 import { parseDistrictFiles, type DistrictData } from '../../core/issues/district-data';
 import { livingDemoShift, shiftDistrictDates } from '../../core/issues/living-demo';
 import { hashPassword } from './passwords';
+import { checkNewPassword, passwordProblemMessage } from './password-policy';
 import { DuplicateRecordError, type DutymapRepository, type NewUser } from '../storage/repository';
 
 /** Optional `users.json` in a district folder: the accounts to create instead of the demo ones. */
@@ -52,16 +53,20 @@ export function demoAccounts(data: Pick<DistrictData, 'units' | 'meta'>): DemoAc
   }));
 }
 
-/** Reads a district folder (and its users.json, if any) from disk. */
-export function readSeedFolder(dir: string): { data: DistrictData; accounts: DemoAccount[] } {
+/**
+ * Reads a district folder (and its users.json, if any) from disk. The accounts are users.json's;
+ * without one, the demo accounts in the demo and none in production (the first admin is made with
+ * `dutymap user add`). seedIfEmpty checks users.json's passwords against the policy in production.
+ */
+export function readSeedFolder(dir: string, mode: ServerMode = 'demo'): { data: DistrictData; accounts: DemoAccount[]; fromUsersFile: boolean } {
   if (!existsSync(dir)) throw new Error(`district folder "${dir}" does not exist (set DUTYMAP_DATA)`);
   const data = parseDistrictFiles((name) => {
     const path = join(dir, name);
     return existsSync(path) ? readFileSync(path, 'utf8') : null;
   });
   const usersPath = join(dir, 'users.json');
-  const accounts = existsSync(usersPath) ? UsersFile.parse(JSON.parse(readFileSync(usersPath, 'utf8'))) : demoAccounts(data);
-  return { data, accounts };
+  if (!existsSync(usersPath)) return { data, accounts: mode === 'production' ? [] : demoAccounts(data), fromUsersFile: false };
+  return { data, accounts: UsersFile.parse(JSON.parse(readFileSync(usersPath, 'utf8'))), fromUsersFile: true };
 }
 
 /** The accounts as stored users: ids user-1, user-2, … and scrypt hashes of their passwords. */
@@ -79,18 +84,33 @@ export function usersOf(accounts: readonly DemoAccount[]): Promise<NewUser[]> {
 }
 
 /**
- * Seeds an empty database from a district folder; does nothing when the database already holds a
- * district (later starts keep what is stored). Returns null when it did not seed, else how far the
- * dates moved: with `demoDates` 'today' a synthetic district's dates move so that its latest
- * ledger event is `now` (the living demo, core/issues/living-demo); 'fixed' seeds the dates as
- * the files have them (shiftMs 0).
+/**
+ * Seeds an empty database from a district folder (with the accounts readSeedFolder gives for the
+ * mode); does nothing when the database already holds a district (later starts keep what is
+ * stored). Returns null when it did not seed, else how far the dates moved: with `demoDates`
+ * 'today' a synthetic district's dates move so that its latest ledger event is `now` (the living
+ * demo, core/issues/living-demo); 'fixed' seeds the dates as the files have them (shiftMs 0).
  */
-export async function seedIfEmpty(repo: DutymapRepository, dir: string, now: Date, demoDates: 'today' | 'fixed' = 'fixed'): Promise<{ shiftMs: number } | null> {
+export async function seedIfEmpty(
+  repo: DutymapRepository,
+  dir: string,
+  now: Date,
+  options: { mode?: ServerMode; demoDates?: 'today' | 'fixed' } = {},
+): Promise<{ shiftMs: number } | null> {
+  const { mode = 'demo', demoDates = 'fixed' } = options;
   if (!(await repo.isEmpty())) return null;
-  const folder = readSeedFolder(dir);
+  const folder = readSeedFolder(dir, mode);
+  if (mode === 'production' && folder.fromUsersFile) {
+    for (const account of folder.accounts) {
+      const problem = await checkNewPassword(account.password, account.username);
+      if (problem) throw new Error(`${join(dir, 'users.json')}: the password of ${account.username} is refused in production: ${passwordProblemMessage(problem)}`);
+    }
+  }
   const shiftMs = demoDates === 'today' ? livingDemoShift(folder.data, now.getTime()) : 0;
   const data = shiftDistrictDates(folder.data, shiftMs);
-  const users = await usersOf(folder.accounts);
+  // Users made on the command line before the first start (the first admin) are kept as they are.
+  const existing = new Set((await repo.listUsers()).map((u) => u.username));
+  const users = (await usersOf(folder.accounts)).filter((u) => !existing.has(u.username));
   try {
     await repo.seed(data, users, now.toISOString());
   } catch (error) {

@@ -2,9 +2,9 @@
  * Accounts as both backends store them (tables `users`, `api_keys`): the rows read and their
  * mapping to the repository's records. Sessions and rate-limit windows are read as single values.
  */
-import type { ApiKeyRecord, UserRecord } from './repository';
+import type { ApiKeyRecord, UserChange, UserRecord } from './repository';
 
-/** A row of `users` as read (SELECT *; created_at and district_id are not part of the record). */
+/** A row of `users` as read (SELECT *; district_id is not part of the record). */
 export interface UserRow {
   id: string;
   username: string;
@@ -12,6 +12,8 @@ export interface UserRow {
   role: UserRecord['role'];
   unit_id: string | null;
   password_hash: string;
+  created_at: string;
+  disabled_at: string | null;
 }
 
 export const toUser = (r: UserRow): UserRecord => ({
@@ -21,7 +23,23 @@ export const toUser = (r: UserRow): UserRecord => ({
   role: r.role,
   unitId: r.unit_id,
   passwordHash: r.password_hash,
+  createdAt: r.created_at,
+  disabledAt: r.disabled_at,
 });
+
+/** Whether a row is an admin who can sign in (a change must leave at least one, see updateUser). */
+export const isEnabledAdmin = (r: Pick<UserRow, 'role' | 'disabled_at'>) => r.role === 'admin' && r.disabled_at === null;
+
+/** The columns of `users` a UserChange sets (only the fields it has), by column name. */
+export function userChangeColumns(change: UserChange): [string, string | null][] {
+  const columns: [string, string | null][] = [];
+  if (change.displayName !== undefined) columns.push(['display_name', change.displayName]);
+  if (change.role !== undefined) columns.push(['role', change.role]);
+  if (change.unitId !== undefined) columns.push(['unit_id', change.unitId]);
+  if (change.passwordHash !== undefined) columns.push(['password_hash', change.passwordHash]);
+  if (change.disabledAt !== undefined) columns.push(['disabled_at', change.disabledAt]);
+  return columns;
+}
 
 /** A row of `api_keys` as read (SELECT *). */
 export interface ApiKeyRow {

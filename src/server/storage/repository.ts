@@ -86,14 +86,33 @@ export interface DutymapRepository {
   /** Compact rows of every issue, for the KPI summary. */
   summaryRows(): Promise<SummaryRow[]>;
 
+  /** The user with this name, disabled or not, or null. */
   findUserByUsername(username: string): Promise<UserRecord | null>;
+  /** The user with this id, disabled or not, or null. */
+  getUser(id: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
   /** Stores a new user; throws DuplicateRecordError when the username is taken. */
   createUser(user: NewUser, at: string): Promise<UserRecord>;
+  /**
+   * Changes a user in one transaction (MissingRecordError for an unknown id): the fields given,
+   * then, with `endSessions`, deletes the user's sessions (all but `keepSession`, a token hash).
+   * Throws LastAdminError, changing nothing, when no enabled admin would be left.
+   */
+  updateUser(id: string, change: UserChange, options?: { endSessions?: boolean; keepSession?: string }): Promise<UserRecord>;
+  /** Deletes the user's sessions (all but `keepSession`); returns how many ended. */
+  endUserSessions(userId: string, keepSession?: string): Promise<number>;
   createSession(tokenHash: string, userId: string, createdMs: number, expiresMs: number): Promise<void>;
-  /** The user of a live session, or null (unknown or expired). */
+  /** The user of a live session, or null (unknown or expired, or the user is disabled). */
   sessionUser(tokenHash: string, nowMs: number): Promise<UserRecord | null>;
   deleteSession(tokenHash: string): Promise<void>;
+
+  /** Appends one record to the audit log (which refuses updates and deletes). */
+  appendAudit(entry: NewAuditEntry): Promise<void>;
+  /**
+   * Audit records matching the filter, newest first: at most `limit`, after the record `beforeSeq`
+   * of the previous page; `next` is the seq to pass for the following page, null at the end.
+   */
+  listAudit(filter: AuditFilter, page: { limit: number; beforeSeq: number | null }): Promise<{ items: AuditRecord[]; next: number | null }>;
 
   /** Open311 API keys, newest first (hashes included: the caller decides what to show). */
   listApiKeys(): Promise<ApiKeyRecord[]>;
@@ -341,9 +360,62 @@ export interface UserRecord {
   role: Role;
   unitId: string | null;
   passwordHash: string;
+  createdAt: string;
+  /** When an admin disabled the user (cannot sign in, sessions void); null while enabled. */
+  disabledAt: string | null;
 }
 
-export type NewUser = UserRecord;
+export type NewUser = Omit<UserRecord, 'createdAt' | 'disabledAt'>;
+
+/** What updateUser may change; absent fields stay as they are. */
+export interface UserChange {
+  displayName?: string;
+  role?: Role;
+  unitId?: string | null;
+  passwordHash?: string;
+  disabledAt?: string | null;
+}
+
+/** How a request or sign-in recorded in the audit log ended. */
+export type AuditOutcome = 'ok' | 'denied' | 'refused' | 'failed';
+
+/** One record of the audit log. */
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  /** The user name (or, for a failed sign-in, the name tried); null for anonymous requests. */
+  actor: string | null;
+  actorRole: string | null;
+  /** The client's address (behind a trusted proxy, the forwarded one). */
+  address: string | null;
+  method: string;
+  path: string;
+  /** What was done, e.g. `issue.transition`, `user.disable`, `session.sign_in`. */
+  action: string;
+  /** ok (2xx/3xx), denied (401/403), refused (other 4xx), failed (5xx). */
+  outcome: AuditOutcome;
+  status: number;
+  /** Ids of what the request concerned (issue id, `layer/id`, user name…). */
+  targets: string[];
+  summary: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export type NewAuditEntry = Omit<AuditRecord, 'seq'>;
+
+/** A filter of the audit log; every field given must match. */
+export interface AuditFilter {
+  actor?: string;
+  /** An action (`user.disable`), or a prefix ending in a dot (`user.`) for a family. */
+  action?: string;
+  outcome?: AuditOutcome;
+  /** Records at or after this time (epoch ms). */
+  fromMs?: number;
+  /** Records before this time (epoch ms). */
+  toMs?: number;
+  /** Records whose targets include exactly this id. */
+  target?: string;
+}
 
 /** An expected version did not match the stored one (someone saved in between). */
 export class VersionConflictError extends Error {
@@ -371,6 +443,14 @@ export class DuplicateRecordError extends Error {
   ) {
     super(`${kind} ${key} exists already`);
     this.name = 'DuplicateRecordError';
+  }
+}
+
+/** The change would leave no enabled admin (nobody could manage users any more). */
+export class LastAdminError extends Error {
+  constructor() {
+    super('this would leave no enabled admin');
+    this.name = 'LastAdminError';
   }
 }
 

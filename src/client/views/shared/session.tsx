@@ -1,14 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ApiUser } from '../../../core/api/api-schema';
+import type { ApiUser, ServerMode } from '../../../core/api/api-schema';
 import { ApiRequestError } from '../../api/http';
 import { sessionQueryOptions, signIn, signOut } from '../../api/session';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { ChangePasswordDialog } from './password-dialog';
 
 /** The signed-in user (null: anonymous viewer; undefined while loading). */
 export function useSessionUser(): ApiUser | null | undefined {
   return useQuery(sessionQueryOptions()).data;
+}
+
+/** How the server runs ('demo' or 'production'; undefined while loading), from the same query. */
+export function useServerMode(): ServerMode | undefined {
+  return useQuery({ ...sessionQueryOptions(), select: (data) => data.mode }).data;
 }
 
 /** Header control: the user and a sign-out button, or a sign-in button that opens the dialog. */
@@ -17,6 +23,7 @@ export function SessionControl() {
   const user = useSessionUser();
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
+  const [changing, setChanging] = useState(false);
   const out = useMutation({
     mutationFn: signOut,
     onSettled: () => client.invalidateQueries({ queryKey: ['session'] }),
@@ -25,9 +32,13 @@ export function SessionControl() {
     return (
       <div className="session">
         <span className="session-user">{t('session.signedInAs', { name: user.displayName, role: t(`role.${user.role}` as MessageKey) })}</span>
+        <button type="button" onClick={() => setChanging(true)}>
+          {t('password.change')}
+        </button>
         <button type="button" onClick={() => out.mutate()}>
           {t('session.signOut')}
         </button>
+        {changing && <ChangePasswordDialog onClose={() => setChanging(false)} />}
       </div>
     );
   }

@@ -97,7 +97,7 @@ describe('migrating a SQLite database', () => {
     expect(recorded).toEqual(MIGRATIONS.slice(0, 4).map(({ version, name }) => ({ version, name })));
     // The new code's schema for the same versions is the old one, statement for statement.
     const fresh = new Database(':memory:');
-    migrate(fresh);
+    for (const m of MIGRATIONS.slice(0, 4)) fresh.exec(m.sqlite);
     expect(fresh.prepare("SELECT type, name, sql FROM sqlite_master WHERE name <> 'schema_migrations' ORDER BY type, name").all()).toEqual(
       (schema as { name: string }[]).filter((s) => s.name !== 'schema_migrations'),
     );
@@ -141,7 +141,8 @@ describe('migrating a SQLite database', () => {
       await repo.close();
     }
     const reopened = new Database(path);
-    expect(reopened.prepare('SELECT version FROM schema_migrations').all()).toHaveLength(4);
+    // Opening it applied the later migrations, and only those.
+    expect(reopened.prepare('SELECT version FROM schema_migrations').all()).toHaveLength(MIGRATIONS.length);
     reopened.close();
   });
 });

@@ -9,10 +9,12 @@ import { initialSchema } from './0001-initial-schema';
 import { districtIdEverywhere } from './0002-district-id-everywhere';
 import { open311ApiKeys } from './0003-open311-api-keys';
 import { rateLimits } from './0004-rate-limits';
+import { usersDisabledAndAuditLog } from './0005-users-disabled-and-audit-log';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
   districtIdEverywhere,
   open311ApiKeys,
   rateLimits,
+  usersDisabledAndAuditLog,
 ];

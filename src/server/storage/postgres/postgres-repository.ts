@@ -10,7 +10,8 @@ import pg from 'pg';
 import { LAYERS, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
 import type { DistrictData } from '../../../core/issues/district-data';
 import type { IssueHistoryEntry } from '../../../core/issues/issue-schema';
-import { toApiKey, toUser, type ApiKeyRow, type UserRow } from '../account-rows';
+import { isEnabledAdmin, toApiKey, toUser, userChangeColumns, type ApiKeyRow, type UserRow } from '../account-rows';
+import { AUDIT_COLUMNS, AUDIT_SELECT, auditColumns, auditConditions, toAuditRecord, type AuditRow } from '../audit-rows';
 import {
   HISTORY_JOIN_COLUMNS,
   seedEditRow,
@@ -45,6 +46,7 @@ import {
 import { migratePostgres } from '../migrate';
 import {
   DuplicateRecordError,
+  LastAdminError,
   MissingRecordError,
   StaleSnapshotError,
   VersionConflictError,
@@ -52,6 +54,8 @@ import {
   type AnyFeature,
   type ApiKeyRecord,
   type AppliedZoneEdit,
+  type AuditFilter,
+  type AuditRecord,
   type DistrictReplacement,
   type DutymapRepository,
   type FeatureHistoryRow,
@@ -62,6 +66,7 @@ import {
   type IssueSort,
   type IssueUpdate,
   type NewApiKey,
+  type NewAuditEntry,
   type NewIssue,
   type NewUser,
   type Open311Intake,
@@ -70,6 +75,7 @@ import {
   type StoredFeature,
   type StoredZoneEdit,
   type SummaryRow,
+  type UserChange,
   type UserRecord,
 } from '../repository';
 import { SEED_BUMPS, toRevisions } from '../revision-rows';
@@ -794,6 +800,80 @@ export class PostgresRepository implements DutymapRepository {
     return rows[0]!;
   }
 
+  async getUser(id: string): Promise<UserRecord | null> {
+    if (unmatchable(id)) return null;
+    const { rows } = await this.pool.query<UserRow>('SELECT * FROM users WHERE district_id = $1 AND id = $2', [this.districtId, id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async updateUser(id: string, change: UserChange, options: { endSessions?: boolean; keepSession?: string } = {}): Promise<UserRecord> {
+    if (unmatchable(id)) throw new MissingRecordError('user', id);
+    return this.transaction(async (client) => {
+      // User changes of a district take turns, so that two admins disabling each other cannot
+      // both pass the check that an enabled admin is left.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('dutymap users ' || $1::text))", [this.districtId]);
+      const { rows: found } = await client.query<UserRow>('SELECT * FROM users WHERE district_id = $1 AND id = $2', [this.districtId, id]);
+      const before = found[0];
+      if (!before) throw new MissingRecordError('user', id);
+      const columns = userChangeColumns(change);
+      if (columns.length) {
+        await client.query(`UPDATE users SET ${columns.map(([c], i) => `${c} = $${i + 3}`).join(', ')} WHERE district_id = $1 AND id = $2`, [
+          this.districtId,
+          id,
+          ...columns.map(([, v]) => v),
+        ]);
+      }
+      if (isEnabledAdmin(before)) {
+        const { rows } = await client.query<{ n: number }>(
+          "SELECT count(*) AS n FROM users WHERE district_id = $1 AND role = 'admin' AND disabled_at IS NULL",
+          [this.districtId],
+        );
+        if (rows[0]!.n === 0) throw new LastAdminError();
+      }
+      if (options.endSessions) await this.deleteUserSessions(client, id, options.keepSession);
+      const { rows } = await client.query<UserRow>('SELECT * FROM users WHERE district_id = $1 AND id = $2', [this.districtId, id]);
+      return toUser(rows[0]!);
+    });
+  }
+
+  async endUserSessions(userId: string, keepSession?: string): Promise<number> {
+    if (unmatchable(userId)) return 0;
+    return this.deleteUserSessions(this.pool, userId, keepSession);
+  }
+
+  private async deleteUserSessions(client: Queryable, userId: string, keepSession = ''): Promise<number> {
+    const result = await client.query('DELETE FROM sessions WHERE district_id = $1 AND user_id = $2 AND token_hash <> $3', [
+      this.districtId,
+      userId,
+      unmatchable(keepSession) ? '' : keepSession,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async appendAudit(entry: NewAuditEntry): Promise<void> {
+    const columns = auditColumns(entry);
+    const values = AUDIT_COLUMNS.map((c) => columns[c]);
+    await this.pool.query(
+      `INSERT INTO audit_log (district_id, ${AUDIT_COLUMNS.join(', ')}) VALUES ($1, ${AUDIT_COLUMNS.map((_, i) => `$${i + 2}`).join(', ')})`,
+      [this.districtId, ...values],
+    );
+  }
+
+  async listAudit(filter: AuditFilter, page: { limit: number; beforeSeq: number | null }): Promise<{ items: AuditRecord[]; next: number | null }> {
+    const params: unknown[] = [this.districtId];
+    const param = (value: string | number) => (params.push(value), `$${params.length}`);
+    const strings = [filter.actor, filter.action, filter.target].filter((v): v is string => v !== undefined);
+    if (unmatchable(...strings)) return { items: [], next: null };
+    const parts = ['district_id = $1', ...auditConditions(filter, param, (column, placeholder) => `strpos(${column}, ${placeholder})`)];
+    if (page.beforeSeq !== null) parts.push(`seq < ${param(page.beforeSeq)}`);
+    const { rows } = await this.pool.query<AuditRow>(
+      `SELECT ${AUDIT_SELECT} FROM audit_log WHERE ${parts.join(' AND ')} ORDER BY seq DESC LIMIT ${param(page.limit + 1)}`,
+      params,
+    );
+    const items = rows.slice(0, page.limit).map(toAuditRecord);
+    return { items, next: rows.length > page.limit ? items.at(-1)!.seq : null };
+  }
+
   async createSession(tokenHash: string, userId: string, createdMs: number, expiresMs: number): Promise<void> {
     await this.transaction(async (client) => {
       await client.query('DELETE FROM sessions WHERE district_id = $1 AND expires_ms <= $2', [this.districtId, createdMs]);
@@ -811,7 +891,7 @@ export class PostgresRepository implements DutymapRepository {
     if (unmatchable(tokenHash)) return null;
     const { rows } = await this.pool.query<UserRow>(
       `SELECT u.* FROM sessions s JOIN users u ON u.district_id = s.district_id AND u.id = s.user_id
-       WHERE s.token_hash = $1 AND s.district_id = $2 AND s.expires_ms > $3`,
+       WHERE s.token_hash = $1 AND s.district_id = $2 AND s.expires_ms > $3 AND u.disabled_at IS NULL`,
       [tokenHash, this.districtId, nowMs],
     );
     return rows[0] ? toUser(rows[0]) : null;

@@ -12,7 +12,8 @@ import { dirname } from 'node:path';
 import { LAYERS, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
 import type { DistrictData } from '../../../core/issues/district-data';
 import type { IssueHistoryEntry } from '../../../core/issues/issue-schema';
-import { toApiKey, toUser, type ApiKeyRow, type UserRow } from '../account-rows';
+import { isEnabledAdmin, toApiKey, toUser, userChangeColumns, type ApiKeyRow, type UserRow } from '../account-rows';
+import { AUDIT_COLUMNS, AUDIT_SELECT, auditColumns, auditConditions, toAuditRecord, type AuditRow } from '../audit-rows';
 import {
   HISTORY_JOIN_COLUMNS,
   seedEditRow,
@@ -44,6 +45,7 @@ import {
 import { migrate } from '../migrate';
 import {
   DuplicateRecordError,
+  LastAdminError,
   MissingRecordError,
   StaleSnapshotError,
   VersionConflictError,
@@ -51,6 +53,8 @@ import {
   type AnyFeature,
   type ApiKeyRecord,
   type AppliedZoneEdit,
+  type AuditFilter,
+  type AuditRecord,
   type DistrictReplacement,
   type DutymapRepository,
   type FeatureHistoryRow,
@@ -61,6 +65,7 @@ import {
   type IssueSort,
   type IssueUpdate,
   type NewApiKey,
+  type NewAuditEntry,
   type NewIssue,
   type NewUser,
   type Open311Intake,
@@ -69,6 +74,7 @@ import {
   type StoredFeature,
   type StoredZoneEdit,
   type SummaryRow,
+  type UserChange,
   type UserRecord,
 } from '../repository';
 import { SEED_BUMPS, toRevisions } from '../revision-rows';
@@ -210,6 +216,10 @@ class SqliteRepository implements DutymapRepository {
       ),
       clearRateHits: db.prepare<[string]>('DELETE FROM rate_limits WHERE bucket = ?'),
       userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+      userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+      enabledAdmins: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL"),
+      endUserSessions: db.prepare<[string, string]>('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?'),
+      insertAudit: db.prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map((c) => `@${c}`).join(', ')})`),
       users: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at, id'),
       insertUser: db.prepare(
         `INSERT INTO users (id, username, display_name, role, unit_id, password_hash, created_at)
@@ -217,7 +227,7 @@ class SqliteRepository implements DutymapRepository {
       ),
       insertSession: db.prepare('INSERT INTO sessions (token_hash, user_id, created_ms, expires_ms) VALUES (?, ?, ?, ?)'),
       sessionUser: db.prepare<[string, number], UserRow>(
-        'SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_ms > ?',
+        'SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_ms > ? AND u.disabled_at IS NULL',
       ),
       deleteSession: db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?'),
       deleteExpiredSessions: db.prepare<[number]>('DELETE FROM sessions WHERE expires_ms <= ?'),
@@ -531,6 +541,44 @@ class SqliteRepository implements DutymapRepository {
       this.stmt.insertUser.run({ ...user, createdAt: at });
       return toUser(this.stmt.userByName.get(user.username)!);
     }).immediate();
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    const row = this.stmt.userById.get(id);
+    return row ? toUser(row) : null;
+  }
+
+  async updateUser(id: string, change: UserChange, options: { endSessions?: boolean; keepSession?: string } = {}): Promise<UserRecord> {
+    return this.db.transaction((): UserRecord => {
+      const before = this.stmt.userById.get(id);
+      if (!before) throw new MissingRecordError('user', id);
+      const columns = userChangeColumns(change);
+      if (columns.length) {
+        this.db.prepare(`UPDATE users SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...columns.map(([, v]) => v), id);
+      }
+      if (isEnabledAdmin(before) && this.stmt.enabledAdmins.get()!.n === 0) throw new LastAdminError();
+      if (options.endSessions) this.stmt.endUserSessions.run(id, options.keepSession ?? '');
+      return toUser(this.stmt.userById.get(id)!);
+    }).immediate();
+  }
+
+  async endUserSessions(userId: string, keepSession?: string): Promise<number> {
+    return this.stmt.endUserSessions.run(userId, keepSession ?? '').changes;
+  }
+
+  async appendAudit(entry: NewAuditEntry): Promise<void> {
+    this.stmt.insertAudit.run(auditColumns(entry));
+  }
+
+  async listAudit(filter: AuditFilter, page: { limit: number; beforeSeq: number | null }): Promise<{ items: AuditRecord[]; next: number | null }> {
+    const params: (string | number)[] = [];
+    const param = (value: string | number) => (params.push(value), '?');
+    const parts = auditConditions(filter, param, (column, placeholder) => `instr(${column}, ${placeholder})`);
+    if (page.beforeSeq !== null) parts.push(`seq < ${param(page.beforeSeq)}`);
+    const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+    const rows = this.db.prepare(`SELECT ${AUDIT_SELECT} FROM audit_log ${where} ORDER BY seq DESC LIMIT ${param(page.limit + 1)}`).all(...params) as AuditRow[];
+    const items = rows.slice(0, page.limit).map(toAuditRecord);
+    return { items, next: rows.length > page.limit ? items.at(-1)!.seq : null };
   }
 
   async createSession(tokenHash: string, userId: string, createdMs: number, expiresMs: number): Promise<void> {

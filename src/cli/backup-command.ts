@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { redactUrl } from '../server/storage/database';
+import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
+import { backupSqlite, describeBackup, restoreSqlite, type BackupSummary } from '../server/storage/sqlite/sqlite-backup';
+import { runningServer } from '../server/storage/server-lock';
+import { parseArgs } from './cli-args';
+import { cliAuditEntry, cliConfig } from './cli-database';
+
+const BACKUP_USAGE = `Usage: dutymap backup FILE [--db DATABASE] [--force]
+
+Copies the SQLite database (DUTYMAP_DB, data/dutymap.db, or --db) into FILE while the server keeps
+running, with SQLite's online backup API: one consistent snapshot holding every write committed
+before it. FILE is one self-contained SQLite file; --force replaces an existing FILE.
+For PostgreSQL (DATABASE_URL) use pg_dump (see README "Deploying").
+`;
+
+const RESTORE_USAGE = `Usage: dutymap restore FILE [--db DATABASE] [--force]
+
+Replaces the SQLite database (DUTYMAP_DB, data/dutymap.db, or --db) with the backup FILE, after
+checking that FILE is a dutymap database at a schema version this release knows. The database it
+replaces is kept beside it first (DATABASE.before-restore-<time>). Refused while a server is
+running on the database: stop it first, or --force (then restart the server at once).
+For PostgreSQL (DATABASE_URL) use pg_restore (see README "Deploying").
+`;
+
+/** What to do on PostgreSQL instead: the database's own tools. */
+function postgresAdvice(url: string, command: 'backup' | 'restore'): string {
+  const shown = redactUrl(url);
+  return command === 'backup'
+    ? `dutymap backup 备份的是 SQLite 文件；本服务使用 PostgreSQL (DATABASE_URL)，请用 pg_dump:\n  pg_dump --format=custom --file=FILE '${shown}'\n`
+    : `dutymap restore 恢复的是 SQLite 文件；本服务使用 PostgreSQL (DATABASE_URL)，请停止服务后用 pg_restore:\n  pg_restore --clean --if-exists --no-owner --single-transaction --dbname='${shown}' FILE\n`;
+}
+
+const describe = (s: BackupSummary) =>
+  `${(s.bytes / 1024 / 1024).toFixed(1)} MB, schema version ${s.schemaVersion}, ${s.issues} issues, ${s.users} users, ${s.auditRecords} audit records`;
+
+/** `dutymap backup FILE`: returns the exit code. */
+export async function runBackupCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['force', 'help']);
+  if (args.options.has('help')) return (process.stdout.write(BACKUP_USAGE), 0);
+  const [file, ...extra] = args.positionals;
+  if (!file || extra.length) return (process.stderr.write(BACKUP_USAGE), 2);
+  const config = cliConfig(args);
+  if (config.databaseUrl) return (process.stderr.write(postgresAdvice(config.databaseUrl, 'backup')), 2);
+  const target = resolve(file);
+  if (existsSync(target) && !args.options.has('force')) {
+    throw new Error(`${target} 已存在；换一个文件名，或加 --force 覆盖 (exists: choose another name, or --force)`);
+  }
+  const started = performance.now();
+  const summary = await backupSqlite(config.dbPath, target);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`backed up ${config.dbPath} to ${target} in ${seconds} s: ${describe(summary)}\n`);
+  return 0;
+}
+
+/** `dutymap restore FILE`: returns the exit code. */
+export async function runRestoreCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['force', 'help']);
+  if (args.options.has('help')) return (process.stdout.write(RESTORE_USAGE), 0);
+  const [file, ...extra] = args.positionals;
+  if (!file || extra.length) return (process.stderr.write(RESTORE_USAGE), 2);
+  const config = cliConfig(args);
+  if (config.databaseUrl) return (process.stderr.write(postgresAdvice(config.databaseUrl, 'restore')), 2);
+  const source = resolve(file);
+  const running = runningServer(config.dbPath);
+  if (running && !args.options.has('force')) {
+    throw new Error(
+      `服务正在使用 ${config.dbPath}（进程 ${running.pid}，${running.startedAt} 启动）：请先停止服务，或加 --force 并在恢复后立即重启服务 ` +
+        `(a server is running on this database: stop it first, or use --force and restart it right after)`,
+    );
+  }
+  describeBackup(source); // refuse a file that is no dutymap backup before touching anything
+  let kept: string | null = null;
+  if (existsSync(config.dbPath)) {
+    kept = `${config.dbPath}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await backupSqlite(config.dbPath, kept);
+  }
+  const summary = await restoreSqlite(source, config.dbPath);
+  const repo = openSqliteRepository(config.dbPath);
+  try {
+    await repo.appendAudit(cliAuditEntry('database.restore', `dutymap restore ${source}`, [], `从备份 ${source} 恢复数据库${kept ? `；原数据库保存在 ${kept}` : ''}`));
+  } finally {
+    await repo.close();
+  }
+  process.stdout.write(
+    `restored ${source} into ${config.dbPath}: ${describe(summary)}${kept ? `\nthe database it replaced is kept in ${kept}` : ''}` +
+      `${running ? '\nrestart the server now (it still holds the old district in memory)' : ''}\n`,
+  );
+  return 0;
+}
