@@ -87,7 +87,7 @@ describe('what the audit log records', () => {
     const put = await planner.put('/api/zones/grids/G1', renamed, { 'If-Match': g1.headers.get('etag')! });
     expect(put.status).toBe(200);
     expect((await planner.post('/api/zones/preview', { layer: 'grids', upsert: [renamed], expectedVersions: { G1: 2 } })).status).toBe(200);
-    expect((await planner.post('/api/zones/grids/G1/rollback', { version: 1 })).status).toBe(200);
+    expect((await planner.post('/api/zones/grids/G1/rollback', { version: 1, note: '回到第一版' })).status).toBe(200);
     const entries = await log('target=grids%2FG1');
     expect(entries.map((e) => [e.actor, e.action, e.outcome, e.path]).reverse()).toEqual([
       ['planner', 'zone.update', 'ok', '/api/zones/grids/G1'],
