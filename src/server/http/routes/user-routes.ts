@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiUser, CreateUserBody, UsersResponse } from '../../../core/api/api-schema';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
-import { requireRole, toApiUser } from '../auth';
+import { withRole, toApiUser } from '../auth';
 import { hashPassword } from '../../services/passwords';
 import { DuplicateRecordError } from '../../storage/repository';
 import { errors, json, jsonBody } from './openapi-helpers';
@@ -27,13 +27,11 @@ const create = createRoute({
 
 /** GET/POST /api/users */
 export function registerUserRoutes(app: OpenAPIHono, deps: AppDeps): void {
-  app.openapi(list, async (c) => {
-    await requireRole(c, deps, ['admin']);
+  app.openapi(withRole(list, deps, ['admin']), async (c) => {
     return c.json({ users: (await deps.repo.listUsers()).map(toApiUser) }, 200);
   });
 
-  app.openapi(create, async (c) => {
-    await requireRole(c, deps, ['admin']);
+  app.openapi(withRole(create, deps, ['admin']), async (c) => {
     const body = c.req.valid('json');
     if (body.role === 'unit' && !body.unitId) throw new AppError('validation_failed', 'a unit user needs the unitId of their unit', { field: 'unitId' });
     if (body.unitId && !(await deps.districts.state()).units.has(body.unitId)) {
