@@ -243,7 +243,9 @@ function unzipWithin(file: InputFile, budget: { remaining: number }, limits: Unp
     entry.start();
   });
   unzip.register(UnzipInflate);
-  const STEP = 64 * 1024;
+  // Deflate expands at most about 1,032 times: 4 KB in gives at most about 4 MB out, so a limit is
+  // never passed by more than that before it is seen.
+  const STEP = 4 * 1024;
   for (let at = 0; at < file.bytes.length; at += STEP) {
     unzip.push(file.bytes.subarray(at, Math.min(file.bytes.length, at + STEP)), at + STEP >= file.bytes.length);
     if (failure) throw failure;

@@ -32,7 +32,8 @@ export function requireSignInForReads(deps: AppDeps): MiddlewareHandler {
       if (path.startsWith('/api/') && !(await currentUser(c, deps))) {
         throw new AppError('unauthenticated', '此服务器要求登录后才能查看数据 / this server needs a session for every read: sign in first (POST /api/session)', null);
       }
-      if (path.startsWith('/open311/') && !(await currentUser(c, deps))) {
+      // Service discovery stays open: it says where the endpoint is and how to get a key.
+      if (path.startsWith('/open311/') && !path.startsWith('/open311/discovery.') && !(await currentUser(c, deps))) {
         const key = c.req.query('api_key')?.trim();
         // In the GeoReport error format, as every Open311 answer.
         if (!key) return c.json([{ code: 401, description: '此服务器要求 api_key 或登录 / this server needs an api_key (or a session) for every read' }], 401);

@@ -63,6 +63,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** Modules loaded: a task's budget counts from when a ready worker takes it, not from the worker's start. */
+  ready: boolean;
   heldKey: string | null;
   job: Job | null;
   timer: NodeJS.Timeout | null;
@@ -108,10 +110,15 @@ export class ComputePool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.job === null);
+      const slot = this.slots.find((s) => s.ready && s.job === null);
       if (!slot) {
-        if (this.slots.length >= this.options.threads) return;
-        slot = this.spawn();
+        // Start another worker when every one is busy (a starting one counts: it takes the next job).
+        let starting = this.slots.filter((s) => !s.ready).length;
+        while (this.slots.length < this.options.threads && starting < this.queue.length) {
+          this.spawn();
+          starting++;
+        }
+        return;
       }
       const job = this.queue.shift()!;
       slot.job = job;
@@ -133,9 +140,14 @@ export class ComputePool {
     });
     // Never keep a stopping process alive for an idle worker.
     worker.unref();
-    const slot: Slot = { worker, heldKey: null, job: null, timer: null };
+    const slot: Slot = { worker, ready: false, heldKey: null, job: null, timer: null };
     this.slots.push(slot);
     worker.on('message', (reply: ComputeReply) => {
+      if ('ready' in reply) {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
       const job = slot.job;
       if (!job || job.id !== reply.id) return;
       if (slot.timer) clearTimeout(slot.timer);
@@ -153,6 +165,11 @@ export class ComputePool {
       const outOfMemory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
       slot.job?.reject(new ComputeCrashError(outOfMemory ? 'the task needed more memory than a worker may use' : error.message, outOfMemory));
       slot.job = null;
+      if (!slot.ready) {
+        // It never started (a broken build?): fail what waits instead of starting workers forever.
+        for (const job of this.queue.splice(0)) job.reject(new ComputeCrashError(`a compute worker could not start: ${error.message}`, false));
+        return;
+      }
       this.dispatch();
     };
     worker.on('error', failed);

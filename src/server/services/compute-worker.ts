@@ -14,7 +14,11 @@ export interface ComputeRequest {
   district?: { key: string; geometry: DistrictGeometry };
 }
 
-export type ComputeReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+export type ComputeReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; message: string } }
+  /** Sent once, when the worker's modules are loaded: time budgets start counting from here. */
+  | { ready: true };
 
 if (parentPort) {
   const port = parentPort;
@@ -39,4 +43,5 @@ if (parentPort) {
       port.postMessage({ id: request.id, ok: false, error: { name, message } } satisfies ComputeReply);
     }
   });
+  port.postMessage({ ready: true } satisfies ComputeReply);
 }

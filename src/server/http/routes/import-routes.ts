@@ -9,7 +9,7 @@ import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
 import { requireRole, roleGuard, withRole } from '../auth';
 import { RevisionCache } from '../export-cache';
-import { countBelow } from '../http-cache';
+import { countBelow, etagMatches } from '../http-cache';
 import { phonesVisible } from '../read-access';
 import { districtIssues, ledgerCsvStream } from '../../services/export-service';
 import { ImportService, type ImportChoices, type UploadState } from '../../services/import-service';
@@ -227,13 +227,16 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(exportFolder, async (c) => {
     const masked = !(await phonesVisible(c, deps));
     const state = await deps.districts.state();
-    const bytes = await files.get(await revisionKey(`district-zip:${masked}`), async () =>
+    const key = await revisionKey(`district-zip:${masked}`);
+    if (etagMatches(c.req.header('if-none-match'), etagOf(key))) return c.body(null, 304, { ETag: etagOf(key), ...PRIVATE });
+    const bytes = await files.get(key, async () =>
       deps.districts.compute({ kind: 'district-zip', issues: await districtIssues(deps.repo, deps.now().getTime()), maskPhones: masked }, { state }),
     );
     const { meta } = state.geometry;
     return c.body(arrayBufferOf(bytes), 200, {
       'Content-Type': 'application/zip',
       'Content-Disposition': attachment(`${meta.name}-${meta.code}.zip`, `district-${meta.code}.zip`),
+      ETag: etagOf(key),
       ...PRIVATE,
     });
   });
@@ -243,13 +246,16 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const now = deps.now();
     const state = await deps.districts.state();
     // The .dbf headers carry the day they were written.
-    const bytes = await files.get(await revisionKey(`shapefile:${masked}:${now.toISOString().slice(0, 10)}`), () =>
+    const key = await revisionKey(`shapefile:${masked}:${now.toISOString().slice(0, 10)}`);
+    if (etagMatches(c.req.header('if-none-match'), etagOf(key))) return c.body(null, 304, { ETag: etagOf(key), ...PRIVATE });
+    const bytes = await files.get(key, () =>
       deps.districts.compute({ kind: 'shapefile-zip', writtenAtMs: now.getTime(), maskPhones: masked }, { state }),
     );
     const { meta } = state.geometry;
     return c.body(arrayBufferOf(bytes), 200, {
       'Content-Type': 'application/zip',
       'Content-Disposition': attachment(`${meta.name}-shapefile.zip`, `district-${meta.code}-shapefile.zip`),
+      ETag: etagOf(key),
       ...PRIVATE,
     });
   });
@@ -267,7 +273,9 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const now = deps.now();
     // 超期 (overdue) changes when a deadline passes, not only with the data: part of the key.
     const overdue = countBelow(await deps.repo.openDeadlines(), now.getTime());
-    const bytes = await files.get(await revisionKey(`ledger-xlsx:${overdue}`), async () => {
+    const key = await revisionKey(`ledger-xlsx:${overdue}`);
+    if (etagMatches(c.req.header('if-none-match'), etagOf(key))) return c.body(null, 304, { ETag: etagOf(key) });
+    const bytes = await files.get(key, async () => {
       const issues: LedgerIssue[] = [];
       await deps.repo.eachIssue({ nowMs: now.getTime() }, 'reportedAt', (i) =>
         issues.push({
@@ -291,9 +299,13 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
     return c.body(arrayBufferOf(bytes), 200, {
       'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'Content-Disposition': attachment('问题台账.xlsx', 'issues.xlsx'),
+      ETag: etagOf(key),
     });
   });
 }
+
+/** The ETag of an export: its cache key, which names what it shows and the revisions it was made from. */
+const etagOf = (key: string) => `"${key.replace(/[^\w.:-]/g, '_')}"`;
 
 /** A download that depends on who asks (phones masked or not): no shared cache may keep it. */
 const PRIVATE = { 'Cache-Control': 'private, no-store', Vary: 'Cookie' };
