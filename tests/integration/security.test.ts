@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { apiTestDistrict, boxRing, type Box } from '../helpers/api-district';
 import { ApiClient, startServer, tempFolder, type RunningServer } from '../helpers/api-server';
+import { uploadFile, zipBomb } from '../helpers/heavy-load';
 import { writeDistrictFolder } from '../../src/cli/district-folder-io';
 
 const MIB = 1024 * 1024;
@@ -55,65 +55,6 @@ afterAll(async () => {
 afterAll(() => {
   for (const server of [a, b]) expect(server?.stderr() ?? '').not.toMatch(/RangeError|Maximum call stack|unexpected error/);
 });
-
-/** A zip of one member `name` that unpacks to `mib` MiB of spaces inside a GeoJSON collection (a 200 MB member in about 200 KB). */
-function zipBomb(name: string, mib: number): Buffer {
-  const prefix = Buffer.from('{"type":"FeatureCollection","features":[');
-  const suffix = Buffer.from(']}');
-  const spaces = Buffer.alloc(MIB, 32);
-  // Deflate blocks ending on a byte boundary (sync flush) can follow each other: one MiB's block, repeated.
-  const block = deflateRawSync(spaces, { level: 9, finishFlush: zlibConstants.Z_SYNC_FLUSH });
-  const parts = [deflateRawSync(prefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH })];
-  let crc = crc32(prefix);
-  for (let i = 0; i < mib; i++) {
-    parts.push(block);
-    crc = crc32(spaces, crc);
-  }
-  parts.push(deflateRawSync(suffix));
-  crc = crc32(suffix, crc);
-  const data = Buffer.concat(parts);
-  const size = prefix.length + mib * MIB + suffix.length;
-  const fileName = Buffer.from(name);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(0x800, 6);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(size, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(0x800, 8);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(size, 24);
-  central.writeUInt16LE(fileName.length, 28);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + fileName.length, 12);
-  end.writeUInt32LE(30 + fileName.length + data.length, 16);
-  return Buffer.concat([local, fileName, data, central, fileName, end]);
-}
-
-/** Starts an upload of one file and sends its bytes; returns the upload's id. */
-async function upload(admin: ApiClient, server: RunningServer, name: string, bytes: Uint8Array): Promise<string> {
-  const created = await admin.post('/api/import/uploads', { files: [{ name, size: bytes.length }] });
-  expect(created.status, created.text).toBe(201);
-  const put = await fetch(`${server.url}/api/import/uploads/${created.body.id}/files/0?offset=0`, {
-    method: 'PUT',
-    headers: { cookie: admin.cookie!, 'content-type': 'application/octet-stream' },
-    body: new Uint8Array(bytes),
-  });
-  expect(put.status, await put.text()).toBe(200);
-  return created.body.id;
-}
 
 /** The resident memory of a process, bytes (Linux). */
 function rssOf(pid: number): number {
@@ -155,13 +96,13 @@ describe('issue 16 security review, row by row', () => {
     // Resident memory moves by ±70 MB between two such runs, so the baseline is the larger of two.
     let before = 0;
     for (let run = 0; run < 2; run++) {
-      const empty = await upload(admin, a, 'grids.zip', zipBomb('grids.geojson', 0));
+      const empty = await uploadFile(admin, 'grids.zip', zipBomb('grids.geojson', 0));
       expect((await admin.post(`/api/import/uploads/${empty}/report`, {})).status).toBe(200);
       before = Math.max(before, rssOf(a.process.pid!));
     }
     const bomb = zipBomb('grids.geojson', 200);
     expect(bomb.length).toBeLessThan(300 * 1024);
-    const id = await upload(admin, a, 'grids.zip', bomb);
+    const id = await uploadFile(admin, 'grids.zip', bomb);
     const report = await admin.post(`/api/import/uploads/${id}/report`, {});
     expect(report.status, report.text).toBe(413);
     expect(report.body.error.code).toBe('payload_too_large');
