@@ -65,7 +65,7 @@ export interface ServerConfig {
   maxEditVertices: number;
   /** Largest import upload, all files together, bytes (DUTYMAP_MAX_UPLOAD). Default 256 MiB. */
   maxUploadBytes: number;
-  /** Most bytes an upload may unpack to, zips expanded (DUTYMAP_MAX_UNPACKED). Default 1 GiB. */
+  /** Most bytes an upload may unpack to, zips expanded (DUTYMAP_MAX_UNPACKED). Default 512 MiB (core/import DEFAULT_UNPACK_LIMITS says why). */
   maxUnpackedBytes: number;
   /**
    * Private folder of import uploads (DUTYMAP_IMPORT_TMP): main.ts makes one with mkdtemp (0700)
@@ -120,7 +120,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxFeatureVertices: int('DUTYMAP_MAX_FEATURE_VERTICES', 25_000, 100, 10_000_000),
     maxEditVertices: int('DUTYMAP_MAX_EDIT_VERTICES', 100_000, 100, 100_000_000),
     maxUploadBytes: int('DUTYMAP_MAX_UPLOAD', 256 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
-    maxUnpackedBytes: int('DUTYMAP_MAX_UNPACKED', 1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
+    maxUnpackedBytes: int('DUTYMAP_MAX_UNPACKED', 512 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
     importTempDir: env.DUTYMAP_IMPORT_TMP ? resolve(cwd, env.DUTYMAP_IMPORT_TMP) : null,
     stallLogMs: int('DUTYMAP_STALL_LOG_MS', 200, 0, 600_000),
   };

@@ -198,7 +198,7 @@ function unpackedTooMuch(name: string, limits: UnpackLimits): UnpackLimitError {
 
 /**
  * The members of a zip (folders, __MACOSX and dot files left out), inflated piece by piece so
- * that the limits are checked as bytes come out: the streaming reader of fflate, fed 64 KB at a
+ * that the limits are checked as bytes come out: the streaming reader of fflate, fed 4 KB at a
  * time, throws from its data callback as soon as a limit is passed.
  */
 function unzipWithin(file: InputFile, budget: { remaining: number }, limits: UnpackLimits): [string, Uint8Array][] {
