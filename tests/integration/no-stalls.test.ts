@@ -53,5 +53,7 @@ describe('no stalls', () => {
     expect(load.stalls.length).toBeGreaterThanOrEqual(Math.floor(load.seconds) - 1);
     expect(Math.max(...load.stalls)).toBeLessThan(LOOP_BUDGET_MS);
     expect(quantile(load.health, 0.99)).toBeLessThan(LOOP_BUDGET_MS);
-  });
+    // Not a speed limit: seven heavy requests take 35–40 s with the machine at load average 15, and
+    // more beside other test files; the default 60 s timed out then.
+  }, 240_000);
 });
