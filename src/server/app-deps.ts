@@ -1,4 +1,5 @@
 import type { ServerConfig } from './config';
+import type { EventLoopMonitor } from './event-loop-monitor';
 import type { DistrictService } from './services/district-service';
 import type { DutymapRepository } from './storage/repository';
 
@@ -8,4 +9,6 @@ export interface AppDeps {
   districts: DistrictService;
   config: ServerConfig;
   now: () => Date;
+  /** The event-loop watch of this process (main.ts), reported by /api/health; absent in tools. */
+  loop?: EventLoopMonitor | null;
 }

@@ -29,4 +29,15 @@ describe('readConfig', () => {
     expect(readConfig({ DUTYMAP_TRUST_PROXY: '1' }, '/srv').trustProxyHops).toBe(1);
     expect(() => readConfig({ DUTYMAP_TRUST_PROXY: 'yes' })).toThrow(/DUTYMAP_TRUST_PROXY/);
   });
+
+  it('reads the deployment settings and refuses bad ones', () => {
+    const defaults = readConfig({}, '/srv');
+    expect(defaults).toMatchObject({ publicUrl: null, requireSignIn: false, publicPhones: false, secureCookies: 'auto', checkBudgetMs: 20_000, maxFeatureVertices: 25_000, maxUploadBytes: 256 * 1024 * 1024, importTempDir: null });
+    expect(defaults.computeThreads).toBeGreaterThanOrEqual(1);
+    const set = readConfig({ DUTYMAP_PUBLIC_URL: 'https://dutymap.example.gov.cn/', DUTYMAP_REQUIRE_SIGNIN: '1', DUTYMAP_PUBLIC_PHONES: 'true', DUTYMAP_IMPORT_TMP: 'tmp/imports' }, '/srv');
+    expect(set).toMatchObject({ publicUrl: 'https://dutymap.example.gov.cn', requireSignIn: true, publicPhones: true, importTempDir: '/srv/tmp/imports' });
+    expect(() => readConfig({ DUTYMAP_PUBLIC_URL: 'dutymap.example.gov.cn' })).toThrow(/DUTYMAP_PUBLIC_URL/);
+    expect(() => readConfig({ DUTYMAP_PUBLIC_URL: 'https://x.example/?a=1' })).toThrow(/no query/);
+    expect(() => readConfig({ DUTYMAP_REQUIRE_SIGNIN: 'sometimes' })).toThrow(/DUTYMAP_REQUIRE_SIGNIN/);
+  });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SERVER_MODES, type ServerMode } from '../core/api/api-schema';
 
@@ -30,8 +31,13 @@ export interface ServerConfig {
   maxBodyBytes: number;
   /** Session lifetime in seconds. Default 12 h (one working day). */
   sessionTtlSeconds: number;
-  /** Mark the session cookie Secure (set when served over HTTPS). Default false. */
-  secureCookies: boolean;
+  /**
+   * Mark the session cookie Secure (DUTYMAP_SECURE_COOKIES): 'always' (1), 'never' (0, warned
+   * about off loopback) or 'auto' (default): Secure when the server listens beyond loopback, when
+   * the public URL is https, or when a request came through a proxy that says https
+   * (X-Forwarded-Proto) — see http/security-headers.ts.
+   */
+  secureCookies: 'always' | 'never' | 'auto';
   /**
    * Server processes sharing the port (node:cluster) and the database file (SQLite WAL lets them
    * read in parallel; writes take turns). Default 1.
@@ -59,6 +65,43 @@ export interface ServerConfig {
    * which a client can forge.
    */
   trustProxyHops: number;
+
+  // --- Deployment safety and load (issue 16's security rows, issue 17's worker pool) ---
+  /**
+   * The public base URL (DUTYMAP_PUBLIC_URL, e.g. https://dutymap.example.gov.cn): Open311
+   * discovery names its endpoints with it, never with the request's Host header; https here also
+   * turns on HSTS and Secure cookies. null: the address the server itself listens on.
+   */
+  publicUrl: string | null;
+  /** Every read needs a session (DUTYMAP_REQUIRE_SIGNIN=1); default off (the large screen reads anonymously). */
+  requireSignIn: boolean;
+  /** Show phone numbers to anonymous readers (DUTYMAP_PUBLIC_PHONES=1); default off: masked (138****5678). */
+  publicPhones: boolean;
+  /** Worker threads for CPU-heavy requests (DUTYMAP_COMPUTE_THREADS). Default: cores − 1, at least 1, at most 4. */
+  computeThreads: number;
+  /** A zone check (preview or edit) that runs longer than this is stopped: 422 (DUTYMAP_CHECK_BUDGET_MS). Default 20 s. */
+  checkBudgetMs: number;
+  /** Most vertices one feature of an edit may have (DUTYMAP_MAX_FEATURE_VERTICES). Default 25,000. */
+  maxFeatureVertices: number;
+  /** Most vertices of all features of one edit together (DUTYMAP_MAX_EDIT_VERTICES). Default 100,000. */
+  maxEditVertices: number;
+  /** Largest import upload, all files together, bytes (DUTYMAP_MAX_UPLOAD). Default 256 MiB. */
+  maxUploadBytes: number;
+  /** Most bytes an upload may unpack to, zips expanded (DUTYMAP_MAX_UNPACKED). Default 512 MiB (core/import DEFAULT_UNPACK_LIMITS says why). */
+  maxUnpackedBytes: number;
+  /**
+   * Private folder of import uploads (DUTYMAP_IMPORT_TMP): main.ts makes one with mkdtemp (0700)
+   * and hands it to its worker processes; a folder named here must be ours and 0700. null: made
+   * on first use.
+   */
+  importTempDir: string | null;
+  /** Log an event-loop stall longer than this many ms (DUTYMAP_STALL_LOG_MS; 0 = never). Default 200. */
+  stallLogMs: number;
+}
+
+/** True for the loopback interfaces (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** Parses the environment into a ServerConfig; throws with a clear message on a bad value. */
@@ -91,12 +134,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     distDir: resolve(cwd, env.DUTYMAP_DIST || 'dist'),
     maxBodyBytes: int('DUTYMAP_MAX_BODY', 2 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     sessionTtlSeconds: int('DUTYMAP_SESSION_TTL', 12 * 3600, 60, 90 * 24 * 3600),
-    secureCookies: env.DUTYMAP_SECURE_COOKIES === '1' || env.DUTYMAP_SECURE_COOKIES === 'true',
+    secureCookies: secureCookieMode(env.DUTYMAP_SECURE_COOKIES),
     workers: int('DUTYMAP_WORKERS', 1, 1, 64),
     signInAttempts: int('DUTYMAP_SIGNIN_ATTEMPTS', 10, 1, 10_000),
     open311PerMinute: int('DUTYMAP_OPEN311_RATE', 60, 1, 1_000_000),
     mode: modeSetting as ServerMode,
     trustProxyHops: int('DUTYMAP_TRUST_PROXY', 0, 0, 10),
+
+    publicUrl: publicUrl(env.DUTYMAP_PUBLIC_URL),
+    requireSignIn: flag(env, 'DUTYMAP_REQUIRE_SIGNIN'),
+    publicPhones: flag(env, 'DUTYMAP_PUBLIC_PHONES'),
+    computeThreads: int('DUTYMAP_COMPUTE_THREADS', Math.min(4, Math.max(1, availableParallelism() - 1)), 1, 64),
+    checkBudgetMs: int('DUTYMAP_CHECK_BUDGET_MS', 20_000, 100, 600_000),
+    maxFeatureVertices: int('DUTYMAP_MAX_FEATURE_VERTICES', 25_000, 100, 10_000_000),
+    maxEditVertices: int('DUTYMAP_MAX_EDIT_VERTICES', 100_000, 100, 100_000_000),
+    maxUploadBytes: int('DUTYMAP_MAX_UPLOAD', 256 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
+    maxUnpackedBytes: int('DUTYMAP_MAX_UNPACKED', 512 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
+    importTempDir: env.DUTYMAP_IMPORT_TMP ? resolve(cwd, env.DUTYMAP_IMPORT_TMP) : null,
+    stallLogMs: int('DUTYMAP_STALL_LOG_MS', 200, 0, 600_000),
   };
 }
 
@@ -104,4 +159,32 @@ function demoDates(raw: string | undefined): ServerConfig['demoDates'] {
   if (raw === undefined || raw === '' || raw === 'today') return 'today';
   if (raw === 'fixed') return 'fixed';
   throw new Error(`DUTYMAP_DEMO_DATES must be "today" or "fixed", got "${raw}"`);
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true;
+  throw new Error(`${name} must be 1 or 0, got "${env[name]}"`);
+}
+
+function secureCookieMode(raw: string | undefined): ServerConfig['secureCookies'] {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '' || value === 'auto') return 'auto';
+  if (value === '1' || value === 'true' || value === 'yes' || value === 'always') return 'always';
+  if (value === '0' || value === 'false' || value === 'no' || value === 'never') return 'never';
+  throw new Error(`DUTYMAP_SECURE_COOKIES must be auto, 1 or 0, got "${raw}"`);
+}
+
+function publicUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`DUTYMAP_PUBLIC_URL must be an absolute URL such as https://dutymap.example.gov.cn, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`DUTYMAP_PUBLIC_URL must be http:// or https://, got "${raw}"`);
+  if (url.search || url.hash || url.username || url.password) throw new Error(`DUTYMAP_PUBLIC_URL is a base URL: no query, fragment or user, got "${raw}"`);
+  return url.toString().replace(/\/+$/, '');
 }

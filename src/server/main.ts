@@ -1,10 +1,14 @@
 import { serve } from '@hono/node-server';
 import { spawnSync } from 'node:child_process';
 import cluster from 'node:cluster';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './http/app';
+import { deploymentWarnings } from './http/security-headers';
 import { readConfig, type ServerConfig } from './config';
+import { EventLoopMonitor } from './event-loop-monitor';
+import { ComputePool } from './services/compute-pool';
+import { privateFolder } from './services/import-service';
 import { openDatabase, redactUrl } from './storage/database';
 import { DistrictService } from './services/district-service';
 import { seedIfEmpty } from './services/seed';
@@ -53,15 +57,26 @@ async function prepareDatabase(config: ServerConfig): Promise<boolean> {
 async function serveHttp(config: ServerConfig, onListening: (port: number) => void): Promise<void> {
   const now = () => new Date();
   const { repo, watchZones } = await openDatabase(config);
-  const districts = new DistrictService(repo, now);
+  // CPU-heavy requests (zone checks, exports, reports) run in worker threads (issue 17).
+  const pool = new ComputePool({ threads: config.computeThreads });
+  const { checkBudgetMs, maxFeatureVertices, maxEditVertices } = config;
+  const districts = new DistrictService(repo, now, { pool, limits: { checkBudgetMs, maxFeatureVertices, maxEditVertices } });
   await districts.state(); // build the engine index before the first request
   // Another instance's zone edit: rebuild now rather than on the next request that needs it.
   await watchZones?.(() => void districts.state().catch((error: Error) => console.error(`reloading the district failed: ${error.message}`)));
-  const app = createApp({ repo, districts, config, now }, { serveClient: true });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => onListening(info.port));
+  const loop = new EventLoopMonitor(config.stallLogMs);
+  const app = createApp({ repo, districts, config, now, loop }, { serveClient: true });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    loop.start();
+    onListening(info.port);
+  });
   const stop = () => {
     server.close();
-    void repo.close().finally(() => process.exit(0));
+    loop.stop();
+    void pool
+      .close()
+      .then(() => repo.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -74,6 +89,18 @@ async function serveHttp(config: ServerConfig, onListening: (port: number) => vo
  */
 async function main(): Promise<void> {
   const config = readConfig();
+  if (!cluster.isWorker) {
+    for (const warning of deploymentWarnings(config)) console.warn(warning);
+  }
+  // Import uploads live in a private folder (0700) made once by the primary and shared with its
+  // worker processes, which continue each other's uploads (issue 16 row 4).
+  const madeImportFolder = config.importTempDir === null && !cluster.isWorker;
+  if (madeImportFolder) config.importTempDir = privateFolder(null);
+  else if (config.importTempDir !== null && !cluster.isWorker) privateFolder(config.importTempDir);
+  const removeImportFolder = () => {
+    if (madeImportFolder && config.importTempDir) rmSync(config.importTempDir, { recursive: true, force: true });
+  };
+  process.on('exit', removeImportFolder);
   const announce = (port: number, seeded: boolean) =>
     console.log(
       `dutymap listening on http://${config.host}:${port} (database ${config.databaseUrl ? redactUrl(config.databaseUrl) : config.dbPath}${seeded ? `, seeded from ${config.dataDir}` : ''}` +
@@ -100,7 +127,7 @@ async function main(): Promise<void> {
   let stopping = false;
   let announced = false;
   const fork = () =>
-    cluster.fork().on('message', (message: { listening?: number }) => {
+    cluster.fork({ DUTYMAP_IMPORT_TMP: config.importTempDir ?? '' }).on('message', (message: { listening?: number }) => {
       if (message.listening !== undefined && !announced) {
         announced = true;
         announce(message.listening, seeded);

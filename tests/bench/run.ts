@@ -10,6 +10,7 @@ import { runApiBench } from './api-bench';
 import { benchClient } from './client-bench';
 import { runScaleBench } from './scale-bench';
 import { benchScreenSoak } from './screen-soak-bench';
+import { benchStalls } from './stall-bench';
 import { benchTopology } from './topology-bench';
 
 export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
@@ -35,6 +36,9 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   // SQLite and PostgreSQL side by side, one and two processes, before and after 1,000,000 issues.
   const backends = await runScaleBench(quick ? { issues: 100_000, durationS: 2 } : {});
   process.stderr.write('bench: backends done\n');
+  // /api/health and the event loop while the CPU-heavy requests run (issue 17 item 3).
+  const stalls = await benchStalls({ quick });
+  process.stderr.write('bench: stalls done\n');
   return {
     started,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -45,6 +49,7 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
     client,
     screenSoak,
     backends,
+    stalls,
   };
 }
 

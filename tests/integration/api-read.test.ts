@@ -127,7 +127,10 @@ describe('lookup', () => {
     const r = await api.get('/api/lookup?lon=120.012&lat=30.0076&category=exposed_garbage');
     expect(r.status).toBe(200);
     expect(r.body.assignment).toMatchObject({ rule: 'road', unitId: 'U-road', streetId: 'S2', communityId: 'C4', gridId: 'G7', roadId: 'R1' });
-    expect(r.body.grid.gridLeader).toEqual({ name: 'G7 网格长', phone: '13800000000' });
+    // Anonymous readers see people's phones masked; a session shows them (issue 16 row 13).
+    expect(r.body.grid.gridLeader).toEqual({ name: 'G7 网格长', phone: '138****0000' });
+    const signedIn = await (await new ApiClient(server.url).signIn('inspector')).get('/api/lookup?lon=120.012&lat=30.0076&category=exposed_garbage');
+    expect(signedIn.body.grid.gridLeader).toEqual({ name: 'G7 网格长', phone: '13800000000' });
     expect(r.body.road.roadChief).toMatchObject({ name: '李路长', level: 'district' });
     expect(r.body.unit.name).toBe('区城管局');
     expect(r.body.why.zh).toContain('测试大道');

@@ -90,10 +90,10 @@ describe('robustness', () => {
 
   it('refuses text with U+0000 (which PostgreSQL cannot store) with a 400 naming the field, storing nothing', async () => {
     const before = (await office.get('/api/issues?limit=1')).body.total;
-    const r = await office.post('/api/issues', { lon: 120.0025, lat: 30.0025, category: 'damaged_facility', description: '井盖\u0000破损' });
+    const r = await office.post('/api/issues', { lon: 120.0025, lat: 30.0025, category: 'damaged_facility', source: 'inspection', description: '井盖\u0000破损' });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('validation_failed');
-    expect(r.body.error.message).toMatch(/^description contains the character U\+0000/);
+    expect(r.body.error.message).toMatch(/^description 含有.*U\+0000.*description contains the character U\+0000/);
     expect((await office.get('/api/issues?limit=1')).body.total).toBe(before);
   });
 

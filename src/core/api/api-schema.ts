@@ -1,7 +1,7 @@
 /**
  * core/api — the HTTP contract: request and response schemas of every /api route (this file),
  * API-key and user shapes, and the checks every request body passes before it reaches a service
- * (nul-character). The server validates with them and generates its OpenAPI document from them;
+ * (formats/unsafe-text). The server validates with them and generates its OpenAPI document from them;
  * the client and the mocks parse with the same ones.
  */
 import { z } from 'zod';
@@ -52,6 +52,7 @@ export const ERROR_CODES = [
   'invalid_geometry',
   'precondition_required',
   'too_many_requests',
+  'too_complex',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -74,6 +75,8 @@ export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 412 |
   invalid_geometry: 422,
   precondition_required: 428,
   too_many_requests: 429,
+  /** Understood, but too big or too slow to check (vertex caps, the zone check's time budget, a worker's memory). */
+  too_complex: 422,
   internal: 500,
 };
 
@@ -94,7 +97,13 @@ export type ApiTopologyProblem = z.infer<typeof ApiTopologyProblem>;
 // ---------------------------------------------------------------------------------------------
 // Health, district, units
 
-export const HealthResponse = z.object({ ok: z.literal(true), revision: z.number().int(), time: z.string() });
+export const HealthResponse = z.object({
+  ok: z.literal(true),
+  revision: z.number().int(),
+  time: z.string(),
+  /** The event loop over the last minute (absent when not watched): how long requests waited for it, ms. */
+  eventLoop: z.object({ windowSeconds: z.number().int(), p99Ms: z.number(), maxMs: z.number() }).optional(),
+});
 
 export const LayerParam = z.enum(LAYERS);
 export type LayerParam = z.infer<typeof LayerParam>;

@@ -16,8 +16,11 @@ import {
 } from '../geometry/geometry-schema';
 import { CHECKPOINT_CATEGORIES, ROAD_CHIEF_LEVELS, ROAD_CLASSES, UNIT_KINDS } from './catalog';
 
-/** Phone numbers as people write them: digits, spaces, dashes, an optional leading +. */
-const Phone = z.string().regex(/^\+?[0-9][0-9 -]{2,19}$/, 'a phone number has 3–20 digits, spaces or dashes');
+/**
+ * Phone numbers as people write them: digits, spaces, dashes, an optional leading +; `*` stands
+ * for a digit the server masked for an anonymous reader (138****5678, see mask-phones).
+ */
+const Phone = z.string().regex(/^\+?[0-9][0-9* -]{2,19}$/, 'a phone number has 3–20 digits, spaces or dashes');
 
 /** A named person with a role (包联 leader, road chief, grid leader). */
 export const Person = z.object({

@@ -3,6 +3,7 @@
  * "Spark convention" mapping of the same document): a root element, one element per array item,
  * fields as child elements, null as an empty element. Pure string building.
  */
+import { stripXmlIllegal } from './unsafe-text';
 
 /** Root and item element names of each kind of response. */
 export const OPEN311_XML_ROOTS = {
@@ -14,7 +15,11 @@ export const OPEN311_XML_ROOTS = {
 /** Element names of the items of nested arrays (a service definition's attributes and their values). */
 const ITEM_NAMES: Record<string, string> = { attributes: 'attribute', values: 'value', endpoints: 'endpoint', formats: 'format' };
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/**
+ * Text as XML character data: markup escaped, and characters XML 1.0 forbids (control characters,
+ * lone surrogates) dropped, so that a stored description can never make the document ill-formed.
+ */
+const escape = (text: string) => stripXmlIllegal(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function element(name: string, value: unknown, indent: string, itemName?: string): string {
   if (value === null || value === undefined) return `${indent}<${name}/>`;

@@ -1,4 +1,4 @@
-import { unzipSync } from 'fflate';
+import { Unzip, UnzipInflate } from 'fflate';
 import { parseCsv } from '../formats/csv';
 import { DISTRICT_FILES } from '../district/district-folder';
 import { LAYERS, type LayerName } from '../district/district-schema';
@@ -82,21 +82,59 @@ function extension(name: string): string {
   return dot >= 0 ? name.slice(dot + 1).toLowerCase() : '';
 }
 
-/** Opens files (zips expanded) into sources. Throws only when nothing at all can be read. */
-export function openFiles(files: readonly InputFile[]): OpenedFiles {
+/**
+ * How far uploaded files may unpack (zip bombs): every byte a zip inflates is counted as it comes,
+ * and reading stops at the first limit passed (UnpackLimitError), long before a 200 MB member of a
+ * 200 KB zip is whole in memory.
+ */
+export interface UnpackLimits {
+  /** Bytes all files may come to together, zips expanded. */
+  maxUnpackedBytes: number;
+  /** Most a zip may expand, as bytes unpacked ÷ the zip's own size, once past `ratioFloorBytes`. */
+  maxRatio: number;
+  /** Below this many unpacked bytes a zip may expand any amount (small, very regular files). */
+  ratioFloorBytes: number;
+  /** Members one zip may hold. */
+  maxEntries: number;
+}
+
+/**
+ * 512 MiB in all (a 100 MB GeoJSON, five times what a district's layers come to, imports within
+ * 1.4 GB of memory); 200× expansion past 8 MiB (GeoJSON deflates 3–10×, a Shapefile's .shp 2–5×,
+ * a space-padded .dbf up to about 50×; a bomb of zeros or spaces 1,000×); 10,000 members.
+ */
+export const DEFAULT_UNPACK_LIMITS: UnpackLimits = { maxUnpackedBytes: 512 * 1024 * 1024, maxRatio: 200, ratioFloorBytes: 8 * 1024 * 1024, maxEntries: 10_000 };
+
+/** An upload that unpacks past a limit of UnpackLimits; `message` says which, Chinese first. */
+export class UnpackLimitError extends Error {
+  constructor(
+    message: string,
+    readonly details: { file: string; limit: 'unpacked_bytes' | 'ratio' | 'entries'; value: number },
+  ) {
+    super(message);
+    this.name = 'UnpackLimitError';
+  }
+}
+
+/** Opens files (zips expanded within `limits`) into sources. Throws only when nothing at all can be read, or on UnpackLimitError. */
+export function openFiles(files: readonly InputFile[], limits: UnpackLimits = DEFAULT_UNPACK_LIMITS): OpenedFiles {
   const flat: InputFile[] = [];
   const skipped: { name: string; reason: string }[] = [];
+  const budget = { remaining: limits.maxUnpackedBytes };
   for (const file of files) {
     if (extension(file.name) === 'zip') {
-      let entries: Record<string, Uint8Array>;
+      let entries: [string, Uint8Array][];
       try {
-        entries = unzipSync(file.bytes, { filter: (f) => !f.name.endsWith('/') && !/(^|\/)(__MACOSX|\.)/.test(f.name) });
+        entries = unzipWithin(file, budget, limits);
       } catch (error) {
+        if (error instanceof UnpackLimitError) throw error;
         skipped.push({ name: file.name, reason: `not a readable zip: ${(error as Error).message}` });
         continue;
       }
-      for (const [name, bytes] of Object.entries(entries)) flat.push({ name: `${file.name}/${name}`, bytes });
+      for (const [name, bytes] of entries) flat.push({ name: `${file.name}/${name}`, bytes });
     } else {
+      budget.remaining -= file.bytes.length;
+      if (budget.remaining < 0) throw unpackedTooMuch(file.name, limits);
       flat.push(file);
     }
   }
@@ -146,6 +184,85 @@ export function openFiles(files: readonly InputFile[]): OpenedFiles {
     }
   }
   return { sources, folder, skipped };
+}
+
+const MIB = 1024 * 1024;
+
+function unpackedTooMuch(name: string, limits: UnpackLimits): UnpackLimitError {
+  const mib = Math.round(limits.maxUnpackedBytes / MIB);
+  return new UnpackLimitError(
+    `上传的文件解压后超过 ${mib} MB 的上限（读到 ${name} 时停止），未导入任何内容；请分批导入 / the upload unpacks to more than ${mib} MB (stopped at ${name}); nothing was imported — import the layers in smaller parts`,
+    { file: name, limit: 'unpacked_bytes', value: limits.maxUnpackedBytes },
+  );
+}
+
+/**
+ * The members of a zip (folders, __MACOSX and dot files left out), inflated piece by piece so
+ * that the limits are checked as bytes come out: the streaming reader of fflate, fed 4 KB at a
+ * time, throws from its data callback as soon as a limit is passed.
+ */
+function unzipWithin(file: InputFile, budget: { remaining: number }, limits: UnpackLimits): [string, Uint8Array][] {
+  const entries: [string, Uint8Array][] = [];
+  let unpacked = 0;
+  let members = 0;
+  let failure: Error | null = null;
+  // A zip starts with a member's local header (PK\3\4), an empty one with the end record (PK\5\6).
+  const head = file.bytes;
+  if (head.length < 4 || head[0] !== 0x50 || head[1] !== 0x4b || !((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) {
+    throw new Error('invalid zip data');
+  }
+  const unzip = new Unzip((entry) => {
+    if (entry.name.endsWith('/') || /(^|\/)(__MACOSX|\.)/.test(entry.name)) return;
+    if (++members > limits.maxEntries) {
+      throw new UnpackLimitError(`${file.name} 含有超过 ${limits.maxEntries} 个文件，已拒绝 / ${file.name} holds more than ${limits.maxEntries} files; refused`, {
+        file: file.name,
+        limit: 'entries',
+        value: limits.maxEntries,
+      });
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    entry.ondata = (error, chunk, final) => {
+      if (error) {
+        failure ??= error;
+        return;
+      }
+      size += chunk.length;
+      unpacked += chunk.length;
+      budget.remaining -= chunk.length;
+      if (budget.remaining < 0) throw unpackedTooMuch(`${file.name}/${entry.name}`, limits);
+      if (unpacked > limits.ratioFloorBytes && unpacked > limits.maxRatio * file.bytes.length) {
+        throw new UnpackLimitError(
+          `${file.name} 解压后膨胀超过 ${limits.maxRatio} 倍（疑似“压缩炸弹”），已停止读取，未导入任何内容 / ${file.name} expands more than ${limits.maxRatio} times (a zip bomb?); reading stopped, nothing was imported`,
+          { file: file.name, limit: 'ratio', value: limits.maxRatio },
+        );
+      }
+      chunks.push(chunk);
+      if (final) entries.push([entry.name, concat(chunks, size)]);
+    };
+    entry.start();
+  });
+  unzip.register(UnzipInflate);
+  // Deflate expands at most about 1,032 times: 4 KB in gives at most about 4 MB out, so a limit is
+  // never passed by more than that before it is seen.
+  const STEP = 4 * 1024;
+  for (let at = 0; at < file.bytes.length; at += STEP) {
+    unzip.push(file.bytes.subarray(at, Math.min(file.bytes.length, at + STEP)), at + STEP >= file.bytes.length);
+    if (failure) throw failure;
+  }
+  if (entries.length < members) throw new Error('the zip ends in the middle of a member (truncated?)');
+  return entries;
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 function fileOf(path: string): string {

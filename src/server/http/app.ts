@@ -11,7 +11,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../../core/api/api-schema';
-import { findNulCharacter, nulCharacterMessage } from '../../core/api/nul-character';
+import { findUnsafeText, unsafeTextMessage } from '../../core/formats/unsafe-text';
 import { AppError, errorBody } from '../app-error';
 import type { AppDeps } from '../app-deps';
 import { MissingRecordError, VersionConflictError } from '../storage/repository';
@@ -28,6 +28,8 @@ import { registerSessionRoutes } from './routes/session-routes';
 import { registerUserRoutes } from './routes/user-routes';
 import { registerAuditRoutes } from './routes/audit-routes';
 import { registerZoneRoutes } from './routes/zone-routes';
+import { requireSignInForReads } from './read-access';
+import { securityHeaders } from './security-headers';
 
 /** Options of the app beyond its dependencies. */
 export interface AppOptions {
@@ -48,7 +50,20 @@ const send = (c: Context, status: number, code: ErrorCode, message: string, deta
 export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono {
   const app = new OpenAPIHono({
     // Validation failures of params, query, headers or body: 400 with every problem listed.
+    // A route's middleware (roleGuard) has run before this: the caller is known to be allowed.
     defaultHook: (result, c) => {
+      if (result.success && result.target === 'json') {
+        // Text no one types and XML cannot carry (U+0000 … U+001F but TAB/LF/CR, lone surrogates),
+        // or nesting past 64 levels: a 400 naming the field. Checked on what the schema kept,
+        // after authentication, iteratively (issue 16 rows 5 and 6).
+        const unsafe = findUnsafeText(result.data);
+        if (unsafe) {
+          return send(c, 400, 'validation_failed', unsafeTextMessage(unsafe), {
+            target: 'json',
+            issues: [{ path: unsafe.path, message: unsafeTextMessage(unsafe), code: unsafe.kind }],
+          });
+        }
+      }
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
         return send(c, 400, 'validation_failed', `invalid ${result.target}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).slice(0, 3).join('; ')}`, {
@@ -59,33 +74,22 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
     },
   });
 
-  // The audit trail first (issue 16), so that every write is recorded, refused ones included.
+  // Security headers on every response: API, Open311, the client's pages and assets, errors.
+  app.use('*', securityHeaders(deps.config));
+  // The audit trail next (issue 16), so that every write is recorded, refused ones included.
   const audit = auditTrail(deps);
   app.use('/api/*', audit);
   app.use('/open311/*', audit);
-
-  // Set before the handler runs: headers added to a finished response force a costly Headers copy.
-  app.use('/api/*', async (c, next) => {
-    c.header('X-Content-Type-Options', 'nosniff');
-    await next();
-  });
+  // DUTYMAP_REQUIRE_SIGNIN: every read needs a session (401 before anything else is looked at).
+  if (deps.config.requireSignIn) app.use('*', requireSignInForReads(deps));
   const limitBody = bodyLimit({
     maxSize: deps.config.maxBodyBytes,
-    onError: (c) => send(c, 413, 'payload_too_large', `the body is larger than ${deps.config.maxBodyBytes} bytes`, { maxBytes: deps.config.maxBodyBytes }),
+    onError: (c) =>
+      send(c, 413, 'payload_too_large', `请求体超过 ${deps.config.maxBodyBytes} 字节的上限 / the body is larger than ${deps.config.maxBodyBytes} bytes`, { maxBytes: deps.config.maxBodyBytes }),
   });
   // Only requests that may carry a body: bodyLimit reads c.req.raw.body, which makes the Node
   // adapter build a full fetch Request — a large share of the cost of a 304 on the hot GET paths.
   app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  // After the body limit, so the body read here is the limited one; Hono caches it for the route.
-  app.use('/api/*', async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
-      const body: unknown = await c.req.json().catch(() => undefined); // invalid JSON: the route answers it
-      const nulAt = findNulCharacter(body);
-      if (nulAt !== null) return send(c, 400, 'validation_failed', nulCharacterMessage(nulAt), { target: 'json', issues: [{ path: nulAt, message: 'contains U+0000', code: 'nul_character' }] });
-    }
-    await next();
-  });
-
   registerHealthRoutes(app, deps);
   registerSessionRoutes(app, deps);
   registerDistrictRoutes(app, deps);

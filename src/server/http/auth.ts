@@ -1,3 +1,4 @@
+import type { RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiUser, Role } from '../../core/api/api-schema';
@@ -5,6 +6,7 @@ import { AppError } from '../app-error';
 import type { AppDeps } from '../app-deps';
 import { hashToken, newSessionToken } from '../services/passwords';
 import type { UserRecord } from '../storage/repository';
+import { cookieIsSecure } from './security-headers';
 
 export const SESSION_COOKIE = 'dutymap_session';
 
@@ -50,6 +52,16 @@ export function roleGuard(deps: AppDeps, roles: readonly Role[]): MiddlewareHand
   };
 }
 
+/**
+ * `route` with roleGuard(deps, roles) as its first middleware: the way every route that needs a
+ * role is registered (`app.openapi(withRole(route, deps, ['planner']), handler)`), so the session
+ * and role are checked before params, query and body are read or validated (issue 16 row 14).
+ */
+export function withRole<R extends RouteConfig>(route: R, deps: AppDeps, roles: readonly Role[]): R {
+  const own = route.middleware === undefined ? [] : Array.isArray(route.middleware) ? route.middleware : [route.middleware];
+  return { ...route, middleware: [roleGuard(deps, roles), ...own] };
+}
+
 /** Starts a session: stores the token's hash and sets the HttpOnly, SameSite cookie. */
 export async function startSession(c: Context, deps: AppDeps, user: UserRecord): Promise<void> {
   const token = newSessionToken();
@@ -59,7 +71,7 @@ export async function startSession(c: Context, deps: AppDeps, user: UserRecord):
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
-    secure: deps.config.secureCookies,
+    secure: cookieIsSecure(c, deps.config),
     maxAge: deps.config.sessionTtlSeconds,
   });
 }
@@ -68,5 +80,5 @@ export async function startSession(c: Context, deps: AppDeps, user: UserRecord):
 export async function endSession(c: Context, deps: AppDeps): Promise<void> {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) await deps.repo.deleteSession(hashToken(token));
-  deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: deps.config.secureCookies });
+  deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: cookieIsSecure(c, deps.config) });
 }

@@ -4,25 +4,17 @@
  * the summary, weekly reports, seeding and passwords. They throw AppError with a contract code
  * and know nothing of HTTP requests.
  */
-import { z } from 'zod';
-import { LAYER_PROPERTIES, type IssueChange, type CheckpointChange } from '../../core/api/api-schema';
-import { assign } from '../../core/assignment/assign-issue';
+import { LAYER_PROPERTIES } from '../../core/api/api-schema';
 import { buildDistrictIndex, type DistrictIndex } from '../../core/assignment/district-index';
 import type { DistrictGeometry, LayerName, Unit } from '../../core/district/district-schema';
-import { distinctProblems, type TopologyProblem } from '../../core/topology/topology-problem';
-import { REASSIGNABLE_STATUSES, chainOf, checkpointChanges, sameChain, withLayerChange } from '../../core/assignment/zone-edit-impact';
 import { AppError } from '../app-error';
-import {
-  StaleSnapshotError,
-  type AnyFeature,
-  type DutymapRepository,
-  type IssueReassignment,
-  type IssueRecord,
-  type Revisions,
-  type StoredZoneEdit,
-  type ZoneLayerChange,
-} from '../storage/repository';
+import { StaleSnapshotError, type AnyFeature, type DutymapRepository, type Revisions, type StoredZoneEdit, type ZoneLayerChange } from '../storage/repository';
+import { ComputeCrashError, ComputeTimeoutError, type ComputePool } from './compute-pool';
+import { HeldDistrict, runComputeTask, type ComputeResults, type ComputeTask } from './compute-tasks';
+import { LAYER_NAMES_ZH, vertexCount, type EditPlan, type PlannedChange } from './edit-plan';
 import { createZoneValidator, type ZoneValidator } from './zone-validation';
+
+export type { EditPlan } from './edit-plan';
 
 /** The district as the server holds it between zone edits: geometry, engine index, look-ups. */
 export interface DistrictState {
@@ -52,19 +44,21 @@ export interface MultiEditRequest {
   kind: StoredZoneEdit['kind'];
 }
 
-type PlannedChange = Omit<ZoneLayerChange, 'expectedVersions'>;
-
-/** What an edit would do: problems, and (when it has no errors) the issues and checkpoints that change hands. */
-export interface EditPlan {
-  problems: TopologyProblem[];
-  errors: TopologyProblem[];
-  issues: IssueChange[];
-  checkpoints: CheckpointChange[];
-  reassignments: IssueReassignment[];
+/** How big and how long a zone check may be (config: DUTYMAP_MAX_FEATURE_VERTICES, …). */
+export interface EditLimits {
+  /** A check (preview or edit) running longer is stopped: 422 too_complex. */
+  checkBudgetMs: number;
+  /** Vertices one feature may have: 422 too_complex above. */
+  maxFeatureVertices: number;
+  /** Vertices all features of one edit may have together: 422 too_complex above. */
+  maxEditVertices: number;
 }
 
-type IssueChange = z.infer<typeof IssueChange>;
-type CheckpointChange = z.infer<typeof CheckpointChange>;
+/** Defaults when the server's configuration gives none (the CLI, tests of the service). */
+export const DEFAULT_EDIT_LIMITS: EditLimits = { checkBudgetMs: 20_000, maxFeatureVertices: 25_000, maxEditVertices: 100_000 };
+
+/** Budget of the other compute tasks (exports, reports): generous, only to stop a runaway. */
+const EXPORT_BUDGET_MS = 5 * 60_000;
 
 /**
  * Holds the current district in memory (rebuilt when the zones revision in the database moves),
@@ -76,11 +70,42 @@ export class DistrictService {
   private cached: DistrictState | null = null;
   private loading: { zones: number; promise: Promise<DistrictState> } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private inline: HeldDistrict | null = null;
+  readonly limits: EditLimits;
+  private readonly pool: ComputePool | null;
 
+  /**
+   * `options.pool` runs the CPU-heavy work (zone checks, exports, reports) off the event loop;
+   * without one (the CLI) it runs inline.
+   */
   constructor(
     readonly repo: DutymapRepository,
     readonly now: () => Date = () => new Date(),
-  ) {}
+    options: { pool?: ComputePool | null; limits?: Partial<EditLimits> } = {},
+  ) {
+    this.pool = options.pool ?? null;
+    this.limits = { ...DEFAULT_EDIT_LIMITS, ...options.limits };
+  }
+
+  /**
+   * Runs a compute task on the current district (or `state`) in the pool within `budgetMs`
+   * (default: the exports' generous budget). A task that needs more memory than a worker may
+   * have is a 422; timeouts are the caller's to explain (ComputeTimeoutError).
+   */
+  async compute<T extends ComputeTask>(task: T, options: { state?: DistrictState; budgetMs?: number } = {}): Promise<ComputeResults[T['kind']]> {
+    const state = options.state ?? (await this.state());
+    const key = `${state.revisions.epoch}:${state.revisions.zones}`;
+    try {
+      if (this.pool) return await this.pool.run(task, { key, geometry: state.geometry }, options.budgetMs ?? EXPORT_BUDGET_MS);
+      if (this.inline?.key !== key) this.inline = new HeldDistrict(key, state.geometry);
+      return await runComputeTask(task, this.inline);
+    } catch (error) {
+      if (error instanceof ComputeCrashError && error.outOfMemory) {
+        throw new AppError('too_complex', '这项计算需要的内存超过服务器允许的上限；请缩小范围后重试 / this needs more memory than the server allows one task; narrow it down and try again', { kind: task.kind });
+      }
+      throw error;
+    }
+  }
 
   /** The current district; reloads (and rebuilds the index, a few ms) only after a zone write. */
   async state(): Promise<DistrictState> {
@@ -149,28 +174,48 @@ export class DistrictService {
     if (twice.length) {
       throw new AppError('validation_failed', `each layer may appear once in changes; ${twice.join(', ')} came twice`, { layers: twice });
     }
-    let problems: TopologyProblem[] = [];
-    for (const change of changes) {
-      const others = changes.filter((c) => c !== change);
-      const validator = others.length === 0 ? current.validator : createZoneValidator(others.reduce((g, c) => withLayerChange(g, c.layer, c.upserts, c.removes), current.geometry));
-      problems.push(...validator.check(change.layer, change.upserts, change.removes));
+    this.checkSize(changes);
+    const openIssues = await this.repo.engineOwnedOpenIssues();
+    try {
+      return await this.compute(
+        { kind: 'plan-edit', changes, openIssues, context: { at: this.now().toISOString(), by: request.by, note: request.note } },
+        { state: current, budgetMs: this.limits.checkBudgetMs },
+      );
+    } catch (error) {
+      if (!(error instanceof ComputeTimeoutError)) throw error;
+      const seconds = Math.round(this.limits.checkBudgetMs / 100) / 10;
+      throw new AppError(
+        'too_complex',
+        `区划检查超过 ${seconds} 秒仍未完成，已停止，未保存任何内容；请把修改分成几次较小的保存，或简化边界 / the zone check took longer than ${seconds} s and was stopped, nothing was saved; save the change in smaller steps or simplify the boundary`,
+        { budgetMs: this.limits.checkBudgetMs },
+      );
     }
-    problems = distinctProblems(problems);
-    const errors = problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) return { problems, errors, issues: [], checkpoints: [], reassignments: [] };
+  }
 
-    const next = changes.reduce((g, c) => withLayerChange(g, c.layer, c.upserts, c.removes), current.geometry);
-    const nextIndex = buildDistrictIndex(next);
-    const at = this.now().toISOString();
-    const { issues, reassignments } = planReassignments(await this.repo.engineOwnedOpenIssues(), nextIndex, {
-      at,
-      by: request.by,
-      cause: `区划调整（${changes.map((c) => `${LAYER_NAMES_ZH[c.layer]} ${[...c.upserts.map((f) => f.id), ...c.removes].join('、')}`).join('；')}）`,
-      unitName: (id) => current.units.get(id)?.name ?? id,
-      note: request.note,
-    });
-    const checkpoints = checkpointChanges(current.index, nextIndex, next.checkpoints);
-    return { problems, errors, issues, checkpoints, reassignments };
+  /** 422 too_complex when a feature or the whole edit has more vertices than the limits allow. */
+  private checkSize(changes: readonly PlannedChange[]): void {
+    const { maxFeatureVertices, maxEditVertices } = this.limits;
+    let total = 0;
+    for (const change of changes) {
+      for (const feature of change.upserts) {
+        const vertices = vertexCount(feature.geometry);
+        total += vertices;
+        if (vertices > maxFeatureVertices) {
+          throw new AppError(
+            'too_complex',
+            `${LAYER_NAMES_ZH[change.layer]} ${feature.id} 有 ${vertices} 个顶点，超过每个要素 ${maxFeatureVertices} 个的上限；请简化边界后再提交 / ${change.layer} ${feature.id} has ${vertices} vertices, more than the ${maxFeatureVertices} allowed per feature; simplify the boundary and send it again`,
+            { layer: change.layer, featureId: feature.id, vertices, maxVertices: maxFeatureVertices },
+          );
+        }
+      }
+    }
+    if (total > maxEditVertices) {
+      throw new AppError(
+        'too_complex',
+        `这次修改共有 ${total} 个顶点，超过每次修改 ${maxEditVertices} 个的上限；请分几次保存 / the edit has ${total} vertices in all, more than the ${maxEditVertices} allowed per edit; save it in smaller steps`,
+        { vertices: total, maxVertices: maxEditVertices },
+      );
+    }
   }
 
   /**
@@ -306,52 +351,4 @@ function versionOf(feature: AnyFeature | undefined): number | null {
   if (!feature) return null;
   const v = feature.properties.version;
   return typeof v === 'number' ? v : 1;
-}
-
-/** Layer names as history notes write them. */
-const LAYER_NAMES_ZH: Record<LayerName, string> = { streets: '街道', communities: '社区', grids: '网格', roads: '道路', checkpoints: '点位' };
-
-/**
- * The open engine-owned issues whose owner or zone chain changes on `nextIndex`, as the changes a
- * preview lists and the reassignments to store in the same transaction as the change (a zone edit
- * or an import). Issues a person designated are not among `openIssues` (engineOwnedOpenIssues).
- */
-export function planReassignments(
-  openIssues: readonly IssueRecord[],
-  nextIndex: DistrictIndex,
-  context: { at: string; by: string; cause: string; note?: string | null; unitName?: (unitId: string) => string },
-): { issues: IssueChange[]; reassignments: IssueReassignment[] } {
-  const issues: IssueChange[] = [];
-  const reassignments: IssueReassignment[] = [];
-  const name = context.unitName ?? ((id: string) => id);
-  for (const issue of openIssues) {
-    if (!REASSIGNABLE_STATUSES.has(issue.status)) continue;
-    const after = assign(nextIndex, [issue.lon, issue.lat], issue.category);
-    if (sameChain(issue.assignment, after)) continue;
-    const ownerChanged = after.unitId !== issue.unitId;
-    const status = !ownerChanged ? issue.status : after.unitId === null ? 'pending_designation' : 'assigned';
-    issues.push({ id: issue.id, code: issue.code, status, before: chainOf(issue.assignment), after: chainOf(after) });
-    reassignments.push({
-      issueId: issue.id,
-      expectedVersion: issue.version,
-      status,
-      unitId: after.unitId,
-      assignment: after,
-      entry: {
-        at: context.at,
-        action: 'reassign',
-        from: issue.status,
-        to: status,
-        by: context.by,
-        note:
-          `${context.cause}：` +
-          (ownerChanged
-            ? `责任单位 ${issue.unitId ? name(issue.unitId) : '无'} → ${after.unitId ? name(after.unitId) : '创建办指定'}`
-            : `网格 ${issue.assignment.gridId ?? '无'} → ${after.gridId ?? '无'}`) +
-          (context.note ? `（${context.note}）` : ''),
-        unitId: after.unitId,
-      },
-    });
-  }
-  return { issues, reassignments };
 }

@@ -1,22 +1,44 @@
-import ExcelJS from 'exceljs';
 import type { DistrictData } from '../../core/issues/district-data';
-import { LEDGER_COLUMNS, LEDGER_CSV_HEAD, ledgerNames, ledgerRow, type LedgerIssue } from '../../core/export/ledger';
+import { LEDGER_CSV_HEAD, ledgerNames, ledgerRow, type LedgerIssue } from '../../core/export/ledger';
 import { csvLine } from '../../core/formats/csv';
 import type { IssueFeature } from '../../core/issues/issue-schema';
 import type { DutymapRepository, IssueFilter, IssueRecord, IssueSort } from '../storage/repository';
 
 /**
  * What the exports read from storage: the whole district with its issue ledger (as a district
- * folder holds it), and the ledger as an Excel workbook.
+ * folder holds it) and the ledger's rows; the workbooks and zips themselves are made in the
+ * compute pool (compute-tasks.ts).
  */
 
 /** The stored district as a district folder's data: every layer, units, and every issue with its history. */
 export async function loadDistrictData(repo: DutymapRepository, nowMs: number): Promise<DistrictData> {
   const geometry = await repo.loadGeometry();
+  const issues = await districtIssues(repo, nowMs);
+  const strip = <T extends { properties: Record<string, unknown> }>(features: T[]): T[] =>
+    features.map((f) => {
+      const { version: _version, ...properties } = f.properties;
+      return { ...f, properties } as T;
+    });
+  return {
+    ...geometry,
+    streets: strip(geometry.streets),
+    communities: strip(geometry.communities),
+    grids: strip(geometry.grids),
+    roads: strip(geometry.roads),
+    checkpoints: strip(geometry.checkpoints),
+    issues,
+  };
+}
+
+/** Every stored issue with its history, as a district folder's issues.geojson holds them, oldest first. */
+export async function districtIssues(repo: DutymapRepository, nowMs: number): Promise<IssueFeature[]> {
   const records: IssueRecord[] = [];
   await repo.eachIssue({ nowMs }, 'reportedAt', (issue) => records.push(issue));
   const issues: IssueFeature[] = [];
   for (const r of records) {
+    // One history query per issue: on SQLite each answers synchronously, so let other requests
+    // in now and then instead of holding the event loop for the whole ledger.
+    if (issues.length % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
     issues.push({
       type: 'Feature',
       id: r.id,
@@ -38,20 +60,7 @@ export async function loadDistrictData(repo: DutymapRepository, nowMs: number): 
       },
     });
   }
-  const strip = <T extends { properties: Record<string, unknown> }>(features: T[]): T[] =>
-    features.map((f) => {
-      const { version: _version, ...properties } = f.properties;
-      return { ...f, properties } as T;
-    });
-  return {
-    ...geometry,
-    streets: strip(geometry.streets),
-    communities: strip(geometry.communities),
-    grids: strip(geometry.grids),
-    roads: strip(geometry.roads),
-    checkpoints: strip(geometry.checkpoints),
-    issues,
-  };
+  return issues;
 }
 
 /** A stored issue as a ledger row's input. */
@@ -98,19 +107,3 @@ export async function ledgerCsvStream(repo: DutymapRepository, names: ReturnType
 }
 
 const EMPTY = new Uint8Array(0);
-
-/** The ledger as an .xlsx workbook: one sheet 问题台账, a frozen bold header row, filters on. */
-export async function ledgerXlsx(rows: readonly (readonly (string | number | null)[])[]): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'dutymap';
-  const sheet = workbook.addWorksheet('问题台账', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.addRow([...LEDGER_COLUMNS]);
-  sheet.getRow(1).font = { bold: true };
-  for (const row of rows) sheet.addRow([...row]);
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } };
-  LEDGER_COLUMNS.forEach((title, i) => {
-    sheet.getColumn(i + 1).width = title === '描述' ? 40 : Math.max(10, title.length * 2 + 4);
-  });
-  const buffer = await workbook.xlsx.writeBuffer();
-  return new Uint8Array(buffer as ArrayBuffer);
-}

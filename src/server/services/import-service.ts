@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { buildDistrictIndex } from '../../core/assignment/district-index';
 import type { DistrictGeometry, LayerName } from '../../core/district/district-schema';
 import type { ImportOptions, ImportOutcome, ImportStage, SourceSettings } from '../../core/import/import-district';
@@ -10,9 +9,12 @@ import { importChanges } from '../../core/import/stage-commit';
 import type { RepairKind } from '../../core/import/geometry-repair';
 import type { ImportReport } from '../../core/import/import-report';
 import { AppError } from '../app-error';
-import { planReassignments, type DistrictService } from './district-service';
+import type { DistrictService } from './district-service';
+import { planReassignments } from './edit-plan';
 import { StaleSnapshotError, type DutymapRepository, type IssueReassignment, type ReplacedLayers } from '../storage/repository';
-import type { ImportWorkerInput } from './import-worker';
+import { DEFAULT_UNPACK_LIMITS } from '../../core/import/import-source';
+import type { ImportWorkerInput, ImportWorkerMessage } from './import-worker';
+import { startWorker } from './worker-start';
 
 /**
  * Imports through the app: files arrive in chunks (each under the request body limit, which also
@@ -21,6 +23,10 @@ import type { ImportWorkerInput } from './import-worker';
  * (commit). An upload's state (files, bytes received, stage, last report) is a JSON file beside
  * its files, so that every server process on the machine (DUTYMAP_WORKERS > 1) sees the same
  * upload whichever one a chunk or a progress poll reaches.
+ *
+ * The folder is private (mkdtemp, mode 0700, made by main.ts and handed to its worker processes)
+ * and every path in it is built from the upload's id and a file's index alone: nothing read back
+ * from state.json decides where a file is written or what is deleted (issue 16 row 4).
  */
 
 /** What the admin chose: per-file layer, CRS and field mapping, and the repairs accepted. */
@@ -36,14 +42,12 @@ export interface UploadFile {
   name: string;
   size: number;
   received: number;
-  path: string;
 }
 
 export interface UploadState {
   id: string;
   by: string;
   createdMs: number;
-  dir: string;
   files: UploadFile[];
   stage: ImportStage | 'uploading' | 'ready' | 'failed' | 'committed';
   done: number;
@@ -52,24 +56,79 @@ export interface UploadState {
   report: ImportReport | null;
 }
 
-/** Largest upload (all files together), bytes. */
-export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 /** Uploads untouched this long are removed with their files. */
 const UPLOAD_TTL_MS = 2 * 3600 * 1000;
+/** An upload id: a UUID as randomUUID makes it, nothing else (it names a folder). */
+const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Heap of an import's worker thread: a 100 MB GeoJSON needs about 1.4 GB (README "Large files"). */
+const IMPORT_HEAP_MB = 3072;
+
+export interface ImportServiceOptions {
+  /** The private folder of uploads (config.importTempDir); null: one made with mkdtemp on first use. */
+  root: string | null;
+  /** Largest upload, all files together (DUTYMAP_MAX_UPLOAD). */
+  maxUploadBytes: number;
+  /** Most bytes an upload may unpack to (DUTYMAP_MAX_UNPACKED). */
+  maxUnpackedBytes: number;
+}
+
+/**
+ * A folder only this user can enter: made with mkdtemp (mode 0700) under the system's temp folder,
+ * or, when named, checked to be a real folder (no symlink) owned by this user with mode 0700.
+ */
+export function privateFolder(path: string | null): string {
+  if (path === null) return mkdtempSync(join(tmpdir(), 'dutymap-imports-'));
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(path);
+  const ownUid = process.getuid?.();
+  if (!stat.isDirectory() || stat.isSymbolicLink() || (ownUid !== undefined && stat.uid !== ownUid) || (stat.mode & 0o077) !== 0) {
+    throw new Error(`DUTYMAP_IMPORT_TMP ${path} must be a folder owned by this user with mode 0700 (chmod 700 ${path})`);
+  }
+  return path;
+}
 
 export class ImportService {
+  private rootFolder: string | null;
+  private readonly options: ImportServiceOptions;
+
   constructor(
     private readonly repo: DutymapRepository,
     private readonly districts: DistrictService,
     private readonly now: () => Date,
-    private readonly root = join(tmpdir(), 'dutymap-imports'),
-  ) {}
+    options: Partial<ImportServiceOptions> = {},
+  ) {
+    this.options = { root: null, maxUploadBytes: 256 * 1024 * 1024, maxUnpackedBytes: DEFAULT_UNPACK_LIMITS.maxUnpackedBytes, ...options };
+    this.rootFolder = null;
+  }
+
+  /** The private folder, checked (or made) on first use. */
+  private get root(): string {
+    return (this.rootFolder ??= privateFolder(this.options.root));
+  }
+
+  /** The folder of upload `id` (a UUID, checked by the caller). */
+  private dirOf(id: string): string {
+    return join(this.root, id);
+  }
+
+  /** Where file `index` of upload `id` is kept. */
+  private pathOf(id: string, index: number): string {
+    return join(this.root, id, String(index));
+  }
 
   /** Starts an upload of the named files; returns its state (id, files with received 0). */
   create(by: string, files: readonly { name: string; size: number }[]): UploadState {
     this.expire();
     const total = files.reduce((n, f) => n + f.size, 0);
-    if (total > MAX_UPLOAD_BYTES) throw new AppError('payload_too_large', `the files add up to ${total} bytes; the limit is ${MAX_UPLOAD_BYTES}`, { maxBytes: MAX_UPLOAD_BYTES });
+    const max = this.options.maxUploadBytes;
+    if (total > max) {
+      const mib = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+      throw new AppError(
+        'payload_too_large',
+        `这些文件共 ${mib(total)}，超过单次导入 ${mib(max)} 的上限；请分几次导入 / the files add up to ${total} bytes; the limit is ${max} (DUTYMAP_MAX_UPLOAD): import the layers in parts`,
+        { maxBytes: max },
+      );
+    }
     const names = new Set<string>();
     for (const f of files) {
       if (!/^[^\\/:*?"<>|\u0000-\u001f]{1,200}$/.test(f.name) || f.name === '.' || f.name === '..') {
@@ -79,30 +138,31 @@ export class ImportService {
       names.add(f.name);
     }
     const id = randomUUID();
-    const dir = join(this.root, id);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(this.dirOf(id), { mode: 0o700 });
     const upload: UploadState = {
       id,
       by,
       createdMs: this.now().getTime(),
-      dir,
-      files: files.map((f, i) => ({ name: f.name, size: f.size, received: 0, path: join(dir, `${i}`) })),
+      files: files.map((f) => ({ name: f.name, size: f.size, received: 0 })),
       stage: 'uploading',
       done: 0,
       total: total,
       message: null,
       report: null,
     };
-    for (const f of upload.files) closeSync(openSync(f.path, 'w'));
+    upload.files.forEach((_, i) => closeSync(openSync(this.pathOf(id, i), 'w', 0o600)));
     this.save(upload);
     return upload;
   }
 
   /** The upload, or 404. */
   get(id: string): UploadState {
-    const path = join(this.root, id, 'state.json');
-    if (!/^[0-9a-f-]{36}$/.test(id) || !existsSync(path)) throw new AppError('not_found', `there is no upload ${id} (uploads are kept for 2 hours)`, { id });
-    return JSON.parse(readFileSync(path, 'utf8')) as UploadState;
+    if (!UPLOAD_ID.test(id) || !existsSync(join(this.dirOf(id), 'state.json'))) {
+      throw new AppError('not_found', `没有这次上传：${id}（上传只保留 2 小时） / there is no upload ${id} (uploads are kept for 2 hours)`, { id });
+    }
+    const stored = JSON.parse(readFileSync(join(this.dirOf(id), 'state.json'), 'utf8')) as UploadState;
+    // Only what the service itself computes is taken from the file; the id is the one asked for.
+    return { ...stored, id, files: stored.files.map((f) => ({ name: f.name, size: f.size, received: f.received })) };
   }
 
   /** Appends a chunk at `offset`, which must be what was received so far (409 says the right offset). */
@@ -116,7 +176,7 @@ export class ImportService {
     if (file.received + bytes.length > file.size) {
       throw new AppError('validation_failed', `${file.name} is larger than the ${file.size} bytes announced`, { size: file.size });
     }
-    const fd = openSync(file.path, 'r+');
+    const fd = openSync(this.pathOf(id, index), 'r+');
     try {
       writeSync(fd, bytes, 0, bytes.length, offset);
     } finally {
@@ -132,8 +192,7 @@ export class ImportService {
   /** Reads and checks the uploaded files with the choices; nothing is stored. */
   async dryRun(id: string, choices: ImportChoices): Promise<ImportReport> {
     const upload = this.get(id);
-    const { outcome } = await this.evaluate(upload, choices);
-    return outcome.report;
+    return (await this.evaluate(upload, choices, null)).report;
   }
 
   /**
@@ -146,12 +205,15 @@ export class ImportService {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.districts.exclusive(async () => {
-          const { outcome, base, dataRevision } = await this.evaluate(upload, choices);
-          if (!outcome.report.valid) {
-            throw new AppError('invalid_geometry', `the import has ${outcome.report.errors} error(s); nothing was stored`, { report: outcome.report });
-          }
           const at = this.now().toISOString();
-          const reassignments = await importReassignments(this.repo, outcome.district, upload.by, at, outcome.layers);
+          const { report, outcome, reassignments, base, dataRevision } = await this.evaluate(upload, choices, {
+            openIssues: await this.repo.engineOwnedOpenIssues(),
+            at,
+            by: upload.by,
+          });
+          if (!report.valid || !outcome) {
+            throw new AppError('invalid_geometry', `导入有 ${report.errors} 处错误，未保存任何内容 / the import has ${report.errors} error(s); nothing was stored`, { report });
+          }
           const stored = await this.repo.replaceDistrictLayers({
             ...importChanges(outcome, base),
             reassignments,
@@ -162,7 +224,7 @@ export class ImportService {
           });
           upload.stage = 'committed';
           this.save(upload);
-          return { report: outcome.report, stored, reassigned: reassignments.length };
+          return { report, stored, reassigned: reassignments.length };
         });
       } catch (error) {
         if (!(error instanceof StaleSnapshotError) || attempt >= 3) throw error;
@@ -172,18 +234,22 @@ export class ImportService {
 
   /** Removes an upload and its files. */
   remove(id: string): void {
-    const upload = this.get(id);
-    rmSync(upload.dir, { recursive: true, force: true });
+    this.get(id); // 404 for an unknown id; the folder removed is named by the checked id alone
+    rmSync(this.dirOf(id), { recursive: true, force: true });
   }
 
   /** Writes the state file (atomically: a poll never reads half of it). */
   private save(upload: UploadState): void {
-    const path = join(upload.dir, 'state.json');
+    const path = join(this.dirOf(upload.id), 'state.json');
     writeFileSync(`${path}.tmp`, JSON.stringify(upload));
     renameSync(`${path}.tmp`, path);
   }
 
-  private async evaluate(upload: UploadState, choices: ImportChoices): Promise<{ outcome: ImportOutcome; base: DistrictGeometry | null; dataRevision: number }> {
+  private async evaluate(
+    upload: UploadState,
+    choices: ImportChoices,
+    commit: ImportWorkerInput['commit'] | null,
+  ): Promise<{ report: ImportReport; outcome: ImportOutcome | null; reassignments: IssueReassignment[]; base: DistrictGeometry | null; dataRevision: number }> {
     const missing = upload.files.filter((f) => f.received !== f.size);
     if (missing.length) {
       throw new AppError('conflict', `still uploading: ${missing.map((f) => `${f.name} ${f.received}/${f.size}`).join(', ')}`, { files: missing.map((f) => f.name) });
@@ -191,7 +257,9 @@ export class ImportService {
     const dataRevision = await this.repo.dataRevision();
     const base = (await this.repo.isEmpty()) ? null : (await this.districts.state()).geometry;
     const input: ImportWorkerInput = {
-      files: upload.files.map((f) => ({ name: f.name, path: f.path })),
+      files: upload.files.map((f, i) => ({ name: f.name, path: this.pathOf(upload.id, i) })),
+      unpackLimits: { ...DEFAULT_UNPACK_LIMITS, maxUnpackedBytes: this.options.maxUnpackedBytes },
+      ...(commit ? { commit } : {}),
       options: {
         base,
         defaults: choices.defaults,
@@ -208,7 +276,7 @@ export class ImportService {
     this.save(upload);
     let saved = 0;
     try {
-      const outcome = await runInWorker(input, (stage, done, total) => {
+      const done = await runInWorker(input, (stage, done, total) => {
         upload.stage = stage;
         upload.done = done;
         upload.total = total;
@@ -218,15 +286,19 @@ export class ImportService {
           this.save(upload);
         }
       });
-      upload.report = outcome.report;
+      upload.report = done.report;
       upload.stage = 'done';
       this.save(upload);
-      return { outcome, base, dataRevision };
+      return { report: done.report, outcome: done.outcome, reassignments: done.reassignments, base, dataRevision };
     } catch (error) {
       upload.stage = 'failed';
       upload.message = (error as Error).message;
       this.save(upload);
-      throw new AppError('validation_failed', `the files could not be read: ${(error as Error).message}`, null);
+      if (error instanceof ImportLimitError) throw new AppError('payload_too_large', error.message, error.details);
+      if (error instanceof ImportMemoryError) {
+        throw new AppError('too_complex', `读取这些文件所需内存超过 ${IMPORT_HEAP_MB} MB 的上限；请分批导入 / reading these files needs more than the ${IMPORT_HEAP_MB} MB an import may use; import the layers in parts`, null);
+      }
+      throw new AppError('validation_failed', `文件无法读取 / the files could not be read: ${(error as Error).message}`, null);
     }
   }
 
@@ -234,6 +306,7 @@ export class ImportService {
     const cutoff = this.now().getTime() - UPLOAD_TTL_MS;
     if (!existsSync(this.root)) return;
     for (const id of readdirSync(this.root)) {
+      if (!UPLOAD_ID.test(id)) continue;
       let createdMs = 0;
       try {
         createdMs = (JSON.parse(readFileSync(join(this.root, id, 'state.json'), 'utf8')) as UploadState).createdMs;
@@ -261,27 +334,44 @@ export async function importReassignments(
   return reassignments;
 }
 
-/** Runs the pipeline in a worker thread, reporting its stages. */
-function runInWorker(input: ImportWorkerInput, onProgress: (stage: ImportStage, done: number, total: number | null) => void): Promise<ImportOutcome> {
+/** The upload unpacks past a limit (zip bomb, too large): a 413 with the worker's reason. */
+class ImportLimitError extends Error {
+  constructor(
+    message: string,
+    readonly details: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The import's worker ran out of its heap. */
+class ImportMemoryError extends Error {}
+
+/**
+ * Runs the pipeline in a worker thread with a capped heap (a file that needs more fails alone,
+ * the server stays up), reporting its stages.
+ */
+function runInWorker(
+  input: ImportWorkerInput,
+  onProgress: (stage: ImportStage, done: number, total: number | null) => void,
+): Promise<Extract<ImportWorkerMessage, { type: 'done' }>> {
   return new Promise((resolve, reject) => {
-    // From TypeScript sources (tsx) the worker starts through a plain module that loads tsx first.
-    const fromSources = import.meta.url.endsWith('.ts');
-    const worker = new Worker(new URL(fromSources ? './import-worker-boot.mjs' : './import-worker.js', import.meta.url), { workerData: input });
+    const worker = startWorker('import-worker', { workerData: input, resourceLimits: { maxOldGenerationSizeMb: IMPORT_HEAP_MB } });
     let settled = false;
-    worker.on('message', (message: { type: string; stage?: ImportStage; done?: number; total?: number | null; outcome?: ImportOutcome; message?: string }) => {
-      if (message.type === 'progress') onProgress(message.stage!, message.done ?? 0, message.total ?? null);
+    worker.on('message', (message: ImportWorkerMessage) => {
+      if (message.type === 'progress') onProgress(message.stage, message.done ?? 0, message.total ?? null);
       else if (message.type === 'done') {
         settled = true;
-        resolve(message.outcome!);
+        resolve(message);
         void worker.terminate();
       } else if (message.type === 'failed') {
         settled = true;
-        reject(new Error(message.message));
+        reject(message.limit ? new ImportLimitError(message.message, message.limit) : new Error(message.message));
         void worker.terminate();
       }
     });
-    worker.on('error', (error) => {
-      if (!settled) reject(error);
+    worker.on('error', (error: NodeJS.ErrnoException) => {
+      if (!settled) reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new ImportMemoryError(error.message) : error);
       settled = true;
     });
     worker.on('exit', (code) => {

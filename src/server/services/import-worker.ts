@@ -6,27 +6,54 @@
  */
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { runImport, type ImportOptions } from '../../core/import/import-district';
-import { openFiles } from '../../core/import/import-source';
+import { buildDistrictIndex } from '../../core/assignment/district-index';
+import { runImport, type ImportOptions, type ImportOutcome, type ImportStage } from '../../core/import/import-district';
+import type { ImportReport } from '../../core/import/import-report';
+import { openFiles, UnpackLimitError, type UnpackLimits } from '../../core/import/import-source';
+import type { IssueReassignment, IssueRecord } from '../storage/repository';
+import { planReassignments } from './edit-plan';
 
 export interface ImportWorkerInput {
   files: { name: string; path: string }[];
   options: Omit<ImportOptions, 'onProgress'>;
+  /** How far zips may unpack (zip bombs stop here). */
+  unpackLimits: UnpackLimits;
+  /**
+   * A commit: the open engine-owned issues to assign again on the imported district (done here,
+   * not on the server's event loop) and the whole outcome sent back. Absent for a dry run, which
+   * gets its report only (the imported district never crosses back).
+   */
+  commit?: { openIssues: IssueRecord[]; at: string; by: string };
 }
+
+/** What the worker posts: progress, then its outcome or why it failed (`limit`: an unpack limit was passed). */
+export type ImportWorkerMessage =
+  | { type: 'progress'; stage: ImportStage; done: number; total: number | null }
+  | { type: 'done'; report: ImportReport; outcome: ImportOutcome | null; reassignments: IssueReassignment[] }
+  | { type: 'failed'; message: string; limit?: UnpackLimitError['details'] };
 
 if (parentPort) {
   const port = parentPort;
   const input = workerData as ImportWorkerInput;
   try {
-    port.postMessage({ type: 'progress', stage: 'reading', done: 0, total: null });
+    const post = (message: ImportWorkerMessage) => port.postMessage(message);
+    post({ type: 'progress', stage: 'reading', done: 0, total: null });
     const files = input.files.map((f) => ({ name: f.name, bytes: new Uint8Array(readFileSync(f.path)) }));
-    const opened = openFiles(files);
+    const opened = openFiles(files, input.unpackLimits);
     const outcome = runImport(opened, {
       ...input.options,
-      onProgress: (stage, done, total) => port.postMessage({ type: 'progress', stage, done, total }),
+      onProgress: (stage, done, total) => post({ type: 'progress', stage, done, total }),
     });
-    port.postMessage({ type: 'done', outcome });
+    if (!input.commit) post({ type: 'done', report: outcome.report, outcome: null, reassignments: [] });
+    else {
+      const { openIssues, at, by } = input.commit;
+      const reassignments = outcome.report.valid
+        ? planReassignments(openIssues, buildDistrictIndex(outcome.district), { at, by, cause: `import of ${outcome.layers.join(', ')}` }).reassignments
+        : [];
+      post({ type: 'done', report: outcome.report, outcome, reassignments });
+    }
   } catch (error) {
-    port.postMessage({ type: 'failed', message: (error as Error).message });
+    const limit = error instanceof UnpackLimitError ? error.details : undefined;
+    port.postMessage({ type: 'failed', message: (error as Error).message, limit } satisfies ImportWorkerMessage);
   }
 }

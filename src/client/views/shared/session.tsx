@@ -26,7 +26,9 @@ export function SessionControl() {
   const [changing, setChanging] = useState(false);
   const out = useMutation({
     mutationFn: signOut,
-    onSettled: () => client.invalidateQueries({ queryKey: ['session'] }),
+    // Everything read so far may differ for an anonymous reader (phones masked, reads closed with
+    // DUTYMAP_REQUIRE_SIGNIN): read it again.
+    onSettled: () => client.invalidateQueries(),
   });
   if (user) {
     return (
@@ -62,7 +64,8 @@ export function SignInDialog({ onClose }: { onClose: () => void }) {
     mutationFn: () => signIn(username, password),
     onSuccess: (data) => {
       client.setQueryData(sessionQueryOptions().queryKey, data);
-      void client.invalidateQueries({ queryKey: ['issue'] });
+      // Signed in, the server shows more (phone numbers in full; every read with DUTYMAP_REQUIRE_SIGNIN).
+      void client.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
       onClose();
     },
   });

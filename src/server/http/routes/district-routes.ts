@@ -3,6 +3,8 @@ import { DistrictResponse, UnitsResponse } from '../../../core/api/api-schema';
 import { geometryBox, mergeBBoxes } from '../../../core/geometry/geometry-parts';
 import type { AppDeps } from '../../app-deps';
 import { daysUntil } from '../../services/summary-service';
+import { maskUnits } from '../../../core/district/mask-phones';
+import { phonesVisible } from '../read-access';
 import { json } from './openapi-helpers';
 
 const district = createRoute({
@@ -56,5 +58,8 @@ export function registerDistrictRoutes(app: OpenAPIHono, deps: AppDeps): void {
       200,
     );
   });
-  app.openapi(units, async (c) => c.json({ units: (await deps.districts.state()).geometry.units }, 200));
+  app.openapi(units, async (c) => {
+    const list = (await deps.districts.state()).geometry.units;
+    return c.json({ units: (await phonesVisible(c, deps)) ? list : maskUnits(list) }, 200, { Vary: 'Cookie' });
+  });
 }

@@ -1,17 +1,18 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { LAYERS } from '../../../core/district/district-schema';
-import { ledgerNames } from '../../../core/export/ledger';
-import { zipDistrictFolder } from '../../../core/export/district-zip';
-import { zipDistrictShapefiles } from '../../../core/export/shapefile-writer';
+import { ledgerNames, type LedgerIssue } from '../../../core/export/ledger';
 import { IMPORT_FIELDS, LAYER_FIELDS } from '../../../core/import/field-mapping';
 import { REPAIR_KINDS } from '../../../core/import/geometry-repair';
 import { crsChoices, parseCrs } from '../../../core/geometry/import-crs';
 import { ImportReportSchema } from '../../../core/import/import-report';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
-import { requireRole } from '../auth';
-import { ledgerCsvStream, ledgerRows, ledgerXlsx, loadDistrictData } from '../../services/export-service';
-import { ImportService, MAX_UPLOAD_BYTES, type ImportChoices, type UploadState } from '../../services/import-service';
+import { requireRole, roleGuard, withRole } from '../auth';
+import { RevisionCache } from '../export-cache';
+import { countBelow, etagMatches } from '../http-cache';
+import { phonesVisible } from '../read-access';
+import { districtIssues, ledgerCsvStream } from '../../services/export-service';
+import { ImportService, type ImportChoices, type UploadState } from '../../services/import-service';
 import { errors, json, jsonBody } from './openapi-helpers';
 
 const Crs = z.string().refine((value) => {
@@ -51,7 +52,8 @@ const UploadStatus = z.object({
 
 const IdParam = z.object({ id: z.string().uuid() });
 const CreateUploadBody = z.object({
-  files: z.array(z.object({ name: z.string().min(1).max(200), size: z.number().int().min(0).max(MAX_UPLOAD_BYTES) })).min(1).max(50),
+  // The size limit itself (DUTYMAP_MAX_UPLOAD) is the service's: 413 with the limit named.
+  files: z.array(z.object({ name: z.string().min(1).max(200), size: z.number().int().min(0) })).min(1).max(50),
 });
 const CommitResponse = z.object({
   report: ImportReportSchema,
@@ -156,9 +158,23 @@ function attachment(name: string, asciiName: string) {
  * Import (admin): POST /api/import/uploads, PUT …/files/{index}?offset=N (raw bytes, each chunk
  * within the body limit), GET …/{id} (progress), POST …/report (dry run), POST …/commit, DELETE.
  * Export (everyone who can read): GET /api/export/district.zip, shapefile.zip, issues.csv, issues.xlsx.
+ * The admin's role is checked before anything of the request is read (withRole); the exports are
+ * made in the compute pool and kept per data revision (anonymous readers get phones masked).
  */
 export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
-  const service = new ImportService(deps.repo, deps.districts, deps.now);
+  const service = new ImportService(deps.repo, deps.districts, deps.now, {
+    root: deps.config.importTempDir,
+    maxUploadBytes: deps.config.maxUploadBytes,
+    maxUnpackedBytes: deps.config.maxUnpackedBytes,
+  });
+  const files = new RevisionCache<Uint8Array>((bytes) => bytes.byteLength);
+  const admin = <R extends Parameters<typeof withRole>[0]>(route: R) => withRole(route, deps, ['admin']);
+
+  /** The cache key of an export: what it shows (`variant`) at the current data and zones. */
+  const revisionKey = async (variant: string) => {
+    const r = await deps.repo.revisions();
+    return `${variant}:${r.epoch}:${r.data}:${r.zones}`;
+  };
 
   app.openapi(options, async (c) =>
     c.json(
@@ -167,26 +183,22 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
         layers: [...LAYERS],
         fields: Object.fromEntries(LAYERS.map((l) => [l, [...LAYER_FIELDS[l]]])),
         repairs: [...REPAIR_KINDS],
-        maxUploadBytes: MAX_UPLOAD_BYTES,
+        maxUploadBytes: deps.config.maxUploadBytes,
       },
       200,
     ),
   );
 
-  app.openapi(createUpload, async (c) => {
+  app.openapi(admin(createUpload), async (c) => {
     const user = await requireRole(c, deps, ['admin']);
     const upload = service.create(user.username, c.req.valid('json').files);
     return c.json(statusOf(upload), 201, { Location: `/api/import/uploads/${upload.id}` });
   });
 
-  app.openapi(uploadStatus, async (c) => {
-    await requireRole(c, deps, ['admin']);
-    return c.json(statusOf(service.get(c.req.valid('param').id)), 200);
-  });
+  app.openapi(admin(uploadStatus), async (c) => c.json(statusOf(service.get(c.req.valid('param').id)), 200));
 
-  // Raw bytes: not a JSON route, so it is registered on the plain router.
-  app.put('/api/import/uploads/:id/files/:index', async (c) => {
-    await requireRole(c, deps, ['admin']);
+  // Raw bytes: not a JSON route, so it is registered on the plain router, guard first.
+  app.put('/api/import/uploads/:id/files/:index', roleGuard(deps, ['admin']), async (c) => {
     const index = Number(c.req.param('index'));
     const offset = Number(c.req.query('offset') ?? '0');
     if (!Number.isInteger(index) || index < 0 || !Number.isInteger(offset) || offset < 0) {
@@ -197,37 +209,54 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
     return c.json({ name: file.name, size: file.size, received: file.received }, 200);
   });
 
-  app.openapi(dryRun, async (c) => {
-    await requireRole(c, deps, ['admin']);
+  app.openapi(admin(dryRun), async (c) => {
     const report = await service.dryRun(c.req.valid('param').id, c.req.valid('json') as ImportChoices);
     return c.json(report, 200);
   });
 
-  app.openapi(commit, async (c) => {
-    await requireRole(c, deps, ['admin']);
+  app.openapi(admin(commit), async (c) => {
     const result = await service.commit(c.req.valid('param').id, c.req.valid('json') as ImportChoices);
     return c.json({ report: result.report, editId: result.stored.editId, counts: result.stored.counts, reassigned: result.reassigned }, 200);
   });
 
-  app.openapi(removeUpload, async (c) => {
-    await requireRole(c, deps, ['admin']);
+  app.openapi(admin(removeUpload), async (c) => {
     service.remove(c.req.valid('param').id);
     return c.body(null, 204);
   });
 
   app.openapi(exportFolder, async (c) => {
-    const data = await loadDistrictData(deps.repo, deps.now().getTime());
-    return c.body(arrayBufferOf(zipDistrictFolder(data)), 200, {
+    const masked = !(await phonesVisible(c, deps));
+    const state = await deps.districts.state();
+    const key = await revisionKey(`district-zip:${masked}`);
+    if (etagMatches(c.req.header('if-none-match'), etagOf(key))) return c.body(null, 304, { ETag: etagOf(key), ...PRIVATE });
+    const bytes = await files.get(key, async () =>
+      deps.districts.compute({ kind: 'district-zip', issues: await districtIssues(deps.repo, deps.now().getTime()), maskPhones: masked }, { state }),
+    );
+    const { meta } = state.geometry;
+    return c.body(arrayBufferOf(bytes), 200, {
       'Content-Type': 'application/zip',
-      'Content-Disposition': attachment(`${data.meta.name}-${data.meta.code}.zip`, `district-${data.meta.code}.zip`),
+      'Content-Disposition': attachment(`${meta.name}-${meta.code}.zip`, `district-${meta.code}.zip`),
+      ETag: etagOf(key),
+      ...PRIVATE,
     });
   });
 
   app.openapi(exportShapefile, async (c) => {
-    const geometry = (await deps.districts.state()).geometry;
-    return c.body(arrayBufferOf(zipDistrictShapefiles(geometry, deps.now())), 200, {
+    const masked = !(await phonesVisible(c, deps));
+    const now = deps.now();
+    const state = await deps.districts.state();
+    // The .dbf headers carry the day they were written.
+    const key = await revisionKey(`shapefile:${masked}:${now.toISOString().slice(0, 10)}`);
+    if (etagMatches(c.req.header('if-none-match'), etagOf(key))) return c.body(null, 304, { ETag: etagOf(key), ...PRIVATE });
+    const bytes = await files.get(key, () =>
+      deps.districts.compute({ kind: 'shapefile-zip', writtenAtMs: now.getTime(), maskPhones: masked }, { state }),
+    );
+    const { meta } = state.geometry;
+    return c.body(arrayBufferOf(bytes), 200, {
       'Content-Type': 'application/zip',
-      'Content-Disposition': attachment(`${geometry.meta.name}-shapefile.zip`, `district-${geometry.meta.code}-shapefile.zip`),
+      'Content-Disposition': attachment(`${meta.name}-shapefile.zip`, `district-${meta.code}-shapefile.zip`),
+      ETag: etagOf(key),
+      ...PRIVATE,
     });
   });
 
@@ -241,10 +270,42 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
   });
 
   app.openapi(exportXlsx, async (c) => {
-    const rows = await ledgerRows(deps.repo, deps.now());
-    return c.body(arrayBufferOf(await ledgerXlsx(rows)), 200, {
+    const now = deps.now();
+    // 超期 (overdue) changes when a deadline passes, not only with the data: part of the key.
+    const overdue = countBelow(await deps.repo.openDeadlines(), now.getTime());
+    const key = await revisionKey(`ledger-xlsx:${overdue}`);
+    if (etagMatches(c.req.header('if-none-match'), etagOf(key))) return c.body(null, 304, { ETag: etagOf(key) });
+    const bytes = await files.get(key, async () => {
+      const issues: LedgerIssue[] = [];
+      await deps.repo.eachIssue({ nowMs: now.getTime() }, 'reportedAt', (i) =>
+        issues.push({
+          code: i.code,
+          category: i.category,
+          status: i.status,
+          severity: i.severity,
+          source: i.source,
+          reportedAt: i.reportedAt,
+          deadline: i.deadline,
+          closedAt: i.closedAt,
+          unitId: i.unitId,
+          assignment: i.assignment,
+          lon: i.lon,
+          lat: i.lat,
+          description: i.description,
+        }),
+      );
+      return deps.districts.compute({ kind: 'ledger-xlsx', issues, nowMs: now.getTime() });
+    });
+    return c.body(arrayBufferOf(bytes), 200, {
       'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'Content-Disposition': attachment('问题台账.xlsx', 'issues.xlsx'),
+      ETag: etagOf(key),
     });
   });
 }
+
+/** The ETag of an export: its cache key, which names what it shows and the revisions it was made from. */
+const etagOf = (key: string) => `"${key.replace(/[^\w.:-]/g, '_')}"`;
+
+/** A download that depends on who asks (phones masked or not): no shared cache may keep it. */
+const PRIVATE = { 'Cache-Control': 'private, no-store', Vary: 'Cookie' };

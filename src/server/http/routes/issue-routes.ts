@@ -16,7 +16,7 @@ import { allowedActions } from '../../../core/issues/issue-state-machine';
 import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issues/issue-schema';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
-import { requireRole } from '../auth';
+import { requireRole, withRole } from '../auth';
 import { decodeCursor, encodeCursor } from '../issue-cursor';
 import { ACTION_ROLES, REPORT_ROLES, createIssue, toApiIssue, transitionIssue } from '../../services/issue-service';
 import type { IssueFilter, IssueRecord } from '../../storage/repository';
@@ -78,6 +78,9 @@ const transition = createRoute({
   request: { params: IssueIdParam, body: jsonBody(TransitionBody) },
   responses: { 200: json(IssueDetailResponse, 'The issue after the transition'), ...errors(400, 401, 403, 404, 409, 413, 415) },
 });
+
+/** Who may move an issue at all (which action and which issue: issue-service decides). */
+const TRANSITION_ROLES = ['inspector', 'unit', 'office'] as const;
 
 type ListQuery = z.infer<typeof IssueListQuery>;
 
@@ -147,7 +150,7 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
     });
   });
 
-  app.openapi(create, async (c) => {
+  app.openapi(withRole(create, deps, REPORT_ROLES), async (c) => {
     const user = await requireRole(c, deps, REPORT_ROLES);
     const body = c.req.valid('json');
     const issue = await createIssue(deps.districts, body, user);
@@ -161,8 +164,8 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
     return c.json(await detailOf(issue), 200);
   });
 
-  app.openapi(transition, async (c) => {
-    const user = await requireRole(c, deps, ['inspector', 'unit', 'office']);
+  app.openapi(withRole(transition, deps, TRANSITION_ROLES), async (c) => {
+    const user = await requireRole(c, deps, TRANSITION_ROLES);
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     const issue = await transitionIssue(deps.districts, id, { action: body.action, note: body.note, unitId: body.unitId }, user);

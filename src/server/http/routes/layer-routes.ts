@@ -3,6 +3,8 @@ import { CountsQuery, CountsResponse, LayerOnlyParams, LayerResponse, SummaryRes
 import type { AppDeps } from '../../app-deps';
 import { countBelow, etagMatches } from '../http-cache';
 import { computeSummary, dateIn } from '../../services/summary-service';
+import { maskFeature } from '../../../core/district/mask-phones';
+import { phonesVisible } from '../read-access';
 import { errors, json } from './openapi-helpers';
 
 const ETAG_HEADER = { ETag: { schema: { type: 'string' as const }, description: 'Send it back in If-None-Match to get a 304' } };
@@ -39,8 +41,9 @@ const summary = createRoute({
 
 /** GET /api/layers/{layer}, GET /api/counts, GET /api/summary */
 export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
-  // Serialised layers, by ETag: a layer is rebuilt only after a zone edit of that layer.
-  const layerBodies = new Map<LayerParam, { etag: string; body: string }>();
+  // Serialised layers, by ETag: a layer is rebuilt only after a zone edit of that layer. Anonymous
+  // readers get their own copy with people's phones masked (its own ETag).
+  const layerBodies = new Map<string, { etag: string; body: string }>();
   // Sorted open deadlines, by data revision: how many have passed tells whether "overdue" moved.
   let deadlines: { revision: number; sorted: Float64Array } | null = null;
   const countBodies = new Map<LayerParam, { etag: string; body: string }>();
@@ -56,16 +59,20 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
 
   app.openapi(layer, async (c) => {
     const name = c.req.valid('param').layer;
+    const masked = !(await phonesVisible(c, deps));
     const revisions = await deps.repo.revisions();
-    const etag = `"${revisions.epoch.toString(36)}-l-${name}-${revisions.layers[name]}"`;
-    if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ETag: etag });
-    let cached = layerBodies.get(name);
+    const variant = masked ? `${name}-m` : name;
+    const etag = `"${revisions.epoch.toString(36)}-l-${variant}-${revisions.layers[name]}"`;
+    const headers = { ETag: etag, 'Cache-Control': 'no-cache', Vary: 'Cookie' };
+    if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    let cached = layerBodies.get(variant);
     if (!cached || cached.etag !== etag) {
       const state = await deps.districts.state();
-      cached = { etag, body: JSON.stringify({ type: 'FeatureCollection', features: state.geometry[name] }) };
-      layerBodies.set(name, cached);
+      const features = masked ? (state.geometry[name] as { properties: Record<string, unknown> }[]).map((f) => maskFeature(f)) : state.geometry[name];
+      cached = { etag, body: JSON.stringify({ type: 'FeatureCollection', features }) };
+      layerBodies.set(variant, cached);
     }
-    return c.body(cached.body, 200, { ETag: etag, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' });
+    return c.body(cached.body, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
   });
 
   app.openapi(counts, async (c) => {

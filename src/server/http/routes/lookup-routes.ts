@@ -4,7 +4,9 @@ import { AssignmentInputError, assign } from '../../../core/assignment/assign-is
 import type { AssignmentResult } from '../../../core/assignment/assignment-schema';
 import type { IssueCategory } from '../../../core/district/catalog';
 import { toWgs84 } from '../../../core/geometry/crs-convert';
-import type { Person } from '../../../core/district/district-schema';
+import type { Person, Unit } from '../../../core/district/district-schema';
+import { maskPeople, maskPerson } from '../../../core/district/mask-phones';
+import { phonesVisible } from '../read-access';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
 import type { DistrictState } from '../../services/district-service';
@@ -58,6 +60,9 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
       throw error;
     }
     const f = state.features;
+    // People's phones in full for signed-in users; masked for anonymous readers (DUTYMAP_PUBLIC_PHONES).
+    const visible = await phonesVisible(c, deps);
+    const show = visible ? <T,>(value: T) => value : maskPerson;
     const zone = (layer: 'streets' | 'communities' | 'grids', id: string | null) => {
       const feature = id ? f[layer].get(id) : undefined;
       if (!feature) return null;
@@ -67,27 +72,28 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
         code: (p.code as string | undefined) ?? null,
         name: String(p.name),
         ownerUnitId: (p.ownerUnitId as string | null) ?? null,
-        leader: (p.leader as Person | null | undefined) ?? null,
+        leader: show((p.leader as Person | null | undefined) ?? null),
       };
     };
     const grid = zone('grids', a.gridId);
     const gridProps = a.gridId ? f.grids.get(a.gridId)?.properties : undefined;
     const road = a.roadId ? f.roads.get(a.roadId) : undefined;
     const checkpoint = a.checkpointId ? f.checkpoints.get(a.checkpointId) : undefined;
+    const unitFor = (unit: Unit | null) => (unit && !visible ? maskPeople(unit) : unit);
     const layerOf = { checkpoint: 'checkpoints', road: 'roads', grid: 'grids', office: null } as const;
     return c.json(
       {
         point,
         category: q.category as IssueCategory,
         assignment: a,
-        unit: a.unitId ? (state.units.get(a.unitId) ?? null) : null,
+        unit: a.unitId ? unitFor(state.units.get(a.unitId) ?? null) : null,
         street: zone('streets', a.streetId),
         community: zone('communities', a.communityId),
         grid: grid
           ? {
               ...grid,
-              gridLeader: (gridProps?.gridLeader as Person | null | undefined) ?? null,
-              gridWorkers: (gridProps?.gridWorkers as Person[] | undefined) ?? [],
+              gridLeader: show((gridProps?.gridLeader as Person | null | undefined) ?? null),
+              gridWorkers: ((gridProps?.gridWorkers as Person[] | undefined) ?? []).map((p) => show(p)),
             }
           : null,
         road: road
@@ -95,7 +101,7 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
               id: road.id,
               name: String(road.properties.name),
               roadClass: String(road.properties.roadClass),
-              roadChief: road.properties.roadChief,
+              roadChief: show(road.properties.roadChief as Person) ?? null,
               ownerUnitId: (road.properties.ownerUnitId as string | null) ?? null,
               ...segmentOf(road.properties),
             }
@@ -107,7 +113,7 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
               name: String(checkpoint.properties.name),
               category: String(checkpoint.properties.category),
               ownerUnitId: (checkpoint.properties.ownerUnitId as string | null) ?? null,
-              leader: (checkpoint.properties.leader as Person | null | undefined) ?? null,
+              leader: show((checkpoint.properties.leader as Person | null | undefined) ?? null),
             }
           : null,
         candidates: a.candidates.map((cand) => {
@@ -122,6 +128,7 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
         why: explain(a, state),
       },
       200,
+      { Vary: 'Cookie' },
     );
   });
 }

@@ -19,11 +19,11 @@ import {
   type Open311Problem,
 } from '../../../core/open311/open311';
 import { open311ListXml, open311ObjectXml, OPEN311_XML_ROOTS } from '../../../core/formats/open311-xml';
-import { findNulCharacter, nulCharacterMessage } from '../../../core/api/nul-character';
+import { findUnsafeText, unsafeTextMessage } from '../../../core/formats/unsafe-text';
 import { AppError } from '../../app-error';
 import { countRate, waitText } from '../rate-limit';
 import type { AppDeps } from '../../app-deps';
-import { requireRole } from '../auth';
+import { requireRole, withRole } from '../auth';
 import {
   Open311Failure,
   authenticateApiKey,
@@ -61,11 +61,28 @@ function sendProblems(c: Context, problems: readonly Open311Problem[]) {
   );
 }
 
-/** `name.json` or `name.xml` → name; anything else is not a resource. */
+/**
+ * `name.json` or `name.xml` → name; anything else is not a resource. The router has decoded the
+ * path segment already (and left a malformed escape as it was): decoding again would turn
+ * `%25.json` into a URIError (issue 16 row 8).
+ */
 function resourceName(file: string): string {
   const match = /^(.+)\.(json|xml)$/.exec(file);
   if (!match) throw new Open311Failure([{ status: 404, description: `no resource ${file}: append .json or .xml to the resource (e.g. services.json)` }]);
-  return decodeURIComponent(match[1]);
+  return match[1]!;
+}
+
+/**
+ * Where this server's GeoReport v2 endpoint is, for service discovery: under the configured public
+ * URL (DUTYMAP_PUBLIC_URL), else under the address the server itself listens on — never under the
+ * request's Host header, which the caller chooses (issue 16 row 10).
+ */
+function endpointUrl(c: Context, deps: AppDeps): string {
+  if (deps.config.publicUrl) return `${deps.config.publicUrl}${BASE}`;
+  const socket = (c.env as { incoming?: { socket?: { localAddress?: string; localPort?: number } } } | undefined)?.incoming?.socket;
+  const address = socket?.localAddress ?? deps.config.host;
+  const host = address.includes(':') ? `[${address.replace(/^::ffff:/, '')}]`.replace(/^\[(\d+\.\d+\.\d+\.\d+)\]$/, '$1') : address;
+  return `http://${host}:${socket?.localPort ?? deps.config.port}${BASE}`;
 }
 
 /** Runs an Open311 handler: every failure is answered in the specification's error format. */
@@ -85,11 +102,10 @@ function open311(deps: AppDeps, handler: (c: Context) => Promise<Response>) {
   };
 }
 
-async function readPostFields(c: Context): Promise<Open311Fields> {
-  const fields = await readPostBody(c);
-  const nulAt = findNulCharacter(fields);
-  if (nulAt !== null) throw new Open311Failure([{ status: 400, description: nulCharacterMessage(nulAt) }]);
-  return fields;
+/** 400 naming the field when a posted value holds text XML cannot carry, or nests too deep. */
+function checkPostText(fields: Open311Fields): void {
+  const unsafe = findUnsafeText(fields);
+  if (unsafe) throw new Open311Failure([{ status: 400, description: unsafeTextMessage(unsafe) }]);
 }
 
 async function readPostBody(c: Context): Promise<Open311Fields> {
@@ -182,12 +198,11 @@ const revokeKey = createRoute({
  * POST requests with an API key, tokens) and the admin's /api/api-keys.
  */
 export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
-  app.openapi(listKeys, async (c) => {
-    await requireRole(c, deps, ['admin']);
+  app.openapi(withRole(listKeys, deps, ['admin']), async (c) => {
     return c.json({ keys: (await deps.repo.listApiKeys()).map(toApiKeyView) }, 200);
   });
 
-  app.openapi(createKey, async (c) => {
+  app.openapi(withRole(createKey, deps, ['admin']), async (c) => {
     const admin = await requireRole(c, deps, ['admin']);
     const body = c.req.valid('json');
     const { key, prefix, keyHash } = newApiKey();
@@ -203,8 +218,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
     return c.json({ ...toApiKeyView(record), key }, 201);
   });
 
-  app.openapi(revokeKey, async (c) => {
-    await requireRole(c, deps, ['admin']);
+  app.openapi(withRole(revokeKey, deps, ['admin']), async (c) => {
     const { id } = c.req.valid('param');
     return c.json(toApiKeyView(await deps.repo.revokeApiKey(id, deps.now().toISOString())), 200);
   });
@@ -229,7 +243,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       const contact = [office?.name ?? '区创建办', office?.contact?.name, office?.contact?.phone].filter(Boolean).join(' ');
       const endpoint = {
         specification: 'http://wiki.open311.org/GeoReport_v2',
-        url: new URL(BASE, c.req.url).toString(),
+        url: endpointUrl(c, deps),
         changeset: DISCOVERY_CHANGESET,
         type: 'production',
         formats: ['text/xml', 'application/json'],
@@ -297,7 +311,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
     open311(deps, async (c) => {
       const resource = resourceName(c.req.param('file') ?? '');
       if (resource !== 'requests') throw new Open311Failure([{ status: 404, description: `POST is offered on requests.json only, not ${resource}` }]);
-      const fields = await readPostFields(c);
+      const fields = await readPostBody(c);
       // Some clients put the key in the query string; the body wins when both are sent.
       if (fields.api_key === undefined && c.req.query('api_key')) fields.api_key = c.req.query('api_key');
       const parsed = parseOpen311Post(fields);
@@ -305,6 +319,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       const apiKey = typeof fields.api_key === 'string' ? fields.api_key.trim() : '';
       if (!apiKey) throw new Open311Failure(parsed.ok ? [] : parsed.problems);
       const key = await authenticateApiKey(deps, apiKey);
+      checkPostText(fields);
       const rate = await countRate(deps.repo, `open311:${key.id}`, { limit: deps.config.open311PerMinute, windowSeconds: 60 }, deps.now().getTime());
       if (!rate.allowed) {
         c.header('Retry-After', String(rate.retryAfterSeconds));

@@ -15,7 +15,7 @@ import {
 } from '../../../core/api/api-schema';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
-import { requireRole } from '../auth';
+import { requireRole, withRole } from '../auth';
 import type { EditRequest } from '../../services/district-service';
 import { etagMatches, versionFromIfMatch } from '../http-cache';
 import type { AnyFeature, ZoneLayerChange } from '../../storage/repository';
@@ -150,16 +150,18 @@ function ifMatchVersion(header: string | undefined, id: string): number {
 /** The zone editor's routes: get, put, create, delete, batch edit, preview, split, merge, history, rollback. */
 export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
   const save = (request: EditRequest) => deps.districts.applyEdit(request);
+  // Every write: the planner's role is checked before the body is read (issue 16 row 14).
+  const planner = <R extends Parameters<typeof withRole>[0]>(route: R) => withRole(route, deps, ['planner']);
 
   // Fixed paths first, so that "edits" and "preview" are never read as a layer name.
-  app.openapi(batchEdit, async (c) => {
+  app.openapi(planner(batchEdit), async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const body = c.req.valid('json');
     const result = await deps.districts.applyEdit({ changes: layerChanges(body), by: user.username, note: body.note ?? null, kind: 'edit' });
     return c.json(result, 200);
   });
 
-  app.openapi(preview, async (c) => {
+  app.openapi(planner(preview), async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const body = c.req.valid('json');
     const plan = await deps.districts.planChanges({ changes: layerChanges(body), by: user.username, note: body.note ?? null });
@@ -175,7 +177,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     return c.json({ ...stored.feature, type: 'Feature' as const, version: stored.version }, 200, { ETag: etag });
   });
 
-  app.openapi(putZone, async (c) => {
+  app.openapi(planner(putZone), async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const { layer, id } = c.req.valid('param');
     const body = c.req.valid('json');
@@ -197,7 +199,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     return c.json(result, 200, { ETag: `"${saved.version}"` });
   });
 
-  app.openapi(deleteZone, async (c) => {
+  app.openapi(planner(deleteZone), async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const { layer, id } = c.req.valid('param');
     if (!(await deps.repo.getFeature(layer, id))) throw new AppError('not_found', `there is no ${layer} feature ${id}`, { layer, id });
@@ -206,7 +208,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     return c.json(result, 200);
   });
 
-  app.openapi(createZone, async (c) => {
+  app.openapi(planner(createZone), async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const { layer } = c.req.valid('param');
     const body = c.req.valid('json');
@@ -217,7 +219,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     return c.json(result, 201, { Location: `/api/zones/${layer}/${encodeURIComponent(body.id)}` });
   });
 
-  app.openapi(split, async (c) => {
+  app.openapi(planner(split), async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const { layer, id } = c.req.valid('param');
     const body = c.req.valid('json');
@@ -236,7 +238,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     return c.json(result, 200);
   });
 
-  app.openapi(merge, async (c) => {
+  app.openapi(planner(merge), async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const { layer } = c.req.valid('param');
     const body = c.req.valid('json');
@@ -281,7 +283,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     );
   });
 
-  app.openapi(rollback, async (c) => {
+  app.openapi(planner(rollback), async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const { layer, id } = c.req.valid('param');
     const body = c.req.valid('json');

@@ -1,0 +1,112 @@
+import { buildDistrictIndex, type DistrictIndex } from '../../core/assignment/district-index';
+import type { DistrictGeometry } from '../../core/district/district-schema';
+import { maskDistrictPhones } from '../../core/district/mask-phones';
+import { zipDistrictFolder } from '../../core/export/district-zip';
+import { ledgerNames, ledgerRow, type LedgerIssue } from '../../core/export/ledger';
+import { zipDistrictShapefiles } from '../../core/export/shapefile-writer';
+import type { IssueFeature } from '../../core/issues/issue-schema';
+import { computeWeeklyReport, type ReportIssueRow, type ReportPeriod } from '../../core/reports/weekly-report';
+import type { WeeklyReport } from '../../core/reports/weekly-report-schema';
+import type { IssueRecord } from '../storage/repository';
+import { planEdit, type EditPlan, type PlannedChange } from './edit-plan';
+import { createZoneValidator, type ZoneValidator } from './zone-validation';
+
+/**
+ * The CPU-heavy work of requests, as tasks a compute-pool worker runs on the district it holds:
+ * zone checks and edit previews, the XLSX and zip exports, the weekly report. Each task is plain
+ * data in and out (structured clone), so it runs the same in a worker and inline (tests, CLI).
+ */
+
+export type ComputeTask =
+  | { kind: 'plan-edit'; changes: PlannedChange[]; openIssues: IssueRecord[]; context: { at: string; by: string; note: string | null } }
+  | { kind: 'ledger-xlsx'; issues: LedgerIssue[]; nowMs: number }
+  | { kind: 'weekly-report'; rows: ReportIssueRow[]; period: ReportPeriod; nowMs: number; xlsx: boolean }
+  | { kind: 'district-zip'; issues: IssueFeature[]; maskPhones: boolean }
+  | { kind: 'shapefile-zip'; writtenAtMs: number; maskPhones: boolean };
+
+/** What each kind of task answers. */
+export interface ComputeResults {
+  'plan-edit': EditPlan;
+  'ledger-xlsx': Uint8Array;
+  'weekly-report': { report: WeeklyReport; xlsx: Uint8Array | null };
+  'district-zip': Uint8Array;
+  'shapefile-zip': Uint8Array;
+}
+
+/** The district a worker holds between tasks: sent once per zones revision, prepared lazily. */
+export class HeldDistrict {
+  private validatorValue: ZoneValidator | null = null;
+  private indexValue: DistrictIndex | null = null;
+  constructor(
+    readonly key: string,
+    readonly geometry: DistrictGeometry,
+  ) {}
+  get validator(): ZoneValidator {
+    return (this.validatorValue ??= createZoneValidator(this.geometry));
+  }
+  get index(): DistrictIndex {
+    return (this.indexValue ??= buildDistrictIndex(this.geometry));
+  }
+}
+
+/** Runs one task on the held district. */
+export async function runComputeTask<T extends ComputeTask>(task: T, district: HeldDistrict): Promise<ComputeResults[T['kind']]> {
+  return (await run(task, district)) as ComputeResults[T['kind']];
+}
+
+async function run(task: ComputeTask, district: HeldDistrict): Promise<ComputeResults[ComputeTask['kind']]> {
+  switch (task.kind) {
+    case 'plan-edit':
+      return planEdit(district, task.changes, task.openIssues, task.context);
+    case 'ledger-xlsx': {
+      const { ledgerXlsx } = await import('./ledger-xlsx');
+      const names = ledgerNames(district.geometry);
+      const now = new Date(task.nowMs);
+      return ledgerXlsx(task.issues.map((issue) => ledgerRow(issue, names, now)));
+    }
+    case 'weekly-report': {
+      const { geometry } = district;
+      const units = new Map(geometry.units.map((u) => [u.id, u.name]));
+      const report = computeWeeklyReport(
+        task.rows,
+        {
+          meta: geometry.meta,
+          unitName: (id) => units.get(id) ?? id,
+          streets: geometry.streets,
+          communities: geometry.communities,
+          grids: geometry.grids,
+          roads: geometry.roads,
+          checkpoints: geometry.checkpoints,
+        },
+        task.period,
+        task.nowMs,
+      );
+      if (!task.xlsx) return { report, xlsx: null };
+      const { weeklyReportXlsx } = await import('./weekly-xlsx');
+      return { report, xlsx: new Uint8Array(await weeklyReportXlsx(report)) };
+    }
+    case 'district-zip': {
+      const geometry = withoutVersions(task.maskPhones ? maskDistrictPhones(district.geometry) : district.geometry);
+      return zipDistrictFolder({ ...geometry, issues: task.issues });
+    }
+    case 'shapefile-zip':
+      return zipDistrictShapefiles(task.maskPhones ? maskDistrictPhones(district.geometry) : district.geometry, new Date(task.writtenAtMs));
+  }
+}
+
+/** The geometry as a district folder holds it: features without the stored `version`. */
+function withoutVersions(geometry: DistrictGeometry): DistrictGeometry {
+  const strip = <T extends { properties: Record<string, unknown> }>(features: readonly T[]): T[] =>
+    features.map((f) => {
+      const { version: _version, ...properties } = f.properties;
+      return { ...f, properties } as T;
+    });
+  return {
+    ...geometry,
+    streets: strip(geometry.streets),
+    communities: strip(geometry.communities),
+    grids: strip(geometry.grids),
+    roads: strip(geometry.roads),
+    checkpoints: strip(geometry.checkpoints),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * A compute-pool worker (compute-pool.ts): holds the district it was last sent and runs tasks on
+ * it (compute-tasks.ts), one at a time. Messages in: { id, task, district? }; out: { id, ok: true,
+ * result } or { id, ok: false, error: { name, message } }. Byte results are transferred, not copied.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { DistrictGeometry } from '../../core/district/district-schema';
+import { HeldDistrict, runComputeTask, type ComputeTask } from './compute-tasks';
+
+export interface ComputeRequest {
+  id: number;
+  task: ComputeTask;
+  /** Sent when this worker does not hold the district the task needs (another zones revision). */
+  district?: { key: string; geometry: DistrictGeometry };
+}
+
+export type ComputeReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; message: string } }
+  /** Sent once, when the worker's modules are loaded: time budgets start counting from here. */
+  | { ready: true };
+
+if (parentPort) {
+  const port = parentPort;
+  let held: HeldDistrict | null = null;
+  port.on('message', async (request: ComputeRequest) => {
+    try {
+      if (request.district) held = new HeldDistrict(request.district.key, request.district.geometry);
+      if (!held) throw new Error('the compute worker was sent a task before any district');
+      const result = await runComputeTask(request.task, held);
+      if (result instanceof Uint8Array) {
+        // Own the bytes outright (a Buffer may be a slice of a shared pool) and hand them over.
+        const bytes = result.byteOffset === 0 && result.byteLength === result.buffer.byteLength ? result : result.slice();
+        port.postMessage({ id: request.id, ok: true, result: bytes } satisfies ComputeReply, [bytes.buffer as ArrayBuffer]);
+      } else if (result && typeof result === 'object' && 'xlsx' in result && result.xlsx instanceof Uint8Array) {
+        const bytes = result.xlsx.slice();
+        port.postMessage({ id: request.id, ok: true, result: { ...result, xlsx: bytes } } satisfies ComputeReply, [bytes.buffer as ArrayBuffer]);
+      } else {
+        port.postMessage({ id: request.id, ok: true, result } satisfies ComputeReply);
+      }
+    } catch (error) {
+      const { name, message } = error instanceof Error ? error : new Error(String(error));
+      port.postMessage({ id: request.id, ok: false, error: { name, message } } satisfies ComputeReply);
+    }
+  });
+  port.postMessage({ ready: true } satisfies ComputeReply);
+}
