@@ -48,6 +48,18 @@ describe.skipIf(!ready)('admin pages end to end (real server, headless chromium)
     await page.locator('.app-header nav a', { hasText: '用户管理' }).waitFor();
     await page.locator('.admin-table tr[data-username="admin"]').waitFor();
 
+    // The own password change asks for the current password and says when it is wrong.
+    await page.locator('.app-header').getByRole('button', { name: '修改密码' }).click();
+    const dialog = page.getByRole('dialog', { name: '修改我的密码' });
+    await dialog.getByLabel('当前密码').fill('not my password');
+    await dialog.getByLabel('新密码', { exact: true }).fill('a lantern by the river');
+    await dialog.getByLabel('再输入一次新密码').fill('a lantern by the river');
+    await dialog.getByRole('button', { name: '修改' }).click();
+    await dialog.getByRole('alert').filter({ hasText: '当前密码不正确' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'password-dialog-1440x900.png') });
+    await dialog.getByRole('button', { name: '取消' }).click();
+    await expect(dialog.count()).resolves.toBe(0);
+
     const form = page.getByRole('form', { name: '新建用户' });
     await form.locator('input[name=username]').fill('e2e-grid');
     await form.locator('input[name=displayName]').fill('网格员小周');
@@ -90,7 +102,7 @@ describe.skipIf(!ready)('admin pages end to end (real server, headless chromium)
     expect(new URL(csv!, server.url).searchParams.get('action')).toBe('user.');
     await page.screenshot({ path: join(SHOTS, 'audit-1440x700.png'), clip: { x: 0, y: 0, width: 1440, height: 700 } });
 
-    // The refused password answered 400, which chromium logs; nothing else may go wrong.
+    // The wrong current password and the refused one answered 400, which chromium logs; nothing else may go wrong.
     expect(problems.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
     expect(problems.external).toEqual([]);
     await context.close();

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { notifyManager, useQueryClient } from '@tanstack/react-query';
 import { isTransientError } from '../../api/http';
 import { useI18n } from '../../i18n/i18n';
 
@@ -20,7 +20,10 @@ export function useConnectionProblem(): boolean {
       setProblem(failing);
     };
     check();
-    return cache.subscribe(check);
+    // The cache also notifies while another component renders (a query built by a new key):
+    // setting state then is a React error, so the check runs after the render, as React Query's
+    // own observers do.
+    return cache.subscribe(() => notifyManager.schedule(check));
   }, [client]);
   return problem;
 }
