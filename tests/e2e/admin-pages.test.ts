@@ -56,7 +56,6 @@ describe.skipIf(!ready)('admin pages end to end (real server, headless chromium)
     await dialog.getByLabel('再输入一次新密码').fill('a lantern by the river');
     await dialog.getByRole('button', { name: '修改' }).click();
     await dialog.getByRole('alert').filter({ hasText: '当前密码不正确' }).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'password-dialog-1440x900.png') });
     await dialog.getByRole('button', { name: '取消' }).click();
     await expect(dialog.count()).resolves.toBe(0);
 
