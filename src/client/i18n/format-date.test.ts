@@ -7,6 +7,7 @@ describe('the UI date format', () => {
     expect(formatDateTime(Date.UTC(2026, 10, 30, 5, 7), 'Asia/Shanghai')).toBe('2026-11-30 13:07');
     expect(formatDate('2026-12-06T16:00:00Z')).toBe('2026-12-07');
     expect(formatDateTime('2026-12-06T16:00:00Z', 'UTC')).toBe('2026-12-06 16:00');
+    expect(formatDateTime('2026-12-06T16:00:09.5Z', undefined, true)).toBe('2026-12-07 00:00:09');
   });
   it('leaves nothing for null and unreadable input as it was', () => {
     expect(formatDateTime(null)).toBe('');

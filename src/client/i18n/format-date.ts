@@ -7,12 +7,12 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
-  const key = `${timeZone}|${withTime}`;
+function formatter(timeZone: string, withTime: boolean, withSeconds = false): Intl.DateTimeFormat {
+  const key = `${timeZone}|${withTime}|${withSeconds}`;
   let f = formatters.get(key);
   if (!f) {
     // sv-SE writes ISO-like "2026-11-23 14:05" in every browser.
-    f = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', ...(withTime ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}) });
+    f = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', ...(withTime ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}), ...(withSeconds ? { second: '2-digit' } : {}) });
     formatters.set(key, f);
   }
   return f;
@@ -20,11 +20,14 @@ function formatter(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
 
 const toDate = (value: string | number) => new Date(value);
 
-/** "2026-11-23 14:05" of an ISO time or epoch ms in `timeZone` (default Asia/Shanghai); '' for null, the input for an unreadable string. */
-export function formatDateTime(value: string | number | null, timeZone = 'Asia/Shanghai'): string {
+/**
+ * "2026-11-23 14:05" of an ISO time or epoch ms in `timeZone` (default Asia/Shanghai); '' for null,
+ * the input for an unreadable string. `seconds`: "2026-11-23 14:05:09" (the audit log's records).
+ */
+export function formatDateTime(value: string | number | null, timeZone = 'Asia/Shanghai', seconds = false): string {
   if (value === null || value === '') return '';
   const date = toDate(value);
-  return Number.isNaN(date.getTime()) ? String(value) : formatter(timeZone, true).format(date);
+  return Number.isNaN(date.getTime()) ? String(value) : formatter(timeZone, true, seconds).format(date);
 }
 
 /** "2026-11-23" of an ISO time or epoch ms in `timeZone` (default Asia/Shanghai). */

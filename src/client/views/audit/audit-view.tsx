@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { AUDIT_OUTCOMES, type AuditEntry } from '../../../core/api/user-schema';
 import { auditCsvUrl, auditQueryOptions, type AuditFilters } from '../../api/audit';
+import { formatDateTime } from '../../i18n/format-date';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { useSessionUser } from '../shared/session';
 import '../shared/admin-page.css';
@@ -30,7 +31,7 @@ const isoOf = (local: string) => (local ? new Date(local).toISOString() : '');
 
 /** /audit — the admin's audit log: filter by who, action, outcome, time and record; page; export CSV. */
 export function AuditView() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const me = useSessionUser();
   const isAdmin = me?.role === 'admin';
   const [form, setForm] = useState(NO_FILTERS);
@@ -42,7 +43,7 @@ export function AuditView() {
     // Actions of routes added later have no label yet: their name shows as it is.
     return (t(`auditAction.${action}` as MessageKey) as string | undefined) || action;
   };
-  const time = (iso: string) => new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+  const time = (iso: string) => formatDateTime(iso, undefined, true);
 
   return (
     <div className="admin-page audit-page">

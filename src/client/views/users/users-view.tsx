@@ -5,6 +5,7 @@ import { ROLES, type Role } from '../../../core/api/api-schema';
 import { PASSWORD_MIN_LENGTH, type UserAccount } from '../../../core/api/user-schema';
 import { unitsQueryOptions } from '../../api/units';
 import { createUser, endUserSessions, resetUserPassword, setUserDisabled, updateUser, usersQueryOptions } from '../../api/users';
+import { formatDateTime } from '../../i18n/format-date';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { useSessionUser } from '../shared/session';
 import '../shared/admin-page.css';
@@ -151,14 +152,14 @@ function NewUserForm({ onDone, onFailed }: { onDone: (text: string) => void; onF
 }
 
 function UserRow({ user, isMe, onDone, onFailed }: { user: UserAccount; isMe: boolean; onDone: (text: string) => void; onFailed: (error: Error) => void }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const client = useQueryClient();
   const [role, setRole] = useState<Role>(user.role);
   const [unitId, setUnitId] = useState<string | null>(user.unitId);
   const [resetting, setResetting] = useState(false);
   const [password, setPassword] = useState('');
   const refresh = () => client.invalidateQueries({ queryKey: ['users'] });
-  const time = (iso: string) => new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+  const time = (iso: string) => formatDateTime(iso);
   const save = useMutation({
     mutationFn: (change: { role: Role; unitId: string | null }) => updateUser(user.id, change),
     onSuccess: (saved) => (onDone(t('users.saved', { name: saved.username })), refresh()),
