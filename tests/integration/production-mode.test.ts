@@ -20,6 +20,12 @@ afterAll(async () => {
 
 const PRODUCTION = { DUTYMAP_MODE: 'production' };
 
+/**
+ * The first two tests start three servers and run up to eight CLI processes one after another:
+ * about 40 s on two loaded cores, so the default 60 s was too close when the suite runs in parallel.
+ */
+const JOURNEY_TIMEOUT_MS = 180_000;
+
 /** The environment that points the command line at the database a server on `dbPath` uses. */
 async function cliEnv(dbPath: string): Promise<Record<string, string>> {
   return TEST_BACKEND === 'postgres' ? { DATABASE_URL: await testDatabaseUrl(dbPath), DUTYMAP_DB: dbPath } : { DUTYMAP_DB: dbPath, DATABASE_URL: '' };
@@ -83,7 +89,7 @@ describe('production mode', () => {
       'user.reset_password admin',
     ]);
     expect(cli[0].actor).toMatch(/^cli:/);
-  });
+  }, JOURNEY_TIMEOUT_MS);
 
   it('seeds no demo accounts, says how to make the first admin, and `dutymap user add` makes one while the server runs', async () => {
     const dir = tempFolder();
@@ -112,7 +118,7 @@ describe('production mode', () => {
     const list = await runCliAsync(['user', 'list', '--json'], { env });
     expect(JSON.parse(list.stdout)).toMatchObject([{ username: 'chief', role: 'admin', disabledAt: null }]);
     expect(list.stdout).not.toMatch(/scrypt/);
-  });
+  }, JOURNEY_TIMEOUT_MS);
 
   it('refuses a users.json whose passwords fail the policy', async () => {
     const dir = tempFolder();
