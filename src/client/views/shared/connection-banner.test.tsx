@@ -15,7 +15,8 @@ describe('server down', () => {
     // The server "goes down": every API request fails at the network level.
     server.use(http.all('*/api/*', () => HttpResponse.error()));
     try {
-      expect(await screen.findByText('无法连接服务器，正在重试…')).toBeTruthy();
+      // The first failed fetch shows it; on a loaded machine that can take longer than findBy's 1 s default.
+      expect(await screen.findByText('无法连接服务器，正在重试…', {}, { timeout: 10_000 })).toBeTruthy();
       expect(screen.getByText('指挥大屏')).toBeTruthy(); // the shell is still there
       server.resetHandlers(); // back up: the original handlers answer again
       await waitFor(() => expect(screen.queryByText('无法连接服务器，正在重试…')).toBeNull(), { timeout: 10_000 });
