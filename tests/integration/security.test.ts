@@ -327,6 +327,13 @@ describe('issue 16 security review, row by row', () => {
       ['POST', '/api/issues/T-G1/transitions'],
       ['GET', '/api/users'],
       ['POST', '/api/users'],
+      ['PATCH', '/api/users/not-a-user'],
+      ['POST', '/api/users/not-a-user/disable'],
+      ['POST', '/api/users/not-a-user/enable'],
+      ['POST', '/api/users/not-a-user/password'],
+      ['DELETE', '/api/users/not-a-user/sessions'],
+      ['GET', '/api/audit'],
+      ['GET', '/api/audit.csv'],
       ['GET', '/api/api-keys'],
       ['POST', '/api/api-keys'],
       ['DELETE', '/api/api-keys/not-a-key'],
@@ -347,5 +354,9 @@ describe('issue 16 security review, row by row', () => {
       const wrongRole = await viewer.request(method, path, garbage(method));
       expect(wrongRole.status, `${method} ${path} as viewer`).toBe(403);
     }
+    // Changing one's own password: any signed-in user, but nobody anonymous learns its body.
+    const own = await anon.request('PUT', '/api/session/password', garbage('PUT'));
+    expect(own.status).toBe(401);
+    expect(own.text).not.toMatch(/password|current|invalid/i);
   });
 });
