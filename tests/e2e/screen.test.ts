@@ -15,6 +15,8 @@ import { ApiClient, PROJECT_ROOT, startServer, tempFolder, type RunningServer } 
 import { buildClient, DEMO_DIR, hasDemo } from './app-server';
 import { hasChromium, launchChromium, waitForMap, watchPage, type PageProblems } from './browser';
 import { readMemory, screenCycles, type IssueChange } from './screen-cycles';
+import { polygonsOf } from '../../src/core/geometry/geometry-parts';
+import type { AreaGeometry } from '../../src/core/geometry/geometry-schema';
 
 const UPDATE = process.env.DUTYMAP_UPDATE_SCREENSHOTS === '1';
 const SHOTS = join(PROJECT_ROOT, UPDATE ? 'tests/e2e/screenshots' : 'tests/e2e/artifacts');
@@ -70,6 +72,69 @@ function layoutProblems(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * What is wrong with the checkpoint board as shown now: a row or heading cut by the edge of what
+ * shows (the viewport less its clip), a heading shown without a row under it, a road segment whose
+ * ends do not show whole, or two checkpoints that read the same.
+ */
+function boardProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const viewport = document.querySelector<HTMLElement>('.board-viewport')!;
+    const v = viewport.getBoundingClientRect();
+    const clip = /inset\(0px 0px ([\d.]+)px 0px\)/.exec(getComputedStyle(viewport).clipPath)?.[1];
+    const top = v.top;
+    const bottom = v.bottom - Number(clip ?? 0);
+    const shown: { kind: string; top: number; bottom: number }[] = [];
+    for (const el of viewport.querySelectorAll<HTMLElement>('.board-group h3, .board-item')) {
+      const r = el.getBoundingClientRect();
+      if (r.bottom <= top + 0.5 || r.top >= bottom - 0.5) continue; // not on this page
+      const what = `${el.tagName.toLowerCase()} "${el.textContent}"`;
+      if (r.top < top - 0.5 || r.bottom > bottom + 0.5) problems.push(`${what} cut (${Math.round(r.top - top)}…${Math.round(r.bottom - top)} of ${Math.round(bottom - top)})`);
+      shown.push({ kind: el.tagName, top: r.top, bottom: r.bottom });
+    }
+    shown.sort((a, b) => a.top - b.top);
+    if (shown.length && shown[shown.length - 1].kind === 'H3') problems.push('a heading ends the page without its row');
+    const seen = new Map<string, string>();
+    for (const item of document.querySelectorAll<HTMLElement>('.board-item[data-id]')) {
+      const segment = item.querySelector<HTMLElement>('.board-segment');
+      if (segment && segment.scrollWidth > segment.clientWidth + 1) problems.push(`segment "${segment.textContent}" cut`);
+      const text = item.querySelector('.board-name')!.textContent!;
+      if (seen.has(text)) problems.push(`${item.dataset.id} and ${seen.get(text)} both read "${text}"`);
+      seen.set(text, item.dataset.id!);
+    }
+    return problems;
+  });
+}
+
+/**
+ * Zones under the map legend: points along every grid edge (8 per edge), placed on the page
+ * through the map's own projection and its CSS scale, that fall inside the legend's box.
+ */
+function zonesUnderLegend(page: Page, rings: number[][][]): Promise<number> {
+  return page.evaluate((allRings) => {
+    const project = (window as unknown as { __dutymapMap: { project: (lon: number, lat: number) => [number, number] } }).__dutymapMap.project;
+    const canvas = document.querySelector<HTMLElement>('.screen-view .district-map-canvas')!;
+    const c = canvas.getBoundingClientRect();
+    const scale = c.width / canvas.offsetWidth;
+    const legend = document.querySelector('[data-testid="screen-legend"]')!.getBoundingClientRect();
+    let under = 0;
+    for (const ring of allRings) {
+      for (let i = 0; i + 1 < ring.length; i++) {
+        for (let k = 0; k < 8; k++) {
+          const lon = ring[i][0] + ((ring[i + 1][0] - ring[i][0]) * k) / 8;
+          const lat = ring[i][1] + ((ring[i + 1][1] - ring[i][1]) * k) / 8;
+          const [x, y] = project(lon, lat);
+          const px = c.left + x * scale;
+          const py = c.top + y * scale;
+          if (px > legend.left && px < legend.right && py > legend.top && py < legend.bottom) under++;
+        }
+      }
+    }
+    return under;
+  }, rings);
+}
+
 describe.skipIf(!ready)('large screen end to end (real server, headless chromium)', () => {
   let dist: string;
   let dbPath: string;
@@ -121,6 +186,17 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
     await main.page.waitForTimeout(500); // deck.gl points arrive just after the map is idle
     expect(await layoutProblems(main.page)).toEqual([]);
     await main.page.screenshot({ path: join(SHOTS, 'large-screen-1920x1080.png') });
+    // The legend covers no zone; the board shows whole rows, and road segments tell themselves apart.
+    const gridRings = ((await api.get('/api/layers/grids')).body.features as { geometry: AreaGeometry }[]).flatMap((g) => polygonsOf(g.geometry).flat() as number[][][]);
+    expect(await zonesUnderLegend(main.page, gridRings)).toBe(0);
+    // The board, on a page between moves, and again on the next page (it moves every BOARD_PAGE_MS).
+    const boardAtRest = () => main.page.waitForSelector('.board-track[data-offset]:not([data-moving])', { state: 'attached', timeout: 20_000 });
+    await boardAtRest();
+    expect(await boardProblems(main.page)).toEqual([]);
+    const firstOffset = await main.page.getAttribute('.board-track', 'data-offset');
+    await main.page.waitForFunction((before) => document.querySelector('.board-track')?.getAttribute('data-offset') !== before, firstOffset, { timeout: 20_000 });
+    await boardAtRest();
+    expect(await boardProblems(main.page)).toEqual([]);
 
     // The figures on the screen are the server's.
     const summary = (await api.get('/api/summary')).body;
@@ -144,6 +220,9 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
       await waitForPanels(page);
       await page.waitForFunction(() => (window as unknown as { __dutymapMap?: { sources: string[] } }).__dutymapMap?.sources.length === 5, undefined, { timeout: 60_000 });
       expect(await layoutProblems(page), `${width}×${height}`).toEqual([]);
+      expect(await boardProblems(page), `${width}×${height}`).toEqual([]);
+      // (The camera is set when the map is created, before its sources are added: no paint needed.)
+      expect(await zonesUnderLegend(page, gridRings), `${width}×${height}`).toBe(0);
       // The design scales with the display: the KPI row keeps its share of the height.
       const share = await page.evaluate(() => document.querySelector('.kpi-row')!.getBoundingClientRect().height / window.innerHeight);
       expect(share).toBeCloseTo(120 / 1080, 2);

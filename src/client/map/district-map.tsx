@@ -152,6 +152,10 @@ export function DistrictMap(props: DistrictMapProps) {
     }
     mapRef.current = map;
     stats.featureState = (source, id) => map.getFeatureState({ source, id });
+    stats.project = (lon, lat) => {
+      const p = map.project([lon, lat]);
+      return [p.x, p.y];
+    };
     map.touchZoomRotate.disableRotation();
     map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');

@@ -22,11 +22,13 @@ export interface MapStats {
   errors: string[];
   /** Reads a feature's state (e2e: did the count colour change?); null before the map exists. */
   featureState: ((source: string, id: string) => Record<string, unknown>) | null;
+  /** Where a lon/lat is drawn, in the map container's pixels (e2e: does a panel cover a zone?); null before the map exists. */
+  project: ((lon: number, lat: number) => [number, number]) | null;
 }
 
 /** Fresh, zeroed stats. */
 export function createMapStats(): MapStats {
-  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, sources: [], contextLosses: 0, contextRestores: 0, errors: [], featureState: null };
+  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, sources: [], contextLosses: 0, contextRestores: 0, errors: [], featureState: null, project: null };
 }
 
 /** Publishes the stats of the newest map on the window (one map per page in practice). */

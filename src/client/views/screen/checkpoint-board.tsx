@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CheckpointState } from '../../../core/api/api-schema';
 import { CHECKPOINT_CATEGORY_LABELS, type CheckpointCategory } from '../../../core/district/catalog';
 import { useI18n } from '../../i18n/i18n';
+import { boardPages, measureBoardBlocks, splitSegmentName, type BoardPage } from './board-pages';
 
 /** How long each page of the board stays before it moves on (ms), and how long the move takes. */
 export const BOARD_PAGE_MS = 6000;
@@ -30,9 +31,11 @@ export function groupCheckpoints(checkpoints: readonly CheckpointState[]): Check
 /**
  * The evaluation checkpoints grouped by category with their state (no issue / open / overdue).
  * When the groups are taller than the panel the board pages by itself: every few seconds it moves
- * up by most of its height, in a seamless loop (the list is drawn twice; after the first copy it
- * jumps back without a transition). One timer; nothing to click; nothing that grows; and between
- * moves nothing animates, so an unattended screen costs no CPU while it is still.
+ * to the next page of whole rows (board-pages.ts: no row or heading is cut, a heading never ends a
+ * page, and what lies below the page's last whole row is hidden), in a seamless loop (the list is
+ * drawn twice; after the last page it moves on to the copy's top and jumps back without a
+ * transition). One timer; nothing to click; nothing that grows; and between moves nothing
+ * animates, so an unattended screen costs no CPU while it is still.
  */
 export function CheckpointBoard({ checkpoints }: { checkpoints: readonly CheckpointState[] | undefined }) {
   const { t, label } = useI18n();
@@ -44,14 +47,14 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
   }, [checkpoints]);
   const viewport = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
-  const [sizes, setSizes] = useState<{ view: number; list: number } | null>(null);
-  const [offset, setOffset] = useState({ px: 0, animate: false });
+  const [sizes, setSizes] = useState<{ view: number; list: number; pages: BoardPage[] } | null>(null);
+  const [offset, setOffset] = useState({ px: 0, animate: false, visible: 0 });
 
   useLayoutEffect(() => {
     const view = viewport.current;
     const list = content.current;
     if (!view || !list) return;
-    const measure = () => setSizes({ view: view.clientHeight, list: list.offsetHeight });
+    const measure = () => setSizes({ view: view.clientHeight, list: list.offsetHeight, pages: boardPages(measureBoardBlocks(list), view.clientHeight) });
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(view);
@@ -61,28 +64,29 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
 
   const viewHeight = sizes?.view ?? 0;
   const listHeight = sizes?.list ?? 0;
-  const scrolls = listHeight > viewHeight + 1;
+  const pages = useMemo(() => sizes?.pages ?? [], [sizes]);
+  const scrolls = listHeight > viewHeight + 1 && pages.length > 1;
   useEffect(() => {
-    setOffset({ px: 0, animate: false });
+    setOffset({ px: 0, animate: false, visible: scrolls ? pages[0].height : 0 });
     if (!scrolls) return;
-    const step = Math.max(1, Math.round(viewHeight * 0.8));
     let settle: ReturnType<typeof setTimeout> | undefined;
-    let px = 0;
+    let page = 0;
     const timer = setInterval(() => {
-      px += step;
-      setOffset({ px, animate: true });
-      if (px >= listHeight) {
-        // Into the second copy: once there, jump back to the same place in the first, unseen.
-        px -= listHeight;
-        const back = px;
-        settle = setTimeout(() => setOffset({ px: back, animate: false }), BOARD_MOVE_MS + 50);
-      }
+      const from = pages[page];
+      page = (page + 1) % pages.length;
+      const to = pages[page];
+      // After the last page the track moves on to the copy's top (it looks like the first page) and
+      // jumps back to the first unseen. While it moves, what shows is the shorter of the two pages,
+      // so no half row shows as it leaves or arrives; once there, the new page's whole rows.
+      setOffset({ px: page === 0 ? listHeight : to.top, animate: true, visible: Math.min(from.height, to.height) });
+      clearTimeout(settle);
+      settle = setTimeout(() => setOffset({ px: to.top, animate: false, visible: to.height }), BOARD_MOVE_MS + 50);
     }, BOARD_PAGE_MS);
     return () => {
       clearInterval(timer);
       clearTimeout(settle);
     };
-  }, [scrolls, viewHeight, listHeight]);
+  }, [scrolls, listHeight, pages]);
 
   const list = (copy: boolean) => (
     <div className="board-list" ref={copy ? undefined : content} aria-hidden={copy || undefined}>
@@ -98,9 +102,9 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
           </h3>
           <ul>
             {g.items.map((c) => (
-              <li key={c.id} className={`board-item ${c.state}`} data-state={c.state} data-id={copy ? undefined : c.id} title={c.code}>
+              <li key={c.id} className={`board-item ${c.state}${splitSegmentName(c.name).segment ? ' wide' : ''}`} data-state={c.state} data-id={copy ? undefined : c.id} title={`${c.code} ${c.name}`}>
                 <i />
-                <span className="board-name">{c.name}</span>
+                <BoardName name={c.name} />
                 {c.open > 0 && <b>{c.open}</b>}
               </li>
             ))}
@@ -130,13 +134,19 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
           {t('screen.board.overdue')}
         </span>
       </div>
-      <div className="board-viewport" ref={viewport}>
+      <div
+        className="board-viewport"
+        ref={viewport}
+        // Hide what lies below the page's last whole row (a cut row or a heading without its row).
+        style={scrolls && offset.visible > 0 ? { clipPath: `inset(0 0 ${Math.max(0, viewHeight - offset.visible)}px 0)` } : undefined}
+      >
         {!checkpoints ? (
           <div className="panel-empty">{t('screen.loading')}</div>
         ) : (
           <div
             className="board-track"
             data-offset={offset.px}
+            data-moving={offset.animate || undefined}
             style={{ transform: `translateY(${-offset.px}px)`, transition: offset.animate ? `transform ${BOARD_MOVE_MS}ms ease-in-out` : 'none' }}
           >
             {list(false)}
@@ -145,5 +155,17 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
         )}
       </div>
     </section>
+  );
+}
+
+/** A checkpoint's name; a road segment (its row spans the board's width) keeps its ends visible while the road's name gives way. */
+function BoardName({ name }: { name: string }) {
+  const { base, segment } = splitSegmentName(name);
+  if (!segment) return <span className="board-name">{name}</span>;
+  return (
+    <span className="board-name board-name-segment">
+      <span className="board-road">{base}</span>
+      <span className="board-segment">{segment}</span>
+    </span>
   );
 }

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { SummaryResponse } from '../../../core/api/api-schema';
 import type { BBox } from '../../../core/geometry/geometry-schema';
@@ -22,7 +22,7 @@ import { readScreenOptions } from './screen-options';
 import { clockTime } from './screen-time';
 import { categoryOption, dailyTrendOption } from './trend-options';
 import { useNewIssues } from './use-new-issues';
-import { useDesignScale, useScreenScale } from './use-screen-scale';
+import { designScale, useDesignScale, useScreenScale } from './use-screen-scale';
 import { useTour } from './use-tour';
 import './screen.css';
 
@@ -80,7 +80,19 @@ export function ScreenView({ config }: { config: ClientConfig }) {
   );
 
   const scale = useDesignScale();
-  const padding = { top: 64, bottom: 40, left: 40, right: tourStreet ? 320 : 40 };
+  // The legend sits at the map's bottom left: the district is fitted above it, so it covers no zone.
+  const legendRef = useRef<HTMLDivElement>(null);
+  const [legendHeight, setLegendHeight] = useState(0);
+  useLayoutEffect(() => {
+    const el = legendRef.current;
+    if (!el) return;
+    const measure = () => setLegendHeight(Math.ceil(el.offsetHeight / designScale()));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const padding = { top: 64, bottom: Math.max(40, legendHeight + 24), left: 40, right: tourStreet ? 320 : 40 };
 
   return (
     <div className="screen-view" data-theme="dark">
@@ -128,7 +140,7 @@ export function ScreenView({ config }: { config: ClientConfig }) {
                 ) : (
                   <div className="map-loading">{t('screen.loading')}</div>
                 )}
-                <div className="screen-legend">
+                <div className="screen-legend" ref={legendRef} data-testid="screen-legend">
                   <MapLegend layer="grids" />
                   <div className="checkpoint-legend">{t('screen.legend.checkpoints')}</div>
                 </div>
