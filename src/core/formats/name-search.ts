@@ -17,7 +17,7 @@ export interface NameKeys {
 }
 
 /** How well a query matched; lower is better. */
-export const MATCH = { exact: 0, prefix: 1, contains: 2, pinyin: 3, initials: 4, fuzzy: 5 } as const;
+export const MATCH = { exact: 0, prefix: 1, contains: 2, pinyinPrefix: 3, pinyin: 4, initialsPrefix: 5, initials: 6, fuzzyPrefix: 7, fuzzy: 8 } as const;
 
 /** The keys of `name` (pinyin of Chinese characters; Latin letters and digits kept as they are). */
 export function nameKeys(name: string): NameKeys {
@@ -32,8 +32,10 @@ const LATIN = /^[a-z0-9]+$/;
 /**
  * How `query` matches the name behind `keys`, or null. Case-insensitive; spaces in the query are
  * ignored for pinyin. In order: the whole name, a prefix, anywhere in the name; for a query of
- * Latin letters (2 or more), anywhere in the full pinyin, then in the initials; for a query of 3
- * or more characters, the name containing it with one character wrong, missing or extra.
+ * Latin letters (2 or more), the full pinyin's start, anywhere in it, the initials' start, anywhere
+ * in them (so "zhanghualu" puts 章华路 before 岑河路（章华路至创业路）); for a query of 3
+ * or more characters, the name containing it with one character wrong, missing or extra (at its
+ * start before inside it).
  */
 export function matchName(query: string, keys: NameKeys): number | null {
   const q = query.trim().toLowerCase();
@@ -43,10 +45,16 @@ export function matchName(query: string, keys: NameKeys): number | null {
   if (keys.lower.includes(q)) return MATCH.contains;
   const compact = q.replace(/\s+/g, '');
   if (compact.length >= 2 && LATIN.test(compact)) {
+    if (keys.pinyin.startsWith(compact)) return MATCH.pinyinPrefix;
     if (keys.pinyin.includes(compact)) return MATCH.pinyin;
+    if (keys.initials.startsWith(compact)) return MATCH.initialsPrefix;
     if (keys.initials.includes(compact)) return MATCH.initials;
   }
-  if ([...q].length >= 3 && withinOneEdit(q, keys.lower)) return MATCH.fuzzy;
+  const chars = [...q];
+  if (chars.length >= 3 && withinOneEdit(q, keys.lower)) {
+    // At the name's start (its first |q| + 1 characters) before inside it: 章化路 → 章华路 before 岑河路（章华路至…）.
+    return withinOneEdit(q, [...keys.lower].slice(0, chars.length + 1).join('')) ? MATCH.fuzzyPrefix : MATCH.fuzzy;
+  }
   return null;
 }
 
