@@ -82,7 +82,7 @@ function boardProblems(page: Page): Promise<string[]> {
     const problems: string[] = [];
     const viewport = document.querySelector<HTMLElement>('.board-viewport')!;
     const v = viewport.getBoundingClientRect();
-    const clip = /inset\(0px 0px ([\d.]+)px 0px\)/.exec(getComputedStyle(viewport).clipPath)?.[1];
+    const clip = /inset\(0px 0px ([\d.]+)px(?: 0px)?\)/.exec(getComputedStyle(viewport).clipPath)?.[1];
     const top = v.top;
     const bottom = v.bottom - Number(clip ?? 0);
     const shown: { kind: string; top: number; bottom: number }[] = [];
