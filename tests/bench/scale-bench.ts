@@ -72,7 +72,7 @@ const DAY = 24 * 3600 * 1000;
 type LoadIssue = Omit<IssueRecord, 'seq'>;
 
 /** Seeded issues of the demo district in chunks of `chunk`, assigned by the engine. */
-function* generateIssues(total: number, chunk: number): Generator<{ issues: LoadIssue[]; history: [string, IssueHistoryEntry][] }> {
+export function* generateIssues(total: number, chunk: number): Generator<{ issues: LoadIssue[]; history: [string, IssueHistoryEntry][] }> {
   const { data } = readSeedFolder(join(PROJECT_ROOT, 'data/demo'));
   const index = buildDistrictIndex(data);
   // The bounding box of the streets: most points fall in a zone, some in the gaps around them.
@@ -126,7 +126,7 @@ function* generateIssues(total: number, chunk: number): Generator<{ issues: Load
 }
 
 /** SQLite's bulk path: prepared INSERTs in transactions of 10,000 rows on the server's file. */
-function loadSqlite(dbPath: string, total: number): LoadResult {
+export function loadSqlite(dbPath: string, total: number): LoadResult {
   const db = new Database(dbPath);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -163,7 +163,7 @@ function loadSqlite(dbPath: string, total: number): LoadResult {
 }
 
 /** PostgreSQL's bulk path: the repository's insertIssueBatch, 10,000 issues per transaction. */
-async function loadPostgres(url: string, total: number): Promise<LoadResult> {
+export async function loadPostgres(url: string, total: number): Promise<LoadResult> {
   const repo = await openPostgresRepository(url);
   let writing = 0;
   try {
