@@ -68,17 +68,25 @@ export function statusBranches(f: Pick<IssueFilter, 'status' | 'overdue'>): Issu
  */
 export const TEXT_INDEX_POSITIONS = 5000;
 
-/**
- * Text matches above which the index no longer drives a page: the page is read in sort order and
- * tested row by row instead (at that density the first page is near).
- */
-export const TEXT_CANDIDATE_CAP = 10_000;
+/** Where a text search stops letting its index drive, and where its count stops reading. */
+export interface TextLimits {
+  /**
+   * Rows the text index offers up to which a page is read from them (then sorted); beyond, the
+   * page is read in sort order and each row tested (at that density the first page is near).
+   * SQLite 10,000 (its phrase query is exact: offered rows are matches); PostgreSQL 50,000 (its
+   * bigram candidates can be many more than the matches, and a row read in sort order costs a
+   * random heap read there).
+   */
+  driveCap: number;
+  /**
+   * Rows the index offers that a count reads at most: beyond, the count is a lower bound
+   * (`exact: false`), so a search matching half the ledger costs a bounded read. 50,000.
+   */
+  countLimit: number;
+}
 
-/**
- * Text matches a count reads at most: beyond, the count is a lower bound (`exact: false`), so a
- * search that matches half the ledger costs a bounded read, not half the ledger.
- */
-export const TEXT_COUNT_LIMIT = 50_000;
+export const SQLITE_TEXT_LIMITS: TextLimits = { driveCap: 10_000, countLimit: 50_000 };
+export const POSTGRES_TEXT_LIMITS: TextLimits = { driveCap: 50_000, countLimit: 50_000 };
 
 /**
  * How a text filter is applied: 'index' reads the text index's matches first (few: at most

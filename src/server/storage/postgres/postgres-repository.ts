@@ -27,7 +27,7 @@ import {
   EQUALITY_FILTERS,
   LAYER_COLUMN,
   SORT_SQL,
-  TEXT_COUNT_LIMIT,
+  POSTGRES_TEXT_LIMITS,
   TextModeMemo,
   keysetCondition,
   likePattern,
@@ -35,6 +35,7 @@ import {
   pageOf,
   readsByRange,
   statusBranches,
+  type TextLimits,
   type TextMode,
 } from '../issue-query';
 import {
@@ -114,6 +115,8 @@ export interface PostgresOptions {
   districtId?: number;
   /** Connections per process. Default 10. */
   poolSize?: number;
+  /** Where text searches stop letting the index drive and counting (tests make them small). */
+  textLimits?: TextLimits;
 }
 
 /** int8 (counts, sequences, epoch milliseconds) as numbers: every value we store fits in 2^53. */
@@ -165,7 +168,7 @@ export async function openPostgresRepository(url: string, options: PostgresOptio
     await pool.end();
     throw error;
   }
-  return new PostgresRepository(pool, url, options.districtId ?? 1);
+  return new PostgresRepository(pool, url, options.districtId ?? 1, options.textLimits ?? POSTGRES_TEXT_LIMITS);
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -199,6 +202,7 @@ export class PostgresRepository implements DutymapRepository {
     private readonly pool: pg.Pool,
     private readonly url: string,
     readonly districtId: number,
+    private readonly textLimits: TextLimits,
   ) {}
 
   /** Runs `work` in a transaction, again (up to 5 times) after a serialization failure or deadlock. */
@@ -621,8 +625,8 @@ export class PostgresRepository implements DutymapRepository {
     if (unmatchableFilter(filter)) return { exact: true, byStatus };
     const branches = statusBranches(unfiltered);
     if (filter.text) {
-      // The text index's candidates drive, at most TEXT_COUNT_LIMIT of them: a bounded read.
-      const params: unknown[] = [this.districtId, filter.text, TEXT_COUNT_LIMIT + 1];
+      // The text index's candidates drive, at most this.textLimits.countLimit of them: a bounded read.
+      const params: unknown[] = [this.districtId, filter.text, this.textLimits.countLimit + 1];
       const where = conditions(unfiltered, 'like', null, params);
       const { rows } = await this.throughTextIndex((client) =>
         client.query<{ status: IssueStatus; ok: boolean }>(
@@ -630,8 +634,8 @@ export class PostgresRepository implements DutymapRepository {
           params,
         ),
       );
-      const matches = rows.slice(0, TEXT_COUNT_LIMIT).filter((r) => r.ok);
-      if (rows.length > TEXT_COUNT_LIMIT) return { exact: false, atLeast: matches.length };
+      const matches = rows.slice(0, this.textLimits.countLimit).filter((r) => r.ok);
+      if (rows.length > this.textLimits.countLimit) return { exact: false, atLeast: matches.length };
       for (const { status } of matches) if (branches.includes(status)) byStatus[status]++;
       return { exact: true, byStatus };
     }
@@ -683,7 +687,7 @@ export class PostgresRepository implements DutymapRepository {
 
   /**
    * How a text filter is applied (issue-query.ts TextMode): by how many rows the text index
-   * offers. Up to TEXT_COUNT_LIMIT the index drives: on PostgreSQL a row read in sort order costs
+   * offers. Up to this.textLimits.countLimit the index drives: on PostgreSQL a row read in sort order costs
    * a random heap read, so walking the sort's index pays only for dense matches, and bigram
    * candidates of a longer search can be many more than its matches.
    */
@@ -696,10 +700,10 @@ export class PostgresRepository implements DutymapRepository {
         // column skips the heap (all-visible pages).
         client.query<{ n: number }>(
           `SELECT count(*)::int4 AS n FROM (SELECT 1 FROM issues WHERE ${TEXT_GRAMS} @> dutymap_query_grams($1) LIMIT $2) AS hits`,
-          [text, TEXT_COUNT_LIMIT + 1],
+          [text, this.textLimits.countLimit + 1],
         ),
       );
-      return rows[0]!.n > TEXT_COUNT_LIMIT ? 'like' : 'index';
+      return rows[0]!.n > this.textLimits.countLimit ? 'like' : 'index';
     });
   }
 

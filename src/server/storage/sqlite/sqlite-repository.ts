@@ -27,8 +27,7 @@ import {
   EQUALITY_FILTERS,
   LAYER_COLUMN,
   SORT_SQL,
-  TEXT_CANDIDATE_CAP,
-  TEXT_COUNT_LIMIT,
+  SQLITE_TEXT_LIMITS,
   TEXT_INDEX_POSITIONS,
   TextModeMemo,
   keysetCondition,
@@ -38,6 +37,7 @@ import {
   readsByRange,
   statusBranches,
   textIndexQuery,
+  type TextLimits,
   type TextMode,
 } from '../issue-query';
 import {
@@ -115,6 +115,8 @@ export interface SqliteOptions {
    * promises, at a fraction of the fsyncs. Default 'NORMAL'.
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /** Where text searches stop letting the index drive and counting (tests make them small). */
+  textLimits?: TextLimits;
 }
 
 /**
@@ -130,7 +132,7 @@ export function openSqliteRepository(path: string, options: SqliteOptions = {}):
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteRepository(db);
+  return new SqliteRepository(db, options.textLimits ?? SQLITE_TEXT_LIMITS);
 }
 
 /** A row of `features` as SQLite returns it (deleted is 0/1). */
@@ -156,7 +158,10 @@ class SqliteRepository implements DutymapRepository {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly textModes = new TextModeMemo();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly textLimits: TextLimits,
+  ) {
     this.stmt = this.prepareAll();
   }
 
@@ -446,16 +451,16 @@ class SqliteRepository implements DutymapRepository {
     const byStatus = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, 0])) as Record<IssueStatus, number>;
     const branches = statusBranches(unfiltered);
     if (filter.text) {
-      // The text index's matches drive, at most TEXT_COUNT_LIMIT of them: a bounded read.
-      const params: Record<string, unknown> = { examine: TEXT_COUNT_LIMIT + 1 };
+      // The text index's matches drive, at most this.textLimits.countLimit of them: a bounded read.
+      const params: Record<string, unknown> = { examine: this.textLimits.countLimit + 1 };
       const { where } = conditions(unfiltered, 'like', null, '', params);
       params.fts = textIndexQuery(filter.text);
       const rows = this.statement(
         `SELECT issues.status AS status, (${where}) AS ok FROM (SELECT hit FROM (${TEXT_INDEX_ROWS}) LIMIT @examine) AS hits
          CROSS JOIN issues ON issues.seq = hits.hit`,
       ).all(params) as { status: IssueStatus; ok: number }[];
-      const matches = rows.slice(0, TEXT_COUNT_LIMIT).filter((r) => r.ok);
-      if (rows.length > TEXT_COUNT_LIMIT) return { exact: false, atLeast: matches.length };
+      const matches = rows.slice(0, this.textLimits.countLimit).filter((r) => r.ok);
+      if (rows.length > this.textLimits.countLimit) return { exact: false, atLeast: matches.length };
       for (const { status } of matches) if (branches.includes(status)) byStatus[status]++;
       return { exact: true, byStatus };
     }
@@ -523,9 +528,9 @@ class SqliteRepository implements DutymapRepository {
     return this.textModes.get(text, () => {
       const { n } = db.prepare(`SELECT count(*) AS n FROM (SELECT hit FROM (${TEXT_INDEX_ROWS}) LIMIT @cap)`).get({
         fts: textIndexQuery(text),
-        cap: TEXT_CANDIDATE_CAP + 1,
+        cap: this.textLimits.driveCap + 1,
       }) as { n: number };
-      return n > TEXT_CANDIDATE_CAP ? 'like' : 'index';
+      return n > this.textLimits.driveCap ? 'like' : 'index';
     });
   }
 
