@@ -240,7 +240,7 @@ export const IssueListResponse = z.object({
   /** Issues matching the filters, all pages together; a lower bound when totalExact is false. */
   total: z.number().int(),
   /**
-   * False when a text search matched more issues than the server counts (10,000): total is then
+   * False when a text search had more candidates than the server counts (50,000): total is then
    * "at least" (show "10,000+"), and byStatus is null.
    */
   totalExact: z.boolean(),
