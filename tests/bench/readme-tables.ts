@@ -4,7 +4,7 @@
  *
  * `npm run -s bench > bench.json && npm run -s bench:readme -- bench.json` rewrites, in README.md,
  * the text between each `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` pair with the table
- * NAME (engine, lookup-open-loop, ledger); `--print` writes the tables to stdout instead. A table
+ * NAME (engine, engine-vs-postgis, lookup-open-loop, ledger); `--print` writes the tables to stdout instead. A table
  * whose part is missing from the JSON (e.g. a run with only some benchmarks) is left as it was.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,12 +13,14 @@ import type { ApiBenchResult } from './api-bench';
 import type { EngineCaseResult } from './engine-bench';
 import type { LedgerBenchResult } from './ledger-bench';
 import type { OpenLoopResult } from './open-loop';
+import type { PostgisBenchResult } from './postgis-bench';
 
 /** The parts of the bench JSON the tables read (all optional: a partial run renders what it has). */
 export interface BenchJson {
   started?: string;
   machine?: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
   engine?: EngineCaseResult[];
+  postgis?: PostgisBenchResult;
   api?: ApiBenchResult;
   backends?: { issuesLoaded: number; ledger?: LedgerBenchResult[] };
 }
@@ -46,6 +48,19 @@ export function engineTable(bench: BenchJson): string | null {
     `| case (${n(bench.engine[0]!.points)} points) | engine | per point | plain turf loop | ratio | vs bbox loop | agreement |`,
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
+  ].join('\n');
+}
+
+/** The engine against PostGIS on the same points in the same run. */
+export function postgisTable(bench: BenchJson): string | null {
+  const p = bench.postgis;
+  if (!p?.cases.length) return null;
+  return [
+    `_PostGIS ${p.postgis}, GiST indexes, ${n(p.cases[0]!.sample)} of the engine's points per case in one statement; load average ${p.loadAverage.before} → ${p.loadAverage.after}._`,
+    '',
+    '| case | PostGIS per 1,000,000 points | engine per 1,000,000 points | engine vs PostGIS | grids agree |',
+    '| --- | --- | --- | --- | --- |',
+    ...p.cases.map((c) => `| ${c.name} | ${n(c.postgisMsPerMillion)} ms | ${n(c.engineMsPerPoint * 1e6)} ms | ${n(c.ratio, 1)}× | ${c.gridAgreement} |`),
   ].join('\n');
 }
 
@@ -108,6 +123,7 @@ export function ledgerTable(bench: BenchJson): string | null {
 
 const TABLES: Record<string, (bench: BenchJson) => string | null> = {
   engine: engineTable,
+  'engine-vs-postgis': postgisTable,
   'lookup-open-loop': lookupOpenLoopTable,
   ledger: ledgerTable,
 };
