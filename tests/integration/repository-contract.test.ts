@@ -543,6 +543,7 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
           (f.gridId === undefined || a.gridId === f.gridId) &&
           (f.roadId === undefined || a.roadId === f.roadId) &&
           (f.checkpointId === undefined || a.checkpointId === f.checkpointId) &&
+          (f.reportedBy === undefined || i.reportedBy === f.reportedBy) &&
           (f.overdue === undefined || overdue === f.overdue) &&
           (!text || [i.code, i.description, i.id].some((s) => s.toLowerCase().includes(text))) &&
           (!f.bbox || (i.lon >= f.bbox[0] && i.lon <= f.bbox[2] && i.lat >= f.bbox[1] && i.lat <= f.bbox[3])) &&
@@ -566,6 +567,8 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
         ['a grid', { gridId: 'G2' }],
         ['a road', { roadId: 'R1' }],
         ['a checkpoint', { checkpointId: 'P1' }],
+        ['the reporter (an inspector’s own reports)', { reportedBy: 'grid-staff' }],
+        ['the reporter, with statuses', { reportedBy: 'inspector', status: ['assigned', 'rectifying', 'verifying'] }],
         ['overdue', { overdue: true }],
         ['not overdue', { overdue: false }],
         ['text in the description', { text: '巡查' }],
@@ -586,7 +589,7 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
         // Same report times (ties broken by seq), text with LIKE wildcards, a checkpoint issue.
         await repo.createIssue(newIssue({ description: '巡查发现 完成率 100%_达标', reportedAt: later(4) }), reportEntry(later(4)));
         await repo.createIssue(newIssue({ description: '巡查发现 路径 a\\b', reportedAt: later(4), deadline: later(-1) }), reportEntry(later(4)));
-        await repo.createIssue(newIssue({ description: '站台破损', code: '12345-0007', reportedAt: later(4), lon: 120.0175, lat: 30.0025, unitId: 'U-p1', assignment: p1 }), reportEntry(later(4)));
+        await repo.createIssue(newIssue({ description: '站台破损', code: '12345-0007', reportedAt: later(4), lon: 120.0175, lat: 30.0025, unitId: 'U-p1', assignment: p1, reportedBy: 'grid-staff' }), reportEntry(later(4)));
         await repo.createIssue(newIssue({ description: '巡查发现 边上', reportedAt: later(6), lon: 120.0075, lat: 30.0025 }), reportEntry(later(6)));
         return { repo, issues: await allIssues(repo) };
       }

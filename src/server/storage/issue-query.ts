@@ -4,7 +4,7 @@
  * search, the statuses a page is read from, keyset paging. Each backend builds its SQL from these
  * with its own placeholders.
  *
- * How a page is read at a million issues (the indexes are migration 5's): one branch per status
+ * How a page is read at a million issues (the indexes are migration 6's): one branch per status
  * the filter allows (statusBranches), each `WHERE status = s AND … ORDER BY sort, seq LIMIT n`
  * straight off an index that starts with the filter's column and the status, then the branches
  * merged and cut to n. An IN list of statuses would make both databases read every matching row
@@ -62,7 +62,7 @@ export function statusBranches(f: Pick<IssueFilter, 'status' | 'overdue'>): Issu
 }
 
 /**
- * Characters per field the SQLite text index covers (migration 5's issue_text_positions); a row
+ * Characters per field the SQLite text index covers (migration 6's issue_text_positions); a row
  * with a longer code, description or id is always a candidate (index issues_long_text) and
  * decided by LIKE.
  */
@@ -121,7 +121,7 @@ const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase
  * code, description or id contains `text` (ASCII case ignored): the phrase of its bigram tokens
  * (consecutive in the text), or for one character its character token. Tokens are
  * `g<code point>x<next code point, 0 at a field's end>` and `u<code point>` in lowercase hex, as
- * migration 5's triggers write them.
+ * migration 6's triggers write them.
  */
 export function textIndexQuery(text: string): string {
   const chars = Array.from(asciiLower(text), (c) => c.codePointAt(0)!.toString(16));
@@ -146,7 +146,7 @@ export function orderBy(sort: IssueSort, byRange = false): string {
  * Report time and deadline move together (a deadline is days after the report), so walking one
  * time's index while filtering a range of the other skips everything on one side of the range
  * first — hundreds of thousands of rows for a month a year ago; the range itself is a cheap read
- * of an index that carries both times (migration 5), however many rows it holds.
+ * of an index that carries both times (migration 6), however many rows it holds.
  */
 export function readsByRange(f: IssueFilter, sort: IssueSort, status: IssueStatus): boolean {
   const { column } = SORT_SQL[sort];

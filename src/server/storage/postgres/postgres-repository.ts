@@ -1041,7 +1041,7 @@ const ISSUE_SELECT_QUALIFIED = ['seq', ...ISSUE_COLUMNS].map((c) => `issues.${c}
  */
 const TEXT_INDEX_SETTINGS = "SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 0";
 
-/** The expression migration 5's GIN index is on: the row's characters and bigrams. */
+/** The expression migration 6's GIN index is on: the row's characters and bigrams. */
 const TEXT_GRAMS = 'dutymap_text_grams(code, description, id)';
 
 /**
