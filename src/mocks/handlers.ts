@@ -19,7 +19,7 @@ import { toWgs84 } from '../core/geometry/crs-convert';
 import { ledgerCsv, ledgerNames, ledgerRow } from '../core/export/ledger';
 import { geometryBox, mergeBBoxes } from '../core/geometry/geometry-parts';
 import { LAYERS } from '../core/district/district-schema';
-import { ISSUE_STATUSES, isOverdue } from '../core/issues/issue-schema';
+import { ISSUE_STATUSES, isOverdue, type IssueStatus } from '../core/issues/issue-schema';
 import { nextStatus } from '../core/issues/issue-state-machine';
 import { ACTION_ROLES, ACTIONS_NAMING_OWNER, NOTE_REQUIRED, REPORT_ROLES } from '../core/issues/issue-roles';
 import { addIssue, toApi, toDetail, type MockState } from './mock-state';
@@ -58,9 +58,9 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
     const q = parsed.data;
     const now = state.now();
     const text = q.text?.toLowerCase();
-    const list = state.issues.filter(
+    // Every filter but the statuses: the status chips count these per status.
+    const unfiltered = state.issues.filter(
       (i) =>
-        (!q.status || q.status.includes(i.status)) &&
         (!q.category || q.category.includes(i.category)) &&
         (!q.unitId || i.unitId === q.unitId) &&
         (!q.streetId || i.assignment.streetId === q.streetId) &&
@@ -70,16 +70,19 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
         (!q.checkpointId || i.assignment.checkpointId === q.checkpointId) &&
         (!q.reportedBy || i.reportedBy === q.reportedBy) &&
         (q.overdue === undefined || isOverdue(i, now) === q.overdue) &&
-        (!text || i.code.toLowerCase().includes(text) || i.description.toLowerCase().includes(text)) &&
+        (!text || i.code.toLowerCase().includes(text) || i.description.toLowerCase().includes(text) || i.id.toLowerCase().includes(text)) &&
         (!q.reportedFrom || i.reportedAt >= new Date(q.reportedFrom).toISOString()) &&
         (!q.reportedTo || i.reportedAt <= new Date(q.reportedTo).toISOString()),
     );
+    const byStatus = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, 0])) as Record<IssueStatus, number>;
+    for (const i of unfiltered) byStatus[i.status]++;
+    const list = unfiltered.filter((i) => !q.status || q.status.includes(i.status));
     const key = q.sort.replace('-', '') as 'reportedAt' | 'deadline';
     const sign = q.sort.startsWith('-') ? -1 : 1;
     // Ties in the order the issues were stored, turned round with the sort, as the server's `seq`.
     const stored = new Map(state.issues.map((issue, k) => [issue, k]));
     list.sort((a, b) => sign * ((a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0) || stored.get(a)! - stored.get(b)!));
-    return { list, q } as const;
+    return { list, q, byStatus } as const;
   };
 
   return [
@@ -199,17 +202,17 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       const result = filtered(query);
       if ('problem' in result) return error('validation_failed', 400, String(result.problem));
       const counts = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, result.list.filter((i) => i.status === s).length]));
-      return HttpResponse.json({ counts, total: result.list.length });
+      return HttpResponse.json({ counts, total: result.list.length, exact: true });
     }),
 
     http.get(url('/api/issues'), ({ request }) => {
       const result = filtered(new URL(request.url).searchParams);
       if ('problem' in result) return error('validation_failed', 400, String(result.problem));
-      const { list, q } = result;
+      const { list, q, byStatus } = result;
       const start = q.cursor ? Number(q.cursor) : 0;
       const page = list.slice(start, start + q.limit);
       const next = start + q.limit < list.length ? String(start + q.limit) : null;
-      return HttpResponse.json({ items: page.map((i) => toApi(state, i)), total: list.length, nextCursor: next });
+      return HttpResponse.json({ items: page.map((i) => toApi(state, i)), total: list.length, totalExact: true, byStatus, nextCursor: next });
     }),
 
     http.get(url('/api/issues.csv'), ({ request }) => {

@@ -9,6 +9,7 @@ import { benchDistricts } from './bench-districts';
 import { runApiBench } from './api-bench';
 import { benchClient } from './client-bench';
 import { runScaleBench } from './scale-bench';
+import { benchPostgis } from './postgis-bench';
 import { benchScreenSoak } from './screen-soak-bench';
 import { benchStalls } from './stall-bench';
 import { benchTopology } from './topology-bench';
@@ -19,12 +20,16 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   const started = new Date().toISOString();
   const engine = [];
   const builds = [];
-  for (const { name, district } of benchDistricts(quick)) {
+  const districts = benchDistricts(quick);
+  for (const { name, district } of districts) {
     const { cases, build } = benchEngine(name, district, { points, baselineSample: quick ? 300 : 2000, seed: 20261123 });
     engine.push(...cases);
     builds.push(build);
     process.stderr.write(`bench: ${name} done\n`);
   }
+  // The engine's baseline that matters: PostGIS on the same points (a sample), same run.
+  const postgis = await benchPostgis(districts, engine, { sample: quick ? 2000 : 20_000, seed: 20261123 });
+  process.stderr.write('bench: postgis done\n');
   const topology = benchTopology({ quick });
   process.stderr.write('bench: topology done\n');
   const api = await runApiBench(quick ? { durationS: 2 } : {});
@@ -44,6 +49,7 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     engine,
     indexBuild: builds,
+    postgis,
     topology,
     api,
     client,

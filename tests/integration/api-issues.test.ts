@@ -154,6 +154,26 @@ describe('reporting issues', () => {
   });
 });
 
+describe('ledger totals', () => {
+  it('counts per status under every filter but the statuses (the chips), sums the asked statuses, and follows a write at once', async () => {
+    type Page = { total: number; totalExact: boolean; byStatus: Record<string, number>; items: { status: string }[] };
+    const page = async (query: string): Promise<Page> => (await as.viewer.get(`/api/issues?${query}`)).body;
+    const tally = (items: { status: string }[]) => items.reduce<Record<string, number>>((t, i) => ((t[i.status] = (t[i.status] ?? 0) + 1), t), {});
+    const everyStatus = await page('unitId=U-s1&limit=500');
+    const before = await page('unitId=U-s1&status=assigned,rectifying&limit=1');
+    expect(before.totalExact).toBe(true);
+    // The chips ignore the statuses asked for and count every status, zeros included.
+    expect(before.byStatus).toEqual({ pending_designation: 0, assigned: 0, rectifying: 0, verifying: 0, closed: 0, disputed: 0, ...tally(everyStatus.items) });
+    expect(before.total).toBe(before.byStatus.assigned! + before.byStatus.rectifying!);
+    expect(everyStatus.total).toBe(everyStatus.items.length);
+    // A new issue of U-s1 is counted on the next request (the counts are kept per data revision).
+    expect((await report(as.inspector)).status).toBe(201);
+    const after = await page('unitId=U-s1&status=assigned,rectifying&limit=1');
+    expect(after.byStatus.assigned).toBe(before.byStatus.assigned! + 1);
+    expect(after.total).toBe(before.total + 1);
+  });
+});
+
 describe('transitions', () => {
   it('runs the ledger: unit starts and submits, the reporting inspector verifies', async () => {
     const created = await report(as.inspector);

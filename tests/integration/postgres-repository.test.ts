@@ -77,7 +77,8 @@ describe('PostgreSQL repository', () => {
     const history = issues.map((i) => [i.id, { at: i.reportedAt, action: 'report' as const, from: null, to: i.status, by: 'loader' }] as const);
     await second.insertIssueBatch(issues, history);
     expect((await first.revisions()).data).toBe(before.data + 1);
-    expect((await first.listIssues({ nowMs: 0, text: 'batch' }, { sort: 'reportedAt', limit: 1, after: null })).total).toBe(12_000);
+    const counts = await first.countIssues({ nowMs: 0, text: 'batch' });
+    expect(counts.exact && Object.values(counts.byStatus).reduce((a, b) => a + b, 0)).toBe(12_000);
     expect(await first.issueHistory('B-11999')).toEqual([{ at: template.reportedAt, action: 'report', from: null, to: template.status, by: 'loader' }]);
   });
 });

@@ -4,11 +4,13 @@ import * as reportMessages from './features/report';
 import * as screenMessages from './features/screen';
 import * as workDayMessages from './features/work-day';
 import * as usersMessages from './features/users';
+import * as ledgerMessages from './features/ledger';
 import type { MessageKey } from './messages-zh';
 
 /** English messages, the second language; the type makes a missing key a compile error. */
 export const en: Record<MessageKey, string> = {
   ...screenMessages.en,
+  ...ledgerMessages.en,
   ...planMessages.en,
   ...importMessages.en,
   ...reportMessages.en,

@@ -4,6 +4,7 @@ import * as reportMessages from './features/report';
 import * as screenMessages from './features/screen';
 import * as workDayMessages from './features/work-day';
 import * as usersMessages from './features/users';
+import * as ledgerMessages from './features/ledger';
 
 /**
  * Simplified Chinese messages: the app's first language and the source of the message keys.
@@ -11,6 +12,7 @@ import * as usersMessages from './features/users';
  */
 export const zhCN = {
   ...screenMessages.zh,
+  ...ledgerMessages.zh,
   ...planMessages.zh,
   ...importMessages.zh,
   ...reportMessages.zh,

@@ -237,8 +237,15 @@ export type IssueListQuery = z.infer<typeof IssueListQuery>;
 
 export const IssueListResponse = z.object({
   items: z.array(ApiIssue),
-  /** Issues matching the filters, all pages together. */
+  /** Issues matching the filters, all pages together; a lower bound when totalExact is false. */
   total: z.number().int(),
+  /**
+   * False when a text search had more candidates than the server counts (50,000): total is then
+   * "at least" (show "10,000+"), and byStatus is null.
+   */
+  totalExact: z.boolean(),
+  /** Issues per status under every filter but the statuses (for status chips that follow the filters). */
+  byStatus: z.record(z.enum(ISSUE_STATUSES), z.number().int()).nullable(),
   nextCursor: z.string().nullable(),
 });
 export type IssueListResponse = z.infer<typeof IssueListResponse>;
@@ -249,9 +256,15 @@ export type IssueListResponse = z.infer<typeof IssueListResponse>;
  */
 export const IssueStatusCountsQuery = IssueListQuery.omit({ status: true, cursor: true, limit: true, sort: true });
 export const IssueStatusCountsResponse = z.object({
-  /** Every status, 0 when none match. */
+  /** Every status, 0 when none match (all 0 when `exact` is false). */
   counts: z.record(z.enum(ISSUE_STATUSES), z.number().int()),
+  /** Issues matching the filters; a lower bound when `exact` is false. */
   total: z.number().int(),
+  /**
+   * False when a text search had more candidates than the server counts (50,000, as the list's
+   * totalExact): then only `total` is known, as "at least".
+   */
+  exact: z.boolean(),
 });
 export type IssueStatusCountsResponse = z.infer<typeof IssueStatusCountsResponse>;
 

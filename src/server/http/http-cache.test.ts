@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countBelow, etagMatches, versionFromIfMatch } from './http-cache';
+import { etagMatches, versionFromIfMatch } from './http-cache';
 
 describe('etagMatches', () => {
   it('matches exact, weak, listed and * tags', () => {
@@ -20,13 +20,5 @@ describe('versionFromIfMatch', () => {
     expect(versionFromIfMatch(undefined)).toBeNull();
     expect(versionFromIfMatch('  ')).toBeNull();
     expect(versionFromIfMatch('"abc"')).toBeNaN();
-  });
-});
-
-describe('countBelow', () => {
-  it('counts the values strictly below x', () => {
-    const sorted = Float64Array.from([1, 2, 2, 5]);
-    expect([0, 1, 2, 3, 5, 6].map((x) => countBelow(sorted, x))).toEqual([0, 0, 1, 3, 3, 4]);
-    expect(countBelow(new Float64Array(), 1)).toBe(0);
   });
 });

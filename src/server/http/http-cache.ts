@@ -16,15 +16,3 @@ export function versionFromIfMatch(ifMatch: string | undefined): number | null {
   const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(ifMatch);
   return match ? Number(match[1]) : NaN;
 }
-
-/** How many values of an ascending array are < x (binary search). */
-export function countBelow(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -31,18 +31,48 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<{ text: string;
   return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(Buffer.concat(parts)), chunks: parts.length };
 }
 
+/** issueBatches over `all`, `size` at a time; `reads` counts the batches handed out. */
+function batchesOf(all: IssueRecord[], size: number, reads = { count: 0, released: false }) {
+  return async function* () {
+    try {
+      for (let i = 0; i < all.length; i += size) {
+        reads.count++;
+        yield all.slice(i, i + size);
+      }
+    } finally {
+      reads.released = true;
+    }
+  };
+}
+
 describe('ledgerCsvStream', () => {
   it('gives byte for byte the CSV of ledgerCsv, in many chunks', async () => {
     const all = records(2000);
-    const repo = { eachIssue: async (_f: unknown, _s: unknown, visit: (r: IssueRecord) => void) => all.forEach(visit) } as unknown as DutymapRepository;
+    const repo = { issueBatches: batchesOf(all, 150) } as unknown as DutymapRepository;
     const now = new Date('2026-11-23T00:00:00Z');
     const streamed = await text(await ledgerCsvStream(repo, names, { nowMs: now.getTime() }, 'reportedAt', now));
     expect(streamed.chunks).toBeGreaterThan(5);
     expect(streamed.text).toBe(ledgerCsv(all.map((r) => ledgerRow(r, names, now))));
   });
 
+  it('reads a batch only when the previous one was taken, and releases the read when the client goes away', async () => {
+    const reads = { count: 0, released: false };
+    const repo = { issueBatches: batchesOf(records(2000), 100, reads) } as unknown as DutymapRepository;
+    const now = new Date('2026-11-23T00:00:00Z');
+    const stream = await ledgerCsvStream(repo, names, { nowMs: now.getTime() }, 'reportedAt', now);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The first batch (read before the stream is returned) and one more queued: not all 20.
+    expect(reads.count).toBeLessThanOrEqual(2);
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.read();
+    expect(reads.count).toBeLessThanOrEqual(4);
+    await reader.cancel();
+    expect(reads.released).toBe(true);
+  });
+
   it('is the header alone for no issues', async () => {
-    const repo = { eachIssue: async () => undefined } as unknown as DutymapRepository;
+    const repo = { issueBatches: batchesOf([], 150) } as unknown as DutymapRepository;
     const now = new Date();
     expect((await text(await ledgerCsvStream(repo, names, { nowMs: 0 }, 'reportedAt', now))).text).toBe(ledgerCsv([]));
   });

@@ -77,33 +77,38 @@ export async function ledgerRows(repo: DutymapRepository, now: Date): Promise<(s
 }
 
 /**
- * The ledger CSV of the issues `filter` selects, as a stream of UTF-8 chunks of about 64 KB. Rows
- * become bytes as the repository reads them, so a ledger of a million issues is held only as its
- * CSV bytes (about 300 bytes an issue), never as a million row arrays and one giant string; each
- * chunk is let go once sent. (The repository's read is one snapshot; SQLite reads it without
- * pausing, because its single connection cannot write while a read is open.)
+ * The ledger CSV of the issues `filter` selects, as a stream of UTF-8 chunks, one per batch the
+ * repository reads (about 1,000 issues, 300 KB). The next batch is read only when the client has
+ * taken the last one (a pull stream, and the HTTP layer waits for the socket to drain), so a
+ * ledger of a million issues costs a batch of memory however slowly it is downloaded, and the
+ * event loop runs between batches; a client that goes away ends the read (cancel → the
+ * repository releases its snapshot). The first batch is read before the stream is returned, so a
+ * failing query is an error response, not a cut-off download.
  */
 export async function ledgerCsvStream(repo: DutymapRepository, names: ReturnType<typeof ledgerNames>, filter: IssueFilter, sort: IssueSort, now: Date): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
-  const chunks: Uint8Array[] = [];
-  let pending = LEDGER_CSV_HEAD;
-  await repo.eachIssue(filter, sort, (issue) => {
-    pending += csvLine(ledgerRow(ledgerIssueOfRecord(issue), names, now));
-    if (pending.length >= 32_768) {
-      chunks.push(encoder.encode(pending));
-      pending = '';
-    }
-  });
-  chunks.push(encoder.encode(pending));
-  let next = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (next < chunks.length) {
-        controller.enqueue(chunks[next]!);
-        chunks[next++] = EMPTY;
-      } else controller.close();
+  const batches = repo.issueBatches(filter, sort);
+  const csv = (issues: readonly IssueRecord[], head: string) => {
+    let text = head;
+    for (const issue of issues) text += csvLine(ledgerRow(ledgerIssueOfRecord(issue), names, now));
+    return encoder.encode(text);
+  };
+  const first = await batches.next();
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(csv(first.done ? [] : first.value, LEDGER_CSV_HEAD));
+        if (first.done) controller.close();
+      },
+      async pull(controller) {
+        const next = await batches.next();
+        if (next.done) controller.close();
+        else controller.enqueue(csv(next.value, ''));
+      },
+      async cancel() {
+        await batches.return(undefined);
+      },
     },
-  });
+    { highWaterMark: 1 },
+  );
 }
-
-const EMPTY = new Uint8Array(0);

@@ -1,9 +1,19 @@
 /**
  * What a ledger query means, whatever the SQL dialect: the column behind each sort and each
- * layer, the filters that are plain equality, the LIKE pattern of a text search, keyset paging.
- * Each backend builds its WHERE clause from these with its own placeholders.
+ * layer, the filters that are plain equality, the LIKE pattern and the index query of a text
+ * search, the statuses a page is read from, keyset paging. Each backend builds its SQL from these
+ * with its own placeholders.
+ *
+ * How a page is read at a million issues (the indexes are migration 6's): one branch per status
+ * the filter allows (statusBranches), each `WHERE status = s AND … ORDER BY sort, seq LIMIT n`
+ * straight off an index that starts with the filter's column and the status, then the branches
+ * merged and cut to n. An IN list of statuses would make both databases read every matching row
+ * and sort them (seconds at a million); six branches of n rows each cost a few hundred row reads.
+ * The totals are per-status counts under the same conditions (index-only range counts), which
+ * also give the status chips their numbers.
  */
 import type { LayerName } from '../../core/district/district-schema';
+import { ISSUE_STATUSES, type IssueStatus } from '../../core/issues/issue-schema';
 import { toIssue, type IssueRow } from './issue-rows';
 import type { IssueCursor, IssueFilter, IssuePage, IssueRecord, IssueSort } from './repository';
 
@@ -38,11 +48,110 @@ export const EQUALITY_FILTERS = [
 /** A LIKE pattern matching `text` anywhere, its wildcards (and the escape, \) matching literally. */
 export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** `ORDER BY` of a sort: its column, then seq, both in the sort's direction. */
-export function orderBy(sort: IssueSort): string {
+/** Statuses that are open (not closed): what `overdue: true` can match. */
+const OPEN_STATUSES = ISSUE_STATUSES.filter((s) => s !== 'closed');
+
+/**
+ * The statuses a ledger query reads one branch each of: those the filter allows (all when it
+ * names none), only open ones when it asks for overdue issues (a closed issue is never overdue).
+ * Unknown statuses in the filter match nothing. Empty: the query matches nothing.
+ */
+export function statusBranches(f: Pick<IssueFilter, 'status' | 'overdue'>): IssueStatus[] {
+  const allowed = f.overdue === true ? OPEN_STATUSES : ISSUE_STATUSES;
+  return allowed.filter((s) => !f.status?.length || f.status.includes(s));
+}
+
+/**
+ * Characters per field the SQLite text index covers (migration 6's issue_text_positions); a row
+ * with a longer code, description or id is always a candidate (index issues_long_text) and
+ * decided by LIKE.
+ */
+export const TEXT_INDEX_POSITIONS = 5000;
+
+/** Where a text search stops letting its index drive, and where its count stops reading. */
+export interface TextLimits {
+  /**
+   * Rows the text index offers up to which a page is read from them (then sorted); beyond, the
+   * page is read in sort order and each row tested (at that density the first page is near).
+   * SQLite 10,000 (its phrase query is exact: offered rows are matches); PostgreSQL 50,000 (its
+   * bigram candidates can be many more than the matches, and a row read in sort order costs a
+   * random heap read there).
+   */
+  driveCap: number;
+  /**
+   * Rows the index offers that a count reads at most: beyond, the count is a lower bound
+   * (`exact: false`), so a search matching half the ledger costs a bounded read. 50,000.
+   */
+  countLimit: number;
+}
+
+export const SQLITE_TEXT_LIMITS: TextLimits = { driveCap: 10_000, countLimit: 50_000 };
+export const POSTGRES_TEXT_LIMITS: TextLimits = { driveCap: 50_000, countLimit: 50_000 };
+
+/**
+ * How a text filter is applied: 'index' reads the text index's matches first (few: at most
+ * TEXT_CANDIDATE_CAP), 'like' tests rows read in sort order (many: a page is near), 'none'
+ * without text. Only the speed depends on it, never the answer.
+ */
+export type TextMode = 'index' | 'like' | 'none';
+
+/**
+ * The text modes decided lately, per search text, for a minute: deciding costs an index read, and
+ * the ledger asks the same text page after page. A stale decision only costs speed.
+ */
+export class TextModeMemo {
+  private readonly modes = new Map<string, { mode: TextMode; until: number }>();
+
+  async get(text: string, decide: () => Promise<TextMode> | TextMode, nowMs = Date.now()): Promise<TextMode> {
+    const known = this.modes.get(text);
+    if (known && known.until > nowMs) return known.mode;
+    const mode = await decide();
+    if (this.modes.size >= 100) this.modes.delete(this.modes.keys().next().value!);
+    this.modes.delete(text);
+    this.modes.set(text, { mode, until: nowMs + 60_000 });
+    return mode;
+  }
+}
+
+/** Lowercases A–Z only, as SQLite's LIKE and lower() do. */
+const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/**
+ * The SQLite full-text query (FTS5 syntax, table issue_text) that finds exactly the rows whose
+ * code, description or id contains `text` (ASCII case ignored): the phrase of its bigram tokens
+ * (consecutive in the text), or for one character its character token. Tokens are
+ * `g<code point>x<next code point, 0 at a field's end>` and `u<code point>` in lowercase hex, as
+ * migration 6's triggers write them.
+ */
+export function textIndexQuery(text: string): string {
+  const chars = Array.from(asciiLower(text), (c) => c.codePointAt(0)!.toString(16));
+  if (chars.length === 1) return `chars : u${chars[0]}`;
+  return `grams : "${chars.slice(1).map((next, i) => `g${chars[i]}x${next}`).join(' ')}"`;
+}
+
+/**
+ * `ORDER BY` of a sort: its column, then seq, both in the sort's direction. `byRange` writes the
+ * column as an expression (column + 0), which no index can deliver in order: the database then
+ * reads the rows the filter's range selects and sorts them, instead of walking the sort's index.
+ */
+export function orderBy(sort: IssueSort, byRange = false): string {
   const { column, desc } = SORT_SQL[sort];
   const order = desc ? 'DESC' : 'ASC';
-  return `${column} ${order}, seq ${order}`;
+  return `${column}${byRange ? ' + 0' : ''} ${order}, seq ${order}`;
+}
+
+/**
+ * Whether a branch of `status` should read its filter's range and sort it (orderBy's `byRange`)
+ * rather than walk the sort's index: when the filter has a range on the other time than the sort.
+ * Report time and deadline move together (a deadline is days after the report), so walking one
+ * time's index while filtering a range of the other skips everything on one side of the range
+ * first — hundreds of thousands of rows for a month a year ago; the range itself is a cheap read
+ * of an index that carries both times (migration 6), however many rows it holds.
+ */
+export function readsByRange(f: IssueFilter, sort: IssueSort, status: IssueStatus): boolean {
+  const { column } = SORT_SQL[sort];
+  if (column === 'deadline_ms') return f.reportedFromMs !== undefined || f.reportedToMs !== undefined;
+  return f.overdue !== undefined && status !== 'closed';
 }
 
 /**

@@ -68,10 +68,25 @@ export interface DutymapRepository {
   openDeadlines(): Promise<Float64Array>;
   /** Open and overdue issues per feature of a layer (features with none are absent). */
   countOpenByFeature(layer: LayerName, nowMs: number): Promise<Map<string, { open: number; overdue: number }>>;
-  listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; total: number; next: IssueCursor | null }>;
-  /** How many issues match the filter, per status (statuses with none are absent). */
-  countIssuesByStatus(filter: IssueFilter): Promise<Record<string, number>>;
-  /** All issues matching the filter, in sort order (CSV export); streams in chunks of `chunk`. */
+  /**
+   * One page of the ledger: the issues matching `filter` after `page.after` in `page.sort` order,
+   * at most `page.limit`, and the cursor to the next page (null on the last). Costs a few hundred
+   * row reads whatever the ledger's size (see issue-query.ts); totals come from countIssues.
+   */
+  listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; next: IssueCursor | null }>;
+  /**
+   * How many issues match every condition of `filter` but its statuses, per status (the ledger's
+   * total and its status chips). Exact, unless a text search has more than TEXT_CANDIDATE_CAP
+   * matches: then only that there are at least that many (`exact: false`).
+   */
+  countIssues(filter: IssueFilter): Promise<IssueCounts>;
+  /**
+   * Every issue matching the filter, in sort order, in batches of about `batch` (default 1,000),
+   * read from one snapshot; the event loop runs between batches, and ending the iteration early
+   * (`return()`, a `break`) releases the snapshot. For exports of any size: memory stays at a batch.
+   */
+  issueBatches(filter: IssueFilter, sort: IssueSort, batch?: number): AsyncGenerator<IssueRecord[], void, undefined>;
+  /** Every issue matching the filter, in sort order, one at a time (issueBatches underneath). */
   eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void>;
   getIssue(id: string): Promise<IssueRecord | null>;
   issueHistory(id: string): Promise<IssueHistoryEntry[]>;
@@ -329,6 +344,11 @@ export interface IssueFilter {
   reportedFromMs?: number;
   reportedToMs?: number;
 }
+
+/** What countIssues answers: per-status counts, or only a lower bound of their sum. */
+export type IssueCounts =
+  | { exact: true; byStatus: Record<IssueStatus, number> }
+  | { exact: false; atLeast: number };
 
 /** Keyset position: the sort value and seq of the last item of the previous page. */
 export interface IssueCursor {

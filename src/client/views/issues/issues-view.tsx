@@ -44,6 +44,8 @@ export function IssuesView({ config }: { config: ClientConfig }) {
   const data = useMapData(config.refreshMs);
   const issues = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const total = list.data?.pages[0]?.total ?? 0;
+  // A text search with very many matches is not counted to the end: the server says "at least".
+  const exact = list.data?.pages[0]?.totalExact ?? true;
   const timeZone = data.district?.timeZone ?? 'Asia/Shanghai';
   const selected = issues.find((i) => i.id === selectedId);
   const marker = selected ? ([selected.lon, selected.lat] as [number, number]) : null;
@@ -64,8 +66,8 @@ export function IssuesView({ config }: { config: ClientConfig }) {
       )}
       <IssueFilterBar filters={filters} onChange={setFilters} refreshMs={config.refreshMs} />
       <div className="issues-summary">
-        <strong data-testid="issue-total">{list.data ? t('issues.count', { total }) : t('status.loading')}</strong>
-        {list.hasNextPage && <span>{t('issues.loadedOf', { loaded: issues.length, total })}</span>}
+        <strong data-testid="issue-total">{list.data ? t(exact ? 'issues.count' : 'issues.countAtLeast', { total }) : t('status.loading')}</strong>
+        {list.hasNextPage && <span>{t(exact ? 'issues.loadedOf' : 'issues.loadedOfAtLeast', { loaded: issues.length, total })}</span>}
         <a className="button" href={issuesCsvUrl(filters)} download>
           {t('issues.export')}
         </a>

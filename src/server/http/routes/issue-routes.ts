@@ -12,6 +12,7 @@ import {
 } from '../../../core/api/api-schema';
 import { ledgerNames } from '../../../core/export/ledger';
 import { ledgerCsvStream } from '../../services/export-service';
+import { LedgerCounts } from '../../services/ledger-counts';
 import { allowedActions } from '../../../core/issues/issue-state-machine';
 import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issues/issue-schema';
 import { AppError } from '../../app-error';
@@ -116,16 +117,20 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
     };
   };
 
+  // Totals are counted once per data revision and filter, not per page (services/ledger-counts.ts).
+  const counts = new LedgerCounts(deps.repo);
+
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
     const after = q.cursor ? decodeCursor(q.cursor, q.sort) : null;
     if (q.cursor && !after) throw new AppError('validation_failed', 'cursor is not one this list gave out (or was made for another sort)', { field: 'cursor' });
     const now = deps.now();
-    const page = await deps.repo.listIssues(toFilter(q, now.getTime()), { sort: q.sort, limit: q.limit, after });
+    const filter = toFilter(q, now.getTime());
+    const [page, totals] = await Promise.all([deps.repo.listIssues(filter, { sort: q.sort, limit: q.limit, after }), counts.totals(filter)]);
     return c.json(
       {
         items: page.items.map((i) => toApiIssue(i, now)) as z.infer<typeof ApiIssue>[],
-        total: page.total,
+        ...totals,
         nextCursor: page.next ? encodeCursor(q.sort, page.next) : null,
       },
       200,
@@ -134,9 +139,10 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
 
   app.openapi(statusCounts, async (c) => {
     const q = c.req.valid('query');
-    const found = await deps.repo.countIssuesByStatus(toFilter(q, deps.now().getTime()));
-    const counts = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, found[s] ?? 0])) as Record<IssueStatus, number>;
-    return c.json({ counts, total: Object.values(counts).reduce((a, b) => a + b, 0) }, 200);
+    // The same counts as the list's byStatus: once per data revision and filter.
+    const totals = await counts.totals(toFilter(q, deps.now().getTime()));
+    const byStatus = totals.byStatus ?? (Object.fromEntries(ISSUE_STATUSES.map((s) => [s, 0])) as Record<IssueStatus, number>);
+    return c.json({ counts: byStatus, total: totals.total, exact: totals.totalExact }, 200);
   });
 
   app.openapi(csv, async (c) => {

@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { CountsQuery, CountsResponse, LayerOnlyParams, LayerResponse, SummaryResponse, type LayerParam } from '../../../core/api/api-schema';
 import type { AppDeps } from '../../app-deps';
-import { countBelow, etagMatches } from '../http-cache';
+import { etagMatches } from '../http-cache';
+import { OverdueClock } from '../../services/overdue-clock';
 import { computeSummary, dateIn } from '../../services/summary-service';
 import { maskFeature } from '../../../core/district/mask-phones';
 import { phonesVisible } from '../read-access';
@@ -44,18 +45,13 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
   // Serialised layers, by ETag: a layer is rebuilt only after a zone edit of that layer. Anonymous
   // readers get their own copy with people's phones masked (its own ETag).
   const layerBodies = new Map<string, { etag: string; body: string }>();
-  // Sorted open deadlines, by data revision: how many have passed tells whether "overdue" moved.
-  let deadlines: { revision: number; sorted: Float64Array } | null = null;
+  // How many open deadlines have passed: with the data revision, it says whether counts changed.
+  const overdue = new OverdueClock(deps.repo);
   const countBodies = new Map<LayerParam, { etag: string; body: string }>();
   // The seeding time never changes while the database is open: read it once.
   let epoch: number | null = null;
 
-  // How many open deadlines have passed: with the data revision, it says whether counts changed.
-  const overdueNow = async (nowMs: number) => {
-    const revision = await deps.repo.dataRevision();
-    if (!deadlines || deadlines.revision !== revision) deadlines = { revision, sorted: await deps.repo.openDeadlines() };
-    return { revision, overdue: countBelow(deadlines.sorted, nowMs) };
-  };
+  const overdueNow = (nowMs: number) => overdue.at(nowMs);
 
   app.openapi(layer, async (c) => {
     const name = c.req.valid('param').layer;

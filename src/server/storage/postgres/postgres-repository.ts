@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { LAYERS, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
 import type { DistrictData } from '../../../core/issues/district-data';
-import type { IssueHistoryEntry } from '../../../core/issues/issue-schema';
+import { ISSUE_STATUSES, type IssueHistoryEntry, type IssueStatus } from '../../../core/issues/issue-schema';
 import { isEnabledAdmin, toApiKey, toUser, userChangeColumns, type ApiKeyRow, type UserRow } from '../account-rows';
 import { AUDIT_COLUMNS, AUDIT_SELECT, auditColumns, auditConditions, toAuditRecord, type AuditRow } from '../audit-rows';
 import {
@@ -23,7 +23,21 @@ import {
   type HistoryJoinRow,
   type ZoneEditRow,
 } from '../feature-rows';
-import { EQUALITY_FILTERS, LAYER_COLUMN, keysetCondition, likePattern, orderBy, pageOf } from '../issue-query';
+import {
+  EQUALITY_FILTERS,
+  LAYER_COLUMN,
+  SORT_SQL,
+  POSTGRES_TEXT_LIMITS,
+  TextModeMemo,
+  keysetCondition,
+  likePattern,
+  orderBy,
+  pageOf,
+  readsByRange,
+  statusBranches,
+  type TextLimits,
+  type TextMode,
+} from '../issue-query';
 import {
   ISSUE_COLUMNS,
   ISSUE_HISTORY_COLUMNS,
@@ -59,6 +73,8 @@ import {
   type DistrictReplacement,
   type DutymapRepository,
   type FeatureHistoryRow,
+  type IssueCounts,
+  type IssueCursor,
   type IssueFilter,
   type IssuePage,
   type IssueReassignment,
@@ -99,6 +115,8 @@ export interface PostgresOptions {
   districtId?: number;
   /** Connections per process. Default 10. */
   poolSize?: number;
+  /** Where text searches stop letting the index drive and counting (tests make them small). */
+  textLimits?: TextLimits;
 }
 
 /** int8 (counts, sequences, epoch milliseconds) as numbers: every value we store fits in 2^53. */
@@ -134,7 +152,9 @@ const BULK_CHUNK = 5000;
  * `CREATE EXTENSION postgis` needs a superuser the first time) and returns the repository.
  */
 export async function openPostgresRepository(url: string, options: PostgresOptions = {}): Promise<PostgresRepository> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: TYPES });
+  // JIT compiles plans whose estimated cost is high; for the short queries of an API it costs
+  // far more (hundreds of ms) than it saves.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: TYPES, options: '-c jit=off' });
   // An idle connection that the server drops (restart, failover) must not crash the process.
   pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
   try {
@@ -148,7 +168,7 @@ export async function openPostgresRepository(url: string, options: PostgresOptio
     await pool.end();
     throw error;
   }
-  return new PostgresRepository(pool, url, options.districtId ?? 1);
+  return new PostgresRepository(pool, url, options.districtId ?? 1, options.textLimits ?? POSTGRES_TEXT_LIMITS);
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -175,12 +195,14 @@ const isUniqueViolation = (error: unknown) => error instanceof Error && (error a
  */
 export class PostgresRepository implements DutymapRepository {
   private listener: pg.Client | null = null;
+  private readonly textModes = new TextModeMemo();
   private readonly zoneWatchers = new Set<(zones: number) => void>();
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly url: string,
     readonly districtId: number,
+    private readonly textLimits: TextLimits,
   ) {}
 
   /** Runs `work` in a transaction, again (up to 5 times) after a serialization failure or deadlock. */
@@ -573,39 +595,128 @@ export class PostgresRepository implements DutymapRepository {
     return new Map(rows.map((r) => [r.id, { open: r.open, overdue: r.overdue }]));
   }
 
-  async listIssues(filter: IssueFilter, page: IssuePage) {
-    return this.transaction(async (client) => {
-      const { where, params } = whereClause(this.districtId, filter);
-      const { rows: countRows } = await client.query<{ n: number }>(`SELECT count(*) AS n FROM issues WHERE ${where}`, params);
-      let keyset = '';
-      const values = [...params];
-      if (page.after) {
-        values.push(page.after.value, page.after.seq);
-        keyset = ` AND ${keysetCondition(page.sort, `$${values.length - 1}`, `$${values.length}`)}`;
-      }
-      values.push(page.limit + 1);
-      const { rows } = await client.query<IssueRow>(`SELECT * FROM issues WHERE ${where}${keyset} ORDER BY ${orderBy(page.sort)} LIMIT $${values.length}`, values);
-      return { ...pageOf(rows, page), total: countRows[0]!.n };
-    }, 'REPEATABLE READ READ ONLY');
+  async listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; next: IssueCursor | null }> {
+    const branches = statusBranches(filter);
+    if (branches.length === 0 || unmatchableFilter(filter)) return { items: [], next: null };
+    const mode = await this.textMode(filter);
+    const params: unknown[] = [this.districtId, page.limit + 1];
+    const keyset = page.after
+      ? ` AND ${keysetCondition(page.sort, `$${params.push(page.after.value)}`, `$${params.push(page.after.seq)}`)}`
+      : '';
+    const { column, desc } = SORT_SQL[page.sort];
+    const direction = desc ? 'DESC' : 'ASC';
+    // One branch per status, each the keys of its first rows in sort order, read off an index
+    // (index-only where the visibility map allows); the branches' keys merged and cut to the page;
+    // then the page's rows read, and only those.
+    const keys = branches.map(
+      (status) =>
+        `(SELECT seq, ${column} AS k FROM issues WHERE ${conditions(filter, mode, status, params)}${keyset}
+          ORDER BY ${orderBy(page.sort, readsByRange(filter, page.sort, status))} LIMIT $2)`,
+    );
+    const merged = keys.length === 1 ? keys[0]! : `${keys.join(' UNION ALL ')} ORDER BY k ${direction}, seq ${direction} LIMIT $2`;
+    const sql = `SELECT ${ISSUE_SELECT_QUALIFIED} FROM (${merged}) AS page JOIN issues ON issues.seq = page.seq ORDER BY page.k ${direction}, page.seq ${direction}`;
+    const { rows } = mode === 'index' ? await this.throughTextIndex((client) => client.query<IssueRow>(sql, params)) : await this.pool.query<IssueRow>(sql, params);
+    return pageOf(rows, page);
   }
 
-  async countIssuesByStatus(filter: IssueFilter): Promise<Record<string, number>> {
-    const { where, params } = whereClause(this.districtId, filter);
-    const { rows } = await this.pool.query<{ status: string; n: number }>(`SELECT status, count(*)::int4 AS n FROM issues WHERE ${where} GROUP BY status`, params);
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  async countIssues(filter: IssueFilter): Promise<IssueCounts> {
+    const unfiltered = { ...filter, status: undefined };
+    const byStatus = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, 0])) as Record<IssueStatus, number>;
+    if (unmatchableFilter(filter)) return { exact: true, byStatus };
+    const branches = statusBranches(unfiltered);
+    if (filter.text) {
+      // The text index's candidates drive, at most this.textLimits.countLimit of them: a bounded read.
+      const params: unknown[] = [this.districtId, filter.text, this.textLimits.countLimit + 1];
+      const where = conditions(unfiltered, 'like', null, params);
+      const { rows } = await this.throughTextIndex((client) =>
+        client.query<{ status: IssueStatus; ok: boolean }>(
+          `SELECT status, (${where}) AS ok FROM issues WHERE district_id = $1 AND ${TEXT_GRAMS} @> dutymap_query_grams($2) LIMIT $3`,
+          params,
+        ),
+      );
+      const matches = rows.slice(0, this.textLimits.countLimit).filter((r) => r.ok);
+      if (rows.length > this.textLimits.countLimit) return { exact: false, atLeast: matches.length };
+      for (const { status } of matches) if (branches.includes(status)) byStatus[status]++;
+      return { exact: true, byStatus };
+    }
+    // Otherwise an index-only range count per status, all in one statement.
+    const params: unknown[] = [this.districtId];
+    const counts = branches.map((status) => `(SELECT count(*) FROM issues WHERE ${conditions(unfiltered, 'none', status, params)})::int4`);
+    const { rows } = await this.pool.query<Record<string, number>>(`SELECT ${counts.map((c, i) => `${c} AS c${i}`).join(', ')}`, params);
+    branches.forEach((status, i) => (byStatus[status] = rows[0]![`c${i}`]!));
+    return { exact: true, byStatus };
+  }
+
+  async *issueBatches(filter: IssueFilter, sort: IssueSort, batch = 1000): AsyncGenerator<IssueRecord[], void, undefined> {
+    const branches = statusBranches(filter);
+    if (branches.length === 0 || unmatchableFilter(filter)) return;
+    // A server-side cursor in a read-only snapshot on a connection of its own: a ledger of a
+    // million issues streams in batches, never whole in memory, and the pool serves other
+    // requests meanwhile.
+    const client = await this.pool.connect();
+    let inTransaction = false;
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      inTransaction = true;
+      const mode = await this.textMode(filter);
+      if (mode === 'index') await client.query(`SET LOCAL enable_seqscan = off; ${TEXT_INDEX_SETTINGS}`);
+      const params: unknown[] = [this.districtId];
+      // The branches come back merged in sort order (Merge Append of index scans): nothing is
+      // sorted whole before the first row.
+      const sql =
+        branches.map((status) => `(SELECT ${ISSUE_SELECT} FROM issues WHERE ${conditions(filter, mode, status, params)})`).join(' UNION ALL ') +
+        ` ORDER BY ${orderBy(sort)}`;
+      await client.query(`DECLARE issue_export NO SCROLL CURSOR FOR ${sql}`, params);
+      for (;;) {
+        const { rows } = await client.query<IssueRow>(`FETCH ${batch} FROM issue_export`);
+        if (rows.length > 0) yield rows.map(toIssue);
+        if (rows.length < batch) break;
+      }
+    } finally {
+      // Also when the consumer stopped early or a query failed: end the snapshot before the
+      // connection goes back to the pool (a connection that cannot even roll back is dropped).
+      if (inTransaction) await client.query('ROLLBACK').catch((error: Error) => (broken = error));
+      client.release(broken);
+    }
   }
 
   async eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void> {
-    const { where, params } = whereClause(this.districtId, filter);
-    // A server-side cursor: a ledger of a million issues streams in chunks, never whole in memory.
-    await this.transaction(async (client) => {
-      await client.query(`DECLARE issue_export NO SCROLL CURSOR FOR SELECT * FROM issues WHERE ${where} ORDER BY ${orderBy(sort)}`, params);
-      for (;;) {
-        const { rows } = await client.query<IssueRow>('FETCH 2000 FROM issue_export');
-        for (const row of rows) visit(toIssue(row));
-        if (rows.length < 2000) break;
-      }
-    }, 'REPEATABLE READ READ ONLY');
+    for await (const items of this.issueBatches(filter, sort)) for (const issue of items) visit(issue);
+  }
+
+  /**
+   * How a text filter is applied (issue-query.ts TextMode): by how many rows the text index
+   * offers. Up to this.textLimits.countLimit the index drives: on PostgreSQL a row read in sort order costs
+   * a random heap read, so walking the sort's index pays only for dense matches, and bigram
+   * candidates of a longer search can be many more than its matches.
+   */
+  private textMode(filter: IssueFilter): Promise<TextMode> {
+    const text = filter.text;
+    if (!text) return Promise.resolve('none');
+    return this.textModes.get(text, async () => {
+      const { rows } = await this.throughTextIndex((client) =>
+        // Every district's rows: the answer only steers the plan, and a count that needs no
+        // column skips the heap (all-visible pages).
+        client.query<{ n: number }>(
+          `SELECT count(*)::int4 AS n FROM (SELECT 1 FROM issues WHERE ${TEXT_GRAMS} @> dutymap_query_grams($1) LIMIT $2) AS hits`,
+          [text, this.textLimits.countLimit + 1],
+        ),
+      );
+      return rows[0]!.n > this.textLimits.countLimit ? 'like' : 'index';
+    });
+  }
+
+  /**
+   * Runs a read that must go through the text index (bitmap scans only) even where the planner
+   * guesses that a scan finds enough rows sooner: it does for common characters, and then
+   * computes every row's grams, a hundred times slower (TEXT_INDEX_SETTINGS says the rest).
+   */
+  private async throughTextIndex<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.transaction(async (client) => {
+      await client.query(`SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; ${TEXT_INDEX_SETTINGS}`);
+      return work(client);
+    }, 'READ COMMITTED READ ONLY');
   }
 
   async getIssue(id: string): Promise<IssueRecord | null> {
@@ -919,29 +1030,52 @@ function historyValues(districtId: number, issueId: string, entry: IssueHistoryE
   return [districtId, ...ISSUE_HISTORY_COLUMNS.map((c) => columns[c])];
 }
 
-/** The WHERE clause of an issue filter ($1 is the district id), with its parameters. */
-function whereClause(districtId: number, f: IssueFilter): { where: string; params: unknown[] } {
-  const params: unknown[] = [districtId];
-  const parts: string[] = ['district_id = $1'];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+/** The columns a ledger read selects: every column of IssueRow (not district_id, not geom). */
+const ISSUE_SELECT = ['seq', ...ISSUE_COLUMNS].join(', ');
+const ISSUE_SELECT_QUALIFIED = ['seq', ...ISSUE_COLUMNS].map((c) => `issues.${c}`).join(', ');
+
+/**
+ * Settings of a read through the text index: memory enough for the bitmap of a common character
+ * to stay exact (a lossy bitmap rechecks rows by computing their grams again: a million rows took
+ * seconds), and no parallel workers (starting them costs more than these reads).
+ */
+const TEXT_INDEX_SETTINGS = "SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 0";
+
+/** The expression migration 6's GIN index is on: the row's characters and bigrams. */
+const TEXT_GRAMS = 'dutymap_text_grams(code, description, id)';
+
+/**
+ * PostgreSQL text cannot hold U+0000, so a filter value containing it matches nothing (as in
+ * SQLite, where no stored value has one) instead of failing the query.
+ */
+function unmatchableFilter(f: IssueFilter): boolean {
   const strings = [...(f.status ?? []), ...(f.category ?? []), ...EQUALITY_FILTERS.map(([key]) => f[key]), f.text];
-  if (unmatchable(...strings.filter((v): v is string => typeof v === 'string'))) return { where: 'district_id = $1 AND FALSE', params };
-  if (f.status && f.status.length) parts.push(`status = ANY(${param([...f.status])}::text[])`);
+  return unmatchable(...strings.filter((v): v is string => typeof v === 'string'));
+}
+
+/**
+ * The WHERE of an issue filter's rows of one status (null: any status) in district $1, its
+ * parameters appended to `params`. The status decides the overdue test: a closed issue is never
+ * overdue, an open one is when its deadline has passed — a range on the (status, deadline) index.
+ */
+function conditions(f: IssueFilter, text: TextMode, status: IssueStatus | null, params: unknown[]): string {
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const parts: string[] = ['district_id = $1'];
+  if (status !== null) parts.push(`status = ${param(status)}`);
   if (f.category && f.category.length) parts.push(`category = ANY(${param([...f.category])}::text[])`);
   for (const [key, column] of EQUALITY_FILTERS) {
     if (f[key] !== undefined) parts.push(`${column} = ${param(f[key])}`);
   }
   if (f.overdue !== undefined) {
-    const now = param(f.nowMs);
-    parts.push(f.overdue ? `(is_open AND deadline_ms < ${now})` : `(NOT is_open OR deadline_ms >= ${now})`);
+    if (status === null) parts.push(f.overdue ? `(is_open AND deadline_ms < ${param(f.nowMs)})` : `(NOT is_open OR deadline_ms >= ${param(f.nowMs)})`);
+    else if (status === 'closed') parts.push(f.overdue ? 'FALSE' : 'TRUE');
+    else parts.push(f.overdue ? `deadline_ms < ${param(f.nowMs)}` : `deadline_ms >= ${param(f.nowMs)}`);
   }
-  if (f.text) {
+  if (f.text && text !== 'none') {
     // ILIKE: SQLite's LIKE ignores ASCII case, and so does the ledger search on both backends.
-    const text = param(likePattern(f.text));
-    parts.push(`(code ILIKE ${text} ESCAPE '\\' OR description ILIKE ${text} ESCAPE '\\' OR id ILIKE ${text} ESCAPE '\\')`);
+    if (text === 'index') parts.push(`${TEXT_GRAMS} @> dutymap_query_grams(${param(f.text)})`);
+    const pattern = param(likePattern(f.text));
+    parts.push(`(code ILIKE ${pattern} ESCAPE '\\' OR description ILIKE ${pattern} ESCAPE '\\' OR id ILIKE ${pattern} ESCAPE '\\')`);
   }
   if (f.bbox) {
     // The GiST index on geom answers this; boundary points count as inside, as in SQLite's BETWEEN.
@@ -949,5 +1083,5 @@ function whereClause(districtId: number, f: IssueFilter): { where: string; param
   }
   if (f.reportedFromMs !== undefined) parts.push(`reported_ms >= ${param(f.reportedFromMs)}`);
   if (f.reportedToMs !== undefined) parts.push(`reported_ms < ${param(f.reportedToMs)}`);
-  return { where: parts.join(' AND '), params };
+  return parts.join(' AND ');
 }

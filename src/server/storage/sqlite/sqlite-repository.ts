@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LAYERS, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
 import type { DistrictData } from '../../../core/issues/district-data';
-import type { IssueHistoryEntry } from '../../../core/issues/issue-schema';
+import { ISSUE_STATUSES, type IssueHistoryEntry, type IssueStatus } from '../../../core/issues/issue-schema';
 import { isEnabledAdmin, toApiKey, toUser, userChangeColumns, type ApiKeyRow, type UserRow } from '../account-rows';
 import { AUDIT_COLUMNS, AUDIT_SELECT, auditColumns, auditConditions, toAuditRecord, type AuditRow } from '../audit-rows';
 import {
@@ -23,7 +23,23 @@ import {
   type HistoryJoinRow,
   type ZoneEditRow,
 } from '../feature-rows';
-import { EQUALITY_FILTERS, LAYER_COLUMN, keysetCondition, likePattern, orderBy, pageOf } from '../issue-query';
+import {
+  EQUALITY_FILTERS,
+  LAYER_COLUMN,
+  SORT_SQL,
+  SQLITE_TEXT_LIMITS,
+  TEXT_INDEX_POSITIONS,
+  TextModeMemo,
+  keysetCondition,
+  likePattern,
+  orderBy,
+  pageOf,
+  readsByRange,
+  statusBranches,
+  textIndexQuery,
+  type TextLimits,
+  type TextMode,
+} from '../issue-query';
 import {
   ISSUE_COLUMNS,
   ISSUE_HISTORY_COLUMNS,
@@ -58,6 +74,8 @@ import {
   type DistrictReplacement,
   type DutymapRepository,
   type FeatureHistoryRow,
+  type IssueCounts,
+  type IssueCursor,
   type IssueFilter,
   type IssuePage,
   type IssueReassignment,
@@ -97,6 +115,8 @@ export interface SqliteOptions {
    * promises, at a fraction of the fsyncs. Default 'NORMAL'.
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /** Where text searches stop letting the index drive and counting (tests make them small). */
+  textLimits?: TextLimits;
 }
 
 /**
@@ -112,7 +132,7 @@ export function openSqliteRepository(path: string, options: SqliteOptions = {}):
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteRepository(db);
+  return new SqliteRepository(db, options.textLimits ?? SQLITE_TEXT_LIMITS);
 }
 
 /** A row of `features` as SQLite returns it (deleted is 0/1). */
@@ -134,8 +154,14 @@ function bindable(columns: object): Record<string, unknown> {
 class SqliteRepository implements DutymapRepository {
   private readonly stmt: ReturnType<SqliteRepository['prepareAll']>;
   private readonly countStatements = new Map<LayerName, Database.Statement<[number], { id: string; open: number; overdue: number }>>();
+  /** The ledger's statements by SQL text, least recently used first (see statement()). */
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly textModes = new TextModeMemo();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly textLimits: TextLimits,
+  ) {
     this.stmt = this.prepareAll();
   }
 
@@ -399,27 +425,126 @@ class SqliteRepository implements DutymapRepository {
     return new Map(rows.map((r) => [r.id, { open: r.open, overdue: r.overdue }]));
   }
 
-  async listIssues(filter: IssueFilter, page: IssuePage) {
-    const { where, params } = whereClause(filter);
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM issues ${where}`).get(params) as { n: number }).n;
-    const keyset = page.after ? `${where ? ' AND' : 'WHERE'} ${keysetCondition(page.sort, '@afterValue', '@afterSeq')}` : '';
-    const rows = this.db
-      .prepare(`SELECT * FROM issues ${where}${keyset} ORDER BY ${orderBy(page.sort)} LIMIT @limit`)
-      .all({ ...params, afterValue: page.after?.value, afterSeq: page.after?.seq, limit: page.limit + 1 }) as IssueRow[];
-    return { ...pageOf(rows, page), total };
+  async listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; next: IssueCursor | null }> {
+    const branches = statusBranches(filter);
+    if (branches.length === 0) return { items: [], next: null };
+    const mode = await this.textMode(this.db, filter);
+    const params: Record<string, unknown> = { afterValue: page.after?.value, afterSeq: page.after?.seq, limit: page.limit + 1 };
+    const keyset = page.after ? ` AND ${keysetCondition(page.sort, '@afterValue', '@afterSeq')}` : '';
+    const { column, desc } = SORT_SQL[page.sort];
+    const direction = desc ? 'DESC' : 'ASC';
+    // One branch per status, each the keys of its first rows in sort order, read off an index
+    // (mostly without touching a row); the branches' keys merged and cut to the page; then the
+    // page's rows read, and only those.
+    const keys = branches.map((status, i) => {
+      const { from, where } = conditions(filter, mode, status, `s${i}`, params);
+      const order = orderBy(page.sort, readsByRange(filter, page.sort, status));
+      return `SELECT issues.seq AS seq, issues.${column} AS k FROM ${from} WHERE ${where}${keyset} ORDER BY ${order} LIMIT @limit`;
+    });
+    const merged = keys.length === 1 ? keys[0]! : `SELECT * FROM (${keys.map((k) => `SELECT * FROM (${k})`).join(' UNION ALL ')}) ORDER BY k ${direction}, seq ${direction} LIMIT @limit`;
+    const sql = `SELECT ${ISSUE_SELECT} FROM (${merged}) AS page CROSS JOIN issues ON issues.seq = page.seq ORDER BY page.k ${direction}, page.seq ${direction}`;
+    return pageOf(this.statement(sql).all(params) as IssueRow[], page);
   }
 
-  async countIssuesByStatus(filter: IssueFilter): Promise<Record<string, number>> {
-    const { where, params } = whereClause(filter);
-    const rows = this.db.prepare(`SELECT status, count(*) AS n FROM issues ${where} GROUP BY status`).all(params) as { status: string; n: number }[];
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  async countIssues(filter: IssueFilter): Promise<IssueCounts> {
+    const unfiltered = { ...filter, status: undefined };
+    const byStatus = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, 0])) as Record<IssueStatus, number>;
+    const branches = statusBranches(unfiltered);
+    if (filter.text) {
+      // The text index's matches drive, at most this.textLimits.countLimit of them: a bounded read.
+      const params: Record<string, unknown> = { examine: this.textLimits.countLimit + 1 };
+      const { where } = conditions(unfiltered, 'like', null, '', params);
+      params.fts = textIndexQuery(filter.text);
+      const rows = this.statement(
+        `SELECT issues.status AS status, (${where}) AS ok FROM (SELECT hit FROM (${TEXT_INDEX_ROWS}) LIMIT @examine) AS hits
+         CROSS JOIN issues ON issues.seq = hits.hit`,
+      ).all(params) as { status: IssueStatus; ok: number }[];
+      const matches = rows.slice(0, this.textLimits.countLimit).filter((r) => r.ok);
+      if (rows.length > this.textLimits.countLimit) return { exact: false, atLeast: matches.length };
+      for (const { status } of matches) if (branches.includes(status)) byStatus[status]++;
+      return { exact: true, byStatus };
+    }
+    // Otherwise an index-only range count per status.
+    for (const status of branches) {
+      const params: Record<string, unknown> = {};
+      const { from, where } = conditions(unfiltered, 'none', status, 'status', params);
+      byStatus[status] = (this.statement(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(params) as { n: number }).n;
+    }
+    return { exact: true, byStatus };
+  }
+
+  async *issueBatches(filter: IssueFilter, sort: IssueSort, batch = 1000): AsyncGenerator<IssueRecord[], void, undefined> {
+    const branches = statusBranches(filter);
+    if (branches.length === 0) return;
+    // A read-only connection of its own holds the snapshot (WAL) while this connection goes on
+    // writing between batches; an in-memory database has no second connection and reads on this one.
+    const reader = this.db.memory ? this.db : new Database(this.db.name, { readonly: true, fileMustExist: true });
+    let rows: IterableIterator<unknown> | undefined;
+    try {
+      if (reader !== this.db) {
+        reader.pragma('busy_timeout = 5000');
+        reader.exec('BEGIN');
+      }
+      const mode = await this.textMode(reader, filter);
+      const params: Record<string, unknown> = {};
+      // The branches merge in sort order (SQLite merges the sorted parts of a compound SELECT):
+      // rows stream from the first one on, nothing is sorted whole.
+      const sql =
+        branches
+          .map((status, i) => {
+            const { from, where } = conditions(filter, mode, status, `s${i}`, params);
+            return `SELECT ${ISSUE_SELECT} FROM ${from} WHERE ${where}`;
+          })
+          .join(' UNION ALL ') + ` ORDER BY ${orderBy(sort)}`;
+      if (reader === this.db) {
+        const all = (reader.prepare(sql).all(params) as IssueRow[]).map(toIssue);
+        for (let i = 0; i < all.length; i += batch) yield all.slice(i, i + batch);
+        return;
+      }
+      rows = reader.prepare(sql).iterate(params);
+      for (;;) {
+        const items: IssueRecord[] = [];
+        for (let r = rows.next(); !r.done; r = rows.next()) {
+          items.push(toIssue(r.value as IssueRow));
+          if (items.length === batch) break;
+        }
+        if (items.length > 0) yield items;
+        if (items.length < batch) return;
+      }
+    } finally {
+      rows?.return?.();
+      if (reader !== this.db) reader.close();
+    }
   }
 
   async eachIssue(filter: IssueFilter, sort: IssueSort, visit: (issue: IssueRecord) => void): Promise<void> {
-    const { where, params } = whereClause(filter);
-    for (const row of this.db.prepare(`SELECT * FROM issues ${where} ORDER BY ${orderBy(sort)}`).iterate(params)) {
-      visit(toIssue(row as IssueRow));
+    for await (const items of this.issueBatches(filter, sort)) for (const issue of items) visit(issue);
+  }
+
+  /** How a text filter is applied (issue-query.ts TextMode): by how many rows the text index offers. */
+  private textMode(db: Database.Database, filter: IssueFilter): Promise<TextMode> {
+    const text = filter.text;
+    if (!text) return Promise.resolve('none');
+    return this.textModes.get(text, () => {
+      const { n } = db.prepare(`SELECT count(*) AS n FROM (SELECT hit FROM (${TEXT_INDEX_ROWS}) LIMIT @cap)`).get({
+        fts: textIndexQuery(text),
+        cap: this.textLimits.driveCap + 1,
+      }) as { n: number };
+      return n > this.textLimits.driveCap ? 'like' : 'index';
+    });
+  }
+
+  /** A prepared statement per SQL text (the ledger's queries vary with the filters given). */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement) {
+      this.statements.delete(sql);
+    } else {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= 200) this.statements.delete(this.statements.keys().next().value!);
     }
+    this.statements.set(sql, statement);
+    return statement;
   }
 
   async getIssue(id: string): Promise<IssueRecord | null> {
@@ -598,20 +723,35 @@ class SqliteRepository implements DutymapRepository {
   }
 }
 
-/** The WHERE clause of an issue filter (empty without conditions), with its named parameters. */
-function whereClause(f: IssueFilter): { where: string; params: Record<string, unknown> } {
+/** The columns a ledger read selects: every column of IssueRow (not district_id). */
+const ISSUE_SELECT = ['seq', ...ISSUE_COLUMNS].map((c) => `issues.${c}`).join(', ');
+
+/**
+ * The seqs (column `hit`) the text index offers for @fts: its matches, and every row with a field
+ * longer than the index covers (issue-query.ts TEXT_INDEX_POSITIONS; partial index issues_long_text).
+ */
+const TEXT_INDEX_ROWS = `SELECT rowid AS hit FROM issue_text WHERE issue_text MATCH @fts
+  UNION ALL SELECT seq AS hit FROM issues WHERE length(code) > ${TEXT_INDEX_POSITIONS} OR length(description) > ${TEXT_INDEX_POSITIONS} OR length(id) > ${TEXT_INDEX_POSITIONS}`;
+
+/**
+ * The FROM and WHERE of an issue filter's rows of one status (`status`, bound as @`name`; null:
+ * any status), their named parameters added to `params`. The status decides the overdue test: a
+ * closed issue is never overdue, an open one is when its deadline has passed — so the test is a
+ * range on the (status, deadline) index, not an OR.
+ */
+function conditions(f: IssueFilter, text: TextMode, status: IssueStatus | null, name: string, params: Record<string, unknown>): { from: string; where: string } {
   const parts: string[] = [];
-  const params: Record<string, unknown> = {};
-  const list = (column: string, values: readonly string[] | undefined) => {
-    if (!values || values.length === 0) return;
-    const names = values.map((v, i) => {
-      params[`${column}${i}`] = v;
-      return `@${column}${i}`;
+  if (status !== null) {
+    params[name] = status;
+    parts.push(`status = @${name}`);
+  }
+  if (f.category?.length) {
+    const names = f.category.map((v, i) => {
+      params[`category${i}`] = v;
+      return `@category${i}`;
     });
-    parts.push(`${column} IN (${names.join(', ')})`);
-  };
-  list('status', f.status);
-  list('category', f.category);
+    parts.push(`category IN (${names.join(', ')})`);
+  }
   for (const [key, column] of EQUALITY_FILTERS) {
     if (f[key] === undefined) continue;
     params[key] = f[key];
@@ -619,10 +759,18 @@ function whereClause(f: IssueFilter): { where: string; params: Record<string, un
   }
   if (f.overdue !== undefined) {
     params.nowMs = f.nowMs;
-    parts.push(f.overdue ? '(is_open = 1 AND deadline_ms < @nowMs)' : '(is_open = 0 OR deadline_ms >= @nowMs)');
+    if (status === null) parts.push(f.overdue ? '(is_open = 1 AND deadline_ms < @nowMs)' : '(is_open = 0 OR deadline_ms >= @nowMs)');
+    else if (status === 'closed') parts.push(f.overdue ? '0' : '1');
+    else parts.push(f.overdue ? 'deadline_ms < @nowMs' : 'deadline_ms >= @nowMs');
   }
-  if (f.text) {
+  let from = 'issues';
+  if (f.text && text !== 'none') {
     params.text = likePattern(f.text);
+    if (text === 'index') {
+      // The index's hits drive (CROSS JOIN keeps them the outer loop); LIKE decides.
+      params.fts = textIndexQuery(f.text);
+      from = `(${TEXT_INDEX_ROWS}) AS hits CROSS JOIN issues ON issues.seq = hits.hit`;
+    }
     parts.push(`(code LIKE @text ESCAPE '\\' OR description LIKE @text ESCAPE '\\' OR id LIKE @text ESCAPE '\\')`);
   }
   if (f.bbox) {
@@ -637,5 +785,5 @@ function whereClause(f: IssueFilter): { where: string; params: Record<string, un
     params.toMs = f.reportedToMs;
     parts.push('reported_ms < @toMs');
   }
-  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+  return { from, where: parts.length ? parts.join(' AND ') : '1' };
 }

@@ -1,0 +1,82 @@
+/**
+ * The benchmark tools themselves: the open-loop generator paces its requests and counts the wait
+ * for a connection as latency; readme-tables replaces only the marked sections it has data for.
+ * (No time is asserted beyond what the generator's own definition fixes.)
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLoop } from './open-loop';
+import { regenerate, type BenchJson } from './readme-tables';
+
+describe('openLoop', () => {
+  let server: Server;
+  let url: string;
+  const seen: string[] = [];
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      seen.push(request.url!);
+      // /slow answers after 30 ms: with one connection, requests due every 10 ms queue behind it.
+      setTimeout(() => response.end(request.url === '/missing' ? '' : 'ok'), request.url!.startsWith('/slow') ? 30 : 0);
+      if (request.url === '/missing') response.statusCode = 404;
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+  it('sends the offered rate for the duration, each request its own path, and counts them', async () => {
+    seen.length = 0;
+    const result = await openLoop({ url, rate: 200, durationS: 0.5, warmupS: 0.1, path: (i) => `/fast?i=${i}` });
+    // 0.5 s at 200/s, the warm-up's 20 not counted.
+    expect(result.sent).toBeGreaterThanOrEqual(99);
+    expect(result.sent).toBeLessThanOrEqual(101);
+    expect(result.ok).toBe(result.sent);
+    expect(result.errors).toBe(0);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(result.p50Ms).toBeLessThanOrEqual(result.p99Ms);
+    expect(result.p99Ms).toBeLessThanOrEqual(result.maxMs);
+  });
+
+  it('counts the wait for a busy connection in the latency (no coordinated omission)', async () => {
+    // One connection, a request due every 10 ms, each taking 30 ms: the queue grows by 2 per 30 ms,
+    // so the last requests wait for most of the run; a closed loop would report about 30 ms.
+    const result = await openLoop({ url, rate: 100, durationS: 0.5, warmupS: 0, connections: 1, path: () => '/slow' });
+    expect(result.maxMs).toBeGreaterThan(200);
+    expect(result.achievedPerSec).toBeLessThan(100);
+  });
+
+  it('counts unexpected statuses as errors', async () => {
+    const result = await openLoop({ url, rate: 100, durationS: 0.2, warmupS: 0, path: () => '/missing' });
+    expect(result.ok).toBe(0);
+    expect(result.errors).toBe(result.sent);
+  });
+});
+
+describe('regenerate', () => {
+  const bench: BenchJson = {
+    started: '2026-12-07T11:00:00.000Z',
+    machine: { cpus: 2, cpuModel: 'test CPU', memoryGiB: 8, node: 'v20.0.0' },
+    postgis: {
+      loadAverage: { before: 0.5, after: 0.6, cpus: 2 },
+      postgis: '3.3.2',
+      cases: [{ name: 'demo: grid chain', sample: 1000, postgisMsPerPoint: 0.02, postgisMsPerMillion: 20000, engineMsPerPoint: 0.0002, ratio: 100, gridAgreement: 1 }],
+    },
+  };
+
+  it('fills a marked section from the JSON and leaves the rest of the text alone', () => {
+    const readme = 'intro\n<!-- bench:engine-vs-postgis -->\nold table\n<!-- /bench:engine-vs-postgis -->\noutro\n';
+    const { text, replaced } = regenerate(readme, bench);
+    expect(replaced).toEqual(['engine-vs-postgis']);
+    expect(text).not.toContain('old table');
+    expect(text).toContain('| demo: grid chain | 20,000 ms | 200 ms | 100.0× | 1 |');
+    expect(text).toContain('load average 0.5 → 0.6');
+    expect(text.startsWith('intro\n<!-- bench:engine-vs-postgis -->\n')).toBe(true);
+    expect(text.endsWith('<!-- /bench:engine-vs-postgis -->\noutro\n')).toBe(true);
+  });
+
+  it('keeps a section whose part the run did not measure', () => {
+    const readme = '<!-- bench:ledger -->\nkept\n<!-- /bench:ledger -->\n';
+    expect(regenerate(readme, bench)).toEqual({ text: readme, replaced: [] });
+  });
+});

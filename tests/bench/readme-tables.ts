@@ -1,0 +1,161 @@
+/**
+ * Turns the JSON of `npm run bench` into the README's benchmark tables, so that the README shows
+ * the figures of one run, with the machine and its load average, rather than numbers typed in.
+ *
+ * `npm run -s bench > bench.json && npm run -s bench:readme -- bench.json` rewrites, in README.md,
+ * the text between each `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` pair with the table
+ * NAME (engine, engine-vs-postgis, lookup-open-loop, ledger); `--print` writes the tables to stdout instead. A table
+ * whose part is missing from the JSON (e.g. a run with only some benchmarks) is left as it was.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiBenchResult } from './api-bench';
+import type { EngineCaseResult } from './engine-bench';
+import type { LedgerBenchResult } from './ledger-bench';
+import type { OpenLoopResult } from './open-loop';
+import type { PostgisBenchResult } from './postgis-bench';
+
+/** The parts of the bench JSON the tables read (all optional: a partial run renders what it has). */
+export interface BenchJson {
+  started?: string;
+  machine?: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
+  engine?: EngineCaseResult[];
+  postgis?: PostgisBenchResult;
+  api?: ApiBenchResult;
+  backends?: { issuesLoaded: number; ledger?: LedgerBenchResult[] };
+}
+
+const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ms = (x: number) => (x >= 100 ? n(x) : n(x, x >= 10 ? 1 : 2));
+
+function machineLine(bench: BenchJson, load: { before: number; after: number } | undefined): string {
+  const m = bench.machine;
+  const machine = m ? `${m.cpus} cores (${m.cpuModel ?? 'unknown CPU'}), ${m.memoryGiB} GiB, Node ${m.node}` : 'machine not recorded';
+  const when = bench.started ? `run of ${bench.started.slice(0, 16).replace('T', ' ')} UTC` : 'one run';
+  return `_${when}; ${machine}; load average ${load ? `${load.before} → ${load.after}` : 'not recorded'}._`;
+}
+
+/** The engine table: per case, the engine's time per million points and its ratios. */
+export function engineTable(bench: BenchJson): string | null {
+  if (!bench.engine?.length) return null;
+  const rows = bench.engine.map(
+    (c) =>
+      `| ${c.name} | ${n(c.engineMs)} ms | ${n(c.engineMsPerPoint * 1000, 2)} µs | ${ms(c.baselineMsPerPoint * 1000)} µs | ${n(c.ratio)}× | ${n(c.ratioVsBboxLoop)}× | ${c.agreement} |`,
+  );
+  return [
+    machineLine(bench, undefined),
+    '',
+    `| case (${n(bench.engine[0]!.points)} points) | engine | per point | plain turf loop | ratio | vs bbox loop | agreement |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** The engine against PostGIS on the same points in the same run. */
+export function postgisTable(bench: BenchJson): string | null {
+  const p = bench.postgis;
+  if (!p?.cases.length) return null;
+  return [
+    `_PostGIS ${p.postgis}, GiST indexes, ${n(p.cases[0]!.sample)} of the engine's points per case in one statement; load average ${p.loadAverage.before} → ${p.loadAverage.after}._`,
+    '',
+    '| case | PostGIS per 1,000,000 points | engine per 1,000,000 points | engine vs PostGIS | grids agree |',
+    '| --- | --- | --- | --- | --- |',
+    ...p.cases.map((c) => `| ${c.name} | ${n(c.postgisMsPerMillion)} ms | ${n(c.engineMsPerPoint * 1e6)} ms | ${n(c.ratio, 1)}× | ${c.gridAgreement} |`),
+  ].join('\n');
+}
+
+/** Lookup under open-loop load: 1,000 req/s evenly spaced and Poisson, the knee search, and the burst figure before. */
+export function lookupOpenLoopTable(bench: BenchJson): string | null {
+  const api = bench.api;
+  if (!api?.openLoop) return null;
+  const { lookupAt1000, lookupAt1000Poisson, lookupKnee } = api.openLoop;
+  const row = (label: string, r: OpenLoopResult) =>
+    `| ${label} | ${n(r.offeredPerSec)} | ${n(r.achievedPerSec)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.errors} | ${n(r.generatorCpuUsPerRequest)} |`;
+  const burst = api.cases.find((c) => c.name.startsWith('lookup, 1,000 req/s offered'));
+  const kneeText =
+    lookupKnee.knee === null
+      ? `p99 stayed under ${lookupKnee.p99LimitMs} ms at every rate tried (up to ${n(lookupKnee.steps.at(-1)?.offeredPerSec ?? 0)} req/s)`
+      : `the knee (p99 past ${lookupKnee.p99LimitMs} ms, or under 90 % answered) is at ${n(lookupKnee.knee)} req/s offered; the last rate within it ${lookupKnee.lastUnderLimit === null ? 'none' : `${n(lookupKnee.lastUnderLimit)} req/s`}`;
+  return [
+    machineLine(bench, api.loadAverage),
+    '',
+    '| lookup, open loop (50 keep-alive connections) | offered req/s | answered req/s | p50 ms | p99 ms | max ms | errors | generator CPU µs/req |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    row('evenly spaced, 1,000 req/s', lookupAt1000),
+    row('Poisson, 1,000 req/s', lookupAt1000Poisson),
+    ...lookupKnee.steps.map((s) => row(`knee search, ${n(s.offeredPerSec)} req/s`, s)),
+    ...(burst ? [`| before: autocannon overallRate 1,000 (bursts each second), ${burst.connections} connections | 1,000 | ${n(burst.requestsPerSec)} | ${ms(burst.p50Ms)} | ${ms(burst.p99Ms)} | – | ${burst.errors} | – |`] : []),
+    '',
+    `Target p99 < 10 ms at 1,000 req/s: ${lookupAt1000.p99Ms < 10 ? 'met' : 'not met'} (${ms(lookupAt1000.p99Ms)} ms); ${kneeText}.`,
+  ].join('\n');
+}
+
+/** The ledger after the bulk load: every filter and sort on both backends, and the CSV export. */
+export function ledgerTable(bench: BenchJson): string | null {
+  const ledger = bench.backends?.ledger;
+  if (!ledger?.length) return null;
+  const sqlite = ledger.find((l) => l.backend === 'sqlite');
+  const postgres = ledger.find((l) => l.backend === 'postgres');
+  const names = (sqlite ?? postgres)!.cases.map((c) => c.name);
+  const cell = (l: LedgerBenchResult | undefined, name: string) => {
+    const c = l?.cases.find((x) => x.name === name);
+    return c ? `${ms(c.p99Ms)} | ${n(c.requestsPerSec)} | ${c.serverCpuUs === null ? '–' : n(c.serverCpuUs)}` : '– | – | –';
+  };
+  const total = (name: string) => {
+    const c = (sqlite ?? postgres)!.cases.find((x) => x.name === name)!;
+    return `${n(c.total)}${c.totalExact ? '' : '+'}`;
+  };
+  const exportCell = (l: LedgerBenchResult | undefined) =>
+    l ? `${n(l.csvExport.rows)} rows, ${n(l.csvExport.megabytes)} MB in ${n(l.csvExport.seconds, 1)} s; server RSS ${l.csvExport.rssBeforeMB} → peak ${l.csvExport.rssPeakMB} MB` : '–';
+  const loads = ledger.map((l) => `${l.backend} ${l.loadAverage.before} → ${l.loadAverage.after}`).join(', ');
+  return [
+    `_${n(bench.backends!.issuesLoaded)} issues loaded beside the demo's; ${(sqlite ?? postgres)!.connections} connections, ${(sqlite ?? postgres)!.durationS} s per case, one server process; load average ${loads}; ${bench.machine ? `${bench.machine.cpus} cores, Node ${bench.machine.node}` : ''}._`,
+    '',
+    '| case | total | SQLite p99 ms | req/s | CPU µs/req | PostgreSQL p99 ms | req/s | server CPU µs/req |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| health (baseline: the HTTP stack) | – | ${sqlite ? `${ms(sqlite.baseline.p99Ms)} | ${n(sqlite.baseline.requestsPerSec)} | –` : '– | – | –'} | ${postgres ? `${ms(postgres.baseline.p99Ms)} | ${n(postgres.baseline.requestsPerSec)} | –` : '– | – | –'} |`,
+    ...names.map((name) => `| ${name} | ${total(name)} | ${cell(sqlite, name)} | ${cell(postgres, name)} |`),
+    '',
+    `p99 ≤ 50 ms: SQLite ${sqlite ? `${sqlite.underTarget.met} of ${sqlite.underTarget.of}` : '–'} cases, PostgreSQL ${postgres ? `${postgres.underTarget.met} of ${postgres.underTarget.of}` : '–'}.`,
+    `CSV export of the whole ledger: SQLite ${exportCell(sqlite)}; PostgreSQL ${exportCell(postgres)}.`,
+  ].join('\n');
+}
+
+const TABLES: Record<string, (bench: BenchJson) => string | null> = {
+  engine: engineTable,
+  'engine-vs-postgis': postgisTable,
+  'lookup-open-loop': lookupOpenLoopTable,
+  ledger: ledgerTable,
+};
+
+/** `readme` with every marked section whose table the bench has replaced; the names replaced. */
+export function regenerate(readme: string, bench: BenchJson): { text: string; replaced: string[] } {
+  const replaced: string[] = [];
+  let text = readme;
+  for (const [name, render] of Object.entries(TABLES)) {
+    const open = `<!-- bench:${name} -->`;
+    const close = `<!-- /bench:${name} -->`;
+    const from = text.indexOf(open);
+    const to = text.indexOf(close);
+    if (from === -1 || to < from) continue;
+    const table = render(bench);
+    if (table === null) continue;
+    text = `${text.slice(0, from + open.length)}\n${table}\n${text.slice(to)}`;
+    replaced.push(name);
+  }
+  return { text, replaced };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const file = process.argv.slice(2).find((a) => !a.startsWith('--'));
+  if (!file) throw new Error('usage: npm run -s bench:readme -- bench.json [--print]');
+  const bench = JSON.parse(readFileSync(file, 'utf8')) as BenchJson;
+  if (process.argv.includes('--print')) {
+    for (const [name, render] of Object.entries(TABLES)) process.stdout.write(`## ${name}\n\n${render(bench) ?? '(not in this run)'}\n\n`);
+  } else {
+    const path = join(import.meta.dirname, '../../README.md');
+    const { text, replaced } = regenerate(readFileSync(path, 'utf8'), bench);
+    writeFileSync(path, text);
+    process.stderr.write(`README.md: regenerated ${replaced.length ? replaced.join(', ') : 'nothing (no marked section had its part in the JSON)'}\n`);
+  }
+}
