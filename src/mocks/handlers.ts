@@ -124,7 +124,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       const layer = new URL(request.url).searchParams.get('layer') as LayerParam;
       if (!(LAYERS as readonly string[]).includes(layer)) return error('validation_failed', 400, 'layer is required');
       return etagged(request, `"counts-${layer}-${state.revision}"`, () => {
-        const key = { streets: 'streetId', communities: 'communityId', grids: 'gridId', roads: 'roadId', checkpoints: 'checkpointId' }[layer] as 'gridId';
+        const key = ({ streets: 'streetId', communities: 'communityId', grids: 'gridId', roads: 'roadId', checkpoints: 'checkpointId' } as Partial<Record<LayerParam, string>>)[layer] as 'gridId';
         const counts: Record<string, { open: number; overdue: number }> = {};
         for (const f of features(layer)) counts[f.id] = { open: 0, overdue: 0 };
         const now = state.now();

@@ -37,6 +37,8 @@ export const LAYER_GROUPS: Record<LayerParam, string[]> = {
   grids: ['grids-fill', 'grids-line', 'grids-overdue', 'grids-label'],
   roads: ['roads-casing', 'roads-line', 'roads-label'],
   checkpoints: ['checkpoint-areas-fill', 'checkpoint-clusters-circle', 'checkpoint-clusters-count', 'checkpoints-circle', 'checkpoints-icon'],
+  excluded: ['excluded-fill', 'excluded-line', 'excluded-label'],
+  outline: ['outline-line'],
 };
 
 /** Style layers a hover or click may land on, top first, with the map layer they belong to. */

@@ -9,16 +9,7 @@ import { TopologyProblemSchema } from '../topology/topology-problem';
 import { AssignmentCandidate, AssignmentResult, RuleKind } from '../assignment/assignment-schema';
 import { ISSUE_CATEGORIES, ISSUE_SOURCES, SEVERITIES, UNIT_KINDS } from '../district/catalog';
 import { POINT_CRS } from '../geometry/crs-convert';
-import {
-  CheckpointProperties,
-  CommunityProperties,
-  GridProperties,
-  LAYERS,
-  Person,
-  RoadProperties,
-  StreetProperties,
-  Unit,
-} from '../district/district-schema';
+import { LAYERS, LAYER_PROPERTY_SCHEMAS, Person, Unit } from '../district/district-schema';
 import { BBox, LonLat } from '../geometry/geometry-schema';
 import { ISSUE_ACTIONS, ISSUE_STATUSES, IssueHistoryEntry } from '../issues/issue-schema';
 import { ROLES } from '../issues/issue-roles';
@@ -377,13 +368,7 @@ export const EditFeature = z.object({
 export type EditFeature = z.input<typeof EditFeature>;
 
 /** The properties schema of each layer, for validating edits. */
-export const LAYER_PROPERTIES = {
-  streets: StreetProperties,
-  communities: CommunityProperties,
-  grids: GridProperties,
-  roads: RoadProperties,
-  checkpoints: CheckpointProperties,
-} as const;
+export const LAYER_PROPERTIES = LAYER_PROPERTY_SCHEMAS;
 
 export const ZoneParams = z.object({ layer: LayerParam, id: z.string().min(1).max(200) });
 export const LayerOnlyParams = z.object({ layer: LayerParam });

@@ -37,7 +37,7 @@ export function runImport(opened: OpenedFiles, options: ImportOptions): ImportOu
   const run = startRun(options);
   const imported: ImportedLayers = {
     layers: new Set(),
-    features: { streets: [], communities: [], grids: [], roads: [], checkpoints: [] },
+    features: { streets: [], communities: [], grids: [], roads: [], checkpoints: [], excluded: [], outline: [] },
     inFileOrder: [],
   };
   for (const source of opened.sources) importSource(run, source, imported);

@@ -83,7 +83,7 @@ describe('the import stages, followed one feature at a time', () => {
     // plan: G1a's layer is replaced; W1 finds C1 spatially, E1 by its name; the owner is a new unit
     const imported: ImportedLayers = {
       layers: new Set([layer]),
-      features: { streets: [], communities: [], grids: features, roads: [], checkpoints: [] },
+      features: { streets: [], communities: [], grids: features, roads: [], checkpoints: [], excluded: [], outline: [] },
       inFileOrder: features,
     };
     const plan = planDistrict(run, opened.folder, imported);

@@ -1,11 +1,4 @@
-import {
-  CheckpointProperties,
-  CommunityProperties,
-  GridProperties,
-  RoadProperties,
-  StreetProperties,
-  type LayerName,
-} from '../district/district-schema';
+import { LAYER_PROPERTY_SCHEMAS, layerFeatures, type LayerName } from '../district/district-schema';
 import { checkDistrictTopology } from '../topology/topology-check';
 import { LAYER_NOUN, type TopologyProblem } from '../topology/topology-problem';
 import { REPAIR_FOR, type ImportProblem } from './import-report';
@@ -52,19 +45,13 @@ function originsOf(imported: ImportedLayers): Map<string, FeatureOrigin> {
   return origins;
 }
 
-const PROPERTY_SCHEMAS = {
-  streets: StreetProperties,
-  communities: CommunityProperties,
-  grids: GridProperties,
-  roads: RoadProperties,
-  checkpoints: CheckpointProperties,
-};
+const PROPERTY_SCHEMAS = LAYER_PROPERTY_SCHEMAS;
 
 /** Property schemas (names, categories, phones…) of the imported layers, with the file and feature they came from. */
 function checkProperties(run: ImportRun, plan: DistrictPlan, origins: Map<string, FeatureOrigin>): void {
   for (const layer of plan.layers) {
     const schema = PROPERTY_SCHEMAS[layer];
-    for (const f of plan.district[layer]) {
+    for (const f of layerFeatures(plan.district, layer)) {
       const parsed = schema.safeParse(f.properties);
       if (parsed.success) continue;
       for (const issue of parsed.error.issues) {

@@ -81,7 +81,7 @@ export function mapFields(
   return out;
 }
 
-const ID_PREFIX: Record<LayerName, string> = { streets: 's', communities: 'c', grids: 'g', roads: 'r', checkpoints: 'cp' };
+const ID_PREFIX: Record<LayerName, string> = { streets: 's', communities: 'c', grids: 'g', roads: 'r', checkpoints: 'cp', excluded: 'x', outline: 'outline' };
 
 /** The properties of dutymap's own GeoJSON (the keys are already ours). */
 function looksNative(fields: readonly string[]): boolean {

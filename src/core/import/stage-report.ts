@@ -1,3 +1,4 @@
+import { layerFeatures } from '../district/district-schema';
 import { sortImportProblems, type ImportProblem } from './import-report';
 import type { ImportRun } from './import-run';
 import type { OpenedFiles } from './import-source';
@@ -29,7 +30,7 @@ export function finishReport(run: ImportRun, opened: OpenedFiles, plan: District
       warnings,
       sources: run.summaries,
       skipped: opened.skipped,
-      counts: Object.fromEntries(plan.layers.map((l) => [l, plan.district[l].length])),
+      counts: Object.fromEntries(plan.layers.map((l) => [l, layerFeatures(plan.district, l).length])),
       newUnits: plan.newUnits.map((u) => ({ id: u.id, name: u.name })),
       parentsFound: plan.parentsFound,
       repairsApplied: run.repairsApplied,

@@ -157,11 +157,13 @@ export const LAYER_NOUN: Record<TopologyLayer, string> = {
   grids: 'grid',
   roads: 'road',
   checkpoints: 'checkpoint',
+  excluded: 'excluded area',
+  outline: 'outline',
   units: 'unit',
   district: 'district',
 };
 
-const LAYER_ORDER: TopologyLayer[] = ['district', 'units', 'streets', 'communities', 'grids', 'roads', 'checkpoints'];
+const LAYER_ORDER: TopologyLayer[] = ['district', 'units', 'outline', 'streets', 'communities', 'grids', 'excluded', 'roads', 'checkpoints'];
 
 /**
  * The problems with repeats left out: when several layers of one edit are each checked, a fault

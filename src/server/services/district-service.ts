@@ -139,6 +139,8 @@ export class DistrictService {
         grids: byId(geometry.grids),
         roads: byId(geometry.roads),
         checkpoints: byId(geometry.checkpoints),
+        excluded: byId(geometry.excluded ?? []),
+        outline: byId(geometry.outline ?? []),
       },
     };
     // Two loads can overlap; never let an older one replace a newer state.

@@ -1,4 +1,4 @@
-import type { DistrictGeometry, LayerName, ZoneFeature, ZoneLayerName } from '../../core/district/district-schema';
+import { layerFeatures, type DistrictGeometry, type LayerName, type ZoneFeature, type ZoneLayerName } from '../../core/district/district-schema';
 import { checkFeatureReferences } from '../../core/topology/reference-check';
 import { checkLineGeometry, checkPointGeometry, checkRings } from '../../core/topology/ring-check';
 import type { TopologyProblem } from '../../core/topology/topology-problem';
@@ -32,7 +32,7 @@ export function createZoneValidator(district: DistrictGeometry): ZoneValidator {
           remove: removes,
         });
       }
-      const existing = new Set(district[layer].map((f) => f.id));
+      const existing = new Set(layerFeatures(district, layer).map((f) => f.id));
       const problems: TopologyProblem[] = [];
       for (const id of removes) {
         if (!existing.has(id)) {
