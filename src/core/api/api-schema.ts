@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { TopologyProblemSchema } from '../topology/topology-problem';
 import { AssignmentCandidate, AssignmentResult, RuleKind } from '../assignment/assignment-schema';
-import { ISSUE_CATEGORIES, ISSUE_SOURCES, SEVERITIES, UNIT_KINDS } from '../district/catalog';
+import { EXCLUDED_KINDS, ISSUE_CATEGORIES, ISSUE_SOURCES, SEVERITIES, UNIT_KINDS } from '../district/catalog';
 import { POINT_CRS } from '../geometry/crs-convert';
 import { LAYERS, LAYER_PROPERTY_SCHEMAS, Person, Unit } from '../district/district-schema';
 import { BBox, LonLat } from '../geometry/geometry-schema';
@@ -343,6 +343,22 @@ export const LookupResponse = z.object({
     .object({ id: z.string(), code: z.string(), name: z.string(), category: z.string(), ownerUnitId: z.string().nullable(), leader: Person.nullable() })
     .nullable(),
   candidates: z.array(AssignmentCandidate.extend({ name: z.string().nullable(), unitName: z.string().nullable() })),
+  /**
+   * Where the point lies: in a zone of the district, in an excluded area, inside the district's
+   * outline but in no street, or outside the district ("不在本区范围内").
+   */
+  place: z.enum(['zone', 'excluded', 'uncovered', 'outside']),
+  /** The excluded area the point lies in, with its managing unit and why it is no street's. */
+  excluded: z
+    .object({
+      id: z.string(),
+      code: z.string(),
+      name: z.string(),
+      kind: z.enum(EXCLUDED_KINDS),
+      reason: z.string().nullable(),
+      managingUnit: z.object({ id: z.string(), name: z.string() }).nullable(),
+    })
+    .nullable(),
   /** One sentence in Chinese and one in English: which rule decided and why. */
   why: z.object({ zh: z.string(), en: z.string() }),
 });

@@ -32,7 +32,7 @@ function zonesOf(folder: string, skip: string[] = []): Zone[] {
 
 type Coords = pc.Geom;
 const coords = (g: AreaGeometry): Coords => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as Coords;
-const m2 = (mp: pc.Geom): number => (Array.isArray(mp) && mp.length ? area({ type: 'MultiPolygon', coordinates: mp as number[][][][] }) : 0);
+const m2 = (mp: pc.Geom | number[][][][]): number => (Array.isArray(mp) && mp.length ? area({ type: 'MultiPolygon', coordinates: mp as number[][][][] }) : 0);
 
 /** The oracle's view of a layer: union area, worst pairwise overlap, the holes of the union. */
 function measure(zones: readonly Zone[]) {

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { CountsQuery, CountsResponse, LayerOnlyParams, LayerResponse, SummaryResponse, type LayerParam } from '../../../core/api/api-schema';
+import { layerFeatures } from '../../../core/district/district-schema';
 import type { AppDeps } from '../../app-deps';
 import { countBelow, etagMatches } from '../http-cache';
 import { computeSummary, dateIn } from '../../services/summary-service';
