@@ -120,7 +120,7 @@ export function cleanCoverage<F extends { id: string; geometry: AreaGeometry }>(
 
   for (const z of zones) z.mp = roundMulti(z.mp);
   insertedVertices += insertVerticesOnEdges(zones, frame, T_JUNCTION_M);
-  for (const z of zones) z.mp = dropRepeats(z.mp);
+  for (const z of zones) z.mp = dropBackTracks(dropRepeats(z.mp));
 
   const out = features.map((f, i) => ({ ...f, geometry: toGeometry(zones[i].mp) }));
   return {
@@ -191,6 +191,33 @@ function dropRepeats(mp: MultiPoly): MultiPoly {
     if (rings.length > 0 && poly[0].length >= 4 && rings[0] !== undefined) out.push(rings);
   }
   return out;
+}
+
+/**
+ * Drops the zero-width spikes a ring can be left with (… A, B, A …: out to B and straight back),
+ * which snapping and clipping along a shared edge sometimes leave; repeated until none is left.
+ */
+function dropBackTracks(mp: MultiPoly): MultiPoly {
+  return dropRepeats(
+    mp.map((poly) =>
+      poly.map((ring) => {
+        let open = ring.slice(0, -1);
+        for (let changed = true; changed && open.length > 3; ) {
+          changed = false;
+          for (let i = 0; i < open.length && open.length > 3; i++) {
+            const prev = open[(i - 1 + open.length) % open.length];
+            const next = open[(i + 1) % open.length];
+            if (prev[0] === next[0] && prev[1] === next[1]) {
+              // Remove the tip and one copy of the point it came from.
+              open = open.filter((_, k) => k !== i && k !== (i + 1) % open.length);
+              changed = true;
+            }
+          }
+        }
+        return [...open, open[0]];
+      }),
+    ),
+  );
 }
 
 /** The zone's parts unioned by polyclip (touching parts merged, orientation fixed); as it was when polyclip cannot. */

@@ -32,6 +32,8 @@ export function checkOutlineAndExcluded(
   tolerance: number,
   options: { maxPerFeature: number },
 ): TopologyProblem[] {
+  // A street left out for invalid rings would show up as uncovered: its ring errors say what to fix first.
+  const allStreetsValid = streets.length === district.streets.length;
   const problems: TopologyProblem[] = [];
   const excluded = layerFeatures(district, 'excluded');
   const outline = outlineOf(district);
@@ -80,7 +82,7 @@ export function checkOutlineAndExcluded(
   // Uncovered areas: with an outline, the outline minus streets and excluded areas; without one,
   // the holes the streets enclose (found by the sibling check) minus the excluded areas.
   const covers = [...streets.map((s) => coords(s.geometry)), ...validExcluded.map((f) => coords(f.geometry))];
-  if (outline && outlineValid) {
+  if (outline && outlineValid && allStreetsValid) {
     const rest = safe(() => (covers.length ? pc.difference(coords(outline.geometry), ...covers) : [coords(outline.geometry)]));
     for (const piece of rest ?? []) problems.push(...uncovered(piece as number[][][], tolerance, 'within the outline'));
     for (const s of streets) {
@@ -95,7 +97,7 @@ export function checkOutlineAndExcluded(
         problems.push(makeProblem('outside_outline', { layer: 'excluded', featureId: f.id, areaM2: out.areaM2, location: out.location, message: `excluded area ${f.id} (${f.properties.name}) reaches ${formatArea(out.areaM2)} outside the district's outline near ${formatLocation(out.location)}` }));
       }
     }
-  } else {
+  } else if (!outline) {
     for (const gap of streetGaps) {
       const gapGeometry = gap.geometry;
       if (!gapGeometry) continue;
