@@ -15,6 +15,7 @@ export interface CliRun {
 export function runCli(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}): CliRun {
   const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
+    env: { ...process.env, ...options.env },
     input: options.input,
     env: options.env ? { ...process.env, ...options.env } : undefined,
     encoding: 'utf8',

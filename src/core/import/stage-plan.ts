@@ -214,7 +214,10 @@ function makeExtent(run: ImportRun, district: DistrictGeometry, imported: Import
   const streets = district.streets as unknown as BuiltFeature[];
   if (streets.length === 0) return;
   const outlineGiven = imported.features.outline.map((f) => f.feature);
-  const rebuild = outlineGiven.length > 0 || changed.has('streets');
+  // The outline follows new streets in a new district, or where it was made from the streets before;
+  // a stored district that has none (made before outlines existed) keeps having none unless given one.
+  const base = run.options.base;
+  const rebuild = outlineGiven.length > 0 || (changed.has('streets') && (!base || base.outline?.[0]?.properties.source === 'streets'));
   if (rebuild) {
     const outline = makeOutline(streets, outlineGiven, district.meta.name);
     if (!outline) return;
