@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'precondition_required',
   'too_many_requests',
   'too_complex',
+  'no_district',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -58,6 +59,8 @@ export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 412 |
   invalid_credentials: 401,
   forbidden: 403,
   not_found: 404,
+  /** The server holds no district yet (started with DUTYMAP_DISTRICT=none): the admin creates one at /import. */
+  no_district: 404,
   illegal_transition: 409,
   conflict: 409,
   precondition_failed: 412,
