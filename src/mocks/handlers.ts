@@ -48,7 +48,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
     const { password: _password, ...rest } = user;
     return rest;
   };
-  const features = (layer: LayerParam) => state.data[layer] as { id: string; properties: Record<string, unknown> }[];
+  const features = (layer: LayerParam) => (state.data[layer] ?? []) as { id: string; properties: Record<string, unknown> }[];
   const nameOf = (layer: LayerParam, id: string | null) => (id ? String(features(layer).find((f) => f.id === id)?.properties.name ?? id) : '');
   const etagged = (request: Request, etag: string, body: () => unknown) =>
     request.headers.get('if-none-match') === etag ? new HttpResponse(null, { status: 304, headers: { ETag: etag } }) : HttpResponse.json(body() as Record<string, unknown>, { headers: { ETag: etag } });

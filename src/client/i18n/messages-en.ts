@@ -1,3 +1,4 @@
+import * as districtMessages from './features/district';
 import * as importMessages from './features/import';
 import * as planMessages from './features/plan';
 import * as reportMessages from './features/report';
@@ -11,6 +12,7 @@ export const en: Record<MessageKey, string> = {
   ...screenMessages.en,
   ...planMessages.en,
   ...importMessages.en,
+  ...districtMessages.en,
   ...reportMessages.en,
   ...workDayMessages.en,
   ...usersMessages.en,
