@@ -61,7 +61,7 @@ describe('/lookup', () => {
 
   it('says why a point has no zone: an excluded area named with its managing unit, a gap inside the outline, outside the district', async () => {
     const district = apiTestDistrict();
-    const ring = (w: number, s: number, e: number, n: number) => [[[w, s], [e, s], [e, n], [w, n], [w, s]]];
+    const ring = (w: number, s: number, e: number, n: number): [number, number][][] => [[[w, s], [e, s], [e, n], [w, n], [w, s]]];
     district.outline = [{ type: 'Feature', id: 'outline', geometry: { type: 'Polygon', coordinates: ring(120.0, 30.0, 120.03, 30.01) }, properties: { name: '测试区', source: 'file' } }];
     district.excluded = [
       {
