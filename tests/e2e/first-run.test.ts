@@ -86,7 +86,8 @@ describe.skipIf(!hasChromium())('first run on a real district (real server witho
     const streetsRow = await admin.locator('[data-testid="layer-changes"] tr[data-layer="streets"] td').allTextContents();
     expect(streetsRow.slice(1)).toEqual(['0', '3', '3', '0', '0']);
     expect(await admin.textContent('.import-layer-changes')).toContain('入库后待细化');
-    await admin.screenshot({ path: join(SHOTS, 'import-new-district-1280x900.png'), fullPage: true });
+    await admin.locator('.import-report h2').scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: join(SHOTS, 'import-new-district-1280x900.png') });
     await admin.getByRole('button', { name: '导入入库' }).click();
     await admin.waitForSelector('.import-done', { timeout: 90_000 });
     // Before the commit every read of the district is a 404 no_district (what the views react to).
