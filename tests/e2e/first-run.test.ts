@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitWithChildren } from '../../src/core/edit/children-follow';
-import type { AreaFeature } from '../../src/core/geometry/geometry-parts';
+import type { AreaFeature } from '../../src/core/edit/edit-types';
 import { interiorPoint } from '../../src/core/geometry/interior-point';
 import { ApiClient, PROJECT_ROOT, startServer, type RunningServer } from '../helpers/api-server';
 import { buildClient, DEMO_DIR } from './app-server';
