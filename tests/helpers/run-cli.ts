@@ -17,7 +17,6 @@ export function runCli(args: string[], options: { input?: string; cwd?: string; 
     cwd: options.cwd ?? PROJECT_ROOT,
     env: { ...process.env, ...options.env },
     input: options.input,
-    env: options.env ? { ...process.env, ...options.env } : undefined,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });
@@ -37,8 +36,7 @@ export function runCliAsync(args: string[], options: { input?: string; env?: Rec
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], {
       cwd: PROJECT_ROOT,
-      env: options.env ? { ...process.env, ...options.env } : undefined,
-    });
+      });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
