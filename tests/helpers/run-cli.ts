@@ -15,8 +15,8 @@ export interface CliRun {
 export function runCli(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}): CliRun {
   const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
-    env: { ...process.env, ...options.env },
     input: options.input,
+    env: options.env ? { ...process.env, ...options.env } : undefined,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });
@@ -36,7 +36,8 @@ export function runCliAsync(args: string[], options: { input?: string; env?: Rec
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], {
       cwd: PROJECT_ROOT,
-      });
+      env: options.env ? { ...process.env, ...options.env } : undefined,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
