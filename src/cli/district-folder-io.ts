@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { OPTIONAL_DISTRICT_FILES } from '../core/district/district-folder';
 import { join } from 'node:path';
 import { parseDistrictFiles, serializeDistrict, type DistrictData } from '../core/issues/district-data';
 
@@ -11,8 +12,10 @@ export function readDistrictFolder(dir: string): DistrictData {
   });
 }
 
-/** Writes a district folder, creating it when needed. */
+/** Writes a district folder, creating it when needed; optional files the district no longer has are removed. */
 export function writeDistrictFolder(dir: string, data: DistrictData): void {
   mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(serializeDistrict(data))) writeFileSync(join(dir, name), text);
+  const files = serializeDistrict(data);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const name of Object.values(OPTIONAL_DISTRICT_FILES)) if (!(name in files) && existsSync(join(dir, name))) rmSync(join(dir, name));
 }

@@ -13,29 +13,37 @@ import { readConfig } from '../server/config';
 import { demoAccounts, usersOf } from '../server/services/seed';
 import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
 import { parseArgs, stringOption } from './cli-args';
+import { expandSpreadsheets } from '../server/services/spreadsheet-input';
 import { readDistrictFolder, writeDistrictFolder } from './district-folder-io';
 
 const SHOWN_PER_CODE = 20;
 
-const USAGE = `Usage: dutymap import FILE… [--layer L] [--crs C] [--map field=attr]… [--repair KIND]…
-                      [--base DIR] [--out DIR | --db FILE] [--name N --code NNNNNN] [--json] [--all]
+const USAGE = `Usage: dutymap import FILE… [--layer L] [--crs C] [--map field=attr]… [--repair KIND|all]…
+                      [--outline FILE] [--base DIR] [--out DIR | --db FILE] [--name N --code NNNNNN]
+                      [--snap M] [--gap-area M2] [--gap-width M] [--json] [--all]
 
-Reads GeoJSON (FeatureCollection or a bare array), zipped or loose Shapefiles (.shp .dbf .prj .cpg;
-GBK or UTF-8), CSV points (lon/lat, 经度/纬度 or x/y columns) or a district folder (a directory with
-district.json), converts them to WGS-84 and prints the validation report. Nothing is written unless
---out or --db is given and the report has no errors; then everything is written or nothing.
+Reads GeoJSON (a FeatureCollection, a bare array, a single Feature or a bare geometry; many files of
+one layer combine into one), zipped or loose Shapefiles (.shp .dbf .prj .cpg; GBK or UTF-8), CSV or
+XLSX lists (points with lon/lat or 经度/纬度 columns; road-chief rosters joined to the roads by name)
+or a district folder (a directory with district.json), converts them to WGS-84 and prints the
+validation report. A district of streets alone becomes a whole one: provisional communities and
+grids, units from the names, an outline, excluded areas for what no street covers. Nothing is
+written unless --out or --db is given and the report has no errors; then everything or nothing.
 
-  --layer L         streets, communities, grids, roads or checkpoints (default: from the file name)
+  --layer L         streets, communities, grids, roads, checkpoints, excluded or outline (default: from the file name)
   --crs C           wgs84, gcj02, bd09, cgcs2000 or EPSG:4513…4554 (default: the .prj, else a guess)
   --map field=attr  which attribute is the id, name, code, parent, owner, category, leader… (repeatable)
-  --repair KIND     apply a repair: ${REPAIR_KINDS.join(', ')} (repeatable)
+  --repair KIND     apply a repair: ${REPAIR_KINDS.join(', ')} (repeatable); all: every repair the report offers
+  --outline FILE    the district's outline (default: the outer edge of the streets)
+  --snap M, --gap-area M2, --gap-width M   the clean's tolerances (default 0.5 m, 500 m², 2 m)
   --base DIR        district folder whose other layers, units and meta are kept (with --out)
   --out DIR         write the resulting district folder
   --db FILE         store into this SQLite database in one transaction (what the server reads)
   --name, --code, --inspection-date   a new district's name, 6-digit code and inspection date
   --json            the report as JSON on stdout
   --all             list every problem (the text report shows ${SHOWN_PER_CODE} per code)
-Progress goes to stderr. Exit status: 0 stored (or clean dry run), 1 errors in the report, 2 usage.
+The report speaks Chinese unless LANG (or LC_ALL, LC_MESSAGES) starts with "en". Progress goes to
+stderr. Exit status: 0 stored (or a dry run without errors), 1 errors in the report, 2 usage.
 `;
 
 /** Pulls every `--name value` of a repeatable option out of argv (parseArgs keeps only the last). */
@@ -86,7 +94,8 @@ function progressPrinter(): (stage: ImportStage, done: number, total: number | n
 export async function runImportCommand(argv: string[]): Promise<number> {
   const maps = takeRepeated(argv, 'map');
   const repairsArg = takeRepeated(maps.rest, 'repair');
-  const args = parseArgs(repairsArg.rest, ['json', 'all', 'help']);
+  const outlines = takeRepeated(repairsArg.rest, 'outline');
+  const args = parseArgs(outlines.rest, ['json', 'all', 'help']);
   if (args.options.has('help')) {
     process.stdout.write(USAGE);
     return 0;
@@ -100,10 +109,19 @@ export async function runImportCommand(argv: string[]): Promise<number> {
   const crsText = stringOption(args, 'crs');
   const crs = crsText ? parseCrs(crsText) : undefined;
   const mapping = parseMappingArgs(maps.values);
-  const repairs = repairsArg.values.map((r) => {
-    if (!REPAIR_KINDS.includes(r as RepairKind)) throw new Error(`--repair must be one of ${REPAIR_KINDS.join(', ')}, got "${r}"`);
-    return r as RepairKind;
-  });
+  const everyRepair = repairsArg.values.includes('all');
+  const repairs = repairsArg.values
+    .filter((r) => r !== 'all')
+    .map((r) => {
+      if (!REPAIR_KINDS.includes(r as RepairKind)) throw new Error(`--repair must be one of ${REPAIR_KINDS.join(', ')} or all, got "${r}"`);
+      return r as RepairKind;
+    });
+  const lang = languageOf(process.env);
+  const clean = {
+    ...(stringOption(args, 'snap') ? { snapM: positiveNumber(args, 'snap') } : {}),
+    ...(stringOption(args, 'gap-area') ? { gapAreaM2: positiveNumber(args, 'gap-area') } : {}),
+    ...(stringOption(args, 'gap-width') ? { gapWidthM: positiveNumber(args, 'gap-width') } : {}),
+  };
   const out = stringOption(args, 'out');
   const dbPath = stringOption(args, 'db');
   if (out && dbPath) throw new Error('give --out or --db, not both');
@@ -111,7 +129,8 @@ export async function runImportCommand(argv: string[]): Promise<number> {
   const json = args.options.has('json');
 
   const started = performance.now();
-  const files = readInputs(args.positionals);
+  const outlineFiles = readInputs(outlines.values);
+  const files = [...(await expandSpreadsheets(readInputs(args.positionals))), ...outlineFiles];
   const bytes = files.reduce((n, f) => n + f.bytes.length, 0);
   process.stderr.write(`read ${files.length} file(s), ${(bytes / 1048576).toFixed(1)} MB\n`);
 
@@ -119,22 +138,38 @@ export async function runImportCommand(argv: string[]): Promise<number> {
   try {
     const base = baseDir ? readDistrictFolder(baseDir) : repo && !(await repo.isEmpty()) ? await repo.loadGeometry() : null;
     const dataRevision = repo ? await repo.dataRevision() : 0;
-    const outcome = runImport(openFiles(files), {
-      base,
-      defaults: { ...(layer ? { layer } : {}), ...(crs ? { crs } : {}), ...(Object.keys(mapping).length ? { mapping } : {}) },
-      repairs,
-      newDistrict: {
-        name: stringOption(args, 'name'),
-        code: stringOption(args, 'code'),
-        inspectionDate: stringOption(args, 'inspection-date'),
-      },
-      today: new Date().toISOString().slice(0, 10),
-      onProgress: progressPrinter(),
-    });
+    const run = (accepted: readonly RepairKind[]) =>
+      runImport(openFiles(files), {
+        base,
+        defaults: { ...(layer ? { layer } : {}), ...(crs ? { crs } : {}), ...(Object.keys(mapping).length ? { mapping } : {}) },
+        settings: Object.fromEntries(outlineFiles.map((f) => [f.name, { layer: 'outline' as const }])),
+        repairs: accepted,
+        newDistrict: {
+          name: stringOption(args, 'name'),
+          code: stringOption(args, 'code'),
+          inspectionDate: stringOption(args, 'inspection-date'),
+        },
+        today: new Date().toISOString().slice(0, 10),
+        lang,
+        clean,
+        onProgress: progressPrinter(),
+      });
+    let outcome = run(repairs);
+    // --repair all: every repair the report offers, again until it offers no new one (one repair can reveal another).
+    if (everyRepair) {
+      let accepted = [...repairs];
+      for (let round = 0; round < 3; round++) {
+        const offered = Object.keys(outcome.report.repairsOffered).filter((k): k is RepairKind => REPAIR_KINDS.includes(k as RepairKind) && !accepted.includes(k as RepairKind));
+        if (offered.length === 0) break;
+        accepted = [...accepted, ...offered];
+        outcome = run(accepted);
+      }
+    }
+    if (repo && base) outcome.report.issuesReassigned = (await importReassignments(repo, outcome.district, 'cli', new Date().toISOString(), outcome.layers)).length;
     const seconds = (performance.now() - started) / 1000;
     const peak = `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
     process.stderr.write(`checked in ${seconds.toFixed(1)} s, ${peak}\n`);
-    process.stdout.write(json ? JSON.stringify(outcome.report, null, 2) + '\n' : reportText(outcome, args.options.has('all')));
+    process.stdout.write(json ? JSON.stringify(outcome.report, null, 2) + '\n' : reportText(outcome, args.options.has('all'), lang));
     if (!outcome.report.valid) {
       if (out || repo) process.stderr.write('nothing was written: fix the errors (or accept the offered repairs with --repair) and run again\n');
       return 1;
@@ -175,8 +210,24 @@ export async function runImportCommand(argv: string[]): Promise<number> {
   }
 }
 
-function reportText(outcome: ImportOutcome, all: boolean): string {
+/** The report's language: English when LC_ALL, LC_MESSAGES or LANG starts with "en", else Chinese. */
+export function languageOf(env: NodeJS.ProcessEnv): 'zh' | 'en' {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^en/i.test(locale) ? 'en' : 'zh';
+}
+
+function positiveNumber(args: ReturnType<typeof parseArgs>, name: string): number {
+  const raw = stringOption(args, name)!;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0, got "${raw}"`);
+  return value;
+}
+
+const LAYER_ZH: Record<string, string> = { streets: '街道', communities: '社区', grids: '网格', roads: '道路', checkpoints: '点位', excluded: '排除区域', outline: '区界' };
+
+function reportText(outcome: ImportOutcome, all: boolean, lang: 'zh' | 'en'): string {
   const r = outcome.report;
+  const zh = lang === 'zh';
   const lines: string[] = [];
   for (const s of r.sources) {
     lines.push(
@@ -184,6 +235,7 @@ function reportText(outcome: ImportOutcome, all: boolean): string {
         `${s.encoding ? `; ${s.encoding}` : ''}; mapping ${Object.entries(s.mapping).map(([k, v]) => `${k}=${v}`).join(' ') || '(own keys)'}`,
     );
     if (s.crsNote) lines.push(`  ${s.crsNote}`);
+    for (const [field, why] of Object.entries(s.mappingReasons)) lines.push(`  ${field} ← ${s.mapping[field]}: ${why}`);
   }
   for (const s of r.skipped) lines.push(`${s.name}: skipped — ${s.reason}`);
   if (r.newUnits.length) lines.push(`new units: ${r.newUnits.map((u) => `${u.id} ${u.name}`).join(', ')}`);
@@ -198,7 +250,25 @@ function reportText(outcome: ImportOutcome, all: boolean): string {
     }
     if (shown.length < list.length) lines.push(`  … and ${list.length - shown.length} more (--all lists them)`);
   }
-  const counts = Object.entries(r.counts).map(([l, n]) => `${n.toLocaleString('en-US')} ${l}`).join(', ');
-  lines.push('', r.valid ? `✓ ${counts}: no errors${r.warnings ? `, ${r.warnings} warning(s)` : ''}` : `✗ ${r.errors} error(s), ${r.warnings} warning(s) (${counts || 'nothing read'})`);
+  lines.push('', zh ? '对已存数据的影响（整层替换）：' : 'What it does to the stored layers (each is replaced whole):');
+  for (const c of r.layerChanges) {
+    lines.push(
+      zh
+        ? `  ${LAYER_ZH[c.layer] ?? c.layer}：现存 ${c.stored}，文件 ${c.incoming}，新增 ${c.added}，修改 ${c.changed}，删除 ${c.removed}`
+        : `  ${c.layer}: ${c.stored} stored, ${c.incoming} in the files, ${c.added} added, ${c.changed} changed, ${c.removed} removed`,
+    );
+  }
+  if (r.issuesReassigned !== null) lines.push(zh ? `  ${r.issuesReassigned} 个未办结问题将改变责任单位或所在区域` : `  ${r.issuesReassigned} open issue(s) will change owner or zone`);
+  const counts = Object.entries(r.counts).map(([l, n]) => (zh ? `${LAYER_ZH[l] ?? l} ${n.toLocaleString('en-US')}` : `${n.toLocaleString('en-US')} ${l}`)).join(zh ? '，' : ', ');
+  lines.push(
+    '',
+    r.valid
+      ? zh
+        ? `✓ ${counts}：没有错误${r.warnings ? `，${r.warnings} 个警告` : ''}`
+        : `✓ ${counts}: no errors${r.warnings ? `, ${r.warnings} warning(s)` : ''}`
+      : zh
+        ? `✗ ${r.errors} 个错误，${r.warnings} 个警告（${counts || '未读到数据'}）`
+        : `✗ ${r.errors} error(s), ${r.warnings} warning(s) (${counts || 'nothing read'})`,
+  );
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,8 @@
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { QueryClientProvider, useQuery, type QueryClient } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
+import { districtQueryOptions } from './api/district';
+import { ApiRequestError } from './api/http';
 import type { ClientConfig } from './config';
 import { I18nProvider, useI18n, type Lang, type MessageKey } from './i18n/i18n';
 import { IssuesView } from './views/issues/issues-view';
@@ -53,6 +55,11 @@ function Shell({ config }: { config: ClientConfig }) {
   const isAdmin = useSessionUser()?.role === 'admin';
   const demo = useServerMode() === 'demo';
   const fullScreen = location.startsWith('/screen');
+  // A server started without a district (DUTYMAP_DISTRICT=none): every view but /import (and the
+  // admin's /users and /audit, which need no district) says so.
+  const district = useQuery(districtQueryOptions());
+  const needsDistrict = !['/import', '/users', '/audit'].some((path) => location.startsWith(path));
+  const noDistrict = needsDistrict && district.error instanceof ApiRequestError && district.error.code === 'no_district';
   return (
     <div className={`app${fullScreen ? ' app-full' : ''}`}>
       {!fullScreen && (
@@ -92,49 +99,65 @@ function Shell({ config }: { config: ClientConfig }) {
       <ConnectionBanner />
       <main className="app-main">
         <ErrorBoundary resetKey={location}>
-          <Switch>
-            <Route path="/screen">
-              <ScreenView config={config} />
-            </Route>
-            <Route path="/plan">
-              <PlanView config={config} />
-            </Route>
-            <Route path="/lookup">
-              <LookupView config={config} />
-            </Route>
-            <Route path="/issues">
-              <IssuesView config={config} />
-            </Route>
-            <Route path="/report">
-              <ReportView config={config} />
-            </Route>
-            <Route path="/import">
-              <Suspense fallback={null}>
-                <ImportView />
-              </Suspense>
-            </Route>
-            <Route path="/api-keys">
-              <ApiKeysView />
-            </Route>
-            <Route path="/users">
-              <Suspense fallback={null}>
-                <UsersView />
-              </Suspense>
-            </Route>
-            <Route path="/audit">
-              <Suspense fallback={null}>
-                <AuditView />
-              </Suspense>
-            </Route>
-            <Route path="/">
-              <Redirect to={DEFAULT_ROUTE} replace />
-            </Route>
-            <Route>
-              <NotFound />
-            </Route>
-          </Switch>
+          {noDistrict ? (
+            <NoDistrict />
+          ) : (
+            <Switch>
+              <Route path="/screen">
+                <ScreenView config={config} />
+              </Route>
+              <Route path="/plan">
+                <PlanView config={config} />
+              </Route>
+              <Route path="/lookup">
+                <LookupView config={config} />
+              </Route>
+              <Route path="/issues">
+                <IssuesView config={config} />
+              </Route>
+              <Route path="/report">
+                <ReportView config={config} />
+              </Route>
+              <Route path="/import">
+                <Suspense fallback={null}>
+                  <ImportView />
+                </Suspense>
+              </Route>
+              <Route path="/api-keys">
+                <ApiKeysView />
+              </Route>
+              <Route path="/users">
+                <Suspense fallback={null}>
+                  <UsersView />
+                </Suspense>
+              </Route>
+              <Route path="/audit">
+                <Suspense fallback={null}>
+                  <AuditView />
+                </Suspense>
+              </Route>
+              <Route path="/">
+                <Redirect to={DEFAULT_ROUTE} replace />
+              </Route>
+              <Route>
+                <NotFound />
+              </Route>
+            </Switch>
+          )}
         </ErrorBoundary>
       </main>
+    </div>
+  );
+}
+
+/** What every view shows while the server has no district yet: where the admin creates one. */
+function NoDistrict() {
+  const { t } = useI18n();
+  return (
+    <div className="not-found no-district" role="status" data-testid="no-district">
+      <h1>{t('noDistrict.title')}</h1>
+      <p>{t('noDistrict.body')}</p>
+      <Link href="/import">{t('noDistrict.toImport')}</Link>
     </div>
   );
 }

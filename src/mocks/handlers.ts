@@ -12,6 +12,7 @@ import {
   type SummaryResponse,
 } from '../core/api/api-schema';
 import { AssignmentInputError, assign } from '../core/assignment/assign-issue';
+import { explainAssignment } from '../core/assignment/explain-assignment';
 import { computeIssueSummary } from '../core/issues/issue-summary';
 import { computeWeeklyReport, resolveReportPeriod } from '../core/reports/weekly-report';
 import { ISSUE_CATEGORIES, type IssueCategory } from '../core/district/catalog';
@@ -47,7 +48,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
     const { password: _password, ...rest } = user;
     return rest;
   };
-  const features = (layer: LayerParam) => state.data[layer] as { id: string; properties: Record<string, unknown> }[];
+  const features = (layer: LayerParam) => (state.data[layer] ?? []) as { id: string; properties: Record<string, unknown> }[];
   const nameOf = (layer: LayerParam, id: string | null) => (id ? String(features(layer).find((f) => f.id === id)?.properties.name ?? id) : '');
   const etagged = (request: Request, etag: string, body: () => unknown) =>
     request.headers.get('if-none-match') === etag ? new HttpResponse(null, { status: 304, headers: { ETag: etag } }) : HttpResponse.json(body() as Record<string, unknown>, { headers: { ETag: etag } });
@@ -127,7 +128,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       const layer = new URL(request.url).searchParams.get('layer') as LayerParam;
       if (!(LAYERS as readonly string[]).includes(layer)) return error('validation_failed', 400, 'layer is required');
       return etagged(request, `"counts-${layer}-${state.revision}"`, () => {
-        const key = { streets: 'streetId', communities: 'communityId', grids: 'gridId', roads: 'roadId', checkpoints: 'checkpointId' }[layer] as 'gridId';
+        const key = ({ streets: 'streetId', communities: 'communityId', grids: 'gridId', roads: 'roadId', checkpoints: 'checkpointId' } as Partial<Record<LayerParam, string>>)[layer] as 'gridId';
         const counts: Record<string, { open: number; overdue: number }> = {};
         for (const f of features(layer)) counts[f.id] = { open: 0, overdue: 0 };
         const now = state.now();
@@ -307,7 +308,9 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       const road = state.data.roads.find((r) => r.id === a.roadId);
       const checkpoint = state.data.checkpoints.find((c) => c.id === a.checkpointId);
       const unit = state.data.units.find((u) => u.id === a.unitId) ?? null;
-      const layerOf = { checkpoint: 'checkpoints', road: 'roads', grid: 'grids', office: null } as const;
+      const layerOf = { checkpoint: 'checkpoints', road: 'roads', grid: 'grids', excluded: 'excluded', office: null } as const;
+      const excluded = a.excludedId ? (state.data.excluded ?? []).find((x) => x.id === a.excludedId) ?? null : null;
+      const manager = excluded?.properties.managingUnitId ? state.data.units.find((u) => u.id === excluded.properties.managingUnitId) : undefined;
       const response: LookupResponse = {
         point,
         category: q.category as IssueCategory,
@@ -324,9 +327,23 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
           const layer = layerOf[c.rule];
           return { ...c, name: layer ? nameOf(layer, c.featureId) : null, unitName: state.data.units.find((u) => u.id === c.unitId)?.name ?? null };
         }),
-        why: unit
-          ? { zh: `由规则「${a.rule}」判定，责任单位：${unit.name}。`, en: `Decided by the ${a.rule} rule: ${unit.name}.` }
-          : { zh: '没有规则找到责任单位，由创建办指派。', en: 'No rule found an owner: the campaign office designates one.' },
+        place: a.place ?? ('zone' as const),
+        excluded: excluded
+          ? {
+              id: excluded.id,
+              code: excluded.properties.code,
+              name: excluded.properties.name,
+              kind: excluded.properties.kind,
+              reason: excluded.properties.reason ?? null,
+              managingUnit: manager ? { id: manager.id, name: manager.name } : null,
+            }
+          : null,
+        why: explainAssignment(a, {
+          districtName: state.data.meta.name,
+          unitName: (id) => state.data.units.find((u) => u.id === id)?.name ?? null,
+          featureName: (rule, id) => nameOf(layerOf[rule], id),
+          excluded: excluded ? { name: excluded.properties.name, kind: excluded.properties.kind, reason: excluded.properties.reason } : null,
+        }),
       };
       return HttpResponse.json(response);
     }),

@@ -25,6 +25,12 @@ export interface ServerConfig {
    * `fixed` seeds them as the files say (tests pin the clock with it). Real districts never move.
    */
   demoDates: 'today' | 'fixed';
+  /**
+   * DUTYMAP_DISTRICT=none: an empty database stays without a district (the admin creates one at
+   * /import from the district's own files); the demo accounts are created all the same. Default
+   * true: an empty database is seeded from dataDir (the demo).
+   */
+  seedDistrict: boolean;
   /** Built client (vite build output) served with SPA fallback. Default dist. */
   distDir: string;
   /** Largest accepted request body in bytes. Default 2 MiB (a detailed street boundary fits). */
@@ -131,6 +137,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     pgPoolSize: int('DUTYMAP_PG_POOL', 10, 1, 1000),
     dataDir: resolve(cwd, env.DUTYMAP_DATA || 'data/demo'),
     demoDates: demoDates(env.DUTYMAP_DEMO_DATES),
+    seedDistrict: districtSetting(env.DUTYMAP_DISTRICT),
     distDir: resolve(cwd, env.DUTYMAP_DIST || 'dist'),
     maxBodyBytes: int('DUTYMAP_MAX_BODY', 2 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     sessionTtlSeconds: int('DUTYMAP_SESSION_TTL', 12 * 3600, 60, 90 * 24 * 3600),
@@ -187,4 +194,10 @@ function publicUrl(raw: string | undefined): string | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`DUTYMAP_PUBLIC_URL must be http:// or https://, got "${raw}"`);
   if (url.search || url.hash || url.username || url.password) throw new Error(`DUTYMAP_PUBLIC_URL is a base URL: no query, fragment or user, got "${raw}"`);
   return url.toString().replace(/\/+$/, '');
+}
+
+function districtSetting(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'demo') return true;
+  if (raw === 'none') return false;
+  throw new Error(`DUTYMAP_DISTRICT must be "demo" (seed an empty database from DUTYMAP_DATA) or "none" (start without a district), got "${raw}"`);
 }

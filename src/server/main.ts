@@ -11,7 +11,7 @@ import { ComputePool } from './services/compute-pool';
 import { privateFolder } from './services/import-service';
 import { openDatabase, redactUrl } from './storage/database';
 import { DistrictService } from './services/district-service';
-import { seedIfEmpty } from './services/seed';
+import { createAccountsWithoutDistrict, seedIfEmpty } from './services/seed';
 import { DEMO_BANNER, firstAdminHint, productionRefusal } from './services/production-mode';
 import { removeServerLock, writeServerLock } from './storage/server-lock';
 
@@ -29,12 +29,16 @@ function buildClientIfMissing(distDir: string): void {
 
 /**
  * Opens (migrating) the database and seeds it when empty; returns whether it seeded. In
- * production, throws (the server does not start) while a user still has a demo password.
+ * production, throws (the server does not start) while a user still has a demo password. With
+ * DUTYMAP_DISTRICT=none it stays without a district; outside production it gets the demo accounts.
  */
 async function prepareDatabase(config: ServerConfig): Promise<boolean> {
   const { repo } = await openDatabase(config);
   try {
-    const seeded = await seedIfEmpty(repo, config.dataDir, new Date(), { mode: config.mode, demoDates: config.demoDates });
+    // Without a district (DUTYMAP_DISTRICT=none): no seed; the demo accounts outside production
+    // (in production the first admin comes from `dutymap user add`).
+    const seeded = config.seedDistrict ? await seedIfEmpty(repo, config.dataDir, new Date(), { mode: config.mode, demoDates: config.demoDates }) : null;
+    if (!config.seedDistrict && config.mode !== 'production') await createAccountsWithoutDistrict(repo, new Date());
     if (seeded && seeded.shiftMs !== 0) {
       const days = Math.round(seeded.shiftMs / (24 * 3600 * 1000));
       console.log(`synthetic district: its dates moved by ${days} days so that its latest issue is now (DUTYMAP_DEMO_DATES=fixed keeps them)`);
@@ -61,7 +65,8 @@ async function serveHttp(config: ServerConfig, onListening: (port: number) => vo
   const pool = new ComputePool({ threads: config.computeThreads });
   const { checkBudgetMs, maxFeatureVertices, maxEditVertices } = config;
   const districts = new DistrictService(repo, now, { pool, limits: { checkBudgetMs, maxFeatureVertices, maxEditVertices } });
-  await districts.state(); // build the engine index before the first request
+  // Build the engine index before the first request (a server without a district has none to build).
+  if (!(await repo.isEmpty())) await districts.state();
   // Another instance's zone edit: rebuild now rather than on the next request that needs it.
   await watchZones?.(() => void districts.state().catch((error: Error) => console.error(`reloading the district failed: ${error.message}`)));
   const loop = new EventLoopMonitor(config.stallLogMs);
@@ -103,7 +108,7 @@ async function main(): Promise<void> {
   process.on('exit', removeImportFolder);
   const announce = (port: number, seeded: boolean) =>
     console.log(
-      `dutymap listening on http://${config.host}:${port} (database ${config.databaseUrl ? redactUrl(config.databaseUrl) : config.dbPath}${seeded ? `, seeded from ${config.dataDir}` : ''}` +
+      `dutymap listening on http://${config.host}:${port} (database ${config.databaseUrl ? redactUrl(config.databaseUrl) : config.dbPath}${seeded ? `, seeded from ${config.dataDir}` : ''}${config.seedDistrict ? '' : ', no district until the admin imports one at /import'}` +
         `${config.workers > 1 ? `, ${config.workers} workers` : ''})`,
     );
 

@@ -8,7 +8,7 @@ const DISTANCE_TOLERANCE_M = 1e-6;
  * chain, road, checkpoint and candidates (in order), distances equal within a micrometre.
  */
 export function differenceBetween(engine: AssignmentResult, reference: AssignmentResult): string | null {
-  const keys = ['rule', 'unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId'] as const;
+  const keys = ['rule', 'unitId', 'streetId', 'communityId', 'gridId', 'roadId', 'checkpointId', 'place', 'excludedId'] as const;
   for (const key of keys) {
     if (engine[key] !== reference[key]) return `${key}: engine ${engine[key]} ≠ reference ${reference[key]}`;
   }

@@ -36,6 +36,8 @@ export function buildReference(district: DistrictGeometry, policy: AssignmentPol
   const streets = prep(district.streets);
   const roads = prep(district.roads);
   const checkpoints = prep(district.checkpoints);
+  const excluded = prep(district.excluded ?? []);
+  const outline = district.outline?.[0] ?? null;
   const communityById = new Map(district.communities.map((c) => [c.id, c]));
 
   const containing = <F extends { id: string; geometry: GeoJSON.Geometry }>(list: Prepared<F>[], x: number, y: number) =>
@@ -80,8 +82,10 @@ export function buildReference(district: DistrictGeometry, policy: AssignmentPol
             const d = Math.min(...lines.map((line) => pointToLineDistance([x, y], line as never, { units: 'meters' })));
             if (d <= rule.radiusM) found.push({ rule: 'road', featureId: feature.id, unitId: feature.properties.ownerUnitId, distanceM: d });
           }
-        } else if (grid) {
+        } else if (rule.kind === 'grid' && grid) {
           found = containing(grids, x, y).map((g) => ({ rule: 'grid', featureId: g.id, unitId: g.properties.ownerUnitId, distanceM: 0 }));
+        } else if (rule.kind === 'excluded') {
+          found = containing(excluded, x, y).map((e) => ({ rule: 'excluded', featureId: e.id, unitId: e.properties.managingUnitId, distanceM: 0 }));
         }
         found.sort((a, b) => a.distanceM - b.distanceM || (a.featureId < b.featureId ? -1 : a.featureId > b.featureId ? 1 : 0));
         candidates.push(...found);
@@ -92,7 +96,7 @@ export function buildReference(district: DistrictGeometry, policy: AssignmentPol
         const decisive = rule.kind === 'grid' ? found.find((c) => c.featureId === grid?.id && c.unitId) ?? null : chosen;
         if (!decided && decisive) decided = decisive;
       }
-      return {
+      const result: AssignmentResult = {
         rule: decided?.rule ?? 'office',
         unitId: decided?.unitId ?? null,
         streetId,
@@ -103,6 +107,12 @@ export function buildReference(district: DistrictGeometry, policy: AssignmentPol
         distanceM: decided?.distanceM ?? null,
         candidates,
       };
+      const inExcluded = containing(excluded, x, y)[0];
+      if (!streetId && !grid) {
+        if (inExcluded) Object.assign(result, { place: 'excluded', excludedId: inExcluded.id });
+        else result.place = outline && booleanPointInPolygon([x, y], outline.geometry as never) ? 'uncovered' : 'outside';
+      } else if (inExcluded) result.excludedId = inExcluded.id;
+      return result;
     },
   };
 }

@@ -10,6 +10,8 @@ import { parseDistrictFiles } from '../../src/core/issues/district-data';
 import { runCli, tempDir } from '../helpers/run-cli';
 
 const FIXTURES = 'tests/fixtures/import';
+/** These cases read the report in English (the CLI speaks Chinese unless LANG says English). */
+const EN = { env: { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' } };
 const CLEAN = `${FIXTURES}/clean-district`;
 
 const readFolder = (dir: string) => parseDistrictFiles((name) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : null));
@@ -17,7 +19,7 @@ const readFolder = (dir: string) => parseDistrictFiles((name) => (existsSync(joi
 describe('dutymap import', () => {
   it('reports the broken file with file and feature numbers, exit 1, writes nothing', () => {
     const out = join(tempDir(), 'out');
-    const run = runCli(['import', `${FIXTURES}/broken-grids.geojson`, '--layer', 'grids', '--base', CLEAN, '--out', out]);
+    const run = runCli(['import', `${FIXTURES}/broken-grids.geojson`, '--layer', 'grids', '--base', CLEAN, '--out', out], EN);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/grid B-bowtie: the outer ring crosses itself at 112\.203, 30\.305 \[broken-grids\.geojson #2\]/);
     expect(run.stdout).toMatch(/unclosed_ring[\s\S]*--repair close_ring/);
@@ -29,10 +31,10 @@ describe('dutymap import', () => {
   it('imports the GK shapefile into a database in one go; export reads it back', () => {
     const dir = tempDir();
     const db = join(dir, 'd.db');
-    const seed = runCli(['import', CLEAN, '--db', db, '--json']);
+    const seed = runCli(['import', CLEAN, '--db', db, '--json'], EN);
     expect(seed.status, seed.stderr).toBe(0);
     expect(seed.stderr).toMatch(/seeded the empty database .* with the demo accounts \(viewer, /);
-    const gk = runCli(['import', `${FIXTURES}/gk-gbk-communities.zip`, '--db', db]);
+    const gk = runCli(['import', `${FIXTURES}/gk-gbk-communities.zip`, '--db', db], EN);
     expect(gk.status, gk.stderr).toBe(0);
     expect(gk.stderr).toMatch(/communities: 0 created, 2 updated, 0 deleted/);
     const exported = runCli(['export', join(dir, 'export'), '--db', db]);
@@ -47,11 +49,11 @@ describe('dutymap import', () => {
 
   it('round-trips a clean district: import → export → import gives the same folder', () => {
     const dir = tempDir();
-    const first = runCli(['import', CLEAN, '--out', join(dir, 'a')]);
+    const first = runCli(['import', CLEAN, '--out', join(dir, 'a')], EN);
     expect(first.status, first.stderr).toBe(0);
     const exported = runCli(['export', join(dir, 'e'), '--from', join(dir, 'a'), '--formats', 'folder,shapefile']);
     expect(exported.status, exported.stderr).toBe(0);
-    const again = runCli(['import', join(dir, 'e', 'shapefile.zip'), '--base', join(dir, 'a'), '--out', join(dir, 'b')]);
+    const again = runCli(['import', join(dir, 'e', 'shapefile.zip'), '--base', join(dir, 'a'), '--out', join(dir, 'b')], EN);
     expect(again.status, again.stdout).toBe(0);
     const a = readFolder(join(dir, 'a'));
     const b = readFolder(join(dir, 'b'));
@@ -60,8 +62,8 @@ describe('dutymap import', () => {
   });
 
   it('says what is wrong with its arguments', () => {
-    expect(runCli(['import']).status).toBe(2);
-    const bad = runCli(['import', `${FIXTURES}/gcj02-grids.geojson`, '--crs', 'EPSG:3857']);
+    expect(runCli(['import'], EN).status).toBe(2);
+    const bad = runCli(['import', `${FIXTURES}/gcj02-grids.geojson`, '--crs', 'EPSG:3857'], EN);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/EPSG:4513–4554/);
   });

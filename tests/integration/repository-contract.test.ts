@@ -203,7 +203,7 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
     it('starts every counter at 1 and the epoch at the seed time; a second seed is refused and changes nothing', async () => {
       const { repo } = await seeded();
       const revisions = await repo.revisions();
-      expect(revisions).toEqual({ epoch: NOW_MS, data: 1, zones: 1, layers: { streets: 1, communities: 1, grids: 1, roads: 1, checkpoints: 1 } });
+      expect(revisions).toEqual({ epoch: NOW_MS, data: 1, zones: 1, layers: { streets: 1, communities: 1, grids: 1, roads: 1, checkpoints: 1, excluded: 1, outline: 1 } });
       expect(await repo.dataRevision()).toBe(1);
       const before = await everything(repo);
       await expect(repo.seed(apiTestDistrict(new Date(NOW)), [], later(1))).rejects.toThrow();
@@ -436,7 +436,7 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
       const replaced = await repo.replaceDistrictLayers({ meta: data.meta, units: data.units, layers, reassignments: [], by: 'importer', at: NOW, note: null });
       expect(replaced.counts.grids).toEqual({ created: 8, updated: 0, deleted: 0 });
       expect(await repo.isEmpty()).toBe(false);
-      expect(await repo.revisions()).toEqual({ epoch: NOW_MS, data: 1, zones: 1, layers: { streets: 1, communities: 1, grids: 1, roads: 1, checkpoints: 1 } });
+      expect(await repo.revisions()).toEqual({ epoch: NOW_MS, data: 1, zones: 1, layers: { streets: 1, communities: 1, grids: 1, roads: 1, checkpoints: 1, excluded: 0, outline: 0 } });
       expect((await repo.loadGeometry()).grids.map((g) => g.id)).toEqual(data.grids.map((g) => g.id));
     });
   });

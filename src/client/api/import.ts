@@ -42,6 +42,8 @@ export type CommitResponse = z.infer<typeof CommitResponse>;
 /** Per-file choices and accepted repairs, as POST …/report and …/commit take them. */
 export interface ImportChoices {
   settings?: Record<string, { layer?: string; crs?: string; mapping?: Record<string, string> }>;
+  /** A server without a district: the new district's name and 6-digit division code. */
+  newDistrict?: { name: string; code: string };
   repairs?: string[];
   note?: string;
 }

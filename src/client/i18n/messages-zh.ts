@@ -1,3 +1,4 @@
+import * as districtMessages from './features/district';
 import * as importMessages from './features/import';
 import * as planMessages from './features/plan';
 import * as reportMessages from './features/report';
@@ -15,6 +16,7 @@ export const zhCN = {
   ...ledgerMessages.zh,
   ...planMessages.zh,
   ...importMessages.zh,
+  ...districtMessages.zh,
   ...reportMessages.zh,
   ...workDayMessages.zh,
   ...usersMessages.zh,

@@ -23,6 +23,9 @@ export const COUNT_CLASSES: Record<LayerParam, CountClasses> = {
   grids: { breaks: [1, 2, 4, 7] },
   roads: { breaks: [1, 2, 4, 7] },
   checkpoints: { breaks: [1, 2, 4, 7] },
+  // Excluded areas and the outline are not coloured by counts (issues there go to their managing unit or the office).
+  excluded: { breaks: [1, 2, 4, 7] },
+  outline: { breaks: [1, 20, 40, 80] },
 };
 
 /** The colour of `open` issues on `layer` (the same rule the map expression applies). */

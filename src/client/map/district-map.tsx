@@ -22,6 +22,9 @@ import type { IssueMode, IssuePoint, LayerVisibility } from './issue-points';
 import { checkpointAreas, checkpointMarkers, withIdProperty, zoneLabelPoints, type LayerCollection } from './map-data';
 import {
   buildStyle,
+  HATCH_IMAGES,
+  hatchPattern,
+  type HatchImage,
   CHECKPOINT_CLUSTER_MAX_ZOOM,
   INTERACTIVE_LAYERS,
   LAYER_GROUPS,
@@ -79,7 +82,7 @@ export interface DistrictMapProps {
 /** A lost WebGL context not restored by the browser within this time gets a new map (new canvas). */
 const CONTEXT_RESTORE_WAIT_MS = 4000;
 
-const ALL_LAYERS: LayerParam[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints'];
+const ALL_LAYERS: LayerParam[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints', 'excluded', 'outline'];
 
 let workerConfigured = false;
 function configureWorker(): void {
@@ -165,6 +168,10 @@ export function DistrictMap(props: DistrictMapProps) {
       console.warn('map error:', message);
     });
     map.on('load', () => setLoaded(true));
+    // The hatch patterns are made in code: added when the style first asks for them (and again after a context restore).
+    map.on('styleimagemissing', (event: { id: string }) => {
+      if (event.id in HATCH_IMAGES && !map.hasImage(event.id)) map.addImage(event.id, hatchPattern(event.id as HatchImage));
+    });
     map.on('moveend', () => refreshClusters(map, clustersRef.current, stats));
 
     // WebGL context loss (GPU reset, driver update, too many contexts): maplibre rebuilds its style
@@ -316,7 +323,7 @@ export function DistrictMap(props: DistrictMapProps) {
       for (const id of LAYER_GROUPS[layer]) {
         if (!map.getLayer(id)) continue;
         let on = props.visible[layer];
-        if (id.endsWith('-fill') && layer !== 'checkpoints') on = on && layer === choropleth;
+        if ((id.endsWith('-fill') || id.endsWith('-provisional')) && layer !== 'checkpoints' && layer !== 'excluded') on = on && layer === choropleth;
         map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
       }
     }

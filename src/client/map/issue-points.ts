@@ -18,6 +18,10 @@ export interface LayerVisibility {
   grids: boolean;
   roads: boolean;
   checkpoints: boolean;
+  /** Excluded areas (rivers, enclaves, land others manage), hatched. */
+  excluded: boolean;
+  /** The district's outline. */
+  outline: boolean;
   issues: boolean;
   basemap: boolean;
 }
@@ -29,6 +33,8 @@ export const DEFAULT_VISIBILITY: LayerVisibility = {
   grids: true,
   roads: true,
   checkpoints: true,
+  excluded: true,
+  outline: true,
   issues: true,
   basemap: false,
 };

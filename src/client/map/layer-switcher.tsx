@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { ISSUE_MODES, type IssueMode, type LayerVisibility } from './issue-points';
 
-const SWITCHABLE: (keyof LayerVisibility)[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints', 'issues'];
+const SWITCHABLE: (keyof LayerVisibility)[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints', 'excluded', 'outline', 'issues'];
 
 export interface LayerSwitcherProps {
   visible: LayerVisibility;

@@ -1,9 +1,25 @@
 import type { LayerParam } from '../../core/api/api-schema';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { legendRows, OVERDUE_COLOUR } from './count-classes';
+import type { LayerCollection } from './map-data';
 
-/** The colour classes of the layer that carries the choropleth, and what the overdue edge means. */
-export function MapLegend({ layer }: { layer: LayerParam | null }) {
+/** How many zones of each layer are provisional (待细化: made by the import from their parent, to be drawn properly). */
+export function provisionalCounts(geometry: Partial<Record<LayerParam, LayerCollection>>): { streets: number; communities: number; grids: number } {
+  const count = (layer: 'streets' | 'communities' | 'grids') => geometry[layer]?.features.filter((f) => f.properties.provisional === true).length ?? 0;
+  return { streets: count('streets'), communities: count('communities'), grids: count('grids') };
+}
+
+/** Which hatches the district's loaded geometry needs in the legend. */
+export function legendHatches(geometry: Partial<Record<LayerParam, LayerCollection>>): { provisional: boolean; excluded: boolean } {
+  const provisional = (['streets', 'communities', 'grids'] as const).some((layer) => geometry[layer]?.features.some((f) => f.properties.provisional === true));
+  return { provisional, excluded: (geometry.excluded?.features.length ?? 0) > 0 };
+}
+
+/**
+ * The colour classes of the layer that carries the choropleth, what the overdue edge means, and
+ * — when the district has them — the hatches of provisional zones (待细化) and excluded areas.
+ */
+export function MapLegend({ layer, provisional = false, excluded = false }: { layer: LayerParam | null; provisional?: boolean; excluded?: boolean }) {
   const { t } = useI18n();
   if (!layer) return null;
   return (
@@ -22,6 +38,18 @@ export function MapLegend({ layer }: { layer: LayerParam | null }) {
           <span className="swatch swatch-outline" style={{ borderColor: OVERDUE_COLOUR }} />
           {t('map.legend.overdue')}
         </li>
+        {provisional && (
+          <li>
+            <span className="swatch swatch-hatch-provisional" />
+            {t('map.legend.provisional')}
+          </li>
+        )}
+        {excluded && (
+          <li>
+            <span className="swatch swatch-hatch-excluded" />
+            {t('map.legend.excluded')}
+          </li>
+        )}
       </ul>
     </div>
   );

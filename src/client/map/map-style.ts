@@ -28,15 +28,44 @@ export const SOURCE_IDS = {
   checkpointAreas: 'checkpoint-areas',
   checkpointClusters: 'checkpoint-clusters',
   labels: 'zone-labels',
+  excluded: 'excluded',
+  outline: 'outline',
 } as const;
+
+/** Patterns drawn without a sprite: provisional zones (待细化) and excluded areas are hatched on every map. */
+export const HATCH_IMAGES = {
+  'hatch-provisional': { colour: [124, 58, 237], alpha: 150 },
+  'hatch-excluded': { colour: [71, 85, 105], alpha: 170 },
+} as const;
+export type HatchImage = keyof typeof HATCH_IMAGES;
+
+/**
+ * An 8×8 RGBA tile of diagonal lines (1 px wide, every 4 px) in `colour`, transparent between:
+ * fill-pattern repeats it seamlessly. Made in code so the style needs no sprite (works offline).
+ */
+export function hatchPattern(name: HatchImage): { width: number; height: number; data: Uint8Array } {
+  const { colour, alpha } = HATCH_IMAGES[name];
+  const size = 8;
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      if ((x + y) % 4 !== 0) continue;
+      const i = (y * size + x) * 4;
+      data.set([colour[0], colour[1], colour[2], alpha], i);
+    }
+  }
+  return { width: size, height: size, data };
+}
 
 /** The style layers of each switchable map layer, for visibility toggles and hit-testing. */
 export const LAYER_GROUPS: Record<LayerParam, string[]> = {
-  streets: ['streets-fill', 'streets-line', 'streets-label'],
-  communities: ['communities-fill', 'communities-line', 'communities-label'],
-  grids: ['grids-fill', 'grids-line', 'grids-overdue', 'grids-label'],
+  streets: ['streets-fill', 'streets-provisional', 'streets-line', 'streets-label'],
+  communities: ['communities-fill', 'communities-provisional', 'communities-line', 'communities-label'],
+  grids: ['grids-fill', 'grids-provisional', 'grids-line', 'grids-overdue', 'grids-label'],
   roads: ['roads-casing', 'roads-line', 'roads-label'],
   checkpoints: ['checkpoint-areas-fill', 'checkpoint-clusters-circle', 'checkpoint-clusters-count', 'checkpoints-circle', 'checkpoints-icon'],
+  excluded: ['excluded-fill', 'excluded-line', 'excluded-label'],
+  outline: ['outline-line'],
 };
 
 /** Style layers a hover or click may land on, top first, with the map layer they belong to. */
@@ -46,6 +75,7 @@ export const INTERACTIVE_LAYERS: { styleLayer: string; layer: LayerParam }[] = [
   { styleLayer: 'grids-fill', layer: 'grids' },
   { styleLayer: 'communities-fill', layer: 'communities' },
   { styleLayer: 'streets-fill', layer: 'streets' },
+  { styleLayer: 'excluded-fill', layer: 'excluded' },
 ];
 
 const PALETTE = {
@@ -92,6 +122,8 @@ export function buildStyle({ theme, tiandituKey }: StyleOptions): StyleSpecifica
     [SOURCE_IDS.checkpointClusters]: { type: 'geojson', data: EMPTY },
     // One label point per zone, inside it, so a zone cut by tile edges is still labelled once.
     [SOURCE_IDS.labels]: { type: 'geojson', data: EMPTY },
+    [SOURCE_IDS.excluded]: geojson(),
+    [SOURCE_IDS.outline]: geojson(),
     ...(tiandituKey ? tiandituSources(tiandituKey) : {}),
   };
   const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': c.background } }];
@@ -101,7 +133,17 @@ export function buildStyle({ theme, tiandituKey }: StyleOptions): StyleSpecifica
       { id: 'tianditu-cva', type: 'raster', source: 'tianditu-cva', layout: { visibility: 'none' } },
     );
   }
-  layers.push(...zoneFills(theme === 'dark' ? 0.8 : 0.62), ...checkpointAreaLayers(), ...zoneLines(c), ...roadLayers(c), ...checkpointLayers(c), ...labelLayers(c));
+  layers.push(
+    ...zoneFills(theme === 'dark' ? 0.8 : 0.62),
+    ...provisionalHatches(),
+    ...excludedLayers(c),
+    ...checkpointAreaLayers(),
+    ...zoneLines(c),
+    ...outlineLayers(c),
+    ...roadLayers(c),
+    ...checkpointLayers(c),
+    ...labelLayers(c),
+  );
   return { version: 8, name: 'dutymap offline', sources, layers };
 }
 
@@ -115,6 +157,45 @@ function zoneFills(opacity: number): LayerSpecification[] {
     source: layer,
     paint: { 'fill-color': fillColour(layer), 'fill-opacity': hoverOpacity(opacity) },
   }));
+}
+
+/** Provisional zones (made by the import from their parent, 待细化) hatched over their fill. */
+function provisionalHatches(): LayerSpecification[] {
+  return (['streets', 'communities', 'grids'] as const).map((layer) => ({
+    id: `${layer}-provisional`,
+    type: 'fill',
+    source: layer,
+    filter: ['==', ['get', 'provisional'], true],
+    paint: { 'fill-pattern': 'hatch-provisional' },
+  }));
+}
+
+/** Excluded areas (rivers, enclaves, land others manage): hatched grey, dashed edge, named. */
+function excludedLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
+  return [
+    { id: 'excluded-fill', type: 'fill', source: SOURCE_IDS.excluded, paint: { 'fill-pattern': 'hatch-excluded', 'fill-opacity': hoverOpacity(0.9) } },
+    { id: 'excluded-line', type: 'line', source: SOURCE_IDS.excluded, paint: { 'line-color': '#475569', 'line-width': 1.5, 'line-dasharray': [2, 2] } },
+    {
+      id: 'excluded-label',
+      type: 'symbol',
+      source: SOURCE_IDS.excluded,
+      minzoom: 11,
+      layout: { 'text-field': ['get', 'name'], 'text-font': LABEL_FONTS, 'text-size': 12, 'text-max-width': 8 },
+      paint: { 'text-color': c.label, 'text-halo-color': c.halo, 'text-halo-width': 1.5 },
+    },
+  ];
+}
+
+/** The district's outline: a thick dashed line around everything. */
+function outlineLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
+  return [
+    {
+      id: 'outline-line',
+      type: 'line',
+      source: SOURCE_IDS.outline,
+      paint: { 'line-color': c.outline, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 15, 4], 'line-dasharray': [4, 2], 'line-opacity': 0.8 },
+    },
+  ];
 }
 
 function zoneLines(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {

@@ -7,18 +7,9 @@
 import { z } from 'zod';
 import { TopologyProblemSchema } from '../topology/topology-problem';
 import { AssignmentCandidate, AssignmentResult, RuleKind } from '../assignment/assignment-schema';
-import { ISSUE_CATEGORIES, ISSUE_SOURCES, SEVERITIES, UNIT_KINDS } from '../district/catalog';
+import { EXCLUDED_KINDS, ISSUE_CATEGORIES, ISSUE_SOURCES, SEVERITIES, UNIT_KINDS } from '../district/catalog';
 import { POINT_CRS } from '../geometry/crs-convert';
-import {
-  CheckpointProperties,
-  CommunityProperties,
-  GridProperties,
-  LAYERS,
-  Person,
-  RoadProperties,
-  StreetProperties,
-  Unit,
-} from '../district/district-schema';
+import { LAYERS, LAYER_PROPERTY_SCHEMAS, Person, Unit } from '../district/district-schema';
 import { BBox, LonLat } from '../geometry/geometry-schema';
 import { ISSUE_ACTIONS, ISSUE_STATUSES, IssueHistoryEntry } from '../issues/issue-schema';
 import { ROLES } from '../issues/issue-roles';
@@ -53,6 +44,7 @@ export const ERROR_CODES = [
   'precondition_required',
   'too_many_requests',
   'too_complex',
+  'no_district',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -67,6 +59,8 @@ export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 412 |
   invalid_credentials: 401,
   forbidden: 403,
   not_found: 404,
+  /** The server holds no district yet (started with DUTYMAP_DISTRICT=none): the admin creates one at /import. */
+  no_district: 404,
   illegal_transition: 409,
   conflict: 409,
   precondition_failed: 412,
@@ -365,6 +359,22 @@ export const LookupResponse = z.object({
     .object({ id: z.string(), code: z.string(), name: z.string(), category: z.string(), ownerUnitId: z.string().nullable(), leader: Person.nullable() })
     .nullable(),
   candidates: z.array(AssignmentCandidate.extend({ name: z.string().nullable(), unitName: z.string().nullable() })),
+  /**
+   * Where the point lies: in a zone of the district, in an excluded area, inside the district's
+   * outline but in no street, or outside the district ("不在本区范围内").
+   */
+  place: z.enum(['zone', 'excluded', 'uncovered', 'outside']),
+  /** The excluded area the point lies in, with its managing unit and why it is no street's. */
+  excluded: z
+    .object({
+      id: z.string(),
+      code: z.string(),
+      name: z.string(),
+      kind: z.enum(EXCLUDED_KINDS),
+      reason: z.string().nullable(),
+      managingUnit: z.object({ id: z.string(), name: z.string() }).nullable(),
+    })
+    .nullable(),
   /** One sentence in Chinese and one in English: which rule decided and why. */
   why: z.object({ zh: z.string(), en: z.string() }),
 });
@@ -390,13 +400,7 @@ export const EditFeature = z.object({
 export type EditFeature = z.input<typeof EditFeature>;
 
 /** The properties schema of each layer, for validating edits. */
-export const LAYER_PROPERTIES = {
-  streets: StreetProperties,
-  communities: CommunityProperties,
-  grids: GridProperties,
-  roads: RoadProperties,
-  checkpoints: CheckpointProperties,
-} as const;
+export const LAYER_PROPERTIES = LAYER_PROPERTY_SCHEMAS;
 
 export const ZoneParams = z.object({ layer: LayerParam, id: z.string().min(1).max(200) });
 export const LayerOnlyParams = z.object({ layer: LayerParam });

@@ -97,6 +97,8 @@ describe('assign on the tiny district', () => {
       checkpointId: null,
       distanceM: null,
       candidates: [],
+      // The reason: no street holds it and the district has no outline, so it lies outside.
+      place: 'outside',
     });
   });
 
@@ -120,5 +122,41 @@ describe('assign on the tiny district', () => {
       expect(() => assign(index, bad, 'exposed_garbage')).toThrow(AssignmentInputError);
     }
     expect(() => assign(index, [112.2, 30.3], 'no_such_category')).toThrow(/unknown issue category/);
+  });
+});
+
+describe('assign with excluded areas and an outline', () => {
+  const box = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
+  const district = tinyDistrict();
+  district.units.push({ id: 'U-msa', name: '海事处', kind: 'district_department' });
+  district.excluded = [
+    { type: 'Feature', id: 'X-river', geometry: { type: 'Polygon', coordinates: [box(112.22, 30.3, 112.23, 30.31)] }, properties: { code: 'X1', name: '长江水域', kind: 'water', managingUnitId: 'U-msa', reason: '由海事处管理' } },
+    { type: 'Feature', id: 'X-enclave', geometry: { type: 'Polygon', coordinates: [box(112.22, 30.31, 112.23, 30.32)] }, properties: { code: 'X2', name: '灞桥区飞地', kind: 'enclave', managingUnitId: null } },
+  ];
+  district.outline = [{ type: 'Feature', id: 'outline', geometry: { type: 'Polygon', coordinates: [box(112.2, 30.3, 112.23, 30.32)] }, properties: { name: '示例区', source: 'file' } }];
+  const withAreas = buildDistrictIndex(district);
+
+  it('gives a point in a managed excluded area to its managing unit, saying where it is', () => {
+    const result = assign(withAreas, [112.225, 30.305], 'exposed_garbage');
+    expect(result).toMatchObject({ rule: 'excluded', unitId: 'U-msa', streetId: null, gridId: null, distanceM: 0, place: 'excluded', excludedId: 'X-river' });
+    expect(result.candidates).toEqual([{ rule: 'excluded', featureId: 'X-river', unitId: 'U-msa', distanceM: 0 }]);
+  });
+
+  it('sends a point in an excluded area without a managing unit to the office, with the area as the reason', () => {
+    const result = assign(withAreas, [112.225, 30.315], 'damaged_facility');
+    expect(result).toMatchObject({ rule: 'office', unitId: null, place: 'excluded', excludedId: 'X-enclave' });
+    expect(result.candidates).toEqual([{ rule: 'excluded', featureId: 'X-enclave', unitId: null, distanceM: 0 }]);
+  });
+
+  it('tells a point inside the outline but in no street (uncovered) from one outside the district', () => {
+    expect(assign(withAreas, [112.21, 30.315], 'damaged_facility')).toMatchObject({ rule: 'office', place: 'uncovered' });
+    expect(assign(withAreas, [112.25, 30.315], 'damaged_facility')).toMatchObject({ rule: 'office', place: 'outside' });
+    expect(assign(withAreas, [112.205, 30.305], 'damaged_facility').place).toBeUndefined();
+  });
+
+  it('follows the policy: without the excluded rule the office decides, and the place still says why', () => {
+    const policy: AssignmentPolicy = { defaultRules: [{ kind: 'grid' }], categoryRules: {} };
+    const result = assign(buildDistrictIndex(district, policy), [112.225, 30.305], 'damaged_facility');
+    expect(result).toMatchObject({ rule: 'office', unitId: null, place: 'excluded', excludedId: 'X-river', candidates: [] });
   });
 });

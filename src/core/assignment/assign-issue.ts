@@ -96,6 +96,9 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   // Every grid containing the point, smallest id first: the first is the chain's grid, all are candidates.
   locateAll(index.gridLocator, lon, lat, gridScratch);
   const chain = completeChain(index, gridScratch.length ? gridScratch[0] : -1, lon, lat, chainScratch);
+  // Excluded areas are few and usually absent: one bucket read says there is none here.
+  excludedScratch.length = 0;
+  if (index.excluded.length > 0) locateAll(index.excludedLocator, lon, lat, excludedScratch);
   const candidates: AssignmentCandidate[] = [];
   let decided: AssignmentCandidate | null = null;
   let checkpointId: string | null = null;
@@ -107,7 +110,8 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
     const start = candidates.length;
     if (rule.kind === 'checkpoint') collectCheckpoints(index, lon, lat, rule.radiusM, candidates);
     else if (rule.kind === 'road') collectRoads(index, lon, lat, rule.radiusM, candidates);
-    else collectGrids(index, gridScratch, candidates);
+    else if (rule.kind === 'grid') collectGrids(index, gridScratch, candidates);
+    else collectExcluded(index, excludedScratch, candidates);
     if (candidates.length === start) continue;
     sortRange(candidates, start);
     let chosen: AssignmentCandidate | null = null;
@@ -116,11 +120,11 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
     if (rule.kind === 'checkpoint') checkpointId = named.featureId;
     else if (rule.kind === 'road') roadId = named.featureId;
     // The grid rule only trusts the chain's grid (the first, smallest id), so gridId and the deciding grid agree.
-    else chosen = candidates[start].unitId !== null ? candidates[start] : null;
+    else if (rule.kind === 'grid') chosen = candidates[start].unitId !== null ? candidates[start] : null;
     if (!decided && chosen) decided = chosen;
   }
 
-  return {
+  const result: AssignmentResult = {
     rule: decided ? decided.rule : 'office',
     unitId: decided ? decided.unitId : null,
     streetId: chain.street >= 0 ? index.streets[chain.street].id : null,
@@ -131,6 +135,29 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
     distanceM: decided ? decided.distanceM : null,
     candidates,
   };
+  // Where the point lies, when not in a zone: the reason an office answer (or an excluded one) gives.
+  if (chain.street < 0 && chain.grid < 0) {
+    if (excludedScratch.length > 0) {
+      result.place = 'excluded';
+      result.excludedId = index.excluded[excludedScratch[0]].id;
+    } else {
+      result.place = index.outlineLocator && locateFirst(index.outlineLocator, lon, lat) >= 0 ? 'uncovered' : 'outside';
+    }
+  } else if (excludedScratch.length > 0) {
+    // A zone drawn over an excluded area (the district check reports the overlap): the zone answers.
+    result.excludedId = index.excluded[excludedScratch[0]].id;
+  }
+  return result;
+}
+
+const excludedScratch: number[] = [];
+
+/** The excluded areas containing the point (0 m): the managing unit decides, else the office. */
+function collectExcluded(index: DistrictIndex, containing: readonly number[], out: AssignmentCandidate[]): void {
+  for (const e of containing) {
+    const area = index.excluded[e];
+    out.push(candidate('excluded', area.id, area.properties.managingUnitId, 0));
+  }
 }
 
 function comesBefore(a: AssignmentCandidate, b: AssignmentCandidate): boolean {

@@ -6,6 +6,7 @@ export const PolicyRule = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('checkpoint'), radiusM: z.number().positive().max(1000) }),
   z.object({ kind: z.literal('road'), radiusM: z.number().positive().max(1000) }),
   z.object({ kind: z.literal('grid') }),
+  z.object({ kind: z.literal('excluded') }),
 ]);
 export type PolicyRule = z.infer<typeof PolicyRule>;
 
@@ -32,15 +33,17 @@ export const ROAD_RELATED_CATEGORIES: readonly IssueCategory[] = [
 const CHECKPOINT_RULE: PolicyRule = { kind: 'checkpoint', radiusM: 50 };
 const ROAD_RULE: PolicyRule = { kind: 'road', radiusM: 25 };
 const GRID_RULE: PolicyRule = { kind: 'grid' };
+const EXCLUDED_RULE: PolicyRule = { kind: 'excluded' };
 
 /**
  * DESIGN.md's default: checkpoint (inside, or within 50 m of a point checkpoint) → road within
- * 25 m for road-related categories → the containing grid (以块为主) → the office.
+ * 25 m for road-related categories → the containing grid (以块为主) → the excluded area's managing
+ * unit → the office.
  */
 export const DEFAULT_POLICY: AssignmentPolicy = {
-  defaultRules: [CHECKPOINT_RULE, GRID_RULE],
+  defaultRules: [CHECKPOINT_RULE, GRID_RULE, EXCLUDED_RULE],
   categoryRules: Object.fromEntries(
-    ROAD_RELATED_CATEGORIES.map((c) => [c, [CHECKPOINT_RULE, ROAD_RULE, GRID_RULE]]),
+    ROAD_RELATED_CATEGORIES.map((c) => [c, [CHECKPOINT_RULE, ROAD_RULE, GRID_RULE, EXCLUDED_RULE]]),
   ),
 };
 

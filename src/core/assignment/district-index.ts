@@ -1,10 +1,13 @@
-import type {
-  CheckpointFeature,
-  CommunityFeature,
-  DistrictGeometry,
-  GridFeature,
-  RoadFeature,
-  StreetFeature,
+import {
+  layerFeatures,
+  outlineOf,
+  type CheckpointFeature,
+  type CommunityFeature,
+  type DistrictGeometry,
+  type ExcludedFeature,
+  type GridFeature,
+  type RoadFeature,
+  type StreetFeature,
 } from '../district/district-schema';
 import { DEFAULT_POLICY, maxRadii, type AssignmentPolicy } from './assignment-policy';
 import { BucketTableBuilder, createBucketGrid, type BucketTable } from '../geometry/bucket-grid';
@@ -29,6 +32,11 @@ export interface DistrictIndex {
   readonly grids: readonly GridFeature[];
   readonly roads: readonly RoadFeature[];
   readonly checkpoints: readonly CheckpointFeature[];
+  /** Excluded areas, sorted by id. */
+  readonly excluded: readonly ExcludedFeature[];
+  readonly excludedLocator: PolygonLocator;
+  /** The district's outline, or null: then "outside" means outside every street. */
+  readonly outlineLocator: PolygonLocator | null;
   readonly streetLocator: PolygonLocator;
   readonly communityLocator: PolygonLocator;
   readonly gridLocator: PolygonLocator;
@@ -80,6 +88,8 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
   const grids = district.grids.slice().sort(byId);
   const roads = district.roads.slice().sort(byId);
   const checkpoints = district.checkpoints.slice().sort(byId);
+  const excluded = layerFeatures(district, 'excluded').slice().sort(byId);
+  const outline = outlineOf(district);
 
   const streetPosition = new Map(streets.map((s, i) => [s.id, i]));
   const communityPosition = new Map(communities.map((c, i) => [c.id, i]));
@@ -95,6 +105,9 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
     grids,
     roads,
     checkpoints,
+    excluded,
+    excludedLocator: buildPolygonLocator(excluded.map((f) => polygonsOf(f.geometry))),
+    outlineLocator: outline ? buildPolygonLocator([polygonsOf(outline.geometry)]) : null,
     streetLocator: buildPolygonLocator(streets.map((f) => polygonsOf(f.geometry))),
     communityLocator: buildPolygonLocator(communities.map((f) => polygonsOf(f.geometry))),
     gridLocator: buildPolygonLocator(grids.map((f) => polygonsOf(f.geometry))),

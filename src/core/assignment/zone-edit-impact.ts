@@ -1,7 +1,7 @@
 import { locateChain } from './assign-issue';
 import type { AssignmentResult } from './assignment-schema';
 import type { DistrictIndex } from './district-index';
-import type { CheckpointFeature } from '../district/district-schema';
+import type { CheckpointFeature, LayerName } from '../district/district-schema';
 
 /**
  * What a zone edit does to owners, the same in the server (which saves it) and in the editor's
@@ -86,15 +86,15 @@ function checkpointPoint(checkpoint: CheckpointFeature): [number, number] {
  * The district with one layer changed: features upserted (replaced in place, new ones appended)
  * and ids removed. Other layers are shared with `geometry`, not copied.
  */
-export function withLayerChange<G extends { [K in 'streets' | 'communities' | 'grids' | 'roads' | 'checkpoints']: readonly unknown[] }>(
+export function withLayerChange<G extends { [K in LayerName]?: readonly unknown[] }>(
   geometry: G,
-  layer: 'streets' | 'communities' | 'grids' | 'roads' | 'checkpoints',
+  layer: LayerName,
   upserts: readonly { id: string }[],
   removes: readonly string[],
 ): G {
   const replaced = new Map(upserts.map((f) => [f.id, f]));
   const gone = new Set(removes);
-  const features = (geometry[layer] as readonly { id: string }[])
+  const features = ((geometry[layer] ?? []) as readonly { id: string }[])
     .filter((f) => !gone.has(f.id) || replaced.has(f.id))
     .map((f) => replaced.get(f.id) ?? f);
   const known = new Set(features.map((f) => f.id));

@@ -110,3 +110,13 @@ export const UNIT_KINDS = [
   'other',
 ] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
+
+/** Why an area inside the district belongs to no street (excluded areas). */
+export const EXCLUDED_KINDS = ['water', 'enclave', 'managed', 'other'] as const;
+export type ExcludedKind = (typeof EXCLUDED_KINDS)[number];
+export const EXCLUDED_KIND_LABELS: Record<ExcludedKind, { zh: string; en: string }> = {
+  water: { zh: '水域', en: 'Water (river, lake)' },
+  enclave: { zh: '外区飞地', en: 'Enclave of another district' },
+  managed: { zh: '其他单位管理', en: 'Managed by another body' },
+  other: { zh: '其他', en: 'Other' },
+};

@@ -3,7 +3,9 @@ import {
   CheckpointCollection,
   CommunityCollection,
   DistrictMeta,
+  ExcludedCollection,
   GridCollection,
+  OutlineCollection,
   RoadCollection,
   StreetCollection,
   UnitList,
@@ -26,6 +28,15 @@ export const DISTRICT_FILES = {
   roads: 'roads.geojson',
   checkpoints: 'checkpoints.geojson',
   issues: 'issues.geojson',
+} as const;
+
+/**
+ * Files a district folder may have: the excluded areas and the outline. Written only when the
+ * district has them, so a folder without (the demo) keeps its files and bytes.
+ */
+export const OPTIONAL_DISTRICT_FILES = {
+  excluded: 'excluded.geojson',
+  outline: 'outline.geojson',
 } as const;
 
 /** A problem found while reading a district folder: which file, where in it, and why. */
@@ -97,6 +108,8 @@ export function readDistrictGeometry(readText: ReadFolderText, problems: FolderP
   const grids = readFolderFile(readText, DISTRICT_FILES.grids, GridCollection, problems);
   const roads = readFolderFile(readText, DISTRICT_FILES.roads, RoadCollection, problems);
   const checkpoints = readFolderFile(readText, DISTRICT_FILES.checkpoints, CheckpointCollection, problems);
+  const excluded = readFolderFile(readText, OPTIONAL_DISTRICT_FILES.excluded, ExcludedCollection, problems, true);
+  const outline = readFolderFile(readText, OPTIONAL_DISTRICT_FILES.outline, OutlineCollection, problems, true);
   if (!meta || !units || !streets || !communities || !grids || !roads || !checkpoints) return null;
   return {
     meta,
@@ -106,6 +119,8 @@ export function readDistrictGeometry(readText: ReadFolderText, problems: FolderP
     grids: grids.features,
     roads: roads.features,
     checkpoints: checkpoints.features,
+    ...(excluded?.features.length ? { excluded: excluded.features } : {}),
+    ...(outline?.features.length ? { outline: outline.features } : {}),
   };
 }
 
@@ -134,5 +149,7 @@ export function serializeDistrictGeometry(data: DistrictGeometry): Record<string
     [DISTRICT_FILES.grids]: serializeCollection(data.grids),
     [DISTRICT_FILES.roads]: serializeCollection(data.roads),
     [DISTRICT_FILES.checkpoints]: serializeCollection(data.checkpoints),
+    ...(data.excluded?.length ? { [OPTIONAL_DISTRICT_FILES.excluded]: serializeCollection(data.excluded) } : {}),
+    ...(data.outline?.length ? { [OPTIONAL_DISTRICT_FILES.outline]: serializeCollection(data.outline) } : {}),
   };
 }

@@ -14,7 +14,7 @@ import {
   featureCollectionSchema,
   featureSchema,
 } from '../geometry/geometry-schema';
-import { CHECKPOINT_CATEGORIES, ROAD_CHIEF_LEVELS, ROAD_CLASSES, UNIT_KINDS } from './catalog';
+import { CHECKPOINT_CATEGORIES, EXCLUDED_KINDS, ROAD_CHIEF_LEVELS, ROAD_CLASSES, UNIT_KINDS } from './catalog';
 
 /**
  * Phone numbers as people write them: digits, spaces, dashes, an optional leading +; `*` stands
@@ -65,6 +65,12 @@ const zoneProperties = {
   ownerUnitId: z.string().min(1).nullable(),
   /** 包联 leader of the zone. */
   leader: Person.nullable().optional(),
+  /**
+   * True for a zone the import made from its parent (one community per street, one grid per
+   * community) because the files had no finer level: it waits for a planner to draw the real ones.
+   * Absent (not false) on every other zone, so that files without provisional zones keep their bytes.
+   */
+  provisional: z.boolean().optional(),
   version: z.number().int().positive().optional(),
 };
 
@@ -92,20 +98,62 @@ export const CheckpointProperties = z.object({
   category: z.enum(CHECKPOINT_CATEGORIES),
   ownerUnitId: z.string().min(1).nullable(),
   leader: Person.nullable().optional(),
+  /** Where the checkpoint is, as people say it (a list kept in Excel has it). */
+  address: z.string().trim().min(1).optional(),
   version: z.number().int().positive().optional(),
 });
+
+/**
+ * An excluded area (DESIGN.md "district outline and excluded areas"): inside the district's
+ * outline but in no street — a river or lake, an enclave of another district, land another body
+ * manages. Its managing unit, when it has one, owns the issues reported there (the `excluded`
+ * rule of the engine); without one they go to the campaign office, with the area named as the reason.
+ */
+export const ExcludedProperties = z.object({
+  code: z.string().trim().min(1, 'an excluded area needs a code'),
+  name: z.string().trim().min(1, 'an excluded area needs a name'),
+  kind: z.enum(EXCLUDED_KINDS),
+  /** The unit that manages the area (e.g. 海事处 for a river), or null: the campaign office designates. */
+  managingUnitId: z.string().min(1).nullable(),
+  /** Why it is no street's, in the words of whoever recorded it ("长江水域，由海事处管理"). */
+  reason: z.string().trim().min(1).optional(),
+  version: z.number().int().positive().optional(),
+});
+
+/** The district's outline: one feature, given as a file or made as the union of the streets. */
+export const OutlineProperties = z.object({
+  name: z.string().trim().min(1),
+  /** Where it came from: a file of the district's outline, or the union of its streets. */
+  source: z.enum(['file', 'streets']),
+  version: z.number().int().positive().optional(),
+});
+
+/** The properties schema of each layer (edits, imports and the folder check them with these). */
+export const LAYER_PROPERTY_SCHEMAS = {
+  streets: StreetProperties,
+  communities: CommunityProperties,
+  grids: GridProperties,
+  roads: RoadProperties,
+  checkpoints: CheckpointProperties,
+  excluded: ExcludedProperties,
+  outline: OutlineProperties,
+} as const;
 
 export const StreetFeature = featureSchema(AreaGeometry, StreetProperties);
 export const CommunityFeature = featureSchema(AreaGeometry, CommunityProperties);
 export const GridFeature = featureSchema(AreaGeometry, GridProperties);
 export const RoadFeature = featureSchema(LineGeometry, RoadProperties);
 export const CheckpointFeature = featureSchema(PointOrAreaGeometry, CheckpointProperties);
+export const ExcludedFeature = featureSchema(AreaGeometry, ExcludedProperties);
+export const OutlineFeature = featureSchema(AreaGeometry, OutlineProperties);
 
 export type StreetFeature = z.infer<typeof StreetFeature>;
 export type CommunityFeature = z.infer<typeof CommunityFeature>;
 export type GridFeature = z.infer<typeof GridFeature>;
 export type RoadFeature = z.infer<typeof RoadFeature>;
 export type CheckpointFeature = z.infer<typeof CheckpointFeature>;
+export type ExcludedFeature = z.infer<typeof ExcludedFeature>;
+export type OutlineFeature = z.infer<typeof OutlineFeature>;
 export type ZoneFeature = StreetFeature | CommunityFeature | GridFeature;
 
 export const StreetCollection = featureCollectionSchema(StreetFeature);
@@ -113,10 +161,21 @@ export const CommunityCollection = featureCollectionSchema(CommunityFeature);
 export const GridCollection = featureCollectionSchema(GridFeature);
 export const RoadCollection = featureCollectionSchema(RoadFeature);
 export const CheckpointCollection = featureCollectionSchema(CheckpointFeature);
+export const ExcludedCollection = featureCollectionSchema(ExcludedFeature);
+export const OutlineCollection = featureCollectionSchema(OutlineFeature).refine((c) => c.features.length <= 1, 'a district has one outline');
 
-/** The map layers, in the order they nest. */
-export const LAYERS = ['streets', 'communities', 'grids', 'roads', 'checkpoints'] as const;
+/**
+ * The map layers, in the order they nest; then the excluded areas and the outline, which a
+ * district may lack (the demo has neither: its outline is the union of its streets).
+ */
+export const LAYERS = ['streets', 'communities', 'grids', 'roads', 'checkpoints', 'excluded', 'outline'] as const;
 export type LayerName = (typeof LAYERS)[number];
+/** The layers every district has (the files a district folder must hold). */
+export const CORE_LAYERS = ['streets', 'communities', 'grids', 'roads', 'checkpoints'] as const;
+export type CoreLayerName = (typeof CORE_LAYERS)[number];
+/** The layers a district may lack: excluded areas and the outline. */
+export const OPTIONAL_LAYERS = ['excluded', 'outline'] as const;
+export type OptionalLayerName = (typeof OPTIONAL_LAYERS)[number];
 export const ZONE_LAYERS = ['streets', 'communities', 'grids'] as const;
 export type ZoneLayerName = (typeof ZONE_LAYERS)[number];
 
@@ -132,5 +191,19 @@ export const DistrictGeometry = z.object({
   grids: z.array(GridFeature),
   roads: z.array(RoadFeature),
   checkpoints: z.array(CheckpointFeature),
+  /** Excluded areas; absent means none. */
+  excluded: z.array(ExcludedFeature).optional(),
+  /** The outline, at most one feature; absent or empty means the union of the streets. */
+  outline: z.array(OutlineFeature).max(1).optional(),
 });
 export type DistrictGeometry = z.infer<typeof DistrictGeometry>;
+
+/** The features of a layer, [] for an optional layer the district lacks. */
+export function layerFeatures<L extends LayerName>(district: Pick<DistrictGeometry, L>, layer: L): NonNullable<DistrictGeometry[L]> {
+  return (district[layer] ?? []) as NonNullable<DistrictGeometry[L]>;
+}
+
+/** The district's outline feature, or null when it has none (then the streets' union is its extent). */
+export function outlineOf(district: Pick<DistrictGeometry, 'outline'>): OutlineFeature | null {
+  return district.outline?.[0] ?? null;
+}

@@ -1,5 +1,5 @@
 import { zipSync } from 'fflate';
-import type { DistrictGeometry, LayerName } from '../district/district-schema';
+import { layerFeatures, type DistrictGeometry, type LayerName } from '../district/district-schema';
 import { WGS84_PRJ } from '../geometry/import-crs';
 import { polygonsOf, type AreaLike } from '../geometry/geometry-parts';
 import { twiceSignedArea } from '../geometry/ring-area';
@@ -270,6 +270,20 @@ export const LAYER_DBF_FIELDS: Record<LayerName, DbfFieldSpec[]> = {
     { name: 'leader', type: 'C', value: person('leader', 'name') },
     { name: 'leader_tel', type: 'C', value: person('leader', 'phone') },
     { name: 'leader_ttl', type: 'C', value: person('leader', 'title') },
+    { name: 'address', type: 'C', value: prop('address') },
+  ],
+  excluded: [
+    { name: 'id', type: 'C', value: (f) => f.id },
+    { name: 'code', type: 'C', value: prop('code') },
+    { name: 'name', type: 'C', value: prop('name') },
+    { name: 'kind', type: 'C', value: prop('kind') },
+    { name: 'manager_id', type: 'C', value: prop('managingUnitId') },
+    { name: 'reason', type: 'C', value: prop('reason') },
+  ],
+  outline: [
+    { name: 'id', type: 'C', value: (f) => f.id },
+    { name: 'name', type: 'C', value: prop('name') },
+    { name: 'source', type: 'C', value: prop('source') },
   ],
 };
 
@@ -304,5 +318,6 @@ export function zipDistrictShapefiles(district: DistrictGeometry, writtenAt: Dat
   const checkpoints = district.checkpoints as unknown as ExportFeature[];
   add('checkpoints', checkpoints.filter((f) => f.geometry.type === 'Point'), 'checkpoints');
   add('checkpoint_areas', checkpoints.filter((f) => f.geometry.type !== 'Point'), 'checkpoints');
+  for (const layer of ['excluded', 'outline'] as const) add(layer, layerFeatures(district, layer) as unknown as ExportFeature[], layer);
   return zipSync(files, { level: 6, mtime: writtenAt });
 }

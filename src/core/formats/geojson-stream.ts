@@ -98,6 +98,14 @@ export class GeoJsonFeatureStream {
     if (this.featureArrayDepth < 0) throw new Error('expected a GeoJSON FeatureCollection with "features", or an array of features');
   }
 
+  /**
+   * True when the whole input was one object that is not a FeatureCollection (no `features`
+   * array at its root): a single Feature or a bare geometry, which the caller parses whole.
+   */
+  get singleObject(): boolean {
+    return this.rootKind === 'o' && this.featureArrayDepth < 0 && !this.inString && this.stack.length === 0;
+  }
+
   private rootKey(): string | null {
     return this.lastRootString ? this.decoder.decode(new Uint8Array(this.lastRootString)) : null;
   }
@@ -117,7 +125,15 @@ export class GeoJsonFeatureStream {
   }
 }
 
-/** Reads the features of GeoJSON bytes (convenience over GeoJsonFeatureStream for whole files in memory). */
+const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']);
+
+/**
+ * Reads the features of GeoJSON bytes (convenience over GeoJsonFeatureStream for whole files in
+ * memory). Every valid shape of GeoJSON file: a FeatureCollection and a bare array of features are
+ * streamed; a single Feature and a bare geometry (files of one street, as many sources ship them)
+ * are parsed whole and come out as one feature (a bare geometry with no properties). A
+ * GeometryCollection gives one feature per member.
+ */
 export function* geoJsonFeatures(bytes: Uint8Array, onCrs?: (crs: unknown) => void): Generator<unknown> {
   const stream = new GeoJsonFeatureStream();
   const step = 1 << 20;
@@ -130,7 +146,20 @@ export function* geoJsonFeatures(bytes: Uint8Array, onCrs?: (crs: unknown) => vo
     }
     yield* found;
   }
+  if (stream.singleObject) {
+    yield* singleObjectFeatures(JSON.parse(new TextDecoder('utf-8').decode(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes)), onCrs);
+    return;
+  }
   stream.end();
+}
+
+/** The features of a root object that is a Feature, a geometry or a GeometryCollection. */
+function singleObjectFeatures(root: { type?: unknown; crs?: unknown; geometries?: unknown }, onCrs?: (crs: unknown) => void): unknown[] {
+  if (root.crs && onCrs) onCrs(root.crs);
+  if (root.type === 'Feature') return [root];
+  if (typeof root.type === 'string' && GEOMETRY_TYPES.has(root.type)) return [{ type: 'Feature', properties: {}, geometry: root }];
+  if (root.type === 'GeometryCollection' && Array.isArray(root.geometries)) return root.geometries.map((geometry) => ({ type: 'Feature', properties: {}, geometry }));
+  throw new Error(`expected GeoJSON: a FeatureCollection, an array of features, a Feature or a geometry; the root object's type is ${JSON.stringify(root.type ?? null)}`);
 }
 
 /** The EPSG code named by an old-style GeoJSON `crs` member ("urn:ogc:def:crs:EPSG::4549", "EPSG:4490"), or null. */

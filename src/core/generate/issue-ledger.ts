@@ -162,7 +162,9 @@ export function buildIssueLedger(ctx: IssueContext): IssueFeature[] {
         deadline: formatDeadline(draft.reportedAt, deadlineDays),
         status: life.status,
         unitId: life.unitId,
-        assignment,
+        // The demo's files predate `place` (where a point outside every zone lies): written
+        // without it so that data/demo keeps its bytes; the engine gives it again when asked.
+        assignment: withoutPlace(assignment),
         closedAt: life.closedAt,
         photos: [],
         history: life.history,
@@ -288,4 +290,10 @@ class SpotSampler {
       return { lon, lat, category: pickWeighted(GRID_ISSUE_MIX, random), place: this.ctx.gridNames[cell] };
     }
   }
+}
+
+/** The assignment without the place fields, as the demo's files were written. */
+function withoutPlace(assignment: AssignmentResult): AssignmentResult {
+  const { place: _place, excludedId: _excludedId, ...rest } = assignment;
+  return rest;
 }

@@ -6,7 +6,7 @@ import { twiceSignedArea } from '../geometry/ring-area';
  * GeoJSON geometry (possibly invalid: not trusted to match the schema) returning a new geometry
  * and how many places it changed; geometries it does not apply to come back unchanged.
  */
-export const REPAIR_KINDS = ['close_ring', 'remove_duplicates', 'fix_orientation', 'drop_spikes', 'swap_xy'] as const;
+export const REPAIR_KINDS = ['close_ring', 'remove_duplicates', 'fix_orientation', 'drop_spikes', 'swap_xy', 'clean'] as const;
 export type RepairKind = (typeof REPAIR_KINDS)[number];
 
 /** A vertex whose two edges meet at less than this angle (degrees) is a spike: out and back. */

@@ -10,10 +10,11 @@ import type { ImportedLayers, ImportOptions, ImportOutcome } from './import-type
 import { checkDistrict } from './stage-check-district';
 import { checkFeatures } from './stage-check-features';
 import { chooseCrs, chooseLayer } from './stage-detect';
-import { mapFields, mappingOf } from './stage-map-fields';
+import { mapFields, mappingOf, noteDistrictName } from './stage-map-fields';
 import { planDistrict } from './stage-plan';
 import { readFeatures } from './stage-read';
-import { repairFeatures, swapAxes } from './stage-repair';
+import { cleanZoneLayers, repairFeatures, swapAxes } from './stage-repair';
+import { describeGuess } from './field-mapping';
 import { finishReport } from './stage-report';
 import { reproject } from './stage-reproject';
 import { extentOf } from './import-extent';
@@ -37,10 +38,12 @@ export function runImport(opened: OpenedFiles, options: ImportOptions): ImportOu
   const run = startRun(options);
   const imported: ImportedLayers = {
     layers: new Set(),
-    features: { streets: [], communities: [], grids: [], roads: [], checkpoints: [] },
+    features: { streets: [], communities: [], grids: [], roads: [], checkpoints: [], excluded: [], outline: [] },
     inFileOrder: [],
+    roster: [],
   };
   for (const source of opened.sources) importSource(run, source, imported);
+  cleanZoneLayers(run, imported);
   const plan = planDistrict(run, opened.folder, imported);
   checkDistrict(run, plan, imported);
   return finishReport(run, opened, plan);
@@ -54,6 +57,15 @@ function importSource(run: ImportRun, source: ImportSource, imported: ImportedLa
   if (!raw) return;
   summary.features = raw.length;
 
+  if (source.roster && (settings.layer ?? 'roads') === 'roads') {
+    // A road-chief roster: rows without geometry, joined to the roads by name in the plan stage.
+    summary.layer = 'roads';
+    const guessed = mappingOf(source, 'roads', settings.mapping, raw);
+    summary.mapping = guessed.mapping as Record<string, string>;
+    summary.mappingReasons = describeGuess(guessed.reasons, guessed.mapping, run.lang);
+    for (const f of raw) imported.roster.push({ source: source.name, row: f.index + 1, properties: f.properties, mapping: guessed.mapping });
+    return;
+  }
   const layer = chooseLayer(run, source, raw, settings.layer);
   if (!layer) return;
   summary.layer = layer;
@@ -62,8 +74,11 @@ function importSource(run: ImportRun, source: ImportSource, imported: ImportedLa
   const crs = chooseCrs(run, source, raw, settings.crs, layer, summary);
   if (!crs) return;
 
-  const mapping = mappingOf(source, layer, settings.mapping);
+  const guessed = mappingOf(source, layer, settings.mapping, raw);
+  const mapping = guessed.mapping;
   summary.mapping = mapping as Record<string, string>;
+  summary.mappingReasons = describeGuess(guessed.reasons, mapping, run.lang);
+  noteDistrictName(run, source, raw);
   const features = mapFields(run, source, raw, layer, mapping, imported.features[layer].length);
   reproject(run, features, crs);
   repairFeatures(run, features);

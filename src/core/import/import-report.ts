@@ -22,6 +22,18 @@ export const IMPORT_CODES = {
   sliver: { severity: 'warning', about: 'a thin zone, or a thin overlap or gap along a shared boundary' },
   parent_found: { severity: 'info', about: 'the parent was found spatially (the zone containing most of the area)' },
   codes_generated: { severity: 'warning', about: 'no code attribute: the ids are used as codes' },
+  clean_change: { severity: 'info', about: 'the clean gave an overlap to one side or filled a gap (with its place and size)' },
+  clean_wide_overlap: { severity: 'warning', about: 'the clean gave a wide overlap to one side: two boundaries disagree there, worth a look' },
+  provisional_zones: { severity: 'info', about: 'provisional communities or grids made from their parents, to be refined in /plan' },
+  dissolved_zones: { severity: 'info', about: 'streets or communities dissolved from the zones below them (by code prefix or parent name)' },
+  units_created: { severity: 'info', about: 'units (street offices, community committees) created from zone names' },
+  excluded_unmanaged: { severity: 'info', about: 'an excluded area without a managing unit: issues there go to the campaign office' },
+  excluded_created: { severity: 'warning', about: 'an area inside the district that no street covers became an excluded area: name it and give its managing unit in /plan' },
+  outline_made: { severity: 'info', about: 'the district outline was made from the streets (no outline file given)' },
+  parent_by_code: { severity: 'info', about: 'parents found by code prefix' },
+  district_code_guessed: { severity: 'info', about: "the district's 6-digit code was read from the zones' codes" },
+  roster_unmatched: { severity: 'warning', about: 'a row of a road-chief list matches no road by name' },
+  roster_applied: { severity: 'info', about: 'road chiefs joined to the road lines by name' },
 } as const;
 
 export type ImportOnlyCode = keyof typeof IMPORT_CODES;
@@ -41,6 +53,10 @@ export const REPAIR_FOR: Partial<Record<ImportCode, RepairKind>> = {
   wrong_orientation: 'fix_orientation',
   spike: 'drop_spikes',
   swapped_coordinates: 'swap_xy',
+  overlap: 'clean',
+  overlapping_parts: 'clean',
+  gap: 'clean',
+  sliver: 'clean',
 };
 
 export const ImportProblemSchema = z.object({
@@ -71,6 +87,8 @@ export const ImportSourceSummarySchema = z.object({
   encoding: z.string().nullable(),
   fields: z.array(z.string()),
   mapping: z.record(z.string(), z.string()),
+  /** Why each guessed field got its attribute ("the attribute name 乡 names this level…"). */
+  mappingReasons: z.record(z.string(), z.string()),
   features: z.number().int(),
   /** [minLon, minLat, maxLon, maxLat] after conversion, null when nothing converted. */
   bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
@@ -92,6 +110,25 @@ export const ImportReportSchema = z.object({
   /** For each repair, how many problems it would fix. */
   repairsOffered: z.record(z.string(), z.number().int()),
   problems: z.array(ImportProblemSchema),
+  /**
+   * What the import does to each stored layer it replaces: features stored now, in the files,
+   * added, changed and removed (ids compared; a feature is changed when its geometry or
+   * properties differ). Every layer an import touches is replaced as a whole.
+   */
+  layerChanges: z.array(
+    z.object({
+      layer: z.enum(LAYERS),
+      stored: z.number().int(),
+      incoming: z.number().int(),
+      added: z.number().int(),
+      changed: z.number().int(),
+      removed: z.number().int(),
+    }),
+  ),
+  /** Open issues whose owner or zone the import changes (null when not worked out: no stored issues to look at). */
+  issuesReassigned: z.number().int().nullable(),
+  /** Provisional zones per layer in the district as it would be stored. */
+  provisional: z.record(z.string(), z.number().int()),
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;
 

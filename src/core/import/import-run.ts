@@ -20,6 +20,12 @@ export interface ImportRun {
   readonly progress: (stage: ImportStage, done: number, total: number | null) => void;
   /** Features read so far over all files (progress counts them across files). */
   featuresRead: number;
+  /** The language of the report's messages (the app's, or LANG for the CLI); Chinese by default. */
+  readonly lang: 'zh' | 'en';
+  /** The message in the run's language. */
+  say(zh: string, en: string): string;
+  /** What the files tell of a new district (its name, in a 区县名 attribute). */
+  readonly hints: { districtName?: string };
 }
 
 /** A fresh run for `options`. */
@@ -32,6 +38,9 @@ export function startRun(options: ImportOptions): ImportRun {
     repairsApplied: {},
     progress: options.onProgress ?? (() => undefined),
     featuresRead: 0,
+    lang: options.lang ?? 'zh',
+    say: (zh, en) => ((options.lang ?? 'zh') === 'zh' ? zh : en),
+    hints: {},
   };
 }
 
@@ -57,6 +66,7 @@ export function summarize(run: ImportRun, source: ImportSource): ImportSourceSum
     encoding: source.encoding,
     fields: source.fields,
     mapping: {},
+    mappingReasons: {},
     features: 0,
     bbox: null,
   };

@@ -19,6 +19,12 @@ import type { SourceFeature } from '../formats/source-feature';
 export interface InputFile {
   name: string;
   bytes: Uint8Array;
+  /**
+   * A spreadsheet's rows, read beforehand (exceljs is asynchronous; see the server's
+   * spreadsheet-input.ts); null with `unreadable` when the workbook could not be read.
+   */
+  rows?: string[][] | null;
+  unreadable?: string;
 }
 
 export type SourceFormat = 'geojson' | 'shapefile' | 'csv' | 'district-folder';
@@ -40,6 +46,8 @@ export interface ImportSource {
   count: number | null;
   /** Reads the features; each call starts again from the first. */
   features(): Iterable<SourceFeature>;
+  /** A table without coordinates that names road chiefs: its rows update the roads by name. */
+  roster?: boolean;
 }
 
 /** district.json and units.json of a district folder among the files, when there is one. */
@@ -170,6 +178,10 @@ export function openFiles(files: readonly InputFile[], limits: UnpackLimits = DE
     }
     if (ext === 'geojson' || ext === 'json') sources.push(geoJsonSource(file, isFolder));
     else if (ext === 'csv' || ext === 'txt') sources.push(csvSource(file));
+    else if (ext === 'xlsx') {
+      if (file.rows) sources.push(tableSource(file.name, file.rows, 'xlsx'));
+      else skipped.push({ name: file.name, reason: file.unreadable ?? 'an Excel workbook must be read before the import (dutymap import and the app do it)' });
+    }
     else if (ext === 'shp') {
       const parts = byBase.get(file.name.slice(0, -4).toLowerCase())!;
       sources.push(shapefileSource(file, parts.get('dbf') ?? null, parts.get('prj') ?? null, parts.get('cpg') ?? null));
@@ -340,17 +352,28 @@ const Y_COLUMNS = ['lat', 'latitude', 'y', '纬度', 'point_y'];
 
 function csvSource(file: InputFile): ImportSource {
   const { text, encoding } = decodeText(file.bytes);
-  const records = parseCsv(text);
+  return tableSource(file.name, parseCsv(text).map((r) => r.fields), encoding);
+}
+
+/**
+ * A table of rows (CSV, or a spreadsheet's first sheet) as a source: the first row names the
+ * columns; rows with coordinates (lon/lat, 经度/纬度, x/y) are points; rows without any coordinate
+ * column are rows with no geometry (a road-chief roster, joined to the roads by name).
+ */
+function tableSource(name: string, rows: string[][], encoding: string): ImportSource {
+  const records = rows.map((fields) => ({ fields }));
   const header = records[0]?.fields.map((h) => h.trim()) ?? [];
   const find = (names: string[]) => header.findIndex((h) => names.includes(h.toLowerCase()));
   const xi = find(X_COLUMNS);
   const yi = find(Y_COLUMNS);
+  const roster = xi < 0 && yi < 0 && header.some((h) => /路长/.test(h));
   return {
-    name: file.name,
+    name,
     format: 'csv',
-    layerHint: layerFromName(file.name) ?? 'checkpoints',
-    declaredCrs: null,
-    crsNote: xi < 0 || yi < 0 ? `no coordinate columns: name them lon/lat (经度/纬度) or x/y` : null,
+    layerHint: roster ? 'roads' : (layerFromName(name) ?? 'checkpoints'),
+    declaredCrs: roster ? 'wgs84' : null,
+    crsNote: roster ? null : xi < 0 || yi < 0 ? `no coordinate columns: name them lon/lat (经度/纬度) or x/y` : null,
+    roster,
     encoding,
     fields: header,
     count: Math.max(records.length - 1, 0),

@@ -58,7 +58,7 @@ describe('the import stages, followed one feature at a time', () => {
     expect(summary).toMatchObject({ crs: 'gcj02', crsFrom: 'user' });
 
     // map fields: Chinese attribute names are recognised; the parent and owner wait for the plan
-    const mapping = mappingOf(source, layer, undefined);
+    const mapping = mappingOf(source, layer, undefined).mapping;
     expect(mapping).toMatchObject({ code: '网格编码', name: '网格名称', parent: '所属社区', owner: '责任单位' });
     const features = mapFields(run, source, raw, layer, mapping, 0);
     expect(raw).toEqual([null, null]); // released as mapped
@@ -83,15 +83,19 @@ describe('the import stages, followed one feature at a time', () => {
     // plan: G1a's layer is replaced; W1 finds C1 spatially, E1 by its name; the owner is a new unit
     const imported: ImportedLayers = {
       layers: new Set([layer]),
-      features: { streets: [], communities: [], grids: features, roads: [], checkpoints: [] },
+      features: { streets: [], communities: [], grids: features, roads: [], checkpoints: [], excluded: [], outline: [] },
       inFileOrder: features,
+      roster: [],
     };
     const plan = planDistrict(run, opened.folder, imported);
     expect(plan.layers).toEqual(['grids']);
     expect(plan.district.grids.map((g) => [g.id, g.properties.parentId, g.properties.ownerUnitId])).toEqual([
       ['W1', 'C1', null],
       ['E1', 'C1', 'u-import-001'],
+      // C2's grids are replaced by none: it gets a provisional grid of its own shape, owned by its unit.
+      ['C2-g', 'C2', cleanDistrict().communities.find((c) => c.id === 'C2')!.properties.ownerUnitId],
     ]);
+    expect(plan.district.grids[2].properties.provisional).toBe(true);
     expect(plan.newUnits).toEqual([{ id: 'u-import-001', name: '区城管局', kind: 'district_department' }]);
     expect(plan.parentsFound).toBe(1);
 
@@ -99,7 +103,8 @@ describe('the import stages, followed one feature at a time', () => {
     checkDistrict(run, plan, imported);
     const outcome = finishReport(run, opened, plan);
     expect(outcome.report.problems.map((p) => p.code)).toContain('parent_found');
-    expect(outcome.report.counts).toEqual({ grids: 2 });
+    expect(outcome.report.counts).toEqual({ grids: 3 });
+    expect(outcome.report.provisional).toEqual({ grids: 1 });
 
     // the same, in one call
     const whole = runImport(openFiles([{ name: '网格.geojson', bytes: twoGridsFile() }]), { base: cleanDistrict(), repairs: ['drop_spikes'], defaults: { crs: 'gcj02' } });
@@ -114,7 +119,7 @@ describe('importChanges (commit)', () => {
     const outcome = runImport(openFiles([{ name: '网格.geojson', bytes: twoGridsFile() }]), { base, defaults: { crs: 'gcj02' } });
     const changes = importChanges(outcome, base);
     expect(Object.keys(changes.layers)).toEqual(['grids']);
-    expect(changes.layers.grids!.map((g) => g.id)).toEqual(['W1', 'E1']);
+    expect(changes.layers.grids!.map((g) => g.id)).toEqual(['W1', 'E1', 'C2-g']);
     expect(changes.units.map((u) => u.id)).toContain('u-import-001');
     expect(changes.meta).toBeNull();
     expect(importChanges(outcome, { ...base, meta: { ...base.meta, name: '别的区' } }).meta).toEqual(base.meta);

@@ -1,9 +1,11 @@
 import type { DistrictGeometry, LayerName } from '../district/district-schema';
 import type { ImportCrs } from '../geometry/import-crs';
 import type { TopologyOptions } from '../topology/topology-problem';
+import type { CleanOptions } from '../topology/coverage-clean';
 import type { FieldMapping } from './field-mapping';
 import type { RepairKind } from './geometry-repair';
 import type { ImportReport } from './import-report';
+import type { RosterRow } from './roster-join';
 
 /**
  * The shapes that travel through the import pipeline (import-district.ts runs it): what the caller
@@ -29,6 +31,10 @@ export interface ImportOptions {
   newDistrict?: { name?: string; code?: string; inspectionDate?: string };
   /** "today" (ISO date) for a new district's default inspection date. */
   today?: string;
+  /** The language of the report's messages: 'zh' (default) or 'en'. */
+  lang?: 'zh' | 'en';
+  /** Tolerances of the clean repair (snap distance, gap area and width limits). */
+  clean?: CleanOptions;
   onProgress?: (stage: ImportStage, done: number, total: number | null) => void;
 }
 
@@ -80,4 +86,6 @@ export interface ImportedLayers {
   readonly features: Record<LayerName, ImportedFeature[]>;
   /** Every feature in the order the files gave them, whatever its layer (new units are numbered in this order). */
   readonly inFileOrder: ImportedFeature[];
+  /** Rows of road-chief rosters, joined to the roads by name in the plan stage. */
+  readonly roster: RosterRow[];
 }

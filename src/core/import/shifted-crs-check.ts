@@ -1,4 +1,4 @@
-import { ZONE_LAYERS, type DistrictGeometry, type LayerName } from '../district/district-schema';
+import { ZONE_LAYERS, layerFeatures, type DistrictGeometry, type LayerName } from '../district/district-schema';
 import { fromWgs84 } from '../geometry/crs-convert';
 import { metresPerDegree } from '../geometry/geo-distance';
 import { extentOf } from './import-extent';
@@ -24,7 +24,7 @@ export function shiftedCrsProblems(
     if (!(ZONE_LAYERS as readonly string[]).includes(layer)) continue;
     const summary = summaries.find((s) => s.layer === layer);
     if (!summary || (summary.crs !== 'wgs84' && summary.crs !== 'cgcs2000')) continue;
-    const box = extentOf(candidate[layer]);
+    const box = extentOf(layerFeatures(candidate, layer));
     if (!Number.isFinite(box[0])) continue;
     const cx = (box[0] + box[2]) / 2;
     const cy = (box[1] + box[3]) / 2;

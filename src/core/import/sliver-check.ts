@@ -22,7 +22,9 @@ export function sliverProblems(
   topology: readonly TopologyProblem[],
   layers: readonly LayerName[],
   origins: ReadonlyMap<string, FeatureOrigin>,
+  run?: { say(zh: string, en: string): string },
 ): ImportProblem[] {
+  const say = run ? run.say : (_zh: string, en: string) => en;
   const out: ImportProblem[] = [];
   const zoneLayers = ZONE_LAYERS.filter((l) => layers.includes(l));
   const invalid = new Set(topology.filter((p) => p.severity === 'error' && p.code !== 'overlap' && p.code !== 'gap' && p.code !== 'outside_parent').map((p) => `${p.layer}:${p.featureId}`));
@@ -40,7 +42,7 @@ export function sliverProblems(
           featureId: f.id,
           ...origins.get(`${layer}:${f.id}`),
           location: interiorPoint(f.geometry) ?? undefined,
-          message: `${LAYER_NOUN[layer]} ${f.id} (${f.properties.name}) is a sliver about ${width.toFixed(1)} m wide on average`,
+          message: say(`${f.id}（${f.properties.name}）是平均宽约 ${width.toFixed(1)} 米的狭长条`, `${LAYER_NOUN[layer]} ${f.id} (${f.properties.name}) is a sliver about ${width.toFixed(1)} m wide on average`),
         });
       }
     }
@@ -68,7 +70,11 @@ export function sliverProblems(
       areaM2: Math.round(area(cut) * 10) / 10,
       ...origins.get(`${p.layer}:${p.featureId}`),
       ...(p.location ? { location: p.location } : {}),
-      message: `the overlap of ${LAYER_NOUN[p.layer]} ${p.featureId} and ${p.otherId} is a sliver of ${formatArea(area(cut))}, about ${width.toFixed(2)} m wide: the two boundaries were drawn separately; snap them together`,
+      repair: 'clean',
+      message: say(
+        `${p.featureId} 与 ${p.otherId} 的重叠是 ${formatArea(area(cut))} 的狭长条，宽约 ${width.toFixed(2)} 米：两条边界分别绘制；可用“拓扑清理”修复（--repair clean）`,
+        `the overlap of ${LAYER_NOUN[p.layer]} ${p.featureId} and ${p.otherId} is a sliver of ${formatArea(area(cut))}, about ${width.toFixed(2)} m wide: the two boundaries were drawn separately; the clean repair snaps them together`,
+      ),
     });
   }
   return out;

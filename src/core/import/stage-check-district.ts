@@ -1,11 +1,6 @@
-import {
-  CheckpointProperties,
-  CommunityProperties,
-  GridProperties,
-  RoadProperties,
-  StreetProperties,
-  type LayerName,
-} from '../district/district-schema';
+import { LAYERS, LAYER_PROPERTY_SCHEMAS, layerFeatures, type LayerName } from '../district/district-schema';
+import { chineseMessage } from './problem-text';
+import { excludedAreaProblems } from './excluded-check';
 import { checkDistrictTopology } from '../topology/topology-check';
 import { LAYER_NOUN, type TopologyProblem } from '../topology/topology-problem';
 import { REPAIR_FOR, type ImportProblem } from './import-report';
@@ -32,11 +27,15 @@ export function checkDistrict(run: ImportRun, plan: DistrictPlan, imported: Impo
   checkProperties(run, plan, origins);
   run.progress('checking', 0, null);
   const topology = checkDistrictTopology(plan.district, run.options.topology);
+  const names = namesOf(plan);
   for (const p of topology) {
-    if (!imported.layers.has(p.layer as LayerName) && p.layer !== 'district' && p.layer !== 'units') continue;
-    run.problems.push(fromTopology(p, origins));
+    if (!plan.layers.includes(p.layer as LayerName) && p.layer !== 'district' && p.layer !== 'units') continue;
+    const problem = fromTopology(p, origins);
+    if (run.lang === 'zh') problem.message = chineseMessage(p, names);
+    run.problems.push(problem);
   }
-  run.problems.push(...sliverProblems(plan.district, topology, plan.layers, origins));
+  run.problems.push(...sliverProblems(plan.district, topology, plan.layers, origins, run));
+  run.problems.push(...excludedAreaProblems(plan, run));
   if (run.options.base) run.problems.push(...shiftedCrsProblems(run.options.base, plan.district, plan.layers, run.summaries));
 }
 
@@ -52,19 +51,13 @@ function originsOf(imported: ImportedLayers): Map<string, FeatureOrigin> {
   return origins;
 }
 
-const PROPERTY_SCHEMAS = {
-  streets: StreetProperties,
-  communities: CommunityProperties,
-  grids: GridProperties,
-  roads: RoadProperties,
-  checkpoints: CheckpointProperties,
-};
+const PROPERTY_SCHEMAS = LAYER_PROPERTY_SCHEMAS;
 
 /** Property schemas (names, categories, phones…) of the imported layers, with the file and feature they came from. */
 function checkProperties(run: ImportRun, plan: DistrictPlan, origins: Map<string, FeatureOrigin>): void {
   for (const layer of plan.layers) {
     const schema = PROPERTY_SCHEMAS[layer];
-    for (const f of plan.district[layer]) {
+    for (const f of layerFeatures(plan.district, layer)) {
       const parsed = schema.safeParse(f.properties);
       if (parsed.success) continue;
       for (const issue of parsed.error.issues) {
@@ -82,9 +75,20 @@ function checkProperties(run: ImportRun, plan: DistrictPlan, origins: Map<string
   }
 }
 
+/** Each feature's name by layer and id, for messages. */
+function namesOf(plan: DistrictPlan): (layer: string, id: string) => string | undefined {
+  const byLayer = new Map<string, Map<string, string>>();
+  for (const layer of LAYERS) {
+    byLayer.set(layer, new Map(layerFeatures(plan.district, layer).map((f) => [f.id, String((f.properties as { name?: unknown }).name ?? '')])));
+  }
+  return (layer, id) => byLayer.get(layer)?.get(id) || undefined;
+}
+
 /** A topology problem as the import reports it: with the feature's origin and the repair offered. */
 function fromTopology(p: TopologyProblem, origins: Map<string, FeatureOrigin>): ImportProblem {
   const origin = origins.get(`${p.layer}:${p.featureId}`);
-  const repair = REPAIR_FOR[p.code];
+  // The clean repairs overlaps and gaps between zones (and slivers), not of roads or checkpoints.
+  const zoneLike = ['streets', 'communities', 'grids', 'excluded'].includes(p.layer);
+  const repair = REPAIR_FOR[p.code] === 'clean' && !zoneLike ? undefined : REPAIR_FOR[p.code];
   return { ...p, ...(origin ? origin : {}), ...(repair ? { repair } : {}) };
 }

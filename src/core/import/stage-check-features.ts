@@ -20,7 +20,7 @@ export function checkFeatures(run: ImportRun, layer: LayerName, features: readon
         layer,
         featureId: feature.id,
         ...origin,
-        message: `${LAYER_NOUN[layer]} ${feature.id} (number ${origin.feature} of ${origin.source}) has no geometry`,
+        message: run.say(`${origin.source} 第 ${origin.feature} 个要素（${feature.id}）没有几何图形`, `${LAYER_NOUN[layer]} ${feature.id} (number ${origin.feature} of ${origin.source}) has no geometry`),
       });
       continue;
     }
@@ -31,7 +31,7 @@ export function checkFeatures(run: ImportRun, layer: LayerName, features: readon
         ...origin,
         location: [spike[0], spike[1]],
         repair: 'drop_spikes',
-        message: `${LAYER_NOUN[layer]} ${feature.id} has a spike at ${spike[0].toFixed(7)}, ${spike[1].toFixed(7)}: the boundary goes out and straight back`,
+        message: run.say(`${feature.id} 在 ${spike[0].toFixed(7)}, ${spike[1].toFixed(7)} 处有尖刺：边界伸出后原路折回`, `${LAYER_NOUN[layer]} ${feature.id} has a spike at ${spike[0].toFixed(7)}, ${spike[1].toFixed(7)}: the boundary goes out and straight back`),
       });
     }
   }

@@ -24,7 +24,7 @@ export function chooseLayer(run: ImportRun, source: ImportSource, features: read
       layer: 'streets',
       featureId: '',
       source: source.name,
-      message: `${source.name}: cannot tell whether its polygons are streets, communities or grids; choose the layer (--layer)`,
+      message: run.say(`${source.name}：看不出这些面是街道、社区还是网格，请选择图层（--layer）`, `${source.name}: cannot tell whether its polygons are streets, communities or grids; choose the layer (--layer)`),
     });
   }
   return layer;
@@ -68,7 +68,7 @@ export function chooseCrs(
     summary.crsNote = [source.crsNote, guess.reason].filter(Boolean).join('; ');
   }
   if (!crs) {
-    addProblem(run, 'unknown_crs', { layer, featureId: '', source: source.name, message: `${source.name}: ${summary.crsNote}` });
+    addProblem(run, 'unknown_crs', { layer, featureId: '', source: source.name, message: run.say(`${source.name}：看不出坐标系，请选择（${summary.crsNote}）`, `${source.name}: ${summary.crsNote}`) });
     return null;
   }
   summary.crs = crs;
@@ -78,7 +78,7 @@ export function chooseCrs(
       layer,
       featureId: '',
       source: source.name,
-      message: `${source.name}: ${looks.message}`,
+      message: run.say(`${source.name}：坐标与坐标系 ${crs.toUpperCase()} 不符（${looks.message}）`, `${source.name}: ${looks.message}`),
       ...(looks.code === 'swapped_coordinates' ? { repair: 'swap_xy' as const } : {}),
     });
     return null;

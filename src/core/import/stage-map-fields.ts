@@ -2,7 +2,7 @@ import type { LayerName } from '../district/district-schema';
 import { textValue } from '../formats/property-value';
 import type { SourceFeature } from '../formats/source-feature';
 import { LAYER_NOUN } from '../topology/topology-problem';
-import { checkpointCategoryOf, chiefLevelOf, guessMapping, roadClassOf, type FieldMapping } from './field-mapping';
+import { checkpointCategoryOf, chiefLevelOf, excludedKindOf, guessFieldMapping, roadClassOf, splitSegment, type FieldMapping, type GuessedMapping } from './field-mapping';
 import { addProblem, type ImportRun } from './import-run';
 import type { ImportSource } from './import-source';
 import type { BuiltFeature, ImportedFeature } from './import-types';
@@ -13,9 +13,13 @@ import type { BuiltFeature, ImportedFeature } from './import-types';
  * goes through a field mapping (field-mapping.ts), guessed from its attribute names unless chosen.
  */
 
-/** The mapping a file is read with: none for a district folder, else the guess with `chosen` over it. */
-export function mappingOf(source: ImportSource, layer: LayerName, chosen: FieldMapping | undefined): FieldMapping {
-  return source.format === 'district-folder' ? {} : guessMapping(source.fields, layer, chosen);
+/**
+ * The mapping a file is read with: none for a district folder, else the guess (from the attribute
+ * names and the first features' values) with `chosen` over it, and why each field was guessed.
+ */
+export function mappingOf(source: ImportSource, layer: LayerName, chosen: FieldMapping | undefined, samples: readonly SourceFeature[] = []): GuessedMapping {
+  if (source.format === 'district-folder') return { mapping: {}, reasons: {} };
+  return guessFieldMapping(source.fields, layer, chosen, samples.slice(0, 50).map((f) => f.properties));
 }
 
 /**
@@ -44,7 +48,7 @@ export function mapFields(
       layer,
       featureId: '',
       source: source.name,
-      message: `${source.name}: no attribute is mapped to the code; the ids are used as codes (map one with --map code=ATTR)`,
+      message: run.say(`${source.name}：没有编码属性，以编号作为编码（可用 --map code=属性名 指定）`, `${source.name}: no attribute is mapped to the code; the ids are used as codes (map one with --map code=ATTR)`),
     });
   }
   const out: ImportedFeature[] = [];
@@ -59,7 +63,7 @@ export function mapFields(
         layer,
         featureId: feature.id,
         ...origin,
-        message: `${LAYER_NOUN[layer]} number ${f.index + 1} of ${source.name} has a blank ${mapping.id}; every feature needs an id`,
+        message: run.say(`${source.name} 第 ${f.index + 1} 个要素的 ${mapping.id} 为空；每个要素都要有编号`, `${LAYER_NOUN[layer]} number ${f.index + 1} of ${source.name} has a blank ${mapping.id}; every feature needs an id`),
       });
     }
     if (!native && mapping.code && layer !== 'roads' && textValue(f.properties[mapping.code]) === '') {
@@ -67,10 +71,15 @@ export function mapFields(
         layer,
         featureId: feature.id,
         ...origin,
-        message: `${LAYER_NOUN[layer]} ${feature.id} (number ${f.index + 1} of ${source.name}) has a blank ${mapping.code}; zones and checkpoints need a code`,
+        message: run.say(`${source.name} 第 ${f.index + 1} 个要素（${feature.id}）的 ${mapping.code} 为空；区域和点位都要有编码`, `${LAYER_NOUN[layer]} ${feature.id} (number ${f.index + 1} of ${source.name}) has a blank ${mapping.code}; zones and checkpoints need a code`),
       });
     }
     if (noCodeAttribute && !feature.properties.code) feature.properties.code = feature.id;
+    // No name attribute: the file's name names its feature (one street per file), numbered when it holds several.
+    if (!native && !mapping.name && layer !== 'outline' && !textValue(feature.properties.name)) {
+      const base = fileBaseName(source.name);
+      feature.properties.name = features.length === 1 ? base : `${base} ${f.index + 1}`;
+    }
     const imported: ImportedFeature = { feature, origin };
     if (layer === 'communities' || layer === 'grids') {
       imported.parentKey = !native && mapping.parent ? textValue(f.properties[mapping.parent]) : textValue(feature.properties.parentId);
@@ -81,7 +90,7 @@ export function mapFields(
   return out;
 }
 
-const ID_PREFIX: Record<LayerName, string> = { streets: 's', communities: 'c', grids: 'g', roads: 'r', checkpoints: 'cp' };
+const ID_PREFIX: Record<LayerName, string> = { streets: 's', communities: 'c', grids: 'g', roads: 'r', checkpoints: 'cp', excluded: 'x', outline: 'outline' };
 
 /** The properties of dutymap's own GeoJSON (the keys are already ours). */
 function looksNative(fields: readonly string[]): boolean {
@@ -126,14 +135,25 @@ function mappedFeature(f: SourceFeature, layer: LayerName, mapping: FieldMapping
       level: chiefLevelOf(level) ?? (level || 'street'),
     };
     properties.ownerUnitId = null;
-    if (get('from')) properties.from = get('from');
-    if (get('to')) properties.to = get('to');
+    const [from, to] = get('segment') ? splitSegment(get('segment')) : [get('from'), get('to')];
+    if (from) properties.from = from;
+    if (to) properties.to = to;
+  } else if (layer === 'outline') {
+    properties.name = name || '区界';
+    properties.source = 'file';
+  } else if (layer === 'excluded') {
+    properties.code = code || id;
+    properties.name = name;
+    properties.kind = excludedKindOf(get('category')) ?? 'other';
+    properties.managingUnitId = null;
+    if (get('reason')) properties.reason = get('reason');
   } else {
     properties.code = code;
     properties.name = name;
     if (layer === 'checkpoints') {
       const rawCategory = get('category');
       properties.category = checkpointCategoryOf(rawCategory) ?? rawCategory;
+      if (get('address')) properties.address = get('address');
     } else {
       properties.parentId = layer === 'streets' ? null : '';
     }
@@ -167,4 +187,24 @@ function parseWorkers(text: string): Record<string, unknown>[] {
       const m = /^(.*?)\s*(\+?\d[\d -]{2,19})$/.exec(s);
       return m ? { name: m[1], phone: m[2] } : { name: s };
     });
+}
+
+/** A file's name without folders and extension ("taiyilu" of "streets/taiyilu.geojson"). */
+function fileBaseName(name: string): string {
+  const file = name.split(/[\\/]/).pop() ?? name;
+  const dot = file.lastIndexOf('.');
+  return dot > 0 ? file.slice(0, dot) : file;
+}
+
+/** Attributes that name the district (区县) in street files (碑林区 in 区县名): a new district's default name. */
+const DISTRICT_NAME_FIELDS = ['区县名', '区县', '县', '县名', '区名', 'county', 'district'];
+
+/** Notes the district's name when a file's features all name the same 区/县 (for a new district's default name). */
+export function noteDistrictName(run: ImportRun, source: ImportSource, features: readonly SourceFeature[]): void {
+  if (run.hints.districtName || features.length === 0) return;
+  const field = source.fields.find((f) => DISTRICT_NAME_FIELDS.includes(f.toLowerCase()));
+  if (!field) return;
+  const values = new Set(features.slice(0, 200).map((f) => textValue(f.properties[field])));
+  const [only] = values;
+  if (values.size === 1 && only && /(区|县|市|旗)$/.test(only)) run.hints.districtName = only;
 }

@@ -24,7 +24,7 @@ export function readFeatures(run: ImportRun, source: ImportSource, layer: LayerN
       featureId: '',
       source: source.name,
       feature: features.length + 1,
-      message: `${source.name}: ${(error as Error).message}`,
+      message: run.say(`${source.name} 读不下去（第 ${features.length + 1} 个要素）：${(error as Error).message}`, `${source.name}: ${(error as Error).message}`),
     });
     return null;
   }

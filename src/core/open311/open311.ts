@@ -205,6 +205,7 @@ const RULE_NOTES: Record<AssignmentResult['rule'], Record<Open311Language, strin
   checkpoint: { zh: '按点位包保', en: 'by checkpoint' },
   road: { zh: '按路长制', en: 'by road chief' },
   grid: { zh: '按网格属地', en: 'by grid' },
+  excluded: { zh: '按区域管理单位', en: 'by the managing unit of an excluded area' },
   office: { zh: '无规则命中', en: 'no rule matched' },
 };
 

@@ -11,6 +11,7 @@ import { side } from '../geometry/orientation';
 import type { PreparedArea } from '../geometry/prepared-area';
 import { outlineMayEncloseGap, tilesExactly } from './outline-rings';
 import type { GapFinding, ZoneEntry } from './zone-entry';
+import type { AreaGeometry } from '../geometry/geometry-schema';
 
 /**
  * Overlaps, parts outside the parent and gaps of one group of sibling zones (the grids of one
@@ -243,6 +244,7 @@ function piecesOf(geometry: AreaLike, tolerance: number, members: readonly ZoneE
     gaps.push({
       areaM2,
       location: interiorPoint(piece) ?? undefined,
+      geometry: piece as AreaGeometry,
       bbox,
       borderingIds: members
         .filter((m) => boxesMeet(m.area.bbox, bbox) && ringTouches(polygon[0], m.area))

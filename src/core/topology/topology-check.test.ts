@@ -115,16 +115,18 @@ describe('checkDistrictTopology', () => {
 
   it('reports gaps enclosed by streets (there is no district outline), but not an open inlet', () => {
     const holed = withGeometry('streets', 'S1', { type: 'Polygon', coordinates: [boxRing([0, 0, 800, 600]), boxRing([100, 100, 200, 200], true)] });
-    const holedProblems = errorsOf(holed);
-    const streetGap = holedProblems.find((p) => p.code === 'gap' && p.layer === 'streets');
-    expect(streetGap).toMatchObject({ featureId: 'S1' });
+    const holedProblems = checkDistrictTopology(holed);
+    // A hole enclosed by the streets is an excluded-area candidate: a warning, not an error.
+    expect(holedProblems.some((p) => p.code === 'gap' && p.layer === 'streets')).toBe(false);
+    const streetGap = holedProblems.find((p) => p.code === 'uncovered_area');
+    expect(streetGap).toMatchObject({ featureId: 'S1', severity: 'warning' });
     expect(streetGap!.areaM2! / boxArea([100, 100, 200, 200])).toBeCloseTo(1, 2);
     expect(streetGap!.message).toMatch(/enclosed by the streets/);
     // Communities C1 now reach into the hole.
     expect(holedProblems.some((p) => p.code === 'outside_parent' && p.featureId === 'C1')).toBe(true);
 
     const inlet = withGeometry('streets', 'S1', boxPolygon([0, 0, 790, 600]));
-    expect(errorsOf(inlet).some((p) => p.code === 'gap' && p.layer === 'streets')).toBe(false);
+    expect(checkDistrictTopology(inlet).some((p) => p.code === 'uncovered_area')).toBe(false);
   });
 
   it('sees streets overlapping even when their outline still chains into clean-looking rings', () => {

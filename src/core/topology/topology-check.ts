@@ -10,7 +10,8 @@ import { ZONE_LAYERS, type DistrictGeometry, type ZoneFeature, type ZoneLayerNam
 import { CHILD_LAYER, PARENT_LAYER, checkReferences } from './reference-check';
 import { checkLineGeometry, checkPointGeometry, checkRings } from './ring-check';
 import { checkSiblingGroup } from './sibling-check';
-import { prepareZone, type ZoneEntry } from './zone-entry';
+import { prepareZone, type GapFinding, type ZoneEntry } from './zone-entry';
+import { checkOutlineAndExcluded } from './outline-check';
 import {
   LAYER_NOUN,
   formatArea,
@@ -85,6 +86,7 @@ export function checkDistrictTopology(district: DistrictGeometry, options?: Topo
     );
   }
 
+  let streetGaps: GapFinding[] = [];
   for (const layer of ZONE_LAYERS) {
     const parentLayer = PARENT_LAYER[layer];
     const parents = parentLayer ? firstById(entries[parentLayer]) : null;
@@ -99,9 +101,12 @@ export function checkDistrictTopology(district: DistrictGeometry, options?: Topo
       });
       problems.push(...report.overlaps.map(overlapProblem));
       if (parent) problems.push(...report.outside.map((found) => outsideProblem(found, parent)));
-      problems.push(...report.gaps.map((gap) => gapProblem(gap, layer, parent)));
+      // The streets' enclosed holes are judged with the outline and the excluded areas below.
+      if (layer === 'streets') streetGaps = report.gaps;
+      else problems.push(...report.gaps.map((gap) => gapProblem(gap, layer, parent)));
     }
   }
+  problems.push(...checkOutlineAndExcluded(district, entries.streets, streetGaps, opts.areaToleranceM2, opts));
   problems.push(...emptyParents(district));
   return sortProblems(problems);
 }

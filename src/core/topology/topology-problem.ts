@@ -22,7 +22,9 @@ export const TOPOLOGY_CODES = {
   overlapping_parts: { severity: 'error', about: 'two parts of a MultiPolygon overlap' },
   too_small: { severity: 'error', about: 'a zone smaller than the minimum area' },
   overlap: { severity: 'error', about: 'two sibling zones overlap' },
-  gap: { severity: 'error', about: 'an area of the parent (or enclosed by the streets) covered by no sibling' },
+  gap: { severity: 'error', about: 'an area of the parent covered by no child zone' },
+  uncovered_area: { severity: 'warning', about: 'an area inside the district (enclosed by the streets, or inside the outline) that no street and no excluded area covers: an excluded-area candidate' },
+  outside_outline: { severity: 'warning', about: 'a street or excluded area reaches outside the district outline' },
   outside_parent: { severity: 'error', about: 'a zone reaches outside its parent zone' },
   empty_parent: { severity: 'error', about: 'a street or community without any child zone' },
   duplicate_id: { severity: 'error', about: 'two features of one layer (or two units) share an id' },
@@ -157,11 +159,13 @@ export const LAYER_NOUN: Record<TopologyLayer, string> = {
   grids: 'grid',
   roads: 'road',
   checkpoints: 'checkpoint',
+  excluded: 'excluded area',
+  outline: 'outline',
   units: 'unit',
   district: 'district',
 };
 
-const LAYER_ORDER: TopologyLayer[] = ['district', 'units', 'streets', 'communities', 'grids', 'roads', 'checkpoints'];
+const LAYER_ORDER: TopologyLayer[] = ['district', 'units', 'outline', 'streets', 'communities', 'grids', 'excluded', 'roads', 'checkpoints'];
 
 /**
  * The problems with repeats left out: when several layers of one edit are each checked, a fault

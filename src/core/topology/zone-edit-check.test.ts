@@ -85,7 +85,8 @@ describe('checkZoneEdit', () => {
     const holed = reshaped(street('S1'), { type: 'Polygon', coordinates: [boxRing([0, 0, 800, 600]), boxRing([100, 100, 200, 200], true)] });
     const problems = checkZoneEdit(index, { layer: 'streets', upsert: [holed] });
     // C1 still covers the hole, so S1's communities leave no gap in S1, but C1 now reaches outside it.
-    expect(summary(problems)).toEqual(['streets gap S1', 'communities outside_parent C1 → S1']);
+    // A hole in the streets is an excluded-area candidate: a warning.
+    expect(summary(problems)).toEqual(['streets uncovered_area S1', 'communities outside_parent C1 → S1']);
   });
 
   it('checks attributes: blank name, unknown parent or unit, duplicate code, unknown id to remove', () => {

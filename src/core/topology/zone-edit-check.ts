@@ -12,7 +12,7 @@ import {
 } from './sibling-check';
 import { prepareZone, type ZoneEntry } from './zone-entry';
 import { LAYER_NOUN, makeProblem, resolveTopologyOptions, sortProblems, type TopologyOptions, type TopologyProblem } from './topology-problem';
-import { gapProblem, outsideProblem, overlapProblem, tooSmallProblem } from './zone-problems';
+import { gapProblem, outsideProblem, overlapProblem, tooSmallProblem, uncoveredProblem } from './zone-problems';
 
 /**
  * The check run when a planner changes one or a few zones of one layer: the server's 422 reasons
@@ -230,7 +230,9 @@ export function checkZoneEdit(index: ZoneEditIndex, edit: ZoneEdit, options?: To
           enclosedGaps(valid, opts.areaToleranceM2, true).filter((gap) => boxesMeet(gap.bbox, before.area.bbox));
       }
       for (const gap of gaps) {
-        problems.push(gapProblem(gap, layer, parent, { id: old.id, name: old.properties.name, removed: !upsertIds.has(old.id) }));
+        const cause = { id: old.id, name: old.properties.name, removed: !upsertIds.has(old.id) };
+        // A hole in the streets is an excluded-area candidate (a warning), a hole in a parent a gap.
+        problems.push(parent ? gapProblem(gap, layer, parent, cause) : uncoveredProblem(gap, cause));
       }
     }
   }

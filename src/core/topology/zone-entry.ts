@@ -38,4 +38,6 @@ export interface GapFinding {
   bbox: [number, number, number, number];
   /** Ids of the siblings whose boundary the gap touches, sorted. */
   borderingIds: string[];
+  /** The uncovered piece itself. */
+  geometry?: AreaGeometry;
 }

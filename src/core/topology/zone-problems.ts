@@ -96,3 +96,19 @@ export function gapProblem(
     message,
   });
 }
+
+/**
+ * An area enclosed by the streets that an edit leaves to no street: not an error (real districts
+ * have rivers and enclaves) but a warning that offers it as an excluded area.
+ */
+export function uncoveredProblem(gap: GapFinding, cause: { id: string; name?: string; removed?: boolean }): TopologyProblem {
+  const others = gap.borderingIds.filter((id) => id !== cause.id);
+  return makeProblem('uncovered_area', {
+    layer: 'streets',
+    featureId: cause.id,
+    ...(others[0] !== undefined ? { otherId: others[0] } : {}),
+    areaM2: gap.areaM2,
+    ...(gap.location ? { location: gap.location } : {}),
+    message: `${cause.removed ? 'removing ' : ''}${describeZone('streets', cause.id, cause.name)} leaves ${formatArea(gap.areaM2)} enclosed by the streets that belong to no street${near(gap.location)}: make it an excluded area or give it to a street`,
+  });
+}

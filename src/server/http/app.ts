@@ -16,6 +16,7 @@ import { AppError, errorBody } from '../app-error';
 import type { AppDeps } from '../app-deps';
 import { MissingRecordError, VersionConflictError } from '../storage/repository';
 import { auditTrail } from './audit';
+import { NO_DISTRICT_MESSAGE } from '../services/district-service';
 import { registerDistrictRoutes } from './routes/district-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerImportRoutes } from './routes/import-routes';
@@ -133,6 +134,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
     if (error instanceof VersionConflictError) {
       return send(c, 412, 'precondition_failed', 'someone saved a newer version; reload and try again', { conflicts: error.conflicts });
     }
+    if (error instanceof MissingRecordError && error.kind === 'district') return send(c, 404, 'no_district', NO_DISTRICT_MESSAGE, null);
     if (error instanceof MissingRecordError) return send(c, 404, 'not_found', error.message, { kind: error.kind, id: error.id });
     if (error instanceof HTTPException) {
       const status = error.status;

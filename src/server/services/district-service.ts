@@ -16,6 +16,9 @@ import { createZoneValidator, type ZoneValidator } from './zone-validation';
 
 export type { EditPlan } from './edit-plan';
 
+/** What every view hears on a server without a district. */
+export const NO_DISTRICT_MESSAGE = '本系统还没有区县数据：请管理员在“导入”页（/import）新建区县。 No district yet: the admin creates one at /import.';
+
 /** The district as the server holds it between zone edits: geometry, engine index, look-ups. */
 export interface DistrictState {
   readonly revisions: Revisions;
@@ -107,8 +110,13 @@ export class DistrictService {
     }
   }
 
-  /** The current district; reloads (and rebuilds the index, a few ms) only after a zone write. */
+  /**
+   * The current district; reloads (and rebuilds the index, a few ms) only after a zone write.
+   * Throws AppError no_district (404) while the server holds none (DUTYMAP_DISTRICT=none before
+   * the first import).
+   */
   async state(): Promise<DistrictState> {
+    if (!this.cached && (await this.repo.isEmpty())) throw new AppError('no_district', NO_DISTRICT_MESSAGE, null);
     const revisions = await this.repo.revisions();
     if (this.cached && this.cached.revisions.zones === revisions.zones) {
       if (this.cached.revisions.data !== revisions.data) this.cached = { ...this.cached, revisions };
@@ -139,6 +147,8 @@ export class DistrictService {
         grids: byId(geometry.grids),
         roads: byId(geometry.roads),
         checkpoints: byId(geometry.checkpoints),
+        excluded: byId(geometry.excluded ?? []),
+        outline: byId(geometry.outline ?? []),
       },
     };
     // Two loads can overlap; never let an older one replace a newer state.

@@ -78,7 +78,7 @@ export function planEdit(
 }
 
 /** Layer names in Chinese, as history notes and error messages write them. */
-export const LAYER_NAMES_ZH: Record<LayerName, string> = { streets: '街道', communities: '社区', grids: '网格', roads: '道路', checkpoints: '点位' };
+export const LAYER_NAMES_ZH: Record<LayerName, string> = { streets: '街道', communities: '社区', grids: '网格', roads: '道路', checkpoints: '点位', excluded: '排除区域', outline: '区界' };
 
 /**
  * The open engine-owned issues whose owner or zone chain changes on `nextIndex`, as the changes a

@@ -36,6 +36,8 @@ export interface ImportChoices {
   repairs?: RepairKind[];
   newDistrict?: ImportOptions['newDistrict'];
   note?: string;
+  lang?: 'zh' | 'en';
+  clean?: ImportOptions['clean'];
 }
 
 export interface UploadFile {
@@ -192,7 +194,10 @@ export class ImportService {
   /** Reads and checks the uploaded files with the choices; nothing is stored. */
   async dryRun(id: string, choices: ImportChoices): Promise<ImportReport> {
     const upload = this.get(id);
-    return (await this.evaluate(upload, choices, null)).report;
+    // The open issues it would reassign are counted in the worker (19.9: say what the import
+    // replaces before it does); the district itself does not come back from a dry run.
+    const { report } = await this.evaluate(upload, choices, { openIssues: await this.repo.engineOwnedOpenIssues(), at: this.now().toISOString(), by: upload.by, countOnly: true });
+    return report;
   }
 
   /**
@@ -267,6 +272,8 @@ export class ImportService {
         repairs: choices.repairs,
         newDistrict: choices.newDistrict,
         today: this.now().toISOString().slice(0, 10),
+        lang: choices.lang ?? 'zh',
+        clean: choices.clean,
       },
     };
     upload.stage = 'reading';

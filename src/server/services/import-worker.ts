@@ -12,6 +12,7 @@ import type { ImportReport } from '../../core/import/import-report';
 import { openFiles, UnpackLimitError, type UnpackLimits } from '../../core/import/import-source';
 import type { IssueReassignment, IssueRecord } from '../storage/repository';
 import { planReassignments } from './edit-plan';
+import { expandSpreadsheets } from './spreadsheet-input';
 
 export interface ImportWorkerInput {
   files: { name: string; path: string }[];
@@ -23,7 +24,8 @@ export interface ImportWorkerInput {
    * not on the server's event loop) and the whole outcome sent back. Absent for a dry run, which
    * gets its report only (the imported district never crosses back).
    */
-  commit?: { openIssues: IssueRecord[]; at: string; by: string };
+  /** The open issues to reassign (commit), or only to count in the report (`countOnly`: a dry run, no district sent back). */
+  commit?: { openIssues: IssueRecord[]; at: string; by: string; countOnly?: boolean };
 }
 
 /** What the worker posts: progress, then its outcome or why it failed (`limit`: an unpack limit was passed). */
@@ -38,7 +40,7 @@ if (parentPort) {
   try {
     const post = (message: ImportWorkerMessage) => port.postMessage(message);
     post({ type: 'progress', stage: 'reading', done: 0, total: null });
-    const files = input.files.map((f) => ({ name: f.name, bytes: new Uint8Array(readFileSync(f.path)) }));
+    const files = await expandSpreadsheets(input.files.map((f) => ({ name: f.name, bytes: new Uint8Array(readFileSync(f.path)) })));
     const opened = openFiles(files, input.unpackLimits);
     const outcome = runImport(opened, {
       ...input.options,
@@ -46,11 +48,14 @@ if (parentPort) {
     });
     if (!input.commit) post({ type: 'done', report: outcome.report, outcome: null, reassignments: [] });
     else {
-      const { openIssues, at, by } = input.commit;
+      const { openIssues, at, by, countOnly } = input.commit;
       const reassignments = outcome.report.valid
         ? planReassignments(openIssues, buildDistrictIndex(outcome.district), { at, by, cause: `import of ${outcome.layers.join(', ')}` }).reassignments
         : [];
-      post({ type: 'done', report: outcome.report, outcome, reassignments });
+      // What the import does to the open issues, in its report (null for a new district: none yet).
+      outcome.report.issuesReassigned = input.options.base && outcome.report.valid ? reassignments.length : null;
+      if (countOnly) post({ type: 'done', report: outcome.report, outcome: null, reassignments: [] });
+      else post({ type: 'done', report: outcome.report, outcome, reassignments });
     }
   } catch (error) {
     const limit = error instanceof UnpackLimitError ? error.details : undefined;

@@ -120,3 +120,23 @@ export async function seedIfEmpty(
   }
   return { shiftMs };
 }
+
+/**
+ * A database started without a district (DUTYMAP_DISTRICT=none): the demo accounts, so that the
+ * admin can sign in and create the district at /import. The office account belongs to the
+ * campaign office a new district gets (unit id `office`); the unit account to no unit until an
+ * admin gives it one. Does nothing when the database has users already. Returns whether it did.
+ */
+export async function createAccountsWithoutDistrict(repo: DutymapRepository, now: Date): Promise<boolean> {
+  if ((await repo.listUsers()).length > 0) return false;
+  const accounts = demoAccounts({ units: [], meta: { officeUnitId: 'office' } as DistrictData['meta'] }).map((a) => (a.role === 'unit' ? { ...a, displayName: '责任单位联络员' } : a));
+  for (const user of await usersOf(accounts)) {
+    try {
+      await repo.createUser(user, now.toISOString());
+    } catch (error) {
+      // Several instances started together: another one created them first.
+      if (!(error instanceof DuplicateRecordError)) throw error;
+    }
+  }
+  return true;
+}

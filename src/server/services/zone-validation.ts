@@ -1,9 +1,12 @@
-import type { DistrictGeometry, LayerName, ZoneFeature, ZoneLayerName } from '../../core/district/district-schema';
+import { layerFeatures, type DistrictGeometry, type LayerName, type ZoneFeature, type ZoneLayerName } from '../../core/district/district-schema';
 import { checkFeatureReferences } from '../../core/topology/reference-check';
 import { checkLineGeometry, checkPointGeometry, checkRings } from '../../core/topology/ring-check';
 import type { TopologyProblem } from '../../core/topology/topology-problem';
 import { buildZoneEditIndex, checkZoneEdit, type ZoneEditIndex } from '../../core/topology/zone-edit-check';
 import type { AnyFeature } from '../storage/repository';
+import { checkOutlineAndExcluded } from '../../core/topology/outline-check';
+import { prepareZone } from '../../core/topology/zone-entry';
+import { withLayerChange } from '../../core/assignment/zone-edit-impact';
 
 /**
  * The one place the server asks core whether an edit is valid: everything zone-edit routes
@@ -32,7 +35,8 @@ export function createZoneValidator(district: DistrictGeometry): ZoneValidator {
           remove: removes,
         });
       }
-      const existing = new Set(district[layer].map((f) => f.id));
+      if (layer === 'excluded') return checkExcludedEdit(district, upserts, removes);
+      const existing = new Set(layerFeatures(district, layer).map((f) => f.id));
       const problems: TopologyProblem[] = [];
       for (const id of removes) {
         if (!existing.has(id)) {
@@ -56,4 +60,19 @@ export function createZoneValidator(district: DistrictGeometry): ZoneValidator {
       return problems;
     },
   };
+}
+
+/**
+ * An edit of excluded areas: the district-wide check of the outline and the excluded areas
+ * (outline-check.ts: rings, managing units, overlaps with each other and with streets, what is
+ * left uncovered) on the district with the edit applied, keeping the problems of the features
+ * the edit touches and the uncovered areas it leaves.
+ */
+function checkExcludedEdit(district: DistrictGeometry, upserts: readonly AnyFeature[], removes: readonly string[]): TopologyProblem[] {
+  const next = withLayerChange(district, 'excluded', upserts, removes) as DistrictGeometry;
+  const touched = new Set([...upserts.map((f) => f.id), ...removes]);
+  const streets = district.streets.map((s) => prepareZone('streets', s));
+  const problems = checkOutlineAndExcluded(next, streets, [], 1, { maxPerFeature: 10 });
+  const before = new Set(checkOutlineAndExcluded(district, streets, [], 1, { maxPerFeature: 10 }).map((p) => `${p.code}:${Math.round(p.areaM2 ?? 0)}`));
+  return problems.filter((p) => (p.layer === 'excluded' && touched.has(p.featureId)) || (p.code === 'uncovered_area' && !before.has(`${p.code}:${Math.round(p.areaM2 ?? 0)}`)));
 }

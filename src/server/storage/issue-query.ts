@@ -17,8 +17,11 @@ import { ISSUE_STATUSES, type IssueStatus } from '../../core/issues/issue-schema
 import { toIssue, type IssueRow } from './issue-rows';
 import type { IssueCursor, IssueFilter, IssuePage, IssueRecord, IssueSort } from './repository';
 
-/** The column of `issues` that holds each layer's feature id (copied out of the assignment). */
-export const LAYER_COLUMN: Record<LayerName, string> = {
+/**
+ * The column of `issues` that holds each layer's feature id (copied out of the assignment). The
+ * excluded areas and the outline have none: their counts are all zero.
+ */
+export const LAYER_COLUMN: Partial<Record<LayerName, string>> = {
   streets: 'street_id',
   communities: 'community_id',
   grids: 'grid_id',

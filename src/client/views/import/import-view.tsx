@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { ImportReport } from '../../../core/import/import-report';
+import { districtQueryOptions } from '../../api/district';
 import { ApiRequestError } from '../../api/http';
 import { EXPORT_LINKS, commitImport, dryRun, importOptionsQuery, uploadFiles, uploadStatus, type CommitResponse, type ImportChoices } from '../../api/import';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
@@ -38,6 +39,11 @@ function ImportFlow() {
   const { t } = useI18n();
   const client = useQueryClient();
   const options = useQuery(importOptionsQuery());
+  // No district on the server yet (DUTYMAP_DISTRICT=none): this import creates it.
+  const district = useQuery(districtQueryOptions());
+  const isNew = district.error instanceof ApiRequestError && district.error.code === 'no_district';
+  const [newDistrict, setNewDistrict] = useState({ name: '', code: '' });
+  const newDistrictValid = newDistrict.name.trim() !== '' && /^\d{6}$/.test(newDistrict.code.trim());
   const [files, setFiles] = useState<File[]>([]);
   const [step, setStep] = useState<Step>({ kind: 'choose' });
   const [report, setReport] = useState<ImportReport | null>(null);
@@ -85,7 +91,7 @@ function ImportFlow() {
     try {
       setStep({ kind: 'uploading', sent: 0, total: 1 });
       const upload = await uploadFiles(files, (sent, total) => setStep({ kind: 'uploading', sent, total }));
-      await check(upload.id, { settings: {}, repairs: [] });
+      await check(upload.id, { settings: {}, repairs: [], ...(isNew ? { newDistrict: { name: newDistrict.name.trim(), code: newDistrict.code.trim() } } : {}) });
     } catch (e) {
       fail(e);
       setStep({ kind: 'choose' });
@@ -95,7 +101,7 @@ function ImportFlow() {
   const commit = async (id: string) => {
     if (!report) return;
     const layers = Object.keys(report.counts).map((l) => t(`import.layer.${l}` as MessageKey)).join('、');
-    if (!window.confirm(t('import.confirm', { layers }))) return;
+    if (!window.confirm(isNew ? t('import.newDistrict.confirm', { name: newDistrict.name.trim(), layers }) : t('import.confirm', { layers }))) return;
     setStep({ kind: 'committing', id });
     setError(null);
     try {
@@ -135,6 +141,29 @@ function ImportFlow() {
   const busy = step.kind === 'uploading' || step.kind === 'checking' || step.kind === 'committing';
   return (
     <div className="import-flow">
+      {isNew && (
+        <fieldset className="import-new-district" disabled={step.kind !== 'choose'} data-testid="new-district">
+          <legend>{t('import.newDistrict.title')}</legend>
+          <p className="hint">{t('import.newDistrict.hint')}</p>
+          <label>
+            {t('import.newDistrict.name')}
+            <input name="district-name" value={newDistrict.name} onChange={(e) => setNewDistrict({ ...newDistrict, name: e.target.value })} maxLength={50} placeholder="某某区" />
+          </label>
+          <label>
+            {t('import.newDistrict.code')}
+            <input
+              name="district-code"
+              value={newDistrict.code}
+              onChange={(e) => setNewDistrict({ ...newDistrict, code: e.target.value })}
+              inputMode="numeric"
+              maxLength={6}
+              pattern="\d{6}"
+              placeholder="610102"
+            />
+          </label>
+          {newDistrict.code.trim() !== '' && !/^\d{6}$/.test(newDistrict.code.trim()) && <p className="field-error">{t('import.newDistrict.codeInvalid')}</p>}
+        </fieldset>
+      )}
       {step.kind === 'choose' || step.kind === 'uploading' ? (
         <div className="import-drop" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} onClick={() => input.current?.click()} role="button" tabIndex={0}>
           <input ref={input} type="file" multiple hidden accept=".geojson,.json,.zip,.shp,.dbf,.prj,.cpg,.shx,.csv" onChange={(e) => setFiles([...(e.target.files ?? [])])} />
@@ -143,7 +172,7 @@ function ImportFlow() {
         </div>
       ) : null}
       {step.kind === 'choose' && (
-        <button type="button" className="primary" disabled={files.length === 0} onClick={() => void start()}>
+        <button type="button" className="primary" disabled={files.length === 0 || (isNew && !newDistrictValid)} onClick={() => void start()}>
           {t('import.upload')}
         </button>
       )}
@@ -310,6 +339,7 @@ function ReportView({
           ))}
         </fieldset>
       )}
+      <LayerChanges report={report} />
       <div className="import-report-body">
         {report.problems.length === 0 ? (
           <p>{t('import.noProblems')}</p>
@@ -348,6 +378,51 @@ function ReportView({
         <ProblemMap problems={shown} extent={report.sources.map((s) => s.bbox)} selected={selected} onSelect={onSelect} />
       </div>
     </section>
+  );
+}
+
+/**
+ * What the commit will do to each stored layer (each layer an import touches is replaced whole):
+ * features stored now, in the files, added, changed and removed, and the open issues that change
+ * owner; provisional zones the district will hold.
+ */
+function LayerChanges({ report }: { report: ImportReport }) {
+  const { t } = useI18n();
+  if (report.layerChanges.length === 0) return null;
+  const provisional = Object.entries(report.provisional).filter(([, n]) => n > 0);
+  return (
+    <div className="import-layer-changes">
+      <h3>{t('import.changes.title')}</h3>
+      <table data-testid="layer-changes">
+        <thead>
+          <tr>
+            <th>{t('import.col.layer')}</th>
+            <th>{t('import.changes.stored')}</th>
+            <th>{t('import.changes.incoming')}</th>
+            <th>{t('import.changes.added')}</th>
+            <th>{t('import.changes.changed')}</th>
+            <th>{t('import.changes.removed')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.layerChanges.map((c) => (
+            <tr key={c.layer} data-layer={c.layer}>
+              <td>{t(`import.layer.${c.layer}` as MessageKey)}</td>
+              <td>{c.stored.toLocaleString()}</td>
+              <td>{c.incoming.toLocaleString()}</td>
+              <td>{c.added.toLocaleString()}</td>
+              <td>{c.changed.toLocaleString()}</td>
+              <td className={c.removed > 0 ? 'import-removed' : undefined}>{c.removed.toLocaleString()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        {report.issuesReassigned === null ? t('import.changes.noIssues') : t('import.changes.issues', { count: report.issuesReassigned })}
+        {provisional.length > 0 &&
+          ' ' + t('import.changes.provisional', { zones: provisional.map(([l, n]) => `${t(`import.layer.${l}` as MessageKey)} ${n}`).join('、') })}
+      </p>
+    </div>
   );
 }
 

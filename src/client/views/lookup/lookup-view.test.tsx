@@ -59,6 +59,41 @@ describe('/lookup', () => {
     expect(window.location.search).toContain('lon=120.007500');
   });
 
+  it('says why a point has no zone: an excluded area named with its managing unit, a gap inside the outline, outside the district', async () => {
+    const district = apiTestDistrict();
+    const ring = (w: number, s: number, e: number, n: number): [number, number][][] => [[[w, s], [e, s], [e, n], [w, n], [w, s]]];
+    district.outline = [{ type: 'Feature', id: 'outline', geometry: { type: 'Polygon', coordinates: ring(120.0, 30.0, 120.03, 30.01) }, properties: { name: '测试区', source: 'file' } }];
+    district.excluded = [
+      {
+        type: 'Feature',
+        id: 'X1',
+        geometry: { type: 'Polygon', coordinates: ring(120.02, 30.0, 120.025, 30.01) },
+        properties: { code: 'X1', name: '测试河', kind: 'water', managingUnitId: 'U-road', reason: '河道由城管局管理' },
+      },
+    ];
+    const rendered = renderApp('/lookup?lon=120.022500&lat=30.005000', district);
+    stop = () => rendered.server.close();
+    const place = await screen.findByTestId('answer-place');
+    expect(place.textContent).toContain('测试河');
+    expect(place.textContent).toContain('区城管局');
+    expect(place.textContent).toContain('河道由城管局管理');
+    expect(screen.getByTestId('answer-unit').textContent).toContain('区城管局');
+    cleanup();
+    rendered.server.close();
+
+    const gap = renderApp('/lookup?lon=120.027500&lat=30.005000', district);
+    stop = () => gap.server.close();
+    expect((await screen.findByTestId('answer-place')).textContent).toContain('不属任何街道');
+    cleanup();
+    gap.server.close();
+
+    const outside = renderApp('/lookup?lon=120.050000&lat=30.005000', district);
+    stop = () => outside.server.close();
+    expect((await screen.findByTestId('answer-place')).textContent).toContain('不在本区范围内');
+    expect(screen.getByTestId('answer-unit').textContent).toContain('不在本区范围内');
+    expect(within(screen.getByTestId('answer-card')).queryByText('网格长')).toBeNull();
+  });
+
   it('finds a place by name and looks it up', async () => {
     const user = userEvent.setup();
     start('/lookup');

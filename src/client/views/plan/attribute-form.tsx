@@ -50,6 +50,7 @@ export function AttributeForm({
     level: String((p.roadChief as { level?: string } | undefined)?.level ?? 'street'),
     from: String(p.from ?? ''),
     to: String(p.to ?? ''),
+    provisional: p.provisional === true,
   });
   const [form, setForm] = useState(initial);
   const [error, setError] = useState<string | null>(null);
@@ -78,6 +79,8 @@ export function AttributeForm({
     } else {
       next.code = form.code.trim();
       next[leaderKey] = personValue(form.person);
+      // Absent, not false, once the real boundary is drawn (files keep their bytes).
+      if (!form.provisional) delete next.provisional;
     }
     onApply(next);
   };
@@ -103,6 +106,12 @@ export function AttributeForm({
           ))}
         </select>
       </label>
+      {p.provisional === true && (
+        <label className="checkbox">
+          <input type="checkbox" name="provisional" checked={form.provisional} onChange={(e) => set({ provisional: e.target.checked })} disabled={disabled} />{' '}
+          {t('plan.attr.provisional')}
+        </label>
+      )}
       {layer === 'roads' && (
         <>
           <label>

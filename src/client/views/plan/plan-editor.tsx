@@ -15,6 +15,7 @@ import type { MapData } from '../shared/use-map-data';
 import { AttributeForm } from './attribute-form';
 import { ConfirmDialog } from './confirm-dialog';
 import { ConflictDialog } from './conflict-dialog';
+import { DistrictAreasPanel } from './district-areas-panel';
 import { HistoryPanel } from './history-panel';
 import { ImpactList } from './impact-list';
 import { ProblemList } from './problem-list';
@@ -323,6 +324,7 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
           </section>
         )}
         {selectedIds.length > 1 && <p className="muted">{t('plan.selectedMany', { count: selectedIds.length })}</p>}
+        <DistrictAreasPanel data={data} units={units ?? []} canEdit={canEdit} onFocus={setFocus} />
       </aside>
       {saving.saveOpen && (
         <SaveDialog

@@ -8,7 +8,7 @@ import type { ClientConfig } from '../../config';
 import { useI18n } from '../../i18n/i18n';
 import { DEFAULT_VISIBILITY, type LayerVisibility } from '../../map/issue-points';
 import { LazyScreenMap } from '../../map/lazy-screen-map';
-import { MapLegend } from '../../map/map-legend';
+import { legendHatches, MapLegend, provisionalCounts } from '../../map/map-legend';
 import { geometryBBox } from '../../map/tour-camera';
 import { useConnectionProblem } from '../shared/connection-banner';
 import { ErrorBoundary } from '../shared/error-boundary';
@@ -54,6 +54,7 @@ export function ScreenView({ config }: { config: ClientConfig }) {
   const newIssues = useNewIssues(data.issues);
 
   const streetsGeometry = data.geometry.streets;
+  const provisional = useMemo(() => provisionalCounts(data.geometry), [data.geometry]);
   const streets = useMemo<TourStreet[]>(
     () =>
       (streetsGeometry?.features ?? [])
@@ -141,8 +142,13 @@ export function ScreenView({ config }: { config: ClientConfig }) {
                   <div className="map-loading">{t('screen.loading')}</div>
                 )}
                 <div className="screen-legend" ref={legendRef} data-testid="screen-legend">
-                  <MapLegend layer="grids" />
+                  <MapLegend layer="grids" {...legendHatches(data.geometry)} />
                   <div className="checkpoint-legend">{t('screen.legend.checkpoints')}</div>
+                  {provisional.communities + provisional.grids > 0 && (
+                    <div className="provisional-count" data-testid="provisional-count">
+                      {t('screen.provisional', { communities: provisional.communities, grids: provisional.grids })}
+                    </div>
+                  )}
                 </div>
                 {tourStreet && <TourCard street={tourStreet} index={tourIndex} count={streets.length} summary={summary} />}
               </div>

@@ -19,6 +19,8 @@ const FILTER_KEY: Record<LayerParam, string> = {
   grids: 'gridId',
   roads: 'roadId',
   checkpoints: 'checkpointId',
+  excluded: '',
+  outline: '',
 };
 
 /** Who is responsible for a clicked feature, with its counts and a link to its issues. */

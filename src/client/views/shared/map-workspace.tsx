@@ -5,7 +5,7 @@ import { choroplethLayerOf } from '../../map/choropleth';
 import { DEFAULT_VISIBILITY, type IssueMode, type LayerVisibility } from '../../map/issue-points';
 import { LayerSwitcher } from '../../map/layer-switcher';
 import { LazyDistrictMap, type DistrictMapProps, type MapFeatureRef, type MapFocus } from '../../map/lazy-district-map';
-import { MapLegend } from '../../map/map-legend';
+import { legendHatches, MapLegend } from '../../map/map-legend';
 import type { MapTheme } from '../../map/map-style';
 import { ErrorBoundary } from './error-boundary';
 import type { MapData } from './use-map-data';
@@ -60,7 +60,7 @@ export function MapWorkspace({ data, tiandituKey, theme, marker, focus, initialV
       {controls && (
         <div className="map-controls">
           <LayerSwitcher visible={visible} onChange={setVisible} issueMode={issueMode} onIssueModeChange={setIssueMode} basemapAvailable={!!tiandituKey} />
-          <MapLegend layer={legendLayer} />
+          <MapLegend layer={legendLayer} {...legendHatches(data.geometry)} />
         </div>
       )}
       {children}

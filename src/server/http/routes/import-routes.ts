@@ -39,6 +39,17 @@ export const ImportChoicesBody = z.object({
     .object({ name: z.string().trim().min(1).optional(), code: z.string().regex(/^\d{6}$/).optional(), inspectionDate: z.iso.date().optional() })
     .optional(),
   note: z.string().max(500).optional(),
+  /** The language of the report's messages; Chinese by default. */
+  lang: z.enum(['zh', 'en']).optional(),
+  /** The clean's tolerances: snap distance (m), largest gap filled (m²), thinnest gap kept (m). */
+  clean: z
+    .object({
+      snapM: z.number().min(0).max(50).optional(),
+      gapAreaM2: z.number().min(0).max(1_000_000).optional(),
+      gapWidthM: z.number().min(0).max(1000).optional(),
+      overlapWidthM: z.number().min(0).max(1000).optional(),
+    })
+    .optional(),
 });
 
 const UploadStatus = z.object({

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { CountsQuery, CountsResponse, LayerOnlyParams, LayerResponse, SummaryResponse, type LayerParam } from '../../../core/api/api-schema';
+import { layerFeatures } from '../../../core/district/district-schema';
 import type { AppDeps } from '../../app-deps';
 import { etagMatches } from '../http-cache';
 import { OverdueClock } from '../../services/overdue-clock';
@@ -83,7 +84,7 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
       const state = await deps.districts.state();
       const found = await deps.repo.countOpenByFeature(name, nowMs);
       const all: Record<string, { open: number; overdue: number }> = {};
-      for (const feature of state.geometry[name]) all[feature.id] = found.get(feature.id) ?? { open: 0, overdue: 0 };
+      for (const feature of layerFeatures(state.geometry, name)) all[feature.id] = found.get(feature.id) ?? { open: 0, overdue: 0 };
       cached = { etag, body: JSON.stringify({ layer: name, asOf: new Date(nowMs).toISOString(), revision, counts: all }) };
       countBodies.set(name, cached);
     }

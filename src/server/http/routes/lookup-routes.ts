@@ -4,9 +4,10 @@ import { AssignmentInputError, assign } from '../../../core/assignment/assign-is
 import type { AssignmentResult } from '../../../core/assignment/assignment-schema';
 import type { IssueCategory } from '../../../core/district/catalog';
 import { toWgs84 } from '../../../core/geometry/crs-convert';
-import type { Person, Unit } from '../../../core/district/district-schema';
+import type { ExcludedFeature, Person, Unit } from '../../../core/district/district-schema';
 import { maskPeople, maskPerson } from '../../../core/district/mask-phones';
 import { phonesVisible } from '../read-access';
+import { explainAssignment } from '../../../core/assignment/explain-assignment';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
 import type { DistrictState } from '../../services/district-service';
@@ -21,29 +22,18 @@ const lookup = createRoute({
   responses: { 200: json(LookupResponse, 'The full assignment with names and contacts'), ...errors(400, 422) },
 });
 
-const RULE_TEXT = {
-  checkpoint: { zh: '位于测评点位', en: 'the point lies at evaluation checkpoint' },
-  road: { zh: '位于道路', en: 'the point is on road' },
-  grid: { zh: '位于网格', en: 'the point lies in grid' },
-} as const;
-
-/** One sentence in each language saying which rule decided, how far, and for whom. */
-function explain(a: AssignmentResult, state: DistrictState): { zh: string; en: string } {
-  const unit = a.unitId ? (state.units.get(a.unitId)?.name ?? a.unitId) : null;
-  if (a.rule === 'office' || !unit) {
-    return {
-      zh: '没有规则找到责任单位（不在任何网格内或处于缝隙），由创建办指派。',
-      en: 'No rule found an owner (outside every grid, or in a gap): the campaign office designates one.',
-    };
-  }
-  const id = a.rule === 'checkpoint' ? a.checkpointId : a.rule === 'road' ? a.roadId : a.gridId;
-  const layer = a.rule === 'checkpoint' ? 'checkpoints' : a.rule === 'road' ? 'roads' : 'grids';
-  const name = id ? String(state.features[layer].get(id)?.properties.name ?? id) : '';
-  const metres = a.distanceM && a.distanceM > 0 ? `${Math.round(a.distanceM)} m` : '';
-  return {
-    zh: `${RULE_TEXT[a.rule].zh}「${name}」${metres ? `（距离 ${metres}）` : ''}，责任单位：${unit}。`,
-    en: `${RULE_TEXT[a.rule].en} "${name}"${metres ? ` (${metres} away)` : ''}, so it belongs to ${unit}.`,
-  };
+/** The lookup's sentence, with the names the server holds. */
+function explain(a: AssignmentResult, state: DistrictState, excluded: ExcludedFeature | null): { zh: string; en: string } {
+  const layer = { checkpoint: 'checkpoints', road: 'roads', grid: 'grids' } as const;
+  return explainAssignment(a, {
+    districtName: state.geometry.meta.name,
+    unitName: (id) => state.units.get(id)?.name ?? null,
+    featureName: (rule, id) => {
+      const name = state.features[layer[rule]].get(id)?.properties.name;
+      return name === undefined ? null : String(name);
+    },
+    excluded: excluded ? { name: excluded.properties.name, kind: excluded.properties.kind, reason: excluded.properties.reason } : null,
+  });
 }
 
 /** GET /api/lookup */
@@ -80,7 +70,9 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const road = a.roadId ? f.roads.get(a.roadId) : undefined;
     const checkpoint = a.checkpointId ? f.checkpoints.get(a.checkpointId) : undefined;
     const unitFor = (unit: Unit | null) => (unit && !visible ? maskPeople(unit) : unit);
-    const layerOf = { checkpoint: 'checkpoints', road: 'roads', grid: 'grids', office: null } as const;
+    const layerOf = { checkpoint: 'checkpoints', road: 'roads', grid: 'grids', excluded: 'excluded', office: null } as const;
+    const excluded = a.excludedId ? ((f.excluded.get(a.excludedId) as unknown as ExcludedFeature | undefined) ?? null) : null;
+    const manager = excluded?.properties.managingUnitId ? state.units.get(excluded.properties.managingUnitId) : undefined;
     return c.json(
       {
         point,
@@ -125,7 +117,18 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
             unitName: cand.unitId ? (state.units.get(cand.unitId)?.name ?? null) : null,
           };
         }),
-        why: explain(a, state),
+        place: a.place ?? ('zone' as const),
+        excluded: excluded
+          ? {
+              id: excluded.id,
+              code: excluded.properties.code,
+              name: excluded.properties.name,
+              kind: excluded.properties.kind,
+              reason: excluded.properties.reason ?? null,
+              managingUnit: manager ? { id: manager.id, name: manager.name } : null,
+            }
+          : null,
+        why: explain(a, state, excluded),
       },
       200,
       { Vary: 'Cookie' },

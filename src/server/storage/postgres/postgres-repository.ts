@@ -7,7 +7,7 @@
  * what a zone edit or an import writes (../zone-write-plan.ts).
  */
 import pg from 'pg';
-import { LAYERS, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
+import { LAYERS, layerFeatures, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
 import type { DistrictData } from '../../../core/issues/district-data';
 import { ISSUE_STATUSES, type IssueHistoryEntry, type IssueStatus } from '../../../core/issues/issue-schema';
 import { isEnabledAdmin, toApiKey, toUser, userChangeColumns, type ApiKeyRow, type UserRow } from '../account-rows';
@@ -262,7 +262,7 @@ export class PostgresRepository implements DutymapRepository {
         [d, data.units.map((u) => u.id), data.units.map((_, i) => i), data.units.map((u) => JSON.stringify(u))],
       );
       const editId = await this.insertEdit(client, seedEditRow(at));
-      for (const layer of LAYERS) await this.writeLayerInBulk(client, editId, { layer, ...seedLayerRows(data[layer] as AnyFeature[]) });
+      for (const layer of LAYERS) await this.writeLayerInBulk(client, editId, { layer, ...seedLayerRows(layerFeatures(data, layer) as AnyFeature[]) });
       await this.insertIssues(client, data.issues.map(seedIssueRecord), data.issues.flatMap((i) => i.properties.history.map((h) => [i.id, h] as const)));
       for (const user of users) await this.insertUser(client, user, at);
       await this.bump(client, SEED_BUMPS);
@@ -587,6 +587,7 @@ export class PostgresRepository implements DutymapRepository {
 
   async countOpenByFeature(layer: LayerName, nowMs: number): Promise<Map<string, { open: number; overdue: number }>> {
     const column = LAYER_COLUMN[layer];
+    if (!column) return new Map();
     const { rows } = await this.pool.query<{ id: string; open: number; overdue: number }>(
       `SELECT ${column} AS id, count(*)::int4 AS open, (count(*) FILTER (WHERE deadline_ms < $2))::int4 AS overdue
        FROM issues WHERE district_id = $1 AND is_open AND ${column} IS NOT NULL GROUP BY ${column}`,

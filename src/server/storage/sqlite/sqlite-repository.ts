@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LAYERS, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
+import { LAYERS, layerFeatures, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
 import type { DistrictData } from '../../../core/issues/district-data';
 import { ISSUE_STATUSES, type IssueHistoryEntry, type IssueStatus } from '../../../core/issues/issue-schema';
 import { isEnabledAdmin, toApiKey, toUser, userChangeColumns, type ApiKeyRow, type UserRow } from '../account-rows';
@@ -270,7 +270,7 @@ class SqliteRepository implements DutymapRepository {
       const insertUnit = this.db.prepare('INSERT INTO units (id, position, json) VALUES (?, ?, ?)');
       data.units.forEach((unit, i) => insertUnit.run(unit.id, i, JSON.stringify(unit)));
       const editId = this.insertEdit(seedEditRow(at));
-      for (const layer of LAYERS) this.writeLayer(editId, { layer, ...seedLayerRows(data[layer] as AnyFeature[]) });
+      for (const layer of LAYERS) this.writeLayer(editId, { layer, ...seedLayerRows(layerFeatures(data, layer) as AnyFeature[]) });
       for (const issue of data.issues) {
         this.insertIssue(seedIssueRecord(issue));
         for (const entry of issue.properties.history) this.insertIssueHistory(issue.id, entry);
@@ -317,6 +317,8 @@ class SqliteRepository implements DutymapRepository {
       grids: layer('grids'),
       roads: layer('roads'),
       checkpoints: layer('checkpoints'),
+      excluded: layer('excluded'),
+      outline: layer('outline'),
     };
   }
 
@@ -415,6 +417,7 @@ class SqliteRepository implements DutymapRepository {
     let statement = this.countStatements.get(layer);
     if (!statement) {
       const column = LAYER_COLUMN[layer];
+      if (!column) return new Map();
       statement = this.db.prepare<[number], { id: string; open: number; overdue: number }>(
         `SELECT ${column} AS id, count(*) AS open, sum(deadline_ms < ?) AS overdue
          FROM issues WHERE is_open = 1 AND ${column} IS NOT NULL GROUP BY ${column}`,
