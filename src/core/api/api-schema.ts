@@ -22,6 +22,7 @@ import {
 import { BBox, LonLat } from '../geometry/geometry-schema';
 import { ISSUE_ACTIONS, ISSUE_STATUSES, IssueHistoryEntry } from '../issues/issue-schema';
 import { ROLES } from '../issues/issue-roles';
+import { MAX_PHOTOS_PER_STEP, PhotoAttachment } from '../issues/photo-schema';
 
 /**
  * The HTTP API's request and response shapes (`/api/...`), shared by the server (validation and
@@ -53,11 +54,13 @@ export const ERROR_CODES = [
   'precondition_required',
   'too_many_requests',
   'too_complex',
+  'too_far',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 500> = {
+  too_far: 422,
   bad_request: 400,
   invalid_json: 400,
   validation_failed: 400,
@@ -287,6 +290,8 @@ export const CreateIssueBody = z.object({
   source: z.enum(ISSUE_SOURCES),
   severity: z.enum(SEVERITIES).default('medium'),
   photos: z.array(z.string().max(2000)).max(20).default([]),
+  /** Uploaded photos of the problem (PUT /api/photos/{id} first), at most 6: stored as "before". */
+  evidence: z.array(PhotoAttachment).max(MAX_PHOTOS_PER_STEP).default([]),
 });
 export type CreateIssueBody = z.input<typeof CreateIssueBody>;
 
@@ -295,6 +300,8 @@ export const TransitionBody = z.object({
   note: z.string().max(2000).default(''),
   /** Required for assign, designate and reassign: the unit that will own the issue. */
   unitId: z.string().min(1).optional(),
+  /** Uploaded photos of this step (submit: "after", verify/reject/reopen: "verify"), at most 6. */
+  evidence: z.array(PhotoAttachment).max(MAX_PHOTOS_PER_STEP).default([]),
 });
 export type TransitionBody = z.input<typeof TransitionBody>;
 
