@@ -1,5 +1,5 @@
 import { CHECKPOINT_CATEGORIES, CHECKPOINT_CATEGORY_LABELS, type CheckpointCategory } from '../district/catalog';
-import { dateIn } from '../issues/issue-summary';
+import { dateIn, startOfDayIn } from '../issues/issue-summary';
 
 /**
  * The coverage figures of patrols (巡查覆盖): which checkpoints were visited today, which roads
@@ -198,4 +198,27 @@ export function staleCheckpoints(checkpoints: readonly CoverageCheckpoint[], vis
     });
   }
   return out.sort((a, b) => (b.daysSince ?? Infinity) - (a.daysSince ?? Infinity) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+/** 'YYYY-MM-DD' `n` days after `date`. */
+function addDays(date: string, n: number): string {
+  return new Date(Date.parse(date + 'T00:00:00Z') + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * The day of `nowMs` and the week it is in (Monday 00:00 to the next Monday 00:00) in the
+ * district's zone, as epoch ms; `monday` is the week's first day ('YYYY-MM-DD').
+ */
+export function dayAndWeekOf(timeZone: string, nowMs: number): { date: string; dayFromMs: number; dayToMs: number; monday: string; weekFromMs: number; weekToMs: number } {
+  const date = dateIn(timeZone, nowMs);
+  const weekday = new Date(date + 'T00:00:00Z').getUTCDay(); // 0 Sunday … 6 Saturday
+  const monday = addDays(date, -((weekday + 6) % 7));
+  return {
+    date,
+    dayFromMs: startOfDayIn(timeZone, date),
+    dayToMs: startOfDayIn(timeZone, addDays(date, 1)),
+    monday,
+    weekFromMs: startOfDayIn(timeZone, monday),
+    weekToMs: startOfDayIn(timeZone, addDays(monday, 7)),
+  };
 }

@@ -10,6 +10,7 @@ import { districtIdEverywhere } from './0002-district-id-everywhere';
 import { open311ApiKeys } from './0003-open311-api-keys';
 import { rateLimits } from './0004-rate-limits';
 import { usersDisabledAndAuditLog } from './0005-users-disabled-and-audit-log';
+import { photosAndPatrols } from './0006-photos-and-patrols';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   open311ApiKeys,
   rateLimits,
   usersDisabledAndAuditLog,
+  photosAndPatrols,
 ];
