@@ -98,13 +98,13 @@ export interface ServerConfig {
   importTempDir: string | null;
   /** Log an event-loop stall longer than this many ms (DUTYMAP_STALL_LOG_MS; 0 = never). Default 200. */
   stallLogMs: number;
+  /** Photos, evidence and patrols (field-config.ts). */
+  field: FieldConfig;
 }
 
 /** True for the loopback interfaces (127.0.0.0/8, ::1, localhost). */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  /** Photos, evidence and patrols (field-config.ts). */
-  field: FieldConfig;
 }
 
 /** Parses the environment into a ServerConfig; throws with a clear message on a bad value. */

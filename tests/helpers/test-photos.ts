@@ -34,7 +34,7 @@ export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).
 export async function putPhoto(client: ApiClient, bytes: Uint8Array, options: { id?: string; type?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': options.type ?? 'image/png' };
   if (client.cookie) headers.cookie = client.cookie;
-  const response = await fetch(`${client.base}/api/photos/${options.id ?? sha256(bytes)}`, { method: 'PUT', headers, body: bytes });
+  const response = await fetch(`${client.base}/api/photos/${options.id ?? sha256(bytes)}`, { method: 'PUT', headers, body: bytes as Uint8Array<ArrayBuffer> });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, body: text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : undefined };
 }

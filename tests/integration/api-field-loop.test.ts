@@ -330,3 +330,38 @@ describe('tasks, lists and exports', () => {
     expect((await as.anonymous!.get('/api/patrol/walks')).status).toBe(401);
   });
 });
+
+describe('photos and patrols in the bulletin and Open311', () => {
+  it('puts the week’s closed issues’ before/after photos, patrol coverage and stale checkpoints in the bulletin, and the photos as links in the XLSX', async () => {
+    const before = await uploadTestPhoto(as.inspector!);
+    const created = await report(as.inspector!, { evidence: [before] });
+    const after = await uploadTestPhoto(as.unit!);
+    expect((await as.unit!.post(`/api/issues/${created.body.id}/transitions`, { action: 'submit', note: '已修复', evidence: [after] })).status).toBe(200);
+    expect((await as.inspector!.post(`/api/issues/${created.body.id}/transitions`, { action: 'verify' })).status).toBe(200);
+
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    const bulletin = await as.anonymous!.get(`/api/reports/weekly?from=${today}`);
+    expect(bulletin.status).toBe(200);
+    expect(bulletin.body.evidence).toContainEqual(expect.objectContaining({ issueId: created.body.id, before, after }));
+    expect(bulletin.body.patrol.units).toEqual([expect.objectContaining({ unitId: 'U-p1', checkpoints: 1, visitedDays: 1 })]);
+    expect(bulletin.body.patrol.roadChiefs[0]).toMatchObject({ chief: '副区长 李路长', walked: 1 });
+    expect(bulletin.body.patrol.stale).toEqual([]);
+
+    const xlsx = await fetch(`${server.url}/api/reports/weekly.xlsx?from=${today}`);
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('整改前后照片')!;
+    const links: string[] = [];
+    sheet.eachRow((row) => row.eachCell((cell) => cell.hyperlink && links.push(cell.hyperlink)));
+    expect(links).toContain(`${server.url}/api/photos/${after.photoId}`);
+    expect(book.getWorksheet('巡查覆盖-单位')!.getRow(2).getCell(1).value).toBe('公交公司');
+  });
+
+  it('gives Open311 the report’s first photo as media_url', async () => {
+    const photo = await uploadTestPhoto(as.inspector!);
+    const created = await report(as.inspector!, { evidence: [photo] });
+    const r = await as.anonymous!.get(`/open311/v2/requests/${created.body.id}.json`);
+    expect(r.body[0].media_url).toBe(`${server.url}/api/photos/${photo.photoId}`);
+  });
+});
