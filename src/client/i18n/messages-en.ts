@@ -4,6 +4,7 @@ import * as reportMessages from './features/report';
 import * as screenMessages from './features/screen';
 import * as workDayMessages from './features/work-day';
 import * as usersMessages from './features/users';
+import * as fieldMessages from './features/field';
 import type { MessageKey } from './messages-zh';
 
 /** English messages, the second language; the type makes a missing key a compile error. */
@@ -14,6 +15,7 @@ export const en: Record<MessageKey, string> = {
   ...reportMessages.en,
   ...workDayMessages.en,
   ...usersMessages.en,
+  ...fieldMessages.en,
   'app.title': 'Duty Map',
   'app.synthetic': 'Demo data (synthetic)',
   'nav.screen': 'Command screen',

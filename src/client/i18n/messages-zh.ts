@@ -4,6 +4,7 @@ import * as reportMessages from './features/report';
 import * as screenMessages from './features/screen';
 import * as workDayMessages from './features/work-day';
 import * as usersMessages from './features/users';
+import * as fieldMessages from './features/field';
 
 /**
  * Simplified Chinese messages: the app's first language and the source of the message keys.
@@ -16,6 +17,7 @@ export const zhCN = {
   ...reportMessages.zh,
   ...workDayMessages.zh,
   ...usersMessages.zh,
+  ...fieldMessages.zh,
   'app.title': '创城责任一张图',
   'app.synthetic': '演示数据（虚构）',
   'nav.screen': '指挥大屏',
