@@ -90,6 +90,7 @@ export function fieldHandlers(state: MockState, url: (path: string) => string, e
       const checkins = fieldOf(state).checkins.filter((c) => dateIn(state.data.meta.timeZone, Date.parse(c.at)) === date);
       const body: PatrolTasksResponse = {
         date,
+        timeZone: state.data.meta.timeZone,
         scope: unitOnly ? { kind: 'unit', unitId: user.unitId } : { kind: 'all', unitId: null },
         rules: { ...DEFAULT_PATROL_SETTINGS, sampleSeconds: 10 },
         checkpoints: state.data.checkpoints

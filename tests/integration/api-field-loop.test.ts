@@ -304,6 +304,7 @@ describe('tasks, lists and exports', () => {
     const r = await as.inspector!.get(`/api/patrol/tasks?lon=${fromP1(100).lon}&lat=30.0025`);
     expect(r.status).toBe(200);
     expect(r.body.scope).toEqual({ kind: 'all', unitId: null });
+    expect(r.body.timeZone).toBe('Asia/Shanghai'); // the phone shows the district's times
     expect(r.body.checkpoints[0]).toMatchObject({ id: 'P1', visitedToday: true });
     expect(r.body.checkpoints[0].distanceM).toBeCloseTo(100, 0);
     expect(r.body.roads[0]).toMatchObject({ id: 'R1', walkedThisWeek: true, chief: '副区长 李路长' });

@@ -134,7 +134,7 @@ export const en: Record<MessageKey, string> = {
   'report.description': 'Description',
   'report.severity': 'Severity',
   'report.source': 'Source',
-  'report.photo': 'Photo link (optional)',
+  'report.photo': 'Photos (optional)',
   'report.submit': 'Submit',
   'report.cancel': 'Cancel',
   'report.submitting': 'Submitting…',

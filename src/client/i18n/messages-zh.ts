@@ -136,7 +136,7 @@ export const zhCN = {
   'report.description': '问题描述',
   'report.severity': '严重程度',
   'report.source': '来源',
-  'report.photo': '照片链接（可选）',
+  'report.photo': '现场照片（可选）',
   'report.submit': '提交',
   'report.cancel': '取消',
   'report.submitting': '提交中…',

@@ -100,6 +100,8 @@ export const PatrolTasksQuery = z.object({ lon: coordinate('lon').optional(), la
 
 export const PatrolTasksResponse = z.object({
   date: z.string(),
+  /** The district's IANA time zone: "today" and the times shown are that place's, not the phone's. */
+  timeZone: z.string(),
   /** Whose tasks these are: every checkpoint and road (inspector, office, admin) or one unit's. */
   scope: z.object({ kind: z.enum(['all', 'unit']), unitId: z.string().nullable() }),
   rules: PatrolRules,

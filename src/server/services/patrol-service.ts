@@ -143,6 +143,7 @@ export async function patrolTasks(deps: AppDeps, user: ApiUser, position: { lon:
   const open = await deps.repo.patrol.openWalkOf(user.username);
   return {
     date,
+    timeZone: tz,
     scope,
     rules: { ...rulesOf(deps) },
     checkpoints: checkpoints.sort(byDistance),

@@ -17,6 +17,15 @@ const PATROL_ROLES = ['inspector', 'unit', 'office', 'admin'];
 const percent = (share: number) => Math.round(share * 100);
 const errorText = (error: unknown) => (error instanceof ApiRequestError || error instanceof Error ? error.message : String(error));
 
+/** A refused check-in in the reader's language, from the refusal's figures (the server's message is Chinese then English). */
+function checkinErrorText(error: unknown, t: ReturnType<typeof useI18n>['t']): string {
+  if (!(error instanceof ApiRequestError) || error.code !== 'too_far' || !error.details || typeof error.details !== 'object') return errorText(error);
+  const d = error.details as { reason?: string; distanceM?: number; limitM?: number; accuracyM?: number };
+  const metres = Math.round(d.distanceM ?? 0);
+  if (d.reason === 'inaccurate') return t('patrol.inaccurate', { accuracy: Math.round(d.accuracyM ?? 0), limit: d.limitM ?? 0 });
+  return d.limitM ? t('patrol.tooFar', { metres, limit: d.limitM }) : t('patrol.outside', { metres });
+}
+
 /**
  * `/patrol`, the phone page of daily patrols (巡查打卡): the checkpoints and roads the signed-in
  * user patrols, nearest first, with today's state; check in at a checkpoint with the phone's GPS
@@ -117,7 +126,7 @@ function CheckpointList({ tasks, fix, onCheckedIn }: { tasks: PatrolTasksRespons
   const { t, label } = useI18n();
   const [open, setOpen] = useState<string | null>(null);
   if (tasks.checkpoints.length === 0) return <p className="hint">{t('patrol.empty')}</p>;
-  const time = (iso: string) => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false });
+  const time = (iso: string) => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tasks.timeZone });
   return (
     <ul className="patrol-list" data-testid="patrol-checkpoints">
       {tasks.checkpoints.map((c) => (
@@ -178,7 +187,7 @@ function CheckinForm({ checkpointId, point, fix, onDone, onClose }: { checkpoint
       )}
       {mutation.error && (
         <p className="field-error" role="alert" data-testid="checkin-result">
-          {errorText(mutation.error)}
+          {checkinErrorText(mutation.error, t)}
         </p>
       )}
       <div className="dialog-buttons">
