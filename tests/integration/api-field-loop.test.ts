@@ -158,7 +158,7 @@ describe('rectification needs evidence', () => {
 
     const noReason = await as.inspector!.post(`/api/issues/${id}/transitions`, { action: 'reject' });
     expect(noReason.status).toBe(400);
-    expect(noReason.body.error.message).toMatch(/^退回整改需写明原因/);
+    expect(noReason.body.error.message).toMatch(/^请在 note 中填写退回原因/); // issue 19’s rule for every note
     const look = await uploadTestPhoto(as.inspector!);
     const rejected = await as.inspector!.post(`/api/issues/${id}/transitions`, { action: 'reject', note: '垃圾仍在', evidence: [look] });
     expect(rejected.status).toBe(200);
