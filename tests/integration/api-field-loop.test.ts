@@ -147,6 +147,7 @@ describe('rectification needs evidence', () => {
     const created = await report(as.inspector!, { lon: 120.0025, lat: 30.0025, evidence: [await uploadTestPhoto(as.inspector!)] });
     const id = created.body.id;
     expect(created.body.unitId).toBe('U-s1'); // the unit user's unit (G1's owner)
+    expect(created.body.afterPhotoRequired).toBe(true); // the default policy: the form asks for one
     const bare = await as.unit!.post(`/api/issues/${id}/transitions`, { action: 'submit', note: '已清理' });
     expect(bare.status).toBe(400);
     expect(bare.body.error.details.reason).toBe('after_photo_required');

@@ -162,6 +162,7 @@ describe('transitions', () => {
     const start = await as.unit.post(`/api/issues/${id}/transitions`, { action: 'start', note: '已安排人员' });
     expect(start.status).toBe(200);
     expect(start.body.status).toBe('rectifying');
+    expect(start.body.afterPhotoRequired).toBe(false); // every category exempt here: the form asks for no photo
     const submit = await as.unit.post(`/api/issues/${id}/transitions`, { action: 'submit', note: '已修复' });
     expect(submit.body.status).toBe('verifying');
     const verify = await as.inspector.post(`/api/issues/${id}/transitions`, { action: 'verify', note: '复核通过' });

@@ -193,6 +193,11 @@ export const IssueDetailResponse = ApiIssue.extend({
   history: z.array(IssueHistoryEntry.extend({ byName: z.string() })),
   /** What the state machine allows from the current status (not filtered by the caller's role). */
   allowedActions: z.array(z.enum(ISSUE_ACTIONS)),
+  /**
+   * Whether submitting it as rectified needs an "after" photo (the district's evidence policy for
+   * its category; core/issues/issue-evidence.ts): the form asks for one only when the server will.
+   */
+  afterPhotoRequired: z.boolean(),
 });
 export type IssueDetailResponse = z.infer<typeof IssueDetailResponse>;
 

@@ -154,7 +154,7 @@ function TransitionButtons({ issue, units, geometry }: { issue: IssueDetailRespo
   const needsNote = action !== null ? NOTE_REQUIRED[action] : undefined;
   const noteMissing = !!needsNote && note.trim() === '';
   // A rectification is proven by an after photo (null: this step takes none or does not need one).
-  const afterMissing = action === 'submit' ? photos.attachments.length === 0 : null;
+  const afterMissing = action === 'submit' && issue.afterPhotoRequired ? photos.attachments.length === 0 : null;
   const error = mutation.error;
   return (
     <div className="transitions">

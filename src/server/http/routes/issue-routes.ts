@@ -13,6 +13,7 @@ import {
 import { ledgerNames } from '../../../core/export/ledger';
 import { ledgerCsvStream } from '../../services/export-service';
 import { allowedActions } from '../../../core/issues/issue-state-machine';
+import { requiresAfterPhoto } from '../../../core/issues/issue-evidence';
 import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issues/issue-schema';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
@@ -131,6 +132,7 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
       ...toApiIssue(issue, deps.now()),
       history: history.map((h) => ({ ...h, byName: names.get(h.by) ?? h.by })),
       allowedActions: allowedActions(issue.status),
+      afterPhotoRequired: requiresAfterPhoto(deps.config.field.evidence, issue.category),
     };
   };
 
