@@ -12,6 +12,11 @@ export function defaultPhotoDir(dbPath: string): string {
   return join(dirname(dbPath), `${basename(dbPath, extname(dbPath))}-photos`);
 }
 
+/** Where the store keeps the bytes of photo `id` of type `mime` under `dir` (also read by `dutymap migrate`). */
+export function photoFilePath(dir: string, id: string, mime: string): string {
+  return join(dir, id.slice(0, 2), `${id}${EXTENSIONS[mime] ?? '.bin'}`);
+}
+
 /**
  * The photo store beside a SQLite database: bytes as files `<dir>/<ab>/<hash><ext>` (the first two
  * hex digits as a subfolder keep folders small), metadata in the `photos` table. A file is written
@@ -44,7 +49,7 @@ export class SqlitePhotoStore implements PhotoStore {
   }
 
   private pathOf(id: string, mime: string): string {
-    return join(this.dir, id.slice(0, 2), `${id}${EXTENSIONS[mime] ?? '.bin'}`);
+    return photoFilePath(this.dir, id, mime);
   }
 
   async put(photo: StoredPhoto, bytes: Uint8Array): Promise<{ photo: StoredPhoto; created: boolean }> {
