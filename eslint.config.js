@@ -21,7 +21,7 @@ const CORE_TIERS = [
   ['topology', 'assignment'],
   ['issues'],
   ['api'],
-  ['edit', 'import', 'export', 'generate', 'reports', 'open311'],
+  ['edit', 'import', 'export', 'generate', 'reports', 'open311', 'patrol'],
 ];
 
 /** Parts of one tier that must not import each other (topology and assignment are independent). */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { redactUrl } from '../server/storage/database';
 import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
+import { defaultPhotoDir } from '../server/storage/sqlite/sqlite-photo-store';
 import { backupSqlite, describeBackup, restoreSqlite, type BackupSummary } from '../server/storage/sqlite/sqlite-backup';
 import { runningServer } from '../server/storage/server-lock';
 import { parseArgs } from './cli-args';
@@ -12,6 +13,8 @@ const BACKUP_USAGE = `Usage: dutymap backup FILE [--db DATABASE] [--force]
 Copies the SQLite database (DUTYMAP_DB, data/dutymap.db, or --db) into FILE while the server keeps
 running, with SQLite's online backup API: one consistent snapshot holding every write committed
 before it. FILE is one self-contained SQLite file; --force replaces an existing FILE.
+Photos are files beside the database (DUTYMAP_PHOTOS, or the database's name + "-photos"), never
+changed once written: copy that folder after the backup (rsync -a) to keep every photo it refers to.
 For PostgreSQL (DATABASE_URL) use pg_dump (see README "Deploying").
 `;
 
@@ -51,6 +54,8 @@ export async function runBackupCommand(argv: string[]): Promise<number> {
   const summary = await backupSqlite(config.dbPath, target);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(`backed up ${config.dbPath} to ${target} in ${seconds} s: ${describe(summary)}\n`);
+  const photos = config.field.photoDir ?? defaultPhotoDir(config.dbPath);
+  if (existsSync(photos)) process.stdout.write(`照片文件不在备份文件内，请随后复制照片目录 (photos are not in FILE: copy the folder after it): rsync -a '${photos}/' BACKUP-PHOTOS/\n`);
   return 0;
 }
 

@@ -3,16 +3,18 @@ import { redactUrl } from '../server/storage/database';
 import { copySqliteToPostgres } from '../server/storage/copy-to-postgres';
 import { intOption, parseArgs, stringOption } from './cli-args';
 
-const USAGE = `Usage: dutymap migrate --from sqlite:FILE --to postgres://USER@HOST:PORT/DB [--district N] [--json]
+const USAGE = `Usage: dutymap migrate --from sqlite:FILE --to postgres://USER@HOST:PORT/DB [--district N] [--photos DIR] [--json]
 
 Copies the district of a SQLite database into PostgreSQL (with PostGIS), history included:
 meta, units, every zone feature with its versions and edits, every issue with its history,
-users, sessions and API keys. The target is migrated to the current schema first; the copy is
+users, sessions, API keys, photos (from the files beside the database into the database),
+check-ins and road walks. The target is migrated to the current schema first; the copy is
 one transaction (all or nothing) and is refused when the target already holds the district.
 The SQLite file is read through a snapshot and not modified: a server may keep running on it,
 but writes made after the snapshot are not copied — stop the server for the final copy.
 
   --district N   the district id in the target (default 1; several districts can share a database)
+  --photos DIR   the SQLite database's photo folder (default FILE's name + "-photos" beside it)
   --json         the report as JSON on stdout
 `;
 
@@ -35,6 +37,7 @@ export async function runMigrate(argv: string[]): Promise<number> {
     from: file,
     to,
     districtId: intOption(args, 'district', 1, 1),
+    photoDir: stringOption(args, 'photos') ? resolve(stringOption(args, 'photos')!) : undefined,
     onTable: json ? undefined : (table, rows) => process.stderr.write(`  ${table}: ${rows} rows\n`),
   });
   if (json) process.stdout.write(`${JSON.stringify({ ...report, to: redactUrl(to) }, null, 2)}\n`);

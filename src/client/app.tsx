@@ -15,7 +15,10 @@ import { ConnectionBanner } from './views/shared/connection-banner';
 import { ErrorBoundary } from './views/shared/error-boundary';
 import { SessionControl, useServerMode, useSessionUser } from './views/shared/session';
 
-const NAV = ['screen', 'plan', 'lookup', 'issues', 'report', 'import'] as const;
+const NAV = ['screen', 'plan', 'lookup', 'issues', 'patrol', 'report', 'import'] as const;
+
+/** The patrol page loads on demand: phones of patrollers only. */
+const PatrolView = lazy(() => import('./views/patrol/patrol-view').then((m) => ({ default: m.PatrolView })));
 
 /** The import page loads on demand: only administrators use it. */
 const ImportView = lazy(() => import('./views/import/import-view').then((m) => ({ default: m.ImportView })));
@@ -114,6 +117,11 @@ function Shell({ config }: { config: ClientConfig }) {
               </Route>
               <Route path="/issues">
                 <IssuesView config={config} />
+              </Route>
+              <Route path="/patrol">
+                <Suspense fallback={null}>
+                  <PatrolView />
+                </Suspense>
               </Route>
               <Route path="/report">
                 <ReportView config={config} />

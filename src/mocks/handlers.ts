@@ -28,6 +28,8 @@ import { zipDistrictFolder } from '../core/export/district-zip';
 import { zipDistrictShapefiles } from '../core/export/shapefile-writer';
 import { IMPORT_FIELDS_BY_LAYER, IMPORT_REPAIRS } from './import-mock';
 import { crsChoices } from '../core/geometry/import-crs';
+import { evidenceProblem, photoKindFor } from '../core/issues/issue-evidence';
+import { fieldHandlers } from './field-mock';
 
 /**
  * MSW handlers serving the API contract (core/api-schema.ts) from an in-memory district, with
@@ -244,6 +246,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       const [lon, lat] = toWgs84(body.lon, body.lat, body.crs);
       try {
         const issue = addIssue(state, { lon, lat, category: body.category as IssueCategory, description: body.description, source: body.source, severity: body.severity, photos: body.photos }, user.username);
+        if (body.evidence.length) issue.history[0]!.photos = body.evidence.map((p) => ({ ...p, kind: 'before' as const }));
         return HttpResponse.json(toDetail(state, issue), { status: 201 });
       } catch (e) {
         if (e instanceof AssignmentInputError) return error(e.code, 422, e.message);
@@ -276,8 +279,20 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
         if (!body.unitId) return error('validation_failed', 400, `${body.action} needs unitId`);
         issue.unitId = body.unitId;
       }
+      const evidence = evidenceProblem(body.action, issue.category, body.evidence.length);
+      if (evidence) return error('validation_failed', 400, evidence.message, { field: 'evidence', reason: evidence.reason });
+      const kind = photoKindFor(body.action);
       const at = state.now().toISOString();
-      issue.history.push({ at, action: body.action, from: issue.status, to, by: user.username, unitId: issue.unitId, ...(body.note ? { note: body.note } : {}) });
+      issue.history.push({
+        at,
+        action: body.action,
+        from: issue.status,
+        to,
+        by: user.username,
+        unitId: issue.unitId,
+        ...(body.note ? { note: body.note } : {}),
+        ...(kind && body.evidence.length ? { photos: body.evidence.map((p) => ({ ...p, kind })) } : {}),
+      });
       issue.status = to;
       issue.closedAt = to === 'closed' ? at : null;
       issue.version++;
@@ -355,6 +370,8 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
     http.post(url('/api/import/uploads'), () => error('bad_request', 400, 'the server-less demo cannot import files: run the server (npm start)')),
     http.get(url('/api/export/district.zip'), () => new HttpResponse(zipDistrictFolder(state.data), { headers: { 'Content-Type': 'application/zip' } })),
     http.get(url('/api/export/shapefile.zip'), () => new HttpResponse(zipDistrictShapefiles(state.data, state.now()), { headers: { 'Content-Type': 'application/zip' } })),
+
+    ...fieldHandlers(state, url, error, userOf),
 
     http.get(url('/api/session'), ({ request }) => HttpResponse.json({ user: userOf(request), mode: 'demo' })),
 

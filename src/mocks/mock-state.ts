@@ -6,6 +6,7 @@ import type { DistrictData } from '../core/issues/district-data';
 import { buildDistrictIndex, type DistrictIndex } from '../core/assignment/district-index';
 import { isOverdue, type IssueHistoryEntry, type IssueStatus } from '../core/issues/issue-schema';
 import { allowedActions } from '../core/issues/issue-state-machine';
+import { DEFAULT_EVIDENCE_POLICY, requiresAfterPhoto } from '../core/issues/issue-evidence';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -87,7 +88,7 @@ export function toApi(state: MockState, issue: MockIssue): ApiIssue {
 /** The detail shape: with history and the actions the state machine allows. */
 export function toDetail(state: MockState, issue: MockIssue): IssueDetailResponse {
   const names = new Map(state.users.map((u) => [u.username, u.displayName]));
-  return { ...toApi(state, issue), history: issue.history.map((h) => ({ ...h, byName: names.get(h.by) ?? h.by })), allowedActions: allowedActions(issue.status) };
+  return { ...toApi(state, issue), history: issue.history.map((h) => ({ ...h, byName: names.get(h.by) ?? h.by })), allowedActions: allowedActions(issue.status), afterPhotoRequired: requiresAfterPhoto(DEFAULT_EVIDENCE_POLICY, issue.category) };
 }
 
 /** Reports an issue at a WGS-84 point, assigned by the core engine, as the server does. */

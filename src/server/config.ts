@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SERVER_MODES, type ServerMode } from '../core/api/api-schema';
+import { readFieldConfig, type FieldConfig } from './field-config';
 
 /** Server configuration, read once from the environment by main.ts (see README "Configuration"). */
 export interface ServerConfig {
@@ -103,6 +104,8 @@ export interface ServerConfig {
   importTempDir: string | null;
   /** Log an event-loop stall longer than this many ms (DUTYMAP_STALL_LOG_MS; 0 = never). Default 200. */
   stallLogMs: number;
+  /** Photos, evidence and patrols (field-config.ts). */
+  field: FieldConfig;
 }
 
 /** True for the loopback interfaces (127.0.0.0/8, ::1, localhost). */
@@ -159,6 +162,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxUnpackedBytes: int('DUTYMAP_MAX_UNPACKED', 512 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
     importTempDir: env.DUTYMAP_IMPORT_TMP ? resolve(cwd, env.DUTYMAP_IMPORT_TMP) : null,
     stallLogMs: int('DUTYMAP_STALL_LOG_MS', 200, 0, 600_000),
+    field: readFieldConfig(env, cwd),
   };
 }
 

@@ -14,6 +14,7 @@ import { DistrictService } from './services/district-service';
 import { createAccountsWithoutDistrict, seedIfEmpty } from './services/seed';
 import { DEMO_BANNER, firstAdminHint, productionRefusal } from './services/production-mode';
 import { removeServerLock, writeServerLock } from './storage/server-lock';
+import { sweepFieldData } from './services/photo-service';
 
 /**
  * With --build-client (npm start): builds the client with vite when config.distDir has no
@@ -71,6 +72,10 @@ async function serveHttp(config: ServerConfig, onListening: (port: number) => vo
   await watchZones?.(() => void districts.state().catch((error: Error) => console.error(`reloading the district failed: ${error.message}`)));
   const loop = new EventLoopMonitor(config.stallLogMs);
   const app = createApp({ repo, districts, config, now, loop }, { serveClient: true });
+  // Orphan photos and old road-walk tracks go by themselves (every instance may run it: deletes are idempotent).
+  const sweep = () =>
+    void sweepFieldData(repo, now(), config.field.photoGraceHours, config.field.patrol.trackRetentionDays).catch((error: Error) => console.error(`sweeping photos and tracks failed: ${error.message}`));
+  setInterval(sweep, config.field.sweepMinutes * 60_000).unref();
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     loop.start();
     onListening(info.port);

@@ -5,6 +5,7 @@
  * change recolours its grid) and the soak in tests/bench/screen-soak-bench.ts (many cycles: the
  * heap stays flat).
  */
+import { uploadTestPhoto } from '../helpers/test-photos';
 import type { CDPSession, Page } from 'playwright-core';
 import type { ApiClient } from '../helpers/api-server';
 
@@ -61,7 +62,8 @@ export async function screenCycles(page: Page, office: ApiClient) {
     if (pending) {
       const { id, gridId } = pending;
       pending = null;
-      const submitted = await office.post(`/api/issues/${id}/transitions`, { action: 'submit', note: '已整改' });
+      // A rectification is proven by an "after" photo (the default evidence policy) and says what was done.
+      const submitted = await office.post(`/api/issues/${id}/transitions`, { action: 'submit', note: '已整改', evidence: [await uploadTestPhoto(office)] });
       if (submitted.status !== 200) throw new Error(`submit ${id}: ${submitted.status} ${submitted.text}`);
       const verified = await office.post(`/api/issues/${id}/transitions`, { action: 'verify' });
       if (verified.status !== 200) throw new Error(`verify ${id}: ${verified.status} ${verified.text}`);

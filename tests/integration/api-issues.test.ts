@@ -14,7 +14,8 @@ const as: Record<string, ApiClient> = {};
 beforeAll(async () => {
   const dir = tempFolder();
   writeApiTestDistrict(join(dir, 'district'));
-  server = await startServer({ dataDir: join(dir, 'district'), env: { DUTYMAP_MAX_BODY: '4096' } });
+  // Transitions without photos: the after-photo rule of submit is tested in api-field-loop.test.ts.
+  server = await startServer({ dataDir: join(dir, 'district'), env: { DUTYMAP_MAX_BODY: '4096', DUTYMAP_AFTER_PHOTO_EXEMPT: '*' } });
   for (const role of ['viewer', 'inspector', 'unit', 'office', 'planner', 'admin']) as[role] = await new ApiClient(server.url).signIn(role);
   as.anonymous = new ApiClient(server.url);
 });
@@ -181,6 +182,7 @@ describe('transitions', () => {
     const start = await as.unit.post(`/api/issues/${id}/transitions`, { action: 'start', note: '已安排人员' });
     expect(start.status).toBe(200);
     expect(start.body.status).toBe('rectifying');
+    expect(start.body.afterPhotoRequired).toBe(false); // every category exempt here: the form asks for no photo
     const submit = await as.unit.post(`/api/issues/${id}/transitions`, { action: 'submit', note: '已修复' });
     expect(submit.body.status).toBe('verifying');
     const verify = await as.inspector.post(`/api/issues/${id}/transitions`, { action: 'verify', note: '复核通过' });

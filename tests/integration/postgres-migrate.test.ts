@@ -13,6 +13,7 @@ import { boxRing, writeApiTestDistrict } from '../helpers/api-district';
 import { ApiClient, freshTestDatabaseUrl, startServer, tempFolder, type RunningServer } from '../helpers/api-server';
 import { main } from '../../src/cli/main';
 import { runCli } from '../helpers/run-cli';
+import { uploadTestPhoto } from '../helpers/test-photos';
 
 const running: RunningServer[] = [];
 afterAll(async () => {
@@ -23,6 +24,9 @@ let dbPath: string;
 let databaseUrl: string;
 let before: Awaited<ReturnType<typeof snapshot>>;
 let inspectorCookie: string | null;
+/** A report's photo and its bytes as the SQLite server served them (a file beside the database). */
+let photo: { photoId: string; thumbId: string };
+let photoBytes: Buffer;
 
 /** What the API says about the district, for comparing two servers. */
 async function snapshot(url: string) {
@@ -56,8 +60,10 @@ beforeAll(async () => {
   const office = await new ApiClient(sqlite.url).signIn('office');
   const planner = await new ApiClient(sqlite.url).signIn('planner');
   const admin = await new ApiClient(sqlite.url).signIn('admin');
+  photo = await uploadTestPhoto(inspector);
   for (let i = 0; i < 5; i++) {
-    const r = await inspector.post('/api/issues', { lon: 120.0052 + i * 0.0001, lat: 30.001, category: 'damaged_facility', source: 'inspection', description: `迁移 ${i}` });
+    const evidence = i === 0 ? [photo] : [];
+    const r = await inspector.post('/api/issues', { lon: 120.0052 + i * 0.0001, lat: 30.001, category: 'damaged_facility', source: 'inspection', description: `迁移 ${i}`, evidence });
     expect(r.status).toBe(201);
     if (i < 2) expect((await office.post(`/api/issues/${r.body.id}/transitions`, { action: 'start', note: '已派人' })).status).toBe(200);
   }
@@ -74,6 +80,7 @@ beforeAll(async () => {
   expect((await admin.post('/api/users', { username: 'zhang', password: 'zhang-password', role: 'unit', displayName: '张三', unitId: 'U-s1' })).status).toBe(201);
   expect((await admin.post('/api/api-keys', { name: '12345 热线', source: 'citizen_complaint' })).status).toBe(201);
   before = await snapshot(sqlite.url);
+  photoBytes = Buffer.from(await (await fetch(`${sqlite.url}/api/photos/${photo.photoId}`)).arrayBuffer());
   await sqlite.stop();
   databaseUrl = await freshTestDatabaseUrl();
 });
@@ -83,7 +90,7 @@ describe('dutymap migrate', () => {
     const run = runCli(['migrate', '--from', `sqlite:${dbPath}`, '--to', databaseUrl, '--json']);
     expect(run.status, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report.tables).toMatchObject({ issues: 13, zone_edits: 2, users: 7, api_keys: 1 });
+    expect(report.tables).toMatchObject({ issues: 13, zone_edits: 2, users: 7, api_keys: 1, photos: 2, issue_photos: 1 });
     expect(report.tables.issue_history).toBeGreaterThanOrEqual(13 + 2 + 1);
     expect(report.to).not.toContain('@127.0.0.1:0');
 
@@ -92,6 +99,10 @@ describe('dutymap migrate', () => {
     running.push(server);
     const after = await snapshot(server.url);
     expect(after).toEqual(before);
+    // The photo's bytes moved from the file beside the SQLite database into PostgreSQL.
+    const served = await fetch(`${server.url}/api/photos/${photo.photoId}`);
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(photoBytes)).toBe(true);
 
     const session = new ApiClient(server.url);
     session.cookie = inspectorCookie;

@@ -183,7 +183,7 @@ describe.skipIf(!hasDemo)('weekly bulletin on the demo ledger', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(new Uint8Array(await response.arrayBuffer()) as unknown as ArrayBuffer);
     const names = workbook.worksheets.map((w) => w.name);
-    expect(names).toEqual(['报告信息', '总体情况', '红榜-单位', '黑榜-单位', '红榜-街道', '黑榜-街道', '超期问题', '点位', '问题集中网格', '路长制道路']);
+    expect(names).toEqual(['报告信息', '总体情况', '红榜-单位', '黑榜-单位', '红榜-街道', '黑榜-街道', '超期问题', '点位', '问题集中网格', '路长制道路', '巡查覆盖-单位', '巡查覆盖-路长', '连续3天未巡查', '整改前后照片']);
     const values = (sheet: string) =>
       workbook
         .getWorksheet(sheet)!

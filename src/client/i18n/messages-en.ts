@@ -6,6 +6,7 @@ import * as screenMessages from './features/screen';
 import * as workDayMessages from './features/work-day';
 import * as usersMessages from './features/users';
 import * as ledgerMessages from './features/ledger';
+import * as fieldMessages from './features/field';
 import type { MessageKey } from './messages-zh';
 
 /** English messages, the second language; the type makes a missing key a compile error. */
@@ -18,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   ...reportMessages.en,
   ...workDayMessages.en,
   ...usersMessages.en,
+  ...fieldMessages.en,
   'app.title': 'Duty Map',
   'app.synthetic': 'Demo data (synthetic)',
   'nav.screen': 'Command screen',
@@ -136,7 +138,7 @@ export const en: Record<MessageKey, string> = {
   'report.description': 'Description',
   'report.severity': 'Severity',
   'report.source': 'Source',
-  'report.photo': 'Photo link (optional)',
+  'report.photo': 'Photos (optional)',
   'report.submit': 'Submit',
   'report.cancel': 'Cancel',
   'report.submitting': 'Submitting…',

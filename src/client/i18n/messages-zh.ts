@@ -6,6 +6,7 @@ import * as screenMessages from './features/screen';
 import * as workDayMessages from './features/work-day';
 import * as usersMessages from './features/users';
 import * as ledgerMessages from './features/ledger';
+import * as fieldMessages from './features/field';
 
 /**
  * Simplified Chinese messages: the app's first language and the source of the message keys.
@@ -20,6 +21,7 @@ export const zhCN = {
   ...reportMessages.zh,
   ...workDayMessages.zh,
   ...usersMessages.zh,
+  ...fieldMessages.zh,
   'app.title': '创城责任一张图',
   'app.synthetic': '演示数据（虚构）',
   'nav.screen': '指挥大屏',
@@ -138,7 +140,7 @@ export const zhCN = {
   'report.description': '问题描述',
   'report.severity': '严重程度',
   'report.source': '来源',
-  'report.photo': '照片链接（可选）',
+  'report.photo': '现场照片（可选）',
   'report.submit': '提交',
   'report.cancel': '取消',
   'report.submitting': '提交中…',

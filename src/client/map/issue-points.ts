@@ -5,6 +5,8 @@ export interface IssuePoint {
   lat: number;
   overdue: boolean;
   status: string;
+  /** A thumbnail URL of its latest photo (the screen's new-issue ring shows it). */
+  photo?: string;
 }
 
 /** How issue points are drawn: single points, a heat map, or hexagon bins. */

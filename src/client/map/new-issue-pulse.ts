@@ -11,7 +11,7 @@ export const MAX_PULSES = 30;
  * and timer is removed when it ends or when `clear()` runs.
  */
 export interface IssuePulses {
-  add(points: readonly { id: string; lon: number; lat: number; overdue?: boolean }[]): void;
+  add(points: readonly { id: string; lon: number; lat: number; overdue?: boolean; photo?: string }[]): void;
   /** How many pulses are showing now (tests: nothing piles up). */
   readonly size: number;
   clear(): void;
@@ -35,6 +35,14 @@ export function createIssuePulses(map: MapLibreMap): IssuePulses {
         element.className = `issue-pulse${p.overdue ? ' overdue' : ''}`;
         element.setAttribute('data-issue-id', p.id);
         element.innerHTML = '<span></span><span></span><i></i>';
+        if (p.photo) {
+          // The issue's photo beside the rings for as long as they show.
+          const img = document.createElement('img');
+          img.className = 'pulse-photo';
+          img.src = p.photo;
+          img.alt = '';
+          element.appendChild(img);
+        }
         const marker = new Marker({ element }).setLngLat([p.lon, p.lat]).addTo(map);
         live.set(p.id, { marker, timer: setTimeout(() => end(p.id), PULSE_MS) });
       }

@@ -7,6 +7,7 @@ import type { GridExtrusion } from './grid-extrusion';
 import type { IssuePoint, LayerVisibility } from './issue-points';
 import type { LayerCollection } from './map-data';
 import { createIssuePulses, type IssuePulses } from './new-issue-pulse';
+import { addUnvisitedCheckpoints, type UnvisitedLayer } from './unvisited-checkpoints';
 import { flyToStop } from './tour-camera';
 
 export interface ScreenMapProps {
@@ -15,8 +16,10 @@ export interface ScreenMapProps {
   counts: Partial<Record<LayerParam, CountsResponse['counts']>>;
   visible: LayerVisibility;
   issues: readonly IssuePoint[];
-  /** Issues that just appeared: each gets a short ring animation where it was reported. */
+  /** Issues that just appeared: each gets a short ring animation where it was reported (with its photo when it has one). */
   newIssues: readonly IssuePoint[];
+  /** Checkpoints nobody checked in at today: grey rings (the patrol coverage layer); undefined: none drawn. */
+  unvisitedCheckpointIds?: readonly string[];
   /** Grids as 3D columns by open issues (deck.gl), with the camera tilted. */
   extrude: boolean;
   /** Where the tour is (a street's bbox); null: the whole district, no tour. */
@@ -44,6 +47,7 @@ const EXTRUDED_PITCH = 45;
 export function ScreenMap(props: ScreenMapProps) {
   const [map, setMap] = useState<MapLibreMap | null>(null);
   const pulses = useRef<IssuePulses | null>(null);
+  const unvisited = useRef<UnvisitedLayer | null>(null);
   const extrusion = useRef<GridExtrusion | null>(null);
   const latest = useRef(props);
   latest.current = props;
@@ -51,10 +55,14 @@ export function ScreenMap(props: ScreenMapProps) {
   const onMapReady = useCallback((ready: MapLibreMap) => {
     ready.setPixelRatio(pixelRatioFor(latest.current.scale));
     pulses.current = createIssuePulses(ready);
+    unvisited.current = addUnvisitedCheckpoints(ready);
+    unvisited.current.update(latest.current.geometry.checkpoints, latest.current.unvisitedCheckpointIds);
     setMap(ready);
     return () => {
       pulses.current?.clear();
       pulses.current = null;
+      unvisited.current?.remove();
+      unvisited.current = null;
       extrusion.current?.remove();
       extrusion.current = null;
       setMap(null);
@@ -70,6 +78,13 @@ export function ScreenMap(props: ScreenMapProps) {
   useEffect(() => {
     if (props.newIssues.length) pulses.current?.add(props.newIssues);
   }, [props.newIssues]);
+
+  // Today's unvisited checkpoints: a small source replaced at each coverage poll.
+  const checkpointGeometry = props.geometry.checkpoints;
+  const { unvisitedCheckpointIds } = props;
+  useEffect(() => {
+    unvisited.current?.update(checkpointGeometry, unvisitedCheckpointIds);
+  }, [map, checkpointGeometry, unvisitedCheckpointIds]);
 
   // 3D grids: deck.gl is loaded only when asked for.
   const { extrude } = props;

@@ -13,6 +13,7 @@ import { LAYERS, LAYER_PROPERTY_SCHEMAS, Person, Unit } from '../district/distri
 import { BBox, LonLat } from '../geometry/geometry-schema';
 import { ISSUE_ACTIONS, ISSUE_STATUSES, IssueHistoryEntry } from '../issues/issue-schema';
 import { ROLES } from '../issues/issue-roles';
+import { MAX_PHOTOS_PER_STEP, PhotoAttachment } from '../issues/photo-schema';
 
 /**
  * The HTTP API's request and response shapes (`/api/...`), shared by the server (validation and
@@ -45,11 +46,13 @@ export const ERROR_CODES = [
   'too_many_requests',
   'too_complex',
   'no_district',
+  'too_far',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 500> = {
+  too_far: 422,
   bad_request: 400,
   invalid_json: 400,
   validation_failed: 400,
@@ -184,6 +187,11 @@ export const IssueDetailResponse = ApiIssue.extend({
   history: z.array(IssueHistoryEntry.extend({ byName: z.string() })),
   /** What the state machine allows from the current status (not filtered by the caller's role). */
   allowedActions: z.array(z.enum(ISSUE_ACTIONS)),
+  /**
+   * Whether submitting it as rectified needs an "after" photo (the district's evidence policy for
+   * its category; core/issues/issue-evidence.ts): the form asks for one only when the server will.
+   */
+  afterPhotoRequired: z.boolean(),
 });
 export type IssueDetailResponse = z.infer<typeof IssueDetailResponse>;
 
@@ -294,6 +302,8 @@ export const CreateIssueBody = z.object({
   source: z.enum(ISSUE_SOURCES),
   severity: z.enum(SEVERITIES).default('medium'),
   photos: z.array(z.string().max(2000)).max(20).default([]),
+  /** Uploaded photos of the problem (PUT /api/photos/{id} first), at most 6: stored as "before". */
+  evidence: z.array(PhotoAttachment).max(MAX_PHOTOS_PER_STEP).default([]),
 });
 export type CreateIssueBody = z.input<typeof CreateIssueBody>;
 
@@ -302,6 +312,8 @@ export const TransitionBody = z.object({
   note: z.string().max(2000).default(''),
   /** Required for assign, designate and reassign: the unit that will own the issue. */
   unitId: z.string().min(1).optional(),
+  /** Uploaded photos of this step (submit: "after", verify/reject/reopen: "verify"), at most 6. */
+  evidence: z.array(PhotoAttachment).max(MAX_PHOTOS_PER_STEP).default([]),
 });
 export type TransitionBody = z.input<typeof TransitionBody>;
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { PointGeometry, featureCollectionSchema, featureSchema } from '../geometry/geometry-schema';
 import { ISSUE_CATEGORIES, ISSUE_SOURCES, SEVERITIES } from '../district/catalog';
 import { AssignmentResult } from '../assignment/assignment-schema';
+import { IssuePhoto } from './photo-schema';
 
 /**
  * Issue states of the ledger: 交办 (assigned) → 整改 (rectifying) → 复核 (verifying) → 销号 (closed).
@@ -50,6 +51,8 @@ export const IssueHistoryEntry = z.object({
   by: z.string().min(1),
   note: z.string().optional(),
   unitId: z.string().nullable().optional(),
+  /** Photos attached with this step (report: before, submit: after, verify/reject/reopen: verify). */
+  photos: z.array(IssuePhoto).optional(),
 });
 export type IssueHistoryEntry = z.infer<typeof IssueHistoryEntry>;
 

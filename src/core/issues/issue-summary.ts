@@ -2,7 +2,7 @@ import type { CheckpointState, IssueTally, SummaryResponse } from './summary-sch
 import { CHECKPOINT_CATEGORIES, ISSUE_CATEGORIES, ISSUE_CATEGORY_INFO } from '../district/catalog';
 import type { DistrictMeta } from '../district/district-schema';
 import type { IssueStatus } from './issue-schema';
-import { describeScoreRule, RANKING_SETTINGS, groupFigures, rankRedBlack } from './red-black-ranking';
+import { describeScoreRule, RANKING_SETTINGS, groupFigures, rankRedBlack, withCoverageWeight } from './red-black-ranking';
 
 /**
  * The figures of GET /api/summary, computed from compact issue rows. Pure, so that the server and
@@ -28,6 +28,11 @@ export interface SummaryContext {
   unitName: (id: string) => string;
   streetName: (id: string) => string;
   checkpoints: readonly { id: string; properties: Record<string, unknown> }[];
+  /**
+   * Patrol coverage of each unit's checkpoints over the ranking window (0…1, null: no checkpoints)
+   * and the share of the units' 红黑榜 score it weighs (a setting, DUTYMAP_RANKING_COVERAGE).
+   */
+  unitCoverage?: { of: (unitId: string) => number | null; weight: number };
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -160,6 +165,11 @@ export function computeIssueSummary(rows: readonly SummaryIssueRow[], context: S
   }));
   const total = totals.toJSON();
   const period = { fromMs: windowStartMs, toMs: nowMs, nowMs };
+  // The one place coverage enters the 红黑榜: each unit's figure, and its share of the score.
+  const coverage = context.unitCoverage;
+  const coverageOn = !!coverage && coverage.weight > 0;
+  const unitSettings = coverageOn ? withCoverageWeight(RANKING_SETTINGS, coverage.weight) : RANKING_SETTINGS;
+  const unitGroups = groupFigures(rows, (r) => r.unitId, context.unitName, period).map((g) => (coverageOn ? { ...g, coverage: coverage.of(g.id) } : g));
   return {
     asOf: new Date(nowMs).toISOString(),
     revision: context.revision,
@@ -184,9 +194,11 @@ export function computeIssueSummary(rows: readonly SummaryIssueRow[], context: S
     rankings: {
       from: new Date(period.fromMs).toISOString(),
       to: new Date(period.toMs).toISOString(),
-      units: rankRedBlack(groupFigures(rows, (r) => r.unitId, context.unitName, period), RANKING_SETTINGS),
+      units: rankRedBlack(unitGroups, unitSettings),
       streets: rankRedBlack(groupFigures(rows, (r) => r.streetId, context.streetName, period), RANKING_SETTINGS),
-      rule: { zh: describeScoreRule(RANKING_SETTINGS, 'zh'), en: describeScoreRule(RANKING_SETTINGS, 'en') },
+      rule: coverageOn
+        ? { zh: `${describeScoreRule(unitSettings, 'zh')}（巡查覆盖率只计入单位榜）`, en: `${describeScoreRule(unitSettings, 'en')} (coverage counts in the units' list only)` }
+        : { zh: describeScoreRule(RANKING_SETTINGS, 'zh'), en: describeScoreRule(RANKING_SETTINGS, 'en') },
     },
   };
 }

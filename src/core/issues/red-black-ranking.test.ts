@@ -7,6 +7,7 @@ import {
   rankRedBlack,
   RANKING_SETTINGS,
   wilsonLowerBound,
+  withCoverageWeight,
   type GroupFigures,
   type RankableIssue,
 } from './red-black-ranking';
@@ -141,6 +142,25 @@ describe('the 红黑榜 score', () => {
     const noTime = { ...RANKING_SETTINGS, weights: { ...RANKING_SETTINGS.weights, closeTime: 0 } };
     expect(groupScore(g('a', 10, 10, 0, 1), noTime)).toBe(groupScore(g('a', 10, 10, 0, 900), noTime));
     expect(describeScoreRule(noTime)).not.toContain('用时');
+  });
+
+  it('weighs patrol coverage as one more input when a district turns it on; a unit without checkpoints is scored on the rest', () => {
+    const a = { ...g('a', 10, 8, 0, 24), coverage: 0.1 };
+    const b = { ...g('b', 10, 7, 0, 24), coverage: 1 };
+    const c = { ...g('c', 10, 8, 0, 24), coverage: null };
+    // Off by default: coverage changes nothing, and the rule does not mention it.
+    expect(withCoverageWeight(RANKING_SETTINGS, 0)).toBe(RANKING_SETTINGS);
+    expect(groupScore(a)).toBe(groupScore(g('a', 10, 8, 0, 24)));
+    expect(groupScore(a)).toBeGreaterThan(groupScore(b));
+    expect(describeScoreRule()).not.toContain('巡查');
+    // On at 20 %: 50/40/10 become 40/32/8 and coverage 20; the well-patrolled unit overtakes.
+    const on = withCoverageWeight(RANKING_SETTINGS, 0.2);
+    expect(on.weights).toEqual({ rectification: 40, backlog: 32, closeTime: 8, coverage: 20 });
+    expect(groupScore(b, on)).toBeGreaterThan(groupScore(a, on));
+    expect(groupScore(c, on)).toBe(groupScore(c));
+    expect(rankRedBlack([a, b, c], { ...on, size: 1 }).best.map((x) => x.id)).toEqual(['b']);
+    expect(describeScoreRule(on)).toContain('点位巡查覆盖率');
+    expect(describeScoreRule(on)).toContain('20%');
   });
 });
 

@@ -46,6 +46,12 @@ export interface GroupFigures {
   closedInPeriod: number;
   /** Mean hours from report to close of the issues closed in the period, 1 decimal; null if none. */
   avgCloseHours: number | null;
+  /**
+   * Patrol coverage of the group's checkpoints, 0…1 (core/patrol `unitCheckpointCoverage`), set by
+   * the caller only when coverage is weighed (`withCoverageWeight`); absent or null: the group has
+   * no checkpoints, and is scored on the other inputs alone.
+   */
+  coverage?: number | null;
 }
 
 /** A ranked group: its figures and its score (0…100, 1 decimal, higher is better). */
@@ -104,7 +110,7 @@ export function groupFigures<R extends RankableIssue>(
 }
 
 /** The inputs of the score; each maps a group's figures to 0…1 (1 is best). */
-export type ScoreInputName = 'rectification' | 'backlog' | 'closeTime';
+export type ScoreInputName = 'rectification' | 'backlog' | 'closeTime' | 'coverage';
 
 /**
  * The 红黑榜 rule as one setting: the weight of each input and the constants of the inputs. The
@@ -131,9 +137,12 @@ export interface RankingSettings {
   size: number;
 }
 
-/** The rule: 50 % rectification (Wilson lower bound), 40 % overdue backlog, 10 % time to close. */
+/**
+ * The rule: 50 % rectification (Wilson lower bound), 40 % overdue backlog, 10 % time to close;
+ * patrol coverage 0 unless a district turns it on (`withCoverageWeight`).
+ */
 export const RANKING_SETTINGS: RankingSettings = {
-  weights: { rectification: 50, backlog: 40, closeTime: 10 },
+  weights: { rectification: 50, backlog: 40, closeTime: 10, coverage: 0 },
   minIssues: 3,
   wilsonZ: 1.96,
   backlogHalf: 3,
@@ -155,9 +164,12 @@ export function wilsonLowerBound(successes: number, n: number, z: number): numbe
   return Math.max(0, (centre - margin) / (1 + z2 / n));
 }
 
-/** Each input of the score, 0…1, with the words that state it (used by `describeScoreRule`). */
+/**
+ * Each input of the score, 0…1, with the words that state it (used by `describeScoreRule`); null
+ * when the input does not apply to the group (coverage of a group without checkpoints).
+ */
 export const SCORE_INPUTS: Readonly<
-  Record<ScoreInputName, { value: (g: GroupFigures, s: RankingSettings) => number; zh: (s: RankingSettings) => string; en: (s: RankingSettings) => string }>
+  Record<ScoreInputName, { value: (g: GroupFigures, s: RankingSettings) => number | null; zh: (s: RankingSettings) => string; en: (s: RankingSettings) => string }>
 > = {
   rectification: {
     value: (g, s) => wilsonLowerBound(g.closed, g.reported, s.wilsonZ),
@@ -174,7 +186,27 @@ export const SCORE_INPUTS: Readonly<
     zh: (s) => `平均销号用时（${s.closeHalfHours} 小时得一半，无销号为 0）`,
     en: (s) => `mean time to close (half at ${s.closeHalfHours} h, none closed = 0)`,
   },
+  coverage: {
+    value: (g) => (g.coverage === undefined || g.coverage === null ? null : Math.min(1, Math.max(0, g.coverage))),
+    zh: () => '点位巡查覆盖率（近 30 天，无点位的单位不计此项）',
+    en: () => 'checkpoint patrol coverage (last 30 days; not counted for units without checkpoints)',
+  },
 };
+
+/**
+ * `settings` with patrol coverage weighing `share` (0…1) of the score and the other inputs
+ * keeping their proportions in the rest: share 0.2 on 50/40/10 gives 40/32/8 and coverage 20.
+ * Share ≤ 0 (or not a number) returns `settings` as it is; share ≥ 1 ranks on coverage alone.
+ */
+export function withCoverageWeight(settings: RankingSettings, share: number): RankingSettings {
+  if (!(share > 0)) return settings;
+  const others = (Object.keys(settings.weights) as ScoreInputName[]).filter((n) => n !== 'coverage');
+  const total = others.reduce((sum, n) => sum + settings.weights[n], 0);
+  const rest = Math.max(0, 1 - share);
+  const weights = { ...settings.weights, coverage: Math.min(1, share) * total };
+  for (const n of others) weights[n] = settings.weights[n] * rest;
+  return { ...settings, weights };
+}
 
 /**
  * The score of one group, 0…100 rounded to 1 decimal: the weighted mean of `SCORE_INPUTS` under
@@ -187,7 +219,9 @@ export function groupScore(g: GroupFigures, settings: RankingSettings = RANKING_
   for (const name of Object.keys(settings.weights) as ScoreInputName[]) {
     const w = settings.weights[name];
     if (!(w > 0)) continue;
-    sum += w * SCORE_INPUTS[name].value(g, settings);
+    const value = SCORE_INPUTS[name].value(g, settings);
+    if (value === null) continue; // does not apply to this group: the other inputs carry its score
+    sum += w * value;
     weights += w;
   }
   return weights === 0 ? 0 : Math.round((sum / weights) * 1000) / 10;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RankingRule } from '../issues/summary-schema';
+import { EvidencePair, WeeklyPatrol } from './weekly-field';
 
 /**
  * GET /api/reports/weekly — the weekly bulletin (周报/通报) of any period [from, to). The printable
@@ -98,6 +99,10 @@ export const WeeklyReport = z.object({
       reported: z.number().int(),
     }),
   ),
+  /** Patrol coverage (weekly-field.ts); absent where patrols are not kept (the server-less demo). */
+  patrol: WeeklyPatrol.optional(),
+  /** Before/after photos of the issues closed in the period. */
+  evidence: z.array(EvidencePair).optional(),
 });
 export type WeeklyReport = z.infer<typeof WeeklyReport>;
 

@@ -1,5 +1,6 @@
 import { ROAD_CLASS_LABELS, type RoadClass } from '../district/catalog';
 import type { RankedGroup, WeeklyReport } from './weekly-report-schema';
+import { photoPath } from '../issues/photo-schema';
 
 /**
  * The tables of the weekly bulletin, as plain data built from the report JSON: the printable page
@@ -11,8 +12,17 @@ export interface Label {
   zh: string;
   en: string;
 }
-/** A number, a text, or a label in both languages (the XLSX takes the Chinese). */
-export type Cell = string | number | null | Label;
+/** A link (a photo): the page shows `thumb` as a picture when given, the XLSX a hyperlink to `href`. */
+export interface LinkCell {
+  href: string;
+  text: string;
+  thumb?: string;
+}
+/** A number, a text, a label in both languages (the XLSX takes the Chinese) or a link. */
+export type Cell = string | number | null | Label | LinkCell;
+
+/** True for a link cell (the other objects are labels). */
+export const isLink = (value: Cell): value is LinkCell => value !== null && typeof value === 'object' && 'href' in value;
 export interface ReportColumn {
   label: Label;
   /** How a number is shown: a count, a rate (0…1 as %), hours, a change in percentage points. */
@@ -131,7 +141,56 @@ export function weeklyReportTables(report: WeeklyReport): ReportTable[] {
       rows: report.roads.map((r) => [r.name, ROAD_CLASS_LABELS[r.roadClass as RoadClass]?.zh ?? r.roadClass, r.chief, r.unitName, r.openAtEnd, r.overdue, r.reported]),
       empty: { zh: '道路上没有未销号问题', en: 'No open issues on roads' },
     },
+    ...fieldTables(report),
   ];
+}
+
+const photoLink = (p: { photoId: string; thumbId: string } | null, text: string): Cell =>
+  p ? { href: photoPath(p.photoId), text, thumb: photoPath(p.thumbId) } : null;
+
+/** The field loop's tables: patrol coverage per unit and road chief, stale checkpoints, before/after photos. */
+function fieldTables(report: WeeklyReport): ReportTable[] {
+  const tables: ReportTable[] = [];
+  const patrol = report.patrol;
+  if (patrol) {
+    tables.push(
+      {
+        id: 'patrol-units',
+        sheet: '巡查覆盖-单位',
+        title: { zh: '点位巡查覆盖（按责任单位，每天每个点位）', en: 'Checkpoint patrol coverage by unit (every checkpoint every day)' },
+        columns: [col('责任单位', 'Unit'), col('点位数', 'Checkpoints', 'count'), col('天数', 'Days', 'count'), col('已巡查点位·天', 'Checkpoint-days visited', 'count'), col('覆盖率', 'Coverage', 'rate')],
+        rows: patrol.units.map((u) => [u.unitName, u.checkpoints, u.days, u.visitedDays, u.share]),
+        empty: { zh: '没有点位', en: 'No checkpoints' },
+      },
+      {
+        id: 'patrol-chiefs',
+        sheet: '巡查覆盖-路长',
+        title: { zh: '路长制道路巡查（按路长）', en: 'Road patrols by road chief' },
+        columns: [col('路长', 'Road chief'), col('道路数', 'Roads', 'count'), col('已巡查道路', 'Roads walked', 'count'), col('有效巡查次数', 'Counted walks', 'count')],
+        rows: patrol.roadChiefs.map((c) => [c.chief, c.roads, c.walked, c.walks]),
+        empty: { zh: '没有路长制道路', en: 'No roads under road chiefs' },
+      },
+      {
+        id: 'stale-checkpoints',
+        sheet: '连续3天未巡查',
+        title: { zh: '连续 3 天及以上未巡查的点位', en: 'Checkpoints not visited for 3 days or more' },
+        columns: [nowrap('编号', 'Code'), col('点位', 'Checkpoint'), col('责任单位', 'Unit'), nowrap('最近巡查', 'Last visit'), col('未巡查天数', 'Days without a visit', 'count')],
+        rows: patrol.stale.map((s) => [s.code, s.name, s.unitName, s.lastVisit ? s.lastVisit.slice(0, 10) : { zh: '从未', en: 'never' }, s.daysSince]),
+        empty: { zh: '每个点位 3 天内都有巡查', en: 'Every checkpoint was visited within 3 days' },
+      },
+    );
+  }
+  if (report.evidence) {
+    tables.push({
+      id: 'evidence',
+      sheet: '整改前后照片',
+      title: { zh: '本期销号问题的整改前后照片', en: 'Before and after photos of the issues closed in the period' },
+      columns: [nowrap('编号', 'Code'), col('类别', 'Category'), nowrap('销号时间', 'Closed'), col('整改前', 'Before'), col('整改后', 'After')],
+      rows: report.evidence.map((e) => [e.code, e.categoryName, e.closedAt.slice(0, 10), photoLink(e.before, '整改前照片'), photoLink(e.after, '整改后照片')]),
+      empty: { zh: '本期销号的问题没有照片', en: 'No photos on the issues closed in the period' },
+    });
+  }
+  return tables;
 }
 
 /** The format of one cell: its own, else its column's. */
@@ -143,6 +202,7 @@ export function cellFormat(table: ReportTable, row: number, column: number): Rep
 export function formatCell(value: Cell, format: ReportColumn['format'] | undefined, lang: 'zh-CN' | 'en' = 'zh-CN'): string {
   if (value === null) return '—';
   if (typeof value === 'string') return value;
+  if (isLink(value)) return value.text;
   if (typeof value === 'object') return lang === 'en' ? value.en : value.zh;
   switch (format) {
     case 'rate':

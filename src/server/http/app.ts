@@ -24,6 +24,8 @@ import { registerIssueRoutes } from './routes/issue-routes';
 import { registerLayerRoutes } from './routes/layer-routes';
 import { registerLookupRoutes } from './routes/lookup-routes';
 import { registerOpen311Routes } from './routes/open311-routes';
+import { PHOTO_UPLOAD_PREFIX, registerPhotoRoutes } from './routes/photo-routes';
+import { registerPatrolRoutes } from './routes/patrol-routes';
 import { registerReportRoutes } from './routes/report-routes';
 import { registerSessionRoutes } from './routes/session-routes';
 import { registerUserRoutes } from './routes/user-routes';
@@ -90,7 +92,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   });
   // Only requests that may carry a body: bodyLimit reads c.req.raw.body, which makes the Node
   // adapter build a full fetch Request — a large share of the cost of a 304 on the hot GET paths.
-  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // Photo uploads carry their own 5 MB limit (routes/photo-routes.ts), checked after the role.
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.path.startsWith(PHOTO_UPLOAD_PREFIX) ? next() : limitBody(c, next)));
   registerHealthRoutes(app, deps);
   registerSessionRoutes(app, deps);
   registerDistrictRoutes(app, deps);
@@ -103,6 +106,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   registerImportRoutes(app, deps);
   registerOpen311Routes(app, deps);
   registerReportRoutes(app, deps);
+  registerPhotoRoutes(app, deps);
+  registerPatrolRoutes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -20,7 +20,17 @@ import { createZoneValidator, type ZoneValidator } from './zone-validation';
 export type ComputeTask =
   | { kind: 'plan-edit'; changes: PlannedChange[]; openIssues: IssueRecord[]; context: { at: string; by: string; note: string | null } }
   | { kind: 'ledger-xlsx'; issues: LedgerIssue[]; nowMs: number }
-  | { kind: 'weekly-report'; rows: ReportIssueRow[]; period: ReportPeriod; nowMs: number; xlsx: boolean }
+  | {
+      kind: 'weekly-report';
+      rows: ReportIssueRow[];
+      period: ReportPeriod;
+      nowMs: number;
+      xlsx: boolean;
+      /** Patrol coverage and before/after photos, read from the database by the caller. */
+      field?: Pick<WeeklyReport, 'patrol' | 'evidence'>;
+      /** Origin the workbook's photo links point at. */
+      baseUrl?: string;
+    }
   | { kind: 'district-zip'; issues: IssueFeature[]; maskPhones: boolean }
   | { kind: 'shapefile-zip'; writtenAtMs: number; maskPhones: boolean };
 
@@ -81,9 +91,10 @@ async function run(task: ComputeTask, district: HeldDistrict): Promise<ComputeRe
         task.period,
         task.nowMs,
       );
-      if (!task.xlsx) return { report, xlsx: null };
+      const full: WeeklyReport = { ...report, ...task.field };
+      if (!task.xlsx) return { report: full, xlsx: null };
       const { weeklyReportXlsx } = await import('./weekly-xlsx');
-      return { report, xlsx: new Uint8Array(await weeklyReportXlsx(report)) };
+      return { report: full, xlsx: new Uint8Array(await weeklyReportXlsx(full, task.baseUrl)) };
     }
     case 'district-zip': {
       const geometry = withoutVersions(task.maskPhones ? maskDistrictPhones(district.geometry) : district.geometry);

@@ -6,9 +6,12 @@ import { isOverdue, type IssueAction, type IssueHistoryEntry, type IssueStatus }
 import { allowedActions, nextStatus } from '../../core/issues/issue-state-machine';
 import { ACTION_ROLES, ACTIONS_NAMING_OWNER, NOTE_REQUIRED } from '../../core/issues/issue-roles';
 import { RULE_NOTES } from '../../core/issues/issue-notes';
+import { DEFAULT_EVIDENCE_POLICY, evidenceProblem, photoKindFor, type EvidencePolicy } from '../../core/issues/issue-evidence';
+import type { PhotoAttachment } from '../../core/issues/photo-schema';
 import { AppError } from '../app-error';
 import type { DistrictService } from './district-service';
-import { StaleSnapshotError, type IssueRecord, type IssueUpdate, type Open311Intake } from '../storage/repository';
+import { requireUploaded } from './photo-service';
+import { IdempotentReplayError, StaleSnapshotError, type IssueRecord, type IssueRequestKey, type IssueUpdate, type Open311Intake } from '../storage/repository';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -51,21 +54,59 @@ const deadlineFrom = (category: string, fromMs: number) =>
  * Throws AppError 422 (invalid_coordinate / unknown_category) for input the engine refuses.
  * `intake` (Open311) is stored with the issue in the same transaction.
  */
-export async function createIssue(districts: DistrictService, body: CreateIssueBody & { crs: PointCrs }, user: ApiUser, intake?: Omit<Open311Intake, 'at'>): Promise<IssueRecord> {
+export async function createIssue(
+  districts: DistrictService,
+  body: CreateIssueBody & { crs: PointCrs },
+  user: ApiUser,
+  intake?: Omit<Open311Intake, 'at'>,
+  request?: IssueRequestKey,
+): Promise<IssueRecord & { replayed?: boolean }> {
+  const evidence = body.evidence ?? [];
+  checkEvidence('report', body.category, evidence, DEFAULT_EVIDENCE_POLICY);
+  await requireUploaded(districts.repo, evidence);
   // The assignment is made on the zones of one revision; if another process saves a zone edit
   // before the insert commits, the repository refuses it and the issue is assigned again.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await districts.exclusive(() => createOnCurrentZones(districts, body, user, intake));
+      return await districts.exclusive(() => createOnCurrentZones(districts, body, user, intake, request));
     } catch (error) {
+      if (error instanceof IdempotentReplayError) return replayOf(districts, error);
       if (!(error instanceof StaleSnapshotError) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }
 
+/** The issue a retried report made the first time (same Idempotency-Key); 409 when the key came with another body. */
+async function replayOf(districts: DistrictService, replay: IdempotentReplayError): Promise<IssueRecord & { replayed: true }> {
+  if (!replay.sameBody) {
+    throw new AppError('conflict', `这个 Idempotency-Key 已用于另一份上报（${replay.issueId}）；the key was used for a different report: use a new key for a new report`, { issueId: replay.issueId });
+  }
+  const issue = await districts.repo.getIssue(replay.issueId);
+  if (!issue) throw new AppError('not_found', `there is no issue ${replay.issueId}`, { id: replay.issueId });
+  return { ...issue, replayed: true };
+}
+
+/** 400 with the rule's reason when a step's photos break the rules of evidence (core/issues/issue-evidence). */
+function checkEvidence(action: Parameters<typeof evidenceProblem>[0], category: string, evidence: readonly PhotoAttachment[], policy: EvidencePolicy): void {
+  const problem = evidenceProblem(action, category, evidence.length, policy);
+  if (problem) throw new AppError('validation_failed', problem.message, { field: 'evidence', reason: problem.reason });
+}
+
+/** The photos of a step as its history entry carries them, with the step's kind. */
+const stepPhotos = (action: Parameters<typeof photoKindFor>[0], evidence: readonly PhotoAttachment[]) => {
+  const kind = photoKindFor(action);
+  return kind && evidence.length ? { photos: evidence.map((p) => ({ photoId: p.photoId, thumbId: p.thumbId, kind })) } : {};
+};
+
 const MAX_ATTEMPTS = 5;
 
-async function createOnCurrentZones(districts: DistrictService, body: CreateIssueBody & { crs: PointCrs }, user: ApiUser, intake?: Omit<Open311Intake, 'at'>): Promise<IssueRecord> {
+async function createOnCurrentZones(
+  districts: DistrictService,
+  body: CreateIssueBody & { crs: PointCrs },
+  user: ApiUser,
+  intake?: Omit<Open311Intake, 'at'>,
+  request?: IssueRequestKey,
+): Promise<IssueRecord> {
   const state = await districts.state();
   const [lon, lat] = toWgs84(body.lon, body.lat, body.crs);
   let assignment;
@@ -85,6 +126,7 @@ async function createOnCurrentZones(districts: DistrictService, body: CreateIssu
     by: user.username,
     note: RULE_NOTES[assignment.unitId ? assignment.rule : 'office'],
     unitId: assignment.unitId,
+    ...stepPhotos('report', body.evidence ?? []),
   };
   return districts.repo.createIssue(
     {
@@ -107,6 +149,7 @@ async function createOnCurrentZones(districts: DistrictService, body: CreateIssu
     entry,
     state.revisions.zones,
     intake ? { ...intake, at: now.toISOString() } : undefined,
+    request,
   );
 }
 
@@ -118,8 +161,9 @@ async function createOnCurrentZones(districts: DistrictService, body: CreateIssu
 export async function transitionIssue(
   districts: DistrictService,
   id: string,
-  body: { action: Action; note: string; unitId?: string },
+  body: { action: Action; note: string; unitId?: string; evidence?: readonly PhotoAttachment[] },
   user: ApiUser,
+  evidencePolicy: EvidencePolicy = DEFAULT_EVIDENCE_POLICY,
 ): Promise<IssueRecord> {
   const issue = await districts.repo.getIssue(id);
   if (!issue) throw new AppError('not_found', `there is no issue ${id}`, { id });
@@ -156,6 +200,9 @@ export async function transitionIssue(
   if (needed && body.note.trim() === '') {
     throw new AppError('validation_failed', `请在 note 中填写${needed.zh}（${body.action} needs ${needed.en} in note）`, { field: 'note' });
   }
+  const evidence = body.evidence ?? [];
+  checkEvidence(body.action, issue.category, evidence, evidencePolicy);
+  await requireUploaded(districts.repo, evidence);
   const now = districts.now();
   const restartsClock = NAMES_OWNER.has(body.action) || body.action === 'reopen';
   const update: IssueUpdate = {
@@ -166,7 +213,7 @@ export async function transitionIssue(
     deadline: restartsClock ? deadlineFrom(issue.category, now.getTime()) : issue.deadline,
     closedAt: to === 'closed' ? now.toISOString() : null,
   };
-  const entry: IssueHistoryEntry = { at: now.toISOString(), action: body.action, from: issue.status, to, by: user.username, unitId };
+  const entry: IssueHistoryEntry = { at: now.toISOString(), action: body.action, from: issue.status, to, by: user.username, unitId, ...stepPhotos(body.action, evidence) };
   if (body.note) entry.note = body.note;
   return districts.repo.updateIssue(id, issue.version, update, entry);
 }

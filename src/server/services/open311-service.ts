@@ -13,6 +13,7 @@ import {
   type Open311Problem,
   type Open311ServiceRequest,
 } from '../../core/open311/open311';
+import { photoPath } from '../../core/issues/photo-schema';
 import { AppError } from '../app-error';
 import type { AppDeps } from '../app-deps';
 import type { DistrictState } from './district-service';
@@ -144,14 +145,21 @@ export async function fileServiceRequest(deps: AppDeps, input: Open311PostInput,
 }
 
 /** Issues as service requests, with names from the current district and their last change times. */
-export async function toServiceRequests(deps: AppDeps, issues: readonly IssueRecord[], language: Open311Language = 'zh'): Promise<Open311ServiceRequest[]> {
+export async function toServiceRequests(deps: AppDeps, issues: readonly IssueRecord[], language: Open311Language = 'zh', requestUrl?: string): Promise<Open311ServiceRequest[]> {
   const state = await deps.districts.state();
   const changed = await deps.repo.lastChangeTimes(issues.map((i) => i.id));
+  // media_url: the first photo uploaded with the report (an absolute URL), else a link given at intake.
+  const firstPhoto = new Map<string, string>();
+  for (const p of await deps.repo.issuePhotos(issues.map((i) => i.id))) if (!firstPhoto.has(p.issueId)) firstPhoto.set(p.issueId, p.photoId);
+  const mediaOf = (issue: IssueRecord) => {
+    const photo = firstPhoto.get(issue.id);
+    return photo ? [new URL(photoPath(photo), requestUrl ?? 'http://localhost/').toString(), ...issue.photos] : issue.photos;
+  };
   const meta = state.geometry.meta;
   const nowMs = deps.now().getTime();
   const officeName = state.units.get(meta.officeUnitId)?.name ?? '区创建办';
   return issues.map((issue) =>
-    toServiceRequest(issue, {
+    toServiceRequest({ ...issue, photos: mediaOf(issue) }, {
       unitName: (id) => state.units.get(id)?.name ?? null,
       featureName: (layer, id) => {
         const name = state.features[layer].get(id)?.properties.name;

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { cellFormat, formatCell, weeklyReportTables } from '../../core/reports/weekly-tables';
+import { cellFormat, formatCell, isLink, weeklyReportTables } from '../../core/reports/weekly-tables';
 import type { WeeklyReport } from '../../core/reports/weekly-report-schema';
 
 const NUMBER_FORMATS = { rate: '0.0%', points: '+0.0%;-0.0%;0.0%', hours: '0.0', score: '0.0', count: '0', signed: '+0;-0;0' } as const;
@@ -7,9 +7,10 @@ const NUMBER_FORMATS = { rate: '0.0%', points: '+0.0%;-0.0%;0.0%', hours: '0.0',
 /**
  * The weekly bulletin as an XLSX workbook: a sheet "报告信息" with the district and the period,
  * then one sheet per table of weeklyReportTables (the page's tables), header in row 1, numbers as
- * numbers (rates as fractions with a % format), so totals can be recomputed in Excel.
+ * numbers (rates as fractions with a % format), so totals can be recomputed in Excel; photos as
+ * hyperlinks against `baseUrl` (the URL the workbook was asked at).
  */
-export async function weeklyReportXlsx(report: WeeklyReport): Promise<Buffer> {
+export async function weeklyReportXlsx(report: WeeklyReport, baseUrl = 'http://localhost/'): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'dutymap';
   workbook.created = new Date(report.period.asOf);
@@ -33,7 +34,8 @@ export async function weeklyReportXlsx(report: WeeklyReport): Promise<Buffer> {
     header.font = { bold: true };
     header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEFEFEF' } };
     table.rows.forEach((cells, r) => {
-      const row = sheet.addRow(cells.map((c) => (c !== null && typeof c === 'object' ? c.zh : c)));
+      // Photos are hyperlinks to the server (absolute: a workbook has no base URL of its own).
+      const row = sheet.addRow(cells.map((c) => (isLink(c) ? { text: c.text, hyperlink: new URL(c.href, baseUrl).toString() } : c !== null && typeof c === 'object' ? c.zh : c)));
       cells.forEach((value, c) => {
         const format = cellFormat(table, r, c);
         if (typeof value === 'number' && format) row.getCell(c + 1).numFmt = NUMBER_FORMATS[format];

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrate, migratePostgres } from './migrate';
 import { MIGRATIONS } from './migrations/migration-list';
+import { defaultPhotoDir, photoFilePath } from './sqlite/sqlite-photo-store';
 
 /** What `dutymap migrate` copied. */
 export interface CopyReport {
@@ -21,6 +22,8 @@ export interface CopyOptions {
   from: string;
   /** postgres://… of the target (migrated to the same schema version first). */
   to: string;
+  /** The SQLite database's photo folder (DUTYMAP_PHOTOS); default `<db name>-photos/` beside it. */
+  photoDir?: string;
   /** The district id the rows get in the target. Default 1. */
   districtId?: number;
   /** Called after each table, for progress on the command line. */
@@ -29,6 +32,8 @@ export interface CopyOptions {
 
 /** Rows per INSERT … SELECT FROM unnest(…) statement. */
 const CHUNK = 5000;
+/** Photos per statement: each carries its bytes (≤ 5 MB), so memory stays near 100 MB. */
+const PHOTO_CHUNK = 20;
 
 interface TargetColumn {
   name: string;
@@ -81,7 +86,7 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
       const offsets = await serialOffsets(client);
       const refs = await references(client);
       for (const table of tables) {
-        report[table] = await copyTable(snapshot, client, table, districtId, offsets, refs);
+        report[table] = await copyTable(snapshot, client, table, districtId, offsets, refs, options.photoDir ?? defaultPhotoDir(options.from));
         options.onTable?.(table, report[table]!);
       }
       for (const [key] of offsets) {
@@ -164,7 +169,14 @@ async function copyTable(
   districtId: number,
   offsets: Map<string, number>,
   refs: Map<string, string>,
+  photoDir: string,
 ): Promise<number> {
+  // SQLite keeps a photo's bytes in a file beside the database, PostgreSQL in photos.data.
+  const photoBytes = (row: Record<string, unknown>) => {
+    const path = photoFilePath(photoDir, String(row.id), String(row.mime));
+    if (!existsSync(path)) throw new Error(`photo ${String(row.id)} has no file at ${path}: give the photo folder with --photos`);
+    return readFileSync(path);
+  };
   const { rows: columnRows } = await client.query<{ column_name: string; udt_name: string; is_generated: string; column_default: string | null }>(
     `SELECT column_name, udt_name, is_generated, column_default FROM information_schema.columns
      WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
@@ -176,7 +188,7 @@ async function copyTable(
     .map((c) => ({ name: c.column_name, type: c.udt_name, serial: (c.column_default ?? '').startsWith('nextval(') }));
   const sourceColumns = new Set((source.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
   for (const c of target) {
-    if (!sourceColumns.has(c.name) && c.name !== 'district_id') throw new Error(`column ${table}.${c.name} is missing in the SQLite database`);
+    if (!sourceColumns.has(c.name) && c.name !== 'district_id' && !(table === 'photos' && c.name === 'data')) throw new Error(`column ${table}.${c.name} is missing in the SQLite database`);
   }
   for (const name of sourceColumns) {
     if (!target.some((c) => c.name === name)) throw new Error(`column ${table}.${name} of the SQLite database has no counterpart in PostgreSQL`);
@@ -185,6 +197,7 @@ async function copyTable(
   const districtColumn = table === 'district_meta' ? 'id' : 'district_id';
   const convert = target.map((c) => {
     if (c.name === districtColumn) return () => districtId;
+    if (table === 'photos' && c.name === 'data') return photoBytes;
     const shift = offsets.get(`${table}.${c.name}`) ?? offsets.get(refs.get(`${table}.${c.name}`) ?? '') ?? 0;
     if (c.type === 'bool') return (row: Record<string, unknown>) => (row[c.name] === null ? null : row[c.name] === 1 || row[c.name] === true);
     if (shift && (c.type === 'int8' || c.type === 'int4')) return (row: Record<string, unknown>) => (row[c.name] === null ? null : Number(row[c.name]) + shift);
@@ -204,7 +217,7 @@ async function copyTable(
   const rows = source.prepare(`SELECT * FROM ${table}${order}`).iterate() as IterableIterator<Record<string, unknown>>;
   for (const row of rows) {
     convert.forEach((f, i) => columns[i]!.push(f(row)));
-    if (columns[0]!.length >= CHUNK) await flush();
+    if (columns[0]!.length >= (table === 'photos' ? PHOTO_CHUNK : CHUNK)) await flush();
   }
   await flush();
   return copied;

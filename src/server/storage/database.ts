@@ -22,7 +22,7 @@ export async function openDatabase(config: ServerConfig): Promise<OpenedDatabase
     const repo = await openPostgresRepository(config.databaseUrl, { poolSize: config.pgPoolSize });
     return { repo, label: redactUrl(config.databaseUrl), watchZones: (onZones) => repo.watchZones(onZones) };
   }
-  return { repo: openSqliteRepository(config.dbPath), label: config.dbPath, watchZones: null };
+  return { repo: openSqliteRepository(config.dbPath, { photoDir: config.field.photoDir ?? undefined }), label: config.dbPath, watchZones: null };
 }
 
 /** The URL with its password replaced by ***. */

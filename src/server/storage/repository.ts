@@ -16,6 +16,8 @@ import type { AssignmentResult } from '../../core/assignment/assignment-schema';
 import type { DistrictData } from '../../core/issues/district-data';
 import type { DistrictGeometry, DistrictMeta, LayerName, Unit } from '../../core/district/district-schema';
 import type { IssueHistoryEntry, IssueStatus } from '../../core/issues/issue-schema';
+import type { PatrolStore } from './patrol-store';
+import type { IssuePhotoRow, PhotoStore } from './photo-store';
 
 /**
  * The storage contract the services and routes talk to, implemented by
@@ -95,11 +97,21 @@ export interface DutymapRepository {
    * With `assignedAtZones`, throws StaleSnapshotError unless the zones are still at that revision
    * (the assignment was computed on them — another process may have edited them since).
    */
-  createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake): Promise<IssueRecord>;
+  createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake, request?: IssueRequestKey): Promise<IssueRecord>;
   /** Updates an issue if it is still at `expectedVersion` (else VersionConflictError) and appends `entry`. */
   updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord>;
   /** Compact rows of every issue, for the KPI summary. */
   summaryRows(): Promise<SummaryRow[]>;
+  /**
+   * The photos of these issues' steps, step by step. A history entry's `photos` are stored with
+   * it (table issue_photos, in the entry's transaction) and come back with issueHistory.
+   */
+  issuePhotos(issueIds: readonly string[]): Promise<IssuePhotoRow[]>;
+
+  /** The photo store of this database (files beside a SQLite file; rows of PostgreSQL). */
+  readonly photos: PhotoStore;
+  /** Patrol check-ins and road walks. */
+  readonly patrol: PatrolStore;
 
   /** The user with this name, disabled or not, or null. */
   findUserByUsername(username: string): Promise<UserRecord | null>;
@@ -146,6 +158,28 @@ export interface DutymapRepository {
   addRateHit(bucket: string, windowStart: number, forgetBefore: number): Promise<number>;
   /** Forgets every window of `bucket`. */
   clearRateHits(bucket: string): Promise<void>;
+}
+
+/**
+ * The Idempotency-Key of a report: createIssue stores it with the issue, and a second report with
+ * the same key (by the same user) throws IdempotentReplayError instead of storing another issue.
+ */
+export interface IssueRequestKey {
+  username: string;
+  key: string;
+  /** SHA-256 of the report's body: the same key with another body is a mistake, not a retry. */
+  bodyHash: string;
+}
+
+/** A report with this Idempotency-Key was stored already: `issueId` is its issue. */
+export class IdempotentReplayError extends Error {
+  constructor(
+    readonly issueId: string,
+    readonly sameBody: boolean,
+  ) {
+    super(`this Idempotency-Key was used for issue ${issueId}`);
+    this.name = 'IdempotentReplayError';
+  }
 }
 
 /** An Open311 API key as stored: only the SHA-256 of the key, and its first characters to tell keys apart. */

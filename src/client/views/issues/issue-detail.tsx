@@ -15,6 +15,12 @@ import { ACTIONS_NAMING_OWNER, actionsFor } from '../shared/role-actions';
 import { useNameIndex } from '../shared/use-name-index';
 import { useSessionUser } from '../shared/session';
 import { formatDateTime } from '../../i18n/format-date';
+import { IssueEvidence } from './issue-evidence';
+import { PhotoGallery } from '../shared/photo-gallery';
+import { PhotoPicker } from '../shared/photo-picker';
+import { usePhotoUploads } from '../shared/use-photo-uploads';
+import { photoKindFor } from '../../../core/issues/issue-evidence';
+import { MAX_PHOTOS_PER_STEP } from '../../../core/issues/photo-schema';
 
 type Action = Exclude<IssueAction, 'report'>;
 
@@ -92,6 +98,7 @@ export function IssueDetail({
           {a.distanceM !== null && a.distanceM > 0 && ` · ${t('lookup.distance', { metres: Math.round(a.distanceM) })}`}
         </dd>
       </dl>
+      <IssueEvidence history={issue.history} />
       <TransitionButtons issue={issue} units={units} geometry={geometry} />
       <h3>{t('detail.history')}</h3>
       <ol className="history">
@@ -102,6 +109,7 @@ export function IssueDetail({
             {t(`issueStatus.${h.to}` as MessageKey)} · {h.by === 'system' ? t('history.system') : h.byName}
             {h.unitId && ` · ${unitName(h.unitId)}`}
             {h.note && <p className="note">{h.note}</p>}
+            {h.photos && <PhotoGallery photos={h.photos} className="history-photos" />}
           </li>
         ))}
       </ol>
@@ -118,8 +126,10 @@ function TransitionButtons({ issue, units, geometry }: { issue: IssueDetailRespo
   const [note, setNote] = useState('');
   const [unitId, setUnitId] = useState('');
   const form = useRef<HTMLFormElement>(null);
+  const photos = usePhotoUploads();
   const mutation = useMutation({
-    mutationFn: (chosen: { action: Action; unitId?: string }) => transitionIssue(issue.id, { action: chosen.action, note: note.trim(), unitId: chosen.unitId }),
+    mutationFn: (chosen: { action: Action; unitId?: string }) =>
+      transitionIssue(issue.id, { action: chosen.action, note: note.trim(), unitId: chosen.unitId, evidence: photoKindFor(chosen.action) ? photos.attachments : [] }),
     onSuccess: (next) => {
       client.setQueryData(issueDetailQueryOptions(issue.id).queryKey, next);
       void client.invalidateQueries({ queryKey: ['issues'] });
@@ -128,6 +138,7 @@ function TransitionButtons({ issue, units, geometry }: { issue: IssueDetailRespo
       setAction(null);
       setNote('');
       setUnitId('');
+      photos.clear();
     },
   });
   // The chosen action's form comes into view (the detail panel scrolls; on a short screen it sat below the fold).
@@ -142,6 +153,8 @@ function TransitionButtons({ issue, units, geometry }: { issue: IssueDetailRespo
   const needsUnit = action !== null && ACTIONS_NAMING_OWNER.has(action);
   const needsNote = action !== null ? NOTE_REQUIRED[action] : undefined;
   const noteMissing = !!needsNote && note.trim() === '';
+  // A rectification is proven by an after photo (null: this step takes none or does not need one).
+  const afterMissing = action === 'submit' && issue.afterPhotoRequired ? photos.attachments.length === 0 : null;
   const error = mutation.error;
   return (
     <div className="transitions">
@@ -182,12 +195,15 @@ function TransitionButtons({ issue, units, geometry }: { issue: IssueDetailRespo
             {needsNote ? `${label(needsNote, lang)}${t('detail.required')}` : t('detail.note')}
             <textarea name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} required={!!needsNote} aria-invalid={noteMissing && note !== ''} />
           </label>
+          {photoKindFor(action) && (
+            <PhotoPicker uploads={photos} max={MAX_PHOTOS_PER_STEP} required={afterMissing !== null} label={t('evidence.stepPhotos', { kind: t(`photos.kind.${photoKindFor(action)}` as MessageKey) })} />
+          )}
           <div className="form-buttons">
             <button
               type="submit"
               className="primary"
-              disabled={mutation.isPending || noteMissing || (needsUnit && !unitId)}
-              title={noteMissing ? t('detail.noteRequired', { what: label(needsNote!, lang) }) : needsUnit && !unitId ? t('detail.chooseUnit') : undefined}
+              disabled={mutation.isPending || noteMissing || (needsUnit && !unitId) || photos.busy || afterMissing === true}
+              title={noteMissing ? t('detail.noteRequired', { what: label(needsNote!, lang) }) : needsUnit && !unitId ? t('detail.chooseUnit') : afterMissing ? t('evidence.afterRequired') : undefined}
             >
               {t('detail.confirmAction', { action: t(`action.${action}` as MessageKey) })}
             </button>
@@ -196,6 +212,7 @@ function TransitionButtons({ issue, units, geometry }: { issue: IssueDetailRespo
             </button>
           </div>
           {noteMissing && <p className="hint">{t('detail.noteRequired', { what: label(needsNote!, lang) })}</p>}
+          {afterMissing && <p className="hint">{t('evidence.afterRequired')}</p>}
         </form>
       )}
       {error && (

@@ -29,7 +29,8 @@ export function LookupView({ config }: { config: ClientConfig }) {
   const location = useMemo(() => parseLocation(search), [search]);
   const data = useMapData(config.refreshMs);
   const answer = useQuery(lookupQueryOptions(location));
-  const [reporting, setReporting] = useState(false);
+  // `?report=1` (from the patrol page's "found a problem here") opens the report form at once.
+  const [reporting, setReporting] = useState(() => new URLSearchParams(search).get('report') === '1');
   const [focus, setFocus] = useState<MapFocus | null>(null);
   const [gpsError, setGpsError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
@@ -115,6 +116,14 @@ export function LookupView({ config }: { config: ClientConfig }) {
           </p>
         )}
         {!location && <p className="hint">{t('lookup.tapHint')}</p>}
+        {!location &&
+          (reporting ? (
+            <ReportForm point={null} onCancel={() => setReporting(false)} />
+          ) : (
+            <button type="button" className="wide" onClick={() => setReporting(true)}>
+              {t('report.photoReport')}
+            </button>
+          ))}
         {location && answer.isPending && <p className="hint">{t('status.loading')}</p>}
         {answer.error && (
           <p className="field-error" role="alert">

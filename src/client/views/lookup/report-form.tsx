@@ -8,19 +8,26 @@ import { unitsQueryOptions } from '../../api/units';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { mayReport } from '../shared/role-actions';
 import { SignInDialog, useSessionUser } from '../shared/session';
+import { PhotoPicker } from '../shared/photo-picker';
+import { usePhotoUploads } from '../shared/use-photo-uploads';
+import { MAX_PHOTOS_PER_STEP } from '../../../core/issues/photo-schema';
+import { haversineM } from '../../../core/geometry/geo-distance';
 
-type Field = 'category' | 'description' | 'photo';
+type Field = 'category' | 'description' | 'photo' | 'place';
 type FieldErrors = Partial<Record<Field | 'form', string>>;
 
 /** Minimum description length: enough for "垃圾堆放" and similar short reports. */
 const MIN_DESCRIPTION = 4;
 
 /**
- * "Report an issue here": category, description, severity, source and an optional photo link,
- * posted at the looked-up point (WGS-84). Mistakes are shown next to the field, before sending and
+ * "Report an issue here": category, description, severity, source and up to six photos (camera
+ * or gallery, resized and uploaded at once with progress and retry), posted at the looked-up
+ * point (WGS-84) — or, when a photo carries GPS, at the place it was taken if the reporter says
+ * so (and by itself when there is no point yet). One Idempotency-Key per form: a retry after a
+ * lost answer never reports twice. Mistakes are shown next to the field, before sending and
  * after the server's answer; on success it shows the assignment the server made.
  */
-export function ReportForm({ point, onDone, onCancel }: { point: [number, number]; onDone?: (issue: IssueDetailResponse) => void; onCancel: () => void }) {
+export function ReportForm({ point, onDone, onCancel }: { point: [number, number] | null; onDone?: (issue: IssueDetailResponse) => void; onCancel: () => void }) {
   const { t, label } = useI18n();
   const user = useSessionUser();
   const client = useQueryClient();
@@ -29,22 +36,33 @@ export function ReportForm({ point, onDone, onCancel }: { point: [number, number
   const [description, setDescription] = useState('');
   const [severity, setSeverity] = useState<Severity>('medium');
   const [source, setSource] = useState<IssueSource>('inspection');
-  const [photo, setPhoto] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [signingIn, setSigningIn] = useState(false);
+  const photos = usePhotoUploads();
+  const [photoPlace, setPhotoPlace] = useState<[number, number] | null>(null);
+  const [usePhotoPlace, setUsePhotoPlace] = useState(false);
+  // One key for this report, whatever happens to the connection: the server stores it once.
+  const [idempotencyKey] = useState(() => `rpt-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`);
+  const place: [number, number] | null = (usePhotoPlace || !point) && photoPlace ? photoPlace : point;
 
   const mutation = useMutation({
     mutationFn: () =>
-      createIssue({
-        lon: point[0],
-        lat: point[1],
-        crs: 'wgs84',
-        category: category as IssueCategory,
-        description: description.trim(),
-        severity,
-        source,
-        photos: photo.trim() ? [photo.trim()] : [],
-      }),
+      createIssue(
+        {
+          lon: place![0],
+          lat: place![1],
+          crs: 'wgs84',
+          category: category as IssueCategory,
+          description: description.trim(),
+          severity,
+          source,
+          evidence: photos.attachments,
+        },
+        idempotencyKey,
+      ),
+    // A lost connection: send again (the same key), a few times, with growing pauses.
+    retry: (failures, error) => failures < 4 && error instanceof ApiRequestError && error.transient,
+    retryDelay: (failures) => Math.min(1000 * 2 ** failures, 8000),
     onSuccess: (issue) => {
       // The reporter sees the new colour at once; everyone else at their next poll.
       void client.invalidateQueries({ queryKey: ['counts'] });
@@ -91,6 +109,8 @@ export function ReportForm({ point, onDone, onCancel }: { point: [number, number
     if (!category) found.category = t('report.required');
     if (description.trim().length < MIN_DESCRIPTION) found.description = t('report.descriptionRequired');
     if (description.length > 2000) found.description = t('report.tooLong');
+    if (!place) found.place = t('report.placeMissing');
+    if (photos.busy || photos.failed) found.photo = t('photos.waiting');
     setErrors(found);
     if (Object.keys(found).length === 0) mutation.mutate();
   };
@@ -134,11 +154,15 @@ export function ReportForm({ point, onDone, onCancel }: { point: [number, number
           ))}
         </select>
       </label>
-      <label>
-        {t('report.photo')}
-        <input name="photo" type="url" inputMode="url" value={photo} onChange={(e) => setPhoto(e.target.value)} aria-invalid={!!errors.photo} />
-        {errors.photo && <span className="field-error">{errors.photo}</span>}
-      </label>
+      <PhotoPicker uploads={photos} max={MAX_PHOTOS_PER_STEP} label={t('report.photo')} onGps={(gps) => setPhotoPlace((current) => current ?? gps)} />
+      {errors.photo && <span className="field-error">{errors.photo}</span>}
+      <PhotoPlace point={point} photoPlace={photoPlace} using={usePhotoPlace || !point} onUse={() => setUsePhotoPlace(true)} />
+      {!place && <p className={errors.place ? 'field-error' : 'hint'}>{t('report.placeMissing')}</p>}
+      {mutation.isPending && mutation.failureCount > 0 && (
+        <p className="hint" role="status">
+          {t('report.retrying')}
+        </p>
+      )}
       {errors.form && (
         <p className="field-error" role="alert">
           {errors.form}
@@ -148,11 +172,36 @@ export function ReportForm({ point, onDone, onCancel }: { point: [number, number
         <button type="button" onClick={onCancel}>
           {t('report.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={mutation.isPending}>
+        <button type="submit" className="primary" disabled={mutation.isPending || photos.busy}>
           {mutation.isPending ? t('report.submitting') : t('report.submit')}
         </button>
       </div>
     </form>
+  );
+}
+
+/** The offer of the place a photo was taken (EXIF GPS), or the note that the report goes there. */
+function PhotoPlace({ point, photoPlace, using, onUse }: { point: [number, number] | null; photoPlace: [number, number] | null; using: boolean; onUse: () => void }) {
+  const { t } = useI18n();
+  if (!photoPlace) return null;
+  const at = { lon: photoPlace[0].toFixed(6), lat: photoPlace[1].toFixed(6) };
+  if (using) {
+    return (
+      <p className="photo-place" data-testid="photo-place">
+        {t('photos.usingGps')} ({at.lon}, {at.lat})
+      </p>
+    );
+  }
+  const metres = point ? Math.round(haversineM(point[0], point[1], photoPlace[0], photoPlace[1])) : 0;
+  // A photo taken where the report is anyway needs no question.
+  if (metres < 20) return null;
+  return (
+    <p className="photo-place" data-testid="photo-place">
+      {t('photos.gpsOffer', { ...at, metres })}{' '}
+      <button type="button" className="link" onClick={onUse}>
+        {t('photos.useGps')}
+      </button>
+    </p>
   );
 }
 
@@ -164,9 +213,10 @@ function serverErrors(error: unknown, t: (key: MessageKey, params?: Record<strin
   for (const issue of issues) {
     const field = issue.path.split('.')[0];
     if (field === 'category' || field === 'description') out[field] = issue.message;
-    else if (field === 'photos') out.photo = issue.message;
+    else if (field === 'photos' || field === 'evidence') out.photo = issue.message;
   }
   if (error.code === 'unknown_category') out.category = error.message;
+  if ((error.details as { field?: string } | null)?.field === 'evidence') out.photo = error.message;
   if (Object.keys(out).length === 0) out.form = t('report.failed', { message: error.message });
   return out;
 }

@@ -23,6 +23,9 @@ import { clockTime } from './screen-time';
 import { categoryOption, dailyTrendOption } from './trend-options';
 import { useNewIssues } from './use-new-issues';
 import { designScale, useDesignScale, useScreenScale } from './use-screen-scale';
+import { useNewIssuePhotos } from './use-new-issue-photos';
+import { CoveragePanel } from './coverage-panel';
+import { coverageQueryOptions } from '../../api/patrol';
 import { useTour } from './use-tour';
 import './screen.css';
 
@@ -51,7 +54,8 @@ export function ScreenView({ config }: { config: ClientConfig }) {
   const stale = useConnectionProblem();
   const timeZone = data.district?.timeZone ?? 'Asia/Shanghai';
   const asOfMs = summaryQuery.dataUpdatedAt || null;
-  const newIssues = useNewIssues(data.issues);
+  const newIssues = useNewIssuePhotos(useNewIssues(data.issues));
+  const coverage = useQuery(coverageQueryOptions(config.refreshMs)).data;
 
   const streetsGeometry = data.geometry.streets;
   const provisional = useMemo(() => provisionalCounts(data.geometry), [data.geometry]);
@@ -131,6 +135,7 @@ export function ScreenView({ config }: { config: ClientConfig }) {
                       visible={SCREEN_LAYERS}
                       issues={data.issues}
                       newIssues={newIssues}
+                      unvisitedCheckpointIds={coverage?.checkpoints.unvisitedIds}
                       extrude={options.extrude}
                       tourBBox={tourStreet?.bbox ?? null}
                       padding={padding}
@@ -166,6 +171,7 @@ export function ScreenView({ config }: { config: ClientConfig }) {
           </div>
 
           <div className="screen-col screen-right">
+            <CoveragePanel coverage={coverage} />
             <CheckpointBoard checkpoints={summary?.checkpoints} />
           </div>
         </div>

@@ -14,13 +14,15 @@ import { ledgerNames } from '../../../core/export/ledger';
 import { ledgerCsvStream } from '../../services/export-service';
 import { LedgerCounts } from '../../services/ledger-counts';
 import { allowedActions } from '../../../core/issues/issue-state-machine';
+import { requiresAfterPhoto } from '../../../core/issues/issue-evidence';
 import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issues/issue-schema';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
 import { requireRole, withRole } from '../auth';
 import { decodeCursor, encodeCursor } from '../issue-cursor';
 import { ACTION_ROLES, REPORT_ROLES, createIssue, toApiIssue, transitionIssue } from '../../services/issue-service';
-import type { IssueFilter, IssueRecord } from '../../storage/repository';
+import type { IssueFilter, IssueRecord, IssueRequestKey } from '../../storage/repository';
+import { createHash } from 'node:crypto';
 import { errors, json, jsonBody } from './openapi-helpers';
 
 const list = createRoute({
@@ -55,8 +57,14 @@ const create = createRoute({
   path: '/api/issues',
   tags: ['issues'],
   summary: 'Report an issue; the engine assigns it on the current zones',
+  description:
+    'Send an `Idempotency-Key` header (8–100 letters, digits, - or _, new for each report) so that a retry after a lost answer returns the issue stored the first time (200, `Idempotent-Replayed: true`) instead of storing it twice; the same key with another body is a 409. Photos in `evidence` must have been uploaded (PUT /api/photos/{id}).',
   request: { body: jsonBody(CreateIssueBody) },
-  responses: { 201: json(IssueDetailResponse, 'The stored issue with its assignment'), ...errors(400, 401, 403, 413, 415, 422) },
+  responses: {
+    200: json(IssueDetailResponse, 'A retry of a report stored already (same Idempotency-Key)'),
+    201: json(IssueDetailResponse, 'The stored issue with its assignment'),
+    ...errors(400, 401, 403, 409, 413, 415, 422),
+  },
 });
 
 const detail = createRoute({
@@ -84,6 +92,17 @@ const transition = createRoute({
 const TRANSITION_ROLES = ['inspector', 'unit', 'office'] as const;
 
 type ListQuery = z.infer<typeof IssueListQuery>;
+
+const KEY_PATTERN = /^[A-Za-z0-9_-]{8,100}$/;
+
+/** The report's Idempotency-Key (null without the header); 400 for a malformed one. */
+function idempotencyKey(header: string | undefined, username: string, body: unknown): IssueRequestKey | undefined {
+  if (header === undefined) return undefined;
+  if (!KEY_PATTERN.test(header)) {
+    throw new AppError('validation_failed', 'Idempotency-Key 须为 8–100 位字母、数字、- 或 _；Idempotency-Key must be 8–100 letters, digits, - or _', { field: 'Idempotency-Key' });
+  }
+  return { username, key: header, bodyHash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+}
 
 function toFilter(q: Omit<ListQuery, 'cursor' | 'limit' | 'sort' | 'status'> & { status?: ListQuery['status'] }, nowMs: number): IssueFilter {
   return {
@@ -114,6 +133,7 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
       ...toApiIssue(issue, deps.now()),
       history: history.map((h) => ({ ...h, byName: names.get(h.by) ?? h.by })),
       allowedActions: allowedActions(issue.status),
+      afterPhotoRequired: requiresAfterPhoto(deps.config.field.evidence, issue.category),
     };
   };
 
@@ -159,8 +179,12 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(withRole(create, deps, REPORT_ROLES), async (c) => {
     const user = await requireRole(c, deps, REPORT_ROLES);
     const body = c.req.valid('json');
-    const issue = await createIssue(deps.districts, body, user);
-    return c.json(await detailOf(issue), 201, { Location: `/api/issues/${encodeURIComponent(issue.id)}` });
+    const request = idempotencyKey(c.req.header('idempotency-key'), user.username, body);
+    const issue = await createIssue(deps.districts, body, user, undefined, request);
+    const headers: Record<string, string> = { Location: `/api/issues/${encodeURIComponent(issue.id)}` };
+    // A retry of a report already stored: the same issue, 200 instead of 201, nothing stored again.
+    if (issue.replayed) return c.json(await detailOf(issue), 200, { ...headers, 'Idempotent-Replayed': 'true' });
+    return c.json(await detailOf(issue), 201, headers);
   });
 
   app.openapi(detail, async (c) => {
@@ -174,7 +198,7 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const user = await requireRole(c, deps, TRANSITION_ROLES);
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    const issue = await transitionIssue(deps.districts, id, { action: body.action, note: body.note, unitId: body.unitId }, user);
+    const issue = await transitionIssue(deps.districts, id, { action: body.action, note: body.note, unitId: body.unitId, evidence: body.evidence }, user, deps.config.field.evidence);
     return c.json(await detailOf(issue), 200);
   });
 }

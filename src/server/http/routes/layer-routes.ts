@@ -4,7 +4,7 @@ import { layerFeatures } from '../../../core/district/district-schema';
 import type { AppDeps } from '../../app-deps';
 import { etagMatches } from '../http-cache';
 import { OverdueClock } from '../../services/overdue-clock';
-import { computeSummary, dateIn } from '../../services/summary-service';
+import { computeSummary, dateIn, rankingCoverage } from '../../services/summary-service';
 import { maskFeature } from '../../../core/district/mask-phones';
 import { phonesVisible } from '../read-access';
 import { errors, json } from './openapi-helpers';
@@ -95,8 +95,12 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const nowMs = deps.now().getTime();
     const { revision, overdue } = await overdueNow(nowMs);
     const state = await deps.districts.state();
-    const etag = `"${state.revisions.epoch.toString(36)}-s-${revision}-${overdue}-${dateIn(state.geometry.meta.timeZone, nowMs)}"`;
+    // With patrol coverage weighed into the 红黑榜 (a setting), check-ins change the summary too.
+    const weighed = deps.config.field.rankingCoverageWeight > 0;
+    const patrol = weighed ? `-p${await deps.repo.patrol.revision()}` : '';
+    const etag = `"${state.revisions.epoch.toString(36)}-s-${revision}-${overdue}-${dateIn(state.geometry.meta.timeZone, nowMs)}${patrol}"`;
     if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ETag: etag, 'Cache-Control': 'no-cache' });
-    return c.json(computeSummary(await deps.repo.summaryRows(), state, nowMs), 200, { ETag: etag, 'Cache-Control': 'no-cache' });
+    const coverage = weighed ? await rankingCoverage(deps, state, nowMs) : undefined;
+    return c.json(computeSummary(await deps.repo.summaryRows(), state, nowMs, coverage), 200, { ETag: etag, 'Cache-Control': 'no-cache' });
   });
 }

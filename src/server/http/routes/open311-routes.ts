@@ -269,7 +269,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       if (resource === 'requests') {
         const parsed = parseOpen311ListQuery(c.req.query(), deps.now().getTime());
         if (!parsed.ok) throw new Open311Failure(parsed.problems);
-        return sendList(c, 'requests', await toServiceRequests(deps, await findServiceRequests(deps, parsed.value), open311Language(c.req.header('accept-language'))));
+        return sendList(c, 'requests', await toServiceRequests(deps, await findServiceRequests(deps, parsed.value), open311Language(c.req.header('accept-language')), c.req.url));
       }
       throw new Open311Failure([{ status: 404, description: `no resource ${resource}: services, requests and tokens are offered` }]);
     }),
@@ -293,7 +293,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       checkJurisdiction(await deps.districts.state(), c.req.query('jurisdiction_id'));
       const issue = await deps.repo.getIssue(id);
       if (!issue) throw new Open311Failure([{ status: 404, description: `service_request_id ${id} was not found` }]);
-      return sendList(c, 'requests', await toServiceRequests(deps, [issue], open311Language(c.req.header('accept-language'))));
+      return sendList(c, 'requests', await toServiceRequests(deps, [issue], open311Language(c.req.header('accept-language')), c.req.url));
     }),
   );
 
@@ -329,7 +329,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       }
       if (!parsed.ok) throw new Open311Failure(parsed.problems);
       const issue = await fileServiceRequest(deps, parsed.value, key);
-      const [request] = await toServiceRequests(deps, [issue], open311Language(c.req.header('accept-language')));
+      const [request] = await toServiceRequests(deps, [issue], open311Language(c.req.header('accept-language')), c.req.url);
       return sendList(c, 'requests', [{ service_request_id: issue.id, service_notice: request.service_notice, account_id: parsed.value.accountId }], 201);
     }),
   );

@@ -4,6 +4,8 @@ import { WeeklyReport, WeeklyReportQuery } from '../../../core/reports/weekly-re
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
 import { RevisionCache } from '../export-cache';
+import { evidencePairs, weeklyPatrol } from '../../../core/reports/weekly-field';
+import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../../../core/district/catalog';
 import { errors, json } from './openapi-helpers';
 
 const QUERY_DOC = 'from, to: a day (YYYY-MM-DD, midnight in the district time zone) or an ISO date-time with offset; the period is [from, to). Neither: last week (Monday to Monday).';
@@ -36,7 +38,7 @@ const weeklyXlsx = createRoute({
  * the compute pool (with the workbook when `xlsx`). A period that has ended is kept per data
  * revision: its figures change only with the data.
  */
-async function buildReport(deps: AppDeps, cache: RevisionCache<BuiltReport>, query: { from?: string; to?: string }, xlsx: boolean): Promise<BuiltReport> {
+async function buildReport(deps: AppDeps, cache: RevisionCache<BuiltReport>, query: { from?: string; to?: string }, xlsx: boolean, baseUrl: string): Promise<BuiltReport> {
   const state = await deps.districts.state();
   const nowMs = deps.now().getTime();
   const period = resolveReportPeriod(query, state.geometry.meta.timeZone, nowMs);
@@ -61,11 +63,36 @@ async function buildReport(deps: AppDeps, cache: RevisionCache<BuiltReport>, que
         closedMs: i.closedAt ? Date.parse(i.closedAt) : null,
       });
     });
-    return deps.districts.compute({ kind: 'weekly-report', rows, period, nowMs, xlsx }, { state });
+    // Patrols and photos are read here (the worker holds no database) and go into the task.
+    const field = await weeklyFieldSection(deps, rows, period, nowMs);
+    return deps.districts.compute({ kind: 'weekly-report', rows, period, nowMs, xlsx, field, baseUrl }, { state });
   };
   if (period.toMs > nowMs) return make();
   const r = state.revisions;
-  return cache.get(`${period.fromMs}-${period.toMs}:${xlsx}:${r.epoch}:${r.data}:${r.zones}`, make);
+  const patrolRevision = await deps.repo.patrol.revision();
+  return cache.get(`${period.fromMs}-${period.toMs}:${xlsx}:${xlsx ? baseUrl : ''}:${r.epoch}:${r.data}:${r.zones}:${patrolRevision}`, make);
+}
+
+/** Patrol coverage and the before/after photos of the period's closed issues (core/reports/weekly-field.ts). */
+async function weeklyFieldSection(deps: AppDeps, rows: readonly ReportIssueRow[], period: { fromMs: number; toMs: number }, nowMs: number) {
+  const state = await deps.districts.state();
+  const cutoff = Math.min(period.toMs, nowMs);
+  const unitName = (id: string) => state.units.get(id)?.name ?? id;
+  const patrol = weeklyPatrol({
+    checkpoints: state.geometry.checkpoints,
+    roads: state.geometry.roads,
+    visits: await deps.repo.patrol.visits(period.fromMs, cutoff),
+    lastVisits: await deps.repo.patrol.lastVisits(cutoff),
+    walks: await deps.repo.patrol.walkRows(period.fromMs, cutoff),
+    period: { ...period, nowMs },
+    timeZone: state.geometry.meta.timeZone,
+    unitName,
+  });
+  const closed = rows
+    .filter((r) => r.closedMs !== null && r.closedMs >= period.fromMs && r.closedMs < cutoff)
+    .map((r) => ({ id: r.id, code: r.code, categoryName: ISSUE_CATEGORY_INFO[r.category as IssueCategory]?.zh ?? r.category, closedMs: r.closedMs! }));
+  const evidence = evidencePairs(closed, await deps.repo.issuePhotos(closed.map((c) => c.id)));
+  return { patrol, evidence };
 }
 
 type BuiltReport = { report: WeeklyReport; xlsx: Uint8Array | null };
@@ -74,10 +101,10 @@ type BuiltReport = { report: WeeklyReport; xlsx: Uint8Array | null };
 export function registerReportRoutes(app: OpenAPIHono, deps: AppDeps): void {
   const cache = new RevisionCache<BuiltReport>((r) => (r.xlsx?.byteLength ?? 0) + 64 * 1024, 16);
 
-  app.openapi(weekly, async (c) => c.json((await buildReport(deps, cache, c.req.valid('query'), false)).report, 200));
+  app.openapi(weekly, async (c) => c.json((await buildReport(deps, cache, c.req.valid('query'), false, new URL(c.req.url).origin)).report, 200));
 
   app.openapi(weeklyXlsx, async (c) => {
-    const { report, xlsx } = await buildReport(deps, cache, c.req.valid('query'), true);
+    const { report, xlsx } = await buildReport(deps, cache, c.req.valid('query'), true, new URL(c.req.url).origin);
     const name = `${report.district.name}创城周报_${report.period.firstDay}_${report.period.lastDay}.xlsx`;
     return c.body(new Uint8Array(xlsx!), 200, {
       'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

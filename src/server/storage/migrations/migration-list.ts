@@ -11,6 +11,7 @@ import { open311ApiKeys } from './0003-open311-api-keys';
 import { rateLimits } from './0004-rate-limits';
 import { usersDisabledAndAuditLog } from './0005-users-disabled-and-audit-log';
 import { ledgerAtScale } from './0006-ledger-at-scale';
+import { photosAndPatrols } from './0007-photos-and-patrols';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   rateLimits,
   usersDisabledAndAuditLog,
   ledgerAtScale,
+  photosAndPatrols,
 ];

@@ -50,7 +50,6 @@ import {
   mutableIssueColumns,
   seedIssueRecord,
   toIssue,
-  toIssueHistoryEntry,
   toSummaryRow,
   type IssueColumns,
   type IssueHistoryRow,
@@ -72,6 +71,8 @@ import {
   type AuditRecord,
   type DistrictReplacement,
   type DutymapRepository,
+  IdempotentReplayError,
+  type IssueRequestKey,
   type FeatureHistoryRow,
   type IssueCounts,
   type IssueCursor,
@@ -95,6 +96,11 @@ import {
   type UserRecord,
 } from '../repository';
 import { SEED_BUMPS, toRevisions } from '../revision-rows';
+import { toIssuePhotoRow, withPhotos, type IssuePhotoDbRow } from '../issue-photo-rows';
+import type { PatrolStore } from '../patrol-store';
+import type { IssuePhotoRow, PhotoStore } from '../photo-store';
+import { PostgresPatrolStore } from './postgres-patrol-store';
+import { PostgresPhotoStore } from './postgres-photo-store';
 import {
   checkDataSnapshot,
   planLayerReplacement,
@@ -197,13 +203,18 @@ export class PostgresRepository implements DutymapRepository {
   private listener: pg.Client | null = null;
   private readonly textModes = new TextModeMemo();
   private readonly zoneWatchers = new Set<(zones: number) => void>();
+  readonly photos: PhotoStore;
+  readonly patrol: PatrolStore;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly url: string,
     readonly districtId: number,
     private readonly textLimits: TextLimits,
-  ) {}
+  ) {
+    this.photos = new PostgresPhotoStore(pool, districtId);
+    this.patrol = new PostgresPatrolStore(pool, districtId, (work) => this.transaction(work));
+  }
 
   /** Runs `work` in a transaction, again (up to 5 times) after a serialization failure or deadlock. */
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, mode = 'READ COMMITTED'): Promise<T> {
@@ -732,17 +743,39 @@ export class PostgresRepository implements DutymapRepository {
 
   async issueHistory(id: string): Promise<IssueHistoryEntry[]> {
     if (unmatchable(id)) return [];
-    const { rows } = await this.pool.query<IssueHistoryRow>(
-      `SELECT ${ISSUE_HISTORY_SELECT} FROM issue_history WHERE district_id = $1 AND issue_id = $2 ORDER BY seq`,
+    const { rows } = await this.pool.query<IssueHistoryRow & { seq: number }>(
+      `SELECT seq, ${ISSUE_HISTORY_SELECT} FROM issue_history WHERE district_id = $1 AND issue_id = $2 ORDER BY seq`,
       [this.districtId, id],
     );
-    return rows.map(toIssueHistoryEntry);
+    return withPhotos(rows, await this.photoRows([id]));
   }
 
-  async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake): Promise<IssueRecord> {
+  private async photoRows(issueIds: readonly string[]): Promise<IssuePhotoDbRow[]> {
+    const { rows } = await this.pool.query<IssuePhotoDbRow>(
+      `SELECT p.issue_id, p.history_seq, p.photo_id, p.thumb_id, p.kind, h.at, h.by, h.action
+       FROM issue_photos p JOIN issue_history h ON h.seq = p.history_seq
+       WHERE p.district_id = $1 AND p.issue_id = ANY($2::text[]) ORDER BY p.issue_id, p.history_seq, p.position`,
+      [this.districtId, issueIds.filter((id) => !unmatchable(id))],
+    );
+    return rows;
+  }
+
+  async issuePhotos(issueIds: readonly string[]): Promise<IssuePhotoRow[]> {
+    return issueIds.length === 0 ? [] : (await this.photoRows(issueIds)).map(toIssuePhotoRow);
+  }
+
+  async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake, request?: IssueRequestKey): Promise<IssueRecord> {
     return this.transaction(async (client) => {
       const d = this.districtId;
       await this.lockWrites(client);
+      if (request) {
+        // After the lock: a retry racing its original waits for it and then finds its key.
+        const { rows: prior } = await client.query<{ issue_id: string; body_hash: string }>(
+          'SELECT issue_id, body_hash FROM issue_requests WHERE district_id = $1 AND username = $2 AND key = $3',
+          [d, request.username, request.key],
+        );
+        if (prior[0]) throw new IdempotentReplayError(prior[0].issue_id, prior[0].body_hash === request.bodyHash);
+      }
       // A statement of its own, after the lock: its snapshot includes whatever committed while
       // this one waited (a subquery of the locking statement would still see the zones before).
       const { rows: lane } = await client.query<{ zones: number | null; seq: number }>(
@@ -767,6 +800,16 @@ export class PostgresRepository implements DutymapRepository {
         seq = await nextSeq();
       }
       await this.insertHistory(client, id, entry);
+      if (request) {
+        await client.query('INSERT INTO issue_requests (district_id, username, key, body_hash, issue_id, at_ms) VALUES ($1, $2, $3, $4, $5, $6)', [
+          d,
+          request.username,
+          request.key,
+          request.bodyHash,
+          id,
+          Date.parse(issue.reportedAt),
+        ]);
+      }
       if (intake) {
         await client.query(
           `INSERT INTO open311_requests (district_id, issue_id, api_key_id, email, first_name, last_name, phone, device_id, account_id,
@@ -806,11 +849,24 @@ export class PostgresRepository implements DutymapRepository {
     throw new VersionConflictError([{ id, expected: expectedVersion, actual: current.version }]);
   }
 
+  /** An entry and the photos of its step (a photo no longer stored: MissingRecordError, the transaction undone). */
   private async insertHistory(client: Queryable, issueId: string, entry: IssueHistoryEntry): Promise<void> {
-    await client.query(
-      `INSERT INTO issue_history (${HISTORY_INSERT_COLUMNS.join(', ')}) VALUES (${HISTORY_INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+    const { rows } = await client.query<{ seq: number }>(
+      `INSERT INTO issue_history (${HISTORY_INSERT_COLUMNS.join(', ')}) VALUES (${HISTORY_INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING seq`,
       historyValues(this.districtId, issueId, entry),
     );
+    const photos = entry.photos ?? [];
+    if (photos.length === 0) return;
+    try {
+      await client.query(
+        `INSERT INTO issue_photos (district_id, issue_id, history_seq, position, photo_id, thumb_id, kind)
+         SELECT $1, $2, $3, * FROM unnest($4::int4[], $5::text[], $6::text[], $7::text[])`,
+        [this.districtId, issueId, rows[0]!.seq, photos.map((_, i) => i), photos.map((p) => p.photoId), photos.map((p) => p.thumbId), photos.map((p) => p.kind)],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === '23503') throw new MissingRecordError('photo', photos.map((p) => p.photoId).join(', '));
+      throw error;
+    }
   }
 
   async listApiKeys(): Promise<ApiKeyRecord[]> {

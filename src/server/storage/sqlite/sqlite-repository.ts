@@ -7,8 +7,9 @@
  * inside one call, and writes inside one BEGIN IMMEDIATE transaction.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { LAYERS, layerFeatures, type DistrictGeometry, type DistrictMeta, type LayerName, type Unit } from '../../../core/district/district-schema';
 import type { DistrictData } from '../../../core/issues/district-data';
 import { ISSUE_STATUSES, type IssueHistoryEntry, type IssueStatus } from '../../../core/issues/issue-schema';
@@ -40,6 +41,7 @@ import {
   type TextLimits,
   type TextMode,
 } from '../issue-query';
+import { toIssuePhotoRow, withPhotos, type IssuePhotoDbRow } from '../issue-photo-rows';
 import {
   ISSUE_COLUMNS,
   ISSUE_HISTORY_COLUMNS,
@@ -52,7 +54,6 @@ import {
   mutableIssueColumns,
   seedIssueRecord,
   toIssue,
-  toIssueHistoryEntry,
   toSummaryRow,
   type IssueHistoryRow,
   type IssueRow,
@@ -73,6 +74,8 @@ import {
   type AuditRecord,
   type DistrictReplacement,
   type DutymapRepository,
+  IdempotentReplayError,
+  type IssueRequestKey,
   type FeatureHistoryRow,
   type IssueCounts,
   type IssueCursor,
@@ -96,6 +99,10 @@ import {
   type UserRecord,
 } from '../repository';
 import { SEED_BUMPS, toRevisions } from '../revision-rows';
+import type { IssuePhotoRow, PhotoStore } from '../photo-store';
+import type { PatrolStore } from '../patrol-store';
+import { SqlitePatrolStore } from './sqlite-patrol-store';
+import { SqlitePhotoStore, defaultPhotoDir } from './sqlite-photo-store';
 import {
   checkDataSnapshot,
   planLayerReplacement,
@@ -117,6 +124,8 @@ export interface SqliteOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** Where text searches stop letting the index drive and counting (tests make them small). */
   textLimits?: TextLimits;
+  /** The photo store's folder (default: beside the file, `<name>-photos/`; see defaultPhotoDir). */
+  photoDir?: string;
 }
 
 /**
@@ -132,7 +141,8 @@ export function openSqliteRepository(path: string, options: SqliteOptions = {}):
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteRepository(db, options.textLimits ?? SQLITE_TEXT_LIMITS);
+  const photoDir = options.photoDir ?? (path === ':memory:' ? mkdtempSync(join(tmpdir(), 'dutymap-photos-')) : defaultPhotoDir(path));
+  return new SqliteRepository(db, options.textLimits ?? SQLITE_TEXT_LIMITS, photoDir);
 }
 
 /** A row of `features` as SQLite returns it (deleted is 0/1). */
@@ -157,12 +167,17 @@ class SqliteRepository implements DutymapRepository {
   /** The ledger's statements by SQL text, least recently used first (see statement()). */
   private readonly statements = new Map<string, Database.Statement>();
   private readonly textModes = new TextModeMemo();
+  readonly photos: PhotoStore;
+  readonly patrol: PatrolStore;
 
   constructor(
     private readonly db: Database.Database,
     private readonly textLimits: TextLimits,
+    photoDir: string,
   ) {
     this.stmt = this.prepareAll();
+    this.photos = new SqlitePhotoStore(db, photoDir);
+    this.patrol = new SqlitePatrolStore(db);
   }
 
   private prepareAll() {
@@ -219,7 +234,16 @@ class SqliteRepository implements DutymapRepository {
       insertIssueHistory: db.prepare(
         `INSERT INTO issue_history (${ISSUE_HISTORY_COLUMNS.join(', ')}) VALUES (${ISSUE_HISTORY_COLUMNS.map((c) => `@${c}`).join(', ')})`,
       ),
-      issueHistory: db.prepare<[string], IssueHistoryRow>(`SELECT ${ISSUE_HISTORY_SELECT} FROM issue_history WHERE issue_id = ? ORDER BY seq`),
+      issueHistory: db.prepare<[string], IssueHistoryRow & { seq: number }>(`SELECT seq, ${ISSUE_HISTORY_SELECT} FROM issue_history WHERE issue_id = ? ORDER BY seq`),
+      insertIssuePhoto: db.prepare(
+        'INSERT INTO issue_photos (issue_id, history_seq, position, photo_id, thumb_id, kind) VALUES (@issueId, @seq, @position, @photoId, @thumbId, @kind)',
+      ),
+      historyPhotos: db.prepare<[string], IssuePhotoDbRow>(
+        `SELECT p.issue_id, p.history_seq, p.photo_id, p.thumb_id, p.kind, h.at, h.by, h.action
+         FROM issue_photos p JOIN issue_history h ON h.seq = p.history_seq WHERE p.issue_id = ? ORDER BY p.history_seq, p.position`,
+      ),
+      issueRequest: db.prepare<[string, string], { issue_id: string; body_hash: string }>('SELECT issue_id, body_hash FROM issue_requests WHERE username = ? AND key = ?'),
+      insertIssueRequest: db.prepare('INSERT INTO issue_requests (username, key, body_hash, issue_id, at_ms) VALUES (?, ?, ?, ?, ?)'),
       lastChange: db.prepare<[string], { at: string }>('SELECT at FROM issue_history WHERE issue_id = ? ORDER BY seq DESC LIMIT 1'),
       summaryRows: db.prepare<[], SummaryDbRow>(`SELECT ${SUMMARY_SELECT} FROM issues`),
       insertOpen311Request: db.prepare(
@@ -556,11 +580,19 @@ class SqliteRepository implements DutymapRepository {
   }
 
   async issueHistory(id: string): Promise<IssueHistoryEntry[]> {
-    return this.stmt.issueHistory.all(id).map(toIssueHistoryEntry);
+    return withPhotos(this.stmt.issueHistory.all(id), this.stmt.historyPhotos.all(id));
   }
 
-  async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake): Promise<IssueRecord> {
+  async issuePhotos(issueIds: readonly string[]): Promise<IssuePhotoRow[]> {
+    return issueIds.flatMap((id) => this.stmt.historyPhotos.all(id).map(toIssuePhotoRow));
+  }
+
+  async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake, request?: IssueRequestKey): Promise<IssueRecord> {
     return this.db.transaction((): IssueRecord => {
+      if (request) {
+        const prior = this.stmt.issueRequest.get(request.username, request.key);
+        if (prior) throw new IdempotentReplayError(prior.issue_id, prior.body_hash === request.bodyHash);
+      }
       if (assignedAtZones !== undefined && this.revision('zones') !== assignedAtZones) throw new StaleSnapshotError('zones');
       let seq = (this.stmt.nextSeq.get()?.s ?? 0) + 1;
       let id = issue.id ?? generatedIssueId(issue.reportedAt, seq);
@@ -572,6 +604,7 @@ class SqliteRepository implements DutymapRepository {
         this.stmt.insertOpen311Request.run({ ...intake, issueId: id });
         this.stmt.countKeyUse.run(intake.at, intake.apiKeyId);
       }
+      if (request) this.stmt.insertIssueRequest.run(request.username, request.key, request.bodyHash, id, Date.parse(issue.reportedAt));
       this.stmt.bump.run('data');
       return toIssue(this.stmt.issueById.get(id)!);
     }).immediate();
@@ -581,8 +614,17 @@ class SqliteRepository implements DutymapRepository {
     this.stmt.insertIssue.run(bindable(issueColumns(issue)));
   }
 
+  /** An entry and the photos of its step (a photo no longer stored: MissingRecordError, the transaction undone). */
   private insertIssueHistory(issueId: string, entry: IssueHistoryEntry): void {
-    this.stmt.insertIssueHistory.run(issueHistoryColumns(issueId, entry));
+    const seq = Number(this.stmt.insertIssueHistory.run(issueHistoryColumns(issueId, entry)).lastInsertRowid);
+    (entry.photos ?? []).forEach((photo, position) => {
+      try {
+        this.stmt.insertIssuePhoto.run({ issueId, seq, position, ...photo });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new MissingRecordError('photo', `${photo.photoId} / ${photo.thumbId}`);
+        throw error;
+      }
+    });
   }
 
   async updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord> {
