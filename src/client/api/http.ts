@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError } from '../../core/api/api-schema';
+import type { ApiError } from '../../core/api/api-schema';
 
 /**
  * Everything that can go wrong with an API call, in one shape the UI can explain:
@@ -58,12 +58,20 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/**
+ * The `{ error: { code, message, details } }` of an error response (api-schema's ApiError), read
+ * by hand: this module is part of the shell that every first page load runs, and the contract's
+ * zod schemas load with the views that parse responses, not before.
+ */
+function errorBody(body: unknown): ApiError['error'] | null {
+  const error = (body as { error?: unknown } | null)?.error as Partial<ApiError['error']> | undefined;
+  if (typeof error !== 'object' || error === null || typeof error.code !== 'string' || typeof error.message !== 'string') return null;
+  return { code: error.code, message: error.message, details: error.details ?? null };
+}
+
 function errorFrom(response: Response, body: unknown): ApiRequestError {
-  const parsed = ApiError.safeParse(body);
-  if (parsed.success) {
-    const { code, message, details } = parsed.data.error;
-    return new ApiRequestError(response.status, code, message, details);
-  }
+  const error = errorBody(body);
+  if (error) return new ApiRequestError(response.status, error.code, error.message, error.details);
   return new ApiRequestError(response.status, 'http_error', `HTTP ${response.status} ${response.statusText}`.trim());
 }
 

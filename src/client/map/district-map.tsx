@@ -4,6 +4,7 @@ import {
   Map as MapLibreMap,
   Marker,
   NavigationControl,
+  prewarm,
   ScaleControl,
   setWorkerUrl,
   type MapGeoJSONFeature,
@@ -89,6 +90,16 @@ function configureWorker(): void {
 }
 
 /**
+ * Starts maplibre's worker before the first map exists (its script is half a megabyte to fetch and
+ * compile), and keeps it for every later map of the page: a view switch or a map rebuilt after a
+ * lost WebGL context reuses it instead of starting another.
+ */
+export function prewarmMap(): void {
+  configureWorker();
+  prewarm();
+}
+
+/**
  * The shared district map (maplibre-gl + deck.gl). Views pass data and callbacks; this component
  * owns the map instance. Geometry goes into sources once per load; counts only ever become
  * feature-state, so a poll that brings new numbers repaints colours without re-sending shapes.
@@ -129,7 +140,7 @@ export function DistrictMap(props: DistrictMapProps) {
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    configureWorker();
+    prewarmMap();
     const stats = createMapStats();
     statsRef.current = stats;
     publishMapStats(stats);

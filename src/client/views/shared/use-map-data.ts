@@ -6,6 +6,7 @@ import { countsQueryOptions } from '../../api/counts';
 import { districtQueryOptions } from '../../api/district';
 import { openIssuePointsQueryOptions } from '../../api/issues';
 import { layerQueryOptions } from '../../api/layer';
+import { preloadDistrictMap } from '../../map/preload-map';
 import type { IssuePoint } from '../../map/issue-points';
 import type { LayerCollection } from '../../map/map-data';
 
@@ -28,6 +29,8 @@ export interface MapData {
  * polled every `refreshMs`; open issue points are fetched again only when the revision moves.
  */
 export function useMapData(refreshMs: number): MapData {
+  // Every view that loads the map's data draws the map: its code starts loading with the data.
+  preloadDistrictMap();
   const district = useQuery(districtQueryOptions());
   const layers = useQueries({ queries: LAYERS.map((layer) => layerQueryOptions(layer)) });
   const counts = useQueries({ queries: LAYERS.map((layer) => countsQueryOptions(layer, refreshMs)) });
