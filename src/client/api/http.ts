@@ -48,6 +48,33 @@ async function send(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
+/**
+ * GETs sent before the code that reads them has loaded (see prefetchGet), by URL. Each is handed
+ * to the first request for its URL and then forgotten, so that later polls go to the server.
+ */
+const prefetched = new Map<string, Promise<Response>>();
+
+/**
+ * Sends GET requests now, for code that is still loading: the shell sends the requests a map route
+ * is sure to make while the route's chunk is on its way, instead of after it. A later requestJson
+ * or getJsonWithEtag of the same URL takes the response (or the failure) instead of asking again.
+ */
+export function prefetchGet(urls: readonly string[]): void {
+  for (const url of urls) {
+    if (prefetched.has(url)) continue;
+    const response = send(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    response.catch(() => undefined); // reported to whoever takes it
+    prefetched.set(url, response);
+  }
+}
+
+function takePrefetched(url: string, init: RequestInit): Promise<Response> | undefined {
+  if ((init.method ?? 'GET') !== 'GET') return undefined;
+  const response = prefetched.get(url);
+  prefetched.delete(url);
+  return response;
+}
+
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
   if (!text) return null;
@@ -88,7 +115,7 @@ export async function requestJson<S extends z.ZodType>(url: string, schema: S, i
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
   if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
-  const response = await send(url, { ...init, headers });
+  const response = await (takePrefetched(url, init) ?? send(url, { ...init, headers }));
   const body = await readBody(response);
   if (!response.ok) throw errorFrom(response, body);
   return parseWith(schema, body, response.status);
@@ -118,7 +145,8 @@ export async function getJsonWithEtag<S extends z.ZodType>(url: string, schema: 
   const headers = new Headers({ Accept: 'application/json' });
   if (cached) headers.set('If-None-Match', cached.etag);
   etagStats.requests++;
-  const response = await send(url, { headers, signal, cache: 'no-store' });
+  const early = cached ? undefined : takePrefetched(url, {});
+  const response = await (early ?? send(url, { headers, signal, cache: 'no-store' }));
   if (response.status === 304 && cached) {
     etagStats.notModified++;
     return cached.value as z.output<S>;
@@ -132,7 +160,8 @@ export async function getJsonWithEtag<S extends z.ZodType>(url: string, schema: 
   return value;
 }
 
-/** Forgets cached ETags (tests; after sign-out nothing role-specific is cached, but keep it clean). */
+/** Forgets cached ETags and prefetched responses (tests; after sign-out nothing role-specific is cached, but keep it clean). */
 export function clearEtagCache(): void {
   etagCache.clear();
+  prefetched.clear();
 }

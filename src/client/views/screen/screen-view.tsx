@@ -12,7 +12,7 @@ import { MapLegend } from '../../map/map-legend';
 import { geometryBBox } from '../../map/tour-camera';
 import { useConnectionProblem } from '../shared/connection-banner';
 import { ErrorBoundary } from '../shared/error-boundary';
-import { useMapData } from '../shared/use-map-data';
+import { useMapData, useOpenIssuePoints } from '../shared/use-map-data';
 import { CheckpointBoard } from './checkpoint-board';
 import { KpiCards } from './kpi-cards';
 import { RedBlackPanel } from './red-black-panel';
@@ -51,7 +51,8 @@ export function ScreenView({ config }: { config: ClientConfig }) {
   const stale = useConnectionProblem();
   const timeZone = data.district?.timeZone ?? 'Asia/Shanghai';
   const asOfMs = summaryQuery.dataUpdatedAt || null;
-  const newIssues = useNewIssues(data.issues);
+  const issues = useOpenIssuePoints(data.revision, true);
+  const newIssues = useNewIssues(issues);
 
   const streetsGeometry = data.geometry.streets;
   const streets = useMemo<TourStreet[]>(
@@ -128,7 +129,7 @@ export function ScreenView({ config }: { config: ClientConfig }) {
                       geometry={data.geometry}
                       counts={data.counts}
                       visible={SCREEN_LAYERS}
-                      issues={data.issues}
+                      issues={issues}
                       newIssues={newIssues}
                       extrude={options.extrude}
                       tourBBox={tourStreet?.bbox ?? null}
