@@ -1,31 +1,50 @@
-import { QueryClientProvider, useQuery, type QueryClient } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
-import { districtQueryOptions } from './api/district';
-import { ApiRequestError } from './api/http';
 import type { ClientConfig } from './config';
 import { I18nProvider, useI18n, type Lang, type MessageKey } from './i18n/i18n';
-import { IssuesView } from './views/issues/issues-view';
-import { LookupView } from './views/lookup/lookup-view';
-import { PlanView } from './views/plan/plan-view';
-import { ApiKeysView } from './views/report/api-keys-view';
-import { ReportView } from './views/report/report-view';
-import { ScreenView } from './views/screen/screen-view';
 import { ConnectionBanner } from './views/shared/connection-banner';
 import { ErrorBoundary } from './views/shared/error-boundary';
-import { SessionControl, useServerMode, useSessionUser } from './views/shared/session';
 
 const NAV = ['screen', 'plan', 'lookup', 'issues', 'patrol', 'report', 'import'] as const;
 
-/** The patrol page loads on demand: phones of patrollers only. */
-const PatrolView = lazy(() => import('./views/patrol/patrol-view').then((m) => ({ default: m.PatrolView })));
-
-/** The import page loads on demand: only administrators use it. */
-const ImportView = lazy(() => import('./views/import/import-view').then((m) => ({ default: m.ImportView })));
-/** The admin's pages (users, audit log): in the header for admins only, loaded on demand. */
+/**
+ * Every view is its own chunk, loaded when its route is first shown: the first page load carries
+ * the shell (React, the query client, the router, the messages) and the one view it shows, not the
+ * ledger's table, the bulletin or the editor of the others.
+ */
+const VIEW_LOADERS = {
+  screen: () => import('./views/screen/screen-view').then((m) => ({ default: m.ScreenView })),
+  plan: () => import('./views/plan/plan-view').then((m) => ({ default: m.PlanView })),
+  lookup: () => import('./views/lookup/lookup-view').then((m) => ({ default: m.LookupView })),
+  issues: () => import('./views/issues/issues-view').then((m) => ({ default: m.IssuesView })),
+  patrol: () => import('./views/patrol/patrol-view').then((m) => ({ default: m.PatrolView })),
+  report: () => import('./views/report/report-view').then((m) => ({ default: m.ReportView })),
+  apiKeys: () => import('./views/report/api-keys-view').then((m) => ({ default: m.ApiKeysView })),
+  import: () => import('./views/import/import-view').then((m) => ({ default: m.ImportView })),
+  users: () => import('./views/users/users-view').then((m) => ({ default: m.UsersView })),
+  audit: () => import('./views/audit/audit-view').then((m) => ({ default: m.AuditView })),
+};
+const ScreenView = lazy(VIEW_LOADERS.screen);
+const PlanView = lazy(VIEW_LOADERS.plan);
+const LookupView = lazy(VIEW_LOADERS.lookup);
+const IssuesView = lazy(VIEW_LOADERS.issues);
+const PatrolView = lazy(VIEW_LOADERS.patrol);
+const ReportView = lazy(VIEW_LOADERS.report);
+const ApiKeysView = lazy(VIEW_LOADERS.apiKeys);
+const ImportView = lazy(VIEW_LOADERS.import);
+/** The admin's pages (users, audit log): in the header for admins only. */
 const ADMIN_NAV = ['users', 'audit'] as const;
-const UsersView = lazy(() => import('./views/users/users-view').then((m) => ({ default: m.UsersView })));
-const AuditView = lazy(() => import('./views/audit/audit-view').then((m) => ({ default: m.AuditView })));
+const UsersView = lazy(VIEW_LOADERS.users);
+const AuditView = lazy(VIEW_LOADERS.audit);
+/**
+ * What depends on the session (the sign-in control, the admin's links, the demo badge) comes with
+ * the API contract (zod) that parses it: loaded after the shell, not in the first page load.
+ */
+const SessionControl = lazy(() => import('./views/shared/session').then((m) => ({ default: m.SessionControl })));
+const WithSession = lazy(() => import('./views/shared/session').then((m) => ({ default: m.WithSession })));
+/** Every view but /import, /users and /audit needs a district: the gate says when there is none yet. */
+const DistrictGate = lazy(() => import('./views/shared/district-gate').then((m) => ({ default: m.DistrictGate })));
 
 /** Where `/` goes: the large screen is the product's face; inspectors bookmark /lookup. */
 export const DEFAULT_ROUTE = '/screen';
@@ -55,119 +74,128 @@ export function App({ client, config, lang, ssrPath }: AppProps) {
 function Shell({ config }: { config: ClientConfig }) {
   const { t, lang, setLang } = useI18n();
   const [location] = useLocation();
-  const isAdmin = useSessionUser()?.role === 'admin';
-  const demo = useServerMode() === 'demo';
   const fullScreen = location.startsWith('/screen');
   // A server started without a district (DUTYMAP_DISTRICT=none): every view but /import (and the
   // admin's /users and /audit, which need no district) says so.
-  const district = useQuery(districtQueryOptions());
   const needsDistrict = !['/import', '/users', '/audit'].some((path) => location.startsWith(path));
-  const noDistrict = needsDistrict && district.error instanceof ApiRequestError && district.error.code === 'no_district';
   return (
     <div className={`app${fullScreen ? ' app-full' : ''}`}>
       {!fullScreen && (
         <header className="app-header">
           <span className="app-title">{t('app.title')}</span>
-          {demo && (
-            <span className="demo-badge" title={t('demo.title')} role="note" aria-label={t('demo.title')}>
-              {t('demo.badge')}
-            </span>
-          )}
+          <Suspense fallback={null}>
+            <WithSession>
+              {(_user, mode) =>
+                mode === 'demo' && (
+                  <span className="demo-badge" title={t('demo.title')} role="note" aria-label={t('demo.title')}>
+                    {t('demo.badge')}
+                  </span>
+                )
+              }
+            </WithSession>
+          </Suspense>
           <nav>
             {NAV.map((view) => (
               <Link key={view} href={`/${view}`} className={(active: boolean) => (active ? 'active' : '')}>
                 {t(`nav.${view}` as MessageKey)}
               </Link>
             ))}
-            {isAdmin &&
-              ADMIN_NAV.map((view) => (
-                <Link key={view} href={`/${view}`} className={(active: boolean) => (active ? 'active' : '')}>
-                  {t(`nav.${view}` as MessageKey)}
-                </Link>
-              ))}
+            <Suspense fallback={null}>
+              <WithSession>
+                {(user) =>
+                  user?.role === 'admin' &&
+                  ADMIN_NAV.map((view) => (
+                    <Link key={view} href={`/${view}`} className={(active: boolean) => (active ? 'active' : '')}>
+                      {t(`nav.${view}` as MessageKey)}
+                    </Link>
+                  ))
+                }
+              </WithSession>
+            </Suspense>
           </nav>
           <div className="app-header-end">
             <button type="button" className="lang" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')} aria-label={t('lang.label')}>
               {t('lang.switch')}
             </button>
-            <SessionControl />
+            <Suspense fallback={null}>
+              <SessionControl />
+            </Suspense>
           </div>
         </header>
       )}
-      {fullScreen && demo && (
-        <span className="demo-badge demo-badge-corner" title={t('demo.title')}>
-          {t('demo.badge')}
-        </span>
+      {fullScreen && (
+        <Suspense fallback={null}>
+          <WithSession>
+            {(_user, mode) =>
+              mode === 'demo' && (
+                <span className="demo-badge demo-badge-corner" title={t('demo.title')}>
+                  {t('demo.badge')}
+                </span>
+              )
+            }
+          </WithSession>
+        </Suspense>
       )}
       <ConnectionBanner />
       <main className="app-main">
         <ErrorBoundary resetKey={location}>
-          {noDistrict ? (
-            <NoDistrict />
-          ) : (
-            <Switch>
-              <Route path="/screen">
-                <ScreenView config={config} />
-              </Route>
-              <Route path="/plan">
-                <PlanView config={config} />
-              </Route>
-              <Route path="/lookup">
-                <LookupView config={config} />
-              </Route>
-              <Route path="/issues">
-                <IssuesView config={config} />
-              </Route>
-              <Route path="/patrol">
-                <Suspense fallback={null}>
+          <Suspense fallback={<ViewLoading />}>
+            <MaybeDistrictGate needed={needsDistrict}>
+              <Switch>
+                <Route path="/screen">
+                  <ScreenView config={config} />
+                </Route>
+                <Route path="/plan">
+                  <PlanView config={config} />
+                </Route>
+                <Route path="/lookup">
+                  <LookupView config={config} />
+                </Route>
+                <Route path="/issues">
+                  <IssuesView config={config} />
+                </Route>
+                <Route path="/patrol">
                   <PatrolView />
-                </Suspense>
-              </Route>
-              <Route path="/report">
-                <ReportView config={config} />
-              </Route>
-              <Route path="/import">
-                <Suspense fallback={null}>
+                </Route>
+                <Route path="/report">
+                  <ReportView config={config} />
+                </Route>
+                <Route path="/import">
                   <ImportView />
-                </Suspense>
-              </Route>
-              <Route path="/api-keys">
-                <ApiKeysView />
-              </Route>
-              <Route path="/users">
-                <Suspense fallback={null}>
+                </Route>
+                <Route path="/api-keys">
+                  <ApiKeysView />
+                </Route>
+                <Route path="/users">
                   <UsersView />
-                </Suspense>
-              </Route>
-              <Route path="/audit">
-                <Suspense fallback={null}>
+                </Route>
+                <Route path="/audit">
                   <AuditView />
-                </Suspense>
-              </Route>
-              <Route path="/">
-                <Redirect to={DEFAULT_ROUTE} replace />
-              </Route>
-              <Route>
-                <NotFound />
-              </Route>
-            </Switch>
-          )}
+                </Route>
+                <Route path="/">
+                  <Redirect to={DEFAULT_ROUTE} replace />
+                </Route>
+                <Route>
+                  <NotFound />
+                </Route>
+              </Switch>
+            </MaybeDistrictGate>
+          </Suspense>
         </ErrorBoundary>
       </main>
     </div>
   );
 }
 
-/** What every view shows while the server has no district yet: where the admin creates one. */
-function NoDistrict() {
+/** The district gate around the views that need a district; the others render as they are. */
+function MaybeDistrictGate({ needed, children }: { needed: boolean; children: ReactNode }) {
+  return needed ? <DistrictGate>{children}</DistrictGate> : <>{children}</>;
+}
+
+/** While a view's code arrives (a few hundred milliseconds at most on a phone). */
+function ViewLoading() {
   const { t } = useI18n();
-  return (
-    <div className="not-found no-district" role="status" data-testid="no-district">
-      <h1>{t('noDistrict.title')}</h1>
-      <p>{t('noDistrict.body')}</p>
-      <Link href="/import">{t('noDistrict.toImport')}</Link>
-    </div>
-  );
+  return <div className="map-loading">{t('status.loading')}</div>;
 }
 
 function NotFound() {

@@ -1,4 +1,5 @@
-import { DEFAULT_COUNTS_INTERVAL_MS } from './api/counts';
+/** How often counts are polled unless configured otherwise (DESIGN.md: 30 s). */
+export const DEFAULT_COUNTS_INTERVAL_MS = 30_000;
 
 /**
  * Client configuration, read in one place. Build-time values come from Vite env variables

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { readClientConfig } from './config';
+import { prefetchRoute } from './route-prefetch';
 import { createQueryClient } from './views/shared/query-client';
 import './styles.css';
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     const { startMockWorker } = await import('../mocks/browser');
     await startMockWorker();
   }
+  prefetchRoute(window.location.pathname);
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root element');
   createRoot(root).render(

@@ -47,7 +47,10 @@ export async function buildClient(env: Record<string, string> = {}): Promise<str
     if (existsSync(done)) return join(cacheDir, 'dist');
     const outDir = join(tempFolder('dutymap-dist-'), 'dist');
     const saved = { ...process.env };
-    Object.assign(process.env, env);
+    // Production React whatever the caller's NODE_ENV: vitest sets it to "test", and vite's define
+    // passes that on, which would ship React's development build (twice the size, slower) into
+    // every browser test and benchmark.
+    Object.assign(process.env, { NODE_ENV: 'production' }, env);
     try {
       await build({ root: PROJECT_ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
     } finally {
@@ -64,7 +67,7 @@ export async function buildClient(env: Record<string, string> = {}): Promise<str
 const BUILD_INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package-lock.json'];
 
 function buildInputsHash(env: Record<string, string>): string {
-  const hash = createHash('sha256').update(JSON.stringify(env));
+  const hash = createHash('sha256').update(JSON.stringify({ NODE_ENV: 'production', ...env }));
   const visit = (path: string) => {
     const stat = statSync(path, { throwIfNoEntry: false });
     if (!stat) return;

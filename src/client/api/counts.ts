@@ -1,9 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { CountsResponse, type LayerParam } from '../../core/api/api-schema';
+import { DEFAULT_COUNTS_INTERVAL_MS } from '../config';
 import { apiUrl, getJsonWithEtag } from './http';
-
-/** How often counts are polled unless configured otherwise (DESIGN.md: 30 s). */
-export const DEFAULT_COUNTS_INTERVAL_MS = 30_000;
 
 /**
  * GET /api/counts?layer=…: open and overdue issues per feature, polled every `intervalMs` with

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError } from '../../core/api/api-schema';
+import type { ApiError } from '../../core/api/api-schema';
 
 /**
  * Everything that can go wrong with an API call, in one shape the UI can explain:
@@ -48,6 +48,33 @@ async function send(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
+/**
+ * GETs sent before the code that reads them has loaded (see prefetchGet), by URL. Each is handed
+ * to the first request for its URL and then forgotten, so that later polls go to the server.
+ */
+const prefetched = new Map<string, Promise<Response>>();
+
+/**
+ * Sends GET requests now, for code that is still loading: the shell sends the requests a map route
+ * is sure to make while the route's chunk is on its way, instead of after it. A later requestJson
+ * or getJsonWithEtag of the same URL takes the response (or the failure) instead of asking again.
+ */
+export function prefetchGet(urls: readonly string[]): void {
+  for (const url of urls) {
+    if (prefetched.has(url)) continue;
+    const response = send(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    response.catch(() => undefined); // reported to whoever takes it
+    prefetched.set(url, response);
+  }
+}
+
+function takePrefetched(url: string, init: RequestInit): Promise<Response> | undefined {
+  if ((init.method ?? 'GET') !== 'GET') return undefined;
+  const response = prefetched.get(url);
+  prefetched.delete(url);
+  return response;
+}
+
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
   if (!text) return null;
@@ -58,12 +85,20 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/**
+ * The `{ error: { code, message, details } }` of an error response (api-schema's ApiError), read
+ * by hand: this module is part of the shell that every first page load runs, and the contract's
+ * zod schemas load with the views that parse responses, not before.
+ */
+function errorBody(body: unknown): ApiError['error'] | null {
+  const error = (body as { error?: unknown } | null)?.error as Partial<ApiError['error']> | undefined;
+  if (typeof error !== 'object' || error === null || typeof error.code !== 'string' || typeof error.message !== 'string') return null;
+  return { code: error.code, message: error.message, details: error.details ?? null };
+}
+
 function errorFrom(response: Response, body: unknown): ApiRequestError {
-  const parsed = ApiError.safeParse(body);
-  if (parsed.success) {
-    const { code, message, details } = parsed.data.error;
-    return new ApiRequestError(response.status, code, message, details);
-  }
+  const error = errorBody(body);
+  if (error) return new ApiRequestError(response.status, error.code, error.message, error.details);
   return new ApiRequestError(response.status, 'http_error', `HTTP ${response.status} ${response.statusText}`.trim());
 }
 
@@ -80,7 +115,7 @@ export async function requestJson<S extends z.ZodType>(url: string, schema: S, i
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
   if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
-  const response = await send(url, { ...init, headers });
+  const response = await (takePrefetched(url, init) ?? send(url, { ...init, headers }));
   const body = await readBody(response);
   if (!response.ok) throw errorFrom(response, body);
   return parseWith(schema, body, response.status);
@@ -110,7 +145,8 @@ export async function getJsonWithEtag<S extends z.ZodType>(url: string, schema: 
   const headers = new Headers({ Accept: 'application/json' });
   if (cached) headers.set('If-None-Match', cached.etag);
   etagStats.requests++;
-  const response = await send(url, { headers, signal, cache: 'no-store' });
+  const early = cached ? undefined : takePrefetched(url, {});
+  const response = await (early ?? send(url, { headers, signal, cache: 'no-store' }));
   if (response.status === 304 && cached) {
     etagStats.notModified++;
     return cached.value as z.output<S>;
@@ -124,7 +160,8 @@ export async function getJsonWithEtag<S extends z.ZodType>(url: string, schema: 
   return value;
 }
 
-/** Forgets cached ETags (tests; after sign-out nothing role-specific is cached, but keep it clean). */
+/** Forgets cached ETags and prefetched responses (tests; after sign-out nothing role-specific is cached, but keep it clean). */
 export function clearEtagCache(): void {
   etagCache.clear();
+  prefetched.clear();
 }

@@ -70,8 +70,38 @@ export function issuesCsvUrl(filters: IssueFilters): string {
 /** Statuses that count as open (not closed), for the map's issue points. */
 export const OPEN_STATUSES: IssueStatus[] = ['pending_designation', 'assigned', 'rectifying', 'verifying', 'disputed'];
 
+/** An open issue as the map draws it. */
+export type OpenIssuePoint = Pick<ApiIssue, 'id' | 'lon' | 'lat' | 'overdue' | 'status'>;
+
 /**
- * Every open issue, all pages, for the map's points and aggregations. Keyed by the data revision
+ * Every open issue as a map point, all pages: what the map's issue layer and the large screen's
+ * rings need, and no more — each page's full issues are dropped as soon as they are read, so a wall
+ * display keeps a hundred bytes or so per open issue instead of the whole record. Keyed by the data
+ * revision like openIssuePointsQueryOptions (which the editor's impact preview uses: it needs
+ * categories and assignments).
+ */
+export function openIssueMapPointsQueryOptions(revision: number | undefined, cap = 20_000) {
+  return queryOptions({
+    queryKey: ['issues', 'map-points', revision],
+    queryFn: async ({ signal }) => {
+      const points: OpenIssuePoint[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await fetchPage({ status: OPEN_STATUSES, sort: '-reportedAt' }, cursor, 500, signal);
+        for (const i of page.items) points.push({ id: i.id, lon: i.lon, lat: i.lat, overdue: i.overdue, status: i.status });
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && points.length < cap);
+      return points;
+    },
+    enabled: revision !== undefined,
+    staleTime: Infinity,
+    gcTime: 0,
+    placeholderData: (previous) => previous,
+  });
+}
+
+/**
+ * Every open issue, all pages, for the editor's impact preview. Keyed by the data revision
  * the counts report, so the points are fetched again only when some issue actually changed. A
  * district has a few hundred open issues; the cap keeps a runaway district from freezing the page.
  */

@@ -4,6 +4,7 @@ import {
   Map as MapLibreMap,
   Marker,
   NavigationControl,
+  prewarm,
   ScaleControl,
   setWorkerUrl,
   type MapGeoJSONFeature,
@@ -16,23 +17,10 @@ import type { BBox } from '../../core/geometry/geometry-schema';
 import { useI18n } from '../i18n/i18n';
 import { applyCountsDiff } from './apply-counts';
 import { choroplethLayerOf } from './choropleth';
-import { buildCheckpointClusters, type CheckpointClusters } from './checkpoint-clusters';
 import type { IssueOverlay } from './issue-overlay';
 import type { IssueMode, IssuePoint, LayerVisibility } from './issue-points';
-import { checkpointAreas, checkpointMarkers, withIdProperty, zoneLabelPoints, type LayerCollection } from './map-data';
-import {
-  buildStyle,
-  HATCH_IMAGES,
-  hatchPattern,
-  type HatchImage,
-  CHECKPOINT_CLUSTER_MAX_ZOOM,
-  INTERACTIVE_LAYERS,
-  LAYER_GROUPS,
-  LOCAL_IDEOGRAPH_FONTS,
-  SOURCE_IDS,
-  type MapTheme,
-  type ZoneLayer,
-} from './map-style';
+import { checkpointMarkers, featuresSource, zonesSource, type LayerCollection } from './map-data';
+import { buildStyle, featureKey, HATCH_IMAGES, hatchPattern, type HatchImage, INTERACTIVE_LAYERS, LAYER_GROUPS, LAYER_SOURCE, LOCAL_IDEOGRAPH_FONTS, SOURCE_IDS, type MapTheme } from './map-style';
 import { createMapStats, publishMapStats, type MapStats } from './map-stats';
 
 type Counts = CountsResponse['counts'];
@@ -83,12 +71,23 @@ export interface DistrictMapProps {
 const CONTEXT_RESTORE_WAIT_MS = 4000;
 
 const ALL_LAYERS: LayerParam[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints', 'excluded', 'outline'];
+const ZONE_LAYERS = ['streets', 'communities', 'grids'] as const;
 
 let workerConfigured = false;
 function configureWorker(): void {
   if (workerConfigured) return;
   setWorkerUrl(workerUrl);
   workerConfigured = true;
+}
+
+/**
+ * Starts maplibre's worker before the first map exists (its script is half a megabyte to fetch and
+ * compile), and keeps it for every later map of the page: a view switch or a map rebuilt after a
+ * lost WebGL context reuses it instead of starting another.
+ */
+export function prewarmMap(): void {
+  configureWorker();
+  prewarm();
 }
 
 /**
@@ -112,8 +111,6 @@ export function DistrictMap(props: DistrictMapProps) {
   const countsRef = useRef<Partial<Record<LayerParam, Counts>>>({});
   const appliedCounts = useRef<Partial<Record<LayerParam, Counts | null>>>({});
   const appliedGeometry = useRef<Partial<Record<LayerParam, LayerCollection>>>({});
-  const labelPoints = useRef<Partial<Record<ZoneLayer, ReturnType<typeof zoneLabelPoints>>>>({});
-  const clustersRef = useRef<CheckpointClusters | null>(null);
   const overlayRef = useRef<IssueOverlay | null>(null);
   const overlayLoading = useRef(false);
   const markerRef = useRef<Marker | null>(null);
@@ -132,7 +129,7 @@ export function DistrictMap(props: DistrictMapProps) {
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    configureWorker();
+    prewarmMap();
     const stats = createMapStats();
     statsRef.current = stats;
     publishMapStats(stats);
@@ -144,6 +141,10 @@ export function DistrictMap(props: DistrictMapProps) {
         bounds: propsRef.current.bounds as [number, number, number, number],
         fitBoundsOptions: { padding: 24 },
         localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
+        // Labels appear at once instead of fading in over 300 ms: every frame of a fade is a whole
+        // repaint, which costs a phone's battery and a software-rendered wall display its first
+        // paint (a third of the frames before the map was idle were label fades).
+        fadeDuration: 0,
         attributionControl: { compact: true, customAttribution: '创城责任一张图' },
         dragRotate: false,
         pitchWithRotate: false,
@@ -154,7 +155,7 @@ export function DistrictMap(props: DistrictMapProps) {
       return;
     }
     mapRef.current = map;
-    stats.featureState = (source, id) => map.getFeatureState({ source, id });
+    stats.featureState = (layer, id) => map.getFeatureState({ source: LAYER_SOURCE[layer as LayerParam] ?? layer, id: featureKey(layer as LayerParam, id) });
     stats.project = (lon, lat) => {
       const p = map.project([lon, lat]);
       return [p.x, p.y];
@@ -172,7 +173,6 @@ export function DistrictMap(props: DistrictMapProps) {
     map.on('styleimagemissing', (event: { id: string }) => {
       if (event.id in HATCH_IMAGES && !map.hasImage(event.id)) map.addImage(event.id, hatchPattern(event.id as HatchImage));
     });
-    map.on('moveend', () => refreshClusters(map, clustersRef.current, stats));
 
     // WebGL context loss (GPU reset, driver update, too many contexts): maplibre rebuilds its style
     // from a snapshot when the context comes back, but feature-state and the deck.gl overlay are
@@ -213,7 +213,7 @@ export function DistrictMap(props: DistrictMapProps) {
           setHover(null);
           return;
         }
-        hovered = { source: feature.source, id: feature.ref.id };
+        hovered = { source: feature.source, id: feature.key };
         map.setFeatureState(hovered, { hover: true });
         map.getCanvas().style.cursor = 'pointer';
         setHover({ x: event.point.x, y: event.point.y, feature: feature.ref });
@@ -241,7 +241,6 @@ export function DistrictMap(props: DistrictMapProps) {
       markerRef.current = null;
       appliedCounts.current = {};
       appliedGeometry.current = {};
-      labelPoints.current = {};
       map.remove();
       mapRef.current = null;
       setLoaded(false);
@@ -250,36 +249,32 @@ export function DistrictMap(props: DistrictMapProps) {
     // when a lost WebGL context did not come back (generation).
   }, [theme, props.tiandituKey, generation]);
 
-  // Geometry: setData once per layer load (and again only if a zone edit brings new geometry).
+  // Geometry: setData once per source when its layers arrive (and again only if a zone edit brings
+  // new geometry). Zones do not wait for roads and checkpoints, nor these for the zones.
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !loaded) return;
     const stats = statsRef.current;
-    let labelsChanged = false;
-    for (const layer of ALL_LAYERS) {
-      const data = props.geometry[layer];
-      if (!data || appliedGeometry.current[layer] === data) continue;
-      appliedGeometry.current[layer] = data;
-      if (layer === 'checkpoints') {
-        const markers = checkpointMarkers(data);
-        setSourceData(map, SOURCE_IDS.checkpoints, markers, stats);
-        setSourceData(map, SOURCE_IDS.checkpointAreas, checkpointAreas(data), stats);
-        clustersRef.current = buildCheckpointClusters(markers, CHECKPOINT_CLUSTER_MAX_ZOOM);
-        refreshClusters(map, clustersRef.current, stats);
-      } else {
-        setSourceData(map, layer, withIdProperty(data), stats);
-      }
-      if (layer === 'streets' || layer === 'communities' || layer === 'grids') {
-        labelPoints.current[layer] = zoneLabelPoints(layer, data);
-        labelsChanged = true;
-      }
+    const changed = ALL_LAYERS.filter((layer) => props.geometry[layer] && appliedGeometry.current[layer] !== props.geometry[layer]);
+    if (!changed.length) return;
+    for (const layer of changed) {
+      appliedGeometry.current[layer] = props.geometry[layer];
       if (!stats.sources.includes(layer)) stats.sources.push(layer);
     }
-    if (labelsChanged) {
-      const features = Object.values(labelPoints.current).flat();
-      setSourceData(map, SOURCE_IDS.labels, { type: 'FeatureCollection', features }, stats);
+    const applied = appliedGeometry.current;
+    if (changed.some((layer) => LAYER_SOURCE[layer] === SOURCE_IDS.zones)) {
+      setSourceData(map, SOURCE_IDS.zones, zonesSource(applied), stats);
+      if (stats.zonesAt === null && ZONE_LAYERS.every((layer) => applied[layer])) {
+        map.once('idle', () => {
+          stats.zonesAt = performance.now();
+        });
+      }
     }
-    if (stats.readyAt === null && ALL_LAYERS.every((layer) => appliedGeometry.current[layer])) {
+    if (changed.some((layer) => LAYER_SOURCE[layer] === SOURCE_IDS.features)) {
+      setSourceData(map, SOURCE_IDS.features, featuresSource(applied.roads, applied.checkpoints), stats);
+      if (changed.includes('checkpoints') && applied.checkpoints) setSourceData(map, SOURCE_IDS.checkpointClusters, checkpointMarkers(applied.checkpoints), stats);
+    }
+    if (stats.readyAt === null && ALL_LAYERS.every((layer) => applied[layer])) {
       map.once('idle', () => {
         stats.readyAt = performance.now();
         containerRef.current?.setAttribute('data-map-ready', 'true');
@@ -299,8 +294,9 @@ export function DistrictMap(props: DistrictMapProps) {
       const next = props.counts[layer];
       const previous = appliedCounts.current[layer] ?? null;
       if (!next || next === previous) continue;
-      updated += applyCountsDiff(map, layer === 'checkpoints' ? SOURCE_IDS.checkpoints : layer, previous, next);
-      if (layer === 'checkpoints') applyCountsDiff(map, SOURCE_IDS.checkpointAreas, previous, next);
+      // The layer's features are keyed layer/id in their source (a checkpoint's marker and area share one key).
+      const target = { setFeatureState: ({ id }: { id: string | number }, state: Record<string, unknown>) => map.setFeatureState({ source: LAYER_SOURCE[layer], id: featureKey(layer, String(id)) }, state) };
+      updated += applyCountsDiff(target, layer, previous, next);
       appliedCounts.current[layer] = next;
     }
     if (updated > 0) {
@@ -408,13 +404,7 @@ function setSourceData(map: MapLibreMap, id: string, data: unknown, stats: MapSt
   source.setData(data as Parameters<GeoJSONSource['setData']>[0]);
 }
 
-function refreshClusters(map: MapLibreMap, clusters: CheckpointClusters | null, stats: MapStats): void {
-  if (!clusters || map.getZoom() >= CHECKPOINT_CLUSTER_MAX_ZOOM + 1) return;
-  const b = map.getBounds();
-  setSourceData(map, SOURCE_IDS.checkpointClusters, clusters.at([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], map.getZoom()), stats);
-}
-
-function topFeature(map: MapLibreMap, event: MapMouseEvent): { source: string; ref: MapFeatureRef } | null {
+function topFeature(map: MapLibreMap, event: MapMouseEvent): { source: string; key: string; ref: MapFeatureRef } | null {
   const layers = INTERACTIVE_LAYERS.filter(({ styleLayer }) => map.getLayer(styleLayer) && map.getLayoutProperty(styleLayer, 'visibility') !== 'none');
   if (!layers.length) return null;
   const features = map.queryRenderedFeatures(event.point, { layers: layers.map((l) => l.styleLayer) });
@@ -424,6 +414,7 @@ function topFeature(map: MapLibreMap, event: MapMouseEvent): { source: string; r
   const properties = feature.properties as Record<string, unknown>;
   return {
     source: feature.source,
+    key: String(feature.id),
     ref: { layer, id: String(properties.id), name: String(properties.name ?? properties.code ?? properties.id), properties },
   };
 }

@@ -1,10 +1,12 @@
+import type { LayerParam } from '../../core/api/api-schema';
 import type { CheckpointCategory } from '../../core/district/catalog';
 import { interiorPoint } from '../../core/geometry/interior-point';
+import { featureKey, FEATURE_KINDS, type ZoneLayer } from './map-style';
 
 /**
- * Turns the API's layers into what the map sources hold. Runs once per geometry load (never on
- * a recolour): copies each feature's id into its properties for `promoteId`, splits checkpoints into
- * markers and areas, and picks one label point per zone.
+ * Turns the API's layers into what the map's two sources hold (map-style.ts, SOURCE_IDS). Runs
+ * once per geometry load (never on a recolour): tags each feature with its `kind` and its
+ * feature-state `key`, splits checkpoints into markers and areas, and picks one label point per zone.
  */
 
 export interface LayerFeature {
@@ -48,16 +50,50 @@ export const CHECKPOINT_GLYPHS: Record<CheckpointCategory, string> = {
   public_toilet: '厕',
 };
 
-/** The layer's features with `properties.id` set (what `promoteId: 'id'` keys feature-state by). */
-export function withIdProperty(collection: LayerCollection): SourceCollection {
-  return {
-    type: 'FeatureCollection',
-    features: collection.features.map((f) => ({
-      type: 'Feature',
-      geometry: f.geometry as OutFeature['geometry'],
-      properties: { ...f.properties, id: f.id },
-    })),
-  };
+/** `layer`'s features as `kind`, with `id` and the feature-state `key` in their properties. */
+function tagged(layer: LayerParam, kind: string, features: readonly LayerFeature[]): OutFeature[] {
+  return features.map((f) => ({
+    type: 'Feature',
+    geometry: f.geometry as OutFeature['geometry'],
+    properties: { ...f.properties, id: f.id, key: featureKey(layer, f.id), kind },
+  }));
+}
+
+const ZONE_LAYERS: readonly ZoneLayer[] = ['streets', 'communities', 'grids'];
+
+/**
+ * The zones source: the zones of every zone layer that has arrived (kind = the layer), one label
+ * point per zone (kind 'label', `layer` says whose), the excluded areas and the district's outline
+ * (kinds 'excluded' and 'outline': labelled by their own symbol layer, not by label points).
+ */
+export function zonesSource(layers: Partial<Record<ZoneLayer | 'excluded' | 'outline', LayerCollection>>): SourceCollection {
+  const features: OutFeature[] = [];
+  for (const layer of ZONE_LAYERS) {
+    const collection = layers[layer];
+    if (!collection) continue;
+    features.push(...tagged(layer, layer, collection.features), ...zoneLabelPoints(layer, collection));
+  }
+  if (layers.excluded) features.push(...tagged('excluded', FEATURE_KINDS.excluded, layers.excluded.features));
+  if (layers.outline) features.push(...tagged('outline', FEATURE_KINDS.outline, layers.outline.features));
+  return { type: 'FeatureCollection', features };
+}
+
+/**
+ * The features source: roads (kind 'roads'), every checkpoint as a marker point (kind
+ * 'checkpoint') and the checkpoints that are areas also as their polygon (kind 'checkpoint-area',
+ * the same key as the marker).
+ */
+export function featuresSource(roads: LayerCollection | undefined, checkpoints: LayerCollection | undefined): SourceCollection {
+  const features: OutFeature[] = roads ? tagged('roads', FEATURE_KINDS.roads, roads.features) : [];
+  if (checkpoints) {
+    features.push(...checkpointMarkers(checkpoints).features);
+    const areas = checkpoints.features.filter((f) => {
+      const type = (f.geometry as Geometry).type;
+      return type === 'Polygon' || type === 'MultiPolygon';
+    });
+    features.push(...tagged('checkpoints', FEATURE_KINDS.checkpointArea, areas));
+  }
+  return { type: 'FeatureCollection', features };
 }
 
 type Geometry = { type: string; coordinates: unknown };
@@ -70,7 +106,7 @@ function markerPoint(geometry: Geometry): [number, number] | null {
   return null;
 }
 
-/** Every checkpoint as a marker point (areas at an interior point), with its category glyph. */
+/** Every checkpoint as a marker point (areas at an interior point), with its category glyph (kind 'checkpoint'). */
 export function checkpointMarkers(collection: LayerCollection): SourceCollection {
   const features: OutFeature[] = [];
   for (const f of collection.features) {
@@ -81,6 +117,8 @@ export function checkpointMarkers(collection: LayerCollection): SourceCollection
       geometry: { type: 'Point', coordinates: point },
       properties: {
         id: f.id,
+        key: featureKey('checkpoints', f.id),
+        kind: FEATURE_KINDS.checkpoint,
         name: f.properties.name,
         code: f.properties.code,
         category: f.properties.category,
@@ -91,23 +129,12 @@ export function checkpointMarkers(collection: LayerCollection): SourceCollection
   return { type: 'FeatureCollection', features };
 }
 
-/** The checkpoints that are areas (a market, a park), drawn as translucent polygons when zoomed in. */
-export function checkpointAreas(collection: LayerCollection): SourceCollection {
-  return withIdProperty({
-    type: 'FeatureCollection',
-    features: collection.features.filter((f) => {
-      const type = (f.geometry as Geometry).type;
-      return type === 'Polygon' || type === 'MultiPolygon';
-    }),
-  });
-}
-
-/** One label point per zone of `layer`, inside the zone. */
-export function zoneLabelPoints(layer: string, collection: LayerCollection): OutFeature[] {
+/** One label point per zone of `layer`, inside the zone (kind 'label'). */
+export function zoneLabelPoints(layer: ZoneLayer, collection: LayerCollection): OutFeature[] {
   const out: OutFeature[] = [];
   for (const f of collection.features) {
     const point = markerPoint(f.geometry as Geometry);
-    if (point) out.push({ type: 'Feature', geometry: { type: 'Point', coordinates: point }, properties: { layer, id: f.id, name: f.properties.name } });
+    if (point) out.push({ type: 'Feature', geometry: { type: 'Point', coordinates: point }, properties: { kind: FEATURE_KINDS.label, layer, id: f.id, name: f.properties.name } });
   }
   return out;
 }

@@ -13,22 +13,24 @@ export interface MapStats {
   lastRecolourMs: number | null;
   /** performance.now() of the first 'idle' after every layer's data was added; null before. */
   readyAt: number | null;
-  /** Sources added with geometry, by id. */
+  /** performance.now() of the first 'idle' after the zones (streets, communities, grids) were added. */
+  zonesAt: number | null;
+  /** The map layers (streets, communities, grids, roads, checkpoints) whose geometry is on the map. */
   sources: string[];
   /** WebGL contexts lost, and restored (feature-state and overlays applied again). */
   contextLosses: number;
   contextRestores: number;
   /** Errors the map reported (style, source, WebGL). */
   errors: string[];
-  /** Reads a feature's state (e2e: did the count colour change?); null before the map exists. */
-  featureState: ((source: string, id: string) => Record<string, unknown>) | null;
+  /** Reads the state of a layer's feature (e2e: did the count colour change?); null before the map exists. */
+  featureState: ((layer: string, id: string) => Record<string, unknown>) | null;
   /** Where a lon/lat is drawn, in the map container's pixels (e2e: does a panel cover a zone?); null before the map exists. */
   project: ((lon: number, lat: number) => [number, number]) | null;
 }
 
 /** Fresh, zeroed stats. */
 export function createMapStats(): MapStats {
-  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, sources: [], contextLosses: 0, contextRestores: 0, errors: [], featureState: null, project: null };
+  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, zonesAt: null, sources: [], contextLosses: 0, contextRestores: 0, errors: [], featureState: null, project: null };
 }
 
 /** Publishes the stats of the newest map on the window (one map per page in practice). */

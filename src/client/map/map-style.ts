@@ -18,16 +18,47 @@ export const LOCAL_IDEOGRAPH_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingF
 /** Zoom from which single checkpoints replace the clusters. */
 export const CHECKPOINT_CLUSTER_MAX_ZOOM = 13;
 
-/** Source ids; every geometry source uses `promoteId: 'id'` so feature-state keys are the feature ids. */
+/**
+ * The map's sources. The district is drawn from two GeoJSON sources, not one per layer: every
+ * source is cut into its own tiles by maplibre's worker, each tile sent back, uploaded and clipped
+ * on its own, and every tile that arrives repaints the map; at 1920×1080 the demo district covers
+ * 12 tiles, so eight sources meant 96 tile jobs and a dozen repaints before the map was complete.
+ * Zones first: streets, communities, grids and their label points are one source, drawn as soon as
+ * they are there; roads and checkpoints the other. Features carry `kind` (what they are; the style
+ * layers filter on it) and `key` (layer/id, the feature-state id: `promoteId: 'key'`).
+ * A new layer of the district joins one of them: add its features in map-data.ts (zonesSource or
+ * featuresSource) with a kind of its own and give its style layers a `kind` filter.
+ */
 export const SOURCE_IDS = {
+  zones: 'zones',
+  features: 'features',
+  /** Checkpoint markers clustered by maplibre's worker (the `cluster` option) below CHECKPOINT_CLUSTER_MAX_ZOOM. */
+  checkpointClusters: 'checkpoint-clusters',
+} as const;
+
+/** The source holding each map layer's features (the feature-state of a layer's features is there). */
+export const LAYER_SOURCE: Record<LayerParam, typeof SOURCE_IDS.zones | typeof SOURCE_IDS.features> = {
+  streets: SOURCE_IDS.zones,
+  communities: SOURCE_IDS.zones,
+  grids: SOURCE_IDS.zones,
+  roads: SOURCE_IDS.features,
+  checkpoints: SOURCE_IDS.features,
+  excluded: SOURCE_IDS.zones,
+  outline: SOURCE_IDS.zones,
+};
+
+/**
+ * What a feature of the two sources is (its `kind` property): a layer's own features, a zone's label
+ * point, a checkpoint's marker or its area (a market, a park).
+ */
+export const FEATURE_KINDS = {
   streets: 'streets',
   communities: 'communities',
   grids: 'grids',
   roads: 'roads',
-  checkpoints: 'checkpoints',
-  checkpointAreas: 'checkpoint-areas',
-  checkpointClusters: 'checkpoint-clusters',
-  labels: 'zone-labels',
+  label: 'label',
+  checkpoint: 'checkpoint',
+  checkpointArea: 'checkpoint-area',
   excluded: 'excluded',
   outline: 'outline',
 } as const;
@@ -55,6 +86,14 @@ export function hatchPattern(name: HatchImage): { width: number; height: number;
     }
   }
   return { width: size, height: size, data };
+}
+
+/**
+ * The feature-state id (`key`) of a layer's feature: unique within its source. A checkpoint's
+ * marker and area share it, so one state colours both.
+ */
+export function featureKey(layer: LayerParam, id: string): string {
+  return `${layer}/${id}`;
 }
 
 /** The style layers of each switchable map layer, for visibility toggles and hit-testing. */
@@ -105,25 +144,25 @@ export interface StyleOptions {
 }
 
 /**
- * The complete style with empty geometry sources; geometry arrives once per layer with setData,
- * counts only ever as feature-state.
+ * The complete style with empty geometry sources; geometry arrives with setData (once, and again
+ * only after a zone edit), counts only ever as feature-state.
  */
 export function buildStyle({ theme, tiandituKey }: StyleOptions): StyleSpecification {
   const c = PALETTE[theme];
-  const geojson = (promoteId = 'id') => ({ type: 'geojson' as const, data: EMPTY, promoteId });
   const sources: StyleSpecification['sources'] = {
-    [SOURCE_IDS.streets]: geojson(),
-    [SOURCE_IDS.communities]: geojson(),
-    [SOURCE_IDS.grids]: geojson(),
-    [SOURCE_IDS.roads]: { ...geojson(), tolerance: 0.5 },
-    [SOURCE_IDS.checkpoints]: geojson(),
-    [SOURCE_IDS.checkpointAreas]: geojson(),
-    // Cluster features come from supercluster and carry no counts; no promoteId needed.
-    [SOURCE_IDS.checkpointClusters]: { type: 'geojson', data: EMPTY },
-    // One label point per zone, inside it, so a zone cut by tile edges is still labelled once.
-    [SOURCE_IDS.labels]: { type: 'geojson', data: EMPTY },
-    [SOURCE_IDS.excluded]: geojson(),
-    [SOURCE_IDS.outline]: geojson(),
+    // One label point per zone is in the zones source, inside the zone, so that a zone cut by tile
+    // edges is still labelled once.
+    [SOURCE_IDS.zones]: { type: 'geojson', data: EMPTY, promoteId: 'key' },
+    [SOURCE_IDS.features]: { type: 'geojson', data: EMPTY, promoteId: 'key', tolerance: 0.5 },
+    // Clusters carry no counts: no promoteId. Single markers below the cluster zoom are small dots.
+    [SOURCE_IDS.checkpointClusters]: {
+      type: 'geojson',
+      data: EMPTY,
+      cluster: true,
+      clusterRadius: 48,
+      clusterMaxZoom: CHECKPOINT_CLUSTER_MAX_ZOOM - 1,
+      clusterMinPoints: 2,
+    },
     ...(tiandituKey ? tiandituSources(tiandituKey) : {}),
   };
   const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': c.background } }];
@@ -147,6 +186,9 @@ export function buildStyle({ theme, tiandituKey }: StyleOptions): StyleSpecifica
   return { version: 8, name: 'dutymap offline', sources, layers };
 }
 
+/** A style layer's filter: features of `kind` (and `extra`, when given). */
+const ofKind = (kind: string, extra?: unknown[]) => (extra ? ['all', ['==', ['get', 'kind'], kind], extra] : ['==', ['get', 'kind'], kind]) as never;
+
 const fillColour = (layer: LayerParam) => countColourExpression(layer) as never;
 const hoverOpacity = (base: number) => ['case', ['boolean', ['feature-state', 'hover'], false], Math.min(1, base + 0.2), base] as never;
 
@@ -154,7 +196,8 @@ function zoneFills(opacity: number): LayerSpecification[] {
   return (['streets', 'communities', 'grids'] as const).map((layer) => ({
     id: `${layer}-fill`,
     type: 'fill',
-    source: layer,
+    source: SOURCE_IDS.zones,
+    filter: ofKind(layer),
     paint: { 'fill-color': fillColour(layer), 'fill-opacity': hoverOpacity(opacity) },
   }));
 }
@@ -164,8 +207,8 @@ function provisionalHatches(): LayerSpecification[] {
   return (['streets', 'communities', 'grids'] as const).map((layer) => ({
     id: `${layer}-provisional`,
     type: 'fill',
-    source: layer,
-    filter: ['==', ['get', 'provisional'], true],
+    source: SOURCE_IDS.zones,
+    filter: ofKind(layer, ['==', ['get', 'provisional'], true]),
     paint: { 'fill-pattern': 'hatch-provisional' },
   }));
 }
@@ -173,12 +216,19 @@ function provisionalHatches(): LayerSpecification[] {
 /** Excluded areas (rivers, enclaves, land others manage): hatched grey, dashed edge, named. */
 function excludedLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
   return [
-    { id: 'excluded-fill', type: 'fill', source: SOURCE_IDS.excluded, paint: { 'fill-pattern': 'hatch-excluded', 'fill-opacity': hoverOpacity(0.9) } },
-    { id: 'excluded-line', type: 'line', source: SOURCE_IDS.excluded, paint: { 'line-color': '#475569', 'line-width': 1.5, 'line-dasharray': [2, 2] } },
+    { id: 'excluded-fill', type: 'fill', source: SOURCE_IDS.zones, filter: ofKind(FEATURE_KINDS.excluded), paint: { 'fill-pattern': 'hatch-excluded', 'fill-opacity': hoverOpacity(0.9) } },
+    {
+      id: 'excluded-line',
+      type: 'line',
+      source: SOURCE_IDS.zones,
+      filter: ofKind(FEATURE_KINDS.excluded),
+      paint: { ...linePaint({ colour: '#475569', width: 1.5 }), 'line-dasharray': [2, 2] },
+    },
     {
       id: 'excluded-label',
       type: 'symbol',
-      source: SOURCE_IDS.excluded,
+      source: SOURCE_IDS.zones,
+      filter: ofKind(FEATURE_KINDS.excluded),
       minzoom: 11,
       layout: { 'text-field': ['get', 'name'], 'text-font': LABEL_FONTS, 'text-size': 12, 'text-max-width': 8 },
       paint: { 'text-color': c.label, 'text-halo-color': c.halo, 'text-halo-width': 1.5 },
@@ -192,10 +242,42 @@ function outlineLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
     {
       id: 'outline-line',
       type: 'line',
-      source: SOURCE_IDS.outline,
-      paint: { 'line-color': c.outline, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 15, 4], 'line-dasharray': [4, 2], 'line-opacity': 0.8 },
+      source: SOURCE_IDS.zones,
+      filter: ofKind(FEATURE_KINDS.outline),
+      paint: { ...linePaint({ colour: c.outline, width: [[9, 1.5], [15, 4]], opacity: 0.8 }), 'line-dasharray': [4, 2] },
     },
   ];
+}
+
+/** A line width: one number, widths by zoom ([zoom, width] stops, linear), or an expression of zoom and data. */
+type LineWidth = number | [number, number][] | unknown[];
+
+/**
+ * The paint of a line layer, written so that every line layer gets the same shader. maplibre
+ * compiles one program per combination of which paint values are constant, per zoom, per feature
+ * or per zoom and feature; our six line layers had four combinations, and in software WebGL each
+ * program costs tens to hundreds of milliseconds of the first paint. Here the colour is always a
+ * per-feature value, width and gap width always of zoom and feature, the opacity always constant.
+ * A value that is the same for every feature reads an absent property first (`sameForAll`),
+ * which maplibre cannot tell from a real per-feature value.
+ */
+function linePaint(options: { colour: string | unknown[]; width: LineWidth; gapWidth?: LineWidth; opacity?: number }) {
+  const sameForAll = (value: number | string) => ['coalesce', ['get', 'sameForAllFeatures'], value];
+  const colour = typeof options.colour === 'string' ? ['to-color', sameForAll(options.colour)] : options.colour;
+  const width = (value: LineWidth): unknown[] => {
+    if (typeof value === 'number') return width([[0, value], [24, value]]);
+    if (typeof value[0] === 'string') {
+      // Already of zoom and data (roads), or of data only (a feature-state): make it of both.
+      return value[0] === 'interpolate' ? value : ['interpolate', ['linear'], ['zoom'], 0, value, 24, value];
+    }
+    return ['interpolate', ['linear'], ['zoom'], ...(value as [number, number][]).flatMap(([zoom, w]) => [zoom, ['to-number', sameForAll(w)]])];
+  };
+  return {
+    'line-color': colour as never,
+    'line-width': width(options.width) as never,
+    'line-gap-width': width(options.gapWidth ?? 0) as never,
+    'line-opacity': options.opacity ?? 1,
+  };
 }
 
 function zoneLines(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
@@ -203,31 +285,32 @@ function zoneLines(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
     {
       id: 'grids-line',
       type: 'line',
-      source: 'grids',
+      source: SOURCE_IDS.zones,
+      filter: ofKind('grids'),
       minzoom: 11,
-      paint: { 'line-color': c.outline, 'line-opacity': 0.45, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.3, 15, 1] },
+      paint: linePaint({ colour: c.outline, opacity: 0.45, width: [[11, 0.3], [15, 1]] }),
     },
     {
       // Grids with overdue issues get a dark red inner edge: colour says how many, the edge says late.
       id: 'grids-overdue',
       type: 'line',
-      source: 'grids',
-      paint: {
-        'line-color': OVERDUE_COLOUR,
-        'line-width': ['case', ['>', ['coalesce', ['feature-state', 'overdue'], 0], 0], 2, 0],
-      },
+      source: SOURCE_IDS.zones,
+      filter: ofKind('grids'),
+      paint: linePaint({ colour: OVERDUE_COLOUR, width: ['case', ['>', ['coalesce', ['feature-state', 'overdue'], 0], 0], 2, 0] }),
     },
     {
       id: 'communities-line',
       type: 'line',
-      source: 'communities',
-      paint: { 'line-color': c.outline, 'line-opacity': 0.7, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 15, 1.8] },
+      source: SOURCE_IDS.zones,
+      filter: ofKind('communities'),
+      paint: linePaint({ colour: c.outline, opacity: 0.7, width: [[10, 0.6], [15, 1.8]] }),
     },
     {
       id: 'streets-line',
       type: 'line',
-      source: 'streets',
-      paint: { 'line-color': c.outline, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.2, 15, 3.5] },
+      source: SOURCE_IDS.zones,
+      filter: ofKind('streets'),
+      paint: linePaint({ colour: c.outline, width: [[9, 1.2], [15, 3.5]] }),
     },
   ];
 }
@@ -237,27 +320,26 @@ const ROAD_WIDTH = [
   10, ['match', ['get', 'roadClass'], 'arterial', 1.6, 'secondary', 1, 0.4],
   14, ['match', ['get', 'roadClass'], 'arterial', 5, 'secondary', 3.2, 1.6],
   17, ['match', ['get', 'roadClass'], 'arterial', 14, 'secondary', 9, 5],
-] as never;
+];
 
 function roadLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
   return [
     {
       id: 'roads-casing',
       type: 'line',
-      source: 'roads',
+      source: SOURCE_IDS.features,
+      filter: ofKind('roads'),
       layout: { 'line-cap': 'round', 'line-join': 'round' },
-      paint: { 'line-color': c.casing, 'line-opacity': 0.8, 'line-gap-width': ROAD_WIDTH, 'line-width': 1 },
+      paint: linePaint({ colour: c.casing, opacity: 0.8, gapWidth: ROAD_WIDTH, width: 1 }),
     },
     {
       id: 'roads-line',
       type: 'line',
-      source: 'roads',
+      source: SOURCE_IDS.features,
+      filter: ofKind('roads'),
       layout: { 'line-cap': 'round', 'line-join': 'round' },
-      paint: {
-        // Roads with no open issue stay grey so that the ones needing attention stand out.
-        'line-color': ['case', ['>', ['coalesce', ['feature-state', 'open'], 0], 0], fillColour('roads'), c.road] as never,
-        'line-width': ROAD_WIDTH,
-      },
+      // Roads with no open issue stay grey so that the ones needing attention stand out.
+      paint: linePaint({ colour: ['case', ['>', ['coalesce', ['feature-state', 'open'], 0], 0], fillColour('roads'), c.road], width: ROAD_WIDTH }),
     },
   ];
 }
@@ -267,7 +349,8 @@ function checkpointAreaLayers(): LayerSpecification[] {
     {
       id: 'checkpoint-areas-fill',
       type: 'fill',
-      source: SOURCE_IDS.checkpointAreas,
+      source: SOURCE_IDS.features,
+      filter: ofKind(FEATURE_KINDS.checkpointArea),
       minzoom: CHECKPOINT_CLUSTER_MAX_ZOOM,
       paint: { 'fill-color': fillColour('checkpoints'), 'fill-opacity': 0.35, 'fill-outline-color': '#1e3a8a' },
     },
@@ -309,7 +392,8 @@ function checkpointLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
     {
       id: 'checkpoints-circle',
       type: 'circle',
-      source: SOURCE_IDS.checkpoints,
+      source: SOURCE_IDS.features,
+      filter: ofKind(FEATURE_KINDS.checkpoint),
       minzoom: CHECKPOINT_CLUSTER_MAX_ZOOM,
       paint: {
         'circle-color': CHECKPOINT_STATE_COLOUR,
@@ -322,7 +406,8 @@ function checkpointLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
       // The category as one character in the marker (医 hospital, 学 school…): an icon that needs no sprite.
       id: 'checkpoints-icon',
       type: 'symbol',
-      source: SOURCE_IDS.checkpoints,
+      source: SOURCE_IDS.features,
+      filter: ofKind(FEATURE_KINDS.checkpoint),
       minzoom: CHECKPOINT_CLUSTER_MAX_ZOOM,
       layout: {
         'text-field': ['get', 'glyph'],
@@ -340,8 +425,8 @@ function labelLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
   const label = (id: string, layer: string, minzoom: number, maxzoom: number, size: number[]): LayerSpecification => ({
     id,
     type: 'symbol',
-    source: SOURCE_IDS.labels,
-    filter: ['==', ['get', 'layer'], layer],
+    source: SOURCE_IDS.zones,
+    filter: ofKind(FEATURE_KINDS.label, ['==', ['get', 'layer'], layer]),
     minzoom,
     maxzoom,
     layout: {
@@ -357,9 +442,9 @@ function labelLayers(c: (typeof PALETTE)[MapTheme]): LayerSpecification[] {
     {
       id: 'roads-label',
       type: 'symbol',
-      source: 'roads',
+      source: SOURCE_IDS.features,
       minzoom: 14,
-      filter: ['!=', ['get', 'roadClass'], 'alley'],
+      filter: ofKind('roads', ['!=', ['get', 'roadClass'], 'alley']),
       layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': LABEL_FONTS, 'text-size': 12 },
       paint: { 'text-color': c.label, 'text-halo-color': c.halo, 'text-halo-width': 1.5 },
     },

@@ -12,7 +12,7 @@ import { legendHatches, MapLegend, provisionalCounts } from '../../map/map-legen
 import { geometryBBox } from '../../map/tour-camera';
 import { useConnectionProblem } from '../shared/connection-banner';
 import { ErrorBoundary } from '../shared/error-boundary';
-import { useMapData } from '../shared/use-map-data';
+import { useMapData, useOpenIssuePoints } from '../shared/use-map-data';
 import { CheckpointBoard } from './checkpoint-board';
 import { KpiCards } from './kpi-cards';
 import { RedBlackPanel } from './red-black-panel';
@@ -54,7 +54,8 @@ export function ScreenView({ config }: { config: ClientConfig }) {
   const stale = useConnectionProblem();
   const timeZone = data.district?.timeZone ?? 'Asia/Shanghai';
   const asOfMs = summaryQuery.dataUpdatedAt || null;
-  const newIssues = useNewIssuePhotos(useNewIssues(data.issues));
+  const issues = useOpenIssuePoints(data.revision, true);
+  const newIssues = useNewIssuePhotos(useNewIssues(issues));
   const coverage = useQuery(coverageQueryOptions(config.refreshMs)).data;
 
   const streetsGeometry = data.geometry.streets;
@@ -133,7 +134,7 @@ export function ScreenView({ config }: { config: ClientConfig }) {
                       geometry={data.geometry}
                       counts={data.counts}
                       visible={SCREEN_LAYERS}
-                      issues={data.issues}
+                      issues={issues}
                       newIssues={newIssues}
                       unvisitedCheckpointIds={coverage?.checkpoints.unvisitedIds}
                       extrude={options.extrude}

@@ -8,7 +8,7 @@ import { LazyDistrictMap, type DistrictMapProps, type MapFeatureRef, type MapFoc
 import { legendHatches, MapLegend } from '../../map/map-legend';
 import type { MapTheme } from '../../map/map-style';
 import { ErrorBoundary } from './error-boundary';
-import type { MapData } from './use-map-data';
+import { useOpenIssuePoints, type MapData } from './use-map-data';
 
 export interface MapWorkspaceProps {
   data: MapData;
@@ -36,6 +36,7 @@ export function MapWorkspace({ data, tiandituKey, theme, marker, focus, initialV
   const [visible, setVisible] = useState<LayerVisibility>({ ...DEFAULT_VISIBILITY, ...initialVisibility });
   const [issueMode, setIssueMode] = useState<IssueMode>('points');
   const legendLayer: LayerParam | null = choroplethLayerOf(visible);
+  const issues = useOpenIssuePoints(data.revision, visible.issues);
   if (!data.district) {
     return <div className={`map-workspace ${className ?? ''}`}><div className="map-loading">{t('status.loading')}</div></div>;
   }
@@ -47,7 +48,7 @@ export function MapWorkspace({ data, tiandituKey, theme, marker, focus, initialV
           geometry={data.geometry}
           counts={data.counts}
           visible={visible}
-          issues={data.issues}
+          issues={issues}
           issueMode={issueMode}
           marker={marker}
           focus={focus}

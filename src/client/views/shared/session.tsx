@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiUser, ServerMode } from '../../../core/api/api-schema';
@@ -15,6 +15,14 @@ export function useSessionUser(): ApiUser | null | undefined {
 /** How the server runs ('demo' or 'production'; undefined while loading), from the same query. */
 export function useServerMode(): ServerMode | undefined {
   return useQuery({ ...sessionQueryOptions(), select: (data) => data.mode }).data;
+}
+
+/**
+ * Renders `children` with the signed-in user and the server's mode (both undefined while loading):
+ * how the shell, which loads this module lazily (it brings the API contract), reads the session.
+ */
+export function WithSession({ children }: { children: (user: ApiUser | null | undefined, mode: ServerMode | undefined) => ReactNode }) {
+  return <>{children(useSessionUser(), useServerMode())}</>;
 }
 
 /** Header control: the user and a sign-out button, or a sign-in button that opens the dialog. */

@@ -4,12 +4,13 @@ import type { CountsResponse, DistrictResponse, LayerParam } from '../../../core
 import { LAYERS } from '../../../core/district/district-schema';
 import { countsQueryOptions } from '../../api/counts';
 import { districtQueryOptions } from '../../api/district';
-import { openIssuePointsQueryOptions } from '../../api/issues';
+import { openIssueMapPointsQueryOptions } from '../../api/issues';
 import { layerQueryOptions } from '../../api/layer';
+import { preloadDistrictMap } from '../../map/preload-map';
 import type { IssuePoint } from '../../map/issue-points';
 import type { LayerCollection } from '../../map/map-data';
 
-/** Everything the shared map draws, from the API: district, geometry, counts and open issues. */
+/** What the shared map draws, from the API: district, geometry and counts (open issues: useOpenIssuePoints). */
 export interface MapData {
   district: DistrictResponse | undefined;
   geometry: Partial<Record<LayerParam, LayerCollection>>;
@@ -18,16 +19,17 @@ export interface MapData {
   asOf: string | null;
   /** The data revision the counts report (rises with every issue change). */
   revision: number | undefined;
-  issues: IssuePoint[];
   /** The first error of any of these queries (the banner explains connection problems). */
   error: unknown;
 }
 
 /**
  * Loads the map's data with one query per endpoint. Geometry is fetched once and kept; counts are
- * polled every `refreshMs`; open issue points are fetched again only when the revision moves.
+ * polled every `refreshMs`.
  */
 export function useMapData(refreshMs: number): MapData {
+  // Every view that loads the map's data draws the map: its code starts loading with the data.
+  preloadDistrictMap();
   const district = useQuery(districtQueryOptions());
   const layers = useQueries({ queries: LAYERS.map((layer) => layerQueryOptions(layer)) });
   const counts = useQueries({ queries: LAYERS.map((layer) => countsQueryOptions(layer, refreshMs)) });
@@ -55,11 +57,18 @@ export function useMapData(refreshMs: number): MapData {
 
   const revision = countData.reduce<number | undefined>((max, c) => (c ? Math.max(max ?? 0, c.revision) : max), undefined);
   const asOf = countData.reduce<string | null>((latest, c) => (c && (!latest || c.asOf > latest) ? c.asOf : latest), null);
-  const openIssues = useQuery(openIssuePointsQueryOptions(revision));
-  const issues = useMemo(
-    () => (openIssues.data ?? []).map((i) => ({ id: i.id, lon: i.lon, lat: i.lat, overdue: i.overdue, status: i.status })),
-    [openIssues.data],
-  );
-  const error = district.error ?? layers.find((q) => q.error)?.error ?? counts.find((q) => q.error)?.error ?? openIssues.error ?? null;
-  return { district: district.data, geometry, counts: countMaps, asOf, revision, issues, error };
+  const error = district.error ?? layers.find((q) => q.error)?.error ?? counts.find((q) => q.error)?.error ?? null;
+  return { district: district.data, geometry, counts: countMaps, asOf, revision, error };
+}
+
+const NO_POINTS: IssuePoint[] = [];
+
+/**
+ * The open issues as map points at data `revision`, fetched again only when the revision moves —
+ * and only while `wanted` (the issue layer is on): a phone opening /lookup with the layer off does
+ * not download and parse every open issue of the district before its map.
+ */
+export function useOpenIssuePoints(revision: number | undefined, wanted: boolean): IssuePoint[] {
+  const openIssues = useQuery({ ...openIssueMapPointsQueryOptions(revision), enabled: wanted && revision !== undefined });
+  return openIssues.data ?? NO_POINTS;
 }
