@@ -73,9 +73,9 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
     await client.connect();
     await migratePostgres(client);
     const tables = orderByReferences(
-      (snapshot.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sqlite_sequence', 'schema_migrations')").all() as { name: string }[]).map(
-        (r) => r.name,
-      ),
+      (snapshot.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sqlite_sequence', 'schema_migrations')").all() as { name: string }[])
+        .map((r) => r.name)
+        .filter((name) => !SQLITE_ONLY_TABLE.test(name)),
       await references(client),
     );
     const report: Record<string, number> = {};
@@ -128,6 +128,13 @@ async function references(client: pg.Client): Promise<Map<string, string>> {
   );
   return new Map(rows.map((r) => [`${r.tbl}.${r.col}`, `${r.ref_tbl}.${r.ref_col}`]));
 }
+
+/**
+ * SQLite's own ledger text index (migration 6: the FTS5 table issue_text, its shadow tables and
+ * issue_text_positions): derived from issues by triggers, so not copied; PostgreSQL indexes the
+ * same text with its own trigram index as the issues arrive.
+ */
+const SQLITE_ONLY_TABLE = /^issue_text(_|$)/;
 
 /** Tables ordered so that a referenced table comes before the tables referencing it. */
 function orderByReferences(tables: string[], refs: Map<string, string>): string[] {
