@@ -62,7 +62,7 @@ describe.skipIf(!ready)('map app end to end (real server, headless chromium)', (
     const { page, problems } = await open('/plan', 1920, 1080);
     await waitForMap(page);
     const stats = await probe(page);
-    expect(stats.sources.sort()).toEqual(['checkpoints', 'communities', 'grids', 'roads', 'streets']);
+    expect(stats.sources.sort()).toEqual(['checkpoints', 'communities', 'excluded', 'grids', 'outline', 'roads', 'streets']);
     expect(stats.errors).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'plan-1920x1080.png') });
     const screen = await open('/screen', 1920, 1080);

@@ -12,11 +12,11 @@
  * segments, legend) in screen.test.ts. Screenshots: tests/e2e/artifacts/ (README pictures with
  * DUTYMAP_UPDATE_SCREENSHOTS=1 in tests/e2e/screenshots/).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, PROJECT_ROOT, type RunningServer } from '../helpers/api-server';
+import { ApiClient, PROJECT_ROOT, tempFolder, type RunningServer } from '../helpers/api-server';
 import { buildClient, hasDemo, startAppServer } from './app-server';
 import { hasChromium, launchChromium, waitForMap, watchPage, type PageProblems } from './browser';
 
@@ -90,6 +90,10 @@ describe.skipIf(!ready)('each role’s working day (real server, headless chromi
     expect(await confirm.isDisabled()).toBe(true); // no note, no submission
     await expect.poll(() => inView(page, '.transition-form button[type=submit]')).toBe(true);
     await form.locator('textarea[name=note]').fill('已清理完毕，现场照片已存档');
+    // The rectified step needs an after photo (issue 18's evidence rule, on by default).
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.locator('.transitions input[name=photos]').setInputFiles([await afterPhoto(page)]);
+    await page.waitForSelector('.transitions .photo-upload[data-status="done"]', { timeout: 60_000 });
     await confirm.click();
     await page.waitForSelector('.issue-detail header .status:has-text("待复核")');
     const after = (await api.get(`/api/issues/${id}`)).body;
@@ -170,3 +174,22 @@ describe.skipIf(!ready)('each role’s working day (real server, headless chromi
     await page.context().close();
   }, 240_000);
 });
+
+/** A plain JPEG drawn by the page's canvas, as a phone camera's after photo would be uploaded. */
+async function afterPhoto(page: Page): Promise<string> {
+  const base64 = await page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 800;
+    canvas.height = 600;
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#3a7d5c';
+    g.fillRect(0, 0, 800, 600);
+    g.fillStyle = '#fff';
+    g.font = 'bold 80px sans-serif';
+    g.fillText('整改后', 240, 320);
+    return canvas.toDataURL('image/jpeg', 0.9).split(',')[1]!;
+  });
+  const path = join(tempFolder('dutymap-after-photo-'), 'after.jpg');
+  writeFileSync(path, Buffer.from(base64, 'base64'));
+  return path;
+}

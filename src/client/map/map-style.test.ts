@@ -8,7 +8,7 @@ describe('map style for excluded areas and provisional zones', () => {
     const ids = new Set(style.layers.map((l) => l.id));
     for (const group of Object.values(LAYER_GROUPS)) for (const id of group) expect(ids.has(id), id).toBe(true);
     const grids = style.layers.find((l) => l.id === 'grids-provisional') as { filter: unknown; paint: Record<string, unknown> };
-    expect(grids.filter).toEqual(['==', ['get', 'provisional'], true]);
+    expect(grids.filter).toEqual(['all', ['==', ['get', 'kind'], 'grids'], ['==', ['get', 'provisional'], true]]);
     expect(grids.paint['fill-pattern']).toBe('hatch-provisional');
     const excluded = style.layers.find((l) => l.id === 'excluded-fill') as { paint: Record<string, unknown> };
     expect(excluded.paint['fill-pattern']).toBe('hatch-excluded');
