@@ -105,8 +105,11 @@ async function run(task: ComputeTask, district: HeldDistrict): Promise<ComputeRe
   }
 }
 
-/** The geometry as a district folder holds it: features without the stored `version`. */
-function withoutVersions(geometry: DistrictGeometry): DistrictGeometry {
+/**
+ * The geometry as a district folder holds it: features without the stored `version` (every layer,
+ * the optional excluded areas and outline too when the district has them).
+ */
+export function withoutVersions(geometry: DistrictGeometry): DistrictGeometry {
   const strip = <T extends { properties: Record<string, unknown> }>(features: readonly T[]): T[] =>
     features.map((f) => {
       const { version: _version, ...properties } = f.properties;
@@ -119,5 +122,7 @@ function withoutVersions(geometry: DistrictGeometry): DistrictGeometry {
     grids: strip(geometry.grids),
     roads: strip(geometry.roads),
     checkpoints: strip(geometry.checkpoints),
+    ...(geometry.excluded ? { excluded: strip(geometry.excluded) } : {}),
+    ...(geometry.outline ? { outline: strip(geometry.outline) } : {}),
   };
 }

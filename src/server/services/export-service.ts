@@ -2,6 +2,7 @@ import type { DistrictData } from '../../core/issues/district-data';
 import { LEDGER_CSV_HEAD, ledgerNames, ledgerRow, type LedgerIssue } from '../../core/export/ledger';
 import { csvLine } from '../../core/formats/csv';
 import type { IssueFeature } from '../../core/issues/issue-schema';
+import { withoutVersions } from './compute-tasks';
 import type { DutymapRepository, IssueFilter, IssueRecord, IssueSort } from '../storage/repository';
 
 /**
@@ -14,18 +15,8 @@ import type { DutymapRepository, IssueFilter, IssueRecord, IssueSort } from '../
 export async function loadDistrictData(repo: DutymapRepository, nowMs: number): Promise<DistrictData> {
   const geometry = await repo.loadGeometry();
   const issues = await districtIssues(repo, nowMs);
-  const strip = <T extends { properties: Record<string, unknown> }>(features: T[]): T[] =>
-    features.map((f) => {
-      const { version: _version, ...properties } = f.properties;
-      return { ...f, properties } as T;
-    });
   return {
-    ...geometry,
-    streets: strip(geometry.streets),
-    communities: strip(geometry.communities),
-    grids: strip(geometry.grids),
-    roads: strip(geometry.roads),
-    checkpoints: strip(geometry.checkpoints),
+    ...withoutVersions(geometry),
     issues,
   };
 }
