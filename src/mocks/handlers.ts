@@ -12,7 +12,7 @@ import {
   type SummaryResponse,
 } from '../core/api/api-schema';
 import { AssignmentInputError, assign } from '../core/assignment/assign-issue';
-import { explainAssignment } from '../core/assignment/explain-assignment';
+import { excludedAreaAnswer, explainAssignment } from '../core/assignment/explain-assignment';
 import { computeIssueSummary } from '../core/issues/issue-summary';
 import { computeWeeklyReport, resolveReportPeriod } from '../core/reports/weekly-report';
 import { ISSUE_CATEGORIES, type IssueCategory } from '../core/district/catalog';
@@ -325,7 +325,6 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       const unit = state.data.units.find((u) => u.id === a.unitId) ?? null;
       const layerOf = { checkpoint: 'checkpoints', road: 'roads', grid: 'grids', excluded: 'excluded', office: null } as const;
       const excluded = a.excludedId ? (state.data.excluded ?? []).find((x) => x.id === a.excludedId) ?? null : null;
-      const manager = excluded?.properties.managingUnitId ? state.data.units.find((u) => u.id === excluded.properties.managingUnitId) : undefined;
       const response: LookupResponse = {
         point,
         category: q.category as IssueCategory,
@@ -343,16 +342,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
           return { ...c, name: layer ? nameOf(layer, c.featureId) : null, unitName: state.data.units.find((u) => u.id === c.unitId)?.name ?? null };
         }),
         place: a.place ?? ('zone' as const),
-        excluded: excluded
-          ? {
-              id: excluded.id,
-              code: excluded.properties.code,
-              name: excluded.properties.name,
-              kind: excluded.properties.kind,
-              reason: excluded.properties.reason ?? null,
-              managingUnit: manager ? { id: manager.id, name: manager.name } : null,
-            }
-          : null,
+        excluded: excluded ? excludedAreaAnswer(excluded, (id) => state.data.units.find((u) => u.id === id)?.name ?? null) : null,
         why: explainAssignment(a, {
           districtName: state.data.meta.name,
           unitName: (id) => state.data.units.find((u) => u.id === id)?.name ?? null,

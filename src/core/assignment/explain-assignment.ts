@@ -1,4 +1,5 @@
 import { EXCLUDED_KIND_LABELS, type ExcludedKind } from '../district/catalog';
+import type { ExcludedFeature } from '../district/district-schema';
 import type { AssignmentResult } from './assignment-schema';
 
 /** What the explanation needs to name things: the district, units, the deciding feature, the excluded area. */
@@ -63,5 +64,25 @@ export function explainAssignment(a: AssignmentResult, names: ExplainNames): { z
   return {
     zh: `${RULE_TEXT[rule].zh}「${name}」${metres ? `（距离 ${metres}）` : ''}，责任单位：${unit}。`,
     en: `${RULE_TEXT[rule].en} "${name}"${metres ? ` (${metres} away)` : ''}, so it belongs to ${unit}.`,
+  };
+}
+
+/**
+ * The excluded area a lookup answers with: its identity, kind and reason, and its managing unit
+ * named (null when it has none or the unit is unknown). One shape for the server and the mocks.
+ */
+export function excludedAreaAnswer(
+  excluded: ExcludedFeature,
+  unitName: (id: string) => string | null,
+): { id: string; code: string; name: string; kind: ExcludedKind; reason: string | null; managingUnit: { id: string; name: string } | null } {
+  const managerId = excluded.properties.managingUnitId ?? null;
+  const managerName = managerId ? unitName(managerId) : null;
+  return {
+    id: excluded.id,
+    code: excluded.properties.code,
+    name: excluded.properties.name,
+    kind: excluded.properties.kind,
+    reason: excluded.properties.reason ?? null,
+    managingUnit: managerId && managerName !== null ? { id: managerId, name: managerName } : null,
   };
 }

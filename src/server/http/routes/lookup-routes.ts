@@ -7,7 +7,7 @@ import { toWgs84 } from '../../../core/geometry/crs-convert';
 import type { ExcludedFeature, Person, Unit } from '../../../core/district/district-schema';
 import { maskPeople, maskPerson } from '../../../core/district/mask-phones';
 import { phonesVisible } from '../read-access';
-import { explainAssignment } from '../../../core/assignment/explain-assignment';
+import { excludedAreaAnswer, explainAssignment } from '../../../core/assignment/explain-assignment';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
 import type { DistrictState } from '../../services/district-service';
@@ -72,7 +72,6 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const unitFor = (unit: Unit | null) => (unit && !visible ? maskPeople(unit) : unit);
     const layerOf = { checkpoint: 'checkpoints', road: 'roads', grid: 'grids', excluded: 'excluded', office: null } as const;
     const excluded = a.excludedId ? ((f.excluded.get(a.excludedId) as unknown as ExcludedFeature | undefined) ?? null) : null;
-    const manager = excluded?.properties.managingUnitId ? state.units.get(excluded.properties.managingUnitId) : undefined;
     return c.json(
       {
         point,
@@ -118,16 +117,7 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
           };
         }),
         place: a.place ?? ('zone' as const),
-        excluded: excluded
-          ? {
-              id: excluded.id,
-              code: excluded.properties.code,
-              name: excluded.properties.name,
-              kind: excluded.properties.kind,
-              reason: excluded.properties.reason ?? null,
-              managingUnit: manager ? { id: manager.id, name: manager.name } : null,
-            }
-          : null,
+        excluded: excluded ? excludedAreaAnswer(excluded, (id) => state.units.get(id)?.name ?? null) : null,
         why: explain(a, state, excluded),
       },
       200,
