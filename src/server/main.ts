@@ -9,7 +9,7 @@ import { readConfig, type ServerConfig } from './config';
 import { EventLoopMonitor } from './event-loop-monitor';
 import { ComputePool } from './services/compute-pool';
 import { privateFolder } from './services/import-service';
-import { openDatabase, redactUrl } from './storage/database';
+import { databaseSource, openDatabase, redactUrl } from './storage/database';
 import { DistrictService } from './services/district-service';
 import { createAccountsWithoutDistrict, seedIfEmpty } from './services/seed';
 import { DEMO_BANNER, firstAdminHint, productionRefusal } from './services/production-mode';
@@ -63,7 +63,7 @@ async function serveHttp(config: ServerConfig, onListening: (port: number) => vo
   const now = () => new Date();
   const { repo, watchZones } = await openDatabase(config);
   // CPU-heavy requests (zone checks, exports, reports) run in worker threads (issue 17).
-  const pool = new ComputePool({ threads: config.computeThreads });
+  const pool = new ComputePool({ threads: config.computeThreads, source: databaseSource(config) });
   const { checkBudgetMs, maxFeatureVertices, maxEditVertices } = config;
   const districts = new DistrictService(repo, now, { pool, limits: { checkBudgetMs, maxFeatureVertices, maxEditVertices } });
   // Build the engine index before the first request (a server without a district has none to build).

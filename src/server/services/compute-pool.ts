@@ -4,6 +4,7 @@ import { AppError } from '../app-error';
 import type { ComputeResults, ComputeTask } from './compute-tasks';
 import type { ComputeReply, ComputeRequest } from './compute-worker';
 import { startWorker } from './worker-start';
+import type { DatabaseSource } from '../storage/database';
 
 /**
  * A small pool of worker threads for the CPU-heavy work of requests (zone checks and previews,
@@ -28,6 +29,11 @@ export interface ComputePoolOptions {
   maxHeapMb?: number;
   /** Tasks allowed to wait for a free worker. Default 32. */
   maxQueued?: number;
+  /**
+   * The database the workers read the ledger from (their own read-only connections), for the
+   * tasks that need it (XLSX, district.zip, the weekly report); null: those tasks fail.
+   */
+  source?: DatabaseSource | null;
 }
 
 /** The district a task runs on, named by a key that changes whenever the geometry does. */
@@ -137,6 +143,7 @@ export class ComputePool {
   private spawn(): Slot {
     const worker = startWorker('compute-worker', {
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 1536 },
+      workerData: { source: this.options.source ?? null },
     });
     // Never keep a stopping process alive for an idle worker.
     worker.unref();

@@ -2,36 +2,36 @@ import { buildDistrictIndex, type DistrictIndex } from '../../core/assignment/di
 import type { DistrictGeometry } from '../../core/district/district-schema';
 import { maskDistrictPhones } from '../../core/district/mask-phones';
 import { zipDistrictFolder } from '../../core/export/district-zip';
-import { ledgerNames, ledgerRow, type LedgerIssue } from '../../core/export/ledger';
+import { ledgerNames, ledgerRow } from '../../core/export/ledger';
 import { zipDistrictShapefiles } from '../../core/export/shapefile-writer';
-import type { IssueFeature } from '../../core/issues/issue-schema';
-import { computeWeeklyReport, type ReportIssueRow, type ReportPeriod } from '../../core/reports/weekly-report';
+import { computeWeeklyReport, type ReportPeriod } from '../../core/reports/weekly-report';
 import type { WeeklyReport } from '../../core/reports/weekly-report-schema';
 import type { IssueRecord } from '../storage/repository';
 import { planEdit, type EditPlan, type PlannedChange } from './edit-plan';
+import { districtIssues, ledgerIssueOfRecord, reportRows, weeklyFieldSection, type LedgerReader } from './ledger-reads';
 import { createZoneValidator, type ZoneValidator } from './zone-validation';
 
 /**
  * The CPU-heavy work of requests, as tasks a compute-pool worker runs on the district it holds:
  * zone checks and edit previews, the XLSX and zip exports, the weekly report. Each task is plain
  * data in and out (structured clone), so it runs the same in a worker and inline (tests, CLI).
+ * The tasks that need the issue ledger (the XLSX, district.zip, the weekly report) read it
+ * themselves through a LedgerReader — in a worker its own read-only connection — so that neither
+ * reading the ledger nor copying it to the worker runs on the main thread (issue 17, no stalls).
  */
 
 export type ComputeTask =
   | { kind: 'plan-edit'; changes: PlannedChange[]; openIssues: IssueRecord[]; context: { at: string; by: string; note: string | null } }
-  | { kind: 'ledger-xlsx'; issues: LedgerIssue[]; nowMs: number }
+  | { kind: 'ledger-xlsx'; nowMs: number }
   | {
       kind: 'weekly-report';
-      rows: ReportIssueRow[];
       period: ReportPeriod;
       nowMs: number;
       xlsx: boolean;
-      /** Patrol coverage and before/after photos, read from the database by the caller. */
-      field?: Pick<WeeklyReport, 'patrol' | 'evidence'>;
       /** Origin the workbook's photo links point at. */
       baseUrl?: string;
     }
-  | { kind: 'district-zip'; issues: IssueFeature[]; maskPhones: boolean }
+  | { kind: 'district-zip'; nowMs: number; maskPhones: boolean }
   | { kind: 'shapefile-zip'; writtenAtMs: number; maskPhones: boolean };
 
 /** What each kind of task answers. */
@@ -59,12 +59,15 @@ export class HeldDistrict {
   }
 }
 
-/** Runs one task on the held district. */
-export async function runComputeTask<T extends ComputeTask>(task: T, district: HeldDistrict): Promise<ComputeResults[T['kind']]> {
-  return (await run(task, district)) as ComputeResults[T['kind']];
+/**
+ * Runs one task on the held district; `reader` opens (or hands over) the repository the ledger is
+ * read from, asked for only by the tasks that read it.
+ */
+export async function runComputeTask<T extends ComputeTask>(task: T, district: HeldDistrict, reader: () => Promise<LedgerReader>): Promise<ComputeResults[T['kind']]> {
+  return (await run(task, district, reader)) as ComputeResults[T['kind']];
 }
 
-async function run(task: ComputeTask, district: HeldDistrict): Promise<ComputeResults[ComputeTask['kind']]> {
+async function run(task: ComputeTask, district: HeldDistrict, reader: () => Promise<LedgerReader>): Promise<ComputeResults[ComputeTask['kind']]> {
   switch (task.kind) {
     case 'plan-edit':
       return planEdit(district, task.changes, task.openIssues, task.context);
@@ -72,13 +75,20 @@ async function run(task: ComputeTask, district: HeldDistrict): Promise<ComputeRe
       const { ledgerXlsx } = await import('./ledger-xlsx');
       const names = ledgerNames(district.geometry);
       const now = new Date(task.nowMs);
-      return ledgerXlsx(task.issues.map((issue) => ledgerRow(issue, names, now)));
+      const rows: (string | number | null)[][] = [];
+      for await (const batch of (await reader()).issueBatches({ nowMs: task.nowMs }, 'reportedAt')) {
+        for (const issue of batch) rows.push(ledgerRow(ledgerIssueOfRecord(issue), names, now));
+      }
+      return ledgerXlsx(rows);
     }
     case 'weekly-report': {
       const { geometry } = district;
+      const ledger = await reader();
+      const rows = await reportRows(ledger, task.nowMs);
+      const field = await weeklyFieldSection(ledger, geometry, rows, task.period, task.nowMs);
       const units = new Map(geometry.units.map((u) => [u.id, u.name]));
       const report = computeWeeklyReport(
-        task.rows,
+        rows,
         {
           meta: geometry.meta,
           unitName: (id) => units.get(id) ?? id,
@@ -91,14 +101,14 @@ async function run(task: ComputeTask, district: HeldDistrict): Promise<ComputeRe
         task.period,
         task.nowMs,
       );
-      const full: WeeklyReport = { ...report, ...task.field };
+      const full: WeeklyReport = { ...report, ...field };
       if (!task.xlsx) return { report: full, xlsx: null };
       const { weeklyReportXlsx } = await import('./weekly-xlsx');
       return { report: full, xlsx: new Uint8Array(await weeklyReportXlsx(full, task.baseUrl)) };
     }
     case 'district-zip': {
       const geometry = withoutVersions(task.maskPhones ? maskDistrictPhones(district.geometry) : district.geometry);
-      return zipDistrictFolder({ ...geometry, issues: task.issues });
+      return zipDistrictFolder({ ...geometry, issues: await districtIssues(await reader(), task.nowMs) });
     }
     case 'shapefile-zip':
       return zipDistrictShapefiles(task.maskPhones ? maskDistrictPhones(district.geometry) : district.geometry, new Date(task.writtenAtMs));

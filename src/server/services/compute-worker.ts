@@ -2,10 +2,14 @@
  * A compute-pool worker (compute-pool.ts): holds the district it was last sent and runs tasks on
  * it (compute-tasks.ts), one at a time. Messages in: { id, task, district? }; out: { id, ok: true,
  * result } or { id, ok: false, error: { name, message } }. Byte results are transferred, not copied.
+ * The tasks that need the issue ledger read it through a read-only connection of this worker's
+ * own, opened on first use from the source the pool was given (workerData.source).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openReader, type DatabaseSource } from '../storage/database';
 import type { DistrictGeometry } from '../../core/district/district-schema';
 import { HeldDistrict, runComputeTask, type ComputeTask } from './compute-tasks';
+import type { LedgerReader } from './ledger-reads';
 
 export interface ComputeRequest {
   id: number;
@@ -23,11 +27,21 @@ export type ComputeReply =
 if (parentPort) {
   const port = parentPort;
   let held: HeldDistrict | null = null;
+  const source = (workerData as { source?: DatabaseSource } | null)?.source ?? null;
+  let opened: Promise<LedgerReader> | null = null;
+  const reader = (): Promise<LedgerReader> => {
+    if (!source) return Promise.reject(new Error('this compute worker was given no database to read the ledger from'));
+    // A failed open is tried again by the next task.
+    return (opened ??= openReader(source).catch((error: Error) => {
+      opened = null;
+      throw error;
+    }));
+  };
   port.on('message', async (request: ComputeRequest) => {
     try {
       if (request.district) held = new HeldDistrict(request.district.key, request.district.geometry);
       if (!held) throw new Error('the compute worker was sent a task before any district');
-      const result = await runComputeTask(request.task, held);
+      const result = await runComputeTask(request.task, held, reader);
       if (result instanceof Uint8Array) {
         // Own the bytes outright (a Buffer may be a slice of a shared pool) and hand them over.
         const bytes = result.byteOffset === 0 && result.byteLength === result.buffer.byteLength ? result : result.slice();

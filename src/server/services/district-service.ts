@@ -101,7 +101,7 @@ export class DistrictService {
     try {
       if (this.pool) return await this.pool.run(task, { key, geometry: state.geometry }, options.budgetMs ?? EXPORT_BUDGET_MS);
       if (this.inline?.key !== key) this.inline = new HeldDistrict(key, state.geometry);
-      return await runComputeTask(task, this.inline);
+      return await runComputeTask(task, this.inline, async () => this.repo);
     } catch (error) {
       if (error instanceof ComputeCrashError && error.outOfMemory) {
         throw new AppError('too_complex', '这项计算需要的内存超过服务器允许的上限；请缩小范围后重试 / this needs more memory than the server allows one task; narrow it down and try again', { kind: task.kind });

@@ -1,14 +1,14 @@
 import type { DistrictData } from '../../core/issues/district-data';
-import { LEDGER_CSV_HEAD, ledgerNames, ledgerRow, type LedgerIssue } from '../../core/export/ledger';
+import { LEDGER_CSV_HEAD, ledgerNames, ledgerRow } from '../../core/export/ledger';
 import { csvLine } from '../../core/formats/csv';
-import type { IssueFeature } from '../../core/issues/issue-schema';
 import { withoutVersions } from './compute-tasks';
+import { districtIssues, ledgerIssueOfRecord } from './ledger-reads';
 import type { DutymapRepository, IssueFilter, IssueRecord, IssueSort } from '../storage/repository';
 
 /**
- * What the exports read from storage: the whole district with its issue ledger (as a district
- * folder holds it) and the ledger's rows; the workbooks and zips themselves are made in the
- * compute pool (compute-tasks.ts).
+ * What the exports read from storage on the caller's thread: the whole district with its issue
+ * ledger for the CLI, and the ledger CSV as a stream. The server's workbooks and zips are made
+ * (and their ledger read) in the compute pool (compute-tasks.ts, ledger-reads.ts).
  */
 
 /** The stored district as a district folder's data: every layer, units, and every issue with its history. */
@@ -19,52 +19,6 @@ export async function loadDistrictData(repo: DutymapRepository, nowMs: number): 
     ...withoutVersions(geometry),
     issues,
   };
-}
-
-/** Every stored issue with its history, as a district folder's issues.geojson holds them, oldest first. */
-export async function districtIssues(repo: DutymapRepository, nowMs: number): Promise<IssueFeature[]> {
-  const records: IssueRecord[] = [];
-  await repo.eachIssue({ nowMs }, 'reportedAt', (issue) => records.push(issue));
-  const issues: IssueFeature[] = [];
-  for (const r of records) {
-    // One history query per issue: on SQLite each answers synchronously, so let other requests
-    // in now and then instead of holding the event loop for the whole ledger.
-    if (issues.length % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
-    issues.push({
-      type: 'Feature',
-      id: r.id,
-      geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
-      properties: {
-        code: r.code,
-        category: r.category as IssueFeature['properties']['category'],
-        description: r.description,
-        source: r.source as IssueFeature['properties']['source'],
-        severity: r.severity as IssueFeature['properties']['severity'],
-        reportedAt: r.reportedAt,
-        deadline: r.deadline,
-        status: r.status,
-        unitId: r.unitId,
-        assignment: r.assignment,
-        closedAt: r.closedAt,
-        photos: r.photos,
-        history: await repo.issueHistory(r.id),
-      },
-    });
-  }
-  return issues;
-}
-
-/** A stored issue as a ledger row's input. */
-export function ledgerIssueOfRecord(r: IssueRecord): LedgerIssue {
-  return { ...r, assignment: r.assignment };
-}
-
-/** The ledger rows of every stored issue, oldest first. */
-export async function ledgerRows(repo: DutymapRepository, now: Date): Promise<(string | number | null)[][]> {
-  const names = ledgerNames(await repo.loadGeometry());
-  const rows: (string | number | null)[][] = [];
-  await repo.eachIssue({ nowMs: now.getTime() }, 'reportedAt', (issue) => rows.push(ledgerRow(ledgerIssueOfRecord(issue), names, now)));
-  return rows;
 }
 
 /**

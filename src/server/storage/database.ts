@@ -1,7 +1,28 @@
 import type { ServerConfig } from '../config';
-import { openPostgresRepository } from './postgres/postgres-repository';
+import { openPostgresReader, openPostgresRepository } from './postgres/postgres-repository';
 import type { DutymapRepository } from './repository';
-import { openSqliteRepository } from './sqlite/sqlite-repository';
+import { openSqliteReader, openSqliteRepository } from './sqlite/sqlite-repository';
+
+/**
+ * Where the database is, as plain data a worker thread can be handed: it opens its own read-only
+ * connection (openReader) instead of having the main thread read for it.
+ */
+export type DatabaseSource = { sqlite: string; photoDir?: string } | { postgres: string };
+
+/** The source of the database the configuration names (see openDatabase). */
+export function databaseSource(config: ServerConfig): DatabaseSource {
+  if (config.databaseUrl) return { postgres: config.databaseUrl };
+  return { sqlite: config.dbPath, ...(config.field.photoDir ? { photoDir: config.field.photoDir } : {}) };
+}
+
+/**
+ * A read-only repository on `source` for a worker thread: no migrations (the server ran them), no
+ * writes (SQLite opens the file read-only; PostgreSQL a pool of its own of two connections).
+ */
+export async function openReader(source: DatabaseSource): Promise<DutymapRepository> {
+  if ('postgres' in source) return openPostgresReader(source.postgres);
+  return openSqliteReader(source.sqlite, { photoDir: source.photoDir });
+}
 
 /** The opened database of a server process. */
 export interface OpenedDatabase {

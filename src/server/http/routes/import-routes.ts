@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { LAYERS } from '../../../core/district/district-schema';
-import { ledgerNames, type LedgerIssue } from '../../../core/export/ledger';
+import { ledgerNames } from '../../../core/export/ledger';
 import { IMPORT_FIELDS, LAYER_FIELDS } from '../../../core/import/field-mapping';
 import { REPAIR_KINDS } from '../../../core/import/geometry-repair';
 import { crsChoices, parseCrs } from '../../../core/geometry/import-crs';
@@ -12,7 +12,7 @@ import { RevisionCache } from '../export-cache';
 import { etagMatches } from '../http-cache';
 import { countBelow } from '../../services/overdue-clock';
 import { phonesVisible } from '../read-access';
-import { districtIssues, ledgerCsvStream } from '../../services/export-service';
+import { ledgerCsvStream } from '../../services/export-service';
 import { ImportService, type ImportChoices, type UploadState } from '../../services/import-service';
 import { errors, json, jsonBody } from './openapi-helpers';
 
@@ -242,7 +242,7 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const key = await revisionKey(`district-zip:${masked}`);
     if (etagMatches(c.req.header('if-none-match'), etagOf(key))) return c.body(null, 304, { ETag: etagOf(key), ...PRIVATE });
     const bytes = await files.get(key, async () =>
-      deps.districts.compute({ kind: 'district-zip', issues: await districtIssues(deps.repo, deps.now().getTime()), maskPhones: masked }, { state }),
+      deps.districts.compute({ kind: 'district-zip', nowMs: deps.now().getTime(), maskPhones: masked }, { state }),
     );
     const { meta } = state.geometry;
     return c.body(arrayBufferOf(bytes), 200, {
@@ -287,27 +287,8 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const overdue = countBelow(await deps.repo.openDeadlines(), now.getTime());
     const key = await revisionKey(`ledger-xlsx:${overdue}`);
     if (etagMatches(c.req.header('if-none-match'), etagOf(key))) return c.body(null, 304, { ETag: etagOf(key) });
-    const bytes = await files.get(key, async () => {
-      const issues: LedgerIssue[] = [];
-      await deps.repo.eachIssue({ nowMs: now.getTime() }, 'reportedAt', (i) =>
-        issues.push({
-          code: i.code,
-          category: i.category,
-          status: i.status,
-          severity: i.severity,
-          source: i.source,
-          reportedAt: i.reportedAt,
-          deadline: i.deadline,
-          closedAt: i.closedAt,
-          unitId: i.unitId,
-          assignment: i.assignment,
-          lon: i.lon,
-          lat: i.lat,
-          description: i.description,
-        }),
-      );
-      return deps.districts.compute({ kind: 'ledger-xlsx', issues, nowMs: now.getTime() });
-    });
+    // The worker reads the ledger itself: none of it is read or copied on this thread.
+    const bytes = await files.get(key, () => deps.districts.compute({ kind: 'ledger-xlsx', nowMs: now.getTime() }));
     return c.body(arrayBufferOf(bytes), 200, {
       'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'Content-Disposition': attachment('问题台账.xlsx', 'issues.xlsx'),

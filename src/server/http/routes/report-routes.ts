@@ -1,11 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { resolveReportPeriod, type ReportIssueRow } from '../../../core/reports/weekly-report';
+import { resolveReportPeriod } from '../../../core/reports/weekly-report';
 import { WeeklyReport, WeeklyReportQuery } from '../../../core/reports/weekly-report-schema';
 import { AppError } from '../../app-error';
 import type { AppDeps } from '../../app-deps';
 import { RevisionCache } from '../export-cache';
-import { evidencePairs, weeklyPatrol } from '../../../core/reports/weekly-field';
-import { ISSUE_CATEGORY_INFO, type IssueCategory } from '../../../core/district/catalog';
 import { errors, json } from './openapi-helpers';
 
 const QUERY_DOC = 'from, to: a day (YYYY-MM-DD, midnight in the district time zone) or an ISO date-time with offset; the period is [from, to). Neither: last week (Monday to Monday).';
@@ -43,56 +41,12 @@ async function buildReport(deps: AppDeps, cache: RevisionCache<BuiltReport>, que
   const nowMs = deps.now().getTime();
   const period = resolveReportPeriod(query, state.geometry.meta.timeZone, nowMs);
   if ('error' in period) throw new AppError('validation_failed', period.error, { field: period.field });
-  const make = async () => {
-    const rows: ReportIssueRow[] = [];
-    await deps.repo.eachIssue({ nowMs }, 'reportedAt', (i) => {
-      const a = i.assignment;
-      rows.push({
-        id: i.id,
-        code: i.code,
-        category: i.category,
-        status: i.status,
-        unitId: i.unitId,
-        streetId: a.streetId,
-        communityId: a.communityId,
-        gridId: a.gridId,
-        roadId: a.roadId,
-        checkpointId: a.checkpointId,
-        reportedMs: Date.parse(i.reportedAt),
-        deadlineMs: Date.parse(i.deadline),
-        closedMs: i.closedAt ? Date.parse(i.closedAt) : null,
-      });
-    });
-    // Patrols and photos are read here (the worker holds no database) and go into the task.
-    const field = await weeklyFieldSection(deps, rows, period, nowMs);
-    return deps.districts.compute({ kind: 'weekly-report', rows, period, nowMs, xlsx, field, baseUrl }, { state });
-  };
+  // The worker reads the ledger, patrols and photos itself: nothing of the ledger on this thread.
+  const make = () => deps.districts.compute({ kind: 'weekly-report', period, nowMs, xlsx, baseUrl }, { state });
   if (period.toMs > nowMs) return make();
   const r = state.revisions;
   const patrolRevision = await deps.repo.patrol.revision();
   return cache.get(`${period.fromMs}-${period.toMs}:${xlsx}:${xlsx ? baseUrl : ''}:${r.epoch}:${r.data}:${r.zones}:${patrolRevision}`, make);
-}
-
-/** Patrol coverage and the before/after photos of the period's closed issues (core/reports/weekly-field.ts). */
-async function weeklyFieldSection(deps: AppDeps, rows: readonly ReportIssueRow[], period: { fromMs: number; toMs: number }, nowMs: number) {
-  const state = await deps.districts.state();
-  const cutoff = Math.min(period.toMs, nowMs);
-  const unitName = (id: string) => state.units.get(id)?.name ?? id;
-  const patrol = weeklyPatrol({
-    checkpoints: state.geometry.checkpoints,
-    roads: state.geometry.roads,
-    visits: await deps.repo.patrol.visits(period.fromMs, cutoff),
-    lastVisits: await deps.repo.patrol.lastVisits(cutoff),
-    walks: await deps.repo.patrol.walkRows(period.fromMs, cutoff),
-    period: { ...period, nowMs },
-    timeZone: state.geometry.meta.timeZone,
-    unitName,
-  });
-  const closed = rows
-    .filter((r) => r.closedMs !== null && r.closedMs >= period.fromMs && r.closedMs < cutoff)
-    .map((r) => ({ id: r.id, code: r.code, categoryName: ISSUE_CATEGORY_INFO[r.category as IssueCategory]?.zh ?? r.category, closedMs: r.closedMs! }));
-  const evidence = evidencePairs(closed, await deps.repo.issuePhotos(closed.map((c) => c.id)));
-  return { patrol, evidence };
 }
 
 type BuiltReport = { report: WeeklyReport; xlsx: Uint8Array | null };

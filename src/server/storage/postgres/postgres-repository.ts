@@ -177,6 +177,16 @@ export async function openPostgresRepository(url: string, options: PostgresOptio
   return new PostgresRepository(pool, url, options.districtId ?? 1, options.textLimits ?? POSTGRES_TEXT_LIMITS);
 }
 
+/**
+ * A repository on `url` for a worker thread that reads the ledger itself (compute-worker.ts): a
+ * pool of its own of two connections, no migrations (the server ran them).
+ */
+export function openPostgresReader(url: string, options: Pick<PostgresOptions, 'districtId' | 'textLimits'> = {}): PostgresRepository {
+  const pool = new pg.Pool({ connectionString: url, max: 2, types: TYPES, options: '-c jit=off' });
+  pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+  return new PostgresRepository(pool, url, options.districtId ?? 1, options.textLimits ?? POSTGRES_TEXT_LIMITS);
+}
+
 type Queryable = pg.Pool | pg.PoolClient;
 
 /** A serialization failure or deadlock: the transaction may simply run again. */

@@ -145,6 +145,16 @@ export function openSqliteRepository(path: string, options: SqliteOptions = {}):
   return new SqliteRepository(db, options.textLimits ?? SQLITE_TEXT_LIMITS, photoDir);
 }
 
+/**
+ * The SQLite file at `path` opened read-only for a worker thread that reads the ledger itself
+ * (compute-worker.ts): no migrations, no pragmas that write; WAL lets it read while the server writes.
+ */
+export function openSqliteReader(path: string, options: Pick<SqliteOptions, 'textLimits' | 'photoDir'> = {}): DutymapRepository {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return new SqliteRepository(db, options.textLimits ?? SQLITE_TEXT_LIMITS, options.photoDir ?? defaultPhotoDir(path));
+}
+
 /** A row of `features` as SQLite returns it (deleted is 0/1). */
 type FeatureDbRow = Omit<CurrentFeatureRow, 'deleted'> & { deleted: number };
 const toCurrentRow = (r: FeatureDbRow): CurrentFeatureRow => ({ ...r, deleted: r.deleted === 1 });
