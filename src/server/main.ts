@@ -10,6 +10,7 @@ import { EventLoopMonitor } from './event-loop-monitor';
 import { ComputePool } from './services/compute-pool';
 import { privateFolder } from './services/import-service';
 import { databaseSource, openDatabase, redactUrl } from './storage/database';
+import { dateIn } from '../core/issues/issue-summary';
 import { DistrictService } from './services/district-service';
 import { createAccountsWithoutDistrict, seedIfEmpty } from './services/seed';
 import { DEMO_BANNER, firstAdminHint, productionRefusal } from './services/production-mode';
@@ -67,7 +68,12 @@ async function serveHttp(config: ServerConfig, onListening: (port: number) => vo
   const { checkBudgetMs, maxFeatureVertices, maxEditVertices } = config;
   const districts = new DistrictService(repo, now, { pool, limits: { checkBudgetMs, maxFeatureVertices, maxEditVertices } });
   // Build the engine index before the first request (a server without a district has none to build).
-  if (!(await repo.isEmpty())) await districts.state();
+  if (!(await repo.isEmpty())) {
+    const { geometry } = await districts.state();
+    // ICU loads a time zone's rules on first use (15 ms of the main thread): now, not in the first
+    // weekly report's request (its period is resolved here, the rest in the compute pool).
+    dateIn(geometry.meta.timeZone, Date.now());
+  }
   // Another instance's zone edit: rebuild now rather than on the next request that needs it.
   await watchZones?.(() => void districts.state().catch((error: Error) => console.error(`reloading the district failed: ${error.message}`)));
   const loop = new EventLoopMonitor(config.stallLogMs);

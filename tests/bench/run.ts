@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { benchEngine } from './engine-bench';
+import { benchExport } from './export-bench';
 import { benchDistricts } from './bench-districts';
 import { runApiBench } from './api-bench';
 import { benchClient } from './client-bench';
@@ -41,6 +42,9 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   // SQLite and PostgreSQL side by side, one and two processes, before and after 1,000,000 issues.
   const backends = await runScaleBench(quick ? { issues: 100_000, durationS: 2 } : {});
   process.stderr.write('bench: backends done\n');
+  // The CSV export of 100,000 and 1,000,000 issues, fast and slow readers: the server's memory (issue 17 item 2).
+  const csvExport = await benchExport({ quick });
+  process.stderr.write('bench: csv export done\n');
   // /api/health and the event loop while the CPU-heavy requests run (issue 17 item 3).
   const stalls = await benchStalls({ quick });
   process.stderr.write('bench: stalls done\n');
@@ -55,6 +59,7 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
     client,
     screenSoak,
     backends,
+    csvExport,
     stalls,
   };
 }

@@ -65,6 +65,8 @@ export interface ServerOptions {
    */
   seeded?: boolean;
   env?: Record<string, string>;
+  /** Node's own flags for the server process (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
   timeoutMs?: number;
 }
 
@@ -87,7 +89,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } else if (!databaseUrl && runDir && !existsSync(dbPath)) {
     copyFileSync(await seededSqliteFile(options.dataDir, runDir), dbPath);
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/server/main.ts'], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,

@@ -108,7 +108,7 @@ export interface MixedLoadResult {
 
 /**
  * Sends, all at once: a zone preview of a grid redrawn with `previewVertices` vertices, the dry run
- * of a `bombMiB` zip bomb, the ledger XLSX, district.zip and shapefile.zip (after a write, so that
+ * of a `bombMiB` zip bomb, the ledger XLSX and CSV, district.zip and shapefile.zip (after a write, so that
  * none is served from the cache), the weekly report of last week and its workbook; while they run,
  * /api/health every `pollMs`. The server should log its loop (DUTYMAP_STALL_LOG_MS=1).
  */
@@ -144,6 +144,7 @@ export async function runMixedLoad(server: RunningServer, options: { previewVert
     timed('zone preview', () => planner.post('/api/zones/preview', previewBody), () => (previewDone = true)),
     timed('zip bomb dry run', () => admin.post(`/api/import/uploads/${bomb}/report`, {})),
     timed('issues.xlsx', () => admin.get('/api/export/issues.xlsx')),
+    timed('issues.csv', () => admin.get('/api/export/issues.csv')),
     timed('district.zip', () => admin.get('/api/export/district.zip')),
     timed('shapefile.zip', () => admin.get('/api/export/shapefile.zip')),
     timed('weekly report', () => admin.get('/api/reports/weekly')),

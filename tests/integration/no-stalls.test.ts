@@ -1,6 +1,6 @@
 /**
  * Issue 17 item 3 (and issue 16's "what it must show"): the CPU-heavy requests a signed-in user can
- * send — a zone preview of a 20,000-vertex grid, a 200 MB zip bomb's dry run, the ledger XLSX,
+ * send — a zone preview of a 20,000-vertex grid, a 200 MB zip bomb's dry run, the ledger XLSX and CSV,
  * district.zip, shapefile.zip, the weekly report and its workbook — all at once against the demo
  * district, while /api/health is polled. They run in the compute pool and the import's worker, so
  * the event loop keeps answering.
@@ -42,6 +42,7 @@ describe('no stalls', () => {
       'zone preview': expect.toSatisfy((s: number) => s === 200 || s === 422),
       'zip bomb dry run': 413,
       'issues.xlsx': 200,
+      'issues.csv': 200,
       'district.zip': 200,
       'shapefile.zip': 200,
       'weekly report': 200,
