@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => server?.stop());
 
 describe('no stalls', () => {
-  it('keeps answering /api/health while a 20k-vertex preview, a zip bomb, XLSX and zip exports and the weekly report run', async () => {
+  it('keeps answering /api/health while a 20k-vertex preview, a zip bomb, XLSX, CSV and zip exports and the weekly report run', async () => {
     const load = await runMixedLoad(server);
     const status = Object.fromEntries(load.heavy.map((h) => [h.name, h.status]));
     expect(status).toEqual({
