@@ -66,6 +66,13 @@ describe.skipIf(!ready)('each role’s working day (real server, headless chromi
     const { page, problems, api } = await signedIn('unit', 1280, 800, '/issues');
     await page.waitForSelector('.work-queue button[aria-pressed="true"]:has-text("本单位待办")');
     await page.waitForSelector('[data-testid="issue-row"]');
+    // At 1280 px beside the detail panel the 整改期限 column is whole (the report time gives way).
+    const deadlineCell = await page.locator('[data-testid="issue-row"] .deadline').first().evaluate((el) => {
+      const table = el.closest('.issue-table')!.getBoundingClientRect();
+      const cell = el.getBoundingClientRect();
+      return { visible: cell.width > 0 && cell.right <= table.right + 0.5, whole: el.scrollWidth <= el.clientWidth, text: el.textContent };
+    });
+    expect(deadlineCell).toMatchObject({ visible: true, whole: true });
     // The chips count under the other filters: the pressed ones add up to the list's total.
     await expect.poll(async () => [await pressedChipTotal(page), Number((await page.textContent('[data-testid="issue-total"]'))!.replace(/\D/g, ''))]).toSatisfy(([a, b]) => a === b && a > 0);
     const me = (await api.get('/api/session')).body.user;

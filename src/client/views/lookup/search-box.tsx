@@ -18,7 +18,9 @@ export function SearchBox({ geometry, onPick }: { geometry: Partial<Record<Layer
   const units = useQuery(unitsQueryOptions()).data ?? NO_UNITS;
   const [text, setText] = useState('');
   const deferred = useDeferredValue(text);
-  const nameSearch = useNameSearch();
+  // Pinyin and the one-wrong-character search load when the box is first used, not with the page.
+  const [used, setUsed] = useState(false);
+  const nameSearch = useNameSearch(used);
   const hits = useMemo(() => searchPlaces(deferred, geometry, units, 8, nameSearch ?? undefined), [deferred, geometry, units, nameSearch]);
   return (
     <div className="search-box">
@@ -30,7 +32,11 @@ export function SearchBox({ geometry, onPick }: { geometry: Partial<Record<Layer
         aria-label={t('lookup.search')}
         placeholder={t('lookup.search')}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onFocus={() => setUsed(true)}
+        onChange={(e) => {
+          setUsed(true);
+          setText(e.target.value);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && hits[0]) {
             onPick(hits[0]);

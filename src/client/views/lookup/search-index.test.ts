@@ -42,6 +42,24 @@ describe('searchPlaces', () => {
     expect(searchPlaces('csgjz', geometry, g.units, 8, nameSearch)[0]).toMatchObject({ kind: 'checkpoints', id: 'P1' });
   });
 
+  it("does not let one kind fill the list: a community's grids leave room for the road of the same name", () => {
+    const c1 = g.communities[0];
+    const gd1 = g.grids[0];
+    const r1 = g.roads[0];
+    const communities = collection([{ ...c1, id: 'C-zh', properties: { ...c1.properties, name: '章华社区' } }]);
+    const grids = collection(
+      ['一', '二', '三', '四', '五', '六', '七', '八'].map((n, i) => ({ ...gd1, id: `G-zh${i}`, properties: { ...gd1.properties, name: `章华社区第${n}网格`, code: `zh${i}` } })),
+    );
+    const roads = collection([{ ...r1, id: 'R-zh', properties: { ...r1.properties, name: '章华路', from: '区界', to: '江汉大道' } }]);
+    const hits = searchPlaces('zhanghua', { ...geometry, communities, grids, roads }, g.units, 8, nameSearch);
+    expect(hits).toHaveLength(8);
+    expect(hits[0]).toMatchObject({ kind: 'communities', id: 'C-zh' });
+    expect(hits.some((h) => h.kind === 'roads' && h.id === 'R-zh')).toBe(true);
+    // The slots the road and community leave are filled by more grids, in score order.
+    expect(hits.filter((h) => h.kind === 'grids')).toHaveLength(6);
+    expect(hits.findIndex((h) => h.kind === 'roads')).toBeGreaterThan(hits.findLastIndex((h) => h.kind === 'grids'));
+  });
+
   it('tells same-named road segments apart by their ends', () => {
     const r1 = g.roads[0];
     const segment = (id: string, from: string, to: string) => ({ ...r1, id, properties: { ...r1.properties, from, to } });

@@ -91,5 +91,32 @@ export function searchPlaces(
     if (point) scored.push({ hit: { kind: 'unit', id: unit.id, name: unit.name, code: null, point }, score: s });
   }
   scored.sort((a, b) => a.score - b.score || a.hit.name.localeCompare(b.hit.name, 'zh-CN'));
-  return scored.slice(0, limit).map((s) => s.hit);
+  return varied(scored, limit).map((s) => s.hit);
+}
+
+/** Hits of one kind in the first pass of `varied`: "zhanghua" shows 章华社区, a few of its grids and 章华路, not eight grids. */
+const PER_KIND_FIRST = 3;
+
+/**
+ * The best `limit` hits, but at most PER_KIND_FIRST of one kind while hits of other kinds wait
+ * (a community's name begins each of its grids' names, so they all match as well as it does);
+ * the slots left are filled in score order. The result stays in score order.
+ */
+function varied<T extends { hit: SearchHit }>(sorted: T[], limit: number): T[] {
+  if (sorted.length <= limit) return sorted;
+  const perKind = new Map<string, number>();
+  const chosen = new Set<T>();
+  for (const s of sorted) {
+    if (chosen.size === limit) break;
+    const n = perKind.get(s.hit.kind) ?? 0;
+    if (n < PER_KIND_FIRST) {
+      perKind.set(s.hit.kind, n + 1);
+      chosen.add(s);
+    }
+  }
+  for (const s of sorted) {
+    if (chosen.size === limit) break;
+    chosen.add(s);
+  }
+  return sorted.filter((s) => chosen.has(s));
 }

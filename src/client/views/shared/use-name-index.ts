@@ -31,10 +31,15 @@ export function useNameIndex<T>(items: readonly T[], nameOf: (item: T) => string
   return index;
 }
 
-/** The name search module itself (for callers with their own scoring), null until loaded. */
-export function useNameSearch(): NameSearch | null {
+/**
+ * The name search module itself (for callers with their own scoring), null until loaded. Loading
+ * starts once `wanted` is true: the lookup asks for it when the search box is first focused, so
+ * the 140 KB pinyin dictionary does not compete with the map's first paint.
+ */
+export function useNameSearch(wanted = true): NameSearch | null {
   const [module, setModule] = useState<NameSearch | null>(null);
   useEffect(() => {
+    if (!wanted) return;
     let live = true;
     void loadNameSearch().then((m) => {
       if (live) setModule(m);
@@ -42,6 +47,6 @@ export function useNameSearch(): NameSearch | null {
     return () => {
       live = false;
     };
-  }, []);
+  }, [wanted]);
   return module;
 }
