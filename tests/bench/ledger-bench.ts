@@ -42,6 +42,10 @@ export interface LedgerBenchCase {
   unexpected: number;
   /** CPU per request of the server process (µs; SQLite's work is in it). */
   serverCpuUs: number | null;
+  /** PostgreSQL's own CPU per request (µs: its server processes); null on SQLite. */
+  databaseCpuUs: number | null;
+  /** Seconds the server went on working after the case's load stopped (its backlog), waited out before the next case. */
+  drainS: number;
 }
 
 export interface LedgerExport {
@@ -75,7 +79,7 @@ interface ListBody {
 /** Starts a server on `target` (already loaded), runs every case and the export, stops it. */
 export async function benchLedger(
   target: { dbPath: string } | { databaseUrl: string },
-  options: { durationS?: number; connections?: number; dataDir?: string } = {},
+  options: { durationS?: number; connections?: number; dataDir?: string; databaseCpuMs?: () => number | null } = {},
 ): Promise<LedgerBenchResult> {
   const durationS = options.durationS ?? 3;
   const connections = options.connections ?? 50;
@@ -148,15 +152,35 @@ export async function benchLedger(
     }
     if (cursor) paths.push(['page 100 (keyset cursor)', `/api/issues?cursor=${encodeURIComponent(cursor)}`]);
 
+    // After a case, the server may still be answering requests the load generator sent before it
+    // stopped (up to one per connection, each as slow as the case): the next case would measure
+    // that backlog. Wait until the server's CPU goes quiet (under 10 % over 200 ms), at most 60 s.
+    const drain = async (): Promise<number> => {
+      const started = performance.now();
+      let last = procStat();
+      while (performance.now() - started < 60_000) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const now = procStat();
+        if (now === null || last === null || now - last < 20) break;
+        last = now;
+      }
+      return round2((performance.now() - started) / 1000);
+    };
+
+    await drain();
     const health = await run('/api/health');
+    await drain();
     process.stderr.write(`ledger bench (${backend}): health @${connections}: p99 ${health.latency.p99} ms\n`);
     const cases: LedgerBenchCase[] = [];
     for (const [name, path] of paths) {
       const first = await list(path);
       await api.get('/api/health');
       const cpuBefore = procStat();
+      const dbBefore = options.databaseCpuMs?.() ?? null;
       const raw = await run(path);
       const cpuAfter = procStat();
+      const dbAfter = options.databaseCpuMs?.() ?? null;
+      const drainS = await drain();
       let unexpected = 0;
       for (const [status, { count }] of Object.entries(raw.statusCodeStats as unknown as Record<string, { count: number }>)) if (Number(status) !== 200) unexpected += count;
       const row: LedgerBenchCase = {
@@ -172,10 +196,12 @@ export async function benchLedger(
         errors: raw.errors,
         unexpected,
         serverCpuUs: cpuBefore !== null && cpuAfter !== null && raw.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / raw.requests.total) : null,
+        databaseCpuUs: dbBefore !== null && dbAfter !== null && raw.requests.total > 0 ? Math.round(((dbAfter - dbBefore) * 1000) / raw.requests.total) : null,
+        drainS,
       };
       cases.push(row);
       process.stderr.write(
-        `ledger bench (${backend}): ${name}: total ${row.total}${row.totalExact ? '' : '+'}, ${row.requestsPerSec} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.serverCpuUs ?? '?'} µs CPU/req\n`,
+        `ledger bench (${backend}): ${name}: total ${row.total}${row.totalExact ? '' : '+'}, ${row.requestsPerSec} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.serverCpuUs ?? '?'}${row.databaseCpuUs !== null ? ` + ${row.databaseCpuUs} (PostgreSQL)` : ''} µs CPU/req, drained in ${drainS} s\n`,
       );
     }
 
@@ -243,7 +269,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       await (await startServer({ dataDir, databaseUrl, timeoutMs: 120_000 })).stop();
       const load = await loadPostgres(databaseUrl, issues);
       process.stderr.write(`ledger bench: PostgreSQL loaded ${issues} issues at ${load.issuesPerSec}/s\n`);
-      results.push(await benchLedger({ databaseUrl }, { durationS, dataDir }));
+      results.push(await benchLedger({ databaseUrl }, { durationS, dataDir, databaseCpuMs: () => cluster.cpuMs() }));
     }
     process.stdout.write(JSON.stringify({ issues, results }, null, 2) + '\n');
   } finally {

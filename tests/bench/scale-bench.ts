@@ -100,7 +100,7 @@ export async function runScaleBench(options: { issues?: number; durationS?: numb
     process.stderr.write(`scale bench: PostgreSQL ${postgres.issuesPerSec} issues/s\n`);
     await api('sqlite', 'loaded');
     await api('postgres', 'loaded');
-    const ledger = [await benchLedger(targets.sqlite, { durationS, dataDir }), await benchLedger(targets.postgres, { durationS, dataDir })];
+    const ledger = [await benchLedger(targets.sqlite, { durationS, dataDir }), await benchLedger(targets.postgres, { durationS, dataDir, databaseCpuMs: () => cluster.cpuMs() })];
     return {
       issuesLoaded: total,
       loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]), cpus: os.cpus().length },

@@ -571,6 +571,10 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
         ['the reporter, with statuses', { reportedBy: 'inspector', status: ['assigned', 'rectifying', 'verifying'] }],
         ['overdue', { overdue: true }],
         ['not overdue', { overdue: false }],
+        // Overdue by report time walks the report-time index past the open issues not yet due;
+        // not overdue reads the deadline range and sorts it (issue-query.ts readsByRange).
+        ['overdue, some open statuses, with text (the text index read once for every status)', { overdue: true, status: ['assigned', 'rectifying', 'closed'], text: '巡查' }],
+        ['not overdue, an owner', { overdue: false, unitId: 'U-s1' }],
         ['text in the description', { text: '巡查' }],
         ['text in the id, any ASCII case', { text: 't-g' }],
         ['text in the code', { text: '12345-' }],

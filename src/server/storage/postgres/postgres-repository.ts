@@ -33,6 +33,7 @@ import {
   likePattern,
   orderBy,
   pageOf,
+  overdueWalksReportIndex,
   readsByRange,
   statusBranches,
   type TextLimits,
@@ -632,7 +633,7 @@ export class PostgresRepository implements DutymapRepository {
     // then the page's rows read, and only those.
     const keys = branches.map(
       (status) =>
-        `(SELECT seq, ${column} AS k FROM issues WHERE ${conditions(filter, mode, status, params)}${keyset}
+        `(SELECT seq, ${column} AS k FROM issues WHERE ${conditions(filter, mode, status, params, page.sort)}${keyset}
           ORDER BY ${orderBy(page.sort, readsByRange(filter, page.sort, status))} LIMIT $2)`,
     );
     const merged = keys.length === 1 ? keys[0]! : `${keys.join(' UNION ALL ')} ORDER BY k ${direction}, seq ${direction} LIMIT $2`;
@@ -1125,7 +1126,7 @@ function unmatchableFilter(f: IssueFilter): boolean {
  * parameters appended to `params`. The status decides the overdue test: a closed issue is never
  * overdue, an open one is when its deadline has passed — a range on the (status, deadline) index.
  */
-function conditions(f: IssueFilter, text: TextMode, status: IssueStatus | null, params: unknown[]): string {
+function conditions(f: IssueFilter, text: TextMode, status: IssueStatus | null, params: unknown[], sort: IssueSort | null = null): string {
   const param = (value: unknown) => `$${params.push(value)}`;
   const parts: string[] = ['district_id = $1'];
   if (status !== null) parts.push(`status = ${param(status)}`);
@@ -1136,6 +1137,7 @@ function conditions(f: IssueFilter, text: TextMode, status: IssueStatus | null, 
   if (f.overdue !== undefined) {
     if (status === null) parts.push(f.overdue ? `(is_open AND deadline_ms < ${param(f.nowMs)})` : `(NOT is_open OR deadline_ms >= ${param(f.nowMs)})`);
     else if (status === 'closed') parts.push(f.overdue ? 'FALSE' : 'TRUE');
+    else if (sort && overdueWalksReportIndex(f, sort, status)) parts.push(`deadline_ms + 0 < ${param(f.nowMs)}`);
     else parts.push(f.overdue ? `deadline_ms < ${param(f.nowMs)}` : `deadline_ms >= ${param(f.nowMs)}`);
   }
   if (f.text && text !== 'none') {

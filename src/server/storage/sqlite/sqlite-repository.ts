@@ -35,6 +35,7 @@ import {
   likePattern,
   orderBy,
   pageOf,
+  overdueWalksReportIndex,
   readsByRange,
   statusBranches,
   textIndexQuery,
@@ -474,12 +475,12 @@ class SqliteRepository implements DutymapRepository {
     // (mostly without touching a row); the branches' keys merged and cut to the page; then the
     // page's rows read, and only those.
     const keys = branches.map((status, i) => {
-      const { from, where } = conditions(filter, mode, status, `s${i}`, params);
+      const { from, where } = conditions(filter, mode, status, `s${i}`, params, page.sort);
       const order = orderBy(page.sort, readsByRange(filter, page.sort, status));
       return `SELECT issues.seq AS seq, issues.${column} AS k FROM ${from} WHERE ${where}${keyset} ORDER BY ${order} LIMIT @limit`;
     });
     const merged = keys.length === 1 ? keys[0]! : `SELECT * FROM (${keys.map((k) => `SELECT * FROM (${k})`).join(' UNION ALL ')}) ORDER BY k ${direction}, seq ${direction} LIMIT @limit`;
-    const sql = `SELECT ${ISSUE_SELECT} FROM (${merged}) AS page CROSS JOIN issues ON issues.seq = page.seq ORDER BY page.k ${direction}, page.seq ${direction}`;
+    const sql = `${textHits(mode)}SELECT ${ISSUE_SELECT} FROM (${merged}) AS page CROSS JOIN issues ON issues.seq = page.seq ORDER BY page.k ${direction}, page.seq ${direction}`;
     return pageOf(this.statement(sql).all(params) as IssueRow[], page);
   }
 
@@ -527,6 +528,7 @@ class SqliteRepository implements DutymapRepository {
       // The branches merge in sort order (SQLite merges the sorted parts of a compound SELECT):
       // rows stream from the first one on, nothing is sorted whole.
       const sql =
+        textHits(mode) +
         branches
           .map((status, i) => {
             const { from, where } = conditions(filter, mode, status, `s${i}`, params);
@@ -785,6 +787,13 @@ const ISSUE_SELECT = ['seq', ...ISSUE_COLUMNS].map((c) => `issues.${c}`).join(',
  * The seqs (column `hit`) the text index offers for @fts: its matches, and every row with a field
  * longer than the index covers (issue-query.ts TEXT_INDEX_POSITIONS; partial index issues_long_text).
  */
+/**
+ * The WITH clause a statement whose conditions read the text index ('index' mode) starts with:
+ * the index's hits, materialized once for all the status branches (a phrase of common pairs reads
+ * long lists: six branches each asking again cost six times that).
+ */
+const textHits = (mode: TextMode) => (mode === 'index' ? `WITH text_hits AS MATERIALIZED (${TEXT_INDEX_ROWS}) ` : '');
+
 const TEXT_INDEX_ROWS = `SELECT rowid AS hit FROM issue_text WHERE issue_text MATCH @fts
   UNION ALL SELECT seq AS hit FROM issues WHERE length(code) > ${TEXT_INDEX_POSITIONS} OR length(description) > ${TEXT_INDEX_POSITIONS} OR length(id) > ${TEXT_INDEX_POSITIONS}`;
 
@@ -794,7 +803,14 @@ const TEXT_INDEX_ROWS = `SELECT rowid AS hit FROM issue_text WHERE issue_text MA
  * closed issue is never overdue, an open one is when its deadline has passed — so the test is a
  * range on the (status, deadline) index, not an OR.
  */
-function conditions(f: IssueFilter, text: TextMode, status: IssueStatus | null, name: string, params: Record<string, unknown>): { from: string; where: string } {
+function conditions(
+  f: IssueFilter,
+  text: TextMode,
+  status: IssueStatus | null,
+  name: string,
+  params: Record<string, unknown>,
+  sort: IssueSort | null = null,
+): { from: string; where: string } {
   const parts: string[] = [];
   if (status !== null) {
     params[name] = status;
@@ -816,15 +832,17 @@ function conditions(f: IssueFilter, text: TextMode, status: IssueStatus | null, 
     params.nowMs = f.nowMs;
     if (status === null) parts.push(f.overdue ? '(is_open = 1 AND deadline_ms < @nowMs)' : '(is_open = 0 OR deadline_ms >= @nowMs)');
     else if (status === 'closed') parts.push(f.overdue ? '0' : '1');
+    else if (sort && overdueWalksReportIndex(f, sort, status)) parts.push('+deadline_ms < @nowMs');
     else parts.push(f.overdue ? 'deadline_ms < @nowMs' : 'deadline_ms >= @nowMs');
   }
   let from = 'issues';
   if (f.text && text !== 'none') {
     params.text = likePattern(f.text);
     if (text === 'index') {
-      // The index's hits drive (CROSS JOIN keeps them the outer loop); LIKE decides.
+      // The index's hits drive (CROSS JOIN keeps them the outer loop); LIKE decides. text_hits
+      // is the statement's WITH (textHits): the full-text query runs once, not once per branch.
       params.fts = textIndexQuery(f.text);
-      from = `(${TEXT_INDEX_ROWS}) AS hits CROSS JOIN issues ON issues.seq = hits.hit`;
+      from = `text_hits AS hits CROSS JOIN issues ON issues.seq = hits.hit`;
     }
     parts.push(`(code LIKE @text ESCAPE '\\' OR description LIKE @text ESCAPE '\\' OR id LIKE @text ESCAPE '\\')`);
   }
