@@ -14,9 +14,14 @@
  * same machine) are in the issue's table: SQLite 13–22 req/s and p99 2.3–3.3 s for one page of
  * the unfiltered ledger after 1 M issues, PostgreSQL p99 196–212 ms.
  *
- * `tsx tests/bench/ledger-bench.ts [--issues=N] [--seconds=S]` loads N issues (default 1,000,000)
- * into a fresh SQLite file and a fresh PostgreSQL database and prints JSON; scale-bench.ts runs
- * the same cases on its loaded databases.
+ * `tsx tests/bench/ledger-bench.ts [--issues=N] [--seconds=S] [--backend=sqlite|postgres]` loads N
+ * issues (default 1,000,000) into a fresh SQLite file and a fresh PostgreSQL database (bulk-load.ts)
+ * and prints JSON; `--db=FILE` or `--database-url=URL` benches one loaded before instead.
+ * scale-bench.ts runs the same cases on its loaded databases.
+ *
+ * Between cases the bench waits until the server has stopped working (drainS): a slow case leaves
+ * up to one request per connection queued in the server when the load stops, and the next case
+ * would otherwise measure that backlog.
  */
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
@@ -25,7 +30,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { ApiClient, PROJECT_ROOT, startServer, tempFolder } from '../helpers/api-server';
 import { startPostgresCluster } from '../helpers/postgres-cluster';
-import { loadPostgres, loadSqlite } from './bulk-load';
+import { loadPostgres, loadSqlite, type LoadResult } from './bulk-load';
 
 export interface LedgerBenchCase {
   name: string;
@@ -249,30 +254,39 @@ export async function benchLedger(
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const issues = Number(arg('issues') ?? 1_000_000);
   const durationS = Number(arg('seconds') ?? 3);
   const only = arg('backend');
   const dataDir = join(PROJECT_ROOT, 'data/demo');
-  const cluster = only === 'sqlite' ? null : await startPostgresCluster({ durable: true });
-  try {
-    const results: LedgerBenchResult[] = [];
-    if (only !== 'postgres') {
-      const dbPath = join(tempFolder('dutymap-ledger-'), 'bench.db');
-      await (await startServer({ dataDir, dbPath, backend: 'sqlite' })).stop(); // seeds and migrates
-      const load = loadSqlite(dbPath, issues);
-      process.stderr.write(`ledger bench: SQLite loaded ${issues} issues at ${load.issuesPerSec}/s\n`);
-      results.push(await benchLedger({ dbPath }, { durationS, dataDir }));
+  // --db=FILE / --database-url=URL: bench a database loaded before (by an earlier run or by
+  // bulk-load.ts) instead of loading a fresh one; the other backend is then left out.
+  const givenDb = arg('db');
+  const givenUrl = arg('database-url');
+  const results: LedgerBenchResult[] = [];
+  const loads: Partial<Record<'sqlite' | 'postgres', LoadResult>> = {};
+  if (givenDb || givenUrl) {
+    results.push(await benchLedger(givenDb ? { dbPath: givenDb } : { databaseUrl: givenUrl! }, { durationS, dataDir }));
+  } else {
+    const cluster = only === 'sqlite' ? null : await startPostgresCluster({ durable: true });
+    try {
+      if (only !== 'postgres') {
+        const dbPath = join(tempFolder('dutymap-ledger-'), 'bench.db');
+        await (await startServer({ dataDir, dbPath, backend: 'sqlite' })).stop(); // seeds and migrates
+        loads.sqlite = loadSqlite(dbPath, issues);
+        process.stderr.write(`ledger bench: SQLite loaded ${issues} issues at ${loads.sqlite.issuesPerSec}/s\n`);
+        results.push(await benchLedger({ dbPath }, { durationS, dataDir }));
+      }
+      if (cluster) {
+        const databaseUrl = await cluster.createDatabase('bench_ledger');
+        await (await startServer({ dataDir, databaseUrl, timeoutMs: 120_000 })).stop();
+        loads.postgres = await loadPostgres(databaseUrl, issues);
+        process.stderr.write(`ledger bench: PostgreSQL loaded ${issues} issues at ${loads.postgres.issuesPerSec}/s\n`);
+        results.push(await benchLedger({ databaseUrl }, { durationS, dataDir, databaseCpuMs: () => cluster.cpuMs() }));
+      }
+    } finally {
+      await cluster?.stop();
     }
-    if (cluster) {
-      const databaseUrl = await cluster.createDatabase('bench_ledger');
-      await (await startServer({ dataDir, databaseUrl, timeoutMs: 120_000 })).stop();
-      const load = await loadPostgres(databaseUrl, issues);
-      process.stderr.write(`ledger bench: PostgreSQL loaded ${issues} issues at ${load.issuesPerSec}/s\n`);
-      results.push(await benchLedger({ databaseUrl }, { durationS, dataDir, databaseCpuMs: () => cluster.cpuMs() }));
-    }
-    process.stdout.write(JSON.stringify({ issues, results }, null, 2) + '\n');
-  } finally {
-    await cluster?.stop();
   }
+  process.stdout.write(JSON.stringify({ issues, load: loads, results }, null, 2) + '\n');
 }

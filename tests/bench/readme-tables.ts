@@ -99,7 +99,9 @@ export function ledgerTable(bench: BenchJson): string | null {
   const names = (sqlite ?? postgres)!.cases.map((c) => c.name);
   const cell = (l: LedgerBenchResult | undefined, name: string) => {
     const c = l?.cases.find((x) => x.name === name);
-    return c ? `${ms(c.p99Ms)} | ${n(c.requestsPerSec)} | ${c.serverCpuUs === null ? '–' : n(c.serverCpuUs)}` : '– | – | –';
+    if (!c) return '– | – | –';
+    const cpu = c.serverCpuUs === null ? '–' : `${n(c.serverCpuUs)}${c.databaseCpuUs != null ? ` + ${n(c.databaseCpuUs)}` : ''}`;
+    return `${ms(c.p99Ms)} | ${n(c.requestsPerSec)} | ${cpu}`;
   };
   const total = (name: string) => {
     const c = (sqlite ?? postgres)!.cases.find((x) => x.name === name)!;
@@ -111,7 +113,7 @@ export function ledgerTable(bench: BenchJson): string | null {
   return [
     `_${n(bench.backends!.issuesLoaded)} issues loaded beside the demo's; ${(sqlite ?? postgres)!.connections} connections, ${(sqlite ?? postgres)!.durationS} s per case, one server process; load average ${loads}; ${bench.machine ? `${bench.machine.cpus} cores, Node ${bench.machine.node}` : ''}._`,
     '',
-    '| case | total | SQLite p99 ms | req/s | CPU µs/req | PostgreSQL p99 ms | req/s | server CPU µs/req |',
+    '| case | total | SQLite p99 ms | req/s | CPU µs/req | PostgreSQL p99 ms | req/s | CPU µs/req: server + PostgreSQL |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     `| health (baseline: the HTTP stack) | – | ${sqlite ? `${ms(sqlite.baseline.p99Ms)} | ${n(sqlite.baseline.requestsPerSec)} | –` : '– | – | –'} | ${postgres ? `${ms(postgres.baseline.p99Ms)} | ${n(postgres.baseline.requestsPerSec)} | –` : '– | – | –'} |`,
     ...names.map((name) => `| ${name} | ${total(name)} | ${cell(sqlite, name)} | ${cell(postgres, name)} |`),

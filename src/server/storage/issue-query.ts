@@ -64,6 +64,23 @@ export function statusBranches(f: Pick<IssueFilter, 'status' | 'overdue'>): Issu
   return allowed.filter((s) => !f.status?.length || f.status.includes(s));
 }
 
+/** Categories a page query splits into branches of their own at most; more are read as one IN list. */
+const MAX_CATEGORY_BRANCHES = 8;
+
+/**
+ * The branches a page is read from: one per status (statusBranches) and, when the filter names a
+ * few categories, one per category too, each with the filter narrowed to it. An index on
+ * (category, status, time) gives one category's rows in time order; for `category IN (a, b)` the
+ * databases read both ranges whole and sort them (170,000 rows for two categories at a million
+ * issues), so the branches are split like the statuses and merged by their keys.
+ */
+export function pageBranches(f: IssueFilter): { status: IssueStatus; filter: IssueFilter }[] {
+  const statuses = statusBranches(f);
+  const categories = f.category && f.category.length > 1 && f.category.length <= MAX_CATEGORY_BRANCHES ? [...new Set(f.category)] : null;
+  if (!categories) return statuses.map((status) => ({ status, filter: f }));
+  return statuses.flatMap((status) => categories.map((category) => ({ status, filter: { ...f, category: [category] } })));
+}
+
 /**
  * Characters per field the SQLite text index covers (migration 6's issue_text_positions); a row
  * with a longer code, description or id is always a candidate (index issues_long_text) and

@@ -34,6 +34,7 @@ import {
   orderBy,
   pageOf,
   overdueWalksReportIndex,
+  pageBranches,
   readsByRange,
   statusBranches,
   type TextLimits,
@@ -619,7 +620,7 @@ export class PostgresRepository implements DutymapRepository {
   }
 
   async listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; next: IssueCursor | null }> {
-    const branches = statusBranches(filter);
+    const branches = pageBranches(filter);
     if (branches.length === 0 || unmatchableFilter(filter)) return { items: [], next: null };
     const mode = await this.textMode(filter);
     const params: unknown[] = [this.districtId, page.limit + 1];
@@ -632,9 +633,9 @@ export class PostgresRepository implements DutymapRepository {
     // (index-only where the visibility map allows); the branches' keys merged and cut to the page;
     // then the page's rows read, and only those.
     const keys = branches.map(
-      (status) =>
-        `(SELECT seq, ${column} AS k FROM issues WHERE ${conditions(filter, mode, status, params, page.sort)}${keyset}
-          ORDER BY ${orderBy(page.sort, readsByRange(filter, page.sort, status))} LIMIT $2)`,
+      ({ status, filter: branch }) =>
+        `(SELECT seq, ${column} AS k FROM issues WHERE ${conditions(branch, mode, status, params, page.sort)}${keyset}
+          ORDER BY ${orderBy(page.sort, readsByRange(branch, page.sort, status))} LIMIT $2)`,
     );
     const merged = keys.length === 1 ? keys[0]! : `${keys.join(' UNION ALL ')} ORDER BY k ${direction}, seq ${direction} LIMIT $2`;
     const sql = `SELECT ${ISSUE_SELECT_QUALIFIED} FROM (${merged}) AS page JOIN issues ON issues.seq = page.seq ORDER BY page.k ${direction}, page.seq ${direction}`;

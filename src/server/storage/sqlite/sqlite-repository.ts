@@ -36,6 +36,7 @@ import {
   orderBy,
   pageOf,
   overdueWalksReportIndex,
+  pageBranches,
   readsByRange,
   statusBranches,
   textIndexQuery,
@@ -464,7 +465,7 @@ class SqliteRepository implements DutymapRepository {
   }
 
   async listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; next: IssueCursor | null }> {
-    const branches = statusBranches(filter);
+    const branches = pageBranches(filter);
     if (branches.length === 0) return { items: [], next: null };
     const mode = await this.textMode(this.db, filter);
     const params: Record<string, unknown> = { afterValue: page.after?.value, afterSeq: page.after?.seq, limit: page.limit + 1 };
@@ -474,9 +475,9 @@ class SqliteRepository implements DutymapRepository {
     // One branch per status, each the keys of its first rows in sort order, read off an index
     // (mostly without touching a row); the branches' keys merged and cut to the page; then the
     // page's rows read, and only those.
-    const keys = branches.map((status, i) => {
-      const { from, where } = conditions(filter, mode, status, `s${i}`, params, page.sort);
-      const order = orderBy(page.sort, readsByRange(filter, page.sort, status));
+    const keys = branches.map(({ status, filter: branch }, i) => {
+      const { from, where } = conditions(branch, mode, status, `s${i}`, params, page.sort, `b${i}`);
+      const order = orderBy(page.sort, readsByRange(branch, page.sort, status));
       return `SELECT issues.seq AS seq, issues.${column} AS k FROM ${from} WHERE ${where}${keyset} ORDER BY ${order} LIMIT @limit`;
     });
     const merged = keys.length === 1 ? keys[0]! : `SELECT * FROM (${keys.map((k) => `SELECT * FROM (${k})`).join(' UNION ALL ')}) ORDER BY k ${direction}, seq ${direction} LIMIT @limit`;
@@ -810,6 +811,7 @@ function conditions(
   name: string,
   params: Record<string, unknown>,
   sort: IssueSort | null = null,
+  branch = '',
 ): { from: string; where: string } {
   const parts: string[] = [];
   if (status !== null) {
@@ -818,8 +820,8 @@ function conditions(
   }
   if (f.category?.length) {
     const names = f.category.map((v, i) => {
-      params[`category${i}`] = v;
-      return `@category${i}`;
+      params[`category${branch}${i}`] = v;
+      return `@category${branch}${i}`;
     });
     parts.push(`category IN (${names.join(', ')})`);
   }
