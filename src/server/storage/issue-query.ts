@@ -119,10 +119,10 @@ export type TextMode = 'index' | 'like' | 'none';
  * The text modes decided lately, per search text, for a minute: deciding costs an index read, and
  * the ledger asks the same text page after page. A stale decision only costs speed.
  */
-export class TextModeMemo {
-  private readonly modes = new Map<string, { mode: TextMode; until: number }>();
+export class TextModeMemo<T = TextMode> {
+  private readonly modes = new Map<string, { mode: T; until: number }>();
 
-  async get(text: string, decide: () => Promise<TextMode> | TextMode, nowMs = Date.now()): Promise<TextMode> {
+  async get(text: string, decide: () => Promise<T> | T, nowMs = Date.now()): Promise<T> {
     const known = this.modes.get(text);
     if (known && known.until > nowMs) return known.mode;
     const mode = await decide();
@@ -147,6 +147,33 @@ export function textIndexQuery(text: string): string {
   const chars = Array.from(asciiLower(text), (c) => c.codePointAt(0)!.toString(16));
   if (chars.length === 1) return `chars : u${chars[0]}`;
   return `grams : "${chars.slice(1).map((next, i) => `g${chars[i]}x${next}`).join(' ')}"`;
+}
+
+/** The bigram tokens of `text` in text order (none for one character), as migration 6's triggers write them. */
+export function textBigrams(text: string): string[] {
+  const chars = Array.from(asciiLower(text), (c) => c.codePointAt(0)!.toString(16));
+  return chars.slice(1).map((next, i) => `g${chars[i]}x${next}`);
+}
+
+/**
+ * A full-text query that finds every row containing `text` and few others: the phrases of its
+ * runs of bigrams that are not `common`, joined by AND (a row containing the text contains each
+ * run in order). FTS5 reads the whole list of every token of a phrase, however rare the phrase:
+ * 载入 is in every loaded issue, so "载入 12345" read a million-entry list for 11 rows. The LIKE
+ * test decides whether a candidate matches, so the answer is the same. Every pair common, none,
+ * or one character: textIndexQuery's exact phrase.
+ */
+export function textIndexQueryWithout(text: string, common: (token: string) => boolean): string {
+  const grams = textBigrams(text);
+  const runs: string[][] = [];
+  let run: string[] = [];
+  for (const gram of grams) {
+    if (!common(gram)) run.push(gram);
+    else if (run.length) [runs[runs.length], run] = [run, []];
+  }
+  if (run.length) runs.push(run);
+  if (runs.length === 0 || (runs.length === 1 && runs[0]!.length === grams.length)) return textIndexQuery(text);
+  return runs.map((r) => `grams : "${r.join(' ')}"`).join(' AND ');
 }
 
 /**

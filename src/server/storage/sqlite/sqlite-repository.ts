@@ -31,6 +31,7 @@ import {
   SQLITE_TEXT_LIMITS,
   TEXT_INDEX_POSITIONS,
   TextModeMemo,
+  textIndexQueryWithout,
   keysetCondition,
   likePattern,
   orderBy,
@@ -178,7 +179,7 @@ class SqliteRepository implements DutymapRepository {
   private readonly countStatements = new Map<LayerName, Database.Statement<[number], { id: string; open: number; overdue: number }>>();
   /** The ledger's statements by SQL text, least recently used first (see statement()). */
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly textModes = new TextModeMemo();
+  private readonly textModes = new TextModeMemo<{ mode: TextMode; fts: string }>();
   readonly photos: PhotoStore;
   readonly patrol: PatrolStore;
 
@@ -467,8 +468,8 @@ class SqliteRepository implements DutymapRepository {
   async listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; next: IssueCursor | null }> {
     const branches = pageBranches(filter);
     if (branches.length === 0) return { items: [], next: null };
-    const mode = await this.textMode(this.db, filter);
-    const params: Record<string, unknown> = { afterValue: page.after?.value, afterSeq: page.after?.seq, limit: page.limit + 1 };
+    const { mode, fts } = await this.textMode(this.db, filter);
+    const params: Record<string, unknown> = { afterValue: page.after?.value, afterSeq: page.after?.seq, limit: page.limit + 1, fts };
     const keyset = page.after ? ` AND ${keysetCondition(page.sort, '@afterValue', '@afterSeq')}` : '';
     const { column, desc } = SORT_SQL[page.sort];
     const direction = desc ? 'DESC' : 'ASC';
@@ -524,8 +525,8 @@ class SqliteRepository implements DutymapRepository {
         reader.pragma('busy_timeout = 5000');
         reader.exec('BEGIN');
       }
-      const mode = await this.textMode(reader, filter);
-      const params: Record<string, unknown> = {};
+      const { mode, fts } = await this.textMode(reader, filter);
+      const params: Record<string, unknown> = { fts };
       // The branches merge in sort order (SQLite merges the sorted parts of a compound SELECT):
       // rows stream from the first one on, nothing is sorted whole.
       const sql =
@@ -561,16 +562,23 @@ class SqliteRepository implements DutymapRepository {
     for await (const items of this.issueBatches(filter, sort)) for (const issue of items) visit(issue);
   }
 
-  /** How a text filter is applied (issue-query.ts TextMode): by how many rows the text index offers. */
-  private textMode(db: Database.Database, filter: IssueFilter): Promise<TextMode> {
+  /**
+   * How a text filter is applied (issue-query.ts TextMode), by how many rows the text index offers,
+   * and the full-text query that offers them: the phrases of the search's pairs that are not in more
+   * than driveCap rows (textIndexQueryWithout), each pair's count read up to that cap.
+   */
+  private textMode(db: Database.Database, filter: IssueFilter): Promise<{ mode: TextMode; fts: string | undefined }> {
     const text = filter.text;
-    if (!text) return Promise.resolve('none');
+    if (!text) return Promise.resolve({ mode: 'none', fts: undefined });
     return this.textModes.get(text, () => {
-      const { n } = db.prepare(`SELECT count(*) AS n FROM (SELECT hit FROM (${TEXT_INDEX_ROWS}) LIMIT @cap)`).get({
-        fts: textIndexQuery(text),
-        cap: this.textLimits.driveCap + 1,
-      }) as { n: number };
-      return n > this.textLimits.driveCap ? 'like' : 'index';
+      const cap = this.textLimits.driveCap + 1;
+      const hits = (fts: string) => (db.prepare(`SELECT count(*) AS n FROM (SELECT hit FROM (${TEXT_INDEX_ROWS}) LIMIT @cap)`).get({ fts, cap }) as { n: number }).n;
+      const common = new Map<string, boolean>();
+      const fts = textIndexQueryWithout(text, (gram) => {
+        if (!common.has(gram)) common.set(gram, hits(`grams : ${gram}`) >= cap);
+        return common.get(gram)!;
+      });
+      return { mode: hits(fts) >= cap ? 'like' : 'index', fts };
     });
   }
 
@@ -843,7 +851,7 @@ function conditions(
     if (text === 'index') {
       // The index's hits drive (CROSS JOIN keeps them the outer loop); LIKE decides. text_hits
       // is the statement's WITH (textHits): the full-text query runs once, not once per branch.
-      params.fts = textIndexQuery(f.text);
+      params.fts ??= textIndexQuery(f.text);
       from = `text_hits AS hits CROSS JOIN issues ON issues.seq = hits.hit`;
     }
     parts.push(`(code LIKE @text ESCAPE '\\' OR description LIKE @text ESCAPE '\\' OR id LIKE @text ESCAPE '\\')`);
