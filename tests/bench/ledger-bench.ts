@@ -159,13 +159,18 @@ export async function benchLedger(
 
     // After a case, the server may still be answering requests the load generator sent before it
     // stopped (up to one per connection, each as slow as the case): the next case would measure
-    // that backlog. Wait until the server's CPU goes quiet (under 10 % over 200 ms), at most 60 s.
+    // that backlog. Wait until the server's CPU (and PostgreSQL's, when known) goes quiet (under
+    // 10 % of a core over 200 ms), at most 60 s.
+    const busyMs = () => {
+      const server = procStat();
+      return server === null ? null : server + (options.databaseCpuMs?.() ?? 0);
+    };
     const drain = async (): Promise<number> => {
       const started = performance.now();
-      let last = procStat();
+      let last = busyMs();
       while (performance.now() - started < 60_000) {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        const now = procStat();
+        const now = busyMs();
         if (now === null || last === null || now - last < 20) break;
         last = now;
       }
