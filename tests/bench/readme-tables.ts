@@ -120,6 +120,7 @@ export function ledgerTable(bench: BenchJson): string | null {
     '',
     `p99 ≤ 50 ms: SQLite ${sqlite ? `${sqlite.underTarget.met} of ${sqlite.underTarget.of}` : '–'} cases, PostgreSQL ${postgres ? `${postgres.underTarget.met} of ${postgres.underTarget.of}` : '–'}.`,
     `CSV export of the whole ledger: SQLite ${exportCell(sqlite)}; PostgreSQL ${exportCell(postgres)}.`,
+    ...(postgres && postgres.cases.every((c) => c.databaseCpuUs == null) ? ["PostgreSQL's own CPU was not measured in this run (a database it did not start): its column is the server's alone."] : []),
   ].join('\n');
 }
 

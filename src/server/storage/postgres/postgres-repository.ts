@@ -213,7 +213,7 @@ const isUniqueViolation = (error: unknown) => error instanceof Error && (error a
  */
 export class PostgresRepository implements DutymapRepository {
   private listener: pg.Client | null = null;
-  private readonly textModes = new TextModeMemo();
+  private readonly textModes = new TextModeMemo<{ mode: TextMode; grams: string[] | null }>();
   private readonly zoneWatchers = new Set<(zones: number) => void>();
   readonly photos: PhotoStore;
   readonly patrol: PatrolStore;
@@ -622,7 +622,7 @@ export class PostgresRepository implements DutymapRepository {
   async listIssues(filter: IssueFilter, page: IssuePage): Promise<{ items: IssueRecord[]; next: IssueCursor | null }> {
     const branches = pageBranches(filter);
     if (branches.length === 0 || unmatchableFilter(filter)) return { items: [], next: null };
-    const mode = await this.textMode(filter);
+    const { mode, grams } = await this.textMode(filter);
     const params: unknown[] = [this.districtId, page.limit + 1];
     const keyset = page.after
       ? ` AND ${keysetCondition(page.sort, `$${params.push(page.after.value)}`, `$${params.push(page.after.seq)}`)}`
@@ -634,7 +634,7 @@ export class PostgresRepository implements DutymapRepository {
     // then the page's rows read, and only those.
     const keys = branches.map(
       ({ status, filter: branch }) =>
-        `(SELECT seq, ${column} AS k FROM issues WHERE ${conditions(branch, mode, status, params, page.sort)}${keyset}
+        `(SELECT seq, ${column} AS k FROM issues WHERE ${conditions(branch, mode, status, params, page.sort, grams)}${keyset}
           ORDER BY ${orderBy(page.sort, readsByRange(branch, page.sort, status))} LIMIT $2)`,
     );
     const merged = keys.length === 1 ? keys[0]! : `${keys.join(' UNION ALL ')} ORDER BY k ${direction}, seq ${direction} LIMIT $2`;
@@ -683,13 +683,13 @@ export class PostgresRepository implements DutymapRepository {
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       inTransaction = true;
-      const mode = await this.textMode(filter);
+      const { mode, grams } = await this.textMode(filter);
       if (mode === 'index') await client.query(`SET LOCAL enable_seqscan = off; ${TEXT_INDEX_SETTINGS}`);
       const params: unknown[] = [this.districtId];
       // The branches come back merged in sort order (Merge Append of index scans): nothing is
       // sorted whole before the first row.
       const sql =
-        branches.map((status) => `(SELECT ${ISSUE_SELECT} FROM issues WHERE ${conditions(filter, mode, status, params)})`).join(' UNION ALL ') +
+        branches.map((status) => `(SELECT ${ISSUE_SELECT} FROM issues WHERE ${conditions(filter, mode, status, params, null, grams)})`).join(' UNION ALL ') +
         ` ORDER BY ${orderBy(sort)}`;
       await client.query(`DECLARE issue_export NO SCROLL CURSOR FOR ${sql}`, params);
       for (;;) {
@@ -715,19 +715,34 @@ export class PostgresRepository implements DutymapRepository {
    * a random heap read, so walking the sort's index pays only for dense matches, and bigram
    * candidates of a longer search can be many more than its matches.
    */
-  private textMode(filter: IssueFilter): Promise<TextMode> {
+  /**
+   * How a text filter is applied (issue-query.ts TextMode), and the grams its index read asks for:
+   * those of the search (dutymap_query_grams) that are in at most countLimit rows, when some are and
+   * some are not. A GIN read intersects the whole posting list of every gram it is given: 载入, in
+   * every loaded issue, made "载入 12345" cost 80 ms per status branch. Fewer grams only let more
+   * candidates through, and ILIKE decides, so the answer is the same; null: all of them.
+   */
+  private textMode(filter: IssueFilter): Promise<{ mode: TextMode; grams: string[] | null }> {
     const text = filter.text;
-    if (!text) return Promise.resolve('none');
+    if (!text) return Promise.resolve({ mode: 'none', grams: null });
     return this.textModes.get(text, async () => {
-      const { rows } = await this.throughTextIndex((client) =>
+      const cap = this.textLimits.countLimit + 1;
+      return this.throughTextIndex(async (client) => {
         // Every district's rows: the answer only steers the plan, and a count that needs no
         // column skips the heap (all-visible pages).
-        client.query<{ n: number }>(
-          `SELECT count(*)::int4 AS n FROM (SELECT 1 FROM issues WHERE ${TEXT_GRAMS} @> dutymap_query_grams($1) LIMIT $2) AS hits`,
-          [text, this.textLimits.countLimit + 1],
-        ),
-      );
-      return rows[0]!.n > this.textLimits.countLimit ? 'like' : 'index';
+        const hits = async (grams: string | string[]) =>
+          (
+            await client.query<{ n: number }>(
+              `SELECT count(*)::int4 AS n FROM (SELECT 1 FROM issues WHERE ${TEXT_GRAMS} @> ${Array.isArray(grams) ? '$1::text[]' : 'dutymap_query_grams($1)'} LIMIT $2) AS hits`,
+              [grams, cap],
+            )
+          ).rows[0]!.n;
+        const { rows } = await client.query<{ gram: string }>('SELECT DISTINCT unnest(dutymap_query_grams($1)) AS gram', [text]);
+        const rare: string[] = [];
+        if (rows.length > 1) for (const { gram } of rows) if ((await hits([gram])) < cap) rare.push(gram);
+        const grams = rare.length > 0 && rare.length < rows.length ? rare : null;
+        return { mode: (await hits(grams ?? text)) >= cap ? 'like' : 'index', grams };
+      });
     });
   }
 
@@ -1127,7 +1142,14 @@ function unmatchableFilter(f: IssueFilter): boolean {
  * parameters appended to `params`. The status decides the overdue test: a closed issue is never
  * overdue, an open one is when its deadline has passed — a range on the (status, deadline) index.
  */
-function conditions(f: IssueFilter, text: TextMode, status: IssueStatus | null, params: unknown[], sort: IssueSort | null = null): string {
+function conditions(
+  f: IssueFilter,
+  text: TextMode,
+  status: IssueStatus | null,
+  params: unknown[],
+  sort: IssueSort | null = null,
+  grams: string[] | null = null,
+): string {
   const param = (value: unknown) => `$${params.push(value)}`;
   const parts: string[] = ['district_id = $1'];
   if (status !== null) parts.push(`status = ${param(status)}`);
@@ -1143,7 +1165,7 @@ function conditions(f: IssueFilter, text: TextMode, status: IssueStatus | null, 
   }
   if (f.text && text !== 'none') {
     // ILIKE: SQLite's LIKE ignores ASCII case, and so does the ledger search on both backends.
-    if (text === 'index') parts.push(`${TEXT_GRAMS} @> dutymap_query_grams(${param(f.text)})`);
+    if (text === 'index') parts.push(`${TEXT_GRAMS} @> ${grams ? `${param(grams)}::text[]` : `dutymap_query_grams(${param(f.text)})`}`);
     const pattern = param(likePattern(f.text));
     parts.push(`(code ILIKE ${pattern} ESCAPE '\\' OR description ILIKE ${pattern} ESCAPE '\\' OR id ILIKE ${pattern} ESCAPE '\\')`);
   }
