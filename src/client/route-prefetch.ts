@@ -12,9 +12,22 @@ export const MAP_LAYERS = ['streets', 'communities', 'grids', 'roads', 'checkpoi
 const MAP_ROUTES = /^\/(screen|plan|lookup)(\/|$)/;
 
 /**
+ * The code a map route renders before its map, chunk after chunk when left to React.lazy: the
+ * district gate (with the API contract), the view, and /plan's editor inside the view. Started
+ * together, they arrive beside the map's chunk instead of one after another (on /plan the map was
+ * created 0.7 s after its code was there, waiting for this chain). The same dynamic imports as
+ * app.tsx and plan-view.tsx make, so the chunks are the same and load once.
+ */
+const ROUTE_CODE: Record<string, () => Promise<unknown>[]> = {
+  screen: () => [import('./views/screen/screen-view')],
+  plan: () => [import('./views/plan/plan-view'), import('./views/plan/plan-editor')],
+  lookup: () => [import('./views/lookup/lookup-view')],
+};
+
+/**
  * Called by the shell before it renders: on a map route, sends the requests the map's data needs
- * (district, layers, counts) and starts loading the map's code, side by side with the view's own
- * chunk, rather than after it. The views' queries take the responses (api/http.ts prefetchGet).
+ * (district, layers, counts) and starts loading the map's code and the view's, side by side rather
+ * than one after the other. The views' queries take the responses (api/http.ts prefetchGet).
  */
 export function prefetchRoute(pathname: string): void {
   if (!MAP_ROUTES.test(pathname)) return;
@@ -24,4 +37,9 @@ export function prefetchRoute(pathname: string): void {
     ...MAP_LAYERS.map((layer) => apiUrl('/api/counts', { layer })),
   ]);
   preloadDistrictMap();
+  // Not where there are no workers (jsdom, node): there is no map there either.
+  if (typeof Worker === 'undefined') return;
+  const view = MAP_ROUTES.exec(pathname)![1];
+  // A failure is not reported here: React.lazy imports again and shows it.
+  for (const loading of [import('./views/shared/district-gate'), ...ROUTE_CODE[view]()]) loading.catch(() => undefined);
 }
