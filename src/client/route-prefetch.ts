@@ -1,5 +1,6 @@
 import type { LayerParam } from '../core/api/api-schema';
 import { apiUrl, prefetchGet } from './api/http';
+import { preloadModule } from './lazy-module';
 import { preloadDistrictMap } from './map/preload-map';
 
 /**
@@ -13,15 +14,14 @@ const MAP_ROUTES = /^\/(screen|plan|lookup)(\/|$)/;
 
 /**
  * The code a map route renders before its map, chunk after chunk when left to React.lazy: the
- * district gate (with the API contract), the view, and /plan's editor inside the view. Started
- * together, they arrive beside the map's chunk instead of one after another (on /plan the map was
- * created 0.7 s after its code was there, waiting for this chain). The same dynamic imports as
- * app.tsx and plan-view.tsx make, so the chunks are the same and load once.
+ * district gate (with the API contract), the view, /plan's editor inside the view, the large screen's own map. Started
+ * together, they arrive beside the map's chunk instead of one after another, and render without
+ * suspending once there (lazy-module.ts; the keys are those of app.tsx and plan-view.tsx).
  */
 const ROUTE_CODE: Record<string, () => Promise<unknown>[]> = {
-  screen: () => [import('./views/screen/screen-view')],
-  plan: () => [import('./views/plan/plan-view'), import('./views/plan/plan-editor')],
-  lookup: () => [import('./views/lookup/lookup-view')],
+  screen: () => [preloadModule('view:screen', () => import('./views/screen/screen-view')), preloadModule('screen-map', () => import('./map/screen-map'))],
+  plan: () => [preloadModule('view:plan', () => import('./views/plan/plan-view')), preloadModule('plan-editor', () => import('./views/plan/plan-editor'))],
+  lookup: () => [preloadModule('view:lookup', () => import('./views/lookup/lookup-view'))],
 };
 
 /**
@@ -41,5 +41,5 @@ export function prefetchRoute(pathname: string): void {
   if (typeof Worker === 'undefined') return;
   const view = MAP_ROUTES.exec(pathname)![1];
   // A failure is not reported here: React.lazy imports again and shows it.
-  for (const loading of [import('./views/shared/district-gate'), ...ROUTE_CODE[view]()]) loading.catch(() => undefined);
+  for (const loading of [preloadModule('district-gate', () => import('./views/shared/district-gate')), ...ROUTE_CODE[view]()]) loading.catch(() => undefined);
 }
