@@ -18,11 +18,10 @@ import type { CountsResponse, LayerParam } from '../../core/api/api-schema';
 import type { BBox } from '../../core/geometry/geometry-schema';
 import { useI18n } from '../i18n/i18n';
 import { applyCountsDiff } from './apply-counts';
-import { choroplethLayerOf } from './choropleth';
 import type { IssueOverlay } from './issue-overlay';
 import type { IssueMode, IssuePoint, LayerVisibility } from './issue-points';
 import { checkpointMarkers, featuresSource, zonesSource, type LayerCollection } from './map-data';
-import { buildStyle, featureKey, HATCH_IMAGES, hatchPattern, type HatchImage, INTERACTIVE_LAYERS, LAYER_GROUPS, LAYER_SOURCE, LOCAL_IDEOGRAPH_FONTS, SOURCE_IDS, type MapTheme } from './map-style';
+import { buildStyle, featureKey, HATCH_IMAGES, hatchPattern, type HatchImage, INTERACTIVE_LAYERS, LAYER_SOURCE, LOCAL_IDEOGRAPH_FONTS, SOURCE_IDS, styleLayerVisibility, type MapTheme } from './map-style';
 import { createMapStats, publishMapStats, type MapStats } from './map-stats';
 
 type Counts = CountsResponse['counts'];
@@ -391,24 +390,6 @@ export function DistrictMap(props: DistrictMapProps) {
       )}
     </div>
   );
-}
-
-/**
- * Each style layer's visibility for the view's layer switches: a layer's fill (and hatch) only on
- * the choropleth layer, the finest zone layer that is on; the basemap's two layers with `basemap`.
- */
-export function styleLayerVisibility(visible: LayerVisibility): Record<string, 'visible' | 'none'> {
-  const choropleth = choroplethLayerOf(visible);
-  const result: Record<string, 'visible' | 'none'> = {};
-  for (const layer of ALL_LAYERS) {
-    for (const id of LAYER_GROUPS[layer]) {
-      let on = visible[layer];
-      if ((id.endsWith('-fill') || id.endsWith('-provisional')) && layer !== 'checkpoints' && layer !== 'excluded') on = on && layer === choropleth;
-      result[id] = on ? 'visible' : 'none';
-    }
-  }
-  for (const id of ['tianditu-vec', 'tianditu-cva']) result[id] = visible.basemap ? 'visible' : 'none';
-  return result;
 }
 
 /** The style with each layer's `layout.visibility` set from `visibility` (layers not named keep theirs). */
