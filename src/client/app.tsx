@@ -5,6 +5,7 @@ import type { ClientConfig } from './config';
 import { I18nProvider, useI18n, type Lang, type MessageKey } from './i18n/i18n';
 import { ConnectionBanner } from './views/shared/connection-banner';
 import { ErrorBoundary } from './views/shared/error-boundary';
+import { lazyModule } from './lazy-module';
 
 const NAV = ['screen', 'plan', 'lookup', 'issues', 'patrol', 'report', 'import'] as const;
 
@@ -13,30 +14,18 @@ const NAV = ['screen', 'plan', 'lookup', 'issues', 'patrol', 'report', 'import']
  * the shell (React, the query client, the router, the messages) and the one view it shows, not the
  * ledger's table, the bulletin or the editor of the others.
  */
-const VIEW_LOADERS = {
-  screen: () => import('./views/screen/screen-view').then((m) => ({ default: m.ScreenView })),
-  plan: () => import('./views/plan/plan-view').then((m) => ({ default: m.PlanView })),
-  lookup: () => import('./views/lookup/lookup-view').then((m) => ({ default: m.LookupView })),
-  issues: () => import('./views/issues/issues-view').then((m) => ({ default: m.IssuesView })),
-  patrol: () => import('./views/patrol/patrol-view').then((m) => ({ default: m.PatrolView })),
-  report: () => import('./views/report/report-view').then((m) => ({ default: m.ReportView })),
-  apiKeys: () => import('./views/report/api-keys-view').then((m) => ({ default: m.ApiKeysView })),
-  import: () => import('./views/import/import-view').then((m) => ({ default: m.ImportView })),
-  users: () => import('./views/users/users-view').then((m) => ({ default: m.UsersView })),
-  audit: () => import('./views/audit/audit-view').then((m) => ({ default: m.AuditView })),
-};
-const ScreenView = lazy(VIEW_LOADERS.screen);
-const PlanView = lazy(VIEW_LOADERS.plan);
-const LookupView = lazy(VIEW_LOADERS.lookup);
-const IssuesView = lazy(VIEW_LOADERS.issues);
-const PatrolView = lazy(VIEW_LOADERS.patrol);
-const ReportView = lazy(VIEW_LOADERS.report);
-const ApiKeysView = lazy(VIEW_LOADERS.apiKeys);
-const ImportView = lazy(VIEW_LOADERS.import);
+const ScreenView = lazyModule('view:screen', () => import('./views/screen/screen-view'), (m) => m.ScreenView);
+const PlanView = lazyModule('view:plan', () => import('./views/plan/plan-view'), (m) => m.PlanView);
+const LookupView = lazyModule('view:lookup', () => import('./views/lookup/lookup-view'), (m) => m.LookupView);
+const IssuesView = lazyModule('view:issues', () => import('./views/issues/issues-view'), (m) => m.IssuesView);
+const PatrolView = lazyModule('view:patrol', () => import('./views/patrol/patrol-view'), (m) => m.PatrolView);
+const ReportView = lazyModule('view:report', () => import('./views/report/report-view'), (m) => m.ReportView);
+const ApiKeysView = lazyModule('view:api-keys', () => import('./views/report/api-keys-view'), (m) => m.ApiKeysView);
+const ImportView = lazyModule('view:import', () => import('./views/import/import-view'), (m) => m.ImportView);
 /** The admin's pages (users, audit log): in the header for admins only. */
 const ADMIN_NAV = ['users', 'audit'] as const;
-const UsersView = lazy(VIEW_LOADERS.users);
-const AuditView = lazy(VIEW_LOADERS.audit);
+const UsersView = lazyModule('view:users', () => import('./views/users/users-view'), (m) => m.UsersView);
+const AuditView = lazyModule('view:audit', () => import('./views/audit/audit-view'), (m) => m.AuditView);
 /**
  * What depends on the session (the sign-in control, the admin's links, the demo badge) comes with
  * the API contract (zod) that parses it: loaded after the shell, not in the first page load.
@@ -44,7 +33,7 @@ const AuditView = lazy(VIEW_LOADERS.audit);
 const SessionControl = lazy(() => import('./views/shared/session').then((m) => ({ default: m.SessionControl })));
 const WithSession = lazy(() => import('./views/shared/session').then((m) => ({ default: m.WithSession })));
 /** Every view but /import, /users and /audit needs a district: the gate says when there is none yet. */
-const DistrictGate = lazy(() => import('./views/shared/district-gate').then((m) => ({ default: m.DistrictGate })));
+const DistrictGate = lazyModule('district-gate', () => import('./views/shared/district-gate'), (m) => m.DistrictGate);
 
 /** Where `/` goes: the large screen is the product's face; inspectors bookmark /lookup. */
 export const DEFAULT_ROUTE = '/screen';

@@ -1,5 +1,6 @@
 import type { LayerParam } from '../core/api/api-schema';
 import { apiUrl, prefetchGet } from './api/http';
+import { preloadModule } from './lazy-module';
 import { preloadDistrictMap } from './map/preload-map';
 
 /**
@@ -12,9 +13,21 @@ export const MAP_LAYERS = ['streets', 'communities', 'grids', 'roads', 'checkpoi
 const MAP_ROUTES = /^\/(screen|plan|lookup)(\/|$)/;
 
 /**
+ * The code a map route renders before its map, chunk after chunk when left to React.lazy: the
+ * district gate (with the API contract), the view, /plan's editor inside the view, the large screen's own map. Started
+ * together, they arrive beside the map's chunk instead of one after another, and render without
+ * suspending once there (lazy-module.ts; the keys are those of app.tsx and plan-view.tsx).
+ */
+const ROUTE_CODE: Record<string, () => Promise<unknown>[]> = {
+  screen: () => [preloadModule('view:screen', () => import('./views/screen/screen-view')), preloadModule('screen-map', () => import('./map/screen-map'))],
+  plan: () => [preloadModule('view:plan', () => import('./views/plan/plan-view')), preloadModule('plan-editor', () => import('./views/plan/plan-editor'))],
+  lookup: () => [preloadModule('view:lookup', () => import('./views/lookup/lookup-view'))],
+};
+
+/**
  * Called by the shell before it renders: on a map route, sends the requests the map's data needs
- * (district, layers, counts) and starts loading the map's code, side by side with the view's own
- * chunk, rather than after it. The views' queries take the responses (api/http.ts prefetchGet).
+ * (district, layers, counts) and starts loading the map's code and the view's, side by side rather
+ * than one after the other. The views' queries take the responses (api/http.ts prefetchGet).
  */
 export function prefetchRoute(pathname: string): void {
   if (!MAP_ROUTES.test(pathname)) return;
@@ -24,4 +37,9 @@ export function prefetchRoute(pathname: string): void {
     ...MAP_LAYERS.map((layer) => apiUrl('/api/counts', { layer })),
   ]);
   preloadDistrictMap();
+  // Not where there are no workers (jsdom, node): there is no map there either.
+  if (typeof Worker === 'undefined') return;
+  const view = MAP_ROUTES.exec(pathname)![1];
+  // A failure is not reported here: React.lazy imports again and shows it.
+  for (const loading of [preloadModule('district-gate', () => import('./views/shared/district-gate')), ...ROUTE_CODE[view]()]) loading.catch(() => undefined);
 }

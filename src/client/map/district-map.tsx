@@ -7,8 +7,10 @@ import {
   prewarm,
   ScaleControl,
   setWorkerUrl,
+  type LayerSpecification,
   type MapGeoJSONFeature,
   type MapMouseEvent,
+  type StyleSpecification,
 } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -16,11 +18,10 @@ import type { CountsResponse, LayerParam } from '../../core/api/api-schema';
 import type { BBox } from '../../core/geometry/geometry-schema';
 import { useI18n } from '../i18n/i18n';
 import { applyCountsDiff } from './apply-counts';
-import { choroplethLayerOf } from './choropleth';
 import type { IssueOverlay } from './issue-overlay';
 import type { IssueMode, IssuePoint, LayerVisibility } from './issue-points';
 import { checkpointMarkers, featuresSource, zonesSource, type LayerCollection } from './map-data';
-import { buildStyle, featureKey, HATCH_IMAGES, hatchPattern, type HatchImage, INTERACTIVE_LAYERS, LAYER_GROUPS, LAYER_SOURCE, LOCAL_IDEOGRAPH_FONTS, SOURCE_IDS, type MapTheme } from './map-style';
+import { buildStyle, featureKey, HATCH_IMAGES, hatchPattern, type HatchImage, INTERACTIVE_LAYERS, LAYER_SOURCE, LOCAL_IDEOGRAPH_FONTS, SOURCE_IDS, styleLayerVisibility, type MapTheme } from './map-style';
 import { createMapStats, publishMapStats, type MapStats } from './map-stats';
 
 type Counts = CountsResponse['counts'];
@@ -137,7 +138,9 @@ export function DistrictMap(props: DistrictMapProps) {
     try {
       map = new MapLibreMap({
         container,
-        style: buildStyle({ theme, tiandituKey: propsRef.current.tiandituKey }),
+        // Built with the layers already switched as the view wants them: a layout change after
+        // load (visibility is layout) makes maplibre's worker cut every tile of the source again.
+        style: withVisibility(buildStyle({ theme, tiandituKey: propsRef.current.tiandituKey }), styleLayerVisibility(propsRef.current.visible)),
         bounds: propsRef.current.bounds as [number, number, number, number],
         fitBoundsOptions: { padding: 24 },
         localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
@@ -310,21 +313,13 @@ export function DistrictMap(props: DistrictMapProps) {
     }
   }, [loaded, restores, props.counts]);
 
-  // Layer switches: visibility only; the choropleth moves to the finest zone layer that is on.
+  // Layer switches: visibility only, and only where it changed (each change re-cuts the source's
+  // tiles); the choropleth moves to the finest zone layer that is on.
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !loaded) return;
-    const choropleth = choroplethLayerOf(props.visible);
-    for (const layer of ALL_LAYERS) {
-      for (const id of LAYER_GROUPS[layer]) {
-        if (!map.getLayer(id)) continue;
-        let on = props.visible[layer];
-        if ((id.endsWith('-fill') || id.endsWith('-provisional')) && layer !== 'checkpoints' && layer !== 'excluded') on = on && layer === choropleth;
-        map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
-      }
-    }
-    for (const id of ['tianditu-vec', 'tianditu-cva']) {
-      if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', props.visible.basemap ? 'visible' : 'none');
+    for (const [id, visibility] of Object.entries(styleLayerVisibility(props.visible))) {
+      if (map.getLayer(id) && (map.getLayoutProperty(id, 'visibility') ?? 'visible') !== visibility) map.setLayoutProperty(id, 'visibility', visibility);
     }
   }, [loaded, props.visible]);
 
@@ -395,6 +390,14 @@ export function DistrictMap(props: DistrictMapProps) {
       )}
     </div>
   );
+}
+
+/** The style with each layer's `layout.visibility` set from `visibility` (layers not named keep theirs). */
+function withVisibility(style: StyleSpecification, visibility: Record<string, 'visible' | 'none'>): StyleSpecification {
+  return {
+    ...style,
+    layers: style.layers.map((layer) => (layer.id in visibility && layer.type !== 'background' ? ({ ...layer, layout: { ...layer.layout, visibility: visibility[layer.id] } } as LayerSpecification) : layer)),
+  };
 }
 
 function setSourceData(map: MapLibreMap, id: string, data: unknown, stats: MapStats): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { legendHatches, provisionalCounts } from './map-legend';
-import { buildStyle, HATCH_IMAGES, hatchPattern, LAYER_GROUPS } from './map-style';
+import { DEFAULT_VISIBILITY } from './issue-points';
+import { buildStyle, HATCH_IMAGES, hatchPattern, LAYER_GROUPS, styleLayerVisibility } from './map-style';
 
 describe('map style for excluded areas and provisional zones', () => {
   it('draws every switchable layer group, provisional zones hatched by their flag and excluded areas hatched', () => {
@@ -42,5 +43,26 @@ describe('map style for excluded areas and provisional zones', () => {
     expect(legendHatches(geometry)).toEqual({ provisional: true, excluded: false });
     expect(provisionalCounts(geometry)).toEqual({ streets: 0, communities: 1, grids: 2 });
     expect(legendHatches({})).toEqual({ provisional: false, excluded: false });
+  });
+});
+
+describe('style layer visibility', () => {
+  it('covers every style layer of the switchable groups; fills only on the finest zone layer that is on', () => {
+    const all = styleLayerVisibility(DEFAULT_VISIBILITY);
+    for (const group of Object.values(LAYER_GROUPS)) for (const id of group) expect(all[id], id).toBeDefined();
+    expect(all['grids-fill']).toBe('visible');
+    expect(all['grids-provisional']).toBe('visible');
+    expect(all['communities-fill']).toBe('none');
+    expect(all['streets-provisional']).toBe('none');
+    expect(all['communities-line']).toBe('visible');
+    expect(all['excluded-fill']).toBe('visible');
+    expect(all['tianditu-vec']).toBe('none');
+
+    const noGrids = styleLayerVisibility({ ...DEFAULT_VISIBILITY, grids: false, excluded: false, basemap: true });
+    expect(noGrids['grids-line']).toBe('none');
+    expect(noGrids['grids-fill']).toBe('none');
+    expect(noGrids['communities-fill']).toBe('visible');
+    expect(noGrids['excluded-line']).toBe('none');
+    expect(noGrids['tianditu-cva']).toBe('visible');
   });
 });

@@ -1,6 +1,8 @@
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import type { LayerParam } from '../../core/api/api-schema';
+import { choroplethLayerOf } from './choropleth';
 import { countColourExpression, OVERDUE_COLOUR } from './count-classes';
+import type { LayerVisibility } from './issue-points';
 
 /**
  * The map's own offline style: a plain background and the project's layers, with labels drawn
@@ -106,6 +108,24 @@ export const LAYER_GROUPS: Record<LayerParam, string[]> = {
   excluded: ['excluded-fill', 'excluded-line', 'excluded-label'],
   outline: ['outline-line'],
 };
+
+/**
+ * Each style layer's visibility for the view's layer switches: a layer's fill (and hatch) only on
+ * the choropleth layer, the finest zone layer that is on; the basemap's two layers with `basemap`.
+ */
+export function styleLayerVisibility(visible: LayerVisibility): Record<string, 'visible' | 'none'> {
+  const choropleth = choroplethLayerOf(visible);
+  const result: Record<string, 'visible' | 'none'> = {};
+  for (const layer of Object.keys(LAYER_GROUPS) as LayerParam[]) {
+    for (const id of LAYER_GROUPS[layer]) {
+      let on = visible[layer];
+      if ((id.endsWith('-fill') || id.endsWith('-provisional')) && layer !== 'checkpoints' && layer !== 'excluded') on = on && layer === choropleth;
+      result[id] = on ? 'visible' : 'none';
+    }
+  }
+  for (const id of ['tianditu-vec', 'tianditu-cva']) result[id] = visible.basemap ? 'visible' : 'none';
+  return result;
+}
 
 /** Style layers a hover or click may land on, top first, with the map layer they belong to. */
 export const INTERACTIVE_LAYERS: { styleLayer: string; layer: LayerParam }[] = [

@@ -1,3 +1,5 @@
+import { preloadModule } from '../lazy-module';
+
 /**
  * Starts loading the map's code now and, once it is there, maplibre's worker: a view that will
  * draw the map calls this as its data starts loading, so that code, worker and data arrive side by
@@ -8,7 +10,9 @@ export function preloadDistrictMap(): void {
   if (preloaded || typeof Worker === 'undefined') return;
   preloaded = true;
   // A failure here is not reported: the map's own lazy import tries again and shows it.
-  import('./district-map').then((m) => m.prewarmMap()).catch(() => undefined);
+  preloadModule('district-map', () => import('./district-map'))
+    .then((m) => m.prewarmMap())
+    .catch(() => undefined);
 }
 
 let preloaded = false;
