@@ -7,12 +7,10 @@
  * light, shared by server, browser, worker and mocks. Uses district and geometry.
  */
 import type { AssignmentCandidate, AssignmentResult, RuleKind } from './assignment-schema';
-import { rulesFor } from './assignment-policy';
-import { cellOf } from '../geometry/bucket-grid';
+import type { BucketGrid } from '../geometry/bucket-grid';
 import { ISSUE_CATEGORIES } from '../district/catalog';
-import type { DistrictIndex } from './district-index';
-import { EARTH_RADIUS_M, distanceToSegmentM, haversineM, planarDistanceToSegment } from '../geometry/geo-distance';
-import { locateAll, locateFirst } from '../geometry/polygon-locator';
+import { NO_ZONE, type DistrictIndex } from './district-index';
+import { EARTH_RADIUS_M, distanceToSegmentM, haversineM } from '../geometry/geo-distance';
 import { OUTSIDE, flatPointInPolygon } from '../geometry/point-location';
 
 /** Bad input to the engine: the message says what to fix; `code` is machine-readable. */
@@ -26,7 +24,6 @@ export class AssignmentInputError extends Error {
   }
 }
 
-const KNOWN_CATEGORIES = new Set<string>(ISSUE_CATEGORIES);
 const RADIANS = Math.PI / 180;
 const METRES_PER_DEGREE_LAT = EARTH_RADIUS_M * RADIANS;
 /** Point-to-point planar distances at checkpoint radii are within millimetres of haversine; this margin keeps every borderline case. */
@@ -60,16 +57,32 @@ function coordinateError(lon: number, lat: number): AssignmentInputError {
  * when no grid contains the point (a gap, or outside) are communities and streets searched directly.
  */
 export function locateChain(index: DistrictIndex, lon: number, lat: number, out?: ZoneChain): ZoneChain {
-  return completeChain(index, locateFirst(index.gridLocator, lon, lat), lon, lat, out ?? { street: -1, community: -1, grid: -1 });
+  const chain = out ?? { street: -1, community: -1, grid: -1 };
+  const cell = index.gridLocator.cellAt(lon, lat);
+  const zone = cell >= 0 ? index.zoneCells[cell] : NO_ZONE;
+  if (zone >= 0) return chainOfGrid(index, zone, chain);
+  if (zone === NO_ZONE) {
+    chain.grid = chain.community = chain.street = -1;
+    return chain;
+  }
+  return completeChain(index, cell, index.gridLocator.firstInCell(cell, lon, lat), lon, lat, chain);
 }
 
-/** Fills in the community and street of a point whose grid (or -1) is known. */
-function completeChain(index: DistrictIndex, grid: number, lon: number, lat: number, chain: ZoneChain): ZoneChain {
+/** The chain of a point wholly inside grid `grid`, whose community and street are known (zoneCells). */
+function chainOfGrid(index: DistrictIndex, grid: number, chain: ZoneChain): ZoneChain {
+  chain.grid = grid;
+  chain.community = index.gridCommunity[grid];
+  chain.street = index.communityStreet[chain.community];
+  return chain;
+}
+
+/** Fills in the community and street of a point in cell `cell` (-1: outside the cells) whose grid (or -1) is known. */
+function completeChain(index: DistrictIndex, cell: number, grid: number, lon: number, lat: number, chain: ZoneChain): ZoneChain {
   chain.grid = grid;
   chain.community = grid >= 0 ? index.gridCommunity[grid] : -1;
-  if (chain.community < 0) chain.community = locateFirst(index.communityLocator, lon, lat);
+  if (chain.community < 0) chain.community = cell >= 0 ? index.communityLocator.firstInCell(cell, lon, lat) : -1;
   chain.street = chain.community >= 0 ? index.communityStreet[chain.community] : -1;
-  if (chain.street < 0) chain.street = locateFirst(index.streetLocator, lon, lat);
+  if (chain.street < 0) chain.street = cell >= 0 ? index.streetLocator.firstInCell(cell, lon, lat) : -1;
   return chain;
 }
 
@@ -90,28 +103,30 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   const lon = point[0];
   const lat = point[1];
   checkCoordinate(lon, lat);
-  if (!KNOWN_CATEGORIES.has(category)) {
+  // One map read both checks the category and gives its rules.
+  const rules = index.rulesByCategory.get(category);
+  if (rules === undefined) {
     throw new AssignmentInputError('unknown_category', `unknown issue category "${category}"; expected one of ${ISSUE_CATEGORIES.join(', ')}`);
   }
   // Every grid containing the point, smallest id first: the first is the chain's grid, all are candidates.
-  locateAll(index.gridLocator, lon, lat, gridScratch);
-  const chain = completeChain(index, gridScratch.length ? gridScratch[0] : -1, lon, lat, chainScratch);
+  const grids = index.gridLocator;
+  const cell = grids.cellAt(lon, lat);
+  const gridCount = cell >= 0 ? grids.allInCell(cell, lon, lat) : 0;
+  const chain = completeChain(index, cell, gridCount > 0 ? grids.found[0] : -1, lon, lat, chainScratch);
   // Excluded areas are few and usually absent: one bucket read says there is none here.
-  excludedScratch.length = 0;
-  if (index.excluded.length > 0) locateAll(index.excludedLocator, lon, lat, excludedScratch);
+  const excludedCount = index.excluded.length > 0 ? index.excludedLocator.all(lon, lat) : 0;
   const candidates: AssignmentCandidate[] = [];
   let decided: AssignmentCandidate | null = null;
   let checkpointId: string | null = null;
   let roadId: string | null = null;
 
-  const rules = rulesFor(index.policy, category);
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r];
     const start = candidates.length;
     if (rule.kind === 'checkpoint') collectCheckpoints(index, lon, lat, rule.radiusM, candidates);
     else if (rule.kind === 'road') collectRoads(index, lon, lat, rule.radiusM, candidates);
-    else if (rule.kind === 'grid') collectGrids(index, gridScratch, candidates);
-    else collectExcluded(index, excludedScratch, candidates);
+    else if (rule.kind === 'grid') collectGrids(index, gridCount, candidates);
+    else collectExcluded(index, excludedCount, candidates);
     if (candidates.length === start) continue;
     sortRange(candidates, start);
     let chosen: AssignmentCandidate | null = null;
@@ -137,25 +152,23 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   };
   // Where the point lies, when not in a zone: the reason an office answer (or an excluded one) gives.
   if (chain.street < 0 && chain.grid < 0) {
-    if (excludedScratch.length > 0) {
+    if (excludedCount > 0) {
       result.place = 'excluded';
-      result.excludedId = index.excluded[excludedScratch[0]].id;
+      result.excludedId = index.excluded[index.excludedLocator.found[0]].id;
     } else {
-      result.place = index.outlineLocator && locateFirst(index.outlineLocator, lon, lat) >= 0 ? 'uncovered' : 'outside';
+      result.place = index.outlineLocator && index.outlineLocator.first(lon, lat) >= 0 ? 'uncovered' : 'outside';
     }
-  } else if (excludedScratch.length > 0) {
+  } else if (excludedCount > 0) {
     // A zone drawn over an excluded area (the district check reports the overlap): the zone answers.
-    result.excludedId = index.excluded[excludedScratch[0]].id;
+    result.excludedId = index.excluded[index.excludedLocator.found[0]].id;
   }
   return result;
 }
 
-const excludedScratch: number[] = [];
-
-/** The excluded areas containing the point (0 m): the managing unit decides, else the office. */
-function collectExcluded(index: DistrictIndex, containing: readonly number[], out: AssignmentCandidate[]): void {
-  for (const e of containing) {
-    const area = index.excluded[e];
+/** The excluded areas containing the point (0 m, the locator's last `found`): the managing unit decides, else the office. */
+function collectExcluded(index: DistrictIndex, count: number, out: AssignmentCandidate[]): void {
+  for (let k = 0; k < count; k++) {
+    const area = index.excluded[index.excludedLocator.found[k]];
     out.push(candidate('excluded', area.id, area.properties.managingUnitId, 0));
   }
 }
@@ -187,7 +200,7 @@ const candidate = (rule: RuleKind, featureId: string, unitId: string | null, dis
 /** Checkpoints whose polygon contains the point (0 m) or whose point is within `radiusM`. */
 function collectCheckpoints(index: DistrictIndex, lon: number, lat: number, radiusM: number, out: AssignmentCandidate[]): void {
   const table = index.checkpointTable;
-  const cell = cellOf(table.buckets.grid, lon, lat);
+  const cell = cellAt(table.buckets.grid, lon, lat);
   if (cell < 0) return;
   const { offsets, items } = table.buckets;
   const ky = METRES_PER_DEGREE_LAT;
@@ -210,7 +223,7 @@ function collectCheckpoints(index: DistrictIndex, lon: number, lat: number, radi
 /** Roads with a centreline within `radiusM`, each once at its nearest segment's distance. */
 function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: number, out: AssignmentCandidate[]): void {
   const seg = index.roadSegments;
-  const cell = cellOf(seg.buckets.grid, lon, lat);
+  const cell = cellAt(seg.buckets.grid, lon, lat);
   if (cell < 0) return;
   const { offsets, items } = seg.buckets;
   const ky = METRES_PER_DEGREE_LAT;
@@ -218,7 +231,7 @@ function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: n
   const start = out.length;
   for (let e = offsets[cell]; e < offsets[cell + 1]; e++) {
     const s = items[e];
-    const planar = planarDistanceToSegment(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s], kx, ky);
+    const planar = planarSegmentDistanceM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s], kx, ky);
     if (planar > radiusM + seg.slackM[s]) continue;
     const d = distanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s]);
     if (d > radiusM) continue;
@@ -235,14 +248,38 @@ function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: n
   }
 }
 
-/** Reused between calls: assign is synchronous, so one scratch of each is enough. */
-const gridScratch: number[] = [];
+/** Reused between calls: assign is synchronous, so one scratch is enough. */
 const chainScratch: ZoneChain = { street: -1, community: -1, grid: -1 };
 
-/** The grids containing the point (two or more only on shared boundaries or overlaps). */
-function collectGrids(index: DistrictIndex, containing: readonly number[], out: AssignmentCandidate[]): void {
-  for (const g of containing) {
-    const grid = index.grids[g];
+/** The grids containing the point (the grid locator's last `found`; two or more only on shared boundaries or overlaps). */
+function collectGrids(index: DistrictIndex, count: number, out: AssignmentCandidate[]): void {
+  for (let k = 0; k < count; k++) {
+    const grid = index.grids[index.gridLocator.found[k]];
     out.push(candidate('grid', grid.id, grid.properties.ownerUnitId, 0));
   }
+}
+
+/**
+ * bucket-grid's cellOf, repeated here: under the CommonJS transforms (tsx, vite-node) a call into
+ * another module goes through an accessor, which the per-point path cannot afford.
+ */
+function cellAt(grid: BucketGrid, x: number, y: number): number {
+  const c = Math.floor((x - grid.minX) / grid.cellW);
+  const r = Math.floor((y - grid.minY) / grid.cellH);
+  if (c >= 0 && c < grid.cols && r >= 0 && r < grid.rows) return r * grid.cols + c;
+  return -1;
+}
+
+/** geo-distance's planarDistanceToSegment (metres with kx, ky), repeated here for the same reason as cellAt. */
+function planarSegmentDistanceM(px: number, py: number, ax: number, ay: number, bx: number, by: number, kx: number, ky: number): number {
+  const x = (px - ax) * kx;
+  const y = (py - ay) * ky;
+  const dx = (bx - ax) * kx;
+  const dy = (by - ay) * ky;
+  const len2 = dx * dx + dy * dy;
+  let t = len2 > 0 ? (x * dx + y * dy) / len2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  const ex = x - t * dx;
+  const ey = y - t * dy;
+  return Math.sqrt(ex * ex + ey * ey);
 }

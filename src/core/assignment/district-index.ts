@@ -9,12 +9,17 @@ import {
   type RoadFeature,
   type StreetFeature,
 } from '../district/district-schema';
-import { DEFAULT_POLICY, maxRadii, type AssignmentPolicy } from './assignment-policy';
+import { DEFAULT_POLICY, maxRadii, rulesFor, type AssignmentPolicy, type PolicyRule } from './assignment-policy';
+import { ISSUE_CATEGORIES } from '../district/catalog';
 import { BucketTableBuilder, createBucketGrid, type BucketTable } from '../geometry/bucket-grid';
 import { EARTH_RADIUS_M, haversineM, metresPerDegree } from '../geometry/geo-distance';
 import { bboxOfRings, linesOf, mergeBBoxes, polygonsOf, type PolygonRings } from '../geometry/geometry-parts';
 import { flattenPolygons, type FlatPolygons } from '../geometry/point-location';
-import { buildPolygonLocator, type PolygonLocator } from '../geometry/polygon-locator';
+import { EMPTY_CELL, buildPolygonLocator, locatorGrid, type PolygonLocator } from '../geometry/polygon-locator';
+
+/** `zoneCells[cell]` when no grid, community or street touches the cell. */
+export const NO_ZONE = -3;
+const ASK_LOCATORS = -1;
 
 /** Extra metres the road and checkpoint cells are padded by, so float noise never drops a candidate. */
 const PAD_MARGIN_M = 2;
@@ -27,6 +32,8 @@ const PAD_MARGIN_M = 2;
 export interface DistrictIndex {
   readonly district: DistrictGeometry;
   readonly policy: AssignmentPolicy;
+  /** The policy's rules for each known issue category (and only those: a missing key is an unknown category). */
+  readonly rulesByCategory: ReadonlyMap<string, readonly PolicyRule[]>;
   readonly streets: readonly StreetFeature[];
   readonly communities: readonly CommunityFeature[];
   readonly grids: readonly GridFeature[];
@@ -40,6 +47,13 @@ export interface DistrictIndex {
   readonly streetLocator: PolygonLocator;
   readonly communityLocator: PolygonLocator;
   readonly gridLocator: PolygonLocator;
+  /**
+   * The street, community and grid locators share one grid of cells. Per cell: the grid that
+   * wholly covers it (its community and street known from the hierarchy), NO_ZONE when no zone
+   * of any level touches it, else another negative number (ask the locators). Most points are answered
+   * by this one read.
+   */
+  readonly zoneCells: Int32Array;
   /** For grid i, the index of its community in `communities` (-1 if its parent is unknown). */
   readonly gridCommunity: Int32Array;
   /** For community i, the index of its street in `streets` (-1 if unknown). */
@@ -97,9 +111,20 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
   const communityStreet = Int32Array.from(communities, (c) => streetPosition.get(c.properties.parentId) ?? -1);
 
   const radii = maxRadii(policy);
+  // Communities and streets are searched only for points in no grid; on the grids' cells their
+  // boundary cells are few and their edges per row of cells a handful, as for the grids.
+  const gridParts = grids.map((f) => polygonsOf(f.geometry));
+  const communityParts = communities.map((f) => polygonsOf(f.geometry));
+  const streetParts = streets.map((f) => polygonsOf(f.geometry));
+  const zoneBoxes = [...gridParts, ...communityParts, ...streetParts].map((parts) => bboxOfRings(parts.flat()));
+  const cells = { grid: locatorGrid(zoneBoxes.length ? mergeBBoxes(zoneBoxes) : [0, 0, 0, 0], Math.max(1, grids.length)) };
+  const gridLocator = buildPolygonLocator(gridParts, cells);
+  const communityLocator = buildPolygonLocator(communityParts, cells);
+  const streetLocator = buildPolygonLocator(streetParts, cells);
   return {
     district,
     policy,
+    rulesByCategory: new Map(ISSUE_CATEGORIES.map((c) => [c, rulesFor(policy, c)])),
     streets,
     communities,
     grids,
@@ -108,9 +133,14 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
     excluded,
     excludedLocator: buildPolygonLocator(excluded.map((f) => polygonsOf(f.geometry))),
     outlineLocator: outline ? buildPolygonLocator([polygonsOf(outline.geometry)]) : null,
-    streetLocator: buildPolygonLocator(streets.map((f) => polygonsOf(f.geometry))),
-    communityLocator: buildPolygonLocator(communities.map((f) => polygonsOf(f.geometry))),
-    gridLocator: buildPolygonLocator(grids.map((f) => polygonsOf(f.geometry))),
+    streetLocator,
+    communityLocator,
+    gridLocator,
+    zoneCells: Int32Array.from(gridLocator.direct, (d, cell) => {
+      if (d === EMPTY_CELL) return communityLocator.direct[cell] === EMPTY_CELL && streetLocator.direct[cell] === EMPTY_CELL ? NO_ZONE : ASK_LOCATORS;
+      // A grid whose community or street is unknown leaves the parents to the locators.
+      return d >= 0 && (gridCommunity[d] < 0 || communityStreet[gridCommunity[d]] < 0) ? ASK_LOCATORS : d;
+    }),
     gridCommunity,
     communityStreet,
     roadSegments: buildSegmentTable(roads, radii.road + PAD_MARGIN_M),
