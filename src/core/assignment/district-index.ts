@@ -9,7 +9,8 @@ import {
   type RoadFeature,
   type StreetFeature,
 } from '../district/district-schema';
-import { DEFAULT_POLICY, maxRadii, rulesFor, type AssignmentPolicy, type PolicyRule } from './assignment-policy';
+import { DEFAULT_POLICY, maxRadii, rulesFor, type AssignmentPolicy } from './assignment-policy';
+import { RULE_KINDS } from './assignment-schema';
 import { ISSUE_CATEGORIES } from '../district/catalog';
 import { BucketTableBuilder, createBucketGrid, type BucketTable } from '../geometry/bucket-grid';
 import { EARTH_RADIUS_M, haversineM, metresPerDegree } from '../geometry/geo-distance';
@@ -33,7 +34,16 @@ export interface DistrictIndex {
   readonly district: DistrictGeometry;
   readonly policy: AssignmentPolicy;
   /** The policy's rules for each known issue category (and only those: a missing key is an unknown category). */
-  readonly rulesByCategory: ReadonlyMap<string, readonly PolicyRule[]>;
+  readonly rulesByCategory: ReadonlyMap<string, readonly CompiledRule[]>;
+  /** The same by category code (the position in ISSUE_CATEGORIES), for the batch API. */
+  readonly rulesByCode: readonly (readonly CompiledRule[])[];
+  /** Every unit that owns or manages a feature; the owner arrays below hold positions in it. */
+  readonly unitIds: readonly string[];
+  /** Owner of checkpoint / road / grid i, and managing unit of excluded area i: a position in unitIds, or -1 for none. */
+  readonly checkpointUnit: Int32Array;
+  readonly roadUnit: Int32Array;
+  readonly gridUnit: Int32Array;
+  readonly excludedUnit: Int32Array;
   readonly streets: readonly StreetFeature[];
   readonly communities: readonly CommunityFeature[];
   readonly grids: readonly GridFeature[];
@@ -62,6 +72,17 @@ export interface DistrictIndex {
   readonly checkpointTable: CheckpointTable;
 }
 
+/** A policy rule as the engine runs it: `kind` is the rule's position in RULE_KINDS; radius 0 for area rules. */
+export interface CompiledRule {
+  readonly kind: number;
+  readonly radiusM: number;
+}
+
+/** Stride of SegmentTable.records: ax, ay, bx, by, slack (m), road. */
+export const SEGMENT_RECORD = 6;
+/** Stride of CheckpointTable.records: x, y (NaN for an area), area number (-1 for a point), checkpoint. */
+export const CHECKPOINT_RECORD = 4;
+
 /** Road centrelines cut into segments: segment s runs (ax[s], ay[s]) → (bx[s], by[s]) on road road[s]. */
 export interface SegmentTable {
   readonly ax: Float64Array;
@@ -76,6 +97,12 @@ export interface SegmentTable {
    */
   readonly slackM: Float64Array;
   readonly buckets: BucketTable;
+  /**
+   * The bucket entries' segments written out in bucket order, SEGMENT_RECORD numbers each: the
+   * segments of cell c are records offsets[c] .. offsets[c+1], side by side, so that a query reads
+   * one stretch of memory instead of six arrays at scattered places.
+   */
+  readonly records: Float64Array;
 }
 
 /** Checkpoints: points (x, y) or areas, bucketed by their padded extent. */
@@ -87,6 +114,8 @@ export interface CheckpointTable {
   readonly areaIndex: Int32Array;
   readonly areas: FlatPolygons;
   readonly buckets: BucketTable;
+  /** The bucket entries' checkpoints in bucket order, CHECKPOINT_RECORD numbers each (as SegmentTable.records). */
+  readonly records: Float64Array;
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -111,6 +140,20 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
   const communityStreet = Int32Array.from(communities, (c) => streetPosition.get(c.properties.parentId) ?? -1);
 
   const radii = maxRadii(policy);
+  const rulesByCode = ISSUE_CATEGORIES.map((c) =>
+    rulesFor(policy, c).map((rule): CompiledRule => ({ kind: RULE_KINDS.indexOf(rule.kind), radiusM: 'radiusM' in rule ? rule.radiusM : 0 })),
+  );
+  const unitIds: string[] = [];
+  const unitPosition = new Map<string, number>();
+  const unitOf = (unitId: string | null): number => {
+    if (unitId === null) return -1;
+    let at = unitPosition.get(unitId);
+    if (at === undefined) {
+      at = unitIds.push(unitId) - 1;
+      unitPosition.set(unitId, at);
+    }
+    return at;
+  };
   // Communities and streets are searched only for points in no grid; on the grids' cells their
   // boundary cells are few and their edges per row of cells a handful, as for the grids.
   const gridParts = grids.map((f) => polygonsOf(f.geometry));
@@ -124,7 +167,13 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
   return {
     district,
     policy,
-    rulesByCategory: new Map(ISSUE_CATEGORIES.map((c) => [c, rulesFor(policy, c)])),
+    rulesByCategory: new Map(ISSUE_CATEGORIES.map((c, code) => [c, rulesByCode[code]])),
+    rulesByCode,
+    unitIds,
+    checkpointUnit: Int32Array.from(checkpoints, (f) => unitOf(f.properties.ownerUnitId)),
+    roadUnit: Int32Array.from(roads, (f) => unitOf(f.properties.ownerUnitId)),
+    gridUnit: Int32Array.from(grids, (f) => unitOf(f.properties.ownerUnitId)),
+    excludedUnit: Int32Array.from(excluded, (f) => unitOf(f.properties.managingUnitId)),
     streets,
     communities,
     grids,
@@ -183,6 +232,9 @@ function buildSegmentTable(roads: readonly RoadFeature[], padM: number): Segment
       Math.max(ay[s], by[s]) + dy,
     );
   }
+  const buckets = builder.build();
+  const records = new Float64Array(SEGMENT_RECORD * buckets.items.length);
+  buckets.items.forEach((s, e) => records.set([ax[s], ay[s], bx[s], by[s], slackM[s], road[s]], SEGMENT_RECORD * e));
   return {
     ax: Float64Array.from(ax),
     ay: Float64Array.from(ay),
@@ -190,7 +242,8 @@ function buildSegmentTable(roads: readonly RoadFeature[], padM: number): Segment
     by: Float64Array.from(by),
     road: Uint32Array.from(road),
     slackM,
-    buckets: builder.build(),
+    buckets,
+    records,
   };
 }
 
@@ -218,7 +271,12 @@ function buildCheckpointTable(checkpoints: readonly CheckpointFeature[], padM: n
   const grid = createBucketGrid(n ? mergeBBoxes(boxes) : [0, 0, 0, 0], Math.max(50, padM * 2));
   const builder = new BucketTableBuilder(grid);
   boxes.forEach((b, i) => builder.addBox(i, b[0], b[1], b[2], b[3]));
-  return { isPoint, x, y, areaIndex, areas: flattenPolygons(areas), buckets: builder.build() };
+  const buckets = builder.build();
+  const records = new Float64Array(CHECKPOINT_RECORD * buckets.items.length);
+  buckets.items.forEach((i, e) =>
+    records.set([isPoint[i] ? x[i] : Number.NaN, isPoint[i] ? y[i] : Number.NaN, areaIndex[i], i], CHECKPOINT_RECORD * e),
+  );
+  return { isPoint, x, y, areaIndex, areas: flattenPolygons(areas), buckets, records };
 }
 
 /** Degrees of longitude and latitude spanning `metres` at latitude `absLat` (rounded up a little). */
