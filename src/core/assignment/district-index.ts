@@ -234,7 +234,15 @@ function buildSegmentTable(roads: readonly RoadFeature[], padM: number): Segment
   }
   const buckets = builder.build();
   const records = new Float64Array(SEGMENT_RECORD * buckets.items.length);
-  buckets.items.forEach((s, e) => records.set([ax[s], ay[s], bx[s], by[s], slackM[s], road[s]], SEGMENT_RECORD * e));
+  for (let e = 0, k = 0; e < buckets.items.length; e++, k += SEGMENT_RECORD) {
+    const s = buckets.items[e];
+    records[k] = ax[s];
+    records[k + 1] = ay[s];
+    records[k + 2] = bx[s];
+    records[k + 3] = by[s];
+    records[k + 4] = slackM[s];
+    records[k + 5] = road[s];
+  }
   return {
     ax: Float64Array.from(ax),
     ay: Float64Array.from(ay),
@@ -273,9 +281,13 @@ function buildCheckpointTable(checkpoints: readonly CheckpointFeature[], padM: n
   boxes.forEach((b, i) => builder.addBox(i, b[0], b[1], b[2], b[3]));
   const buckets = builder.build();
   const records = new Float64Array(CHECKPOINT_RECORD * buckets.items.length);
-  buckets.items.forEach((i, e) =>
-    records.set([isPoint[i] ? x[i] : Number.NaN, isPoint[i] ? y[i] : Number.NaN, areaIndex[i], i], CHECKPOINT_RECORD * e),
-  );
+  for (let e = 0, k = 0; e < buckets.items.length; e++, k += CHECKPOINT_RECORD) {
+    const i = buckets.items[e];
+    records[k] = isPoint[i] ? x[i] : Number.NaN;
+    records[k + 1] = isPoint[i] ? y[i] : Number.NaN;
+    records[k + 2] = areaIndex[i];
+    records[k + 3] = i;
+  }
   return { isPoint, x, y, areaIndex, areas: flattenPolygons(areas), buckets, records };
 }
 
