@@ -44,7 +44,7 @@ export function engineTable(bench: BenchJson): string | null {
       `| ${c.name} | ${ms(c.engineMs)} ms | ${or(c.engineCpuMs, (x) => `${ms(x)} ms`)} | ${n(c.engineMsPerPoint * 1000, 3)} µs | ${or(c.baselineMsPerPoint, (x) => `${ms(x * 1000)} µs`)} | ${or(c.ratio, (x) => `${n(x)}×`)} | ${or(c.ratioVsBboxLoop, (x) => `${n(x)}×`)} | ${or(c.ratioVsLimit, (x) => `${n(x, 1)}×`)} | ${or(c.agreement, String)} | ${c.loadAverage ? `${c.loadAverage.before} → ${c.loadAverage.after}` : '–'} |`,
   );
   return [
-    machineLine(bench, undefined),
+    machineLine(bench, bench.engine[0]!.loadAverage),
     '',
     `| case (${n(bench.engine[0]!.points)} points) | engine (wall, median) | CPU | per point | plain turf loop | ratio | vs bbox loop | × physical limit | agreement | load average |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
