@@ -106,11 +106,6 @@ export function benchEngine(
   const roadGrid = index.roadSegments.buckets.grid;
   const roadOffsets = index.roadSegments.buckets.offsets;
   const roadCategory = Uint8Array.from(ISSUE_CATEGORIES, (c) => (index.rulesByCategory.get(c)!.some((r) => r.kind === 1) ? 1 : 0));
-  const cellOfGrid = (g: typeof cpGrid, x: number, y: number) => {
-    const c = Math.floor((x - g.minX) / g.cellW);
-    const r = Math.floor((y - g.minY) / g.cellH);
-    return c >= 0 && c < g.cols && r >= 0 && r < g.rows ? r * g.cols + c : -1;
-  };
 
   const runs: Record<'chainLimit' | 'chain' | 'policyLimit' | 'full' | 'batch', () => void> = {
     chainLimit: () => {
@@ -132,10 +127,10 @@ export function benchEngine(
         const y = xy[2 * i + 1];
         const cell = zoneLocator.cellAt(x, y);
         checksum += cell >= 0 ? zoneCells[cell] : -3;
-        const cp = cellOfGrid(cpGrid, x, y);
+        const cp = cpGrid.cellAt(x, y);
         if (cp >= 0) checksum += cpOffsets[cp];
         if (roadCategory[codes[i]]) {
-          const rc = cellOfGrid(roadGrid, x, y);
+          const rc = roadGrid.cellAt(x, y);
           if (rc >= 0) checksum += roadOffsets[rc];
         }
       }

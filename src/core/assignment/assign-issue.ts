@@ -7,10 +7,9 @@
  * light, shared by server, browser, worker and mocks. Uses district and geometry.
  */
 import { RULE_KINDS, type AssignmentCandidate, type AssignmentResult } from './assignment-schema';
-import type { BucketGrid } from '../geometry/bucket-grid';
 import { ISSUE_CATEGORIES } from '../district/catalog';
 import { CHECKPOINT_RECORD, NO_ZONE, SEGMENT_RECORD, type CompiledRule, type DistrictIndex } from './district-index';
-import { EARTH_RADIUS_M, distanceToSegmentM, haversineM } from '../geometry/geo-distance';
+import { EARTH_RADIUS_M, distanceToSegmentM, haversineM, planarDistanceToSegment } from '../geometry/geo-distance';
 import { OUTSIDE, flatPointInPolygon } from '../geometry/point-location';
 
 /** Bad input to the engine: the message says what to fix; `code` is machine-readable. */
@@ -362,7 +361,7 @@ function sortRange(start: number): void {
 /** Checkpoints whose polygon contains the point (0 m) or whose point is within `radiusM`. */
 function collectCheckpoints(index: DistrictIndex, lon: number, lat: number, radiusM: number): void {
   const table = index.checkpointTable;
-  const cell = cellAt(table.buckets.grid, lon, lat);
+  const cell = table.buckets.grid.cellAt(lon, lat);
   if (cell < 0) return;
   const { offsets } = table.buckets;
   const records = table.records;
@@ -389,7 +388,7 @@ function collectCheckpoints(index: DistrictIndex, lon: number, lat: number, radi
 /** Roads with a centreline within `radiusM`, each once at its nearest segment's distance. */
 function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: number): void {
   const seg = index.roadSegments;
-  const cell = cellAt(seg.buckets.grid, lon, lat);
+  const cell = seg.buckets.grid.cellAt(lon, lat);
   if (cell < 0) return;
   const { offsets } = seg.buckets;
   const records = seg.records;
@@ -398,7 +397,7 @@ function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: n
   const start = found.count;
   for (let e = offsets[cell] * SEGMENT_RECORD, end = offsets[cell + 1] * SEGMENT_RECORD; e < end; e += SEGMENT_RECORD) {
     const ax = records[e], ay = records[e + 1], bx = records[e + 2], by = records[e + 3];
-    if (planarSegmentDistanceM(lon, lat, ax, ay, bx, by, kx, ky) > radiusM + records[e + 4]) continue;
+    if (planarDistanceToSegment(lon, lat, ax, ay, bx, by, kx, ky) > radiusM + records[e + 4]) continue;
     const d = distanceToSegmentM(lon, lat, ax, ay, bx, by);
     if (d > radiusM) continue;
     const road = records[e + 5];
@@ -412,29 +411,4 @@ function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: n
     }
     if (!seen) addCandidate(ROAD, road, index.roadUnit[road], d);
   }
-}
-
-/**
- * bucket-grid's cellOf, repeated here: under the CommonJS transforms (tsx, vite-node) a call into
- * another module goes through an accessor, which the per-point path cannot afford.
- */
-function cellAt(grid: BucketGrid, x: number, y: number): number {
-  const c = Math.floor((x - grid.minX) / grid.cellW);
-  const r = Math.floor((y - grid.minY) / grid.cellH);
-  if (c >= 0 && c < grid.cols && r >= 0 && r < grid.rows) return r * grid.cols + c;
-  return -1;
-}
-
-/** geo-distance's planarDistanceToSegment (metres with kx, ky), repeated here for the same reason as cellAt. */
-function planarSegmentDistanceM(px: number, py: number, ax: number, ay: number, bx: number, by: number, kx: number, ky: number): number {
-  const x = (px - ax) * kx;
-  const y = (py - ay) * ky;
-  const dx = (bx - ax) * kx;
-  const dy = (by - ay) * ky;
-  const len2 = dx * dx + dy * dy;
-  let t = len2 > 0 ? (x * dx + y * dy) / len2 : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
-  const ex = x - t * dx;
-  const ey = y - t * dy;
-  return Math.sqrt(ex * ex + ey * ey);
 }

@@ -24,12 +24,7 @@ const EMPTY = EMPTY_CELL;
  * reason (one object, one shape, no nested reads).
  */
 export class PolygonLocator {
-  private readonly minX: number;
-  private readonly minY: number;
-  private readonly cellW: number;
-  private readonly cellH: number;
-  private readonly cols: number;
-  private readonly rows: number;
+  private readonly grid: BucketGrid;
   private readonly offsets: Uint32Array;
   /** Scratch of `all`: the polygons found, `found[0 .. count)`; as long as the fullest cell. */
   readonly found: Int32Array;
@@ -54,13 +49,7 @@ export class PolygonLocator {
     /** Edge records of 4 numbers (x0, y0, x1, y1), by polygon and row; a NaN x0 ends a part of a multipolygon. */
     private readonly bandCoords: Float64Array,
   ) {
-    const { grid } = table;
-    this.minX = grid.minX;
-    this.minY = grid.minY;
-    this.cellW = grid.cellW;
-    this.cellH = grid.cellH;
-    this.cols = grid.cols;
-    this.rows = grid.rows;
+    this.grid = table.grid;
     this.offsets = table.offsets;
     let fullest = 1;
     for (let cell = 0; cell + 1 < table.offsets.length; cell++) fullest = Math.max(fullest, table.offsets[cell + 1] - table.offsets[cell]);
@@ -72,20 +61,16 @@ export class PolygonLocator {
    * non-finite coordinates). Entries of a cell are in polygon order, so the first hit wins ties.
    */
   first(x: number, y: number): number {
-    const c = Math.floor((x - this.minX) / this.cellW);
-    const r = Math.floor((y - this.minY) / this.cellH);
-    if (!(c >= 0 && c < this.cols && r >= 0 && r < this.rows)) return -1;
-    return this.firstInCell(r * this.cols + c, x, y);
+    const cell = this.grid.cellAt(x, y);
+    return cell < 0 ? -1 : this.firstInCell(cell, x, y);
   }
 
   /**
    * The cell holding (x, y), or -1 outside the grid (or for non-finite coordinates). Locators
-   * built with the same `cellSizeM` over the same extent number their cells alike.
+   * built on one grid (the `grid` option) number their cells alike.
    */
   cellAt(x: number, y: number): number {
-    const c = Math.floor((x - this.minX) / this.cellW);
-    const r = Math.floor((y - this.minY) / this.cellH);
-    return c >= 0 && c < this.cols && r >= 0 && r < this.rows ? r * this.cols + c : -1;
+    return this.grid.cellAt(x, y);
   }
 
   /** `first` for a point already known to lie in cell `cell` (≥ 0, from `cellAt`). */
@@ -105,10 +90,8 @@ export class PolygonLocator {
    * `this.found`; returns how many. The next call overwrites them.
    */
   all(x: number, y: number): number {
-    const c = Math.floor((x - this.minX) / this.cellW);
-    const r = Math.floor((y - this.minY) / this.cellH);
-    if (!(c >= 0 && c < this.cols && r >= 0 && r < this.rows)) return 0;
-    return this.allInCell(r * this.cols + c, x, y);
+    const cell = this.grid.cellAt(x, y);
+    return cell < 0 ? 0 : this.allInCell(cell, x, y);
   }
 
   /** `all` for a point already known to lie in cell `cell` (≥ 0, from `cellAt`). */
