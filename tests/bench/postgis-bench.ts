@@ -83,7 +83,7 @@ async function loadDistrict(client: pg.Client, district: DistrictGeometry): Prom
 
 /**
  * Times PostGIS on the engine bench's points for each district and sets it against the engine
- * cases of the same run (`engine`, named `${district name}: grid chain` / `: full policy`).
+ * cases of the same run (`engine`, named `${district name}: grid chain` / `: full policy (assign, JSON answer)`).
  * Starts and removes its own PostgreSQL cluster.
  */
 export async function benchPostgis(
@@ -135,7 +135,7 @@ export async function benchPostgis(
         };
         for (const [caseName, engineCase, sql] of [
           ['grid chain', 'grid chain', CHAIN_SQL],
-          ['grid chain + nearest road', 'full policy', WITH_ROAD_SQL],
+          ['grid chain + nearest road', 'full policy (assign, JSON answer)', WITH_ROAD_SQL],
         ] as const) {
           const engineResult = engine.find((c) => c.name === `${name}: ${engineCase}`);
           const { msPerPoint, rows } = await time(sql);

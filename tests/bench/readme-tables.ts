@@ -35,18 +35,19 @@ function machineLine(bench: BenchJson, load: { before: number; after: number } |
   return `_${when}; ${machine}; load average ${load ? `${load.before} → ${load.after}` : 'not recorded'}._`;
 }
 
-/** The engine table: per case, the engine's time per million points and its ratios. */
+/** The engine table: per case, the engine's time per million points and its ratios; the physical-limit rows beside. */
 export function engineTable(bench: BenchJson): string | null {
   if (!bench.engine?.length) return null;
+  const or = (x: number | null | undefined, show: (x: number) => string) => (x === null || x === undefined ? '–' : show(x));
   const rows = bench.engine.map(
     (c) =>
-      `| ${c.name} | ${n(c.engineMs)} ms | ${n(c.engineMsPerPoint * 1000, 2)} µs | ${ms(c.baselineMsPerPoint * 1000)} µs | ${n(c.ratio)}× | ${n(c.ratioVsBboxLoop)}× | ${c.agreement} |`,
+      `| ${c.name} | ${ms(c.engineMs)} ms | ${or(c.engineCpuMs, (x) => `${ms(x)} ms`)} | ${n(c.engineMsPerPoint * 1000, 3)} µs | ${or(c.baselineMsPerPoint, (x) => `${ms(x * 1000)} µs`)} | ${or(c.ratio, (x) => `${n(x)}×`)} | ${or(c.ratioVsBboxLoop, (x) => `${n(x)}×`)} | ${or(c.ratioVsLimit, (x) => `${n(x, 1)}×`)} | ${or(c.agreement, String)} | ${c.loadAverage ? `${c.loadAverage.before} → ${c.loadAverage.after}` : '–'} |`,
   );
   return [
-    machineLine(bench, undefined),
+    machineLine(bench, bench.engine[0]!.loadAverage),
     '',
-    `| case (${n(bench.engine[0]!.points)} points) | engine | per point | plain turf loop | ratio | vs bbox loop | agreement |`,
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    `| case (${n(bench.engine[0]!.points)} points) | engine (wall, median) | CPU | per point | plain turf loop | ratio | vs bbox loop | × physical limit | agreement | load average |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }

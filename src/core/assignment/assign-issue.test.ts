@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { destination, lineString, pointToLineDistance } from '@turf/turf';
 import { HOLE, tinyDistrict } from '../../../tests/fixtures/tiny-district';
-import { AssignmentInputError, assign } from './assign-issue';
+import { AssignmentInputError, assign, assignBatch, batchRow, createAssignmentBatch } from './assign-issue';
+import { ISSUE_CATEGORIES } from '../district/catalog';
 import { buildDistrictIndex } from './district-index';
 import { DEFAULT_POLICY, type AssignmentPolicy } from './assignment-policy';
 
@@ -152,6 +153,18 @@ describe('assign with excluded areas and an outline', () => {
     expect(assign(withAreas, [112.21, 30.315], 'damaged_facility')).toMatchObject({ rule: 'office', place: 'uncovered' });
     expect(assign(withAreas, [112.25, 30.315], 'damaged_facility')).toMatchObject({ rule: 'office', place: 'outside' });
     expect(assign(withAreas, [112.205, 30.305], 'damaged_facility').place).toBeUndefined();
+  });
+
+  it('decides alike in the batch form: the managing unit, the office, the area, as positions', () => {
+    const points = [[112.225, 30.305], [112.225, 30.315], [112.205, 30.305], [112.25, 30.315]];
+    const batch = createAssignmentBatch(points.length);
+    assignBatch(withAreas, Float64Array.from(points.flat()), Uint8Array.from(points.map(() => ISSUE_CATEGORIES.indexOf('exposed_garbage'))), batch);
+    points.forEach(([x, y], i) => {
+      const { candidates: _candidates, place: _place, ...decision } = assign(withAreas, [x, y], 'exposed_garbage');
+      expect(batchRow(withAreas, batch, i)).toEqual(decision);
+    });
+    expect(batchRow(withAreas, batch, 0)).toMatchObject({ rule: 'excluded', unitId: 'U-msa', excludedId: 'X-river' });
+    expect(batchRow(withAreas, batch, 1)).toMatchObject({ rule: 'office', unitId: null, excludedId: 'X-enclave', distanceM: null });
   });
 
   it('follows the policy: without the excluded rule the office decides, and the place still says why', () => {

@@ -6,13 +6,10 @@
  * (point-input) and the owner changes a zone edit causes (zone-edit-impact). Pure and allocation-
  * light, shared by server, browser, worker and mocks. Uses district and geometry.
  */
-import type { AssignmentCandidate, AssignmentResult, RuleKind } from './assignment-schema';
-import { rulesFor } from './assignment-policy';
-import { cellOf } from '../geometry/bucket-grid';
+import { RULE_KINDS, type AssignmentCandidate, type AssignmentResult } from './assignment-schema';
 import { ISSUE_CATEGORIES } from '../district/catalog';
-import type { DistrictIndex } from './district-index';
+import { CHECKPOINT_RECORD, NO_ZONE, SEGMENT_RECORD, type CompiledRule, type DistrictIndex } from './district-index';
 import { EARTH_RADIUS_M, distanceToSegmentM, haversineM, planarDistanceToSegment } from '../geometry/geo-distance';
-import { locateAll, locateFirst } from '../geometry/polygon-locator';
 import { OUTSIDE, flatPointInPolygon } from '../geometry/point-location';
 
 /** Bad input to the engine: the message says what to fix; `code` is machine-readable. */
@@ -26,7 +23,6 @@ export class AssignmentInputError extends Error {
   }
 }
 
-const KNOWN_CATEGORIES = new Set<string>(ISSUE_CATEGORIES);
 const RADIANS = Math.PI / 180;
 const METRES_PER_DEGREE_LAT = EARTH_RADIUS_M * RADIANS;
 /** Point-to-point planar distances at checkpoint radii are within millimetres of haversine; this margin keeps every borderline case. */
@@ -60,16 +56,32 @@ function coordinateError(lon: number, lat: number): AssignmentInputError {
  * when no grid contains the point (a gap, or outside) are communities and streets searched directly.
  */
 export function locateChain(index: DistrictIndex, lon: number, lat: number, out?: ZoneChain): ZoneChain {
-  return completeChain(index, locateFirst(index.gridLocator, lon, lat), lon, lat, out ?? { street: -1, community: -1, grid: -1 });
+  const chain = out ?? { street: -1, community: -1, grid: -1 };
+  const cell = index.gridLocator.cellAt(lon, lat);
+  const zone = cell >= 0 ? index.zoneCells[cell] : NO_ZONE;
+  if (zone >= 0) return chainOfGrid(index, zone, chain);
+  if (zone === NO_ZONE) {
+    chain.grid = chain.community = chain.street = -1;
+    return chain;
+  }
+  return completeChain(index, cell, index.gridLocator.firstInCell(cell, lon, lat), lon, lat, chain);
 }
 
-/** Fills in the community and street of a point whose grid (or -1) is known. */
-function completeChain(index: DistrictIndex, grid: number, lon: number, lat: number, chain: ZoneChain): ZoneChain {
+/** The chain of a point wholly inside grid `grid`, whose community and street are known (zoneCells). */
+function chainOfGrid(index: DistrictIndex, grid: number, chain: ZoneChain): ZoneChain {
+  chain.grid = grid;
+  chain.community = index.gridCommunity[grid];
+  chain.street = index.communityStreet[chain.community];
+  return chain;
+}
+
+/** Fills in the community and street of a point in cell `cell` (-1: outside the cells) whose grid (or -1) is known. */
+function completeChain(index: DistrictIndex, cell: number, grid: number, lon: number, lat: number, chain: ZoneChain): ZoneChain {
   chain.grid = grid;
   chain.community = grid >= 0 ? index.gridCommunity[grid] : -1;
-  if (chain.community < 0) chain.community = locateFirst(index.communityLocator, lon, lat);
+  if (chain.community < 0) chain.community = cell >= 0 ? index.communityLocator.firstInCell(cell, lon, lat) : -1;
   chain.street = chain.community >= 0 ? index.communityStreet[chain.community] : -1;
-  if (chain.street < 0) chain.street = locateFirst(index.streetLocator, lon, lat);
+  if (chain.street < 0) chain.street = cell >= 0 ? index.streetLocator.firstInCell(cell, lon, lat) : -1;
   return chain;
 }
 
@@ -90,159 +102,313 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   const lon = point[0];
   const lat = point[1];
   checkCoordinate(lon, lat);
-  if (!KNOWN_CATEGORIES.has(category)) {
-    throw new AssignmentInputError('unknown_category', `unknown issue category "${category}"; expected one of ${ISSUE_CATEGORIES.join(', ')}`);
-  }
-  // Every grid containing the point, smallest id first: the first is the chain's grid, all are candidates.
-  locateAll(index.gridLocator, lon, lat, gridScratch);
-  const chain = completeChain(index, gridScratch.length ? gridScratch[0] : -1, lon, lat, chainScratch);
-  // Excluded areas are few and usually absent: one bucket read says there is none here.
-  excludedScratch.length = 0;
-  if (index.excluded.length > 0) locateAll(index.excludedLocator, lon, lat, excludedScratch);
-  const candidates: AssignmentCandidate[] = [];
-  let decided: AssignmentCandidate | null = null;
-  let checkpointId: string | null = null;
-  let roadId: string | null = null;
+  // One map read both checks the category and gives its rules.
+  const rules = index.rulesByCategory.get(category);
+  if (rules === undefined) throw categoryError(category);
+  decide(index, lon, lat, rules);
 
-  const rules = rulesFor(index.policy, category);
-  for (let r = 0; r < rules.length; r++) {
-    const rule = rules[r];
-    const start = candidates.length;
-    if (rule.kind === 'checkpoint') collectCheckpoints(index, lon, lat, rule.radiusM, candidates);
-    else if (rule.kind === 'road') collectRoads(index, lon, lat, rule.radiusM, candidates);
-    else if (rule.kind === 'grid') collectGrids(index, gridScratch, candidates);
-    else collectExcluded(index, excludedScratch, candidates);
-    if (candidates.length === start) continue;
-    sortRange(candidates, start);
-    let chosen: AssignmentCandidate | null = null;
-    for (let c = start; c < candidates.length && !chosen; c++) if (candidates[c].unitId !== null) chosen = candidates[c];
-    const named = chosen ?? candidates[start];
-    if (rule.kind === 'checkpoint') checkpointId = named.featureId;
-    else if (rule.kind === 'road') roadId = named.featureId;
-    // The grid rule only trusts the chain's grid (the first, smallest id), so gridId and the deciding grid agree.
-    else if (rule.kind === 'grid') chosen = candidates[start].unitId !== null ? candidates[start] : null;
-    if (!decided && chosen) decided = chosen;
-  }
-
+  const candidates: AssignmentCandidate[] = new Array(found.count);
+  for (let c = 0; c < found.count; c++) candidates[c] = candidateAt(index, c);
+  const decided = found.decided;
+  const chain = chainScratch;
   const result: AssignmentResult = {
-    rule: decided ? decided.rule : 'office',
-    unitId: decided ? decided.unitId : null,
+    rule: decided >= 0 ? RULE_KINDS[found.rule[decided]] : 'office',
+    unitId: decided >= 0 ? index.unitIds[found.unit[decided]] : null,
     streetId: chain.street >= 0 ? index.streets[chain.street].id : null,
     communityId: chain.community >= 0 ? index.communities[chain.community].id : null,
     gridId: chain.grid >= 0 ? index.grids[chain.grid].id : null,
-    roadId,
-    checkpointId,
-    distanceM: decided ? decided.distanceM : null,
+    roadId: found.road >= 0 ? index.roads[found.feature[found.road]].id : null,
+    checkpointId: found.checkpoint >= 0 ? index.checkpoints[found.feature[found.checkpoint]].id : null,
+    distanceM: decided >= 0 ? found.distance[decided] : null,
     candidates,
   };
   // Where the point lies, when not in a zone: the reason an office answer (or an excluded one) gives.
   if (chain.street < 0 && chain.grid < 0) {
-    if (excludedScratch.length > 0) {
+    if (found.excludedCount > 0) {
       result.place = 'excluded';
-      result.excludedId = index.excluded[excludedScratch[0]].id;
+      result.excludedId = index.excluded[index.excludedLocator.found[0]].id;
     } else {
-      result.place = index.outlineLocator && locateFirst(index.outlineLocator, lon, lat) >= 0 ? 'uncovered' : 'outside';
+      result.place = index.outlineLocator && index.outlineLocator.first(lon, lat) >= 0 ? 'uncovered' : 'outside';
     }
-  } else if (excludedScratch.length > 0) {
+  } else if (found.excludedCount > 0) {
     // A zone drawn over an excluded area (the district check reports the overlap): the zone answers.
-    result.excludedId = index.excluded[excludedScratch[0]].id;
+    result.excludedId = index.excluded[index.excludedLocator.found[0]].id;
   }
   return result;
 }
 
-const excludedScratch: number[] = [];
-
-/** The excluded areas containing the point (0 m): the managing unit decides, else the office. */
-function collectExcluded(index: DistrictIndex, containing: readonly number[], out: AssignmentCandidate[]): void {
-  for (const e of containing) {
-    const area = index.excluded[e];
-    out.push(candidate('excluded', area.id, area.properties.managingUnitId, 0));
+/**
+ * Decisions for many points at once, as numbers (the batch form of `assign`, for imports,
+ * re-assignment after a zone edit and benchmarks): no object per point. Row i of `out` is
+ * `assign`'s answer for point (xy[2i], xy[2i+1]) and category ISSUE_CATEGORIES[categories[i]]
+ * (see AssignmentBatch), minus the candidate list and `place`, which only `assign` gives.
+ * Rows [from, to) are written; throws AssignmentInputError (naming the row) at the first bad one.
+ */
+export function assignBatch(index: DistrictIndex, xy: Float64Array, categories: Uint8Array, out: AssignmentBatch, from = 0, to = categories.length): void {
+  const rulesByCode = index.rulesByCode;
+  const chain = chainScratch;
+  for (let i = from; i < to; i++) {
+    const lon = xy[2 * i];
+    const lat = xy[2 * i + 1];
+    const rules = rulesByCode[categories[i]];
+    if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90) || rules === undefined) throw batchError(i, lon, lat, categories[i]);
+    decide(index, lon, lat, rules);
+    const decided = found.decided;
+    out.rule[i] = decided >= 0 ? found.rule[decided] : OFFICE;
+    out.unit[i] = decided >= 0 ? found.unit[decided] : -1;
+    out.distanceM[i] = decided >= 0 ? found.distance[decided] : Number.NaN;
+    out.grid[i] = chain.grid;
+    out.community[i] = chain.community;
+    out.street[i] = chain.street;
+    out.road[i] = found.road >= 0 ? found.feature[found.road] : -1;
+    out.checkpoint[i] = found.checkpoint >= 0 ? found.feature[found.checkpoint] : -1;
+    out.excluded[i] = found.excludedCount > 0 ? index.excludedLocator.found[0] : -1;
   }
 }
 
-function comesBefore(a: AssignmentCandidate, b: AssignmentCandidate): boolean {
-  return a.distanceM < b.distanceM || (a.distanceM === b.distanceM && a.featureId < b.featureId);
+/**
+ * `assignBatch`'s answers: per row, the rule (its position in RULE_KINDS), the unit (a position in
+ * the index's unitIds, -1 for none), the distance in metres to the deciding feature (NaN for the
+ * office), and the grid, community, street, road, checkpoint and excluded area as positions in the
+ * index's layers (-1 for none) — the ids `assign` gives, as numbers.
+ */
+export interface AssignmentBatch {
+  readonly rule: Uint8Array;
+  readonly unit: Int32Array;
+  readonly distanceM: Float64Array;
+  readonly grid: Int32Array;
+  readonly community: Int32Array;
+  readonly street: Int32Array;
+  readonly road: Int32Array;
+  readonly checkpoint: Int32Array;
+  readonly excluded: Int32Array;
 }
 
-/** Insertion sort of list[start..] by distance, then id: ranges are a handful long, usually one. */
-function sortRange(list: AssignmentCandidate[], start: number): void {
-  for (let i = start + 1; i < list.length; i++) {
-    const item = list[i];
+/** Room for `count` rows of assignBatch answers. */
+export function createAssignmentBatch(count: number): AssignmentBatch {
+  return {
+    rule: new Uint8Array(count),
+    unit: new Int32Array(count),
+    distanceM: new Float64Array(count),
+    grid: new Int32Array(count),
+    community: new Int32Array(count),
+    street: new Int32Array(count),
+    road: new Int32Array(count),
+    checkpoint: new Int32Array(count),
+    excluded: new Int32Array(count),
+  };
+}
+
+/** Row i of a batch in `assign`'s words (ids, not positions), without candidates and place. */
+export function batchRow(index: DistrictIndex, batch: AssignmentBatch, i: number): Omit<AssignmentResult, 'candidates' | 'place'> {
+  const id = (list: readonly { id: string }[], at: number) => (at >= 0 ? list[at].id : null);
+  const row: Omit<AssignmentResult, 'candidates' | 'place'> = {
+    rule: RULE_KINDS[batch.rule[i]],
+    unitId: batch.unit[i] >= 0 ? index.unitIds[batch.unit[i]] : null,
+    streetId: id(index.streets, batch.street[i]),
+    communityId: id(index.communities, batch.community[i]),
+    gridId: id(index.grids, batch.grid[i]),
+    roadId: id(index.roads, batch.road[i]),
+    checkpointId: id(index.checkpoints, batch.checkpoint[i]),
+    distanceM: Number.isNaN(batch.distanceM[i]) ? null : batch.distanceM[i],
+  };
+  if (batch.excluded[i] >= 0) row.excludedId = index.excluded[batch.excluded[i]].id;
+  return row;
+}
+
+function categoryError(category: string): AssignmentInputError {
+  return new AssignmentInputError('unknown_category', `unknown issue category "${category}"; expected one of ${ISSUE_CATEGORIES.join(', ')}`);
+}
+
+function batchError(row: number, lon: number, lat: number, code: number): AssignmentInputError {
+  if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) {
+    const error = coordinateError(lon, lat);
+    return new AssignmentInputError(error.code, `row ${row}: ${error.message}`);
+  }
+  return new AssignmentInputError('unknown_category', `row ${row}: unknown category code ${code}; expected 0…${ISSUE_CATEGORIES.length - 1} (positions in ISSUE_CATEGORIES)`);
+}
+
+const CHECKPOINT = RULE_KINDS.indexOf('checkpoint');
+const ROAD = RULE_KINDS.indexOf('road');
+const GRID = RULE_KINDS.indexOf('grid');
+const OFFICE = RULE_KINDS.indexOf('office');
+
+/**
+ * What `decide` found for the last point, as numbers: candidate c is rule[c] (a RULE_KINDS
+ * position), feature[c] (a position in that rule's layer), unit[c] (in unitIds, -1 none) and
+ * distance[c] metres, in rule order, sorted within each rule; `decided`, `checkpoint` and `road`
+ * are candidate positions (-1 none). Reused by every call (the engine is synchronous), so neither
+ * `assign` nor `assignBatch` allocates anything to decide; the arrays grow when a point has more
+ * candidates than ever before.
+ */
+const found = {
+  count: 0,
+  decided: -1,
+  checkpoint: -1,
+  road: -1,
+  excludedCount: 0,
+  rule: new Uint8Array(16),
+  feature: new Int32Array(16),
+  unit: new Int32Array(16),
+  distance: new Float64Array(16),
+};
+
+/** Reused between calls, like `found`. */
+const chainScratch: ZoneChain = { street: -1, community: -1, grid: -1 };
+
+function addCandidate(rule: number, feature: number, unit: number, distanceM: number): void {
+  const c = found.count;
+  if (c === found.rule.length) growCandidates();
+  found.rule[c] = rule;
+  found.feature[c] = feature;
+  found.unit[c] = unit;
+  found.distance[c] = distanceM;
+  found.count = c + 1;
+}
+
+function growCandidates(): void {
+  const grow = <T extends Uint8Array | Int32Array | Float64Array>(from: T, to: T): T => {
+    to.set(from);
+    return to;
+  };
+  const size = found.rule.length * 2;
+  found.rule = grow(found.rule, new Uint8Array(size));
+  found.feature = grow(found.feature, new Int32Array(size));
+  found.unit = grow(found.unit, new Int32Array(size));
+  found.distance = grow(found.distance, new Float64Array(size));
+}
+
+/** The engine: fills chainScratch and `found` for one point under `rules`. */
+function decide(index: DistrictIndex, lon: number, lat: number, rules: readonly CompiledRule[]): void {
+  found.count = 0;
+  found.decided = -1;
+  found.checkpoint = -1;
+  found.road = -1;
+  // The chain, and every grid containing the point (smallest id first: the first is the chain's
+  // grid, all are candidates). Most points lie in a cell one grid wholly covers: one read.
+  const grids = index.gridLocator;
+  const cell = grids.cellAt(lon, lat);
+  const zone = cell >= 0 ? index.zoneCells[cell] : NO_ZONE;
+  let gridCount: number;
+  if (zone >= 0) {
+    chainOfGrid(index, zone, chainScratch);
+    grids.found[0] = zone;
+    gridCount = 1;
+  } else if (zone === NO_ZONE) {
+    chainScratch.grid = chainScratch.community = chainScratch.street = -1;
+    gridCount = 0;
+  } else {
+    gridCount = grids.allInCell(cell, lon, lat);
+    completeChain(index, cell, gridCount > 0 ? grids.found[0] : -1, lon, lat, chainScratch);
+  }
+  // Excluded areas are few and usually absent: one bucket read says there is none here.
+  found.excludedCount = index.excluded.length > 0 ? index.excludedLocator.all(lon, lat) : 0;
+
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r];
+    const kind = rule.kind;
+    const start = found.count;
+    if (kind === CHECKPOINT) collectCheckpoints(index, lon, lat, rule.radiusM);
+    else if (kind === ROAD) collectRoads(index, lon, lat, rule.radiusM);
+    else if (kind === GRID) for (let k = 0; k < gridCount; k++) addCandidate(GRID, grids.found[k], index.gridUnit[grids.found[k]], 0);
+    else for (let k = 0; k < found.excludedCount; k++) addCandidate(kind, index.excludedLocator.found[k], index.excludedUnit[index.excludedLocator.found[k]], 0);
+    if (found.count === start) continue;
+    sortRange(start);
+    let chosen = -1;
+    for (let c = start; c < found.count && chosen < 0; c++) if (found.unit[c] >= 0) chosen = c;
+    const named = chosen >= 0 ? chosen : start;
+    if (kind === CHECKPOINT) found.checkpoint = named;
+    else if (kind === ROAD) found.road = named;
+    // The grid rule only trusts the chain's grid (the first, smallest id), so gridId and the deciding grid agree.
+    else if (kind === GRID) chosen = found.unit[start] >= 0 ? start : -1;
+    if (found.decided < 0 && chosen >= 0) found.decided = chosen;
+  }
+}
+
+/** Candidate c of `found` as the object `assign` answers with. */
+function candidateAt(index: DistrictIndex, c: number): AssignmentCandidate {
+  const kind = found.rule[c];
+  const f = found.feature[c];
+  const layer = kind === CHECKPOINT ? index.checkpoints : kind === ROAD ? index.roads : kind === GRID ? index.grids : index.excluded;
+  const unit = found.unit[c];
+  return { rule: RULE_KINDS[kind], featureId: layer[f].id, unitId: unit >= 0 ? index.unitIds[unit] : null, distanceM: found.distance[c] };
+}
+
+/**
+ * Insertion sort of candidates [start..count) by distance, then feature position — which is id
+ * order, as each layer is sorted by id and a range holds one rule's layer. Ranges are a handful
+ * long, usually one.
+ */
+function sortRange(start: number): void {
+  const { rule, feature, unit, distance } = found;
+  for (let i = start + 1; i < found.count; i++) {
+    const r = rule[i], f = feature[i], u = unit[i], d = distance[i];
     let j = i - 1;
-    while (j >= start && comesBefore(item, list[j])) {
-      list[j + 1] = list[j];
+    while (j >= start && (d < distance[j] || (d === distance[j] && f < feature[j]))) {
+      rule[j + 1] = rule[j];
+      feature[j + 1] = feature[j];
+      unit[j + 1] = unit[j];
+      distance[j + 1] = distance[j];
       j--;
     }
-    list[j + 1] = item;
+    rule[j + 1] = r;
+    feature[j + 1] = f;
+    unit[j + 1] = u;
+    distance[j + 1] = d;
   }
 }
 
-const candidate = (rule: RuleKind, featureId: string, unitId: string | null, distanceM: number): AssignmentCandidate => ({
-  rule,
-  featureId,
-  unitId,
-  distanceM,
-});
-
 /** Checkpoints whose polygon contains the point (0 m) or whose point is within `radiusM`. */
-function collectCheckpoints(index: DistrictIndex, lon: number, lat: number, radiusM: number, out: AssignmentCandidate[]): void {
+function collectCheckpoints(index: DistrictIndex, lon: number, lat: number, radiusM: number): void {
   const table = index.checkpointTable;
-  const cell = cellOf(table.buckets.grid, lon, lat);
+  const cell = table.buckets.grid.cellAt(lon, lat);
   if (cell < 0) return;
-  const { offsets, items } = table.buckets;
+  const { offsets } = table.buckets;
+  const records = table.records;
   const ky = METRES_PER_DEGREE_LAT;
   const kx = ky * Math.cos(lat * RADIANS);
-  for (let e = offsets[cell]; e < offsets[cell + 1]; e++) {
-    const i = items[e];
-    const feature = index.checkpoints[i];
-    if (table.isPoint[i]) {
-      const dx = (lon - table.x[i]) * kx;
-      const dy = (lat - table.y[i]) * ky;
-      if (dx * dx + dy * dy > (radiusM + PLANAR_MARGIN_M) ** 2) continue;
-      const d = haversineM(lon, lat, table.x[i], table.y[i]);
-      if (d <= radiusM) out.push(candidate('checkpoint', feature.id, feature.properties.ownerUnitId, d));
-    } else if (flatPointInPolygon(table.areas, table.areaIndex[i], lon, lat) !== OUTSIDE) {
-      out.push(candidate('checkpoint', feature.id, feature.properties.ownerUnitId, 0));
+  const reach2 = (radiusM + PLANAR_MARGIN_M) ** 2;
+  for (let e = offsets[cell] * CHECKPOINT_RECORD, end = offsets[cell + 1] * CHECKPOINT_RECORD; e < end; e += CHECKPOINT_RECORD) {
+    const i = records[e + 3];
+    const area = records[e + 2];
+    if (area < 0) {
+      const x = records[e];
+      const y = records[e + 1];
+      const dx = (lon - x) * kx;
+      const dy = (lat - y) * ky;
+      if (dx * dx + dy * dy > reach2) continue;
+      const d = haversineM(lon, lat, x, y);
+      if (d <= radiusM) addCandidate(CHECKPOINT, i, index.checkpointUnit[i], d);
+    } else if (flatPointInPolygon(table.areas, area, lon, lat) !== OUTSIDE) {
+      addCandidate(CHECKPOINT, i, index.checkpointUnit[i], 0);
     }
   }
 }
 
 /** Roads with a centreline within `radiusM`, each once at its nearest segment's distance. */
-function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: number, out: AssignmentCandidate[]): void {
+function collectRoads(index: DistrictIndex, lon: number, lat: number, radiusM: number): void {
   const seg = index.roadSegments;
-  const cell = cellOf(seg.buckets.grid, lon, lat);
+  const cell = seg.buckets.grid.cellAt(lon, lat);
   if (cell < 0) return;
-  const { offsets, items } = seg.buckets;
+  const { offsets } = seg.buckets;
+  const records = seg.records;
   const ky = METRES_PER_DEGREE_LAT;
   const kx = ky * Math.cos(lat * RADIANS);
-  const start = out.length;
-  for (let e = offsets[cell]; e < offsets[cell + 1]; e++) {
-    const s = items[e];
-    const planar = planarDistanceToSegment(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s], kx, ky);
-    if (planar > radiusM + seg.slackM[s]) continue;
-    const d = distanceToSegmentM(lon, lat, seg.ax[s], seg.ay[s], seg.bx[s], seg.by[s]);
+  const start = found.count;
+  for (let e = offsets[cell] * SEGMENT_RECORD, end = offsets[cell + 1] * SEGMENT_RECORD; e < end; e += SEGMENT_RECORD) {
+    const ax = records[e], ay = records[e + 1], bx = records[e + 2], by = records[e + 3];
+    if (planarDistanceToSegment(lon, lat, ax, ay, bx, by, kx, ky) > radiusM + records[e + 4]) continue;
+    const d = distanceToSegmentM(lon, lat, ax, ay, bx, by);
     if (d > radiusM) continue;
-    const road = index.roads[seg.road[s]];
+    const road = records[e + 5];
     let seen = false;
-    for (let c = start; c < out.length; c++) {
-      if (out[c].featureId === road.id) {
-        if (d < out[c].distanceM) out[c].distanceM = d;
+    for (let c = start; c < found.count; c++) {
+      if (found.feature[c] === road) {
+        if (d < found.distance[c]) found.distance[c] = d;
         seen = true;
         break;
       }
     }
-    if (!seen) out.push(candidate('road', road.id, road.properties.ownerUnitId, d));
-  }
-}
-
-/** Reused between calls: assign is synchronous, so one scratch of each is enough. */
-const gridScratch: number[] = [];
-const chainScratch: ZoneChain = { street: -1, community: -1, grid: -1 };
-
-/** The grids containing the point (two or more only on shared boundaries or overlaps). */
-function collectGrids(index: DistrictIndex, containing: readonly number[], out: AssignmentCandidate[]): void {
-  for (const g of containing) {
-    const grid = index.grids[g];
-    out.push(candidate('grid', grid.id, grid.properties.ownerUnitId, 0));
+    if (!seen) addCandidate(ROAD, road, index.roadUnit[road], d);
   }
 }

@@ -9,12 +9,18 @@ import {
   type RoadFeature,
   type StreetFeature,
 } from '../district/district-schema';
-import { DEFAULT_POLICY, maxRadii, type AssignmentPolicy } from './assignment-policy';
+import { DEFAULT_POLICY, maxRadii, rulesFor, type AssignmentPolicy } from './assignment-policy';
+import { RULE_KINDS } from './assignment-schema';
+import { ISSUE_CATEGORIES } from '../district/catalog';
 import { BucketTableBuilder, createBucketGrid, type BucketTable } from '../geometry/bucket-grid';
 import { EARTH_RADIUS_M, haversineM, metresPerDegree } from '../geometry/geo-distance';
 import { bboxOfRings, linesOf, mergeBBoxes, polygonsOf, type PolygonRings } from '../geometry/geometry-parts';
 import { flattenPolygons, type FlatPolygons } from '../geometry/point-location';
-import { buildPolygonLocator, type PolygonLocator } from '../geometry/polygon-locator';
+import { EMPTY_CELL, buildPolygonLocator, locatorGrid, type PolygonLocator } from '../geometry/polygon-locator';
+
+/** `zoneCells[cell]` when no grid, community or street touches the cell. */
+export const NO_ZONE = -3;
+const ASK_LOCATORS = -1;
 
 /** Extra metres the road and checkpoint cells are padded by, so float noise never drops a candidate. */
 const PAD_MARGIN_M = 2;
@@ -27,6 +33,17 @@ const PAD_MARGIN_M = 2;
 export interface DistrictIndex {
   readonly district: DistrictGeometry;
   readonly policy: AssignmentPolicy;
+  /** The policy's rules for each known issue category (and only those: a missing key is an unknown category). */
+  readonly rulesByCategory: ReadonlyMap<string, readonly CompiledRule[]>;
+  /** The same by category code (the position in ISSUE_CATEGORIES), for the batch API. */
+  readonly rulesByCode: readonly (readonly CompiledRule[])[];
+  /** Every unit that owns or manages a feature; the owner arrays below hold positions in it. */
+  readonly unitIds: readonly string[];
+  /** Owner of checkpoint / road / grid i, and managing unit of excluded area i: a position in unitIds, or -1 for none. */
+  readonly checkpointUnit: Int32Array;
+  readonly roadUnit: Int32Array;
+  readonly gridUnit: Int32Array;
+  readonly excludedUnit: Int32Array;
   readonly streets: readonly StreetFeature[];
   readonly communities: readonly CommunityFeature[];
   readonly grids: readonly GridFeature[];
@@ -40,6 +57,13 @@ export interface DistrictIndex {
   readonly streetLocator: PolygonLocator;
   readonly communityLocator: PolygonLocator;
   readonly gridLocator: PolygonLocator;
+  /**
+   * The street, community and grid locators share one grid of cells. Per cell: the grid that
+   * wholly covers it (its community and street known from the hierarchy), NO_ZONE when no zone
+   * of any level touches it, else another negative number (ask the locators). Most points are answered
+   * by this one read.
+   */
+  readonly zoneCells: Int32Array;
   /** For grid i, the index of its community in `communities` (-1 if its parent is unknown). */
   readonly gridCommunity: Int32Array;
   /** For community i, the index of its street in `streets` (-1 if unknown). */
@@ -47,6 +71,17 @@ export interface DistrictIndex {
   readonly roadSegments: SegmentTable;
   readonly checkpointTable: CheckpointTable;
 }
+
+/** A policy rule as the engine runs it: `kind` is the rule's position in RULE_KINDS; radius 0 for area rules. */
+export interface CompiledRule {
+  readonly kind: number;
+  readonly radiusM: number;
+}
+
+/** Stride of SegmentTable.records: ax, ay, bx, by, slack (m), road. */
+export const SEGMENT_RECORD = 6;
+/** Stride of CheckpointTable.records: x, y (NaN for an area), area number (-1 for a point), checkpoint. */
+export const CHECKPOINT_RECORD = 4;
 
 /** Road centrelines cut into segments: segment s runs (ax[s], ay[s]) → (bx[s], by[s]) on road road[s]. */
 export interface SegmentTable {
@@ -62,6 +97,12 @@ export interface SegmentTable {
    */
   readonly slackM: Float64Array;
   readonly buckets: BucketTable;
+  /**
+   * The bucket entries' segments written out in bucket order, SEGMENT_RECORD numbers each: the
+   * segments of cell c are records offsets[c] .. offsets[c+1], side by side, so that a query reads
+   * one stretch of memory instead of six arrays at scattered places.
+   */
+  readonly records: Float64Array;
 }
 
 /** Checkpoints: points (x, y) or areas, bucketed by their padded extent. */
@@ -73,6 +114,8 @@ export interface CheckpointTable {
   readonly areaIndex: Int32Array;
   readonly areas: FlatPolygons;
   readonly buckets: BucketTable;
+  /** The bucket entries' checkpoints in bucket order, CHECKPOINT_RECORD numbers each (as SegmentTable.records). */
+  readonly records: Float64Array;
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -97,9 +140,40 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
   const communityStreet = Int32Array.from(communities, (c) => streetPosition.get(c.properties.parentId) ?? -1);
 
   const radii = maxRadii(policy);
+  const rulesByCode = ISSUE_CATEGORIES.map((c) =>
+    rulesFor(policy, c).map((rule): CompiledRule => ({ kind: RULE_KINDS.indexOf(rule.kind), radiusM: 'radiusM' in rule ? rule.radiusM : 0 })),
+  );
+  const unitIds: string[] = [];
+  const unitPosition = new Map<string, number>();
+  const unitOf = (unitId: string | null): number => {
+    if (unitId === null) return -1;
+    let at = unitPosition.get(unitId);
+    if (at === undefined) {
+      at = unitIds.push(unitId) - 1;
+      unitPosition.set(unitId, at);
+    }
+    return at;
+  };
+  // Communities and streets are searched only for points in no grid; on the grids' cells their
+  // boundary cells are few and their edges per row of cells a handful, as for the grids.
+  const gridParts = grids.map((f) => polygonsOf(f.geometry));
+  const communityParts = communities.map((f) => polygonsOf(f.geometry));
+  const streetParts = streets.map((f) => polygonsOf(f.geometry));
+  const zoneBoxes = [...gridParts, ...communityParts, ...streetParts].map((parts) => bboxOfRings(parts.flat()));
+  const cells = { grid: locatorGrid(zoneBoxes.length ? mergeBBoxes(zoneBoxes) : [0, 0, 0, 0], Math.max(1, grids.length)) };
+  const gridLocator = buildPolygonLocator(gridParts, cells);
+  const communityLocator = buildPolygonLocator(communityParts, cells);
+  const streetLocator = buildPolygonLocator(streetParts, cells);
   return {
     district,
     policy,
+    rulesByCategory: new Map(ISSUE_CATEGORIES.map((c, code) => [c, rulesByCode[code]])),
+    rulesByCode,
+    unitIds,
+    checkpointUnit: Int32Array.from(checkpoints, (f) => unitOf(f.properties.ownerUnitId)),
+    roadUnit: Int32Array.from(roads, (f) => unitOf(f.properties.ownerUnitId)),
+    gridUnit: Int32Array.from(grids, (f) => unitOf(f.properties.ownerUnitId)),
+    excludedUnit: Int32Array.from(excluded, (f) => unitOf(f.properties.managingUnitId)),
     streets,
     communities,
     grids,
@@ -108,9 +182,14 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
     excluded,
     excludedLocator: buildPolygonLocator(excluded.map((f) => polygonsOf(f.geometry))),
     outlineLocator: outline ? buildPolygonLocator([polygonsOf(outline.geometry)]) : null,
-    streetLocator: buildPolygonLocator(streets.map((f) => polygonsOf(f.geometry))),
-    communityLocator: buildPolygonLocator(communities.map((f) => polygonsOf(f.geometry))),
-    gridLocator: buildPolygonLocator(grids.map((f) => polygonsOf(f.geometry))),
+    streetLocator,
+    communityLocator,
+    gridLocator,
+    zoneCells: Int32Array.from(gridLocator.direct, (d, cell) => {
+      if (d === EMPTY_CELL) return communityLocator.direct[cell] === EMPTY_CELL && streetLocator.direct[cell] === EMPTY_CELL ? NO_ZONE : ASK_LOCATORS;
+      // A grid whose community or street is unknown leaves the parents to the locators.
+      return d >= 0 && (gridCommunity[d] < 0 || communityStreet[gridCommunity[d]] < 0) ? ASK_LOCATORS : d;
+    }),
     gridCommunity,
     communityStreet,
     roadSegments: buildSegmentTable(roads, radii.road + PAD_MARGIN_M),
@@ -153,6 +232,17 @@ function buildSegmentTable(roads: readonly RoadFeature[], padM: number): Segment
       Math.max(ay[s], by[s]) + dy,
     );
   }
+  const buckets = builder.build();
+  const records = new Float64Array(SEGMENT_RECORD * buckets.items.length);
+  for (let e = 0, k = 0; e < buckets.items.length; e++, k += SEGMENT_RECORD) {
+    const s = buckets.items[e];
+    records[k] = ax[s];
+    records[k + 1] = ay[s];
+    records[k + 2] = bx[s];
+    records[k + 3] = by[s];
+    records[k + 4] = slackM[s];
+    records[k + 5] = road[s];
+  }
   return {
     ax: Float64Array.from(ax),
     ay: Float64Array.from(ay),
@@ -160,7 +250,8 @@ function buildSegmentTable(roads: readonly RoadFeature[], padM: number): Segment
     by: Float64Array.from(by),
     road: Uint32Array.from(road),
     slackM,
-    buckets: builder.build(),
+    buckets,
+    records,
   };
 }
 
@@ -188,7 +279,16 @@ function buildCheckpointTable(checkpoints: readonly CheckpointFeature[], padM: n
   const grid = createBucketGrid(n ? mergeBBoxes(boxes) : [0, 0, 0, 0], Math.max(50, padM * 2));
   const builder = new BucketTableBuilder(grid);
   boxes.forEach((b, i) => builder.addBox(i, b[0], b[1], b[2], b[3]));
-  return { isPoint, x, y, areaIndex, areas: flattenPolygons(areas), buckets: builder.build() };
+  const buckets = builder.build();
+  const records = new Float64Array(CHECKPOINT_RECORD * buckets.items.length);
+  for (let e = 0, k = 0; e < buckets.items.length; e++, k += CHECKPOINT_RECORD) {
+    const i = buckets.items[e];
+    records[k] = isPoint[i] ? x[i] : Number.NaN;
+    records[k + 1] = isPoint[i] ? y[i] : Number.NaN;
+    records[k + 2] = areaIndex[i];
+    records[k + 3] = i;
+  }
+  return { isPoint, x, y, areaIndex, areas: flattenPolygons(areas), buckets, records };
 }
 
 /** Degrees of longitude and latitude spanning `metres` at latitude `absLat` (rounded up a little). */

@@ -40,8 +40,12 @@ export function distanceToSegmentM(px: number, py: number, ax: number, ay: numbe
   return (segmentArcDegrees(px, py, ax, ay, bx, by) / DEGREES_PER_RADIAN) * EARTH_RADIUS_M;
 }
 
+/** Degrees of arc from (px, py) to (lon, lat). A function of its own, not a closure: segmentArcDegrees runs per road near a point. */
+function arcDegrees(px: number, py: number, lon: number, lat: number): number {
+  return centralAngle(px, py, lon, lat) * DEGREES_PER_RADIAN;
+}
+
 function segmentArcDegrees(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const arc = (lon: number, lat: number) => centralAngle(px, py, lon, lat) * DEGREES_PER_RADIAN;
   if (bx === px && by === py) return 0;
   if (ax === px && ay === py) return 0;
   let lat = toRadians(ay);
@@ -55,10 +59,10 @@ function segmentArcDegrees(px: number, py: number, ax: number, ay: number, bx: n
   const Cx = Math.cos(lat) * Math.cos(lon), Cy = Math.cos(lat) * Math.sin(lon), Cz = Math.sin(lat);
   // axis = A × B: the pole of the segment's great circle.
   const Nx = Ay * Bz - Az * By, Ny = Az * Bx - Ax * Bz, Nz = Ax * By - Ay * Bx;
-  if (Nx === 0 && Ny === 0 && Nz === 0) return Ax * Bx + Ay * By + Az * Bz > 0 ? arc(bx, by) : 0;
+  if (Nx === 0 && Ny === 0 && Nz === 0) return Ax * Bx + Ay * By + Az * Bz > 0 ? arcDegrees(px, py, bx, by) : 0;
   // target = axis × C; I = ±normalize(target × axis): C projected onto the great circle.
   const Tx = Ny * Cz - Nz * Cy, Ty = Nz * Cx - Nx * Cz, Tz = Nx * Cy - Ny * Cx;
-  if (Tx === 0 && Ty === 0 && Tz === 0) return arc(bx, by);
+  if (Tx === 0 && Ty === 0 && Tz === 0) return arcDegrees(px, py, bx, by);
   const Jx = Ty * Nz - Tz * Ny, Jy = Tz * Nx - Tx * Nz, Jz = Tx * Ny - Ty * Nx;
   const jm = Math.sqrt(Math.pow(Jx, 2) + Math.pow(Jy, 2) + Math.pow(Jz, 2));
   let Ix = Jx / jm, Iy = Jy / jm, Iz = Jz / jm;
@@ -73,9 +77,9 @@ function segmentArcDegrees(px: number, py: number, ax: number, ay: number, bx: n
   const ai = (Ay * Iz - Az * Iy) * ux + (Az * Ix - Ax * Iz) * uy + (Ax * Iy - Ay * Ix) * uz;
   const ib = (Iy * Bz - Iz * By) * ux + (Iz * Bx - Ix * Bz) * uy + (Ix * By - Iy * Bx) * uz;
   if (ai >= 0 && ib >= 0) {
-    return arc(toDegrees(Math.atan2(Iy, Ix)), toDegrees(Math.asin(Math.min(Math.max(Iz, -1), 1))));
+    return arcDegrees(px, py, toDegrees(Math.atan2(Iy, Ix)), toDegrees(Math.asin(Math.min(Math.max(Iz, -1), 1))));
   }
-  return Ax * Cx + Ay * Cy + Az * Cz > Bx * Cx + By * Cy + Bz * Cz ? arc(ax, ay) : arc(bx, by);
+  return Ax * Cx + Ay * Cy + Az * Cz > Bx * Cx + By * Cy + Bz * Cz ? arcDegrees(px, py, ax, ay) : arcDegrees(px, py, bx, by);
 }
 
 /** Metres per degree of latitude on turf's sphere (about 111,195 m). */

@@ -179,3 +179,32 @@ export function flatPointInPolygon(flat: FlatPolygons, p: number, x: number, y: 
   }
   return result;
 }
+
+/**
+ * Where (x, y) lies relative to a polygon, given only the edges that can matter for the point's
+ * latitude: records [from, to) of `coords`, 4 numbers each (x0, y0, x1, y1), holding every edge
+ * of the polygon whose latitude range reaches the band of latitudes the point lies in, parts of
+ * a multipolygon separated by a record whose x0 is NaN. Every other edge lies wholly above or
+ * below the point, where rayCrossing gives 0, so the answer is flatPointInPolygon's, edge for
+ * edge, from a handful of edges stored side by side instead of the whole boundary.
+ */
+export function bandPointLocation(coords: Float64Array, from: number, to: number, x: number, y: number): PointLocation {
+  let crossings = 0;
+  let inside = false;
+  for (let k = 4 * from; k < 4 * to; k += 4) {
+    const x0 = coords[k];
+    if (x0 !== x0) {
+      // NaN: the edges of one part end here.
+      if (crossings % 2 === 1) inside = true;
+      crossings = 0;
+      continue;
+    }
+    const v1 = coords[k + 1] - y;
+    const v2 = coords[k + 3] - y;
+    if ((v1 > 0 && v2 > 0) || (v1 < 0 && v2 < 0)) continue;
+    const c = rayCrossing(x0 - x, v1, coords[k + 2] - x, v2);
+    if (c === POINT_ON_EDGE) return ON_BOUNDARY;
+    crossings += c;
+  }
+  return inside || crossings % 2 === 1 ? INSIDE : OUTSIDE;
+}
