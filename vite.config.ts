@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import type { Plugin } from 'vite';
 import E2eChainSequencer from './tests/setup/e2e-chain-sequencer.js';
 
 /** Tests of PostgreSQL-only behaviour (several instances on one database, migrate to PostgreSQL). */
@@ -13,8 +16,38 @@ const API_SUITE = readdirSync('tests/integration')
   .map((name) => `tests/integration/${name}`)
   .filter((path) => readFileSync(path, 'utf8').includes('startServer('));
 
+/**
+ * Writes a `.br` and a `.gz` beside every text asset of the build (≥ 1 KB), which the server
+ * hands out as they are (serveStatic `precompressed`): maplibre's chunk goes to a phone as 236 KB
+ * of brotli instead of 1.1 MB, with no compression work per request and no proxy needed.
+ */
+function precompressAssets(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'dutymap-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    writeBundle() {
+      const visit = (dir: string): void => {
+        for (const name of readdirSync(dir)) {
+          const path = join(dir, name);
+          if (statSync(path).isDirectory()) visit(path);
+          else if (/\.(js|mjs|css|html|json|svg|txt|map)$/.test(name) && statSync(path).size >= 1024) {
+            const body = readFileSync(path);
+            writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+            writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
+          }
+        }
+      };
+      visit(outDir);
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompressAssets()],
   // `npm run dev` serves the client with hot reload; the API comes from `npm run serve` on 8080.
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
   test: {

@@ -4,6 +4,8 @@
  * DUTYMAP_UPDATE_SCREENSHOTS=1 they replace the README's in tests/e2e/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
+import { get } from 'node:http';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -49,6 +51,35 @@ describe.skipIf(!ready)('map app end to end (real server, headless chromium)', (
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+  });
+
+  /** A GET with the headers given, the raw (still compressed) body and the response headers. */
+  const rawGet = (path: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      get(server.url + path, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+
+  it('serves the built client precompressed, hashed assets cached for a year and the page checked every visit', async () => {
+    const page = await rawGet('/', {});
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const script = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(page.body.toString('utf8'))?.[1];
+    expect(script).toBeTruthy();
+    const plain = await rawGet(script!, {});
+    const br = await rawGet(script!, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.body.length).toBeLessThan(plain.body.length / 2);
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    const gz = await rawGet(script!, { 'Accept-Encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    // A client route is the page itself, never kept.
+    expect((await rawGet('/screen', {})).headers['cache-control']).toBe('no-cache');
   });
 
   async function open(path: string, width: number, height: number): Promise<{ page: Page; problems: PageProblems }> {

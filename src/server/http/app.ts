@@ -124,9 +124,20 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   if (options.serveClient && existsSync(join(deps.config.distDir, 'index.html'))) {
     const indexPath = join(deps.config.distDir, 'index.html');
     let indexHtml: string | null = null;
-    app.use('*', serveStatic({ root: deps.config.distDir }));
+    app.use(
+      '*',
+      serveStatic({
+        root: deps.config.distDir,
+        // The build writes .br and .gz beside each asset (vite.config.ts): sent as they are.
+        precompressed: true,
+        onFound: (path, c) => c.header('Cache-Control', staticCacheControl(path)),
+      }),
+    );
     // SPA fallback: client routes (/screen, /plan, …) get index.html.
-    app.get('*', (c) => c.html((indexHtml ??= readFileSync(indexPath, 'utf8'))));
+    app.get('*', (c) => {
+      c.header('Cache-Control', 'no-cache');
+      return c.html((indexHtml ??= readFileSync(indexPath, 'utf8')));
+    });
   }
 
   app.notFound((c) => send(c, 404, 'not_found', `nothing at ${c.req.path}`, { path: c.req.path }));
@@ -153,4 +164,13 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
   });
 
   return app;
+}
+
+/**
+ * How long a browser may keep a file of the built client: the files under assets/ carry a hash of
+ * their content in their name (vite), so they never change and are kept a year without asking;
+ * everything else (index.html, public files) is checked again on every visit.
+ */
+export function staticCacheControl(path: string): string {
+  return /[\\/]assets[\\/][^\\/]+-[\w-]{8,}\.\w+(\.(br|gz|zst))?$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
