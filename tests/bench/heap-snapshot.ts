@@ -8,15 +8,15 @@
  * same id, so "id not in the first snapshot" means "allocated after it".
  */
 import { createWriteStream, readFileSync } from 'node:fs';
-import type { CDPSession } from 'playwright-core';
+import type { ProtocolSession } from './cdp-pipe';
 
 /** Writes a heap snapshot of the page behind `cdp` to `path` (after two forced GCs). */
-export async function takeHeapSnapshot(cdp: CDPSession, path: string): Promise<void> {
+export async function takeHeapSnapshot(cdp: ProtocolSession, path: string): Promise<void> {
   await cdp.send('HeapProfiler.enable');
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
   const out = createWriteStream(path);
-  const onChunk = (event: { chunk: string }) => out.write(event.chunk);
+  const onChunk = ((event: { chunk: string }) => out.write(event.chunk)) as (params: never) => void;
   cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
   try {
     await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false, captureNumericValue: false } as never);
@@ -112,9 +112,31 @@ export function summarise(graph: HeapGraph): Map<string, { count: number; bytes:
   return out;
 }
 
+/** V8's generated machine code and what belongs to it (relocation, deoptimisation data, constant pools). */
+const MACHINE_CODE = /^code:(system \/ (InstructionStream|Code|CodeWrapper|TrustedByteArray|ProtectedFixedArray|TrustedWeakFixedArray|DeoptimizationData)|\(constant pool\))$/;
+
+/**
+ * The broad category of a kind: V8's compiled code (machine code apart from bytecode and type
+ * feedback), strings,
+ * object shapes (maps), arrays (elements and property backing stores), closures, the app's and the
+ * libraries' objects (by constructor in `grown`), the embedder's (Blink's) native objects, other.
+ */
+export function categoryOf(kind: string): string {
+  if (kind.startsWith('code:')) return MACHINE_CODE.test(kind) ? 'machine code (optimised, baseline)' : 'bytecode, feedback, function info';
+  if (kind === 'string' || kind === 'concatenated string' || kind === 'sliced string') return 'strings';
+  if (kind.startsWith('object shape')) return 'object shapes';
+  if (kind.startsWith('array:')) return 'arrays';
+  if (kind.startsWith('closure:')) return 'closures';
+  if (kind.startsWith('object:')) return 'objects';
+  if (kind.startsWith('native:')) return 'native (Blink)';
+  return 'other';
+}
+
 /** What grew between two snapshots of the same page. */
 export interface HeapDiff {
   totalBytes: { before: number; after: number };
+  /** Self size per category (categoryOf) before → after, biggest change first. */
+  byCategory: { category: string; bytesBefore: number; bytesAfter: number }[];
   /** Kinds whose self size grew most: count and bytes before → after. */
   grown: { kind: string; countBefore: number; countAfter: number; bytesBefore: number; bytesAfter: number }[];
   /**
@@ -187,13 +209,26 @@ export function diffHeap(before: HeapGraph, after: HeapGraph, top = 15): HeapDif
       retainedVia: [...g.paths].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([path, count]) => ({ path, count })),
     }));
   const total = (s: Map<string, { bytes: number }>) => [...s.values()].reduce((sum, v) => sum + v.bytes, 0);
-  return { totalBytes: { before: total(a), after: total(b) }, grown, newObjects };
+  const categories = new Map<string, { category: string; bytesBefore: number; bytesAfter: number }>();
+  for (const [summary, field] of [[a, 'bytesBefore'], [b, 'bytesAfter']] as const) {
+    for (const [kind, { bytes }] of summary) {
+      const category = categoryOf(kind);
+      const entry = categories.get(category) ?? { category, bytesBefore: 0, bytesAfter: 0 };
+      entry[field] += bytes;
+      categories.set(category, entry);
+    }
+  }
+  const byCategory = [...categories.values()].sort((x, y) => Math.abs(y.bytesAfter - y.bytesBefore) - Math.abs(x.bytesAfter - x.bytesBefore));
+  return { totalBytes: { before: total(a), after: total(b) }, byCategory, grown, newObjects };
 }
 
 /** The diff as text, for the console and the README. */
 export function formatHeapDiff(diff: HeapDiff): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-  const lines = [`heap (snapshot self sizes): ${kb(diff.totalBytes.before)} → ${kb(diff.totalBytes.after)}`, '', 'grown most (kind: count, self size):'];
+  const signed = (bytes: number) => (bytes >= 0 ? `+${kb(bytes)}` : `−${kb(-bytes)}`);
+  const lines = [`heap (snapshot self sizes): ${kb(diff.totalBytes.before)} → ${kb(diff.totalBytes.after)}`, '', 'by category:'];
+  for (const c of diff.byCategory) lines.push(`  ${c.category}: ${kb(c.bytesBefore)} → ${kb(c.bytesAfter)} (${signed(c.bytesAfter - c.bytesBefore)})`);
+  lines.push('', 'grown most (kind: count, self size):');
   for (const g of diff.grown) lines.push(`  ${g.kind}: ${g.countBefore} → ${g.countAfter}, ${kb(g.bytesBefore)} → ${kb(g.bytesAfter)} (+${kb(g.bytesAfter - g.bytesBefore)})`);
   lines.push('', 'allocated after the first snapshot and still alive (kind: count, self size; retained via):');
   for (const n of diff.newObjects) {

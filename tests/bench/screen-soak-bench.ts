@@ -15,13 +15,17 @@
  *   compared (heap-snapshot.ts): what grew, by constructor, and what retains what was allocated in
  *   between. Standalone: `node --import tsx tests/bench/screen-soak-bench.ts --hours [--minutes=60]`.
  */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { ApiClient, tempFolder, type RunningServer } from '../helpers/api-server';
+import { uploadTestPhoto } from '../helpers/test-photos';
 import { buildClient, hasDemo, startAppServer } from '../e2e/app-server';
 import { hasChromium, launchChromium, watchPage } from '../e2e/browser';
 import { readMemory, screenCycles, type MemoryReading } from '../e2e/screen-cycles';
-import { diffHeap, readHeapSnapshot, takeHeapSnapshot, type HeapDiff } from './heap-snapshot';
+import { launchChromiumPipe, type PipeBrowser, type PipePage } from './cdp-pipe';
+import { diffHeap, formatHeapDiff, readHeapSnapshot, takeHeapSnapshot, type HeapDiff } from './heap-snapshot';
 
 const MB = 2 ** 20;
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -116,111 +120,172 @@ export function slopeMbPerHour(points: readonly [number, number][]): number | nu
 }
 
 /**
- * Issue 17's data change on the screen: an issue reported every 10 s (at the middle of a grid) and,
- * every 30 s, the oldest one this driver reported closed again (submit, verify). Returns a stop
- * function that resolves with how many were reported and closed.
+ * Issue 17's data change on the screen: an issue reported every 10 s (at the middle of a grid; on a
+ * fixed schedule, so slow answers do not stretch it) and, every 30 s, the oldest one this driver
+ * reported closed again (submit with a note and an "after" photo, verify). A failed request is
+ * counted and the schedule goes on (an hour must not be lost to one timeout under load). Returns a
+ * stop function that resolves with how many were reported and closed, and the failures.
  */
 function startIssueTraffic(office: ApiClient, grids: { geometry: { coordinates: number[][][] } }[]) {
   let stopped = false;
   let reported = 0;
   let closed = 0;
+  const failures: string[] = [];
   const open: string[] = [];
+  const started = Date.now();
+  async function tickOnce(tick: number) {
+    const ring = grids[(reported * 7) % grids.length].geometry.coordinates[0].slice(0, -1);
+    const lon = ring.reduce((sum, p) => sum + p[0], 0) / ring.length;
+    const lat = ring.reduce((sum, p) => sum + p[1], 0) / ring.length;
+    const created = await office.post('/api/issues', { lon, lat, category: 'exposed_garbage', source: 'supervision', description: `大屏长时测试 ${reported}` });
+    if (created.status !== 201) throw new Error(`report: ${created.status} ${created.text}`);
+    reported++;
+    if (created.body.status === 'assigned') open.push(created.body.id);
+    if (tick % 3 === 0 && open.length) {
+      const id = open.shift()!;
+      const submitted = await office.post(`/api/issues/${id}/transitions`, { action: 'submit', note: '已整改', evidence: [await uploadTestPhoto(office)] });
+      if (submitted.status !== 200) throw new Error(`submit ${id}: ${submitted.status} ${submitted.text}`);
+      const verified = await office.post(`/api/issues/${id}/transitions`, { action: 'verify' });
+      if (verified.status !== 200) throw new Error(`verify ${id}: ${verified.status} ${verified.text}`);
+      closed++;
+    }
+  }
   const done = (async () => {
     for (let tick = 1; !stopped; tick++) {
-      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      await sleep(started + tick * 10_000 - Date.now());
       if (stopped) break;
-      const ring = grids[(reported * 7) % grids.length].geometry.coordinates[0].slice(0, -1);
-      const lon = ring.reduce((sum, p) => sum + p[0], 0) / ring.length;
-      const lat = ring.reduce((sum, p) => sum + p[1], 0) / ring.length;
-      const created = await office.post('/api/issues', { lon, lat, category: 'exposed_garbage', source: 'supervision', description: `大屏长时测试 ${reported}` });
-      if (created.status !== 201) throw new Error(`report: ${created.status} ${created.text}`);
-      reported++;
-      if (created.body.status === 'assigned') open.push(created.body.id);
-      if (tick % 3 === 0 && open.length) {
-        const id = open.shift()!;
-        for (const action of ['submit', 'verify']) {
-          const r = await office.post(`/api/issues/${id}/transitions`, { action });
-          if (r.status !== 200) throw new Error(`${action} ${id}: ${r.status} ${r.text}`);
-        }
-        closed++;
-      }
+      await tickOnce(tick).catch((error: unknown) => failures.push(String(error).slice(0, 300)));
     }
   })();
   return async () => {
     stopped = true;
     await done;
-    return { reported, closed };
+    return { reported, closed, failures };
   };
+}
+
+interface Reading {
+  minute: number;
+  heapMb: number;
+  listeners: number;
+  domNodes: number;
 }
 
 interface Phase {
   name: string;
   minutes: number;
-  readings: { minute: number; heapMb: number; listeners: number; domNodes: number }[];
+  readings: Reading[];
+  heapStartMb: number;
+  heapEndMb: number;
   slopeMbPerHour: number | null;
   secondHalfSlopeMbPerHour: number | null;
-  heapDiff: HeapDiff;
-}
-
-async function soakPhase(page: Page, cdp: CDPSession, name: string, minutes: number, snapshots: string): Promise<Phase> {
-  const early = join(snapshots, `${name}-start.heapsnapshot`);
-  const late = join(snapshots, `${name}-end.heapsnapshot`);
-  const first = await readMemory(page, cdp);
-  await takeHeapSnapshot(cdp, early);
-  const readings = [{ minute: 0, heapMb: round(first.heap / MB, 3), listeners: first.listeners, domNodes: first.nodes }];
-  const started = Date.now();
-  while (Date.now() - started < minutes * 60_000) {
-    await page.waitForTimeout(Math.min(60_000, started + minutes * 60_000 - Date.now()));
-    const m = await readMemory(page, cdp);
-    readings.push({ minute: round((Date.now() - started) / 60_000, 2), heapMb: round(m.heap / MB, 3), listeners: m.listeners, domNodes: m.nodes });
-    process.stderr.write(`soak ${name}: ${readings.at(-1)!.minute} min, heap ${readings.at(-1)!.heapMb} MB, ${m.nodes} DOM nodes\n`);
-  }
-  await takeHeapSnapshot(cdp, late);
-  const points = readings.map((r) => [r.minute, r.heapMb] as [number, number]);
-  return {
-    name,
-    minutes,
-    readings,
-    slopeMbPerHour: slopeMbPerHour(points),
-    secondHalfSlopeMbPerHour: slopeMbPerHour(points.filter(([minute]) => minute >= minutes / 2)),
-    heapDiff: diffHeap(readHeapSnapshot(early), readHeapSnapshot(late), 10),
-  };
+  listeners: { start: number; end: number };
+  domNodes: { start: number; end: number };
+  /** Snapshots at the start, middle and end: first half, second half, whole phase. */
+  heapDiffs: { firstHalf: HeapDiff; secondHalf: HeapDiff; whole: HeapDiff };
+  traffic?: { reported: number; closed: number; failures: string[] };
+  consoleErrors: string[];
+  loadAverage: { start: number[]; end: number[] };
 }
 
 /**
- * The hours-long soak (`npm run bench:soak`): `minutes` with no data change, then `minutes` with
- * issue traffic, on one page. Returns JSON-ready results; the snapshots stay in a temp folder.
+ * The page's memory after forced garbage collection, read over the pipe session: lowest of three
+ * readings 300 ms apart (a poll in flight holds a response for a moment, which is not growth).
  */
-export async function benchScreenSoakHours(options: { minutes?: number } = {}): Promise<unknown> {
-  if (!hasChromium()) return { skipped: 'chromium is not installed (/usr/bin/chromium)' };
-  if (!hasDemo()) return { skipped: 'data/demo is missing' };
-  const minutes = options.minutes ?? 60;
-  const dist = await buildClient();
-  const snapshots = tempFolder('dutymap-soak-');
+async function readPipeMemory(page: PipePage): Promise<MemoryReading> {
+  const readings: MemoryReading[] = [];
+  for (let i = 0; i < 3; i++) {
+    await page.send('HeapProfiler.collectGarbage');
+    await page.send('HeapProfiler.collectGarbage');
+    const { metrics } = (await page.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+    readings.push({ heap: get('JSHeapUsedSize'), listeners: get('JSEventListeners'), nodes: get('Nodes') });
+    await sleep(300);
+  }
+  return readings.sort((a, b) => a.heap - b.heap)[0];
+}
+
+const settle = <T>(promise: Promise<T>) => promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * One phase on its own server (a fresh copy of the demo) and its own chromium driven over the
+ * DevTools pipe (cdp-pipe.ts: no Network domain, so no DevTools copy of the responses): three
+ * minutes of warm-up with traffic, then `minutes` with or without traffic, a reading every minute
+ * and heap snapshots at the start, middle and end.
+ */
+async function soakPhase(dist: string, name: string, minutes: number, withTraffic: boolean, snapshots: string, warmUpMinutes: number): Promise<Phase> {
   let server: RunningServer | null = null;
-  let browser: Browser | null = null;
+  let browser: PipeBrowser | null = null;
+  const log = (line: string) => process.stderr.write(`soak ${name}: ${line}\n`);
   try {
     server = await startAppServer(dist);
-    browser = await launchChromium();
-    const { page, cdp, errors } = await openScreen(server, browser, 'refresh=2');
+    browser = await launchChromiumPipe();
+    const page = await browser.newPage(`${server.url}/screen?refresh=2`, { width: 1920, height: 1080 });
+    await page.waitFor(`document.querySelector('[data-testid="chart-category"][data-ready] canvas')`, 600_000);
+    await page.waitFor(`document.querySelector('.district-map-canvas[data-map-ready="true"]')`, 600_000);
     const office = await new ApiClient(server.url).signIn('office');
     const grids = ((await office.get('/api/layers/grids')).body.features as { geometry: { type: string; coordinates: number[][][] } }[]).filter((g) => g.geometry.type === 'Polygon');
     // Warm-up: three minutes of traffic, so that every code path (new-issue rings, recolours, the
     // board's and lists' changes) has run before the first reading.
+    log(`warm-up, ${warmUpMinutes} min of traffic`);
     const warmUp = startIssueTraffic(office, grids);
-    await page.waitForTimeout(3 * 60_000);
-    await warmUp();
-    const quiet = await soakPhase(page, cdp, 'no-data-change', minutes, snapshots);
-    const stopTraffic = startIssueTraffic(office, grids);
-    const busy = await soakPhase(page, cdp, 'issue-traffic', minutes, snapshots);
-    const traffic = await stopTraffic();
+    await sleep(warmUpMinutes * 60_000);
+    const warmUpTraffic = await warmUp();
+    if (warmUpTraffic.failures.length) log(`warm-up failures: ${warmUpTraffic.failures.join('; ')}`);
+
+    const file = (at: string) => join(snapshots, `${name}-${at}.heapsnapshot`);
+    const loadStart = loadavg().map((x) => round(x));
+    const first = await readPipeMemory(page);
+    await takeHeapSnapshot(page, file('start'));
+    const stopTraffic = withTraffic ? startIssueTraffic(office, grids) : null;
+    const readings: Reading[] = [{ minute: 0, heapMb: round(first.heap / MB, 3), listeners: first.listeners, domNodes: first.nodes }];
+    const readingsFile = join(snapshots, `${name}-readings.jsonl`);
+    appendFileSync(readingsFile, JSON.stringify(readings[0]) + '\n');
+    const started = Date.now();
+    let middleTaken = false;
+    while (Date.now() - started < minutes * 60_000) {
+      await sleep(Math.min(60_000, started + minutes * 60_000 - Date.now()));
+      const m = await readPipeMemory(page);
+      const reading = { minute: round((Date.now() - started) / 60_000, 2), heapMb: round(m.heap / MB, 3), listeners: m.listeners, domNodes: m.nodes };
+      readings.push(reading);
+      appendFileSync(readingsFile, JSON.stringify(reading) + '\n');
+      log(`${reading.minute} min, heap ${reading.heapMb} MB, ${m.listeners} listeners, ${m.nodes} DOM nodes, load ${loadavg()[0].toFixed(1)}`);
+      if (!middleTaken && reading.minute >= minutes / 2) {
+        await takeHeapSnapshot(page, file('middle'));
+        middleTaken = true;
+      }
+    }
+    const traffic = stopTraffic ? await stopTraffic() : undefined;
+    const last = await readPipeMemory(page);
+    await takeHeapSnapshot(page, file('end'));
+    const loadEnd = loadavg().map((x) => round(x));
+    const consoleErrors = [...page.errors];
+    await browser.close();
+    browser = null;
+    await server.stop();
+    server = null;
+
+    log('comparing snapshots');
+    const [early, middle, late] = ['start', 'middle', 'end'].map((at) => readHeapSnapshot(file(at)));
+    const heapDiffs = { firstHalf: diffHeap(early, middle, 10), secondHalf: diffHeap(middle, late, 10), whole: diffHeap(early, late, 10) };
+    writeFileSync(join(snapshots, `${name}-diff.txt`), Object.entries(heapDiffs).map(([k, d]) => `== ${name}, ${k}\n${formatHeapDiff(d)}`).join('\n\n') + '\n');
+    const points = readings.map((r) => [r.minute, r.heapMb] as [number, number]);
     return {
-      page: '/screen?refresh=2 at 1920×1080, headless chromium (SwiftShader)',
-      protocol: 'an issue reported every 10 s and one closed every 30 s (issue-traffic); nothing (no-data-change)',
-      target: 'flat within 1 MB/hour in either phase',
-      phases: [quiet, { ...busy, traffic }],
-      snapshots,
-      consoleErrors: errors,
+      name,
+      minutes,
+      readings,
+      heapStartMb: round(first.heap / MB, 3),
+      heapEndMb: round(last.heap / MB, 3),
+      slopeMbPerHour: slopeMbPerHour(points),
+      secondHalfSlopeMbPerHour: slopeMbPerHour(points.filter(([minute]) => minute >= minutes / 2)),
+      listeners: { start: first.listeners, end: last.listeners },
+      domNodes: { start: first.nodes, end: last.nodes },
+      heapDiffs,
+      ...(traffic ? { traffic } : {}),
+      consoleErrors,
+      loadAverage: { start: loadStart, end: loadEnd },
     };
   } finally {
     await browser?.close();
@@ -228,8 +293,38 @@ export async function benchScreenSoakHours(options: { minutes?: number } = {}): 
   }
 }
 
+/**
+ * The hours-long soak (`npm run bench:soak`): a phase of `minutes` with no data change and one with
+ * issue traffic, each in its own chromium against its own server; at the same time by default
+ * (`sequential` runs them one after the other). Returns JSON-ready results; the snapshots, the
+ * readings (JSON lines, written as they come) and the diffs stay in a temp folder.
+ */
+export async function benchScreenSoakHours(options: { minutes?: number; sequential?: boolean; warmUpMinutes?: number } = {}): Promise<unknown> {
+  if (!hasChromium()) return { skipped: 'chromium is not installed (/usr/bin/chromium)' };
+  if (!hasDemo()) return { skipped: 'data/demo is missing' };
+  const minutes = options.minutes ?? 60;
+  const warmUp = options.warmUpMinutes ?? 3;
+  const dist = await buildClient();
+  const snapshots = tempFolder('dutymap-soak-');
+  process.stderr.write(`soak: snapshots and readings in ${snapshots}\n`);
+  const quiet = () => soakPhase(dist, 'no-data-change', minutes, false, snapshots, warmUp);
+  const busy = () => soakPhase(dist, 'issue-traffic', minutes, true, snapshots, warmUp);
+  // allSettled: one phase failing must not leave the other's browser and server running.
+  const settled = options.sequential ? [await settle(quiet()), await settle(busy())] : await Promise.all([settle(quiet()), settle(busy())]);
+  const phases = settled.map((s) => (s.ok ? s.value : { failed: String(s.error) }));
+  return {
+    page: '/screen?refresh=2 at 1920×1080, headless chromium (SwiftShader), driven over the DevTools pipe without the Network domain',
+    protocol: 'an issue reported every 10 s and one closed every 30 s (issue-traffic); nothing (no-data-change); each phase its own server and browser',
+    target: 'flat within 1 MB/hour in either phase',
+    phases,
+    snapshots,
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const minutes = Number(process.argv.find((a) => a.startsWith('--minutes='))?.slice('--minutes='.length) ?? 60);
-  const results = process.argv.includes('--hours') ? await benchScreenSoakHours({ minutes }) : await benchScreenSoak({ quick: process.argv.includes('--quick') });
+  const sequential = process.argv.includes('--sequential');
+  const warmUpMinutes = Number(process.argv.find((a) => a.startsWith('--warm-up='))?.slice('--warm-up='.length) ?? 3);
+  const results = process.argv.includes('--hours') ? await benchScreenSoakHours({ minutes, sequential, warmUpMinutes }) : await benchScreenSoak({ quick: process.argv.includes('--quick') });
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }
