@@ -1,29 +1,32 @@
 /**
  * The large-screen soak, in two sizes, against the real server on a temp copy of the demo, in
  * headless chromium at 1920×1080; the JS heap is read after forced garbage collection (lowest of
- * three readings) through the DevTools protocol.
+ * three readings). Chromium is driven over a raw DevTools pipe (cdp-pipe.ts), not Playwright:
+ * Playwright enables the Network domain on every page, and Blink then keeps a copy of every
+ * response for DevTools, which grows with each poll and would be measured as the page's heap.
  *
  * - `benchScreenSoak` (in `npm run bench`, a couple of minutes): /screen?refresh=1&3d=1, 40 refresh
  *   cycles with no data change (the baseline, same page), then 40 with an issue reported or closed
  *   every third cycle. `withinBudget` uses the bounds the e2e test used to assert over 40 cycles:
  *   heap < +3 MB, listeners ≤ +20, DOM nodes < +300.
- * - `benchScreenSoakHours` (`npm run bench:soak`, two hours and a bit): /screen?refresh=2, an hour
- *   with no data change, then an hour with an issue reported every 10 s and one closed every 30 s
- *   (issue 17's protocol). A reading every minute; the growth is the least-squares slope in MB per
- *   hour, of the whole phase and of its second half (V8 keeps compiling hot functions for a while,
- *   which is code, not retained data). Heap snapshots at the start and end of each phase are
- *   compared (heap-snapshot.ts): what grew, by constructor, and what retains what was allocated in
- *   between. Standalone: `node --import tsx tests/bench/screen-soak-bench.ts --hours [--minutes=60]`.
+ * - `benchScreenSoakHours` (`npm run bench:soak`, a bit over an hour): /screen?refresh=2, an hour
+ *   with no data change and an hour with an issue reported every 10 s and one closed every 30 s
+ *   (issue 17's protocol), at the same time, each phase in its own browser against its own server.
+ *   A reading every minute; the growth is the least-squares slope in MB per hour, of the whole
+ *   phase and of its second half. Heap snapshots at the start, middle and end of each phase are
+ *   compared (heap-snapshot.ts): by category (machine code, bytecode and feedback, strings,
+ *   objects…), by constructor, and what retains what was allocated in between.
+ *   Standalone: `node --import tsx tests/bench/screen-soak-bench.ts --hours [--minutes=60]
+ *   [--warm-up=3] [--sequential]`.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, CDPSession, Page } from 'playwright-core';
 import { ApiClient, tempFolder, type RunningServer } from '../helpers/api-server';
 import { uploadTestPhoto } from '../helpers/test-photos';
 import { buildClient, hasDemo, startAppServer } from '../e2e/app-server';
-import { hasChromium, launchChromium, watchPage } from '../e2e/browser';
-import { readMemory, screenCycles, type MemoryReading } from '../e2e/screen-cycles';
+import { hasChromium } from '../e2e/browser';
+import { screenCycles, type CycleCounter, type MemoryReading } from '../e2e/screen-cycles';
 import { launchChromiumPipe, type PipeBrowser, type PipePage } from './cdp-pipe';
 import { diffHeap, formatHeapDiff, readHeapSnapshot, takeHeapSnapshot, type HeapDiff } from './heap-snapshot';
 
@@ -43,48 +46,65 @@ function growth(before: MemoryReading, after: MemoryReading, cycles: number) {
   };
 }
 
-async function openScreen(server: RunningServer, browser: Browser, query: string): Promise<{ page: Page; cdp: CDPSession; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  const problems = await watchPage(page, server.url);
-  await page.goto(`${server.url}/screen?${query}`);
-  await page.waitForSelector('[data-testid="chart-category"][data-ready] canvas', { state: 'attached', timeout: 120_000 });
-  await page.waitForSelector('.district-map-canvas[data-map-ready="true"]', { state: 'attached', timeout: 120_000 });
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  return { page, cdp, errors: problems.errors };
+/**
+ * Opens /screen?`query` at 1920×1080 in `browser` (DevTools pipe, no Network domain) and waits for
+ * the charts and the map.
+ */
+async function openScreen(server: RunningServer, browser: PipeBrowser, query: string): Promise<PipePage> {
+  const page = await browser.newPage(`${server.url}/screen?${query}`, { width: 1920, height: 1080 });
+  await page.waitFor(`document.querySelector('[data-testid="chart-category"][data-ready] canvas')`, 600_000);
+  await page.waitFor(`document.querySelector('.district-map-canvas[data-map-ready="true"]')`, 600_000);
+  return page;
 }
 
-/** Runs the short soak; `quick` does 10 cycles per phase instead of 40. Returns JSON-ready results. */
+/**
+ * Counts the page's answered /api/summary polls with a PerformanceObserver in the page (a few
+ * bytes: a counter), since the pipe page has no Network events to count them with.
+ */
+async function countSummaryPolls(page: PipePage): Promise<CycleCounter> {
+  await page.evaluate(`(() => {
+    window.__soakSummaryPolls = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (entry.name.includes('/api/summary')) window.__soakSummaryPolls++;
+    }).observe({ type: 'resource' });
+  })()`);
+  return { count: () => page.evaluate<number>('window.__soakSummaryPolls') };
+}
+
+/**
+ * Runs the short soak; `quick` does 10 cycles per phase instead of 40. Returns JSON-ready results.
+ * Driven over the DevTools pipe like the long soak, so that DevTools' copies of the responses are
+ * not counted as the page's heap.
+ */
 export async function benchScreenSoak(options: { quick?: boolean } = {}): Promise<unknown> {
   if (!hasChromium()) return { skipped: 'chromium is not installed (/usr/bin/chromium)' };
   if (!hasDemo()) return { skipped: 'data/demo is missing' };
   const cycles = options.quick ? 10 : 40;
   const dist = await buildClient();
   let server: RunningServer | null = null;
-  let browser: Browser | null = null;
+  let browser: PipeBrowser | null = null;
   try {
     server = await startAppServer(dist);
-    browser = await launchChromium();
-    const { page, cdp, errors } = await openScreen(server, browser, 'refresh=1&3d=1');
+    browser = await launchChromiumPipe();
+    const page = await openScreen(server, browser, 'refresh=1&3d=1');
     const office = await new ApiClient(server.url).signIn('office');
-    const screen = await screenCycles(page, office);
+    const screen = await screenCycles(await countSummaryPolls(page), office);
 
     const started = Date.now();
     await screen.run(8, { changeEvery: 3 }); // warm-up: every code path ran once, charts and overlays exist
-    const m0 = await readMemory(page, cdp);
+    const m0 = await readPipeMemory(page);
     await screen.run(cycles, { changeEvery: 0 });
-    const m1 = await readMemory(page, cdp);
+    const m1 = await readPipeMemory(page);
     const changesBefore = screen.changes().length;
     await screen.run(cycles, { changeEvery: 3 });
-    const m2 = await readMemory(page, cdp);
+    const m2 = await readPipeMemory(page);
     const issueChanges = screen.changes().length - changesBefore;
-    await cdp.detach();
 
     const baseline = growth(m0, m1, cycles);
     const measured = { ...growth(m1, m2, cycles), issueChanges };
     const budget = { heapGrowthMb: 3, listenersGrowth: 20, domNodesGrowth: 300 };
     return {
-      page: '/screen?refresh=1&3d=1 at 1920×1080, headless chromium (SwiftShader)',
+      page: '/screen?refresh=1&3d=1 at 1920×1080, headless chromium (SwiftShader), driven over the DevTools pipe without the Network domain',
       wallS: round((Date.now() - started) / 1000, 1),
       baselineNoDataChange: baseline,
       withIssueChanges: measured,
@@ -93,7 +113,7 @@ export async function benchScreenSoak(options: { quick?: boolean } = {}): Promis
         measured.heapGrowthMb < budget.heapGrowthMb &&
         m2.listeners <= m1.listeners + budget.listenersGrowth &&
         m2.nodes < m1.nodes + budget.domNodesGrowth,
-      consoleErrors: errors,
+      consoleErrors: page.errors,
     };
   } finally {
     await browser?.close();
@@ -222,9 +242,7 @@ async function soakPhase(dist: string, name: string, minutes: number, withTraffi
   try {
     server = await startAppServer(dist);
     browser = await launchChromiumPipe();
-    const page = await browser.newPage(`${server.url}/screen?refresh=2`, { width: 1920, height: 1080 });
-    await page.waitFor(`document.querySelector('[data-testid="chart-category"][data-ready] canvas')`, 600_000);
-    await page.waitFor(`document.querySelector('.district-map-canvas[data-map-ready="true"]')`, 600_000);
+    const page = await openScreen(server, browser, 'refresh=2');
     const office = await new ApiClient(server.url).signIn('office');
     const grids = ((await office.get('/api/layers/grids')).body.features as { geometry: { type: string; coordinates: number[][][] } }[]).filter((g) => g.geometry.type === 'Polygon');
     // Warm-up: three minutes of traffic, so that every code path (new-issue rings, recolours, the

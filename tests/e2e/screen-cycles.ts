@@ -34,6 +34,14 @@ export async function readMemory(page: Page, cdp: CDPSession): Promise<MemoryRea
   return readings.sort((a, b) => a.heap - b.heap)[0];
 }
 
+/**
+ * Counts the page's answered /api/summary polls some other way than Playwright's response events
+ * (the soak's DevTools-pipe page has no Network domain: screen-soak-bench.ts).
+ */
+export interface CycleCounter {
+  count(): Promise<number>;
+}
+
 /** One issue change: the grid it touched, and that grid's open count on the server after it. */
 export interface IssueChange {
   kind: 'reported' | 'closed';
@@ -49,12 +57,16 @@ type GridFeature = { id: string; geometry: { type: string; coordinates: number[]
  * issue is reported in a grid, and the next change closes it again (submit, verify), so that the
  * data changes all the time but does not grow.
  */
-export async function screenCycles(page: Page, office: ApiClient) {
+export async function screenCycles(page: Page | CycleCounter, office: ApiClient) {
   const grids = ((await office.get('/api/layers/grids')).body.features as GridFeature[]).filter((g) => g.geometry.type === 'Polygon');
   let cycles = 0;
-  page.on('response', (r) => {
-    if (r.url().includes('/api/summary')) cycles++;
-  });
+  const counter: CycleCounter =
+    'count' in page
+      ? page
+      : (page.on('response', (r) => {
+          if (r.url().includes('/api/summary')) cycles++;
+        }),
+        { count: async () => cycles });
   let pending: { id: string; gridId: string | null } | null = null;
   const changes: IssueChange[] = [];
 
@@ -79,7 +91,7 @@ export async function screenCycles(page: Page, office: ApiClient) {
   }
 
   return {
-    /** Refresh cycles answered so far. */
+    /** Refresh cycles answered so far (as of the last wait). */
     cycles: () => cycles,
     /** Every change made so far, in order. */
     changes: () => changes,
@@ -89,7 +101,7 @@ export async function screenCycles(page: Page, office: ApiClient) {
      */
     async run(n: number, options: { changeEvery?: number; afterChange?: (change: IssueChange) => Promise<void> } = {}): Promise<number> {
       const every = options.changeEvery ?? 3;
-      const end = cycles + n;
+      const end = (cycles = await counter.count()) + n;
       let made = 0;
       while (cycles < end) {
         const at = cycles;
@@ -99,7 +111,7 @@ export async function screenCycles(page: Page, office: ApiClient) {
           made++;
           await options.afterChange?.(done);
         }
-        while (cycles === at) await page.waitForTimeout(250);
+        while ((cycles = await counter.count()) === at) await new Promise((resolve) => setTimeout(resolve, 250));
       }
       return made;
     },
