@@ -49,12 +49,15 @@ export interface PipeBrowser {
 /** Flags Playwright adds so that a page nobody looks at is not throttled or frozen. */
 const UNTHROTTLED = ['--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows', '--disable-renderer-backgrounding', '--disable-ipc-flooding-protection'];
 
-/** Launches headless chromium with the e2e flags and a DevTools pipe. */
-export async function launchChromiumPipe(): Promise<PipeBrowser> {
+/**
+ * Launches headless chromium with the e2e flags and a DevTools pipe; `jsFlags` go to V8 (e.g.
+ * `--max-opt=0`: interpreter only, the soak's control for how much of a growth is compiled code).
+ */
+export async function launchChromiumPipe(options: { jsFlags?: string } = {}): Promise<PipeBrowser> {
   const profile = tempFolder('dutymap-chromium-');
   const child: ChildProcess = spawn(
     CHROMIUM_PATH,
-    [...CHROMIUM_ARGS, ...UNTHROTTLED, '--headless', '--remote-debugging-pipe', '--no-startup-window', `--user-data-dir=${profile}`, 'about:blank'],
+    [...CHROMIUM_ARGS, ...UNTHROTTLED, '--headless', '--remote-debugging-pipe', '--no-startup-window', `--user-data-dir=${profile}`, ...(options.jsFlags ? [`--js-flags=${options.jsFlags}`] : []), 'about:blank'],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
   );
   const toBrowser = child.stdio[3] as Writable;

@@ -17,7 +17,7 @@
  *   compared (heap-snapshot.ts): by category (machine code, bytecode and feedback, strings,
  *   objects…), by constructor, and what retains what was allocated in between.
  *   Standalone: `node --import tsx tests/bench/screen-soak-bench.ts --hours [--minutes=60]
- *   [--warm-up=3] [--sequential]`.
+ *   [--warm-up=3] [--sequential] [--only=issue-traffic] [--js-flags=--max-opt=0]`.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -235,13 +235,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
  * minutes of warm-up with traffic, then `minutes` with or without traffic, a reading every minute
  * and heap snapshots at the start, middle and end.
  */
-async function soakPhase(dist: string, name: string, minutes: number, withTraffic: boolean, snapshots: string, warmUpMinutes: number): Promise<Phase> {
+async function soakPhase(dist: string, name: string, minutes: number, withTraffic: boolean, snapshots: string, warmUpMinutes: number, jsFlags?: string): Promise<Phase> {
   let server: RunningServer | null = null;
   let browser: PipeBrowser | null = null;
   const log = (line: string) => process.stderr.write(`soak ${name}: ${line}\n`);
   try {
     server = await startAppServer(dist);
-    browser = await launchChromiumPipe();
+    browser = await launchChromiumPipe({ jsFlags });
     const page = await openScreen(server, browser, 'refresh=2');
     const office = await new ApiClient(server.url).signIn('office');
     const grids = ((await office.get('/api/layers/grids')).body.features as { geometry: { type: string; coordinates: number[][][] } }[]).filter((g) => g.geometry.type === 'Polygon');
@@ -317,7 +317,15 @@ async function soakPhase(dist: string, name: string, minutes: number, withTraffi
  * (`sequential` runs them one after the other). Returns JSON-ready results; the snapshots, the
  * readings (JSON lines, written as they come) and the diffs stay in a temp folder.
  */
-export async function benchScreenSoakHours(options: { minutes?: number; sequential?: boolean; warmUpMinutes?: number } = {}): Promise<unknown> {
+export async function benchScreenSoakHours(options: {
+    minutes?: number;
+    sequential?: boolean;
+    warmUpMinutes?: number;
+    /** Run only this phase. */
+    only?: 'no-data-change' | 'issue-traffic';
+    /** V8 flags for the browsers, e.g. `--max-opt=0` (a control run: no compiled code beyond bytecode). */
+    jsFlags?: string;
+  } = {}): Promise<unknown> {
   if (!hasChromium()) return { skipped: 'chromium is not installed (/usr/bin/chromium)' };
   if (!hasDemo()) return { skipped: 'data/demo is missing' };
   const minutes = options.minutes ?? 60;
@@ -325,15 +333,20 @@ export async function benchScreenSoakHours(options: { minutes?: number; sequenti
   const dist = await buildClient();
   const snapshots = tempFolder('dutymap-soak-');
   process.stderr.write(`soak: snapshots and readings in ${snapshots}\n`);
-  const quiet = () => soakPhase(dist, 'no-data-change', minutes, false, snapshots, warmUp);
-  const busy = () => soakPhase(dist, 'issue-traffic', minutes, true, snapshots, warmUp);
-  // allSettled: one phase failing must not leave the other's browser and server running.
-  const settled = options.sequential ? [await settle(quiet()), await settle(busy())] : await Promise.all([settle(quiet()), settle(busy())]);
+  const runs = [
+    () => soakPhase(dist, 'no-data-change', minutes, false, snapshots, warmUp, options.jsFlags),
+    () => soakPhase(dist, 'issue-traffic', minutes, true, snapshots, warmUp, options.jsFlags),
+  ].filter((_, i) => !options.only || options.only === (i === 0 ? 'no-data-change' : 'issue-traffic'));
+  // Settled, not Promise.all: one phase failing must not leave the other's browser and server running.
+  const settled: Awaited<ReturnType<typeof settle<Phase>>>[] = [];
+  if (options.sequential) for (const run of runs) settled.push(await settle(run()));
+  else settled.push(...(await Promise.all(runs.map((run) => settle(run())))));
   const phases = settled.map((s) => (s.ok ? s.value : { failed: String(s.error) }));
   return {
     page: '/screen?refresh=2 at 1920×1080, headless chromium (SwiftShader), driven over the DevTools pipe without the Network domain',
     protocol: 'an issue reported every 10 s and one closed every 30 s (issue-traffic); nothing (no-data-change); each phase its own server and browser',
     target: 'flat within 1 MB/hour in either phase',
+    ...(options.jsFlags ? { jsFlags: options.jsFlags } : {}),
     phases,
     snapshots,
   };
@@ -343,6 +356,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const minutes = Number(process.argv.find((a) => a.startsWith('--minutes='))?.slice('--minutes='.length) ?? 60);
   const sequential = process.argv.includes('--sequential');
   const warmUpMinutes = Number(process.argv.find((a) => a.startsWith('--warm-up='))?.slice('--warm-up='.length) ?? 3);
-  const results = process.argv.includes('--hours') ? await benchScreenSoakHours({ minutes, sequential, warmUpMinutes }) : await benchScreenSoak({ quick: process.argv.includes('--quick') });
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const only = arg('only') as 'no-data-change' | 'issue-traffic' | undefined;
+  const results = process.argv.includes('--hours') ? await benchScreenSoakHours({ minutes, sequential, warmUpMinutes, only, jsFlags: arg('js-flags') }) : await benchScreenSoak({ quick: process.argv.includes('--quick') });
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }
