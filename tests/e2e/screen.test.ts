@@ -65,6 +65,14 @@ function layoutProblems(page: Page): Promise<string[]> {
         if (overlap) problems.push(`${name(regions[i])} overlaps ${name(regions[j])}`);
       }
     }
+    // The demo's badge sits in the header's free space, over no panel, KPI card or header text.
+    const badge = document.querySelector('.demo-badge-corner')?.getBoundingClientRect();
+    if (badge) {
+      for (const el of document.querySelectorAll('.kpi, .screen-panel, .screen-header > *')) {
+        const r = el.getBoundingClientRect();
+        if (Math.min(badge.right, r.right) - Math.max(badge.left, r.left) > 0.5 && Math.min(badge.bottom, r.bottom) - Math.max(badge.top, r.top) > 0.5) problems.push(`the demo badge covers ${name(el)}`);
+      }
+    }
     for (const el of document.querySelectorAll('.kpi, .screen-panel, .rank-table, .board-totals, .panel-title, .screen-header')) {
       if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) problems.push(`${name(el)} content does not fit (${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight})`);
     }

@@ -34,7 +34,7 @@ describe('failed sign-ins', () => {
     const blocked = await signIn('inspector', 'guess');
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('too_many_requests');
-    expect(blocked.body.error.message).toMatch(/too many failed sign-ins for this user name; try again in \d+ (seconds|minutes)/);
+    expect(blocked.body.error.message).toMatch(/^这个用户名登录失败次数过多，请 \d+ (秒|分钟)后再试；too many failed sign-ins for this user name, try again in \d+ (seconds|minutes)/);
     const retryAfter = Number(blocked.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
