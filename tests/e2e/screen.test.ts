@@ -68,7 +68,7 @@ function layoutProblems(page: Page): Promise<string[]> {
     // The demo's badge sits in the header's free space, over no panel, KPI card or header text.
     const badge = document.querySelector('.demo-badge-corner')?.getBoundingClientRect();
     if (badge) {
-      for (const el of document.querySelectorAll('.kpi, .screen-panel, .screen-header > *')) {
+      for (const el of document.querySelectorAll('.kpi, .screen-panel, .screen-header h1, .screen-clock > *, .screen-as-of')) {
         const r = el.getBoundingClientRect();
         if (Math.min(badge.right, r.right) - Math.max(badge.left, r.left) > 0.5 && Math.min(badge.bottom, r.bottom) - Math.max(badge.top, r.top) > 0.5) problems.push(`the demo badge covers ${name(el)}`);
       }
