@@ -164,7 +164,7 @@ async function expectBoardPagesWhole(page: Page, size: string): Promise<void> {
   };
   expect(await atRest(), size).toEqual([]);
   const first = await page.getAttribute('.board-track', 'data-offset');
-  await page.waitForFunction((before) => document.querySelector('.board-track')?.getAttribute('data-offset') !== before, first, { timeout: 30_000, polling: 250 });
+  await page.waitForFunction((before) => document.querySelector('.board-track')?.getAttribute('data-offset') !== before, first, { timeout: 90_000, polling: 250 });
   expect(await atRest(), size).toEqual([]);
 }
 
@@ -294,7 +294,7 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
     }
     expect(main.problems.errors).toEqual([]);
     expect(main.problems.external).toEqual([]);
-  }, 480_000); // three sizes, two board pages at each: 4K in software rendering on a shared machine is slow
+  }, 600_000); // three sizes, two board pages at each: 4K in software rendering on a shared machine is slow
 
   it('shows an issue reported through the API in the KPIs and the grid colour at the next refresh, with a ring where it is', async () => {
     const { page } = main;
