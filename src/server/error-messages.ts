@@ -81,8 +81,19 @@ function fieldName(path: readonly PropertyKey[]): string {
   return zh ? `${zh}（${dotted}）` : dotted;
 }
 
+/** The value at `path` in the request as sent (undefined when it is not there). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
 /** What is wrong with one value, in Chinese. */
-function whatIsWrong(p: ZodProblem): string {
+function whatIsWrong(p: ZodProblem, missing: boolean): string {
+  if (missing && p.path.length > 0 && p.code !== 'unrecognized_keys') return '缺少此项';
   switch (p.code) {
     case 'invalid_type':
       if (/received undefined/.test(p.message)) return '缺少此项';
@@ -116,14 +127,16 @@ function whatIsWrong(p: ZodProblem): string {
 /**
  * The Chinese-first summary of a request that failed validation, naming each field (up to three)
  * and what is wrong with it, then the count of the rest and a short English part:
- * "请求体有误：经度（lon）不能小于 -180；问题类别（category）缺少此项；invalid json". The
+ * "请求体有误：经度（lon）不能小于 -180；问题类别（category）缺少此项；invalid json". `input`
+ * is the request part as sent, when known: a field absent from it is said to be missing. The
  * problems themselves go to `details.issues` unchanged.
  */
-export function validationMessage(target: string, problems: readonly ZodProblem[]): string {
+export function validationMessage(target: string, problems: readonly ZodProblem[], input?: unknown): string {
   const where = TARGETS[target] ?? target;
   const parts = problems.slice(0, 3).map((p) => {
     const field = fieldName(p.path);
-    return field ? `${field}${whatIsWrong(p)}` : `${whatIsWrong(p)}`;
+    const wrong = whatIsWrong(p, input !== undefined && valueAt(input, p.path) === undefined);
+    return field ? `${field}${wrong}` : wrong;
   });
   const more = problems.length > 3 ? `；另有 ${problems.length - 3} 处问题见 details.issues` : '';
   const english = problems

@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
       }
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
-        return send(c, 400, 'validation_failed', validationMessage(result.target, result.error.issues as readonly ZodProblem[]), {
+        return send(c, 400, 'validation_failed', validationMessage(result.target, result.error.issues as readonly ZodProblem[], (result as { data?: unknown }).data), {
           target: result.target,
           issues,
         });
