@@ -91,7 +91,7 @@ function layoutProblems(page: Page): Promise<string[]> {
  * measurement are one evaluation: at 2560 and 4K in software rendering a round trip to the page
  * can take seconds, long enough for the board to start its next move between two calls.
  */
-function boardProblemsAtRest(page: Page): Promise<string[] | null> {
+function boardProblemsAtRest(page: Page): Promise<{ problems: string[]; offset: string } | null> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const track = document.querySelector<HTMLElement>('.board-track');
@@ -120,7 +120,7 @@ function boardProblemsAtRest(page: Page): Promise<string[] | null> {
       if (seen.has(text)) problems.push(`${item.dataset.id} and ${seen.get(text)} both read "${text}"`);
       seen.set(text, item.dataset.id!);
     }
-    return problems;
+    return { problems, offset: track.dataset.offset! };
   });
 }
 
@@ -157,15 +157,16 @@ function zonesUnderLegend(page: Page, rings: number[][][]): Promise<number> {
  * every BOARD_PAGE_MS and stays six seconds; at rest is waited for, never assumed).
  */
 async function expectBoardPagesWhole(page: Page, size: string): Promise<void> {
+  // One evaluation per check (a round trip to a 4K page can take many seconds on a busy machine).
   const atRest = async () => {
-    let problems: string[] | null = null;
-    await expect.poll(async () => (problems = await boardProblemsAtRest(page)) !== null, { timeout: 30_000, interval: 200 }).toBe(true);
-    return problems!;
+    let shown: { problems: string[]; offset: string } | null = null;
+    await expect.poll(async () => (shown = await boardProblemsAtRest(page)) !== null, { timeout: 90_000, interval: 200 }).toBe(true);
+    return shown!;
   };
-  expect(await atRest(), size).toEqual([]);
-  const first = await page.getAttribute('.board-track', 'data-offset');
-  await page.waitForFunction((before) => document.querySelector('.board-track')?.getAttribute('data-offset') !== before, first, { timeout: 90_000, polling: 250 });
-  expect(await atRest(), size).toEqual([]);
+  const first = await atRest();
+  expect(first.problems, size).toEqual([]);
+  await page.waitForFunction((before) => document.querySelector('.board-track')?.getAttribute('data-offset') !== before, first.offset, { timeout: 90_000, polling: 250 });
+  expect((await atRest()).problems, size).toEqual([]);
 }
 
 /**
@@ -175,13 +176,13 @@ async function expectBoardPagesWhole(page: Page, size: string): Promise<void> {
  */
 async function screenshotAtRest(page: Page, path: string, timeout = 60_000): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    await expect.poll(async () => (await boardProblemsAtRest(page)) !== null, { timeout: 30_000, interval: 200 }).toBe(true);
-    const offset = await page.getAttribute('.board-track', 'data-offset');
+    let shown: { offset: string } | null = null;
+    await expect.poll(async () => (shown = await boardProblemsAtRest(page)) !== null, { timeout: 90_000, interval: 200 }).toBe(true);
     await page.screenshot({ path, type: 'jpeg', quality: 85, timeout });
     const still = await page.evaluate((before) => {
       const track = document.querySelector('.board-track');
       return track?.getAttribute('data-offset') === before && !track.hasAttribute('data-moving');
-    }, offset);
+    }, shown!.offset);
     if (still || attempt >= 4) return;
   }
 }
