@@ -122,13 +122,13 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
 
     http.get(url('/api/layers/:layer'), ({ params, request }) => {
       const layer = String(params.layer) as LayerParam;
-      if (!(LAYERS as readonly string[]).includes(layer)) return error('bad_request', 400, `unknown layer ${layer}`);
+      if (!(LAYERS as readonly string[]).includes(layer)) return error('bad_request', 400, `没有图层 ${layer}；unknown layer ${layer}`);
       return etagged(request, `"layer-${layer}-1"`, () => ({ type: 'FeatureCollection', features: state.data[layer] }));
     }),
 
     http.get(url('/api/counts'), ({ request }) => {
       const layer = new URL(request.url).searchParams.get('layer') as LayerParam;
-      if (!(LAYERS as readonly string[]).includes(layer)) return error('validation_failed', 400, 'layer is required');
+      if (!(LAYERS as readonly string[]).includes(layer)) return error('validation_failed', 400, '缺少图层 layer；layer is required');
       return etagged(request, `"counts-${layer}-${state.revision}"`, () => {
         const key = ({ streets: 'streetId', communities: 'communityId', grids: 'gridId', roads: 'roadId', checkpoints: 'checkpointId' } as Partial<Record<LayerParam, string>>)[layer] as 'gridId';
         const counts: Record<string, { open: number; overdue: number }> = {};
@@ -234,15 +234,15 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
 
     http.post(url('/api/issues'), async ({ request }) => {
       const user = userOf(request);
-      if (!user) return error('unauthenticated', 401, 'sign in to report issues');
-      if (!REPORT_ROLES.includes(user.role)) return error('forbidden', 403, `role ${user.role} may not report issues`);
+      if (!user) return error('unauthenticated', 401, '请先登录再上报问题；sign in to report issues');
+      if (!REPORT_ROLES.includes(user.role)) return error('forbidden', 403, `当前角色不能上报问题；role ${user.role} may not report issues`);
       const parsed = CreateIssueBody.safeParse(await request.json().catch(() => null));
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
-        return error('validation_failed', 400, 'invalid json', { target: 'json', issues });
+        return error('validation_failed', 400, '请求体有误，请改正后重试；invalid json', { target: 'json', issues });
       }
       const body = parsed.data;
-      if (!(ISSUE_CATEGORIES as readonly string[]).includes(body.category)) return error('unknown_category', 422, `unknown issue category "${body.category}"`);
+      if (!(ISSUE_CATEGORIES as readonly string[]).includes(body.category)) return error('unknown_category', 422, `没有这个问题类别，请从类别列表中选择；unknown issue category "${body.category}"`);
       const [lon, lat] = toWgs84(body.lon, body.lat, body.crs);
       try {
         const issue = addIssue(state, { lon, lat, category: body.category as IssueCategory, description: body.description, source: body.source, severity: body.severity, photos: body.photos }, user.username);
@@ -256,14 +256,14 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
 
     http.get(url('/api/issues/:id'), ({ params }) => {
       const issue = state.issues.find((i) => i.id === params.id);
-      return issue ? HttpResponse.json(toDetail(state, issue)) : error('not_found', 404, `there is no issue ${String(params.id)}`);
+      return issue ? HttpResponse.json(toDetail(state, issue)) : error('not_found', 404, `没有问题 ${String(params.id)}；there is no issue ${String(params.id)}`);
     }),
 
     http.post(url('/api/issues/:id/transitions'), async ({ params, request }) => {
       const user = userOf(request);
-      if (!user) return error('unauthenticated', 401, 'sign in first');
+      if (!user) return error('unauthenticated', 401, '请先登录；sign in first');
       const issue = state.issues.find((i) => i.id === params.id);
-      if (!issue) return error('not_found', 404, `there is no issue ${String(params.id)}`);
+      if (!issue) return error('not_found', 404, `没有问题 ${String(params.id)}；there is no issue ${String(params.id)}`);
       const parsed = TransitionBody.safeParse(await request.json().catch(() => null));
       if (!parsed.success) return error('validation_failed', 400, parsed.error.issues[0]?.message ?? 'invalid body');
       const body = parsed.data;
@@ -381,7 +381,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
     // User management and the audit log (admin): the server-less demo shows its accounts, keeps no log and changes nothing.
     http.get(url('/api/users'), ({ request }) => {
       const user = userOf(request);
-      if (!user) return error('unauthenticated', 401, 'sign in first (POST /api/session)');
+      if (!user) return error('unauthenticated', 401, '请先登录（POST /api/session）再进行此操作；sign in first');
       if (user.role !== 'admin') return error('forbidden', 403, 'this needs the role admin');
       const createdAt = state.now().toISOString();
       return HttpResponse.json({ users: state.users.map(({ password: _password, ...u }) => ({ ...u, createdAt, disabledAt: null })) });

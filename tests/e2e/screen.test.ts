@@ -5,7 +5,10 @@
  * down and its recovery, WebGL context loss, and a few refresh cycles that recolour the map as
  * issues come and go (the long soak, JS heap measured, is `npm run bench`: screen-soak-bench.ts).
  * Screenshots go to tests/e2e/artifacts/ (ignored by git); with DUTYMAP_UPDATE_SCREENSHOTS=1 they
- * replace the README's in tests/e2e/screenshots/.
+ * replace the README's in tests/e2e/screenshots/ (JPEG: a 4K PNG of the dark screen is megabytes),
+ * taken of the living demo (DUTYMAP_DEMO_DATES=today: issues reported and closed today, the trend
+ * up to today, the inspection ahead) and with the board at rest. The assertions compare the screen
+ * with the server's own figures, so they hold on either calendar.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,6 +68,14 @@ function layoutProblems(page: Page): Promise<string[]> {
         if (overlap) problems.push(`${name(regions[i])} overlaps ${name(regions[j])}`);
       }
     }
+    // The demo's badge sits in the header's free space, over no panel, KPI card or header text.
+    const badge = document.querySelector('.demo-badge-corner')?.getBoundingClientRect();
+    if (badge) {
+      for (const el of document.querySelectorAll('.kpi, .screen-panel, .screen-header h1, .screen-clock > *, .screen-as-of')) {
+        const r = el.getBoundingClientRect();
+        if (Math.min(badge.right, r.right) - Math.max(badge.left, r.left) > 0.5 && Math.min(badge.bottom, r.bottom) - Math.max(badge.top, r.top) > 0.5) problems.push(`the demo badge covers ${name(el)}`);
+      }
+    }
     for (const el of document.querySelectorAll('.kpi, .screen-panel, .rank-table, .board-totals, .panel-title, .screen-header')) {
       if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) problems.push(`${name(el)} content does not fit (${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight})`);
     }
@@ -75,11 +86,17 @@ function layoutProblems(page: Page): Promise<string[]> {
 /**
  * What is wrong with the checkpoint board as shown now: a row or heading cut by the edge of what
  * shows (the viewport less its clip), a heading shown without a row under it, a road segment whose
- * ends do not show whole, or two checkpoints that read the same.
+ * ends do not show whole, or two checkpoints that read the same. Null while the board is not at
+ * rest: moving, or its track not yet drawn where its `data-offset` says. The check and the
+ * measurement are one evaluation: at 2560 and 4K in software rendering a round trip to the page
+ * can take seconds, long enough for the board to start its next move between two calls.
  */
-function boardProblems(page: Page): Promise<string[]> {
+function boardProblemsAtRest(page: Page): Promise<{ problems: string[]; offset: string } | null> {
   return page.evaluate(() => {
     const problems: string[] = [];
+    const track = document.querySelector<HTMLElement>('.board-track');
+    if (!track || track.hasAttribute('data-moving') || track.getAnimations().length > 0) return null;
+    if (Math.abs(new DOMMatrixReadOnly(getComputedStyle(track).transform).m42 + Number(track.dataset.offset)) > 0.5) return null;
     const viewport = document.querySelector<HTMLElement>('.board-viewport')!;
     const v = viewport.getBoundingClientRect();
     const clip = /inset\(0px 0px ([\d.]+)px(?: 0px)?\)/.exec(getComputedStyle(viewport).clipPath)?.[1];
@@ -103,7 +120,7 @@ function boardProblems(page: Page): Promise<string[]> {
       if (seen.has(text)) problems.push(`${item.dataset.id} and ${seen.get(text)} both read "${text}"`);
       seen.set(text, item.dataset.id!);
     }
-    return problems;
+    return { problems, offset: track.dataset.offset! };
   });
 }
 
@@ -135,13 +152,51 @@ function zonesUnderLegend(page: Page, rings: number[][][]): Promise<number> {
   }, rings);
 }
 
+/**
+ * The board shows whole rows on two successive pages, each measured at rest (the board moves
+ * every BOARD_PAGE_MS and stays six seconds; at rest is waited for, never assumed).
+ */
+async function expectBoardPagesWhole(page: Page, size: string): Promise<void> {
+  // One evaluation per check (a round trip to a 4K page can take many seconds on a busy machine).
+  const atRest = async () => {
+    let shown: { problems: string[]; offset: string } | null = null;
+    await expect.poll(async () => (shown = await boardProblemsAtRest(page)) !== null, { timeout: 90_000, interval: 200 }).toBe(true);
+    return shown!;
+  };
+  const first = await atRest();
+  expect(first.problems, size).toEqual([]);
+  await page.waitForFunction((before) => document.querySelector('.board-track')?.getAttribute('data-offset') !== before, first.offset, { timeout: 90_000, polling: 250 });
+  expect((await atRest()).problems, size).toEqual([]);
+}
+
+/**
+ * A screenshot with the board at rest (the README's pictures): waits for a page between moves,
+ * takes the picture, and takes it again if the board moved meanwhile (a 4K frame in software
+ * rendering can take longer than a page stays).
+ */
+async function screenshotAtRest(page: Page, path: string, timeout = 60_000): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    let shown: { offset: string } | null = null;
+    await expect.poll(async () => (shown = await boardProblemsAtRest(page)) !== null, { timeout: 90_000, interval: 200 }).toBe(true);
+    await page.screenshot({ path, type: 'jpeg', quality: 85, timeout });
+    const still = await page.evaluate((before) => {
+      const track = document.querySelector('.board-track');
+      return track?.getAttribute('data-offset') === before && !track.hasAttribute('data-moving');
+    }, shown!.offset);
+    if (still || attempt >= 4) return;
+  }
+}
+
 describe.skipIf(!ready)('large screen end to end (real server, headless chromium)', () => {
   let dist: string;
   let dbPath: string;
   let server: RunningServer;
   let browser: Browser;
   let api: ApiClient;
-  const start = (port = '0') => startServer({ dataDir: DEMO_DIR, seeded: true, dbPath, env: { DUTYMAP_DIST: dist, PORT: port } });
+  // The README's pictures show the living demo (seeded at start, dates moved to today); the tests
+  // otherwise run on the dates as the files have them, from the run's seeded copy.
+  const start = (port = '0') =>
+    startServer({ dataDir: DEMO_DIR, seeded: !UPDATE, dbPath, env: { DUTYMAP_DIST: dist, PORT: port, ...(UPDATE ? { DUTYMAP_DEMO_DATES: 'today' } : {}) } });
 
   beforeAll(async () => {
     dist = await buildClient();
@@ -185,18 +240,12 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
     await waitForMap(main.page);
     await main.page.waitForTimeout(500); // deck.gl points arrive just after the map is idle
     expect(await layoutProblems(main.page)).toEqual([]);
-    await main.page.screenshot({ path: join(SHOTS, 'large-screen-1920x1080.png') });
     // The legend covers no zone; the board shows whole rows, and road segments tell themselves apart.
     const gridRings = ((await api.get('/api/layers/grids')).body.features as { geometry: AreaGeometry }[]).flatMap((g) => polygonsOf(g.geometry).flat() as number[][][]);
     expect(await zonesUnderLegend(main.page, gridRings)).toBe(0);
     // The board, on a page between moves, and again on the next page (it moves every BOARD_PAGE_MS).
-    const boardAtRest = () => main.page.waitForSelector('.board-track[data-offset]:not([data-moving])', { state: 'attached', timeout: 20_000 });
-    await boardAtRest();
-    expect(await boardProblems(main.page)).toEqual([]);
-    const firstOffset = await main.page.getAttribute('.board-track', 'data-offset');
-    await main.page.waitForFunction((before) => document.querySelector('.board-track')?.getAttribute('data-offset') !== before, firstOffset, { timeout: 20_000 });
-    await boardAtRest();
-    expect(await boardProblems(main.page)).toEqual([]);
+    await expectBoardPagesWhole(main.page, '1920×1080');
+    await screenshotAtRest(main.page, join(SHOTS, 'large-screen-1920x1080.jpg'));
 
     // The figures on the screen are the server's.
     const summary = (await api.get('/api/summary')).body;
@@ -220,11 +269,7 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
       await waitForPanels(page);
       await page.waitForFunction(() => (window as unknown as { __dutymapMap?: { sources: string[] } }).__dutymapMap?.sources.length === 7, undefined, { timeout: 60_000 });
       expect(await layoutProblems(page), `${width}×${height}`).toEqual([]);
-      // The board's whole-row paging is checked at 1920×1080 above. KNOWN DEFECT, left open: at
-      // 2560 and 3840 the last row of a page is sometimes cut by about 8 design pixels (the pages
-      // are measured before something above that row grows; not found yet) — see the round's notes.
-      await page.waitForSelector('.board-track[data-offset]:not([data-moving])', { state: 'attached', timeout: 20_000 });
-      expect((await boardProblems(page)).filter((p) => !/ cut \(/.test(p)), `${width}×${height}`).toEqual([]);
+      await expectBoardPagesWhole(page, `${width}×${height}`);
       // (The camera is set when the map is created, before its sources are added: no paint needed.)
       expect(await zonesUnderLegend(page, gridRings), `${width}×${height}`).toBe(0);
       // The design scales with the display: the KPI row keeps its share of the height.
@@ -242,7 +287,7 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
         // Software WebGL paints 4K slowly (a screenshot can wait half a minute for a frame on a busy
         // machine): the finished map is waited for, and pictured, only for the README.
         await waitForMap(page, 120_000);
-        await page.screenshot({ path: join(SHOTS, 'large-screen-3840x2160.png'), timeout: 120_000 });
+        await screenshotAtRest(page, join(SHOTS, 'large-screen-3840x2160.jpg'), 120_000);
       }
       expect(problems.errors, `${width}×${height}`).toEqual([]);
       expect(problems.external).toEqual([]);
@@ -250,7 +295,7 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
     }
     expect(main.problems.errors).toEqual([]);
     expect(main.problems.external).toEqual([]);
-  }, 240_000);
+  }, 600_000); // three sizes, two board pages at each: 4K in software rendering on a shared machine is slow
 
   it('shows an issue reported through the API in the KPIs and the grid colour at the next refresh, with a ring where it is', async () => {
     const { page } = main;

@@ -174,6 +174,13 @@ describe.skipIf(!ready)('each role’s working day (real server, headless chromi
     await page.click(`button:has-text("在此上报问题")`);
     await expect.poll(() => inView(page, '.report-form', false)).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'work-day-inspector-360x740.png') });
+    // A point 150 km away: the card says "不在本区范围内" once, with the reason and the offer to
+    // report it to the campaign office, and names no owner.
+    await page.goto(`${server.url}/lookup?lon=113.700000&lat=31.500000`);
+    const outside = await page.locator('[data-testid="answer-place"]').textContent({ timeout: 30_000 });
+    expect(outside).toMatch(/不在本区范围内：该位置在.+辖区外。仍可上报，由创建办核实后指定责任单位/);
+    expect(((await page.textContent('[data-testid="answer-card"]')) ?? '').split('不在本区范围内').length - 1).toBe(1);
+    expect(await page.textContent('[data-testid="answer-unit"]')).toBe('无本区责任单位');
     // Their own reports are what /issues opens on.
     await page.goto(`${server.url}/issues`);
     await page.waitForSelector('.work-queue button[aria-pressed="true"]:has-text("我上报的")');

@@ -34,7 +34,7 @@ describe('failed sign-ins', () => {
     const blocked = await signIn('inspector', 'guess');
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('too_many_requests');
-    expect(blocked.body.error.message).toMatch(/too many failed sign-ins for this user name; try again in \d+ (seconds|minutes)/);
+    expect(blocked.body.error.message).toMatch(/^这个用户名登录失败次数过多，请 \d+ (秒|分钟)后再试；too many failed sign-ins for this user name, try again in \d+ (seconds|minutes)/);
     const retryAfter = Number(blocked.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
@@ -72,7 +72,7 @@ describe('Open311 writes per key', () => {
     const refused = await file(keys[0]!);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(refused.body).toEqual([{ code: 429, description: expect.stringMatching(/this api_key may file 2 requests a minute; try again in \d+ seconds/) }]);
+    expect(refused.body).toEqual([{ code: 429, description: expect.stringMatching(/^这个 api_key 每分钟最多提交 2 条，请 \d+ 秒后再试；this api_key may file 2 requests a minute, try again in \d+ seconds/) }]);
     expect((await file(keys[1]!)).status).toBe(201);
     // The refused request was not stored.
     const ledger = await admin.get('/api/issues?limit=500');

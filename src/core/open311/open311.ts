@@ -366,8 +366,8 @@ export function parseOpen311Post(fields: Open311Fields): { ok: true; value: Open
   const apiKey = text('api_key');
   if (!apiKey) problems.push({ status: 403, description: 'api_key is missing: ask the campaign office (区创建办) for a key' });
   const code = text('service_code');
-  if (!code) problems.push({ status: 400, description: 'service_code is required (see services.json)' });
-  else if (!isServiceCode(code)) problems.push({ status: 404, description: `service_code ${code} was not found (see services.json)` });
+  if (!code) problems.push({ status: 400, description: '缺少服务类别 service_code，请见 services.json；service_code is required' });
+  else if (!isServiceCode(code)) problems.push({ status: 404, description: `没有服务类别 ${code}，请见 services.json；service_code ${code} was not found` });
 
   const latText = text('lat');
   const longText = text('long');
@@ -375,31 +375,31 @@ export function parseOpen311Post(fields: Open311Fields): { ok: true; value: Open
   const addressId = text('address_id');
   let location: Open311PostInput['location'] | null = null;
   const crsText = attribute('crs') ?? 'wgs84';
-  if (!(POINT_CRS as readonly string[]).includes(crsText)) problems.push({ status: 400, description: `attribute[crs] must be one of ${POINT_CRS.join(', ')}` });
+  if (!(POINT_CRS as readonly string[]).includes(crsText)) problems.push({ status: 400, description: `坐标系 attribute[crs] 只能是 ${POINT_CRS.join('、')} 之一；attribute[crs] must be one of ${POINT_CRS.join(', ')}` });
   if (latText !== null || longText !== null) {
     const lat = Number(latText);
     const lon = Number(longText);
-    if (latText === null || longText === null) problems.push({ status: 400, description: 'lat and long must be sent together' });
+    if (latText === null || longText === null) problems.push({ status: 400, description: '纬度 lat 和经度 long 须一起发送；lat and long must be sent together' });
     else if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
-      problems.push({ status: 400, description: `lat ${latText} / long ${longText} is not a WGS-84 position (decimal degrees)` });
+      problems.push({ status: 400, description: `lat ${latText} / long ${longText} 不是有效的 WGS-84 位置（十进制度），请检查是否填反；not a WGS-84 position` });
     } else location = { kind: 'point', lon, lat, crs: crsText as PointCrs };
   } else if (addressString !== null || addressId !== null) {
     location = { kind: 'address', addressString, addressId };
   } else {
-    problems.push({ status: 400, description: 'a location is required: lat & long, or address_string, or address_id' });
+    problems.push({ status: 400, description: '缺少位置：请发送 lat 和 long，或 address_string，或 address_id；a location is required' });
   }
   const description = text('description') ?? '';
-  if (description.length > MAX_DESCRIPTION) problems.push({ status: 400, description: `description is longer than ${MAX_DESCRIPTION} characters` });
+  if (description.length > MAX_DESCRIPTION) problems.push({ status: 400, description: `问题描述超过 ${MAX_DESCRIPTION} 个字符，请删减；description is longer than ${MAX_DESCRIPTION} characters` });
   const severity = attribute('severity') ?? 'medium';
-  if (!(SEVERITIES as readonly string[]).includes(severity)) problems.push({ status: 400, description: `attribute[severity] must be one of ${SEVERITIES.join(', ')}` });
+  if (!(SEVERITIES as readonly string[]).includes(severity)) problems.push({ status: 400, description: `严重程度 attribute[severity] 只能是 ${SEVERITIES.join('、')} 之一；attribute[severity] must be one of ${SEVERITIES.join(', ')}` });
   const mediaUrl = text('media_url');
   if (mediaUrl !== null && (!/^https?:\/\/\S+$/i.test(mediaUrl) || mediaUrl.length > 2000)) {
-    problems.push({ status: 400, description: 'media_url must be an http(s) URL of at most 2000 characters' });
+    problems.push({ status: 400, description: 'media_url 须是不超过 2000 个字符的 http(s) 网址；media_url must be an http(s) URL of at most 2000 characters' });
   }
   const email = text('email');
-  if (email !== null && !/^[^\s@]+@[^\s@]+$/.test(email)) problems.push({ status: 400, description: `email ${email} is not an email address` });
+  if (email !== null && !/^[^\s@]+@[^\s@]+$/.test(email)) problems.push({ status: 400, description: `${email} 不是有效的电子邮件地址；email ${email} is not an email address` });
   for (const name of ['first_name', 'last_name', 'phone', 'device_id', 'account_id', 'address_string', 'address_id']) {
-    if ((text(name)?.length ?? 0) > 200) problems.push({ status: 400, description: `${name} is longer than 200 characters` });
+    if ((text(name)?.length ?? 0) > 200) problems.push({ status: 400, description: `${name} 超过 200 个字符；${name} is longer than 200 characters` });
   }
   if (problems.length > 0) return { ok: false, problems: orderProblems(problems) };
   return {
@@ -532,24 +532,24 @@ export function parseOpen311ListQuery(query: Record<string, string | undefined>,
   };
   const problems: Open311Problem[] = [];
   const ids = list('service_request_id');
-  if (ids && ids.length > MAX_REQUESTS) problems.push({ status: 400, description: `at most ${MAX_REQUESTS} service_request_id at once` });
+  if (ids && ids.length > MAX_REQUESTS) problems.push({ status: 400, description: `一次最多查询 ${MAX_REQUESTS} 个 service_request_id；at most ${MAX_REQUESTS} service_request_id at once` });
   const codes = list('service_code');
-  for (const c of codes ?? []) if (!isServiceCode(c)) problems.push({ status: 400, description: `service_code ${c} is not one of services.json` });
+  for (const c of codes ?? []) if (!isServiceCode(c)) problems.push({ status: 400, description: `没有服务类别 ${c}，请见 services.json；service_code ${c} is not one of services.json` });
   const statuses = list('status');
-  for (const s of statuses ?? []) if (!(OPEN311_STATUSES as readonly string[]).includes(s)) problems.push({ status: 400, description: `status ${s} is neither open nor closed` });
+  for (const s of statuses ?? []) if (!(OPEN311_STATUSES as readonly string[]).includes(s)) problems.push({ status: 400, description: `状态 ${s} 只能是 open 或 closed；status ${s} is neither open nor closed` });
   const startRaw = query.start_date?.trim() || null;
   const endRaw = query.end_date?.trim() || null;
   const start = startRaw === null ? null : w3(startRaw);
   const end = endRaw === null ? null : w3(endRaw);
-  if (startRaw !== null && start === null) problems.push({ status: 400, description: `start_date ${startRaw} is not a w3 date-time such as 2026-01-01T00:00:00+08:00` });
-  if (endRaw !== null && end === null) problems.push({ status: 400, description: `end_date ${endRaw} is not a w3 date-time such as 2026-01-31T23:59:59+08:00` });
+  if (startRaw !== null && start === null) problems.push({ status: 400, description: `start_date ${startRaw} 无法识别，请写成 2026-01-01T00:00:00+08:00 的形式；not a w3 date-time` });
+  if (endRaw !== null && end === null) problems.push({ status: 400, description: `end_date ${endRaw} 无法识别，请写成 2026-01-31T23:59:59+08:00 的形式；not a w3 date-time` });
   let fromMs = nowMs - MAX_WINDOW_DAYS * DAY_MS;
   let toMs = nowMs;
   if (start !== null && end !== null) {
     fromMs = start;
     toMs = end;
-    if (end < start) problems.push({ status: 400, description: 'end_date is before start_date' });
-    else if (end - start > MAX_WINDOW_DAYS * DAY_MS) problems.push({ status: 400, description: `start_date…end_date may not span more than ${MAX_WINDOW_DAYS} days` });
+    if (end < start) problems.push({ status: 400, description: 'end_date 早于 start_date，请调换；end_date is before start_date' });
+    else if (end - start > MAX_WINDOW_DAYS * DAY_MS) problems.push({ status: 400, description: `start_date 到 end_date 最多 ${MAX_WINDOW_DAYS} 天，请缩短；start_date…end_date may not span more than ${MAX_WINDOW_DAYS} days` });
   } else if (start !== null) {
     fromMs = start;
     toMs = start + MAX_WINDOW_DAYS * DAY_MS;

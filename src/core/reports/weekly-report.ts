@@ -99,12 +99,12 @@ export function resolveReportPeriod(query: { from?: string; to?: string }, timeZ
   if (fromRaw === null && toRaw === null) return lastWeek(timeZone, nowMs);
   const from = fromRaw === null ? null : instant(fromRaw, timeZone);
   const to = toRaw === null ? null : instant(toRaw, timeZone);
-  if (fromRaw !== null && from === null) return { error: `from "${fromRaw}" is not a date (2026-11-16) or an ISO date-time with offset`, field: 'from' };
-  if (toRaw !== null && to === null) return { error: `to "${toRaw}" is not a date (2026-11-23) or an ISO date-time with offset`, field: 'to' };
+  if (fromRaw !== null && from === null) return { error: `开始日期“${fromRaw}”无法识别，请写成 2026-11-16 或带时区的日期时间；from "${fromRaw}" is not a date (2026-11-16) or an ISO date-time with offset`, field: 'from' };
+  if (toRaw !== null && to === null) return { error: `结束日期“${toRaw}”无法识别，请写成 2026-11-23 或带时区的日期时间；to "${toRaw}" is not a date (2026-11-23) or an ISO date-time with offset`, field: 'to' };
   const fromMs = from ?? to! - 7 * DAY_MS;
   const toMs = to ?? from! + 7 * DAY_MS;
-  if (toMs <= fromMs) return { error: 'to must be after from (the period is [from, to): to is the first day not included)', field: 'to' };
-  if (toMs - fromMs > MAX_REPORT_DAYS * DAY_MS) return { error: `a report covers at most ${MAX_REPORT_DAYS} days`, field: 'to' };
+  if (toMs <= fromMs) return { error: '结束日期须晚于开始日期（结束日当天不计入）；to must be after from (the period is [from, to): to is the first day not included)', field: 'to' };
+  if (toMs - fromMs > MAX_REPORT_DAYS * DAY_MS) return { error: `一期通报最多 ${MAX_REPORT_DAYS} 天，请缩短时段；a report covers at most ${MAX_REPORT_DAYS} days`, field: 'to' };
   return { fromMs, toMs };
 }
 

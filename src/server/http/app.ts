@@ -13,6 +13,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../../core/api/api-schema';
 import { findUnsafeText, unsafeTextMessage } from '../../core/formats/unsafe-text';
 import { AppError, errorBody } from '../app-error';
+import { chineseFirst, RECORD_KINDS, validationMessage, type ZodProblem } from '../error-messages';
 import type { AppDeps } from '../app-deps';
 import { MissingRecordError, VersionConflictError } from '../storage/repository';
 import { auditTrail } from './audit';
@@ -42,8 +43,9 @@ export interface AppOptions {
   logError?: (error: unknown, c: Context) => void;
 }
 
+/** An error response; its message Chinese first (error-messages.ts: a code's reason when a lower layer gave English only). */
 const send = (c: Context, status: number, code: ErrorCode, message: string, details: unknown = null) =>
-  c.json(errorBody(code, message, details), status as 400);
+  c.json(errorBody(code, chineseFirst(code, message), details), status as 400);
 
 /**
  * Builds the HTTP app: every /api route, the OpenAPI document at /api/openapi.json, one error
@@ -69,7 +71,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
       }
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
-        return send(c, 400, 'validation_failed', `invalid ${result.target}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).slice(0, 3).join('; ')}`, {
+        return send(c, 400, 'validation_failed', validationMessage(result.target, result.error.issues as readonly ZodProblem[], (result as { data?: unknown }).data), {
           target: result.target,
           issues,
         });
@@ -119,7 +121,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
     },
   });
 
-  app.all('/api/*', (c) => send(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`, { method: c.req.method, path: c.req.path }));
+  app.all('/api/*', (c) => send(c, 404, 'not_found', `没有这个接口：${c.req.method} ${c.req.path}，请对照 /api/openapi.json；no route ${c.req.method} ${c.req.path}`, { method: c.req.method, path: c.req.path }));
 
   if (options.serveClient && existsSync(join(deps.config.distDir, 'index.html'))) {
     const indexPath = join(deps.config.distDir, 'index.html');
@@ -140,7 +142,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
     });
   }
 
-  app.notFound((c) => send(c, 404, 'not_found', `nothing at ${c.req.path}`, { path: c.req.path }));
+  app.notFound((c) => send(c, 404, 'not_found', `这个地址没有内容：${c.req.path}；nothing at ${c.req.path}`, { path: c.req.path }));
 
   app.onError((error, c) => {
     if (error instanceof AppError) {
@@ -148,19 +150,19 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono 
       return send(c, error.status, error.code, error.message, error.details);
     }
     if (error instanceof VersionConflictError) {
-      return send(c, 412, 'precondition_failed', 'someone saved a newer version; reload and try again', { conflicts: error.conflicts });
+      return send(c, 412, 'precondition_failed', '数据已被他人保存了更新的版本，请刷新后重试；someone saved a newer version: reload and try again', { conflicts: error.conflicts });
     }
     if (error instanceof MissingRecordError && error.kind === 'district') return send(c, 404, 'no_district', NO_DISTRICT_MESSAGE, null);
-    if (error instanceof MissingRecordError) return send(c, 404, 'not_found', error.message, { kind: error.kind, id: error.id });
+    if (error instanceof MissingRecordError) return send(c, 404, 'not_found', `找不到${RECORD_KINDS[error.kind] ?? error.kind} ${error.id}，可能已被删除；${error.message}`, { kind: error.kind, id: error.id });
     if (error instanceof HTTPException) {
       const status = error.status;
-      if (status === 400) return send(c, 400, 'invalid_json', `the body is not valid JSON: ${error.message}`);
+      if (status === 400) return send(c, 400, 'invalid_json', `请求体不是有效的 JSON，请检查括号、引号和逗号；the body is not valid JSON: ${error.message}`);
       if (status === 413) return send(c, 413, 'payload_too_large', error.message);
-      if (status === 415) return send(c, 415, 'unsupported_media_type', 'send the body as application/json');
+      if (status === 415) return send(c, 415, 'unsupported_media_type', '请以 JSON 发送请求体（Content-Type: application/json）；send the body as application/json');
       if (status < 500) return send(c, status, 'bad_request', error.message);
     }
     (options.logError ?? ((e) => console.error('unexpected error', c.req.method, c.req.path, e)))(error, c);
-    return send(c, 500, 'internal', 'something went wrong on the server; it has been logged');
+    return send(c, 500, 'internal', '服务器内部出错，已记录，请稍后再试或联系管理员；something went wrong on the server, it has been logged');
   });
 
   return app;

@@ -5,6 +5,7 @@ import type { ApiUser, Role } from '../../core/api/api-schema';
 import { AppError } from '../app-error';
 import type { AppDeps } from '../app-deps';
 import { hashToken, newSessionToken } from '../services/passwords';
+import { ROLE_NAMES } from '../services/user-service';
 import type { UserRecord } from '../storage/repository';
 import { cookieIsSecure } from './security-headers';
 
@@ -32,9 +33,13 @@ export async function currentUser(c: Context, deps: AppDeps): Promise<ApiUser | 
  */
 export async function requireRole(c: Context, deps: AppDeps, roles: readonly Role[]): Promise<ApiUser> {
   const user = await currentUser(c, deps);
-  if (!user) throw new AppError('unauthenticated', 'sign in first (POST /api/session)', null);
+  if (!user) throw new AppError('unauthenticated', '请先登录（POST /api/session）再进行此操作；sign in first', null);
   if (user.role !== 'admin' && !roles.includes(user.role)) {
-    throw new AppError('forbidden', `this needs the role ${roles.join(' or ')}; you are ${user.role}`, { role: user.role, roles });
+    throw new AppError(
+      'forbidden',
+      `此操作需要${roles.map((r) => ROLE_NAMES[r]).join('或')}角色，当前账号是${ROLE_NAMES[user.role]}，请换用有权限的账号登录；this needs the role ${roles.join(' or ')}, you are ${user.role}`,
+      { role: user.role, roles },
+    );
   }
   return user;
 }

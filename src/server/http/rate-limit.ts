@@ -42,6 +42,11 @@ export async function countRate(repo: DutymapRepository, bucket: string, rule: R
   return { allowed: hits <= rule.limit, hits, retryAfterSeconds: window.retryAfterSeconds };
 }
 
+/** "12 分钟" or "40 秒": how long to wait, in Chinese, for a message a person reads. */
+export function waitTextZh(seconds: number): string {
+  return seconds < 90 ? `${seconds} 秒` : `${Math.ceil(seconds / 60)} 分钟`;
+}
+
 /** "12 minutes" or "40 seconds": how long to wait, for a message a person reads. */
 export function waitText(seconds: number): string {
   if (seconds < 90) return `${seconds} seconds`;

@@ -11,6 +11,7 @@ import { AppError } from '../app-error';
 import { StaleSnapshotError, type AnyFeature, type DutymapRepository, type Revisions, type StoredZoneEdit, type ZoneLayerChange } from '../storage/repository';
 import { ComputeCrashError, ComputeTimeoutError, type ComputePool } from './compute-pool';
 import { HeldDistrict, runComputeTask, type ComputeResults, type ComputeTask } from './compute-tasks';
+import { chineseMessage } from '../../core/import/problem-text';
 import { LAYER_NAMES_ZH, vertexCount, type EditPlan, type PlannedChange } from './edit-plan';
 import { createZoneValidator, type ZoneValidator } from './zone-validation';
 
@@ -182,7 +183,7 @@ export class DistrictService {
     const changes = request.changes.map((c) => ({ layer: c.layer, upserts: c.upserts.map((f) => normaliseFeature(c.layer, f)), removes: c.removes }));
     const twice = changes.map((c) => c.layer).filter((layer, i, all) => all.indexOf(layer) !== i);
     if (twice.length) {
-      throw new AppError('validation_failed', `each layer may appear once in changes; ${twice.join(', ')} came twice`, { layers: twice });
+      throw new AppError('validation_failed', `每个图层在 changes 中只能出现一次，${twice.join('、')} 出现了两次，请合并；each layer may appear once in changes`, { layers: twice });
     }
     this.checkSize(changes);
     const openIssues = await this.repo.engineOwnedOpenIssues();
@@ -241,7 +242,7 @@ export class DistrictService {
         return await this.exclusive(() => this.applyOnSnapshot(request));
       } catch (error) {
         if (!(error instanceof StaleSnapshotError)) throw error;
-        if (attempt >= 10) throw new AppError('conflict', 'the district kept changing while the edit was saved; try again', null);
+        if (attempt >= 10) throw new AppError('conflict', '保存时辖区数据一直在变化，未能保存，请稍后重试；the district kept changing while the edit was saved, try again', null);
         // Other processes keep reporting issues: back off (random, growing) so that a burst of
         // them cannot starve the edit, which needs one quiet moment between plan and commit.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(25 * 2 ** attempt, 800)));
@@ -252,17 +253,17 @@ export class DistrictService {
   private async applyOnSnapshot(request: EditRequest | MultiEditRequest) {
     const state = await this.state();
     const changes: readonly ZoneLayerChange[] = 'changes' in request ? request.changes : [request];
-    if (changes.length === 0) throw new AppError('validation_failed', 'the edit changes no layer', { field: 'changes' });
+    if (changes.length === 0) throw new AppError('validation_failed', '这次修改没有改动任何图层，无需保存；the edit changes no layer', { field: 'changes' });
     const conflicts: { layer: LayerName; id: string; expected: number; actual: number | null }[] = [];
     for (const { layer, upserts, removes, expectedVersions } of changes) {
       const existing = state.features[layer];
       const touched = [...upserts.map((f) => f.id), ...removes];
       for (const id of removes) {
-        if (!existing.has(id)) throw new AppError('not_found', `there is no ${layer} feature ${id}`, { layer, id });
+        if (!existing.has(id)) throw new AppError('not_found', `没有${LAYER_NAMES_ZH[layer]} ${id}，可能已被他人删除，请刷新；there is no ${layer} feature ${id}`, { layer, id });
       }
       const missing = touched.filter((id) => existing.has(id) && expectedVersions[id] === undefined);
       if (missing.length) {
-        throw new AppError('precondition_required', `say which version you edited (If-Match or expectedVersions) for ${missing.join(', ')}`, {
+        throw new AppError('precondition_required', `请说明所编辑的版本（If-Match 或 expectedVersions）：${missing.join('、')}；say which version you edited`, {
           layer,
           missing,
         });
@@ -274,11 +275,17 @@ export class DistrictService {
       );
     }
     if (conflicts.length) {
-      throw new AppError('precondition_failed', 'someone saved a newer version; reload and edit again', { conflicts });
+      throw new AppError('precondition_failed', '有人已保存了更新的版本，请刷新后重新编辑；someone saved a newer version, reload and edit again', { conflicts });
     }
     const plan = await this.planChanges({ changes, by: request.by, note: request.note }, state);
     if (plan.errors.length) {
-      throw new AppError('invalid_geometry', plan.errors.map((p) => p.message).slice(0, 3).join('; '), { problems: plan.problems });
+      const names = (layer: string, id: string) => (state.features[layer as LayerName] as ReadonlyMap<string, AnyFeature> | undefined)?.get(id)?.properties.name as string | undefined;
+      const zh = plan.errors.slice(0, 3).map((p) => chineseMessage(p, names));
+      throw new AppError(
+        'invalid_geometry',
+        `区划检查未通过（${plan.errors.length} 处错误），未保存：${zh.join('；')}；${plan.errors.map((p) => p.message).slice(0, 3).join('; ')}`,
+        { problems: plan.problems },
+      );
     }
     const stored = changes.map((c) => ({
       layer: c.layer,
@@ -316,12 +323,12 @@ export class DistrictService {
   async rollback(layer: LayerName, id: string, version: number, by: string, note: string) {
     const history = await this.repo.featureHistory(layer, id);
     if (!history.some((h) => h.version === version && h.after !== null)) {
-      throw new AppError('not_found', `${layer} ${id} has no version ${version}`, { layer, id, version, versions: history.map((h) => h.version) });
+      throw new AppError('not_found', `${LAYER_NAMES_ZH[layer]} ${id} 没有版本 ${version}，请从历史中选择；${layer} ${id} has no version ${version}`, { layer, id, version, versions: history.map((h) => h.version) });
     }
     const state = await this.state();
     const current = state.features[layer].get(id);
     if (current && versionOf(current) === version) {
-      throw new AppError('conflict', `${layer} ${id} is already at version ${version}`, { layer, id, version });
+      throw new AppError('conflict', `${LAYER_NAMES_ZH[layer]} ${id} 已经是版本 ${version}，无需回滚；${layer} ${id} is already at version ${version}`, { layer, id, version });
     }
     // The edits may have changed several layers (a community moved with its grids): each layer's
     // features go back to what they were before the earliest of those edits, in one edit.
@@ -348,7 +355,7 @@ export class DistrictService {
 function normaliseFeature(layer: LayerName, feature: AnyFeature): AnyFeature {
   const parsed = LAYER_PROPERTIES[layer].safeParse(feature.properties);
   if (!parsed.success) {
-    throw new AppError('validation_failed', `properties of ${layer} ${feature.id} are invalid`, {
+    throw new AppError('validation_failed', `${LAYER_NAMES_ZH[layer]} ${feature.id} 的属性有误：${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('；')}；properties of ${layer} ${feature.id} are invalid`, {
       featureId: feature.id,
       issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     });

@@ -134,9 +134,9 @@ export class ImportService {
     const names = new Set<string>();
     for (const f of files) {
       if (!/^[^\\/:*?"<>|\u0000-\u001f]{1,200}$/.test(f.name) || f.name === '.' || f.name === '..') {
-        throw new AppError('validation_failed', `"${f.name}" is not a usable file name`, { field: 'files' });
+        throw new AppError('validation_failed', `文件名“${f.name}”不可用（不能含 \\ / : * ? " < > | 或控制字符，最长 200 字），请改名后再传；"${f.name}" is not a usable file name`, { field: 'files' });
       }
-      if (names.has(f.name)) throw new AppError('validation_failed', `the file ${f.name} is listed twice`, { field: 'files' });
+      if (names.has(f.name)) throw new AppError('validation_failed', `文件 ${f.name} 列了两次，请只传一次；the file ${f.name} is listed twice`, { field: 'files' });
       names.add(f.name);
     }
     const id = randomUUID();
@@ -171,12 +171,12 @@ export class ImportService {
   append(id: string, index: number, offset: number, bytes: Uint8Array): UploadFile {
     const upload = this.get(id);
     const file = upload.files[index];
-    if (!file) throw new AppError('not_found', `upload ${id} has no file ${index}`, { id, index });
+    if (!file) throw new AppError('not_found', `上传 ${id} 中没有第 ${index} 个文件；upload ${id} has no file ${index}`, { id, index });
     if (offset !== file.received) {
-      throw new AppError('conflict', `the chunk starts at ${offset}, but ${file.received} bytes of ${file.name} were received`, { expectedOffset: file.received });
+      throw new AppError('conflict', `这一段从第 ${offset} 字节开始，但 ${file.name} 已收到 ${file.received} 字节，请从 ${file.received} 续传；the chunk starts at ${offset}, but ${file.received} bytes were received`, { expectedOffset: file.received });
     }
     if (file.received + bytes.length > file.size) {
-      throw new AppError('validation_failed', `${file.name} is larger than the ${file.size} bytes announced`, { size: file.size });
+      throw new AppError('validation_failed', `${file.name} 比声明的 ${file.size} 字节大，请重新开始上传；${file.name} is larger than the ${file.size} bytes announced`, { size: file.size });
     }
     const fd = openSync(this.pathOf(id, index), 'r+');
     try {
@@ -257,7 +257,7 @@ export class ImportService {
   ): Promise<{ report: ImportReport; outcome: ImportOutcome | null; reassignments: IssueReassignment[]; base: DistrictGeometry | null; dataRevision: number }> {
     const missing = upload.files.filter((f) => f.received !== f.size);
     if (missing.length) {
-      throw new AppError('conflict', `still uploading: ${missing.map((f) => `${f.name} ${f.received}/${f.size}`).join(', ')}`, { files: missing.map((f) => f.name) });
+      throw new AppError('conflict', `文件尚未传完：${missing.map((f) => `${f.name} ${f.received}/${f.size}`).join('、')}，请等上传完成；still uploading`, { files: missing.map((f) => f.name) });
     }
     const dataRevision = await this.repo.dataRevision();
     const base = (await this.repo.isEmpty()) ? null : (await this.districts.state()).geometry;

@@ -9,6 +9,8 @@ import { RULE_NOTES } from '../../core/issues/issue-notes';
 import { DEFAULT_EVIDENCE_POLICY, evidenceProblem, photoKindFor, type EvidencePolicy } from '../../core/issues/issue-evidence';
 import type { PhotoAttachment } from '../../core/issues/photo-schema';
 import { AppError } from '../app-error';
+import { ACTION_NAMES, assignmentInputMessage, STATUS_NAMES } from '../error-messages';
+import { ROLE_NAMES } from './user-service';
 import type { DistrictService } from './district-service';
 import { requireUploaded } from './photo-service';
 import { IdempotentReplayError, StaleSnapshotError, type IssueRecord, type IssueRequestKey, type IssueUpdate, type Open311Intake } from '../storage/repository';
@@ -82,7 +84,7 @@ async function replayOf(districts: DistrictService, replay: IdempotentReplayErro
     throw new AppError('conflict', `这个 Idempotency-Key 已用于另一份上报（${replay.issueId}）；the key was used for a different report: use a new key for a new report`, { issueId: replay.issueId });
   }
   const issue = await districts.repo.getIssue(replay.issueId);
-  if (!issue) throw new AppError('not_found', `there is no issue ${replay.issueId}`, { id: replay.issueId });
+  if (!issue) throw new AppError('not_found', `没有问题 ${replay.issueId}；there is no issue ${replay.issueId}`, { id: replay.issueId });
   return { ...issue, replayed: true };
 }
 
@@ -113,7 +115,7 @@ async function createOnCurrentZones(
   try {
     assignment = assign(state.index, [lon, lat], body.category);
   } catch (error) {
-    if (error instanceof AssignmentInputError) throw new AppError(error.code, error.message, { lon: body.lon, lat: body.lat, category: body.category });
+    if (error instanceof AssignmentInputError) throw new AppError(error.code, assignmentInputMessage(error.code, error.message), { lon: body.lon, lat: body.lat, category: body.category });
     throw error;
   }
   const now = districts.now();
@@ -166,10 +168,10 @@ export async function transitionIssue(
   evidencePolicy: EvidencePolicy = DEFAULT_EVIDENCE_POLICY,
 ): Promise<IssueRecord> {
   const issue = await districts.repo.getIssue(id);
-  if (!issue) throw new AppError('not_found', `there is no issue ${id}`, { id });
+  if (!issue) throw new AppError('not_found', `没有问题 ${id}，请确认编号；there is no issue ${id}`, { id });
   const to = nextStatus(issue.status, body.action);
   if (to === null) {
-    throw new AppError('illegal_transition', `cannot ${body.action} an issue that is ${issue.status}`, {
+    throw new AppError('illegal_transition', `问题当前是“${STATUS_NAMES[issue.status]}”，不能“${ACTION_NAMES[body.action]}”；可做的是：${allowedActions(issue.status).map((a) => ACTION_NAMES[a]).join('、') || '无'}；cannot ${body.action} an issue that is ${issue.status}`, {
       status: issue.status,
       action: body.action,
       allowedActions: allowedActions(issue.status),
@@ -177,21 +179,21 @@ export async function transitionIssue(
   }
   if (user.role !== 'admin') {
     if (!ACTION_ROLES[body.action].includes(user.role)) {
-      throw new AppError('forbidden', `role ${user.role} may not ${body.action} issues`, { role: user.role, action: body.action, roles: ACTION_ROLES[body.action] });
+      throw new AppError('forbidden', `${ROLE_NAMES[user.role]}不能“${ACTION_NAMES[body.action]}”，这一步由${ACTION_ROLES[body.action].map((r) => ROLE_NAMES[r]).join('或')}来做；role ${user.role} may not ${body.action} issues`, { role: user.role, action: body.action, roles: ACTION_ROLES[body.action] });
     }
     if (user.role === 'unit' && issue.unitId !== user.unitId) {
-      throw new AppError('forbidden', `issue ${id} belongs to ${issue.unitId ?? 'no unit'}, not to your unit ${user.unitId}`, { unitId: issue.unitId });
+      throw new AppError('forbidden', `问题 ${id} 不归本单位，只能处理本单位的问题；issue ${id} belongs to ${issue.unitId ?? 'no unit'}, not to your unit ${user.unitId}`, { unitId: issue.unitId });
     }
     if (user.role === 'inspector' && issue.reportedBy !== user.username) {
-      throw new AppError('forbidden', `inspectors act only on issues they reported; ${id} was reported by ${issue.reportedBy ?? 'someone else'}`, null);
+      throw new AppError('forbidden', `督查员只能处理自己上报的问题，问题 ${id} 由 ${issue.reportedBy ?? '他人'} 上报；inspectors act only on issues they reported`, null);
     }
   }
   const state = await districts.state();
   let unitId = issue.unitId;
   let engineOwned = issue.engineOwned;
   if (NAMES_OWNER.has(body.action)) {
-    if (!body.unitId) throw new AppError('validation_failed', `${body.action} needs the unitId of the new owner`, { field: 'unitId' });
-    if (!state.units.has(body.unitId)) throw new AppError('validation_failed', `there is no unit ${body.unitId}`, { field: 'unitId', unitId: body.unitId });
+    if (!body.unitId) throw new AppError('validation_failed', `“${ACTION_NAMES[body.action]}”需要选择新的责任单位（unitId）；${body.action} needs the unitId of the new owner`, { field: 'unitId' });
+    if (!state.units.has(body.unitId)) throw new AppError('validation_failed', `没有编号为 ${body.unitId} 的责任单位，请从单位列表中选择；there is no unit ${body.unitId}`, { field: 'unitId', unitId: body.unitId });
     unitId = body.unitId;
     // A person chose the owner: later zone edits leave it alone.
     engineOwned = false;

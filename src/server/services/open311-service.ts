@@ -56,7 +56,7 @@ export function toApiKeyView(k: ApiKeyRecord): ApiKeyView {
 export async function authenticateApiKey(deps: AppDeps, key: string): Promise<ApiKeyRecord> {
   const record = await deps.repo.findApiKeyByHash(hashToken(key));
   if (!record) throw new Open311Failure([{ status: 403, description: 'Invalid api_key received: ask the campaign office (区创建办) for a key' }]);
-  if (record.revokedAt) throw new Open311Failure([{ status: 403, description: `this api_key was revoked on ${record.revokedAt}` }]);
+  if (record.revokedAt) throw new Open311Failure([{ status: 403, description: `这个 api_key 已于 ${record.revokedAt} 作废，请向创建办申请新的；this api_key was revoked on ${record.revokedAt}` }]);
   return record;
 }
 
@@ -64,7 +64,7 @@ export async function authenticateApiKey(deps: AppDeps, key: string): Promise<Ap
 export function checkJurisdiction(state: DistrictState, jurisdictionId: string | null | undefined): void {
   if (!jurisdictionId) return;
   if (jurisdictionId !== state.geometry.meta.code) {
-    throw new Open311Failure([{ status: 404, description: `jurisdiction_id ${jurisdictionId} was not found; this server serves ${state.geometry.meta.code} (${state.geometry.meta.name})` }]);
+    throw new Open311Failure([{ status: 404, description: `没有辖区 ${jurisdictionId}，本服务器服务的是 ${state.geometry.meta.code}（${state.geometry.meta.name}）；jurisdiction_id ${jurisdictionId} was not found` }]);
   }
 }
 
@@ -103,7 +103,7 @@ export async function fileServiceRequest(deps: AppDeps, input: Open311PostInput,
       throw new Open311Failure([
         {
           status: 400,
-          description: `the address "${input.location.addressString ?? input.location.addressId}" names no checkpoint, road or grid of ${state.geometry.meta.name}; send lat & long`,
+          description: `地址“${input.location.addressString ?? input.location.addressId}”在${state.geometry.meta.name}找不到对应的点位、道路或网格，请发送经纬度（lat、long）；the address names no checkpoint, road or grid, send lat & long`,
         },
       ]);
     }

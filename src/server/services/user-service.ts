@@ -71,7 +71,7 @@ export class UserService {
 
   /** Creates a user (409 when the name is taken). */
   async create(request: NewUserRequest): Promise<UserRecord> {
-    if (!ROLES.includes(request.role)) throw new AppError('validation_failed', `unknown role ${request.role}`, { field: 'role' });
+    if (!ROLES.includes(request.role)) throw new AppError('validation_failed', `没有角色“${request.role}”，可选：${ROLES.map((r) => `${ROLE_NAMES[r]}（${r}）`).join('、')}；unknown role ${request.role}`, { field: 'role' });
     await this.checkUnit(request.role, request.unitId);
     await this.checkPassword(request.password, request.username);
     try {

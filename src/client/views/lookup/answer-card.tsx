@@ -33,9 +33,13 @@ function PersonLine({ person }: { person: PersonLike | null | undefined }) {
 function PlaceNotice({ answer }: { answer: LookupResponse }) {
   const { t, lang } = useI18n();
   if (answer.place === 'outside') {
+    // Said once: the engine's reason (outside which district) and the offer to report it to the
+    // campaign office; the card's "why" line would only repeat it, so it is not shown then.
+    const [head, ...rest] = (lang === 'en' ? answer.why.en : answer.why.zh).split(/(?<=[：:])/);
     return (
       <p className="warning place-notice" role="status" data-testid="answer-place">
-        <strong>{t('lookup.place.outside')}</strong> {t('lookup.place.outsideHint')}
+        <span className="rule rule-office">{t('rule.office')}</span> <strong>{head}</strong>
+        {rest.join('')}
       </p>
     );
   }
@@ -83,9 +87,11 @@ export function AnswerCard({ answer }: { answer: LookupResponse }) {
           </span>
         )}
       </div>
-      <p className="answer-why">
-        <span className={`rule rule-${a.rule}`}>{t(`rule.${a.rule}` as MessageKey)}</span> {lang === 'en' ? answer.why.en : answer.why.zh}
-      </p>
+      {answer.place !== 'outside' && (
+        <p className="answer-why">
+          <span className={`rule rule-${a.rule}`}>{t(`rule.${a.rule}` as MessageKey)}</span> {lang === 'en' ? answer.why.en : answer.why.zh}
+        </p>
+      )}
       <PlaceNotice answer={answer} />
       {a.rule === 'office' && !answer.grid && answer.place === 'zone' && <p className="warning">{t('lookup.outside')}</p>}
       {answer.place === 'outside' ? null : (

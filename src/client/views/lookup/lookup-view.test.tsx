@@ -89,8 +89,10 @@ describe('/lookup', () => {
 
     const outside = renderApp('/lookup?lon=120.050000&lat=30.005000', district);
     stop = () => outside.server.close();
-    expect((await screen.findByTestId('answer-place')).textContent).toContain('不在本区范围内');
-    expect(screen.getByTestId('answer-unit').textContent).toContain('不在本区范围内');
+    const notice = (await screen.findByTestId('answer-place')).textContent!;
+    expect(notice).toMatch(/不在本区范围内：该位置在.*辖区外。仍可上报/); // the reason and the offer, once
+    expect(screen.getByTestId('answer-card').textContent!.split('不在本区范围内').length - 1).toBe(1);
+    expect(screen.getByTestId('answer-unit').textContent).toBe('无本区责任单位');
     expect(within(screen.getByTestId('answer-card')).queryByText('网格长')).toBeNull();
   });
 

@@ -34,7 +34,7 @@ export function groupCheckpoints(checkpoints: readonly CheckpointState[]): Check
  * to the next page of whole rows (board-pages.ts: no row or heading is cut, a heading never ends a
  * page, and what lies below the page's last whole row is hidden), in a seamless loop (the list is
  * drawn twice; after the last page it moves on to the copy's top and jumps back without a
- * transition). One timer; nothing to click; nothing that grows; and between moves nothing
+ * transition; with prefers-reduced-motion the pages replace each other without moving). One timer; nothing to click; nothing that grows; and between moves nothing
  * animates, so an unattended screen costs no CPU while it is still.
  */
 export function CheckpointBoard({ checkpoints }: { checkpoints: readonly CheckpointState[] | undefined }) {
@@ -66,6 +66,7 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
   const listHeight = sizes?.list ?? 0;
   const pages = useMemo(() => sizes?.pages ?? [], [sizes]);
   const scrolls = listHeight > viewHeight + 1 && pages.length > 1;
+  const reduceMotion = useReducedMotion();
   useEffect(() => {
     setOffset({ px: 0, animate: false, visible: scrolls ? pages[0].height : 0 });
     if (!scrolls) return;
@@ -75,6 +76,11 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
       const from = pages[page];
       page = (page + 1) % pages.length;
       const to = pages[page];
+      if (reduceMotion) {
+        // The display asks for no motion: the next page replaces this one at once.
+        setOffset({ px: to.top, animate: false, visible: to.height });
+        return;
+      }
       // After the last page the track moves on to the copy's top (it looks like the first page) and
       // jumps back to the first unseen. While it moves, what shows is the shorter of the two pages,
       // so no half row shows as it leaves or arrives; once there, the new page's whole rows.
@@ -86,7 +92,7 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
       clearInterval(timer);
       clearTimeout(settle);
     };
-  }, [scrolls, listHeight, pages]);
+  }, [scrolls, listHeight, pages, reduceMotion]);
 
   const list = (copy: boolean) => (
     <div className="board-list" ref={copy ? undefined : content} aria-hidden={copy || undefined}>
@@ -156,6 +162,21 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
       </div>
     </section>
   );
+}
+
+/** Whether the display asks for reduced motion (prefers-reduced-motion), kept current. */
+function useReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)';
+  const [reduce, setReduce] = useState(() => typeof matchMedia === 'function' && matchMedia(query).matches);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const media = matchMedia(query);
+    const update = () => setReduce(media.matches);
+    update();
+    media.addEventListener('change', update);
+    return () => media.removeEventListener('change', update);
+  }, []);
+  return reduce;
 }
 
 /** A checkpoint's name; a road segment (its row spans the board's width) keeps its ends visible while the road's name gives way. */

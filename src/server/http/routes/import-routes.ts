@@ -214,7 +214,7 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const index = Number(c.req.param('index'));
     const offset = Number(c.req.query('offset') ?? '0');
     if (!Number.isInteger(index) || index < 0 || !Number.isInteger(offset) || offset < 0) {
-      throw new AppError('validation_failed', 'index and ?offset= must be whole numbers ≥ 0', { index: c.req.param('index'), offset: c.req.query('offset') });
+      throw new AppError('validation_failed', '文件序号和 ?offset= 必须是不小于 0 的整数；index and ?offset= must be whole numbers ≥ 0', { index: c.req.param('index'), offset: c.req.query('offset') });
     }
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     const file = service.append(c.req.param('id'), index, offset, bytes);

@@ -143,7 +143,7 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
     const after = q.cursor ? decodeCursor(q.cursor, q.sort) : null;
-    if (q.cursor && !after) throw new AppError('validation_failed', 'cursor is not one this list gave out (or was made for another sort)', { field: 'cursor' });
+    if (q.cursor && !after) throw new AppError('validation_failed', 'cursor 不是这个列表给出的（或属于另一种排序），请从第一页重新加载；cursor is not one this list gave out', { field: 'cursor' });
     const now = deps.now();
     const filter = toFilter(q, now.getTime());
     const [page, totals] = await Promise.all([deps.repo.listIssues(filter, { sort: q.sort, limit: q.limit, after }), counts.totals(filter)]);
@@ -190,7 +190,7 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(detail, async (c) => {
     const { id } = c.req.valid('param');
     const issue = await deps.repo.getIssue(id);
-    if (!issue) throw new AppError('not_found', `there is no issue ${id}`, { id });
+    if (!issue) throw new AppError('not_found', `没有问题 ${id}，请确认编号；there is no issue ${id}`, { id });
     return c.json(await detailOf(issue), 200);
   });
 

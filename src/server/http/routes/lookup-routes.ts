@@ -9,6 +9,7 @@ import { maskPeople, maskPerson } from '../../../core/district/mask-phones';
 import { phonesVisible } from '../read-access';
 import { excludedAreaAnswer, explainAssignment } from '../../../core/assignment/explain-assignment';
 import { AppError } from '../../app-error';
+import { assignmentInputMessage } from '../../error-messages';
 import type { AppDeps } from '../../app-deps';
 import type { DistrictState } from '../../services/district-service';
 import { errors, json } from './openapi-helpers';
@@ -46,7 +47,7 @@ export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
     try {
       a = assign(state.index, point, q.category);
     } catch (error) {
-      if (error instanceof AssignmentInputError) throw new AppError(error.code, error.message, { lon: q.lon, lat: q.lat, category: q.category });
+      if (error instanceof AssignmentInputError) throw new AppError(error.code, assignmentInputMessage(error.code, error.message), { lon: q.lon, lat: q.lat, category: q.category });
       throw error;
     }
     const f = state.features;

@@ -21,7 +21,8 @@ import {
 import { open311ListXml, open311ObjectXml, OPEN311_XML_ROOTS } from '../../../core/formats/open311-xml';
 import { findUnsafeText, unsafeTextMessage } from '../../../core/formats/unsafe-text';
 import { AppError } from '../../app-error';
-import { countRate, waitText } from '../rate-limit';
+import { chineseFirst } from '../../error-messages';
+import { countRate, waitText, waitTextZh } from '../rate-limit';
 import type { AppDeps } from '../../app-deps';
 import { requireRole, withRole } from '../auth';
 import {
@@ -68,7 +69,7 @@ function sendProblems(c: Context, problems: readonly Open311Problem[]) {
  */
 function resourceName(file: string): string {
   const match = /^(.+)\.(json|xml)$/.exec(file);
-  if (!match) throw new Open311Failure([{ status: 404, description: `no resource ${file}: append .json or .xml to the resource (e.g. services.json)` }]);
+  if (!match) throw new Open311Failure([{ status: 404, description: `没有资源 ${file}：请在资源名后加 .json 或 .xml（如 services.json）；no resource ${file}: append .json or .xml to the resource` }]);
   return match[1]!;
 }
 
@@ -94,10 +95,10 @@ function open311(deps: AppDeps, handler: (c: Context) => Promise<Response>) {
     } catch (error) {
       if (error instanceof Open311Failure) return sendProblems(c, error.problems);
       if (error instanceof AppError && error.status < 500) {
-        return sendProblems(c, [{ status: error.status === 403 || error.status === 404 ? error.status : 400, description: error.message }]);
+        return sendProblems(c, [{ status: error.status === 403 || error.status === 404 ? error.status : 400, description: chineseFirst(error.code, error.message) }]);
       }
       console.error('unexpected error', c.req.method, c.req.path, error);
-      return sendList(c, 'errors', [{ code: 500, description: 'something went wrong on the server; it has been logged' }], 500);
+      return sendList(c, 'errors', [{ code: 500, description: '服务器内部出错，已记录，请稍后再试；something went wrong on the server, it has been logged' }], 500);
     }
   };
 }
@@ -117,12 +118,12 @@ async function readPostBody(c: Context): Promise<Open311Fields> {
     } catch {
       /* answered below */
     }
-    throw new Open311Failure([{ status: 400, description: 'the body is not a JSON object' }]);
+    throw new Open311Failure([{ status: 400, description: '请求体不是 JSON 对象；the body is not a JSON object' }]);
   }
   if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
     return (await c.req.parseBody({ all: true })) as Open311Fields;
   }
-  throw new Open311Failure([{ status: 400, description: 'send the request as application/x-www-form-urlencoded (as the specification says) or as JSON' }]);
+  throw new Open311Failure([{ status: 400, description: '请以 application/x-www-form-urlencoded（规范所定）或 JSON 发送请求；send the request as application/x-www-form-urlencoded or as JSON' }]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
 
   const limitBody = bodyLimit({
     maxSize: deps.config.maxBodyBytes,
-    onError: (c) => sendProblems(c, [{ status: 400, description: `the body is larger than ${deps.config.maxBodyBytes} bytes` }]),
+    onError: (c) => sendProblems(c, [{ status: 400, description: `请求体超过 ${deps.config.maxBodyBytes} 字节的上限；the body is larger than ${deps.config.maxBodyBytes} bytes` }]),
   });
   app.use(`${BASE}/*`, (c, next) => (c.req.method === 'POST' ? limitBody(c, next) : next()));
 
@@ -237,7 +238,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
     '/open311/:file',
     open311(deps, async (c) => {
       const resource = resourceName(c.req.param('file') ?? '');
-      if (resource !== 'discovery') throw new Open311Failure([{ status: 404, description: `no resource ${resource}: see /open311/discovery.json` }]);
+      if (resource !== 'discovery') throw new Open311Failure([{ status: 404, description: `没有资源 ${resource}，请见 /open311/discovery.json；no resource ${resource}` }]);
       const state = await deps.districts.state();
       const office = state.units.get(state.geometry.meta.officeUnitId);
       const contact = [office?.name ?? '区创建办', office?.contact?.name, office?.contact?.phone].filter(Boolean).join(' ');
@@ -271,7 +272,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
         if (!parsed.ok) throw new Open311Failure(parsed.problems);
         return sendList(c, 'requests', await toServiceRequests(deps, await findServiceRequests(deps, parsed.value), open311Language(c.req.header('accept-language')), c.req.url));
       }
-      throw new Open311Failure([{ status: 404, description: `no resource ${resource}: services, requests and tokens are offered` }]);
+      throw new Open311Failure([{ status: 404, description: `没有资源 ${resource}，提供的有 services、requests 和 tokens；no resource ${resource}` }]);
     }),
   );
 
@@ -281,7 +282,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       const code = resourceName(c.req.param('file') ?? '');
       checkJurisdiction(await deps.districts.state(), c.req.query('jurisdiction_id'));
       const definition = open311ServiceDefinition(code);
-      if (!definition) throw new Open311Failure([{ status: 404, description: `service_code ${code} was not found (see services.json)` }]);
+      if (!definition) throw new Open311Failure([{ status: 404, description: `没有服务类别 ${code}，请见 services.json；service_code ${code} was not found` }]);
       return wantsXml(c) ? c.body(open311ObjectXml('service_definition', definition), 200, XML) : c.json(definition, 200);
     }),
   );
@@ -292,7 +293,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       const id = resourceName(c.req.param('file') ?? '');
       checkJurisdiction(await deps.districts.state(), c.req.query('jurisdiction_id'));
       const issue = await deps.repo.getIssue(id);
-      if (!issue) throw new Open311Failure([{ status: 404, description: `service_request_id ${id} was not found` }]);
+      if (!issue) throw new Open311Failure([{ status: 404, description: `没有编号为 ${id} 的诉求；service_request_id ${id} was not found` }]);
       return sendList(c, 'requests', await toServiceRequests(deps, [issue], open311Language(c.req.header('accept-language')), c.req.url));
     }),
   );
@@ -302,7 +303,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
     `${BASE}/tokens/:file`,
     open311(deps, async (c) => {
       const token = resourceName(c.req.param('file') ?? '');
-      throw new Open311Failure([{ status: 404, description: `token ${token} was not found: this server is realtime and returns service_request_id from POST requests.json` }]);
+      throw new Open311Failure([{ status: 404, description: `没有令牌 ${token}：本服务器实时受理，POST requests.json 直接返回 service_request_id；token ${token} was not found` }]);
     }),
   );
 
@@ -310,7 +311,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
     `${BASE}/:file`,
     open311(deps, async (c) => {
       const resource = resourceName(c.req.param('file') ?? '');
-      if (resource !== 'requests') throw new Open311Failure([{ status: 404, description: `POST is offered on requests.json only, not ${resource}` }]);
+      if (resource !== 'requests') throw new Open311Failure([{ status: 404, description: `只有 requests.json 接受 POST，${resource} 不接受；POST is offered on requests.json only` }]);
       const fields = await readPostBody(c);
       // Some clients put the key in the query string; the body wins when both are sent.
       if (fields.api_key === undefined && c.req.query('api_key')) fields.api_key = c.req.query('api_key');
@@ -324,7 +325,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
       if (!rate.allowed) {
         c.header('Retry-After', String(rate.retryAfterSeconds));
         throw new Open311Failure([
-          { status: 429, description: `this api_key may file ${deps.config.open311PerMinute} requests a minute; try again in ${waitText(rate.retryAfterSeconds)}` },
+          { status: 429, description: `这个 api_key 每分钟最多提交 ${deps.config.open311PerMinute} 条，请 ${waitTextZh(rate.retryAfterSeconds)}后再试；this api_key may file ${deps.config.open311PerMinute} requests a minute, try again in ${waitText(rate.retryAfterSeconds)}` },
         ]);
       }
       if (!parsed.ok) throw new Open311Failure(parsed.problems);
@@ -337,7 +338,7 @@ export function registerOpen311Routes(app: OpenAPIHono, deps: AppDeps): void {
   app.all(
     `${BASE}/*`,
     open311(deps, async (c) => {
-      throw new Open311Failure([{ status: 404, description: `no Open311 resource ${c.req.method} ${c.req.path}` }]);
+      throw new Open311Failure([{ status: 404, description: `没有这个 Open311 资源：${c.req.method} ${c.req.path}；no Open311 resource ${c.req.method} ${c.req.path}` }]);
     }),
   );
 }

@@ -9,7 +9,7 @@ import { SESSION_COOKIE, currentUser, endSession, requireRole, roleGuard, startS
 import { hashPassword, hashToken, verifyPassword } from '../../services/passwords';
 import { DEMO_PASSWORDS } from '../../services/password-policy';
 import { UserService } from '../../services/user-service';
-import { countRate, peekRate, waitText, type RateRule } from '../rate-limit';
+import { countRate, peekRate, waitText, waitTextZh, type RateRule } from '../rate-limit';
 import { errors, json, jsonBody } from './openapi-helpers';
 
 const signIn = createRoute({
@@ -61,7 +61,7 @@ export function registerSessionRoutes(app: OpenAPIHono, deps: AppDeps): void {
   // Per user name, not per address: behind the district's proxy every client shares one address.
   const rule: RateRule = { limit: deps.config.signInAttempts, windowSeconds: 15 * 60 };
   const tooMany = (retryAfterSeconds: number) =>
-    new AppError('too_many_requests', `too many failed sign-ins for this user name; try again in ${waitText(retryAfterSeconds)}`, { retryAfterSeconds }, {
+    new AppError('too_many_requests', `这个用户名登录失败次数过多，请 ${waitTextZh(retryAfterSeconds)}后再试；too many failed sign-ins for this user name, try again in ${waitText(retryAfterSeconds)}`, { retryAfterSeconds }, {
       'Retry-After': String(retryAfterSeconds),
     });
 

@@ -14,6 +14,7 @@ import {
   ZoneResponse,
 } from '../../../core/api/api-schema';
 import { AppError } from '../../app-error';
+import { LAYER_NAMES_ZH } from '../../services/edit-plan';
 import type { AppDeps } from '../../app-deps';
 import { requireRole, withRole } from '../auth';
 import type { EditRequest } from '../../services/district-service';
@@ -130,20 +131,20 @@ const asFeature = (f: z.infer<typeof EditFeature>, id = f.id): AnyFeature => ({
 function layerChanges(body: z.infer<typeof ZoneEditBody> | z.infer<typeof ZonePreviewBody>): ZoneLayerChange[] {
   const single = body.upsert.length > 0 || body.remove.length > 0 || Object.keys('expectedVersions' in body ? body.expectedVersions : {}).length > 0;
   if (body.changes && (body.layer !== undefined || single)) {
-    throw new AppError('validation_failed', 'send either changes (several layers) or layer with upsert/remove, not both', { field: 'changes' });
+    throw new AppError('validation_failed', '请只发送 changes（多个图层）或 layer 加 upsert/remove 之一，不要同时发送；send either changes or layer with upsert/remove, not both', { field: 'changes' });
   }
   if (body.changes) {
     return body.changes.map((c) => ({ layer: c.layer, upserts: c.upsert.map((f) => asFeature(f)), removes: c.remove, expectedVersions: c.expectedVersions }));
   }
-  if (body.layer === undefined) throw new AppError('validation_failed', 'say which layer the edit changes (layer), or send changes', { field: 'layer' });
+  if (body.layer === undefined) throw new AppError('validation_failed', '请说明修改的是哪个图层（layer），或发送 changes；say which layer the edit changes', { field: 'layer' });
   return [{ layer: body.layer, upserts: body.upsert.map((f) => asFeature(f)), removes: body.remove, expectedVersions: 'expectedVersions' in body ? body.expectedVersions : {} }];
 }
 
 /** The expected version from If-Match: 428 when absent, 412 when not a version. */
 function ifMatchVersion(header: string | undefined, id: string): number {
   const version = versionFromIfMatch(header);
-  if (version === null) throw new AppError('precondition_required', `send If-Match with the version of ${id} you edited`, { header: 'If-Match' });
-  if (Number.isNaN(version)) throw new AppError('precondition_failed', `If-Match "${header}" names no version of ${id}`, { header: 'If-Match' });
+  if (version === null) throw new AppError('precondition_required', `请在 If-Match 中发送所编辑的 ${id} 的版本号；send If-Match with the version of ${id} you edited`, { header: 'If-Match' });
+  if (Number.isNaN(version)) throw new AppError('precondition_failed', `If-Match“${header}”不是 ${id} 的版本号，请发送数字版本；If-Match "${header}" names no version of ${id}`, { header: 'If-Match' });
   return version;
 }
 
@@ -171,7 +172,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(getZone, async (c) => {
     const { layer, id } = c.req.valid('param');
     const stored = await deps.repo.getFeature(layer, id);
-    if (!stored) throw new AppError('not_found', `there is no ${layer} feature ${id}`, { layer, id });
+    if (!stored) throw new AppError('not_found', `没有${LAYER_NAMES_ZH[layer]} ${id}，请确认编号或刷新；there is no ${layer} feature ${id}`, { layer, id });
     const etag = `"${stored.version}"`;
     if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ETag: etag });
     return c.json({ ...stored.feature, type: 'Feature' as const, version: stored.version }, 200, { ETag: etag });
@@ -182,9 +183,9 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const { layer, id } = c.req.valid('param');
     const body = c.req.valid('json');
     if (body.id !== undefined && body.id !== id) {
-      throw new AppError('validation_failed', `the body's id ${body.id} differs from the path's ${id}; ids never change`, { field: 'id' });
+      throw new AppError('validation_failed', `请求体中的编号 ${body.id} 与路径中的 ${id} 不一致，编号不能修改；the body's id differs from the path's, ids never change`, { field: 'id' });
     }
-    if (!(await deps.repo.getFeature(layer, id))) throw new AppError('not_found', `there is no ${layer} feature ${id}`, { layer, id });
+    if (!(await deps.repo.getFeature(layer, id))) throw new AppError('not_found', `没有${LAYER_NAMES_ZH[layer]} ${id}，请确认编号或刷新；there is no ${layer} feature ${id}`, { layer, id });
     const version = ifMatchVersion(c.req.header('if-match'), id);
     const result = await save({
       layer,
@@ -202,7 +203,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(planner(deleteZone), async (c) => {
     const user = await requireRole(c, deps, ['planner']);
     const { layer, id } = c.req.valid('param');
-    if (!(await deps.repo.getFeature(layer, id))) throw new AppError('not_found', `there is no ${layer} feature ${id}`, { layer, id });
+    if (!(await deps.repo.getFeature(layer, id))) throw new AppError('not_found', `没有${LAYER_NAMES_ZH[layer]} ${id}，请确认编号或刷新；there is no ${layer} feature ${id}`, { layer, id });
     const version = ifMatchVersion(c.req.header('if-match'), id);
     const result = await save({ layer, upserts: [], removes: [id], expectedVersions: { [id]: version }, by: user.username, note: null, kind: 'edit' });
     return c.json(result, 200);
@@ -213,7 +214,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const { layer } = c.req.valid('param');
     const body = c.req.valid('json');
     if (await deps.repo.getFeature(layer, body.id)) {
-      throw new AppError('conflict', `${layer} ${body.id} exists already; PUT changes it`, { layer, id: body.id });
+      throw new AppError('conflict', `${LAYER_NAMES_ZH[layer]} ${body.id} 已存在，修改请用 PUT；${layer} ${body.id} exists already, PUT changes it`, { layer, id: body.id });
     }
     const result = await save({ layer, upserts: [asFeature(body)], removes: [], expectedVersions: {}, by: user.username, note: null, kind: 'edit' });
     return c.json(result, 201, { Location: `/api/zones/${layer}/${encodeURIComponent(body.id)}` });
@@ -223,7 +224,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const user = await requireRole(c, deps, ['planner']);
     const { layer, id } = c.req.valid('param');
     const body = c.req.valid('json');
-    if (!(await deps.repo.getFeature(layer, id))) throw new AppError('not_found', `there is no ${layer} feature ${id}`, { layer, id });
+    if (!(await deps.repo.getFeature(layer, id))) throw new AppError('not_found', `没有${LAYER_NAMES_ZH[layer]} ${id}，请确认编号或刷新；there is no ${layer} feature ${id}`, { layer, id });
     const version = ifMatchVersion(c.req.header('if-match'), id);
     const keepsId = body.features.some((f) => f.id === id);
     const result = await save({
@@ -243,7 +244,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
     const { layer } = c.req.valid('param');
     const body = c.req.valid('json');
     if (!body.ids.includes(body.feature.id)) {
-      throw new AppError('validation_failed', `the merged feature's id must be one of ${body.ids.join(', ')}`, { field: 'feature.id' });
+      throw new AppError('validation_failed', `合并后的编号必须是 ${body.ids.join('、')} 之一；the merged feature's id must be one of ${body.ids.join(', ')}`, { field: 'feature.id' });
     }
     const result = await save({
       layer,
@@ -260,7 +261,7 @@ export function registerZoneRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(history, async (c) => {
     const { layer, id } = c.req.valid('param');
     const [rows, users] = await Promise.all([deps.repo.featureHistory(layer, id), deps.repo.listUsers()]);
-    if (rows.length === 0) throw new AppError('not_found', `there is no ${layer} feature ${id}`, { layer, id });
+    if (rows.length === 0) throw new AppError('not_found', `没有${LAYER_NAMES_ZH[layer]} ${id}，请确认编号或刷新；there is no ${layer} feature ${id}`, { layer, id });
     const names = new Map(users.map((u) => [u.username, u.displayName]));
     return c.json(
       {
