@@ -102,14 +102,20 @@ describe('issue 16 security review, row by row', () => {
     }
     const bomb = zipBomb('grids.geojson', 200);
     expect(bomb.length).toBeLessThan(300 * 1024);
-    const id = await uploadFile(admin, 'grids.zip', bomb);
-    const report = await admin.post(`/api/import/uploads/${id}/report`, {});
-    expect(report.status, report.text).toBe(413);
-    expect(report.body.error.code).toBe('payload_too_large');
-    expect(report.body.error.message).toMatch(/^grids\.zip 解压后膨胀超过 200 倍.*zip bomb/);
     // Loose on purpose: reading stops after about 41 MB of spaces (+70 MB measured); unpacked whole,
-    // the member alone is 200 MB, its text as much again (the review saw +289 MB).
-    expect(rssOf(a.process.pid!) - before).toBeLessThan(150 * MIB);
+    // the member alone is 200 MB, its text as much again (the review saw +289 MB). The allocator
+    // sometimes keeps a worker's freed memory a while (+195 MB seen once on a busy CI), so the bomb
+    // gets a second try and the smaller growth counts: unpacking whole would exceed the bound both times.
+    let growth = Infinity;
+    for (let run = 0; run < 2 && growth >= 150 * MIB; run++) {
+      const id = await uploadFile(admin, 'grids.zip', bomb);
+      const report = await admin.post(`/api/import/uploads/${id}/report`, {});
+      expect(report.status, report.text).toBe(413);
+      expect(report.body.error.code).toBe('payload_too_large');
+      expect(report.body.error.message).toMatch(/^grids\.zip 解压后膨胀超过 200 倍.*zip bomb/);
+      growth = Math.min(growth, rssOf(a.process.pid!) - before);
+    }
+    expect(growth).toBeLessThan(150 * MIB);
     // The upload as a whole: DUTYMAP_MAX_UPLOAD (64 MiB here; 256 MiB by default, was 1 GiB).
     const big = await admin.post('/api/import/uploads', { files: [{ name: 'grids.geojson', size: 65 * MIB }] });
     expect(big.status).toBe(413);

@@ -68,7 +68,9 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
   const scrolls = listHeight > viewHeight + 1 && pages.length > 1;
   const reduceMotion = useReducedMotion();
   useEffect(() => {
-    setOffset({ px: 0, animate: false, visible: scrolls ? pages[0].height : 0 });
+    // The first page starts at its first block (the heading's margin lies above it), like every
+    // later page: at 0 the page's rows would sit a margin lower than its clip was measured for.
+    setOffset({ px: scrolls ? pages[0].top : 0, animate: false, visible: scrolls ? pages[0].height : 0 });
     if (!scrolls) return;
     let settle: ReturnType<typeof setTimeout> | undefined;
     let page = 0;
@@ -84,7 +86,7 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
       // After the last page the track moves on to the copy's top (it looks like the first page) and
       // jumps back to the first unseen. While it moves, what shows is the shorter of the two pages,
       // so no half row shows as it leaves or arrives; once there, the new page's whole rows.
-      setOffset({ px: page === 0 ? listHeight : to.top, animate: true, visible: Math.min(from.height, to.height) });
+      setOffset({ px: page === 0 ? listHeight + to.top : to.top, animate: true, visible: Math.min(from.height, to.height) });
       clearTimeout(settle);
       settle = setTimeout(() => setOffset({ px: to.top, animate: false, visible: to.height }), BOARD_MOVE_MS + 50);
     }, BOARD_PAGE_MS);
