@@ -162,27 +162,8 @@ export const RECORD_KINDS: Readonly<Record<string, string>> = {
   units: '责任单位',
 };
 
-/** Issue statuses and the steps between them, as the ledger names them. */
-export const STATUS_NAMES: Readonly<Record<string, string>> = {
-  pending_designation: '待指定',
-  assigned: '已交办',
-  rectifying: '整改中',
-  verifying: '待复核',
-  closed: '已销号',
-  disputed: '有异议',
-};
-export const ACTION_NAMES: Readonly<Record<string, string>> = {
-  report: '上报',
-  assign: '交办',
-  start: '开始整改',
-  submit: '提交整改',
-  verify: '复核通过',
-  reject: '复核退回',
-  reopen: '重新打开',
-  dispute: '提出异议',
-  designate: '指定责任单位',
-  reassign: '改派',
-};
+/** Issue statuses and the steps between them, as the ledger names them (one list, in core). */
+export { ISSUE_ACTION_NAMES as ACTION_NAMES, ISSUE_STATUS_NAMES as STATUS_NAMES } from '../core/issues/issue-notes';
 
 /**
  * The Chinese-first message of a coordinate or category the engine refused (AssignmentInputError,

@@ -1,4 +1,6 @@
 import { ISSUE_CSV_COLUMNS } from '../api/api-schema';
+import { ISSUE_STATUS_NAMES } from '../issues/issue-notes';
+import type { IssueStatus } from '../issues/issue-schema';
 import { CSV_BOM, csvLine, csvText } from '../formats/csv';
 import type { AssignmentResult } from '../assignment/assignment-schema';
 import { ISSUE_CATEGORY_INFO, ISSUE_SOURCE_LABELS, type IssueCategory, type IssueSource } from '../district/catalog';
@@ -28,14 +30,6 @@ export interface LedgerIssue {
 
 export const LEDGER_COLUMNS = ISSUE_CSV_COLUMNS;
 
-const STATUS_ZH: Record<string, string> = {
-  pending_designation: '待指派',
-  assigned: '已交办',
-  rectifying: '整改中',
-  verifying: '待复核',
-  closed: '已销号',
-  disputed: '有争议',
-};
 const SEVERITY_ZH: Record<string, string> = { low: '一般', medium: '较重', high: '严重' };
 
 /** Looks up names of units and zones for the ledger. */
@@ -55,7 +49,7 @@ export function ledgerRow(issue: LedgerIssue, name: ReturnType<typeof ledgerName
   return [
     issue.code,
     ISSUE_CATEGORY_INFO[issue.category as IssueCategory]?.zh ?? issue.category,
-    STATUS_ZH[issue.status] ?? issue.status,
+    ISSUE_STATUS_NAMES[issue.status as IssueStatus] ?? issue.status,
     overdue ? '是' : '否',
     SEVERITY_ZH[issue.severity] ?? issue.severity,
     ISSUE_SOURCE_LABELS[issue.source as IssueSource]?.zh ?? issue.source,
