@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLoop } from './open-loop';
-import { regenerate, type BenchJson } from './readme-tables';
+import { issueTargetsTable, regenerate, type BenchJson } from './readme-tables';
 
 describe('openLoop', () => {
   let server: Server;
@@ -78,5 +78,47 @@ describe('regenerate', () => {
   it('keeps a section whose part the run did not measure', () => {
     const readme = '<!-- bench:ledger -->\nkept\n<!-- /bench:ledger -->\n';
     expect(regenerate(readme, bench)).toEqual({ text: readme, replaced: [] });
+  });
+});
+
+describe('issueTargetsTable', () => {
+  const engineCase = (name: string, engineMs: number) => ({
+    name: `demo size (scale 1): ${name}`,
+    points: 1_000_000,
+    engineMs,
+    baselineMsPerPoint: null,
+    engineMsPerPoint: engineMs / 1e6,
+    ratio: null,
+    agreement: 1,
+    agreementSample: 100,
+    bboxLoopMsPerPoint: null,
+    ratioVsBboxLoop: null,
+  });
+  const bench: BenchJson = {
+    started: '2026-12-07T11:00:00.000Z',
+    loadAverage: { before: 1.5, after: 2.5 },
+    engine: [engineCase('grid chain', 80), engineCase('full policy (assign, JSON answer)', 320), engineCase('full policy (assignBatch, numbers)', 220)],
+    client: {
+      bundle: { initialJsGzipKB: 107.6, initialJsBudgetGzipKB: 120, mapChunk: { gzipKB: 290, brotliKB: 236.3, budgetGzipKB: 260 } },
+      firstPaint: {
+        plan: { ratio: 1.4, cpuRatio: 1.3, ratioBudget: 1.5, app: { medianReadyMs: 1400 }, bare: { medianReadyMs: 1000 } },
+        lookup: { ratio: 1.6, cpuRatio: 1.5, ratioBudget: 1.5, app: { medianReadyMs: 1600 }, bare: { medianReadyMs: 1000 } },
+      },
+    },
+  };
+
+  it('gives each measured row its figure and verdict, and the run load average', () => {
+    const table = issueTargetsTable(bench)!;
+    expect(table).toContain('load average 1.5 → 2.5');
+    expect(table).toContain('| `/plan` 1920×1080 navigation → map idle vs the bare maplibre page | 1,400 ms vs 1,000 ms: 1.40× (CPU 1.30×) | ≤ 1.5× | met |');
+    expect(table).toContain('1,600 ms vs 1,000 ms: 1.60× (CPU 1.50×) | ≤ 1.5× | **not met** |');
+    expect(table).toContain('| map chunk, gzip (brotli as sent) | 290.0 KB (236.3 KB) | ≤ 260 KB | **not met** |');
+    expect(table).toContain('| engine, 1,000,000 points, demo district: grid chain | 80.0 ms | ≤ 100 ms | met |');
+    expect(table).toContain('full policy (assign, JSON answer) | 320 ms | ≤ 300 ms | **not met** |');
+  });
+
+  it('says which rows the run did not measure, and renders nothing from a run without any', () => {
+    expect(issueTargetsTable(bench)).toContain('| ledger first page after 1 M issues, 50 connections, p99 | not in this run | < 50 ms, every case, both backends | – |');
+    expect(issueTargetsTable({ started: bench.started })).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  *
  * `npm run -s bench > bench.json && npm run -s bench:readme -- bench.json` rewrites, in README.md,
  * the text between each `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` pair with the table
- * NAME (engine, engine-vs-postgis, lookup-open-loop, ledger); `--print` writes the tables to stdout instead. A table
+ * NAME (issue17-targets, engine, engine-vs-postgis, lookup-open-loop, ledger); `--print` writes the tables to stdout instead. A table
  * whose part is missing from the JSON (e.g. a run with only some benchmarks) is left as it was.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,11 +18,24 @@ import type { PostgisBenchResult } from './postgis-bench';
 /** The parts of the bench JSON the tables read (all optional: a partial run renders what it has). */
 export interface BenchJson {
   started?: string;
+  /** 1-minute load average when the whole run started and ended. */
+  loadAverage?: { before: number; after: number };
   machine?: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
   engine?: EngineCaseResult[];
   postgis?: PostgisBenchResult;
   api?: ApiBenchResult;
   backends?: { issuesLoaded: number; ledger?: LedgerBenchResult[] };
+  client?: ClientBenchJson;
+  stalls?: { loadAverageBefore: number; loadAverageAfter: number; loaded: { loopMaxMs: number; healthP99Ms: number }; idle: { healthP99Ms: number } };
+  csvExport?: { ratios: { backend: string; largeVsBaseline: number; slowVsFast: number }[]; cases: { backend: string; ledgerIssues: number; fast: { rssGrowthMB: number } }[] };
+  screenSoak?: { withinBudget?: boolean; baselineNoDataChange?: { heapGrowthKbPerCycle: number }; withIssueChanges?: { heapGrowthKbPerCycle: number; issueChanges: number }; skipped?: string };
+}
+
+/** The parts of client-bench's JSON the targets read. */
+interface ClientBenchJson {
+  skipped?: string;
+  bundle?: { initialJsGzipKB: number; initialJsBudgetGzipKB: number; mapChunk: { gzipKB: number; brotliKB: number; budgetGzipKB: number } | null };
+  firstPaint?: Record<'plan' | 'lookup', { ratio: number; cpuRatio: number; ratioBudget: number; app: { medianReadyMs: number }; bare: { medianReadyMs: number } }>;
 }
 
 const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -125,7 +138,84 @@ export function ledgerTable(bench: BenchJson): string | null {
   ].join('\n');
 }
 
+/**
+ * Issue 17's table, row by row: what this run measured against each target, met or not. A row
+ * whose part the run did not measure says so instead of a figure.
+ */
+export function issueTargetsTable(bench: BenchJson): string | null {
+  const rows: string[] = [];
+  const verdict = (met: boolean) => (met ? 'met' : '**not met**');
+  const notMeasured = (what: string, target: string) => rows.push(`| ${what} | not in this run | ${target} | – |`);
+
+  const paint = bench.client?.firstPaint;
+  for (const [key, label] of [['plan', '`/plan` 1920×1080'], ['lookup', '`/lookup` 360×740']] as const) {
+    const p = paint?.[key];
+    if (!p) notMeasured(`${label} navigation → map idle vs the bare maplibre page`, '≤ 1.5×');
+    else rows.push(`| ${label} navigation → map idle vs the bare maplibre page | ${n(p.app.medianReadyMs)} ms vs ${n(p.bare.medianReadyMs)} ms: ${n(p.ratio, 2)}× (CPU ${n(p.cpuRatio, 2)}×) | ≤ ${p.ratioBudget}× | ${verdict(p.ratio <= p.ratioBudget)} |`);
+  }
+  const bundle = bench.client?.bundle;
+  if (!bundle) notMeasured('initial JS, gzip', '≤ 120 KB');
+  else {
+    rows.push(`| initial JS, gzip | ${n(bundle.initialJsGzipKB, 1)} KB | ≤ ${bundle.initialJsBudgetGzipKB} KB | ${verdict(bundle.initialJsGzipKB <= bundle.initialJsBudgetGzipKB)} |`);
+    const map = bundle.mapChunk;
+    if (map) rows.push(`| map chunk, gzip (brotli as sent) | ${n(map.gzipKB, 1)} KB (${n(map.brotliKB, 1)} KB) | ≤ ${map.budgetGzipKB} KB | ${verdict(map.gzipKB <= map.budgetGzipKB)} |`);
+  }
+
+  const ledger = bench.backends?.ledger ?? [];
+  if (!ledger.length) notMeasured('ledger first page after 1 M issues, 50 connections, p99', '< 50 ms, every case, both backends');
+  for (const l of ledger) {
+    const worst = l.cases.reduce((a, c) => (c.p99Ms > a.p99Ms ? c : a));
+    rows.push(
+      `| ledger first page after ${n(bench.backends!.issuesLoaded)} issues, ${l.connections} connections, ${l.backend} | ${l.underTarget.met} of ${l.underTarget.of} cases under ${l.underTarget.p99LimitMs} ms; worst p99 ${ms(worst.p99Ms)} ms (${worst.name}) | < ${l.underTarget.p99LimitMs} ms, every case | ${verdict(l.underTarget.met === l.underTarget.of)} |`,
+    );
+  }
+
+  const openLoop = bench.api?.openLoop;
+  if (!openLoop) notMeasured('lookup at 1,000 req/s, open loop, p99', '< 10 ms; knee reported');
+  else {
+    const knee = openLoop.lookupKnee.knee === null ? `no knee up to ${n(openLoop.lookupKnee.steps.at(-1)?.offeredPerSec ?? 0)} req/s` : `knee at ${n(openLoop.lookupKnee.knee)} req/s offered`;
+    rows.push(`| lookup at 1,000 req/s, open loop, p99 | ${ms(openLoop.lookupAt1000.p99Ms)} ms (Poisson ${ms(openLoop.lookupAt1000Poisson.p99Ms)} ms); ${knee} | < 10 ms; knee reported | ${verdict(openLoop.lookupAt1000.p99Ms < 10)} |`);
+  }
+
+  const stalls = bench.stalls;
+  if (!stalls) notMeasured('longest event-loop delay under the mixed heavy load', '≤ 50 ms');
+  else rows.push(`| longest event-loop delay under the mixed heavy load | ${ms(stalls.loaded.loopMaxMs)} ms (health p99 ${ms(stalls.loaded.healthP99Ms)} ms, idle ${ms(stalls.idle.healthP99Ms)} ms) | ≤ 50 ms | ${verdict(stalls.loaded.loopMaxMs <= 50)} |`);
+
+  const engineCase = (name: string) => bench.engine?.find((c) => c.name.startsWith('demo') && c.name.endsWith(name));
+  for (const [name, target] of [['grid chain', 100], ['full policy (assign, JSON answer)', 300], ['full policy (assignBatch, numbers)', 300]] as const) {
+    const c = engineCase(name);
+    const what = `engine, ${n(c?.points ?? 1_000_000)} points, demo district: ${name}`;
+    if (!c) notMeasured(what, `≤ ${target} ms`);
+    else rows.push(`| ${what} | ${ms(c.engineMs)} ms | ≤ ${target} ms | ${verdict(c.engineMs <= target)} |`);
+  }
+  const postgis = bench.postgis?.cases ?? [];
+  if (!postgis.length) notMeasured('engine vs PostGIS on the same points', '≥ 10×');
+  else {
+    const least = postgis.reduce((a, c) => (c.ratio < a.ratio ? c : a));
+    rows.push(`| engine vs PostGIS on the same points | at least ${n(least.ratio, 1)}× (${least.name}) | ≥ 10× | ${verdict(least.ratio >= 10)} |`);
+  }
+
+  const exportRatios = bench.csvExport?.ratios ?? [];
+  if (!exportRatios.length) notMeasured('CSV export memory, 1 M vs 100 k issues', 'bounded');
+  else {
+    const growth = (backend: string) => bench.csvExport!.cases.filter((c) => c.backend === backend).map((c) => `${n(c.fast.rssGrowthMB, 1)} MB at ${n(c.ledgerIssues)}`).join(', ');
+    const bounded = exportRatios.every((r) => r.largeVsBaseline < 2);
+    rows.push(`| CSV export, server memory growth (fast reader) | ${exportRatios.map((r) => `${r.backend} ${growth(r.backend)} (${n(r.largeVsBaseline, 2)}×)`).join('; ')} | bounded (1 M under 2× 100 k) | ${verdict(bounded)} |`);
+  }
+
+  const soak = bench.screenSoak;
+  if (!soak?.withIssueChanges || !soak.baselineNoDataChange) notMeasured('large screen heap, short soak (the hour: `npm run bench:soak`)', 'within the per-run bounds');
+  else
+    rows.push(
+      `| large screen heap, short soak (the hour: \`npm run bench:soak\`) | no change ${n(soak.baselineNoDataChange.heapGrowthKbPerCycle, 1)} KB/cycle; ${soak.withIssueChanges.issueChanges} issue changes ${n(soak.withIssueChanges.heapGrowthKbPerCycle, 1)} KB/cycle | within the per-run bounds | ${verdict(soak.withinBudget === true)} |`,
+    );
+
+  if (rows.every((r) => r.includes('| not in this run |'))) return null;
+  return [machineLine(bench, bench.loadAverage ?? bench.api?.loadAverage), '', '| issue 17 row | this run | target | |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
 const TABLES: Record<string, (bench: BenchJson) => string | null> = {
+  'issue17-targets': issueTargetsTable,
   engine: engineTable,
   'engine-vs-postgis': postgisTable,
   'lookup-open-loop': lookupOpenLoopTable,

@@ -19,6 +19,7 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   const quick = argv.includes('--quick');
   const points = quick ? 100_000 : 1_000_000;
   const started = new Date().toISOString();
+  const loadBefore = Math.round(os.loadavg()[0] * 100) / 100;
   const engine = [];
   const builds = [];
   const districts = benchDistricts(quick);
@@ -50,6 +51,7 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   process.stderr.write('bench: stalls done\n');
   return {
     started,
+    loadAverage: { before: loadBefore, after: Math.round(os.loadavg()[0] * 100) / 100 },
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     engine,
     indexBuild: builds,
