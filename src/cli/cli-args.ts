@@ -1,3 +1,5 @@
+import { cliError } from './cli-language';
+
 /** Parsed command-line arguments: positionals in order, `--name value` and `--flag` options. */
 export interface CliArgs {
   positionals: string[];
@@ -19,7 +21,7 @@ export function parseArgs(argv: string[], flags: readonly string[] = []): CliArg
     if (eq >= 0) options.set(name, arg.slice(eq + 1));
     else if (flags.includes(name)) options.set(name, true);
     else if (i + 1 < argv.length) options.set(name, argv[++i]);
-    else throw new Error(`option --${name} needs a value`);
+    else throw cliError(`选项 --${name} 缺少取值`, `option --${name} needs a value`);
   }
   return { positionals, options };
 }
@@ -27,7 +29,7 @@ export function parseArgs(argv: string[], flags: readonly string[] = []): CliArg
 /** An option's string value, or the fallback; throws with a clear message when it is a bare flag. */
 export function stringOption(args: CliArgs, name: string, fallback?: string): string | undefined {
   const value = args.options.get(name);
-  if (value === true) throw new Error(`option --${name} needs a value`);
+  if (value === true) throw cliError(`选项 --${name} 缺少取值`, `option --${name} needs a value`);
   return value ?? fallback;
 }
 
@@ -37,7 +39,8 @@ export function intOption(args: CliArgs, name: string, fallback: number, min = -
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) {
-    throw new Error(`option --${name} must be a whole number${min > -Infinity ? ` ≥ ${min}` : ''}, got "${raw}"`);
+    const range = min > -Infinity ? ` ≥ ${min}` : '';
+    throw cliError(`选项 --${name} 应为整数${range}，收到 "${raw}"`, `option --${name} must be a whole number${range}, got "${raw}"`);
   }
   return value;
 }

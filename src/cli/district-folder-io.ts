@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { OPTIONAL_DISTRICT_FILES } from '../core/district/district-folder';
 import { join } from 'node:path';
+import { cliError } from './cli-language';
 import { parseDistrictFiles, serializeDistrict, type DistrictData } from '../core/issues/district-data';
 
 /** Reads and validates a district folder from disk (throws DistrictFolderError with every problem). */
 export function readDistrictFolder(dir: string): DistrictData {
-  if (!existsSync(dir)) throw new Error(`district folder "${dir}" does not exist`);
+  if (!existsSync(dir)) throw cliError(`区划目录 "${dir}" 不存在：请检查路径`, `district folder "${dir}" does not exist`);
   return parseDistrictFiles((name) => {
     const path = join(dir, name);
     return existsSync(path) ? readFileSync(path, 'utf8') : null;

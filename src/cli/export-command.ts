@@ -8,6 +8,7 @@ import { loadDistrictData } from '../server/services/export-service';
 import { ledgerXlsx } from '../server/services/ledger-xlsx';
 import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
 import { parseArgs, stringOption } from './cli-args';
+import { cliError } from './cli-language';
 import { readDistrictFolder, writeDistrictFolder } from './district-folder-io';
 
 const FORMATS = ['folder', 'shapefile', 'csv', 'xlsx'] as const;
@@ -28,12 +29,12 @@ export async function runExportCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.positionals.length !== 1) {
-    process.stderr.write(`dutymap export: name one output folder\n\n${USAGE}`);
+    process.stderr.write(`dutymap export: 请给出一个输出目录 (name one output folder)\n\n${USAGE}`);
     return 2;
   }
   const [dir] = args.positionals;
   const formats = (stringOption(args, 'formats') ?? FORMATS.join(',')).split(',').map((f) => f.trim());
-  for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) throw new Error(`--formats takes ${FORMATS.join(', ')}; got "${f}"`);
+  for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) throw cliError(`--formats 只能取 ${FORMATS.join('、')}，收到 "${f}"`, `--formats takes ${FORMATS.join(', ')}; got "${f}"`);
   const from = stringOption(args, 'from');
   let data: DistrictData;
   if (from) data = readDistrictFolder(from);
@@ -41,7 +42,7 @@ export async function runExportCommand(argv: string[]): Promise<number> {
     const dbPath = stringOption(args, 'db') ?? process.env.DUTYMAP_DB ?? 'data/dutymap.db';
     const repo = openSqliteRepository(dbPath);
     try {
-      if (await repo.isEmpty()) throw new Error(`the database ${dbPath} holds no district yet`);
+      if (await repo.isEmpty()) throw cliError(`数据库 ${dbPath} 还没有区划：先用 dutymap import --db 导入`, `the database ${dbPath} holds no district yet`);
       data = await loadDistrictData(repo, Date.now());
     } finally {
       await repo.close();

@@ -1,5 +1,6 @@
 import { DEFAULT_SEED, MAX_SEED, generateDistrict } from '../core/generate/generate-district';
 import { parseArgs, intOption, stringOption } from './cli-args';
+import { cliError } from './cli-language';
 import { writeDistrictFolder } from './district-folder-io';
 
 const USAGE = 'usage: dutymap generate --out DIR [--seed N] [--scale K]';
@@ -15,12 +16,12 @@ const OPTIONS = ['out', 'seed', 'scale'];
 export async function runGenerate(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const unknown = [...args.options.keys()].find((name) => !OPTIONS.includes(name));
-  if (unknown !== undefined) throw new Error(`unknown option --${unknown}; ${USAGE}`);
-  if (args.positionals.length > 0) throw new Error(`unexpected argument "${args.positionals[0]}"; ${USAGE}`);
+  if (unknown !== undefined) throw cliError(`没有 --${unknown} 这个选项`, `unknown option --${unknown}; ${USAGE}`);
+  if (args.positionals.length > 0) throw cliError(`多余的参数 "${args.positionals[0]}"`, `unexpected argument "${args.positionals[0]}"; ${USAGE}`);
   const out = stringOption(args, 'out');
-  if (!out) throw new Error(`missing --out DIR; ${USAGE}`);
+  if (!out) throw cliError('缺少 --out 输出目录', `missing --out DIR; ${USAGE}`);
   const seed = intOption(args, 'seed', DEFAULT_SEED, 0);
-  if (seed > MAX_SEED) throw new Error(`option --seed must be a whole number from 0 to ${MAX_SEED}, got "${seed}"`);
+  if (seed > MAX_SEED) throw cliError(`选项 --seed 应为 0 到 ${MAX_SEED} 的整数，收到 "${seed}"`, `option --seed must be a whole number from 0 to ${MAX_SEED}, got "${seed}"`);
   const scale = intOption(args, 'scale', 1, 1);
 
   const started = performance.now();

@@ -13,6 +13,7 @@ import { readConfig } from '../server/config';
 import { demoAccounts, usersOf } from '../server/services/seed';
 import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
 import { parseArgs, stringOption } from './cli-args';
+import { cliError, languageOf } from './cli-language';
 import { expandSpreadsheets } from '../server/services/spreadsheet-input';
 import { readDistrictFolder, writeDistrictFolder } from './district-folder-io';
 
@@ -63,7 +64,7 @@ function takeRepeated(argv: string[], name: string): { values: string[]; rest: s
 function readInputs(paths: string[]): InputFile[] {
   const files: InputFile[] = [];
   for (const path of paths) {
-    if (!existsSync(path)) throw new Error(`${path} does not exist`);
+    if (!existsSync(path)) throw cliError(`找不到 ${path}：请检查路径`, `${path} does not exist`);
     if (statSync(path).isDirectory()) {
       for (const name of readdirSync(path).sort()) {
         const full = join(path, name);
@@ -101,11 +102,11 @@ export async function runImportCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.positionals.length === 0) {
-    process.stderr.write(`dutymap import: name at least one file\n\n${USAGE}`);
+    process.stderr.write(`dutymap import: 请至少给出一个文件 (name at least one file)\n\n${USAGE}`);
     return 2;
   }
   const layer = stringOption(args, 'layer') as LayerName | undefined;
-  if (layer && !LAYERS.includes(layer)) throw new Error(`--layer must be one of ${LAYERS.join(', ')}, got "${layer}"`);
+  if (layer && !LAYERS.includes(layer)) throw cliError(`--layer 只能是 ${LAYERS.join('、')}，收到 "${layer}"`, `--layer must be one of ${LAYERS.join(', ')}, got "${layer}"`);
   const crsText = stringOption(args, 'crs');
   const crs = crsText ? parseCrs(crsText) : undefined;
   const mapping = parseMappingArgs(maps.values);
@@ -113,7 +114,7 @@ export async function runImportCommand(argv: string[]): Promise<number> {
   const repairs = repairsArg.values
     .filter((r) => r !== 'all')
     .map((r) => {
-      if (!REPAIR_KINDS.includes(r as RepairKind)) throw new Error(`--repair must be one of ${REPAIR_KINDS.join(', ')} or all, got "${r}"`);
+      if (!REPAIR_KINDS.includes(r as RepairKind)) throw cliError(`--repair 只能是 ${REPAIR_KINDS.join('、')} 或 all，收到 "${r}"`, `--repair must be one of ${REPAIR_KINDS.join(', ')} or all, got "${r}"`);
       return r as RepairKind;
     });
   const lang = languageOf(process.env);
@@ -124,7 +125,7 @@ export async function runImportCommand(argv: string[]): Promise<number> {
   };
   const out = stringOption(args, 'out');
   const dbPath = stringOption(args, 'db');
-  if (out && dbPath) throw new Error('give --out or --db, not both');
+  if (out && dbPath) throw cliError('--out 和 --db 只能选一个', 'give --out or --db, not both');
   const baseDir = stringOption(args, 'base');
   const json = args.options.has('json');
 
@@ -171,7 +172,7 @@ export async function runImportCommand(argv: string[]): Promise<number> {
     process.stderr.write(`checked in ${seconds.toFixed(1)} s, ${peak}\n`);
     process.stdout.write(json ? JSON.stringify(outcome.report, null, 2) + '\n' : reportText(outcome, args.options.has('all'), lang));
     if (!outcome.report.valid) {
-      if (out || repo) process.stderr.write('nothing was written: fix the errors (or accept the offered repairs with --repair) and run again\n');
+      if (out || repo) process.stderr.write('未写入任何数据：请修正报告中的错误（或用 --repair 接受建议的修复）后重试 (nothing was written: fix the errors, or accept the offered repairs with --repair, and run again)\n');
       return 1;
     }
     if (out) {
@@ -210,16 +211,10 @@ export async function runImportCommand(argv: string[]): Promise<number> {
   }
 }
 
-/** The report's language: English when LC_ALL, LC_MESSAGES or LANG starts with "en", else Chinese. */
-export function languageOf(env: NodeJS.ProcessEnv): 'zh' | 'en' {
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^en/i.test(locale) ? 'en' : 'zh';
-}
-
 function positiveNumber(args: ReturnType<typeof parseArgs>, name: string): number {
   const raw = stringOption(args, name)!;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0) throw cliError(`--${name} 应为不小于 0 的数，收到 "${raw}"`, `--${name} must be a number ≥ 0, got "${raw}"`);
   return value;
 }
 

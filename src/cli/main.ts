@@ -1,3 +1,5 @@
+import { failureLine } from './cli-language';
+
 // Commands load on demand: `dutymap user list` need not load the importer, the engine or the benchmarks.
 const USAGE = `dutymap — 创城责任一张图
 
@@ -48,11 +50,11 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        process.stderr.write(`dutymap: unknown command "${command}"\n\n${USAGE}`);
+        process.stderr.write(`dutymap: 没有 "${command}" 这个命令，可用的命令见下 (unknown command "${command}")\n\n${USAGE}`);
         return 2;
     }
   } catch (error) {
-    process.stderr.write(`dutymap ${command}: ${(error as Error).message}\n`);
+    process.stderr.write(`${failureLine(command, (error as Error).message)}\n`);
     return 1;
   }
 }

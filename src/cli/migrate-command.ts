@@ -28,7 +28,7 @@ export async function runMigrate(argv: string[]): Promise<number> {
   const from = stringOption(args, 'from');
   const to = stringOption(args, 'to');
   if (!from?.startsWith('sqlite:') || !to || !/^postgres(ql)?:\/\//.test(to) || args.positionals.length) {
-    process.stderr.write(`dutymap migrate: expected --from sqlite:FILE and --to postgres://…\n\n${USAGE}`);
+    process.stderr.write(`dutymap migrate: 需要 --from sqlite:文件 和 --to postgres://… (expected --from sqlite:FILE and --to postgres://…)\n\n${USAGE}`);
     return 2;
   }
   const json = args.options.has('json');

@@ -3,6 +3,7 @@ import { AppError } from '../server/app-error';
 import { ROLE_NAMES, UserService } from '../server/services/user-service';
 import type { DutymapRepository, UserRecord } from '../server/storage/repository';
 import { parseArgs, stringOption } from './cli-args';
+import { cliError } from './cli-language';
 import { cliAuditEntry, openCliDatabase } from './cli-database';
 import { readNewPassword } from './read-password';
 
@@ -34,8 +35,8 @@ export async function runUserCommand(argv: string[]): Promise<number> {
     throw new Error('密码不能作为参数给出（会留在 shell 历史和 ps 中）：请在提示时输入，或用管道传入 (a password is never an argument: type it at the prompt or pipe it on stdin)');
   }
   const several = command === 'disable' || command === 'enable';
-  if (extra.length && !several) throw new Error(`unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
-  if (command !== 'list' && !name) throw new Error(`dutymap user ${command} needs a user name\n\n${USAGE}`);
+  if (extra.length && !several) throw cliError(`多余的参数：${extra.join(' ')}`, `unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
+  if (command !== 'list' && !name) throw cliError(`dutymap user ${command} 需要给出用户名`, `dutymap user ${command} needs a user name\n\n${USAGE}`);
   const { repo, label } = await openCliDatabase(args);
   try {
     const users = new UserService(repo, () => new Date());
@@ -47,7 +48,7 @@ export async function runUserCommand(argv: string[]): Promise<number> {
     switch (command) {
       case 'add': {
         const role = stringOption(args, 'role') as Role | undefined;
-        if (!role || !ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+        if (!role || !ROLES.includes(role)) throw cliError(`--role 只能是 ${ROLES.join('、')}`, `--role must be one of ${ROLES.join(', ')}`);
         // Check everything but the password before asking for it.
         if (!/^[A-Za-z0-9_.-]{2,50}$/.test(name!)) throw new Error('用户名为 2–50 个字母、数字或 _ . - (a username has 2–50 letters, digits, _ . or -)');
         if (await repo.findUserByUsername(name!)) throw new Error(`用户名 ${name} 已被使用 (the username ${name} is taken)`);
@@ -93,7 +94,7 @@ export async function runUserCommand(argv: string[]): Promise<number> {
         return 0;
       }
       default:
-        process.stderr.write(`dutymap user: unknown command "${command}"\n\n${USAGE}`);
+        process.stderr.write(`dutymap user: 没有 "${command}" 这个子命令 (unknown command "${command}")\n\n${USAGE}`);
         return 2;
     }
   } catch (error) {

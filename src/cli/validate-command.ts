@@ -2,7 +2,9 @@ import { DistrictFolderError, type FolderProblem } from '../core/district/distri
 import { type DistrictData } from '../core/issues/district-data';
 import { checkDistrictTopology } from '../core/topology/topology-check';
 import { DEFAULT_TOPOLOGY_OPTIONS, type TopologyOptions, type TopologyProblem } from '../core/topology/topology-problem';
+import { featureNamesOf, chineseMessage } from '../core/import/problem-text';
 import { parseArgs, stringOption, type CliArgs } from './cli-args';
+import { cliError, languageOf } from './cli-language';
 import { readDistrictFolder } from './district-folder-io';
 
 const SHOWN_PER_GROUP = 20;
@@ -12,6 +14,7 @@ const USAGE = `Usage: dutymap validate DIR [--json] [--all] [--tolerance M2] [--
 Checks a district folder: the schema of every file, then the topology — invalid rings, overlaps
 and gaps between sibling zones (with their areas), zones outside their parent, duplicate ids and
 codes, references to missing parents or units. Exit status 1 when anything is an error.
+The report speaks Chinese unless LANG (or LC_ALL, LC_MESSAGES) starts with "en".
 
   --json           machine-readable report on stdout
   --all            list every problem (the text report shows ${SHOWN_PER_GROUP} per layer and code)
@@ -27,11 +30,12 @@ export async function runValidate(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.positionals.length !== 1) {
-    process.stderr.write(`dutymap validate: expected one district folder\n\n${USAGE}`);
+    process.stderr.write(`dutymap validate: 请给出一个区划目录 (expected one district folder)\n\n${USAGE}`);
     return 2;
   }
   const [dir] = args.positionals;
   const json = args.options.has('json');
+  const lang = languageOf(process.env);
   const options: TopologyOptions = {
     areaToleranceM2: numberOption(args, 'tolerance', DEFAULT_TOPOLOGY_OPTIONS.areaToleranceM2),
     minZoneAreaM2: numberOption(args, 'min-area', DEFAULT_TOPOLOGY_OPTIONS.minZoneAreaM2),
@@ -42,7 +46,7 @@ export async function runValidate(argv: string[]): Promise<number> {
     data = readDistrictFolder(dir);
   } catch (error) {
     if (!(error instanceof DistrictFolderError)) throw error;
-    process.stdout.write(json ? schemaJson(dir, error.problems) : schemaText(dir, error.problems));
+    process.stdout.write(json ? schemaJson(dir, error.problems) : schemaText(dir, error.problems, lang));
     return 1;
   }
 
@@ -54,7 +58,7 @@ export async function runValidate(argv: string[]): Promise<number> {
   process.stdout.write(
     json
       ? reportJson(dir, data, problems, errors, warnings)
-      : reportText(dir, data, problems, errors, warnings, seconds, args.options.has('all')),
+      : reportText(dir, data, problems, errors, warnings, seconds, args.options.has('all'), lang),
   );
   return errors > 0 ? 1 : 0;
 }
@@ -63,7 +67,7 @@ function numberOption(args: CliArgs, name: string, fallback: number): number {
   const raw = stringOption(args, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`option --${name} must be a number ≥ 0, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0) throw cliError(`选项 --${name} 应为不小于 0 的数，收到 "${raw}"`, `option --${name} must be a number ≥ 0, got "${raw}"`);
   return value;
 }
 
@@ -91,8 +95,10 @@ function reportText(
   warnings: number,
   seconds: number,
   all: boolean,
+  lang: 'zh' | 'en',
 ): string {
   const c = counts(data);
+  if (lang === 'zh') return reportTextZh(dir, data, problems, errors, warnings, seconds, all);
   const lines = [
     `${dir}: ${data.meta.name} (${data.meta.code})${data.meta.synthetic ? ', synthetic' : ''} — ` +
       [
@@ -152,7 +158,13 @@ function reportJson(dir: string, data: DistrictData, problems: TopologyProblem[]
   );
 }
 
-function schemaText(dir: string, problems: FolderProblem[]): string {
+function schemaText(dir: string, problems: FolderProblem[], lang: 'zh' | 'en'): string {
+  if (lang === 'zh') {
+    const lines = [`${dir}：文件不符合区划格式`, ''];
+    for (const p of problems) lines.push(`  ${p.file}${p.path ? `，${p.path}` : ''}：${p.message}`);
+    lines.push('', `✗ ${problems.length} 处格式错误：请先修正，拓扑尚未检查`);
+    return lines.join('\n') + '\n';
+  }
   const lines = [`${dir}: the files do not match the district schema`, ''];
   for (const p of problems) lines.push(`  ${p.file}${p.path ? ` at ${p.path}` : ''}: ${p.message}`);
   lines.push('', `✗ ${plural(problems.length, 'schema error')}; fix these first, topology was not checked`);
@@ -164,4 +176,40 @@ function schemaJson(dir: string, problems: FolderProblem[]): string {
     JSON.stringify({ dir, valid: false, errors: problems.length, warnings: 0, schemaProblems: problems, problems: [] }, null, 2) +
     '\n'
   );
+}
+
+const LAYER_ZH: Record<string, string> = { streets: '街道', communities: '社区', grids: '网格', roads: '道路', checkpoints: '点位', excluded: '排除区域', outline: '区界', units: '单位', district: '区县' };
+
+/** The text report in Chinese: the same layout, each problem as chineseMessage says it. */
+function reportTextZh(dir: string, data: DistrictData, problems: TopologyProblem[], errors: number, warnings: number, seconds: number, all: boolean): string {
+  const c = counts(data);
+  const count = (n: number) => n.toLocaleString('en-US');
+  const names = featureNamesOf(data);
+  const lines = [
+    `${dir}：${data.meta.name}（${data.meta.code}）${data.meta.synthetic ? '，合成数据' : ''} — ` +
+      `街道 ${count(c.streets)} 个、社区 ${count(c.communities)} 个、网格 ${count(c.grids)} 个、道路 ${count(c.roads)} 条、点位 ${count(c.checkpoints)} 个、单位 ${count(c.units)} 个`,
+  ];
+  const groups = new Map<string, Map<string, TopologyProblem[]>>();
+  for (const problem of problems) {
+    const byCode = groups.get(problem.layer) ?? new Map<string, TopologyProblem[]>();
+    groups.set(problem.layer, byCode);
+    byCode.set(problem.code, [...(byCode.get(problem.code) ?? []), problem]);
+  }
+  for (const [layer, byCode] of groups) {
+    lines.push('', `${LAYER_ZH[layer] ?? layer}（${layer}）`);
+    for (const [code, list] of byCode) {
+      lines.push(`  ${code} — ${count(list.length)} 个${list[0].severity === 'error' ? '错误' : '警告'}`);
+      const shown = all ? list : list.slice(0, SHOWN_PER_GROUP);
+      for (const p of shown) lines.push(`    ${p.featureId}：${chineseMessage(p, names)}`);
+      if (shown.length < list.length) lines.push(`    … 另有 ${count(list.length - shown.length)} 个（加 --all 全部列出）`);
+    }
+  }
+  const took = `用时 ${seconds.toFixed(2)} 秒`;
+  lines.push(
+    '',
+    errors > 0
+      ? `✗ ${count(errors)} 个错误，${count(warnings)} 个警告（${took}）`
+      : `✓ 没有错误${warnings > 0 ? `，${count(warnings)} 个警告` : ''}：区划有效（${took}）`,
+  );
+  return lines.join('\n') + '\n';
 }

@@ -1,3 +1,4 @@
+import { LAYERS, layerFeatures } from '../district/district-schema';
 import type { TopologyProblem } from '../topology/topology-problem';
 import { formatArea, formatLocation } from '../topology/topology-problem';
 
@@ -25,6 +26,15 @@ function zone(layer: string, id: string | undefined, names: (layer: string, id: 
   if (!id) return LAYER_ZH[layer] ?? layer;
   const name = names(layer, id);
   return `${LAYER_ZH[layer] ?? layer} ${id}${name && name !== id ? `（${name}）` : ''}`;
+}
+
+/** A feature's name by layer and id in `district` (undefined for an id it lacks or a blank name), for chineseMessage. */
+export function featureNamesOf(district: Parameters<typeof layerFeatures>[0]): (layer: string, id: string) => string | undefined {
+  const byLayer = new Map<string, Map<string, string>>();
+  for (const layer of LAYERS) {
+    byLayer.set(layer, new Map(layerFeatures(district, layer).map((f) => [f.id, String((f.properties as { name?: unknown }).name ?? '')])));
+  }
+  return (layer, id) => byLayer.get(layer)?.get(id) || undefined;
 }
 
 /**
@@ -63,8 +73,13 @@ export function chineseMessage(p: TopologyProblem, names: (layer: string, id: st
       return `${what} 只有 ${size}，小于最小面积`;
     case 'overlap':
       return `${what} 与 ${other} 重叠 ${size}${at}`;
-    case 'gap':
-      return `${p.parentId ? zone(parentLayerOf(p.layer), p.parentId, names) + ' 内' : ''}有 ${size} 不属任何${LAYER_ZH[p.layer] ?? ''}（缝隙，邻接 ${what}${p.otherId ? '、' + p.otherId : ''}）${at}`;
+    case 'gap': {
+      // A gap no zone borders is reported on the parent itself (featureId = parentId): the missing zones are its children.
+      const onParent = p.parentId !== undefined && p.featureId === p.parentId;
+      const inParent = p.parentId ? `${zone(onParent ? p.layer : parentLayerOf(p.layer), p.parentId, names)} 内` : '';
+      const missing = LAYER_ZH[onParent ? childLayerOf(p.layer) : p.layer] ?? '';
+      return `${inParent}有 ${size} 不属任何${missing}（缝隙${onParent ? '' : `，邻接 ${what}${p.otherId ? '、' + p.otherId : ''}`}）${at}`;
+    }
     case 'uncovered_area':
       return `区内有 ${size} 不属任何街道或排除区域${at}：请设为排除区域（水域、外区飞地、其他单位管理的土地）或划入街道`;
     case 'outside_outline':
@@ -90,6 +105,10 @@ export function chineseMessage(p: TopologyProblem, names: (layer: string, id: st
     default:
       return p.message;
   }
+}
+
+function childLayerOf(layer: string): string {
+  return layer === 'streets' ? 'communities' : layer === 'communities' ? 'grids' : layer;
 }
 
 function parentLayerOf(layer: string): string {

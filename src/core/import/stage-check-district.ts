@@ -1,5 +1,5 @@
-import { LAYERS, LAYER_PROPERTY_SCHEMAS, layerFeatures, type LayerName } from '../district/district-schema';
-import { chineseMessage } from './problem-text';
+import { LAYER_PROPERTY_SCHEMAS, layerFeatures, type LayerName } from '../district/district-schema';
+import { chineseMessage, featureNamesOf } from './problem-text';
 import { excludedAreaProblems } from './excluded-check';
 import { checkDistrictTopology } from '../topology/topology-check';
 import { LAYER_NOUN, type TopologyProblem } from '../topology/topology-problem';
@@ -27,7 +27,7 @@ export function checkDistrict(run: ImportRun, plan: DistrictPlan, imported: Impo
   checkProperties(run, plan, origins);
   run.progress('checking', 0, null);
   const topology = checkDistrictTopology(plan.district, run.options.topology);
-  const names = namesOf(plan);
+  const names = featureNamesOf(plan.district);
   for (const p of topology) {
     if (!plan.layers.includes(p.layer as LayerName) && p.layer !== 'district' && p.layer !== 'units') continue;
     const problem = fromTopology(p, origins);
@@ -76,14 +76,6 @@ function checkProperties(run: ImportRun, plan: DistrictPlan, origins: Map<string
 }
 
 /** Each feature's name by layer and id, for messages. */
-function namesOf(plan: DistrictPlan): (layer: string, id: string) => string | undefined {
-  const byLayer = new Map<string, Map<string, string>>();
-  for (const layer of LAYERS) {
-    byLayer.set(layer, new Map(layerFeatures(plan.district, layer).map((f) => [f.id, String((f.properties as { name?: unknown }).name ?? '')])));
-  }
-  return (layer, id) => byLayer.get(layer)?.get(id) || undefined;
-}
-
 /** A topology problem as the import reports it: with the feature's origin and the repair offered. */
 function fromTopology(p: TopologyProblem, origins: Map<string, FeatureOrigin>): ImportProblem {
   const origin = origins.get(`${p.layer}:${p.featureId}`);
