@@ -120,7 +120,7 @@ describe('toServiceRequest', () => {
     const r = toServiceRequest(issue, ctx);
     expect(r).toMatchObject({ status: 'open', agency_responsible: '区创建办', description: null, address_id: 'code-g1', long: 120, lat: 30, updated_datetime: ctx.updatedAt });
     expect(r.address).toBe('grids:g1，communities:c1，streets:s1，测试区');
-    expect(r.status_notes).toMatch(/待指派.*超期/);
+    expect(r.status_notes).toMatch(/待指定.*超期/);
   });
 
   it('gives the closing time as updated_datetime of a closed request', () => {

@@ -9,6 +9,7 @@ import { POINT_CRS, type PointCrs } from '../geometry/crs-convert';
 import type { AssignmentResult } from '../assignment/assignment-schema';
 import { interiorPoint } from '../geometry/interior-point';
 import type { IssueStatus } from '../issues/issue-schema';
+import { ISSUE_STATUS_NAMES } from '../issues/issue-notes';
 
 /**
  * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) as a mapping of our ledger: issue
@@ -193,12 +194,12 @@ export function statusesOf(open311: readonly Open311Status[]): IssueStatus[] {
 export type Open311Language = 'zh' | 'en';
 
 const STATUS_NOTES: Record<IssueStatus, Record<Open311Language, string>> = {
-  pending_designation: { zh: '待指派：没有规则找到责任单位，由区创建办指派', en: 'Awaiting designation by the campaign office' },
-  assigned: { zh: '已交办', en: 'Assigned to the responsible unit' },
-  rectifying: { zh: '整改中', en: 'Being rectified' },
-  verifying: { zh: '待复核：责任单位已提交整改，等待复核', en: 'Rectified, awaiting verification' },
-  closed: { zh: '已销号：整改经复核通过', en: 'Rectified and verified' },
-  disputed: { zh: '有争议：责任单位认为不属其责任，由区创建办裁定', en: 'The unit disputes ownership; the campaign office decides' },
+  pending_designation: { zh: `${ISSUE_STATUS_NAMES.pending_designation}：没有规则找到责任单位，由区创建办指定`, en: 'Awaiting designation by the campaign office' },
+  assigned: { zh: ISSUE_STATUS_NAMES.assigned, en: 'Assigned to the responsible unit' },
+  rectifying: { zh: ISSUE_STATUS_NAMES.rectifying, en: 'Being rectified' },
+  verifying: { zh: `${ISSUE_STATUS_NAMES.verifying}：责任单位已提交整改，等待复核`, en: 'Rectified, awaiting verification' },
+  closed: { zh: `${ISSUE_STATUS_NAMES.closed}：整改经复核通过`, en: 'Rectified and verified' },
+  disputed: { zh: `${ISSUE_STATUS_NAMES.disputed}：责任单位认为不属其责任，由区创建办裁定`, en: 'The unit disputes ownership; the campaign office decides' },
 };
 
 const RULE_NOTES: Record<AssignmentResult['rule'], Record<Open311Language, string>> = {

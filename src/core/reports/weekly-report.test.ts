@@ -77,7 +77,7 @@ describe('computeWeeklyReport', () => {
 
   it('lists overdue issues under their unit with whole days past the deadline', () => {
     expect(report.overdueByUnit.map((u) => [u.unitName, u.issues.map((i) => [i.code, i.daysOverdue])])).toEqual([
-      ['待指派（区创建办）', [['D', 12]]],
+      ['待指定（区创建办）', [['D', 12]]],
       ['二号单位', [['B', 4]]],
     ]);
     expect(report.overdueByUnit[1].issues[0].place).toBe('一网格 · 一社区 · 东街道');

@@ -3,6 +3,7 @@
  */
 import { CHECKPOINT_CATEGORIES, CHECKPOINT_CATEGORY_LABELS, ISSUE_CATEGORY_INFO, type CheckpointCategory, type IssueCategory } from '../district/catalog';
 import { dateIn, startOfDayIn } from '../issues/issue-summary';
+import { ISSUE_STATUS_NAMES } from '../issues/issue-notes';
 import { describeScoreRule, groupFigures, rankRedBlack, RANKING_SETTINGS, type RankingPeriod } from '../issues/red-black-ranking';
 import type { PeriodFigures, WeeklyReport } from './weekly-report-schema';
 
@@ -144,7 +145,7 @@ export function computeWeeklyReport(rows: readonly ReportIssueRow[], district: R
   const communities = byId(district.communities);
   const grids = byId(district.grids);
   const streetName = (id: string) => text(streets.get(id)?.properties.name, id);
-  const officeQueue = `待指派（${district.unitName(district.meta.officeUnitId)}）`;
+  const officeQueue = `${ISSUE_STATUS_NAMES.pending_designation}（${district.unitName(district.meta.officeUnitId)}）`;
 
   // Overdue at the cutoff, by the unit that owns it now.
   const overdue = new Map<string | null, WeeklyReport['overdueByUnit'][number]['issues']>();
