@@ -44,18 +44,27 @@ interface ChunkInfo {
 const EDIT_ONLY = /^(@turf\/|polyclip-ts$|splaytree-ts$|bignumber\.js$)/;
 
 /**
+ * A production vite build that leaves this process's environment as it found it: vite sets
+ * NODE_ENV=production while building and leaves it, and every server started afterwards by this
+ * process (`npm run bench` starts many) would then run in production mode, without the demo
+ * accounts the later benches sign in with.
+ */
+async function buildKeepingEnv(config: Parameters<typeof build>[0]): ReturnType<typeof build> {
+  const saved = { ...process.env };
+  process.env.NODE_ENV = 'production';
+  try {
+    return await build(config);
+  } finally {
+    process.env = saved;
+  }
+}
+
+/**
  * Builds the client once more in memory (the same inputs give the same file names as buildClient's
  * build) to learn which modules each chunk holds, and the JS that index.html loads.
  */
 export async function analyseBuild(): Promise<{ initial: string[]; chunks: Map<string, ChunkInfo> }> {
-  const saved = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  let output: Rolldown.RolldownOutput;
-  try {
-    output = (await build({ root: PROJECT_ROOT, logLevel: 'error', build: { write: false } })) as Rolldown.RolldownOutput;
-  } finally {
-    process.env.NODE_ENV = saved;
-  }
+  const output = (await buildKeepingEnv({ root: PROJECT_ROOT, logLevel: 'error', build: { write: false } })) as Rolldown.RolldownOutput;
   const chunks = new Map<string, ChunkInfo>();
   let html = '';
   for (const item of output.output) {
@@ -130,7 +139,7 @@ async function settle(page: Page, quietMs = 1500, timeoutMs = 60_000): Promise<v
 async function serveBenchPages(appUrl: string): Promise<{ url: string; close: () => void }> {
   const root = join(PROJECT_ROOT, 'tests/bench/points-page');
   const outDir = join(tempFolder('dutymap-points-'), 'dist');
-  await build({
+  await buildKeepingEnv({
     root,
     base: './',
     logLevel: 'error',
