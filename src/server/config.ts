@@ -104,6 +104,11 @@ export interface ServerConfig {
   importTempDir: string | null;
   /** Log an event-loop stall longer than this many ms (DUTYMAP_STALL_LOG_MS; 0 = never). Default 200. */
   stallLogMs: number;
+  /**
+   * Memory for ledger pages kept per process until the next write (DUTYMAP_LEDGER_CACHE_MB;
+   * 0 = off: every page is read from the database). Default 32 MB.
+   */
+  ledgerCacheBytes: number;
   /** Photos, evidence and patrols (field-config.ts). */
   field: FieldConfig;
 }
@@ -162,6 +167,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxUnpackedBytes: int('DUTYMAP_MAX_UNPACKED', 512 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
     importTempDir: env.DUTYMAP_IMPORT_TMP ? resolve(cwd, env.DUTYMAP_IMPORT_TMP) : null,
     stallLogMs: int('DUTYMAP_STALL_LOG_MS', 200, 0, 600_000),
+    ledgerCacheBytes: int('DUTYMAP_LEDGER_CACHE_MB', 32, 0, 4096) * 1024 * 1024,
     field: readFieldConfig(env, cwd),
   };
 }

@@ -13,6 +13,8 @@ import {
 import { ledgerNames } from '../../../core/export/ledger';
 import { ledgerCsvStream } from '../../services/export-service';
 import { LedgerCounts } from '../../services/ledger-counts';
+import { LedgerPageCache, type BuiltLedgerPage } from '../../services/ledger-page-cache';
+import { etagMatches } from '../http-cache';
 import { allowedActions } from '../../../core/issues/issue-state-machine';
 import { requiresAfterPhoto } from '../../../core/issues/issue-evidence';
 import { ISSUE_STATUSES, type IssueStatus } from '../../../core/issues/issue-schema';
@@ -30,8 +32,14 @@ const list = createRoute({
   path: '/api/issues',
   tags: ['issues'],
   summary: 'The issue ledger with filters, sort and cursor pagination',
+  description:
+    'Pages are kept per server process until the next write (any process, any instance: the data revision is read from the database) and, for a page with open issues, until one of their deadlines passes. Send the ETag back in If-None-Match to get a 304 when nothing changed.',
   request: { query: IssueListQuery },
-  responses: { 200: json(IssueListResponse, 'One page of issues'), ...errors(400) },
+  responses: {
+    200: { ...json(IssueListResponse, 'One page of issues'), headers: { ETag: { schema: { type: 'string' as const }, description: 'Send it back in If-None-Match to get a 304' } } },
+    304: { description: 'Not modified' },
+    ...errors(400),
+  },
 });
 
 const csv = createRoute({
@@ -104,6 +112,13 @@ function idempotencyKey(header: string | undefined, username: string, body: unkn
   return { username, key: header, bodyHash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
 }
 
+/** Deadlines (epoch ms, ascending) of the open issues among `items`: when each passes, the page's `overdue` flags change. */
+function openDeadlinesOf(items: readonly IssueRecord[]): Float64Array {
+  const deadlines: number[] = [];
+  for (const issue of items) if (issue.status !== 'closed') deadlines.push(Date.parse(issue.deadline));
+  return Float64Array.from(deadlines).sort();
+}
+
 function toFilter(q: Omit<ListQuery, 'cursor' | 'limit' | 'sort' | 'status'> & { status?: ListQuery['status'] }, nowMs: number): IssueFilter {
   return {
     status: q.status,
@@ -140,21 +155,35 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
   // Totals are counted once per data revision and filter, not per page (services/ledger-counts.ts).
   const counts = new LedgerCounts(deps.repo);
 
+  // Pages, serialised once per query and data version and kept until a write
+  // (services/ledger-page-cache.ts; DUTYMAP_LEDGER_CACHE_MB=0 turns it off).
+  const pages = deps.config.ledgerCacheBytes > 0 ? new LedgerPageCache(deps.repo, deps.config.ledgerCacheBytes) : null;
+
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
     const after = q.cursor ? decodeCursor(q.cursor, q.sort) : null;
     if (q.cursor && !after) throw new AppError('validation_failed', 'cursor 不是这个列表给出的（或属于另一种排序），请从第一页重新加载；cursor is not one this list gave out', { field: 'cursor' });
     const now = deps.now();
     const filter = toFilter(q, now.getTime());
-    const [page, totals] = await Promise.all([deps.repo.listIssues(filter, { sort: q.sort, limit: q.limit, after }), counts.totals(filter)]);
-    return c.json(
-      {
+    const read = async (): Promise<BuiltLedgerPage> => {
+      const [page, totals] = await Promise.all([deps.repo.listIssues(filter, { sort: q.sort, limit: q.limit, after }), counts.totals(filter)]);
+      const body: z.infer<typeof IssueListResponse> = {
         items: page.items.map((i) => toApiIssue(i, now)) as z.infer<typeof ApiIssue>[],
         ...totals,
         nextCursor: page.next ? encodeCursor(q.sort, page.next) : null,
-      },
-      200,
-    );
+      };
+      return { body: JSON.stringify(body), openDeadlines: openDeadlinesOf(page.items) };
+    };
+    const headers = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', Vary: 'Cookie' };
+    if (!pages) return c.body((await read()).body, 200, headers);
+    // Authorisation ran before (requireSignInForReads); the scope is what may differ between
+    // callers allowed to read. Today every reader sees the whole ledger (no phone numbers in it),
+    // so the scope is the same for all; a per-unit view must put the unit here.
+    const key = `all|${JSON.stringify(q)}`;
+    const answer = await pages.page(key, now.getTime(), q.overdue !== undefined, read);
+    const tagged = { ...headers, ETag: answer.etag, 'X-Ledger-Cache': answer.hit ? 'hit' : 'miss' };
+    if (etagMatches(c.req.header('if-none-match'), answer.etag)) return c.body(null, 304, tagged);
+    return c.body(answer.body, 200, tagged);
   });
 
   app.openapi(statusCounts, async (c) => {
