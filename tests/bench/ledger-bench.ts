@@ -28,7 +28,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { ApiClient, PROJECT_ROOT, startServer, tempFolder } from '../helpers/api-server';
+import { ApiClient, PROJECT_ROOT, startServer, tempFolder, type RunningServer } from '../helpers/api-server';
 import { startPostgresCluster } from '../helpers/postgres-cluster';
 import { loadPostgres, loadSqlite, type LoadResult } from './bulk-load';
 
@@ -51,6 +51,13 @@ export interface LedgerBenchCase {
   databaseCpuUs: number | null;
   /** Seconds the server went on working after the case's load stopped (its backlog), waited out before the next case. */
   drainS: number;
+  /** Whether the server kept pages (services/ledger-page-cache.ts) or read each from the database (DUTYMAP_LEDGER_CACHE_MB=0). */
+  cache: boolean;
+  /** Issues reported per second through POST /api/issues during the case (each one a write every kept page must see). */
+  writesPerSec: number;
+  /** Reports made during the case, and how many failed. */
+  writes: number;
+  writeErrors: number;
 }
 
 export interface LedgerExport {
@@ -68,10 +75,19 @@ export interface LedgerBenchResult {
   durationS: number;
   loadAverage: { before: number; after: number; cpus: number };
   baseline: { name: 'health (baseline)'; requestsPerSec: number; p99Ms: number };
+  /** Every case with the page cache off: what each page costs to read (the figures before the cache). */
   cases: LedgerBenchCase[];
-  /** Cases whose p99 is at or under 50 ms, of all. */
+  /** The same cases with the cache on (a server of its own, its own health baseline), no writes. */
+  cached: LedgerBenchCase[];
+  cachedBaseline: { name: 'health (baseline)'; requestsPerSec: number; p99Ms: number };
+  /** Cache on while issues are reported at 1/s and at 10/s: what a reader feels when the data does change. */
+  writeMix: LedgerBenchCase[];
+  /** Cases whose p99 is at or under 50 ms, of all: uncached, cached, with writes. */
   underTarget: { p99LimitMs: 50; met: number; of: number };
-  csvExport: LedgerExport;
+  underTargetCached: { met: number; of: number };
+  underTargetWriteMix: { met: number; of: number };
+  /** Null when the run left it out (--no-export). */
+  csvExport: LedgerExport | null;
 }
 
 interface ListBody {
@@ -81,42 +97,53 @@ interface ListBody {
   nextCursor: string | null;
 }
 
-/** Starts a server on `target` (already loaded), runs every case and the export, stops it. */
+/** Reads a process's user + system CPU from /proc (ms), null when it is gone. */
+function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** The cases that run again while issues are reported (the write mix): the page every write changes, a unit's queue, a search. */
+const WRITE_MIX_CASES = ['first page, newest first', "unit's open queue, overdue first", 'status 已指派', 'text, rare (载入 12345)'];
+
+/**
+ * Starts a server on `target` (already loaded) with the page cache off, runs every case; then one
+ * with the cache on, runs every case again, then the write mix (a few cases while issues are
+ * reported at 1/s and 10/s) and the CSV export; stops it.
+ */
 export async function benchLedger(
   target: { dbPath: string } | { databaseUrl: string },
-  options: { durationS?: number; connections?: number; dataDir?: string; databaseCpuMs?: () => number | null } = {},
+  options: { durationS?: number; connections?: number; dataDir?: string; databaseCpuMs?: () => number | null; exportCsv?: boolean } = {},
 ): Promise<LedgerBenchResult> {
   const durationS = options.durationS ?? 3;
   const connections = options.connections ?? 50;
   const backend = 'databaseUrl' in target ? 'postgres' : 'sqlite';
   const loadBefore = os.loadavg()[0];
-  const server = await startServer({ dataDir: options.dataDir ?? join(PROJECT_ROOT, 'data/demo'), backend: 'sqlite', ...target, timeoutMs: 300_000 });
-  try {
-    const api = new ApiClient(server.url);
-    const pid = server.process.pid!;
-    const procStat = (): number | null => {
-      try {
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-      } catch {
-        return null;
-      }
-    };
-    const rssMB = (): number => {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return m ? Math.round(Number(m[1]) / 1024) : 0;
-    };
+  const start = (cache: boolean) =>
+    startServer({
+      dataDir: options.dataDir ?? join(PROJECT_ROOT, 'data/demo'),
+      backend: 'sqlite',
+      ...target,
+      timeoutMs: 300_000,
+      env: { DUTYMAP_LEDGER_CACHE_MB: cache ? '32' : '0' },
+    });
+
+  const run = (url: string, path: string) =>
+    new Promise<autocannon.Result>((resolve, reject) =>
+      autocannon({ url: url + path, connections, duration: durationS }, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+
+  /** The bench's cases with real ids to filter by (the unit and street of an open issue). */
+  const casesOf = async (api: ApiClient): Promise<[string, string][]> => {
     const list = async (path: string) => {
       const response = await api.get(path);
       if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status} ${JSON.stringify(response.body)}`);
       return response.body as ListBody;
     };
-    const run = (path: string) =>
-      new Promise<autocannon.Result>((resolve, reject) =>
-        autocannon({ url: server.url + path, connections, duration: durationS }, (error, result) => (error ? reject(error) : resolve(result))),
-      );
-
-    // Real ids to filter by: the unit and street of an open issue, and a month of reports.
     const sample = await list('/api/issues?status=assigned&limit=1');
     const unit = encodeURIComponent(sample.items[0]?.unitId ?? '');
     const street = encodeURIComponent(sample.items[0]?.assignment.streetId ?? '');
@@ -156,15 +183,21 @@ export async function benchLedger(
       if (!cursor) break;
     }
     if (cursor) paths.push(['page 100 (keyset cursor)', `/api/issues?cursor=${encodeURIComponent(cursor)}`]);
+    return paths;
+  };
 
+  /** Runs `paths` against a started server: health first, then each case, waiting out each one's backlog. */
+  const runCases = async (server: RunningServer, paths: [string, string][], cache: boolean, writesPerSec: number[]) => {
+    const api = new ApiClient(server.url);
+    const pid = server.process.pid!;
+    const busyMs = () => {
+      const own = processCpuMs(pid);
+      return own === null ? null : own + (options.databaseCpuMs?.() ?? 0);
+    };
     // After a case, the server may still be answering requests the load generator sent before it
     // stopped (up to one per connection, each as slow as the case): the next case would measure
     // that backlog. Wait until the server's CPU (and PostgreSQL's, when known) goes quiet (under
     // 10 % of a core over 200 ms), at most 60 s.
-    const busyMs = () => {
-      const server = procStat();
-      return server === null ? null : server + (options.databaseCpuMs?.() ?? 0);
-    };
     const drain = async (): Promise<number> => {
       const started = performance.now();
       let last = busyMs();
@@ -176,84 +209,141 @@ export async function benchLedger(
       }
       return round2((performance.now() - started) / 1000);
     };
+    const reporter = writesPerSec.some((w) => w > 0) ? await new ApiClient(server.url).signIn('inspector') : null;
+    const sample = reporter ? ((await api.get('/api/issues?status=assigned&limit=1')).body as { items: { lon: number; lat: number }[] }).items[0]! : null;
 
     await drain();
-    const health = await run('/api/health');
+    const health = await run(server.url, '/api/health');
     await drain();
-    process.stderr.write(`ledger bench (${backend}): health @${connections}: p99 ${health.latency.p99} ms\n`);
+    process.stderr.write(`ledger bench (${backend}, cache ${cache ? 'on' : 'off'}): health @${connections}: p99 ${health.latency.p99} ms\n`);
     const cases: LedgerBenchCase[] = [];
-    for (const [name, path] of paths) {
-      const first = await list(path);
-      await api.get('/api/health');
-      const cpuBefore = procStat();
-      const dbBefore = options.databaseCpuMs?.() ?? null;
-      const raw = await run(path);
-      const cpuAfter = procStat();
-      const dbAfter = options.databaseCpuMs?.() ?? null;
-      const drainS = await drain();
-      let unexpected = 0;
-      for (const [status, { count }] of Object.entries(raw.statusCodeStats as unknown as Record<string, { count: number }>)) if (Number(status) !== 200) unexpected += count;
-      const row: LedgerBenchCase = {
-        name,
-        path,
-        total: first.total,
-        totalExact: first.totalExact,
-        items: first.items.length,
-        requestsPerSec: Math.round(raw.requests.average),
-        p50Ms: raw.latency.p50,
-        p99Ms: raw.latency.p99,
-        maxMs: raw.latency.max,
-        errors: raw.errors,
-        unexpected,
-        serverCpuUs: cpuBefore !== null && cpuAfter !== null && raw.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / raw.requests.total) : null,
-        databaseCpuUs: dbBefore !== null && dbAfter !== null && raw.requests.total > 0 ? Math.round(((dbAfter - dbBefore) * 1000) / raw.requests.total) : null,
-        drainS,
-      };
-      cases.push(row);
-      process.stderr.write(
-        `ledger bench (${backend}): ${name}: total ${row.total}${row.totalExact ? '' : '+'}, ${row.requestsPerSec} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.serverCpuUs ?? '?'}${row.databaseCpuUs !== null ? ` + ${row.databaseCpuUs} (PostgreSQL)` : ''} µs CPU/req, drained in ${drainS} s\n`,
-      );
-    }
-
-    // The whole ledger as CSV, read as fast as this process takes it, the server's memory sampled.
-    const rssBeforeMB = rssMB();
-    let rssPeakMB = rssBeforeMB;
-    const sampler = setInterval(() => (rssPeakMB = Math.max(rssPeakMB, rssMB())), 20);
-    const started = performance.now();
-    let bytes = 0;
-    let rows = -1; // the header line
-    try {
-      const response = await request(`${server.url}/api/issues.csv`);
-      if (response.statusCode !== 200) throw new Error(`/api/issues.csv: HTTP ${response.statusCode}`);
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        bytes += chunk.length;
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+    for (const rate of writesPerSec) {
+      for (const [name, path] of paths) {
+        const first = await api.get(path);
+        if (first.status !== 200) throw new Error(`${path}: HTTP ${first.status} ${first.text}`);
+        const firstBody = first.body as ListBody;
+        await api.get('/api/health');
+        const cpuBefore = processCpuMs(pid);
+        const dbBefore = options.databaseCpuMs?.() ?? null;
+        // The writer: one report every 1000/rate ms through the real endpoint, for as long as the load runs.
+        let writes = 0;
+        let writeErrors = 0;
+        const pending: Promise<void>[] = [];
+        const writer =
+          rate > 0 && reporter && sample
+            ? setInterval(() => {
+                writes++;
+                pending.push(
+                  reporter
+                    .post('/api/issues', { lon: sample.lon, lat: sample.lat, category: 'exposed_garbage', source: 'inspection', description: `载入 压测写入 ${writes}` })
+                    .then((r) => void (r.status === 201 || writeErrors++), () => void writeErrors++),
+                );
+              }, 1000 / rate)
+            : null;
+        let raw: autocannon.Result;
+        try {
+          raw = await run(server.url, path);
+        } finally {
+          if (writer) clearInterval(writer);
+        }
+        await Promise.all(pending);
+        const cpuAfter = processCpuMs(pid);
+        const dbAfter = options.databaseCpuMs?.() ?? null;
+        const drainS = await drain();
+        let unexpected = 0;
+        for (const [status, { count }] of Object.entries(raw.statusCodeStats as unknown as Record<string, { count: number }>)) if (Number(status) !== 200) unexpected += count;
+        const row: LedgerBenchCase = {
+          name,
+          path,
+          total: firstBody.total,
+          totalExact: firstBody.totalExact,
+          items: firstBody.items.length,
+          requestsPerSec: Math.round(raw.requests.average),
+          p50Ms: raw.latency.p50,
+          p99Ms: raw.latency.p99,
+          maxMs: raw.latency.max,
+          errors: raw.errors,
+          unexpected,
+          serverCpuUs: cpuBefore !== null && cpuAfter !== null && raw.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / raw.requests.total) : null,
+          databaseCpuUs: dbBefore !== null && dbAfter !== null && raw.requests.total > 0 ? Math.round(((dbAfter - dbBefore) * 1000) / raw.requests.total) : null,
+          drainS,
+          cache,
+          writesPerSec: rate,
+          writes,
+          writeErrors,
+        };
+        cases.push(row);
+        process.stderr.write(
+          `ledger bench (${backend}, cache ${cache ? 'on' : 'off'}${rate ? `, ${rate} writes/s: ${writes} made, ${writeErrors} failed` : ''}): ${name}: total ${row.total}${row.totalExact ? '' : '+'}, ${row.requestsPerSec} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.serverCpuUs ?? '?'}${row.databaseCpuUs !== null ? ` + ${row.databaseCpuUs} (PostgreSQL)` : ''} µs CPU/req, drained in ${drainS} s\n`,
+        );
       }
-    } finally {
-      clearInterval(sampler);
     }
-    rssPeakMB = Math.max(rssPeakMB, rssMB());
-    const csvExport: LedgerExport = {
-      rows,
-      megabytes: round2(bytes / 2 ** 20),
-      seconds: round2((performance.now() - started) / 1000),
-      rssBeforeMB,
-      rssPeakMB,
-    };
-    process.stderr.write(`ledger bench (${backend}): CSV export ${rows} rows, ${csvExport.megabytes} MB in ${csvExport.seconds} s, RSS ${rssBeforeMB} → peak ${rssPeakMB} MB\n`);
+    return { baseline: { name: 'health (baseline)' as const, requestsPerSec: Math.round(health.requests.average), p99Ms: health.latency.p99 }, cases };
+  };
+
+  let paths: [string, string][];
+  let uncached: Awaited<ReturnType<typeof runCases>>;
+  const plain = await start(false);
+  try {
+    paths = await casesOf(new ApiClient(plain.url));
+    uncached = await runCases(plain, paths, false, [0]);
+  } finally {
+    await plain.stop();
+  }
+  const server = await start(true);
+  try {
+    const cached = await runCases(server, paths, true, [0]);
+    const mixPaths = paths.filter(([name]) => WRITE_MIX_CASES.includes(name));
+    const writeMix = (await runCases(server, mixPaths, true, [1, 10])).cases;
+    const csvExport = options.exportCsv === false ? null : await exportCsv(server, backend);
+    const under = (cases: LedgerBenchCase[]) => ({ met: cases.filter((c) => c.p99Ms <= 50).length, of: cases.length });
     return {
       backend,
       connections,
       durationS,
       loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]), cpus: os.cpus().length },
-      baseline: { name: 'health (baseline)', requestsPerSec: Math.round(health.requests.average), p99Ms: health.latency.p99 },
-      cases,
-      underTarget: { p99LimitMs: 50, met: cases.filter((c) => c.p99Ms <= 50).length, of: cases.length },
+      baseline: uncached.baseline,
+      cases: uncached.cases,
+      cached: cached.cases,
+      cachedBaseline: cached.baseline,
+      writeMix,
+      underTarget: { p99LimitMs: 50, ...under(uncached.cases) },
+      underTargetCached: under(cached.cases),
+      underTargetWriteMix: under(writeMix),
       csvExport,
     };
   } finally {
     await server.stop();
   }
+}
+
+/** The whole ledger as CSV, read as fast as this process takes it, the server's memory sampled every 20 ms. */
+async function exportCsv(server: RunningServer, backend: string): Promise<LedgerExport> {
+  const pid = server.process.pid!;
+  const rssMB = (): number => {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  };
+  const rssBeforeMB = rssMB();
+  let rssPeakMB = rssBeforeMB;
+  const sampler = setInterval(() => (rssPeakMB = Math.max(rssPeakMB, rssMB())), 20);
+  const started = performance.now();
+  let bytes = 0;
+  let rows = -1; // the header line
+  try {
+    const response = await request(`${server.url}/api/issues.csv`);
+    if (response.statusCode !== 200) throw new Error(`/api/issues.csv: HTTP ${response.statusCode}`);
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  rssPeakMB = Math.max(rssPeakMB, rssMB());
+  const csvExport: LedgerExport = { rows, megabytes: round2(bytes / 2 ** 20), seconds: round2((performance.now() - started) / 1000), rssBeforeMB, rssPeakMB };
+  process.stderr.write(`ledger bench (${backend}): CSV export ${rows} rows, ${csvExport.megabytes} MB in ${csvExport.seconds} s, RSS ${rssBeforeMB} → peak ${rssPeakMB} MB\n`);
+  return csvExport;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -263,6 +353,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const issues = Number(arg('issues') ?? 1_000_000);
   const durationS = Number(arg('seconds') ?? 3);
   const only = arg('backend');
+  // --no-export: leave out the CSV export of the whole ledger (minutes at a million issues).
+  const exportCsv = !process.argv.includes('--no-export');
   const dataDir = join(PROJECT_ROOT, 'data/demo');
   // --db=FILE / --database-url=URL: bench a database loaded before (by an earlier run or by
   // bulk-load.ts) instead of loading a fresh one; the other backend is then left out.
@@ -271,7 +363,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const results: LedgerBenchResult[] = [];
   const loads: Partial<Record<'sqlite' | 'postgres', LoadResult>> = {};
   if (givenDb || givenUrl) {
-    results.push(await benchLedger(givenDb ? { dbPath: givenDb } : { databaseUrl: givenUrl! }, { durationS, dataDir }));
+    results.push(await benchLedger(givenDb ? { dbPath: givenDb } : { databaseUrl: givenUrl! }, { durationS, dataDir, exportCsv }));
   } else {
     const cluster = only === 'sqlite' ? null : await startPostgresCluster({ durable: true });
     try {
@@ -280,14 +372,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         await (await startServer({ dataDir, dbPath, backend: 'sqlite' })).stop(); // seeds and migrates
         loads.sqlite = loadSqlite(dbPath, issues);
         process.stderr.write(`ledger bench: SQLite loaded ${issues} issues at ${loads.sqlite.issuesPerSec}/s\n`);
-        results.push(await benchLedger({ dbPath }, { durationS, dataDir }));
+        results.push(await benchLedger({ dbPath }, { durationS, dataDir, exportCsv }));
       }
       if (cluster) {
         const databaseUrl = await cluster.createDatabase('bench_ledger');
         await (await startServer({ dataDir, databaseUrl, timeoutMs: 120_000 })).stop();
         loads.postgres = await loadPostgres(databaseUrl, issues);
         process.stderr.write(`ledger bench: PostgreSQL loaded ${issues} issues at ${loads.postgres.issuesPerSec}/s\n`);
-        results.push(await benchLedger({ databaseUrl }, { durationS, dataDir, databaseCpuMs: () => cluster.cpuMs() }));
+        results.push(await benchLedger({ databaseUrl }, { durationS, dataDir, exportCsv, databaseCpuMs: () => cluster.cpuMs() }));
       }
     } finally {
       await cluster?.stop();

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiBenchResult } from './api-bench';
 import type { EngineCaseResult } from './engine-bench';
-import type { LedgerBenchResult } from './ledger-bench';
+import type { LedgerBenchCase, LedgerBenchResult } from './ledger-bench';
 import type { OpenLoopResult } from './open-loop';
 import type { PostgisBenchResult } from './postgis-bench';
 
@@ -104,35 +104,60 @@ export function lookupOpenLoopTable(bench: BenchJson): string | null {
   ].join('\n');
 }
 
-/** The ledger after the bulk load: every filter and sort on both backends, and the CSV export. */
+/** The ledger after the bulk load: every filter and sort on both backends, page cache off and on, the write mix, and the CSV export. */
 export function ledgerTable(bench: BenchJson): string | null {
   const ledger = bench.backends?.ledger;
   if (!ledger?.length) return null;
   const sqlite = ledger.find((l) => l.backend === 'sqlite');
   const postgres = ledger.find((l) => l.backend === 'postgres');
-  const names = (sqlite ?? postgres)!.cases.map((c) => c.name);
+  const any = (sqlite ?? postgres)!;
+  const names = any.cases.map((c) => c.name);
+  const find = (cases: LedgerBenchCase[] | undefined, name: string, rate = 0) => cases?.find((x) => x.name === name && x.writesPerSec === rate);
+  const cpu = (c: LedgerBenchCase | undefined) => (c?.serverCpuUs == null ? '–' : `${n(c.serverCpuUs)}${c.databaseCpuUs != null ? ` + ${n(c.databaseCpuUs)}` : ''}`);
+  // p99, req/s and CPU per request, uncached → cached.
   const cell = (l: LedgerBenchResult | undefined, name: string) => {
-    const c = l?.cases.find((x) => x.name === name);
-    if (!c) return '– | – | –';
-    const cpu = c.serverCpuUs === null ? '–' : `${n(c.serverCpuUs)}${c.databaseCpuUs != null ? ` + ${n(c.databaseCpuUs)}` : ''}`;
-    return `${ms(c.p99Ms)} | ${n(c.requestsPerSec)} | ${cpu}`;
+    const off = find(l?.cases, name);
+    const on = find(l?.cached, name);
+    if (!off && !on) return '– | – | –';
+    const pair = (f: (c: LedgerBenchCase) => string) => `${off ? f(off) : '–'} → ${on ? f(on) : '–'}`;
+    return `${pair((c) => ms(c.p99Ms))} | ${pair((c) => n(c.requestsPerSec))} | ${pair((c) => cpu(c))}`;
+  };
+  const mixCell = (l: LedgerBenchResult | undefined, name: string, rate: number) => {
+    const c = find(l?.writeMix, name, rate);
+    return c ? `${ms(c.p50Ms)} / ${ms(c.p99Ms)} | ${n(c.requestsPerSec)} | ${cpu(c)}` : '– | – | –';
   };
   const total = (name: string) => {
-    const c = (sqlite ?? postgres)!.cases.find((x) => x.name === name)!;
+    const c = any.cases.find((x) => x.name === name)!;
     return `${n(c.total)}${c.totalExact ? '' : '+'}`;
   };
   const exportCell = (l: LedgerBenchResult | undefined) =>
-    l ? `${n(l.csvExport.rows)} rows, ${n(l.csvExport.megabytes)} MB in ${n(l.csvExport.seconds, 1)} s; server RSS ${l.csvExport.rssBeforeMB} → peak ${l.csvExport.rssPeakMB} MB` : '–';
+    l?.csvExport ? `${n(l.csvExport.rows)} rows, ${n(l.csvExport.megabytes)} MB in ${n(l.csvExport.seconds, 1)} s; server RSS ${l.csvExport.rssBeforeMB} → peak ${l.csvExport.rssPeakMB} MB` : '–';
   const loads = ledger.map((l) => `${l.backend} ${l.loadAverage.before} → ${l.loadAverage.after}`).join(', ');
+  const health = (l: LedgerBenchResult | undefined) =>
+    l ? `${ms(l.baseline.p99Ms)} → ${l.cachedBaseline ? ms(l.cachedBaseline.p99Ms) : '–'} | ${n(l.baseline.requestsPerSec)} → ${l.cachedBaseline ? n(l.cachedBaseline.requestsPerSec) : '–'} | –` : '– | – | –';
+  const under = (l: LedgerBenchResult | undefined) =>
+    l ? `${l.underTarget.met} of ${l.underTarget.of} uncached, ${l.underTargetCached?.met ?? '–'} of ${l.underTargetCached?.of ?? '–'} cached, ${l.underTargetWriteMix?.met ?? '–'} of ${l.underTargetWriteMix?.of ?? '–'} with writes` : '–';
+  const mixNames = [...new Set((any.writeMix ?? []).map((c) => c.name))];
+  const rates = [...new Set((any.writeMix ?? []).map((c) => c.writesPerSec))];
   return [
-    `_${n(bench.backends!.issuesLoaded)} issues loaded beside the demo's; ${(sqlite ?? postgres)!.connections} connections, ${(sqlite ?? postgres)!.durationS} s per case, one server process; load average ${loads}; ${bench.machine ? `${bench.machine.cpus} cores, Node ${bench.machine.node}` : ''}._`,
+    `_${n(bench.backends!.issuesLoaded)} issues loaded beside the demo's; ${any.connections} connections, ${any.durationS} s per case, one server process; each cell: page cache off → on (DUTYMAP_LEDGER_CACHE_MB=0 / 32); load average ${loads}; ${bench.machine ? `${bench.machine.cpus} cores, Node ${bench.machine.node}` : ''}._`,
     '',
     '| case | total | SQLite p99 ms | req/s | CPU µs/req | PostgreSQL p99 ms | req/s | CPU µs/req: server + PostgreSQL |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    `| health (baseline: the HTTP stack) | – | ${sqlite ? `${ms(sqlite.baseline.p99Ms)} | ${n(sqlite.baseline.requestsPerSec)} | –` : '– | – | –'} | ${postgres ? `${ms(postgres.baseline.p99Ms)} | ${n(postgres.baseline.requestsPerSec)} | –` : '– | – | –'} |`,
+    `| health (baseline: the HTTP stack) | – | ${health(sqlite)} | ${health(postgres)} |`,
     ...names.map((name) => `| ${name} | ${total(name)} | ${cell(sqlite, name)} | ${cell(postgres, name)} |`),
     '',
-    `p99 ≤ 50 ms: SQLite ${sqlite ? `${sqlite.underTarget.met} of ${sqlite.underTarget.of}` : '–'} cases, PostgreSQL ${postgres ? `${postgres.underTarget.met} of ${postgres.underTarget.of}` : '–'}.`,
+    ...(mixNames.length
+      ? [
+          'With writes (cache on; an issue reported through `POST /api/issues` every second, or every 100 ms, while the 50 connections read):',
+          '',
+          '| case | reports/s | SQLite p50 / p99 ms | req/s | CPU µs/req | PostgreSQL p50 / p99 ms | req/s | CPU µs/req |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- |',
+          ...mixNames.flatMap((name) => rates.map((rate) => `| ${name} | ${rate} | ${mixCell(sqlite, name, rate)} | ${mixCell(postgres, name, rate)} |`)),
+          '',
+        ]
+      : []),
+    `p99 ≤ 50 ms: SQLite ${under(sqlite)}; PostgreSQL ${under(postgres)}.`,
     `CSV export of the whole ledger: SQLite ${exportCell(sqlite)}; PostgreSQL ${exportCell(postgres)}.`,
     ...(postgres && postgres.cases.every((c) => c.databaseCpuUs == null) ? ["PostgreSQL's own CPU was not measured in this run (a database it did not start): its column is the server's alone."] : []),
   ].join('\n');
