@@ -512,6 +512,12 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
       const open = issues.filter((i) => i.status !== 'closed');
       expect((await repo.engineOwnedOpenIssues()).map((i) => i.id)).toEqual(open.filter((i) => i.engineOwned).map((i) => i.id));
       expect([...(await repo.openDeadlines())]).toEqual(open.map((i) => Date.parse(i.deadline)).sort((a, b) => a - b));
+      // The next open deadline at or after a time: each deadline itself, past the last one null.
+      const sorted = open.map((i) => Date.parse(i.deadline)).sort((a, b) => a - b);
+      expect(await repo.nextOpenDeadline(sorted[0]! - 1)).toBe(sorted[0]);
+      expect(await repo.nextOpenDeadline(sorted[0]!)).toBe(sorted[0]);
+      expect(await repo.nextOpenDeadline(sorted[0]! + 1)).toBe(sorted.find((d) => d >= sorted[0]! + 1) ?? null);
+      expect(await repo.nextOpenDeadline(sorted.at(-1)! + 1)).toBeNull();
       for (const [layer, key] of [['streets', 'streetId'], ['communities', 'communityId'], ['grids', 'gridId'], ['roads', 'roadId'], ['checkpoints', 'checkpointId']] as const) {
         const expected = new Map<string, { open: number; overdue: number }>();
         for (const i of open) {

@@ -20,7 +20,7 @@ const MAX_ENTRIES = 256;
  * The ledger's totals, counted once per data revision and filter rather than once per page.
  *
  * A count stays right until a write (the data revision moves) or, for a filter on overdue, until
- * another open deadline passes (how many have passed is part of the key) — so a ledger of a
+ * another open deadline passes (OverdueClock's mark is part of the key) — so a ledger of a
  * million issues is counted when something changed, not each time someone scrolls or a wall
  * screen polls. Requests for the same key while it is being counted share that count. Each
  * process keeps its own; the revision is read from the database, so writes through other
@@ -51,7 +51,7 @@ export class LedgerCounts {
     if (filter.overdue !== undefined) {
       const clock = await this.clock.at(nowMs);
       revision = clock.revision;
-      key += `@${clock.overdue}`;
+      key += `@${clock.mark}`;
     } else {
       revision = await this.repo.dataRevision();
     }

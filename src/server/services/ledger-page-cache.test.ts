@@ -7,7 +7,7 @@ function fakeRepo(state: { revision: number; deadlines: number[] }): DutymapRepo
   return {
     dataRevision: async () => state.revision,
     revisions: async () => ({ epoch: 1234, data: state.revision, zones: 0, layers: {} }),
-    openDeadlines: async () => Float64Array.from(state.deadlines),
+    nextOpenDeadline: async (from: number) => state.deadlines.find((d) => d >= from) ?? null,
   } as unknown as DutymapRepository;
 }
 

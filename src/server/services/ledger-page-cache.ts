@@ -17,7 +17,7 @@ export interface LedgerPageAnswer {
 }
 
 interface Entry {
-  /** Data version the page was read at ("revision" or "revision-oN" for a filter on overdue). */
+  /** Data version the page was read at ("revision", or "revision-oMARK" for a filter on overdue). */
   version: string;
   page: Promise<BuiltLedgerPage>;
   /** How many of the page's open deadlines had passed when it was read. */
@@ -33,7 +33,7 @@ interface Entry {
  * When is a kept page still right? The data revision — read from the database on every request,
  * bumped in the transaction of every write by any process — must be the one it was read at (so
  * with several server processes or instances a write anywhere is seen on the next request); for a
- * filter on overdue, also how many open deadlines have passed in the whole ledger (OverdueClock, as
+ * filter on overdue, also OverdueClock's mark (which moves when any open deadline passes, as in
  * the counts' ETag); and every page, how many of its own issues' deadlines have passed (their
  * `overdue` flags). Requests for a key being read share that read. Bounded by the bytes of the
  * bodies, least recently used forgotten first; a page larger than an eighth of the budget is not kept.
@@ -67,7 +67,7 @@ export class LedgerPageCache {
    * The page for `key` at `nowMs`: kept if still right, else read with `build` (which must read the
    * data after this call started — it does, as it runs after the revision is read).
    * @param key the normalised query and scope (any string; hashed into the ETag)
-   * @param dependsOnOverdue whether the query filters on overdue (the whole ledger's deadlines count)
+   * @param dependsOnOverdue whether the query filters on overdue (any open deadline passing may change it)
    */
   async page(key: string, nowMs: number, dependsOnOverdue: boolean, build: () => Promise<BuiltLedgerPage>): Promise<LedgerPageAnswer> {
     let version: string;
@@ -75,7 +75,7 @@ export class LedgerPageCache {
     if (dependsOnOverdue) {
       const clock = await this.clock.at(nowMs);
       revision = clock.revision;
-      version = `${revision}-o${clock.overdue}`;
+      version = `${revision}-o${clock.mark}`;
     } else {
       revision = await this.repo.dataRevision();
       version = String(revision);

@@ -11,19 +11,28 @@ describe('countBelow', () => {
 });
 
 describe('OverdueClock', () => {
-  it('reads the deadlines once per data revision and counts those passed', async () => {
+  it('seeks the next open deadline once per data revision and again only after it passes', async () => {
     let revision = 1;
-    let reads = 0;
+    const seeks: number[] = [];
+    const deadlines = () => (revision === 1 ? [10, 20] : [5]);
     const repo = {
       dataRevision: async () => revision,
-      openDeadlines: async () => (reads++, revision === 1 ? Float64Array.from([10, 20]) : Float64Array.from([5])),
+      nextOpenDeadline: async (from: number) => (seeks.push(from), deadlines().find((d) => d >= from) ?? null),
     } as unknown as DutymapRepository;
     const clock = new OverdueClock(repo);
-    expect(await clock.at(15)).toEqual({ revision: 1, overdue: 1 });
-    expect(await clock.at(25)).toEqual({ revision: 1, overdue: 2 });
-    expect(reads).toBe(1);
-    revision = 2;
-    expect(await clock.at(25)).toEqual({ revision: 2, overdue: 1 });
-    expect(reads).toBe(2);
+    const a = await clock.at(5);
+    expect(a).toEqual({ revision: 1, mark: 10 });
+    expect(await clock.at(10)).toEqual(a); // 10 is not overdue at 10 (deadline < now)
+    expect(seeks).toEqual([5]);
+    const b = await clock.at(15); // 10 passed: the mark moves
+    expect(b.mark).toBe(20);
+    expect(await clock.at(19)).toEqual(b);
+    expect((await clock.at(25)).mark).toBe(-1); // none left to pass
+    expect(await clock.at(1000)).toEqual({ revision: 1, mark: -1 });
+    expect(seeks).toEqual([5, 15, 25]);
+    revision = 2; // a write: seek again
+    expect(await clock.at(1000)).toEqual({ revision: 2, mark: -1 });
+    expect(await clock.at(1)).toEqual({ revision: 2, mark: -1 });
+    expect(seeks).toEqual([5, 15, 25, 1000]);
   });
 });

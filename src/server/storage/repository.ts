@@ -68,6 +68,8 @@ export interface DutymapRepository {
   engineOwnedOpenIssues(): Promise<IssueRecord[]>;
   /** Deadlines (epoch ms) of every open issue, sorted ascending. */
   openDeadlines(): Promise<Float64Array>;
+  /** The earliest deadline (epoch ms) at or after `fromMs` of an open issue; null when none (an index seek per open status). */
+  nextOpenDeadline(fromMs: number): Promise<number | null>;
   /** Open and overdue issues per feature of a layer (features with none are absent). */
   countOpenByFeature(layer: LayerName, nowMs: number): Promise<Map<string, { open: number; overdue: number }>>;
   /**

@@ -75,7 +75,7 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(counts, async (c) => {
     const name = c.req.valid('query').layer;
     const nowMs = deps.now().getTime();
-    const { revision, overdue } = await overdueNow(nowMs);
+    const { revision, mark: overdue } = await overdueNow(nowMs);
     epoch ??= (await deps.repo.revisions()).epoch;
     const etag = `"${epoch.toString(36)}-c-${name}-${revision}-${overdue}"`;
     if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, { ETag: etag, 'Cache-Control': 'no-cache' });
@@ -93,7 +93,7 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
 
   app.openapi(summary, async (c) => {
     const nowMs = deps.now().getTime();
-    const { revision, overdue } = await overdueNow(nowMs);
+    const { revision, mark: overdue } = await overdueNow(nowMs);
     const state = await deps.districts.state();
     // With patrol coverage weighed into the 红黑榜 (a setting), check-ins change the summary too.
     const weighed = deps.config.field.rankingCoverageWeight > 0;

@@ -608,6 +608,16 @@ export class PostgresRepository implements DutymapRepository {
     return Float64Array.from(rows as unknown as [number][], (r) => r[0]);
   }
 
+  async nextOpenDeadline(fromMs: number): Promise<number | null> {
+    // One seek of issues_open_deadline.
+    const { rows } = await this.pool.query<{ d: string | number | null }>(
+      'SELECT min(deadline_ms) AS d FROM issues WHERE district_id = $1 AND is_open AND deadline_ms >= $2',
+      [this.districtId, fromMs],
+    );
+    const d = rows[0]?.d;
+    return d === null || d === undefined ? null : Number(d);
+  }
+
   async countOpenByFeature(layer: LayerName, nowMs: number): Promise<Map<string, { open: number; overdue: number }>> {
     const column = LAYER_COLUMN[layer];
     if (!column) return new Map();

@@ -238,6 +238,8 @@ class SqliteRepository implements DutymapRepository {
       issueIdExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM issues WHERE id = ?'),
       engineOwnedOpen: db.prepare<[], IssueRow>('SELECT * FROM issues WHERE is_open = 1 AND engine_owned = 1 ORDER BY seq'),
       openDeadlines: db.prepare<[], { d: number }>('SELECT deadline_ms AS d FROM issues WHERE is_open = 1 ORDER BY deadline_ms'),
+      // One seek of issues_open_deadline.
+      nextOpenDeadline: db.prepare<{ from: number }, { d: number | null }>('SELECT min(deadline_ms) AS d FROM issues WHERE is_open = 1 AND deadline_ms >= @from'),
       nextSeq: db.prepare<[], { s: number | null }>('SELECT max(seq) AS s FROM issues'),
       insertIssue: db.prepare(`INSERT INTO issues (${ISSUE_COLUMNS.join(', ')}) VALUES (${ISSUE_COLUMNS.map((c) => `@${c}`).join(', ')})`),
       updateIssue: db.prepare(
@@ -448,6 +450,10 @@ class SqliteRepository implements DutymapRepository {
 
   async openDeadlines(): Promise<Float64Array> {
     return Float64Array.from(this.stmt.openDeadlines.all(), (r) => r.d);
+  }
+
+  async nextOpenDeadline(fromMs: number): Promise<number | null> {
+    return this.stmt.nextOpenDeadline.get({ from: fromMs })?.d ?? null;
   }
 
   async countOpenByFeature(layer: LayerName, nowMs: number): Promise<Map<string, { open: number; overdue: number }>> {
