@@ -189,10 +189,21 @@ export function issueTargetsTable(bench: BenchJson): string | null {
   const ledger = bench.backends?.ledger ?? [];
   if (!ledger.length) notMeasured('ledger first page after 1 M issues, 50 connections, p99', '< 50 ms, every case, both backends');
   for (const l of ledger) {
-    const worst = l.cases.reduce((a, c) => (c.p99Ms > a.p99Ms ? c : a));
-    rows.push(
-      `| ledger first page after ${n(bench.backends!.issuesLoaded)} issues, ${l.connections} connections, ${l.backend} | ${l.underTarget.met} of ${l.underTarget.of} cases under ${l.underTarget.p99LimitMs} ms; worst p99 ${ms(worst.p99Ms)} ms (${worst.name}) | < ${l.underTarget.p99LimitMs} ms, every case | ${verdict(l.underTarget.met === l.underTarget.of)} |`,
-    );
+    // Page cache off, on, and on with reports arriving: each its own row (a target met only with
+    // the cache and no writes is not what a user feels when the data changes).
+    const variants: [string, LedgerBenchCase[] | undefined][] = [
+      ['page cache off', l.cases],
+      ['page cache on, no writes', l.cached],
+      ['page cache on, 1 and 10 reports/s', l.writeMix],
+    ];
+    for (const [label, cases] of variants) {
+      if (!cases?.length) continue;
+      const worst = cases.reduce((a, c) => (c.p99Ms > a.p99Ms ? c : a));
+      const met = cases.filter((c) => c.p99Ms <= l.underTarget.p99LimitMs).length;
+      rows.push(
+        `| ledger first page after ${n(bench.backends!.issuesLoaded)} issues, ${l.connections} connections, ${l.backend}, ${label} | ${met} of ${cases.length} cases under ${l.underTarget.p99LimitMs} ms; worst p99 ${ms(worst.p99Ms)} ms (${worst.name}${worst.writesPerSec ? `, ${worst.writesPerSec} reports/s` : ''}) | < ${l.underTarget.p99LimitMs} ms, every case | ${verdict(met === cases.length)} |`,
+      );
+    }
   }
 
   const openLoop = bench.api?.openLoop;
