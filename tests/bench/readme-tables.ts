@@ -158,7 +158,7 @@ export function ledgerTable(bench: BenchJson): string | null {
         ]
       : []),
     `p99 ≤ 50 ms: SQLite ${under(sqlite)}; PostgreSQL ${under(postgres)}.`,
-    `CSV export of the whole ledger: SQLite ${exportCell(sqlite)}; PostgreSQL ${exportCell(postgres)}.`,
+    ...(sqlite?.csvExport || postgres?.csvExport ? [`CSV export of the whole ledger: SQLite ${exportCell(sqlite)}; PostgreSQL ${exportCell(postgres)}.`] : ['The CSV export was left out of this run (`--no-export`).']),
     ...(postgres && postgres.cases.every((c) => c.databaseCpuUs == null) ? ["PostgreSQL's own CPU was not measured in this run (a database it did not start): its column is the server's alone."] : []),
   ].join('\n');
 }
