@@ -222,6 +222,21 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
+/**
+ * fetch, sent again once when an idempotent request (GET, HEAD) found its kept-alive connection
+ * reset: the server may close an idle keep-alive socket just as the client reuses it (a race every
+ * HTTP client meets; browsers retry such requests too). A server that is down fails the retry.
+ */
+async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = ((error as { cause?: { code?: string } }).cause ?? {}).code;
+    if ((init.method === 'GET' || init.method === 'HEAD') && (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')) return fetch(url, init);
+    throw error;
+  }
+}
+
 /** A tiny client with a cookie jar of one session cookie. */
 export class ApiClient {
   cookie: string | null = null;
@@ -235,7 +250,7 @@ export class ApiClient {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(this.base + path, { method, headers, body });
+    const response = await fetchOnce(this.base + path, { method, headers, body });
     const setCookie = response.headers.get('set-cookie');
     if (setCookie) {
       const pair = setCookie.split(';')[0];
