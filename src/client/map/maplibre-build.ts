@@ -209,6 +209,9 @@ export function maplibreFromSources(): Plugin[] {
       },
       // Vite's own TypeScript transform leaves maplibre's sources to maplibreTypeScript().
       oxc: { exclude: [/\.js$/, MAPLIBRE_SOURCE] },
+      // `npm run dev` must not pre-bundle maplibre (without these plugins); its one CommonJS
+      // dependency is pre-bundled on its own.
+      optimizeDeps: { exclude: ['maplibre-gl'], include: ['maplibre-gl > murmurhash-js'] },
       // maplibre's worker is an ES module (it reads import.meta), started with {type: 'module'};
       // worker bundles get only these plugins (so no stubs: the worker is complete).
       worker: { format: 'es', plugins: () => [maplibreTypeScript()] },
