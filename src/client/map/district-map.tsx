@@ -12,7 +12,8 @@ import {
   type MapMouseEvent,
   type StyleSpecification,
 } from 'maplibre-gl';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+// maplibre's worker, built from the same sources as its main thread (maplibre-build.ts).
+import workerUrl from 'maplibre-gl/src/source/worker.ts?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { CountsResponse, LayerParam } from '../../core/api/api-schema';
 import type { BBox } from '../../core/geometry/geometry-schema';
