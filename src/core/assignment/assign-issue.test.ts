@@ -26,6 +26,28 @@ describe('assign on the tiny district', () => {
     expect(result.candidates).toEqual([{ rule: 'grid', featureId: 'G1b', unitId: 'U-g1b', distanceM: 0 }]);
   });
 
+  it('answers two points inside one grid with equal, frozen candidates that JSON writes alike', () => {
+    const first = assign(index, [112.2075, 30.3045], 'damaged_facility');
+    const second = assign(index, [112.2076, 30.3046], 'damaged_facility');
+    // Candidates inside a feature (0 m) are made once per index and shared; the answer is unchanged.
+    expect(second.candidates[0]).toBe(first.candidates[0]);
+    expect(Object.isFrozen(first.candidates[0])).toBe(true);
+    expect(JSON.parse(JSON.stringify(first))).toEqual({
+      rule: 'grid',
+      unitId: 'U-g1b',
+      streetId: 'S1',
+      communityId: 'C1',
+      gridId: 'G1b',
+      roadId: null,
+      checkpointId: null,
+      distanceM: 0,
+      candidates: [{ rule: 'grid', featureId: 'G1b', unitId: 'U-g1b', distanceM: 0 }],
+    });
+    expect(Object.keys(first)).not.toContain('place');
+    // Another index (another zones version) has its own.
+    expect(assign(buildDistrictIndex(tinyDistrict()), [112.2075, 30.3045], 'damaged_facility').candidates[0]).not.toBe(first.candidates[0]);
+  });
+
   it('gives a point in a hole to the grid that fills the hole, not to the grid around it', () => {
     const result = assign(index, [112.2025, 30.3045], 'damaged_facility');
     expect(result.gridId).toBe('G1h');

@@ -107,18 +107,20 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   if (rules === undefined) throw categoryError(category);
   decide(index, lon, lat, rules);
 
-  const candidates: AssignmentCandidate[] = new Array(found.count);
-  for (let c = 0; c < found.count; c++) candidates[c] = candidateAt(index, c);
+  const ids = index.ids;
+  const count = found.count;
+  const candidates: AssignmentCandidate[] = count === 1 ? [candidateAt(index, 0)] : [];
+  for (let c = 0; c < count && count > 1; c++) candidates.push(candidateAt(index, c));
   const decided = found.decided;
   const chain = chainScratch;
   const result: AssignmentResult = {
     rule: decided >= 0 ? RULE_KINDS[found.rule[decided]] : 'office',
     unitId: decided >= 0 ? index.unitIds[found.unit[decided]] : null,
-    streetId: chain.street >= 0 ? index.streets[chain.street].id : null,
-    communityId: chain.community >= 0 ? index.communities[chain.community].id : null,
-    gridId: chain.grid >= 0 ? index.grids[chain.grid].id : null,
-    roadId: found.road >= 0 ? index.roads[found.feature[found.road]].id : null,
-    checkpointId: found.checkpoint >= 0 ? index.checkpoints[found.feature[found.checkpoint]].id : null,
+    streetId: chain.street >= 0 ? ids.streets[chain.street] : null,
+    communityId: chain.community >= 0 ? ids.communities[chain.community] : null,
+    gridId: chain.grid >= 0 ? ids.grids[chain.grid] : null,
+    roadId: found.road >= 0 ? ids.roads[found.feature[found.road]] : null,
+    checkpointId: found.checkpoint >= 0 ? ids.checkpoints[found.feature[found.checkpoint]] : null,
     distanceM: decided >= 0 ? found.distance[decided] : null,
     candidates,
   };
@@ -126,13 +128,13 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   if (chain.street < 0 && chain.grid < 0) {
     if (found.excludedCount > 0) {
       result.place = 'excluded';
-      result.excludedId = index.excluded[index.excludedLocator.found[0]].id;
+      result.excludedId = ids.excluded[index.excludedLocator.found[0]];
     } else {
       result.place = index.outlineLocator && index.outlineLocator.first(lon, lat) >= 0 ? 'uncovered' : 'outside';
     }
   } else if (found.excludedCount > 0) {
     // A zone drawn over an excluded area (the district check reports the overlap): the zone answers.
-    result.excludedId = index.excluded[index.excludedLocator.found[0]].id;
+    result.excludedId = ids.excluded[index.excludedLocator.found[0]];
   }
   return result;
 }
@@ -212,7 +214,7 @@ export function batchRow(index: DistrictIndex, batch: AssignmentBatch, i: number
     checkpointId: id(index.checkpoints, batch.checkpoint[i]),
     distanceM: Number.isNaN(batch.distanceM[i]) ? null : batch.distanceM[i],
   };
-  if (batch.excluded[i] >= 0) row.excludedId = index.excluded[batch.excluded[i]].id;
+  if (batch.excluded[i] >= 0) row.excludedId = index.ids.excluded[batch.excluded[i]];
   return row;
 }
 
@@ -325,13 +327,31 @@ function decide(index: DistrictIndex, lon: number, lat: number, rules: readonly 
   }
 }
 
-/** Candidate c of `found` as the object `assign` answers with. */
+/**
+ * Candidate c of `found` as the object `assign` answers with. A candidate the point lies inside
+ * (0 m: its grid, an area checkpoint, an excluded area) is the same for every such point, so it is
+ * made once per feature and index and shared, frozen, by every answer naming it; only candidates
+ * at a distance are made per answer.
+ */
 function candidateAt(index: DistrictIndex, c: number): AssignmentCandidate {
   const kind = found.rule[c];
   const f = found.feature[c];
-  const layer = kind === CHECKPOINT ? index.checkpoints : kind === ROAD ? index.roads : kind === GRID ? index.grids : index.excluded;
+  const d = found.distance[c];
+  if (d === 0) {
+    const shared = index.insideCandidates[kind];
+    return shared[f] ?? (shared[f] = insideCandidate(index, kind, f, found.unit[c]));
+  }
   const unit = found.unit[c];
-  return { rule: RULE_KINDS[kind], featureId: layer[f].id, unitId: unit >= 0 ? index.unitIds[unit] : null, distanceM: found.distance[c] };
+  return { rule: RULE_KINDS[kind], featureId: idsOf(index, kind)[f], unitId: unit >= 0 ? index.unitIds[unit] : null, distanceM: d };
+}
+
+function insideCandidate(index: DistrictIndex, kind: number, f: number, unit: number): AssignmentCandidate {
+  return Object.freeze({ rule: RULE_KINDS[kind], featureId: idsOf(index, kind)[f], unitId: unit >= 0 ? index.unitIds[unit] : null, distanceM: 0 });
+}
+
+function idsOf(index: DistrictIndex, kind: number): readonly string[] {
+  const ids = index.ids;
+  return kind === CHECKPOINT ? ids.checkpoints : kind === ROAD ? ids.roads : kind === GRID ? ids.grids : ids.excluded;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   type StreetFeature,
 } from '../district/district-schema';
 import { DEFAULT_POLICY, maxRadii, rulesFor, type AssignmentPolicy } from './assignment-policy';
-import { RULE_KINDS } from './assignment-schema';
+import { RULE_KINDS, type AssignmentCandidate } from './assignment-schema';
 import { ISSUE_CATEGORIES } from '../district/catalog';
 import { BucketTableBuilder, createBucketGrid, type BucketTable } from '../geometry/bucket-grid';
 import { EARTH_RADIUS_M, haversineM, metresPerDegree } from '../geometry/geo-distance';
@@ -51,6 +51,17 @@ export interface DistrictIndex {
   readonly checkpoints: readonly CheckpointFeature[];
   /** Excluded areas, sorted by id. */
   readonly excluded: readonly ExcludedFeature[];
+  /**
+   * The ids of each layer's features in the same order (`gridIds[i] === grids[i].id`): what
+   * `assign` writes into its answer, read from one dense array instead of from each feature object.
+   */
+  readonly ids: LayerIds;
+  /**
+   * Per rule kind (a RULE_KINDS position) and feature: the frozen candidate object of a point
+   * inside the feature (0 m), made by `assign` the first time it is needed and shared by every
+   * answer naming it. A cache, filled as points are assigned; empty in a new index.
+   */
+  readonly insideCandidates: readonly (AssignmentCandidate | undefined)[][];
   readonly excludedLocator: PolygonLocator;
   /** The district's outline, or null: then "outside" means outside every street. */
   readonly outlineLocator: PolygonLocator | null;
@@ -70,6 +81,16 @@ export interface DistrictIndex {
   readonly communityStreet: Int32Array;
   readonly roadSegments: SegmentTable;
   readonly checkpointTable: CheckpointTable;
+}
+
+/** The ids of the features of each layer the engine answers with, in the index's (id) order. */
+export interface LayerIds {
+  readonly streets: readonly string[];
+  readonly communities: readonly string[];
+  readonly grids: readonly string[];
+  readonly roads: readonly string[];
+  readonly checkpoints: readonly string[];
+  readonly excluded: readonly string[];
 }
 
 /** A policy rule as the engine runs it: `kind` is the rule's position in RULE_KINDS; radius 0 for area rules. */
@@ -180,6 +201,15 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
     roads,
     checkpoints,
     excluded,
+    ids: {
+      streets: streets.map((f) => f.id),
+      communities: communities.map((f) => f.id),
+      grids: grids.map((f) => f.id),
+      roads: roads.map((f) => f.id),
+      checkpoints: checkpoints.map((f) => f.id),
+      excluded: excluded.map((f) => f.id),
+    },
+    insideCandidates: RULE_KINDS.map(() => []),
     excludedLocator: buildPolygonLocator(excluded.map((f) => polygonsOf(f.geometry))),
     outlineLocator: outline ? buildPolygonLocator([polygonsOf(outline.geometry)]) : null,
     streetLocator,
