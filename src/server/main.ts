@@ -69,7 +69,7 @@ async function serveHttp(config: ServerConfig, onListening: (port: number) => vo
   const districts = new DistrictService(repo, now, { pool, limits: { checkBudgetMs, maxFeatureVertices, maxEditVertices } });
   // Build the engine index before the first request (a server without a district has none to build).
   if (!(await repo.isEmpty())) {
-    const { geometry } = await districts.state();
+    const { geometry } = await districts.prepare();
     // ICU loads a time zone's rules on first use (15 ms of the main thread): now, not in the first
     // weekly report's request (its period is resolved here, the rest in the compute pool).
     dateIn(geometry.meta.timeZone, Date.now());

@@ -12,11 +12,11 @@ import {
 import { DEFAULT_POLICY, maxRadii, rulesFor, type AssignmentPolicy } from './assignment-policy';
 import { RULE_KINDS, type AssignmentCandidate } from './assignment-schema';
 import { ISSUE_CATEGORIES } from '../district/catalog';
-import { BucketTableBuilder, createBucketGrid, type BucketTable } from '../geometry/bucket-grid';
+import { BucketTableBuilder, createBucketGrid, packBucketTable, unpackBucketTable, type BucketTable, type PackedBucketTable } from '../geometry/bucket-grid';
 import { EARTH_RADIUS_M, haversineM, metresPerDegree } from '../geometry/geo-distance';
 import { bboxOfRings, linesOf, mergeBBoxes, polygonsOf, type PolygonRings } from '../geometry/geometry-parts';
 import { flattenPolygons, type FlatPolygons } from '../geometry/point-location';
-import { EMPTY_CELL, buildPolygonLocator, locatorGrid, type PolygonLocator } from '../geometry/polygon-locator';
+import { EMPTY_CELL, PolygonLocator, buildPolygonLocator, locatorGrid, type PackedLocator } from '../geometry/polygon-locator';
 
 /** `zoneCells[cell]` when no grid, community or street touches the cell. */
 export const NO_ZONE = -3;
@@ -139,20 +139,83 @@ export interface CheckpointTable {
   readonly records: Float64Array;
 }
 
-const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** The layers the index holds sorted by id. */
+type IndexedLayer = keyof LayerIds;
 
 /**
- * Builds the spatial indexes of a district for `assign`. Pure and synchronous; a few milliseconds
- * for the demo district, well under 200 ms for one ten times larger. The policy is part of the
- * index because road and checkpoint cells are padded by the largest radius it uses.
+ * Everything of a DistrictIndex that is computed from the geometry, as plain data and typed
+ * arrays: what `buildPackedDistrictIndex` makes (in a worker thread, say) and
+ * `unpackDistrictIndex` turns into the index again next to the same geometry, in about a
+ * millisecond and without any geometry work. Structured-clonable; `packedTransferList` names the
+ * buffers to transfer instead of copying.
+ */
+export interface PackedDistrictIndex {
+  readonly policy: AssignmentPolicy;
+  /** Per layer, the position in the district's layer of the index's k-th feature (the index holds them sorted by id). */
+  readonly order: Readonly<Record<IndexedLayer, Int32Array>>;
+  /** The ids in that order: unpacking checks them against the geometry it is given. */
+  readonly ids: LayerIds;
+  readonly unitIds: readonly string[];
+  readonly checkpointUnit: Int32Array;
+  readonly roadUnit: Int32Array;
+  readonly gridUnit: Int32Array;
+  readonly excludedUnit: Int32Array;
+  readonly excludedLocator: PackedLocator;
+  readonly outlineLocator: PackedLocator | null;
+  readonly streetLocator: PackedLocator;
+  readonly communityLocator: PackedLocator;
+  readonly gridLocator: PackedLocator;
+  readonly zoneCells: Int32Array;
+  readonly gridCommunity: Int32Array;
+  readonly communityStreet: Int32Array;
+  readonly roadSegments: Omit<SegmentTable, 'buckets'> & { readonly buckets: PackedBucketTable };
+  readonly checkpointTable: Omit<CheckpointTable, 'buckets'> & { readonly buckets: PackedBucketTable };
+}
+
+/** Positions of `features` sorted by id (ties keep their order: the sort is stable). */
+function idOrder(features: readonly { id: string }[]): Int32Array {
+  const order = Array.from(features, (_, i) => i);
+  order.sort((a, b) => {
+    const x = features[a]!.id;
+    const y = features[b]!.id;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+  return Int32Array.from(order);
+}
+
+/** The layer of `district` the index holds under `layer`. */
+function layerOf(district: DistrictGeometry, layer: IndexedLayer): readonly ({ id: string } & (StreetFeature | CommunityFeature | GridFeature | RoadFeature | CheckpointFeature | ExcludedFeature))[] {
+  return layer === 'excluded' ? layerFeatures(district, 'excluded') : district[layer];
+}
+
+/**
+ * Builds the spatial indexes of a district for `assign`. Pure and synchronous; a few tens of
+ * milliseconds for the demo district, a few hundred for one ten times larger — the server builds
+ * it in its compute pool (buildPackedDistrictIndex there, unpackDistrictIndex on the main thread).
+ * The policy is part of the index because road and checkpoint cells are padded by the largest
+ * radius it uses.
  */
 export function buildDistrictIndex(district: DistrictGeometry, policy: AssignmentPolicy = DEFAULT_POLICY): DistrictIndex {
-  const streets = district.streets.slice().sort(byId);
-  const communities = district.communities.slice().sort(byId);
-  const grids = district.grids.slice().sort(byId);
-  const roads = district.roads.slice().sort(byId);
-  const checkpoints = district.checkpoints.slice().sort(byId);
-  const excluded = layerFeatures(district, 'excluded').slice().sort(byId);
+  return unpackDistrictIndex(district, buildPackedDistrictIndex(district, policy));
+}
+
+/** The work of buildDistrictIndex, as data (see PackedDistrictIndex). */
+export function buildPackedDistrictIndex(district: DistrictGeometry, policy: AssignmentPolicy = DEFAULT_POLICY): PackedDistrictIndex {
+  const order = {
+    streets: idOrder(district.streets),
+    communities: idOrder(district.communities),
+    grids: idOrder(district.grids),
+    roads: idOrder(district.roads),
+    checkpoints: idOrder(district.checkpoints),
+    excluded: idOrder(layerFeatures(district, 'excluded')),
+  };
+  const streets = Array.from(order.streets, (i) => district.streets[i]!);
+  const communities = Array.from(order.communities, (i) => district.communities[i]!);
+  const grids = Array.from(order.grids, (i) => district.grids[i]!);
+  const roads = Array.from(order.roads, (i) => district.roads[i]!);
+  const checkpoints = Array.from(order.checkpoints, (i) => district.checkpoints[i]!);
+  const allExcluded = layerFeatures(district, 'excluded');
+  const excluded = Array.from(order.excluded, (i) => allExcluded[i]!);
   const outline = outlineOf(district);
 
   const streetPosition = new Map(streets.map((s, i) => [s.id, i]));
@@ -161,9 +224,6 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
   const communityStreet = Int32Array.from(communities, (c) => streetPosition.get(c.properties.parentId) ?? -1);
 
   const radii = maxRadii(policy);
-  const rulesByCode = ISSUE_CATEGORIES.map((c) =>
-    rulesFor(policy, c).map((rule): CompiledRule => ({ kind: RULE_KINDS.indexOf(rule.kind), radiusM: 'radiusM' in rule ? rule.radiusM : 0 })),
-  );
   const unitIds: string[] = [];
   const unitPosition = new Map<string, number>();
   const unitOf = (unitId: string | null): number => {
@@ -185,22 +245,11 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
   const gridLocator = buildPolygonLocator(gridParts, cells);
   const communityLocator = buildPolygonLocator(communityParts, cells);
   const streetLocator = buildPolygonLocator(streetParts, cells);
+  const roadSegments = buildSegmentTable(roads, radii.road + PAD_MARGIN_M);
+  const checkpointTable = buildCheckpointTable(checkpoints, radii.checkpoint + PAD_MARGIN_M);
   return {
-    district,
     policy,
-    rulesByCategory: new Map(ISSUE_CATEGORIES.map((c, code) => [c, rulesByCode[code]])),
-    rulesByCode,
-    unitIds,
-    checkpointUnit: Int32Array.from(checkpoints, (f) => unitOf(f.properties.ownerUnitId)),
-    roadUnit: Int32Array.from(roads, (f) => unitOf(f.properties.ownerUnitId)),
-    gridUnit: Int32Array.from(grids, (f) => unitOf(f.properties.ownerUnitId)),
-    excludedUnit: Int32Array.from(excluded, (f) => unitOf(f.properties.managingUnitId)),
-    streets,
-    communities,
-    grids,
-    roads,
-    checkpoints,
-    excluded,
+    order,
     ids: {
       streets: streets.map((f) => f.id),
       communities: communities.map((f) => f.id),
@@ -209,12 +258,16 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
       checkpoints: checkpoints.map((f) => f.id),
       excluded: excluded.map((f) => f.id),
     },
-    insideCandidates: RULE_KINDS.map(() => []),
-    excludedLocator: buildPolygonLocator(excluded.map((f) => polygonsOf(f.geometry))),
-    outlineLocator: outline ? buildPolygonLocator([polygonsOf(outline.geometry)]) : null,
-    streetLocator,
-    communityLocator,
-    gridLocator,
+    unitIds,
+    checkpointUnit: Int32Array.from(checkpoints, (f) => unitOf(f.properties.ownerUnitId)),
+    roadUnit: Int32Array.from(roads, (f) => unitOf(f.properties.ownerUnitId)),
+    gridUnit: Int32Array.from(grids, (f) => unitOf(f.properties.ownerUnitId)),
+    excludedUnit: Int32Array.from(excluded, (f) => unitOf(f.properties.managingUnitId)),
+    excludedLocator: buildPolygonLocator(excluded.map((f) => polygonsOf(f.geometry))).pack(),
+    outlineLocator: outline ? buildPolygonLocator([polygonsOf(outline.geometry)]).pack() : null,
+    streetLocator: streetLocator.pack(),
+    communityLocator: communityLocator.pack(),
+    gridLocator: gridLocator.pack(),
     zoneCells: Int32Array.from(gridLocator.direct, (d, cell) => {
       if (d === EMPTY_CELL) return communityLocator.direct[cell] === EMPTY_CELL && streetLocator.direct[cell] === EMPTY_CELL ? NO_ZONE : ASK_LOCATORS;
       // A grid whose community or street is unknown leaves the parents to the locators.
@@ -222,9 +275,72 @@ export function buildDistrictIndex(district: DistrictGeometry, policy: Assignmen
     }),
     gridCommunity,
     communityStreet,
-    roadSegments: buildSegmentTable(roads, radii.road + PAD_MARGIN_M),
-    checkpointTable: buildCheckpointTable(checkpoints, radii.checkpoint + PAD_MARGIN_M),
+    roadSegments: { ...roadSegments, buckets: packBucketTable(roadSegments.buckets) },
+    checkpointTable: { ...checkpointTable, buckets: packBucketTable(checkpointTable.buckets) },
   };
+}
+
+/**
+ * The index `packed` describes, over `district` — the same version of the district it was built
+ * from (its features are taken from `district` by position and their ids checked: a packed index
+ * of another version throws instead of answering wrongly). Uses the packed arrays as they are.
+ */
+export function unpackDistrictIndex(district: DistrictGeometry, packed: PackedDistrictIndex): DistrictIndex {
+  const take = <L extends IndexedLayer>(layer: L) => {
+    const all = layerOf(district, layer);
+    const order = packed.order[layer];
+    const ids = packed.ids[layer];
+    if (all.length !== order.length) throw new Error(`the packed district index has ${order.length} ${layer}, the district ${all.length}: built from another version`);
+    return Array.from(order, (i, k) => {
+      const feature = all[i]!;
+      if (feature.id !== ids[k]) throw new Error(`the packed district index names ${layer} ${ids[k]} where the district has ${feature.id}: built from another version`);
+      return feature;
+    });
+  };
+  const policy = packed.policy;
+  const rulesByCode = ISSUE_CATEGORIES.map((c) =>
+    rulesFor(policy, c).map((rule): CompiledRule => ({ kind: RULE_KINDS.indexOf(rule.kind), radiusM: 'radiusM' in rule ? rule.radiusM : 0 })),
+  );
+  return {
+    district,
+    policy,
+    rulesByCategory: new Map(ISSUE_CATEGORIES.map((c, code) => [c, rulesByCode[code]])),
+    rulesByCode,
+    unitIds: packed.unitIds,
+    checkpointUnit: packed.checkpointUnit,
+    roadUnit: packed.roadUnit,
+    gridUnit: packed.gridUnit,
+    excludedUnit: packed.excludedUnit,
+    streets: take('streets') as StreetFeature[],
+    communities: take('communities') as CommunityFeature[],
+    grids: take('grids') as GridFeature[],
+    roads: take('roads') as RoadFeature[],
+    checkpoints: take('checkpoints') as CheckpointFeature[],
+    excluded: take('excluded') as ExcludedFeature[],
+    ids: packed.ids,
+    insideCandidates: RULE_KINDS.map(() => []),
+    excludedLocator: PolygonLocator.fromPacked(packed.excludedLocator),
+    outlineLocator: packed.outlineLocator ? PolygonLocator.fromPacked(packed.outlineLocator) : null,
+    streetLocator: PolygonLocator.fromPacked(packed.streetLocator),
+    communityLocator: PolygonLocator.fromPacked(packed.communityLocator),
+    gridLocator: PolygonLocator.fromPacked(packed.gridLocator),
+    zoneCells: packed.zoneCells,
+    gridCommunity: packed.gridCommunity,
+    communityStreet: packed.communityStreet,
+    roadSegments: { ...packed.roadSegments, buckets: unpackBucketTable(packed.roadSegments.buckets) },
+    checkpointTable: { ...packed.checkpointTable, buckets: unpackBucketTable(packed.checkpointTable.buckets) },
+  };
+}
+
+/** The distinct buffers of a packed index's typed arrays: postMessage's transfer list, so nothing is copied. */
+export function packedTransferList(packed: PackedDistrictIndex): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  const walk = (value: unknown): void => {
+    if (ArrayBuffer.isView(value)) buffers.add(value.buffer as ArrayBuffer);
+    else if (value && typeof value === 'object') for (const v of Object.values(value)) walk(v);
+  };
+  walk(packed);
+  return [...buffers];
 }
 
 function buildSegmentTable(roads: readonly RoadFeature[], padM: number): SegmentTable {

@@ -30,6 +30,37 @@ export class BucketGrid {
   }
 }
 
+/** A BucketGrid as plain numbers (structured-clonable): minX, minY, cellW, cellH, cols, rows. */
+export type PackedGrid = readonly [number, number, number, number, number, number];
+
+/** The grid's numbers, for handing it to another thread (unpackGrid makes it again). */
+export function packGrid(grid: BucketGrid): PackedGrid {
+  return [grid.minX, grid.minY, grid.cellW, grid.cellH, grid.cols, grid.rows];
+}
+
+/** The grid packGrid described. */
+export function unpackGrid([minX, minY, cellW, cellH, cols, rows]: PackedGrid): BucketGrid {
+  return new BucketGrid(minX, minY, cellW, cellH, cols, rows);
+}
+
+/** A BucketTable with its grid as numbers (structured-clonable, the arrays transferable). */
+export interface PackedBucketTable {
+  readonly grid: PackedGrid;
+  readonly offsets: Uint32Array;
+  readonly items: Uint32Array;
+  readonly flags: Uint8Array;
+}
+
+/** The table as data for another thread (its arrays as they are, not copied). */
+export function packBucketTable(table: BucketTable): PackedBucketTable {
+  return { grid: packGrid(table.grid), offsets: table.offsets, items: table.items, flags: table.flags };
+}
+
+/** The table packBucketTable described. */
+export function unpackBucketTable(packed: PackedBucketTable): BucketTable {
+  return { grid: unpackGrid(packed.grid), offsets: packed.offsets, items: packed.items, flags: packed.flags };
+}
+
 /**
  * A grid over `bbox` (degrees) with cells about `cellSizeM` metres wide, padded by one cell on
  * every side so that geometry on the bbox edge is never on the grid edge. The cell size grows

@@ -1,5 +1,5 @@
 import type { BBox } from './geometry-schema';
-import { BucketTableBuilder, columnOf, type BucketGrid, createBucketGrid, forEachSegmentCell, rowOf, type BucketTable } from './bucket-grid';
+import { BucketTableBuilder, columnOf, type BucketGrid, createBucketGrid, forEachSegmentCell, packGrid, rowOf, unpackGrid, type BucketTable, type PackedGrid } from './bucket-grid';
 import { metresPerDegree } from './geo-distance';
 import { bboxOfRings, mergeBBoxes, type PolygonRings } from './geometry-parts';
 import { OUTSIDE, bandPointLocation, flattenPolygons } from './point-location';
@@ -110,11 +110,50 @@ export class PolygonLocator {
     return n;
   }
 
+  /**
+   * The locator as plain data and typed arrays (structured-clonable, the arrays transferable), so
+   * that a worker thread can build it and another thread take it over: `fromPacked` makes the
+   * same locator again without redoing any geometry.
+   */
+  pack(): PackedLocator {
+    const { grid, offsets, items, flags } = this.table;
+    return {
+      count: this.count,
+      bbox: [...this.bbox] as BBox,
+      grid: packGrid(grid),
+      offsets,
+      items,
+      flags,
+      direct: this.direct,
+      entries: this.entries,
+      bandCoords: this.bandCoords,
+    };
+  }
+
+  /** The locator `pack` described (its arrays are used as they are, not copied). */
+  static fromPacked(packed: PackedLocator): PolygonLocator {
+    const table: BucketTable = { grid: unpackGrid(packed.grid), offsets: packed.offsets, items: packed.items, flags: packed.flags };
+    return new PolygonLocator(packed.count, packed.bbox, table, packed.direct, packed.entries, packed.bandCoords);
+  }
+
   /** Whether the polygon of entry record e (at entries[e]) contains (x, y), a point of the entry's cell. */
   private entryContains(e: number, x: number, y: number): boolean {
     const from = this.entries[e + 1];
     return from < 0 || bandPointLocation(this.bandCoords, from, this.entries[e + 2], x, y) !== OUTSIDE;
   }
+}
+
+/** A PolygonLocator as data (see PolygonLocator.pack). */
+export interface PackedLocator {
+  readonly count: number;
+  readonly bbox: BBox;
+  readonly grid: PackedGrid;
+  readonly offsets: Uint32Array;
+  readonly items: Uint32Array;
+  readonly flags: Uint8Array;
+  readonly direct: Int32Array;
+  readonly entries: Int32Array;
+  readonly bandCoords: Float64Array;
 }
 
 /** Aim for this many cells per polygon: fine enough that most cells are wholly inside one polygon. */

@@ -61,7 +61,8 @@ export class ComputeCrashError extends Error {
 interface Job {
   id: number;
   task: ComputeTask;
-  district: PoolDistrict;
+  /** Null for a task that needs none (district-index reads its own). */
+  district: PoolDistrict | null;
   budgetMs: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -90,11 +91,12 @@ export class ComputePool {
   }
 
   /**
-   * Runs `task` on `district` in a worker within `budgetMs` (from when a worker takes it).
+   * Runs `task` on `district` in a worker within `budgetMs` (from when a worker takes it); a task
+   * that reads its own district (district-index) gets null.
    * Rejects with ComputeTimeoutError past the budget, ComputeCrashError when the worker fails,
    * AppError 429 when too many tasks wait already.
    */
-  run<T extends ComputeTask>(task: T, district: PoolDistrict, budgetMs: number): Promise<ComputeResults[T['kind']]> {
+  run<T extends ComputeTask>(task: T, district: PoolDistrict | null, budgetMs: number): Promise<ComputeResults[T['kind']]> {
     if (this.closed) return Promise.reject(new Error('the compute pool is closed'));
     if (this.queue.length >= (this.options.maxQueued ?? 32)) {
       return Promise.reject(
@@ -102,7 +104,10 @@ export class ComputePool {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, district, budgetMs, resolve: resolve as (value: unknown) => void, reject });
+      const job: Job = { id: this.nextId++, task, district, budgetMs, resolve: resolve as (value: unknown) => void, reject };
+      // A new zones version's index goes first: requests that need the new zones wait for it.
+      if (task.kind === 'district-index') this.queue.unshift(job);
+      else this.queue.push(job);
       this.dispatch();
     });
   }
@@ -129,7 +134,7 @@ export class ComputePool {
       const job = this.queue.shift()!;
       slot.job = job;
       const request: ComputeRequest = { id: job.id, task: job.task };
-      if (slot.heldKey !== job.district.key) {
+      if (job.district && slot.heldKey !== job.district.key) {
         request.district = job.district;
         slot.heldKey = job.district.key;
       }
@@ -160,6 +165,7 @@ export class ComputePool {
       if (slot.timer) clearTimeout(slot.timer);
       slot.job = null;
       slot.timer = null;
+      if (reply.ok && reply.held !== undefined) slot.heldKey = reply.held;
       if (reply.ok) job.resolve(reply.result);
       else job.reject(new ComputeCrashError(reply.error.message, false));
       this.dispatch();

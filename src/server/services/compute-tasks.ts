@@ -1,4 +1,4 @@
-import { buildDistrictIndex, type DistrictIndex } from '../../core/assignment/district-index';
+import { buildDistrictIndex, buildPackedDistrictIndex, type DistrictIndex, type PackedDistrictIndex } from '../../core/assignment/district-index';
 import type { DistrictGeometry } from '../../core/district/district-schema';
 import { maskDistrictPhones } from '../../core/district/mask-phones';
 import { zipDistrictFolder } from '../../core/export/district-zip';
@@ -6,7 +6,7 @@ import { ledgerNames, ledgerRow } from '../../core/export/ledger';
 import { zipDistrictShapefiles } from '../../core/export/shapefile-writer';
 import { computeWeeklyReport, type ReportPeriod } from '../../core/reports/weekly-report';
 import type { WeeklyReport } from '../../core/reports/weekly-report-schema';
-import type { IssueRecord } from '../storage/repository';
+import type { DutymapRepository, IssueRecord } from '../storage/repository';
 import { planEdit, type EditPlan, type PlannedChange } from './edit-plan';
 import { districtIssues, ledgerIssueOfRecord, reportRows, weeklyFieldSection, type LedgerReader } from './ledger-reads';
 import { createZoneValidator, type ZoneValidator } from './zone-validation';
@@ -32,7 +32,12 @@ export type ComputeTask =
       baseUrl?: string;
     }
   | { kind: 'district-zip'; nowMs: number; maskPhones: boolean }
-  | { kind: 'shapefile-zip'; writtenAtMs: number; maskPhones: boolean };
+  | { kind: 'shapefile-zip'; writtenAtMs: number; maskPhones: boolean }
+  /**
+   * The engine index of zones revision `zones` (epoch `epoch`), built from the geometry this task
+   * reads itself (see buildIndexTask); the worker then holds that geometry for later tasks.
+   */
+  | { kind: 'district-index'; epoch: number; zones: number };
 
 /** What each kind of task answers. */
 export interface ComputeResults {
@@ -41,6 +46,18 @@ export interface ComputeResults {
   'weekly-report': { report: WeeklyReport; xlsx: Uint8Array | null };
   'district-zip': Uint8Array;
   'shapefile-zip': Uint8Array;
+  'district-index': PackedDistrictIndex;
+}
+
+/** What a compute task reads from the database: the ledger, and (district-index) the zones. */
+export type ComputeReader = LedgerReader & Pick<DutymapRepository, 'revisions' | 'loadGeometry'>;
+
+/** The zones moved on while a district-index task read them: build for the newer revision instead. */
+export class ZonesMovedError extends Error {
+  constructor(wanted: number, found: number) {
+    super(`zones revision ${wanted} was wanted, the database is at ${found}`);
+    this.name = 'ZonesMovedError';
+  }
 }
 
 /** The district a worker holds between tasks: sent once per zones revision, prepared lazily. */
@@ -63,11 +80,32 @@ export class HeldDistrict {
  * Runs one task on the held district; `reader` opens (or hands over) the repository the ledger is
  * read from, asked for only by the tasks that read it.
  */
-export async function runComputeTask<T extends ComputeTask>(task: T, district: HeldDistrict, reader: () => Promise<LedgerReader>): Promise<ComputeResults[T['kind']]> {
+export async function runComputeTask<T extends ComputeTask>(task: T, district: HeldDistrict, reader: () => Promise<ComputeReader>): Promise<ComputeResults[T['kind']]> {
   return (await run(task, district, reader)) as ComputeResults[T['kind']];
 }
 
-async function run(task: ComputeTask, district: HeldDistrict, reader: () => Promise<LedgerReader>): Promise<ComputeResults[ComputeTask['kind']]> {
+/**
+ * The geometry of zones revision `zones` read from the database, checked to be that revision
+ * (the revision read before and after the layers: a zone write commits its features and the
+ * revision together, so equal readings mean no write came between). ZonesMovedError otherwise.
+ */
+export async function readZonesAt(reader: ComputeReader, epoch: number, zones: number): Promise<DistrictGeometry> {
+  const check = async () => {
+    const now = await reader.revisions();
+    if (now.zones !== zones || now.epoch !== epoch) throw new ZonesMovedError(zones, now.zones);
+  };
+  await check();
+  const geometry = await reader.loadGeometry();
+  await check();
+  return geometry;
+}
+
+async function run(task: ComputeTask, district: HeldDistrict | null, reader: () => Promise<ComputeReader>): Promise<ComputeResults[ComputeTask['kind']]> {
+  if (task.kind === 'district-index') {
+    // Handled by the worker itself (it keeps the geometry it read); inline, read and build here.
+    return buildPackedDistrictIndex(await readZonesAt(await reader(), task.epoch, task.zones));
+  }
+  if (!district) throw new Error('the compute worker was sent a task before any district');
   switch (task.kind) {
     case 'plan-edit':
       return planEdit(district, task.changes, task.openIssues, task.context);

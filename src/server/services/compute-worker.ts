@@ -8,8 +8,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReader, type DatabaseSource } from '../storage/database';
 import type { DistrictGeometry } from '../../core/district/district-schema';
-import { HeldDistrict, runComputeTask, type ComputeTask } from './compute-tasks';
-import type { LedgerReader } from './ledger-reads';
+import { HeldDistrict, readZonesAt, runComputeTask, type ComputeReader, type ComputeTask } from './compute-tasks';
+import { buildPackedDistrictIndex, packedTransferList } from '../../core/assignment/district-index';
+import type { DutymapRepository } from '../storage/repository';
 
 export interface ComputeRequest {
   id: number;
@@ -19,7 +20,8 @@ export interface ComputeRequest {
 }
 
 export type ComputeReply =
-  | { id: number; ok: true; result: unknown }
+  /** `held`: the district this worker holds now, when the task changed it (district-index). */
+  | { id: number; ok: true; result: unknown; held?: string }
   | { id: number; ok: false; error: { name: string; message: string } }
   /** Sent once, when the worker's modules are loaded: time budgets start counting from here. */
   | { ready: true };
@@ -28,8 +30,8 @@ if (parentPort) {
   const port = parentPort;
   let held: HeldDistrict | null = null;
   const source = (workerData as { source?: DatabaseSource } | null)?.source ?? null;
-  let opened: Promise<LedgerReader> | null = null;
-  const reader = (): Promise<LedgerReader> => {
+  let opened: Promise<DutymapRepository> | null = null;
+  const reader = (): Promise<ComputeReader> => {
     if (!source) return Promise.reject(new Error('this compute worker was given no database to read the ledger from'));
     // A failed open is tried again by the next task.
     return (opened ??= openReader(source).catch((error: Error) => {
@@ -40,6 +42,18 @@ if (parentPort) {
   port.on('message', async (request: ComputeRequest) => {
     try {
       if (request.district) held = new HeldDistrict(request.district.key, request.district.geometry);
+      if (request.task.kind === 'district-index') {
+        // The engine index of a new zones version: the geometry is read here, not sent (a large
+        // district's geometry is tens of MB to copy on the main thread), and kept for later
+        // tasks; the index goes back as typed arrays, transferred.
+        const { epoch, zones } = request.task;
+        const geometry = await readZonesAt(await reader(), epoch, zones);
+        const key = `${epoch}:${zones}`;
+        held = new HeldDistrict(key, geometry);
+        const packed = buildPackedDistrictIndex(geometry);
+        port.postMessage({ id: request.id, ok: true, result: packed, held: key } satisfies ComputeReply, packedTransferList(packed));
+        return;
+      }
       if (!held) throw new Error('the compute worker was sent a task before any district');
       const result = await runComputeTask(request.task, held, reader);
       if (result instanceof Uint8Array) {

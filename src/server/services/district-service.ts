@@ -5,7 +5,7 @@
  * and know nothing of HTTP requests.
  */
 import { LAYER_PROPERTIES } from '../../core/api/api-schema';
-import { buildDistrictIndex, type DistrictIndex } from '../../core/assignment/district-index';
+import { buildDistrictIndex, unpackDistrictIndex, type DistrictIndex } from '../../core/assignment/district-index';
 import type { DistrictGeometry, LayerName, Unit } from '../../core/district/district-schema';
 import { AppError } from '../app-error';
 import { StaleSnapshotError, type AnyFeature, type DutymapRepository, type Revisions, type StoredZoneEdit, type ZoneLayerChange } from '../storage/repository';
@@ -112,11 +112,16 @@ export class DistrictService {
   }
 
   /**
-   * The current district; reloads (and rebuilds the index, a few ms) only after a zone write.
-   * Throws AppError no_district (404) while the server holds none (DUTYMAP_DISTRICT=none before
-   * the first import).
+   * The current district; reloads only after a zone write. The engine index of a new zones
+   * version is built in the compute pool (a large district's takes hundreds of ms of CPU, which on
+   * the event loop would hold up every request meanwhile) and taken over as typed arrays; the
+   * geometry is read here at the same time. Callers wait for the new version without blocking the
+   * loop, except with `previousWhileBuilding` (lookups): then, while a newer version is being
+   * built, they get the previous complete one — its geometry, index and names together, never a
+   * mix and never a half-built index. Throws AppError no_district (404) while the server holds
+   * none (DUTYMAP_DISTRICT=none before the first import).
    */
-  async state(): Promise<DistrictState> {
+  async state(options: { previousWhileBuilding?: boolean } = {}): Promise<DistrictState> {
     if (!this.cached && (await this.repo.isEmpty())) throw new AppError('no_district', NO_DISTRICT_MESSAGE, null);
     const revisions = await this.repo.revisions();
     if (this.cached && this.cached.revisions.zones === revisions.zones) {
@@ -130,16 +135,44 @@ export class DistrictService {
       });
       this.loading = { zones: revisions.zones, promise };
     }
+    if (options.previousWhileBuilding && this.cached && this.cached.revisions.zones < revisions.zones) return this.cached;
     return this.loading.promise;
   }
 
-  private async load(revisions: Revisions): Promise<DistrictState> {
-    const geometry = await this.repo.loadGeometry();
+  /**
+   * Loads the current district with its index built on this thread: for server start, before it
+   * listens (no request is waiting, and a worker need not be started for it).
+   */
+  async prepare(): Promise<DistrictState> {
+    const revisions = await this.repo.revisions();
+    return this.load(revisions, { inline: true });
+  }
+
+  private async load(revisions: Revisions, options: { inline?: boolean } = {}): Promise<DistrictState> {
+    const pool = options.inline ? null : this.pool;
+    const [geometry, packed] = await Promise.all([
+      this.repo.loadGeometry(),
+      pool
+        ? pool.run({ kind: 'district-index', epoch: revisions.epoch, zones: revisions.zones }, null, EXPORT_BUDGET_MS).catch((error: Error) => {
+            // The zones moved on meanwhile (another write), or the worker failed: build here.
+            console.warn(`building the engine index in the compute pool failed (${error.message}); building it on the main thread`);
+            return null;
+          })
+        : null,
+    ]);
+    let index: DistrictIndex | null = null;
+    if (packed) {
+      try {
+        index = unpackDistrictIndex(geometry, packed);
+      } catch (error) {
+        console.warn(`the engine index from the compute pool does not fit the geometry read (${(error as Error).message}); building it on the main thread`);
+      }
+    }
     const byId = (features: readonly { id: string }[]) => new Map(features.map((f) => [f.id, f as unknown as AnyFeature]));
     const state: DistrictState = {
       revisions,
       geometry,
-      index: buildDistrictIndex(geometry),
+      index: index ?? buildDistrictIndex(geometry),
       validator: createZoneValidator(geometry),
       units: new Map(geometry.units.map((u) => [u.id, u])),
       features: {
@@ -302,6 +335,9 @@ export class DistrictService {
       reassignments: plan.reassignments,
       plannedAtData: state.revisions.data,
     });
+    // The answer waits for the new version's index (built off the event loop), so that whatever
+    // the planner does next — a lookup, the map — is answered from the zones just saved.
+    await this.state();
     // Ids are unique within a layer; the repository answers in the order of the changes.
     const layerOf = stored.flatMap((c) => [...c.upserts.map(() => c.layer), ...c.removes.map(() => c.layer)]);
     return {

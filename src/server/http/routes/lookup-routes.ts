@@ -41,7 +41,8 @@ function explain(a: AssignmentResult, state: DistrictState, excluded: ExcludedFe
 export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(lookup, async (c) => {
     const q = c.req.valid('query');
-    const state = await deps.districts.state();
+    // While a new zones version's index is being built, the previous complete version answers.
+    const state = await deps.districts.state({ previousWhileBuilding: true });
     const point = toWgs84(q.lon, q.lat, q.crs);
     let a: AssignmentResult;
     try {
