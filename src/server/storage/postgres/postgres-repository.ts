@@ -14,6 +14,7 @@ import { isEnabledAdmin, toApiKey, toUser, userChangeColumns, type ApiKeyRow, ty
 import { AUDIT_COLUMNS, AUDIT_SELECT, auditColumns, auditConditions, toAuditRecord, type AuditRow } from '../audit-rows';
 import {
   HISTORY_JOIN_COLUMNS,
+  parseFeaturesInSlices,
   seedEditRow,
   seedLayerRows,
   toHistoryRow,
@@ -408,17 +409,21 @@ export class PostgresRepository implements DutymapRepository {
 
   async loadGeometry(): Promise<DistrictGeometry> {
     // One snapshot for all layers: never half of a concurrent edit.
-    return this.transaction(async (client) => {
+    const snapshot = await this.transaction(async (client) => {
       const meta = await this.readMeta(client);
       const units = await this.readUnits(client);
       const { rows } = await client.query<{ layer: LayerName; json: string }>(
         'SELECT layer, json FROM features WHERE district_id = $1 AND NOT deleted ORDER BY layer, position, id',
         [this.districtId],
       );
-      const layers = Object.fromEntries(LAYERS.map((l) => [l, [] as unknown[]])) as Record<LayerName, unknown[]>;
-      for (const row of rows) layers[row.layer]?.push(JSON.parse(row.json));
-      return { meta, units, ...layers } as DistrictGeometry;
+      return { meta, units, rows };
     }, 'REPEATABLE READ READ ONLY');
+    // Parsed after the snapshot is read, in slices (a large district's geometry takes long).
+    const { meta, units, rows } = snapshot;
+    const parsed = await parseFeaturesInSlices(rows.map((r) => r.json));
+    const layers = Object.fromEntries(LAYERS.map((l) => [l, [] as unknown[]])) as Record<LayerName, unknown[]>;
+    rows.forEach((row, i) => layers[row.layer]?.push(parsed[i]));
+    return { meta, units, ...layers } as DistrictGeometry;
   }
 
   async getFeature(layer: LayerName, id: string): Promise<StoredFeature | null> {

@@ -17,6 +17,7 @@ import { isEnabledAdmin, toApiKey, toUser, userChangeColumns, type ApiKeyRow, ty
 import { AUDIT_COLUMNS, AUDIT_SELECT, auditColumns, auditConditions, toAuditRecord, type AuditRow } from '../audit-rows';
 import {
   HISTORY_JOIN_COLUMNS,
+  parseFeaturesInSlices,
   seedEditRow,
   seedLayerRows,
   toHistoryRow,
@@ -347,18 +348,15 @@ class SqliteRepository implements DutymapRepository {
   }
 
   async loadGeometry(): Promise<DistrictGeometry> {
-    const layer = (name: LayerName) => this.stmt.layerFeatures.all(name).map((r) => JSON.parse(r.json));
-    return {
-      meta: await this.getMeta(),
-      units: await this.listUnits(),
-      streets: layer('streets'),
-      communities: layer('communities'),
-      grids: layer('grids'),
-      roads: layer('roads'),
-      checkpoints: layer('checkpoints'),
-      excluded: layer('excluded'),
-      outline: layer('outline'),
-    };
+    // Every row first, in one go (one version), then parsed in slices (a large district's takes long).
+    const names: LayerName[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints', 'excluded', 'outline'];
+    const meta = await this.getMeta();
+    const units = await this.listUnits();
+    const rows = names.map((name) => this.stmt.layerFeatures.all(name).map((r) => r.json));
+    const parsed = await parseFeaturesInSlices(rows.flat());
+    let at = 0;
+    const layers = rows.map((texts) => parsed.slice(at, (at += texts.length)));
+    return { meta, units, ...Object.fromEntries(names.map((name, i) => [name, layers[i]])) } as unknown as DistrictGeometry;
   }
 
   async getFeature(layer: LayerName, id: string): Promise<StoredFeature | null> {
