@@ -12,10 +12,10 @@ import { benchClient } from './client-bench';
 import { runScaleBench } from './scale-bench';
 import { benchPostgis } from './postgis-bench';
 import { benchScreenSoak } from './screen-soak-bench';
-import { benchStalls } from './stall-bench';
+import { benchPublishStall, benchStalls } from './stall-bench';
 import { benchTopology } from './topology-bench';
 
-const PARTS = ['engine', 'postgis', 'topology', 'api', 'client', 'screenSoak', 'backends', 'csvExport', 'stalls'] as const;
+const PARTS = ['engine', 'postgis', 'topology', 'api', 'client', 'screenSoak', 'backends', 'csvExport', 'stalls', 'publishStall'] as const;
 type Part = (typeof PARTS)[number];
 
 /**
@@ -82,6 +82,11 @@ export async function runBenchmarks(argv: string[] = []): Promise<unknown> {
   if (run('stalls')) {
     results.stalls = await benchStalls({ quick });
     done('stalls');
+  }
+  // A zone publish (and a restart) on the 10x district: the engine index built off the event loop.
+  if (run('publishStall')) {
+    results.publishStall = await benchPublishStall({ scale: quick ? 3 : 10 });
+    done('publish stall');
   }
   return {
     started,

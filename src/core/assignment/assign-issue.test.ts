@@ -145,6 +145,10 @@ describe('assign on the tiny district', () => {
       expect(() => assign(index, bad, 'exposed_garbage')).toThrow(AssignmentInputError);
     }
     expect(() => assign(index, [112.2, 30.3], 'no_such_category')).toThrow(/unknown issue category/);
+    // Names an ordinary object inherits are no categories either.
+    for (const inherited of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(() => assign(index, [112.2, 30.3], inherited)).toThrow(/unknown issue category/);
+    }
   });
 });
 

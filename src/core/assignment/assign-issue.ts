@@ -103,8 +103,8 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   const lat = point[1];
   checkCoordinate(lon, lat);
   // One map read both checks the category and gives its rules.
-  const rules = index.rulesByCategory.get(category);
-  if (rules === undefined) throw categoryError(category);
+  const rules = index.rulesByName[category];
+  if (!Array.isArray(rules)) throw categoryError(category);
   decide(index, lon, lat, rules);
 
   const ids = index.ids;

@@ -35,6 +35,12 @@ export interface DistrictIndex {
   readonly policy: AssignmentPolicy;
   /** The policy's rules for each known issue category (and only those: a missing key is an unknown category). */
   readonly rulesByCategory: ReadonlyMap<string, readonly CompiledRule[]>;
+  /**
+   * The same as an ordinary object keyed by category, which `assign` reads: a property read with
+   * one of a few known keys is faster than a Map lookup. It inherits Object.prototype, so a value
+   * that is not an array (a "toString", say) is an unknown category too.
+   */
+  readonly rulesByName: Readonly<Record<string, readonly CompiledRule[] | undefined>>;
   /** The same by category code (the position in ISSUE_CATEGORIES), for the batch API. */
   readonly rulesByCode: readonly (readonly CompiledRule[])[];
   /** Every unit that owns or manages a feature; the owner arrays below hold positions in it. */
@@ -305,6 +311,7 @@ export function unpackDistrictIndex(district: DistrictGeometry, packed: PackedDi
     district,
     policy,
     rulesByCategory: new Map(ISSUE_CATEGORIES.map((c, code) => [c, rulesByCode[code]])),
+    rulesByName: rulesByNameOf(rulesByCode),
     rulesByCode,
     unitIds: packed.unitIds,
     checkpointUnit: packed.checkpointUnit,
@@ -330,6 +337,13 @@ export function unpackDistrictIndex(district: DistrictGeometry, packed: PackedDi
     roadSegments: { ...packed.roadSegments, buckets: unpackBucketTable(packed.roadSegments.buckets) },
     checkpointTable: { ...packed.checkpointTable, buckets: unpackBucketTable(packed.checkpointTable.buckets) },
   };
+}
+
+/** Rules by category name in an ordinary object, its properties added in one order (one hidden class). */
+function rulesByNameOf(rulesByCode: readonly (readonly CompiledRule[])[]): Record<string, readonly CompiledRule[]> {
+  const byName: Record<string, readonly CompiledRule[]> = {};
+  ISSUE_CATEGORIES.forEach((c, code) => (byName[c] = rulesByCode[code]!));
+  return byName;
 }
 
 /** The distinct buffers of a packed index's typed arrays: postMessage's transfer list, so nothing is copied. */
