@@ -27,7 +27,7 @@ class GatedPool extends ComputePool {
   }
 }
 
-describe('a new zones version: the engine index is built in the compute pool, lookups meanwhile get the previous version', () => {
+describe('a new zones version: the engine index is built in the compute pool; readers wait for it, or take the previous complete version', () => {
   const closers: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const close of closers.reverse()) await close();
@@ -64,7 +64,7 @@ describe('a new zones version: the engine index is built in the compute pool, lo
       reassignments: [],
     });
 
-    // While the new index is being built: lookups get the previous version whole…
+    // While the new index is being built: a reader that accepts it gets the previous version whole…
     const during = await districts.state({ previousWhileBuilding: true });
     expect(during).toBe(first);
     expect(pool.builds).toBe(1);

@@ -116,9 +116,10 @@ export class DistrictService {
    * version is built in the compute pool (a large district's takes hundreds of ms of CPU, which on
    * the event loop would hold up every request meanwhile) and taken over as typed arrays; the
    * geometry is read here at the same time. Callers wait for the new version without blocking the
-   * loop, except with `previousWhileBuilding` (lookups): then, while a newer version is being
-   * built, they get the previous complete one — its geometry, index and names together, never a
-   * mix and never a half-built index. Throws AppError no_district (404) while the server holds
+   * loop, except with `previousWhileBuilding`: then, while a newer version is being built, they
+   * get the previous complete one — its geometry, index and names together, never a mix and never
+   * a half-built index. (No route uses it yet: the lookup promises what another instance saved
+   * on its next request — postgres-scale-out.test.ts — so it waits too.) Throws AppError no_district (404) while the server holds
    * none (DUTYMAP_DISTRICT=none before the first import).
    */
   async state(options: { previousWhileBuilding?: boolean } = {}): Promise<DistrictState> {

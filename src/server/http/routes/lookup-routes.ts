@@ -41,8 +41,9 @@ function explain(a: AssignmentResult, state: DistrictState, excluded: ExcludedFe
 export function registerLookupRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(lookup, async (c) => {
     const q = c.req.valid('query');
-    // While a new zones version's index is being built, the previous complete version answers.
-    const state = await deps.districts.state({ previousWhileBuilding: true });
+    // After a zone write (here or in another instance) the lookup waits for the new version's
+    // index, built in the compute pool: the loop stays free, and the answer is the new zones'.
+    const state = await deps.districts.state();
     const point = toWgs84(q.lon, q.lat, q.crs);
     let a: AssignmentResult;
     try {
