@@ -11,7 +11,7 @@ import type { DatabaseSource } from '../storage/database';
  * XLSX and zip exports, the weekly report), so that the event loop keeps answering everyone else
  * (`/api/health`, the large screen's polls, lookups) while one of them runs.
  *
- * - Workers start on first use (a server that is never asked for heavy work starts none) and
+ * - Workers start on first use (a server never asked for heavy work, whose zones never change, starts none) and
  *   each holds the district it was last sent: the geometry crosses over once per zones revision
  *   and worker, not once per task.
  * - A task that runs past its time budget is stopped by terminating its worker (a tight loop
