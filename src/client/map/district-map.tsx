@@ -21,8 +21,9 @@ import { useI18n } from '../i18n/i18n';
 import { applyCountsDiff } from './apply-counts';
 import type { IssueOverlay } from './issue-overlay';
 import type { IssueMode, IssuePoint, LayerVisibility } from './issue-points';
+import { labelCharacters, labelsLaidOutAt, type NameLabelLayer } from './label-glyphs';
 import { checkpointMarkers, featuresSource, zonesSource, type LayerCollection } from './map-data';
-import { buildStyle, featureKey, HATCH_IMAGES, hatchPattern, type HatchImage, INTERACTIVE_LAYERS, LAYER_SOURCE, LOCAL_IDEOGRAPH_FONTS, SOURCE_IDS, styleLayerVisibility, type MapTheme } from './map-style';
+import { buildStyle, CHECKPOINT_CLUSTER_MAX_ZOOM, featureKey, HATCH_IMAGES, hatchPattern, type HatchImage, INTERACTIVE_LAYERS, LABEL_FONTS, LAYER_SOURCE, LOCAL_IDEOGRAPH_FONTS, SOURCE_IDS, styleLayerVisibility, type MapTheme } from './map-style';
 import { createMapStats, publishMapStats, type MapStats } from './map-stats';
 
 type Counts = CountsResponse['counts'];
@@ -278,6 +279,7 @@ export function DistrictMap(props: DistrictMapProps) {
       setSourceData(map, SOURCE_IDS.features, featuresSource(applied.roads, applied.checkpoints), stats);
       if (changed.includes('checkpoints') && applied.checkpoints) setSourceData(map, SOURCE_IDS.checkpointClusters, checkpointMarkers(applied.checkpoints), stats);
     }
+    prewarmLabelGlyphs(map, applied);
     if (stats.readyAt === null && ALL_LAYERS.every((layer) => applied[layer])) {
       map.once('idle', () => {
         stats.readyAt = performance.now();
@@ -399,6 +401,28 @@ function withVisibility(style: StyleSpecification, visibility: Record<string, 'v
     ...style,
     layers: style.layers.map((layer) => (layer.id in visibility && layer.type !== 'background' ? ({ ...layer, layout: { ...layer.layout, visibility: visibility[layer.id] } } as LayerSpecification) : layer)),
   };
+}
+
+/** The symbol layers that show a zone's or excluded area's `name`, with the layer their names come from. */
+const NAME_LABELS = { 'streets-label': 'streets', 'communities-label': 'communities', 'grids-label': 'grids', 'excluded-label': 'excluded' } as const;
+
+/**
+ * Draws the glyphs of the labels the map shows at its current zoom before maplibre's worker asks
+ * for them (label-glyphs.ts): the worker is still cutting the new tiles, the main thread is free,
+ * and the glyphs go into the map's own glyph cache, where the worker's request finds them.
+ */
+function prewarmLabelGlyphs(map: MapLibreMap, applied: Partial<Record<LayerParam, LayerCollection>>): void {
+  const zoom = map.getZoom();
+  const shown = (id: string) => !!map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none';
+  const layers: NameLabelLayer[] = Object.entries(NAME_LABELS).map(([id, layer]) => {
+    const style = map.getLayer(id);
+    return { minzoom: style?.minzoom ?? 0, maxzoom: style?.maxzoom ?? 24, visible: shown(id), collection: applied[layer] };
+  });
+  const clusterDigits = applied.checkpoints && shown('checkpoint-clusters-count') && labelsLaidOutAt(zoom, 0, CHECKPOINT_CLUSTER_MAX_ZOOM) ? '0123456789' : '';
+  const chars = labelCharacters(zoom, layers, clusterDigits);
+  if (!chars.length) return;
+  // The key maplibre's worker asks with: the layer's text-font stack joined by commas.
+  map.style.glyphManager.getGlyphs({ [LABEL_FONTS.join(',')]: { default: chars } }).catch(() => undefined);
 }
 
 function setSourceData(map: MapLibreMap, id: string, data: unknown, stats: MapStats): void {
