@@ -16,7 +16,8 @@
  *
  * `tsx tests/bench/ledger-bench.ts [--issues=N] [--seconds=S] [--backend=sqlite|postgres]` loads N
  * issues (default 1,000,000) into a fresh SQLite file and a fresh PostgreSQL database (bulk-load.ts)
- * and prints JSON; `--db=FILE` or `--database-url=URL` benches one loaded before instead.
+ * and prints JSON; `--db=FILE` or `--database-url=URL` benches one loaded before instead;
+ * `--write-mix-only` runs only the write mix (with the cached server's health baseline).
  * scale-bench.ts runs the same cases on its loaded databases.
  *
  * Between cases the bench waits until the server has stopped working (drainS): a slow case leaves
@@ -58,6 +59,12 @@ export interface LedgerBenchCase {
   /** Reports made during the case, and how many failed. */
   writes: number;
   writeErrors: number;
+  /**
+   * The server's longest event-loop delay during the case (ms; its per-second stall log at
+   * DUTYMAP_STALL_LOG_MS=1, monitorEventLoopDelay): what every other request waited at worst.
+   * Null when no second passed 1 ms.
+   */
+  loopMaxMs: number | null;
 }
 
 export interface LedgerExport {
@@ -117,7 +124,7 @@ const WRITE_MIX_CASES = ['first page, newest first', "unit's open queue, overdue
  */
 export async function benchLedger(
   target: { dbPath: string } | { databaseUrl: string },
-  options: { durationS?: number; connections?: number; dataDir?: string; databaseCpuMs?: () => number | null; exportCsv?: boolean } = {},
+  options: { durationS?: number; connections?: number; dataDir?: string; databaseCpuMs?: () => number | null; exportCsv?: boolean; writeMixOnly?: boolean } = {},
 ): Promise<LedgerBenchResult> {
   const durationS = options.durationS ?? 3;
   const connections = options.connections ?? 50;
@@ -129,7 +136,8 @@ export async function benchLedger(
       backend: 'sqlite',
       ...target,
       timeoutMs: 300_000,
-      env: { DUTYMAP_LEDGER_CACHE_MB: cache ? '32' : '0' },
+      // Every second whose longest loop delay passed 1 ms is logged: the cases read their worst one.
+      env: { DUTYMAP_LEDGER_CACHE_MB: cache ? '32' : '0', DUTYMAP_STALL_LOG_MS: '1' },
     });
 
   const run = (url: string, path: string) =>
@@ -224,6 +232,7 @@ export async function benchLedger(
         const firstBody = first.body as ListBody;
         await api.get('/api/health');
         const cpuBefore = processCpuMs(pid);
+        const logFrom = server.stderr().length;
         const dbBefore = options.databaseCpuMs?.() ?? null;
         // The writer: one report every 1000/rate ms through the real endpoint, for as long as the load runs.
         let writes = 0;
@@ -249,6 +258,7 @@ export async function benchLedger(
         await Promise.all(pending);
         const cpuAfter = processCpuMs(pid);
         const dbAfter = options.databaseCpuMs?.() ?? null;
+        const loopMaxMs = longestStall(server.stderr().slice(logFrom));
         const drainS = await drain();
         let unexpected = 0;
         for (const [status, { count }] of Object.entries(raw.statusCodeStats as unknown as Record<string, { count: number }>)) if (Number(status) !== 200) unexpected += count;
@@ -271,10 +281,11 @@ export async function benchLedger(
           writesPerSec: rate,
           writes,
           writeErrors,
+          loopMaxMs,
         };
         cases.push(row);
         process.stderr.write(
-          `ledger bench (${backend}, cache ${cache ? 'on' : 'off'}${rate ? `, ${rate} writes/s: ${writes} made, ${writeErrors} failed` : ''}): ${name}: total ${row.total}${row.totalExact ? '' : '+'}, ${row.requestsPerSec} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.serverCpuUs ?? '?'}${row.databaseCpuUs !== null ? ` + ${row.databaseCpuUs} (PostgreSQL)` : ''} µs CPU/req, drained in ${drainS} s\n`,
+          `ledger bench (${backend}, cache ${cache ? 'on' : 'off'}${rate ? `, ${rate} writes/s: ${writes} made, ${writeErrors} failed` : ''}): ${name}: total ${row.total}${row.totalExact ? '' : '+'}, ${row.requestsPerSec} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.serverCpuUs ?? '?'}${row.databaseCpuUs !== null ? ` + ${row.databaseCpuUs} (PostgreSQL)` : ''} µs CPU/req, loop max ${loopMaxMs ?? '<1'} ms, drained in ${drainS} s\n`,
         );
       }
     }
@@ -282,17 +293,23 @@ export async function benchLedger(
   };
 
   let paths: [string, string][];
-  let uncached: Awaited<ReturnType<typeof runCases>>;
-  const plain = await start(false);
-  try {
-    paths = await casesOf(new ApiClient(plain.url));
-    uncached = await runCases(plain, paths, false, [0]);
-  } finally {
-    await plain.stop();
+  let uncached: Awaited<ReturnType<typeof runCases>> = { baseline: { name: 'health (baseline)', requestsPerSec: 0, p99Ms: 0 }, cases: [] };
+  if (options.writeMixOnly) {
+    paths = [];
+  } else {
+    const plain = await start(false);
+    try {
+      paths = await casesOf(new ApiClient(plain.url));
+      uncached = await runCases(plain, paths, false, [0]);
+    } finally {
+      await plain.stop();
+    }
   }
   const server = await start(true);
   try {
-    const cached = await runCases(server, paths, true, [0]);
+    if (options.writeMixOnly) paths = await casesOf(new ApiClient(server.url));
+    // --write-mix-only: the health baseline alone, then the write mix.
+    const cached = await runCases(server, options.writeMixOnly ? [] : paths, true, [0]);
     const mixPaths = paths.filter(([name]) => WRITE_MIX_CASES.includes(name));
     const writeMix = (await runCases(server, mixPaths, true, [1, 10])).cases;
     const csvExport = options.exportCsv === false ? null : await exportCsv(server, backend);
@@ -348,6 +365,13 @@ async function exportCsv(server: RunningServer, backend: string): Promise<Ledger
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** The longest delay in the server's stall log lines (event-loop-monitor.ts), null when none. */
+function longestStall(log: string): number | null {
+  let longest: number | null = null;
+  for (const m of log.matchAll(/event loop stalled (\d+) ms/g)) longest = Math.max(longest ?? 0, Number(m[1]));
+  return longest;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const issues = Number(arg('issues') ?? 1_000_000);
@@ -355,6 +379,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const only = arg('backend');
   // --no-export: leave out the CSV export of the whole ledger (minutes at a million issues).
   const exportCsv = !process.argv.includes('--no-export');
+  // --write-mix-only: only the cached server's health baseline and the write mix (reports at 1/s and 10/s).
+  const writeMixOnly = process.argv.includes('--write-mix-only');
   const dataDir = join(PROJECT_ROOT, 'data/demo');
   // --db=FILE / --database-url=URL: bench a database loaded before (by an earlier run or by
   // bulk-load.ts) instead of loading a fresh one; the other backend is then left out.
@@ -363,7 +389,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const results: LedgerBenchResult[] = [];
   const loads: Partial<Record<'sqlite' | 'postgres', LoadResult>> = {};
   if (givenDb || givenUrl) {
-    results.push(await benchLedger(givenDb ? { dbPath: givenDb } : { databaseUrl: givenUrl! }, { durationS, dataDir, exportCsv }));
+    results.push(await benchLedger(givenDb ? { dbPath: givenDb } : { databaseUrl: givenUrl! }, { durationS, dataDir, exportCsv, writeMixOnly }));
   } else {
     const cluster = only === 'sqlite' ? null : await startPostgresCluster({ durable: true });
     try {
