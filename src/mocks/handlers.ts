@@ -205,7 +205,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       const result = filtered(query);
       if ('problem' in result) return error('validation_failed', 400, String(result.problem));
       const counts = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, result.list.filter((i) => i.status === s).length]));
-      return HttpResponse.json({ counts, total: result.list.length, exact: true });
+      return HttpResponse.json({ counts, total: result.list.length, exact: true, fresh: true });
     }),
 
     http.get(url('/api/issues'), ({ request }) => {
@@ -215,7 +215,7 @@ export function createHandlers(state: MockState, base = '*'): HttpHandler[] {
       const start = q.cursor ? Number(q.cursor) : 0;
       const page = list.slice(start, start + q.limit);
       const next = start + q.limit < list.length ? String(start + q.limit) : null;
-      return HttpResponse.json({ items: page.map((i) => toApi(state, i)), total: list.length, totalExact: true, byStatus, nextCursor: next });
+      return HttpResponse.json({ items: page.map((i) => toApi(state, i)), total: list.length, totalExact: true, totalFresh: true, byStatus, nextCursor: next });
     }),
 
     http.get(url('/api/issues.csv'), ({ request }) => {

@@ -109,6 +109,12 @@ export interface ServerConfig {
    * 0 = off: every page is read from the database). Default 32 MB.
    */
   ledgerCacheBytes: number;
+  /**
+   * A ledger with fewer issues than this is counted on the event loop, each page waiting for its
+   * fresh totals (DUTYMAP_LEDGER_INLINE_COUNT; 0 = always off the loop, answering with the
+   * previous totals marked stale while a recount runs). Default 20,000.
+   */
+  ledgerInlineCountBelow: number;
   /** Photos, evidence and patrols (field-config.ts). */
   field: FieldConfig;
 }
@@ -168,6 +174,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     importTempDir: env.DUTYMAP_IMPORT_TMP ? resolve(cwd, env.DUTYMAP_IMPORT_TMP) : null,
     stallLogMs: int('DUTYMAP_STALL_LOG_MS', 200, 0, 600_000),
     ledgerCacheBytes: int('DUTYMAP_LEDGER_CACHE_MB', 32, 0, 4096) * 1024 * 1024,
+    ledgerInlineCountBelow: int('DUTYMAP_LEDGER_INLINE_COUNT', 20_000, 0, 100_000_000),
     field: readFieldConfig(env, cwd),
   };
 }

@@ -246,6 +246,12 @@ export const IssueListResponse = z.object({
    * "at least" (show "10,000+"), and byStatus is null.
    */
   totalExact: z.boolean(),
+  /**
+   * False right after a write on a large ledger: total and byStatus are the counts before it
+   * (show them as approximate, "约 …（统计中）") while the server recounts; ask again a moment later
+   * for the fresh ones. The page's items are current either way.
+   */
+  totalFresh: z.boolean(),
   /** Issues per status under every filter but the statuses (for status chips that follow the filters). */
   byStatus: z.record(z.enum(ISSUE_STATUSES), z.number().int()).nullable(),
   nextCursor: z.string().nullable(),
@@ -267,6 +273,8 @@ export const IssueStatusCountsResponse = z.object({
    * totalExact): then only `total` is known, as "at least".
    */
   exact: z.boolean(),
+  /** False while the counts are those before the latest write (a recount runs; as the list's totalFresh). */
+  fresh: z.boolean(),
 });
 export type IssueStatusCountsResponse = z.infer<typeof IssueStatusCountsResponse>;
 

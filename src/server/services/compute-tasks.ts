@@ -6,7 +6,7 @@ import { ledgerNames, ledgerRow } from '../../core/export/ledger';
 import { zipDistrictShapefiles } from '../../core/export/shapefile-writer';
 import { computeWeeklyReport, type ReportPeriod } from '../../core/reports/weekly-report';
 import type { WeeklyReport } from '../../core/reports/weekly-report-schema';
-import type { DutymapRepository, IssueRecord } from '../storage/repository';
+import type { DutymapRepository, IssueCounts, IssueFilter, IssueRecord } from '../storage/repository';
 import { planEdit, type EditPlan, type PlannedChange } from './edit-plan';
 import { districtIssues, ledgerIssueOfRecord, reportRows, weeklyFieldSection, type LedgerReader } from './ledger-reads';
 import { createZoneValidator, type ZoneValidator } from './zone-validation';
@@ -37,7 +37,9 @@ export type ComputeTask =
    * The engine index of zones revision `zones` (epoch `epoch`), built from the geometry this task
    * reads itself (see buildIndexTask); the worker then holds that geometry for later tasks.
    */
-  | { kind: 'district-index'; epoch: number; zones: number };
+  | { kind: 'district-index'; epoch: number; zones: number }
+  /** The ledger's totals of a filter (services/ledger-counts.ts): a million rows counted without holding the main loop. */
+  | { kind: 'ledger-counts'; filter: IssueFilter };
 
 /** What each kind of task answers. */
 export interface ComputeResults {
@@ -46,6 +48,7 @@ export interface ComputeResults {
   'weekly-report': { report: WeeklyReport; xlsx: Uint8Array | null };
   'district-zip': Uint8Array;
   'shapefile-zip': Uint8Array;
+  'ledger-counts': IssueCounts;
   'district-index': PackedDistrictIndex;
 }
 
@@ -148,6 +151,8 @@ async function run(task: ComputeTask, district: HeldDistrict | null, reader: () 
       const geometry = withoutVersions(task.maskPhones ? maskDistrictPhones(district.geometry) : district.geometry);
       return zipDistrictFolder({ ...geometry, issues: await districtIssues(await reader(), task.nowMs) });
     }
+    case 'ledger-counts':
+      return (await reader()).countIssues(task.filter);
     case 'shapefile-zip':
       return zipDistrictShapefiles(task.maskPhones ? maskDistrictPhones(district.geometry) : district.geometry, new Date(task.writtenAtMs));
   }

@@ -11,64 +11,188 @@ export interface LedgerTotals {
   totalExact: boolean;
   /** Issues per status under every condition but the statuses (the status chips); null when not exact. */
   byStatus: Record<IssueStatus, number> | null;
+  /**
+   * False when the counts are of the data before the latest write(s): a recount runs in the
+   * background and a request a moment later gets the fresh ones. The page's rows are current either way.
+   */
+  totalFresh: boolean;
 }
 
-/** Filters whose counts are remembered at once; the oldest is forgotten first. */
+/** Totals as one request got them, with what a page kept with them needs. */
+export interface CountedTotals extends LedgerTotals {
+  /** Names the count the totals came from (for an ETag: it changes when the shown totals do). */
+  countVersion: string;
+  /** Whether these are still the newest counts of their filter (false once a recount has landed). */
+  current(): boolean;
+}
+
+/** Counts issues matching a filter (all statuses; see DutymapRepository.countIssues). */
+export type CountIssues = (filter: IssueFilter) => Promise<IssueCounts>;
+
+export interface LedgerCountsOptions {
+  /**
+   * Counts away from the event loop (the server: a compute-pool worker over its read-only
+   * connection, so a million rows counted on SQLite never hold the loop; PostgreSQL's own async
+   * count). Default: the repository's countIssues.
+   */
+  offLoop?: CountIssues;
+  /**
+   * A ledger with fewer issues than this is counted with the repository directly and each
+   * request waits for its fresh count (cheap: a few ms). 0: always off the loop, answering with
+   * the previous count while a recount runs. Default 20,000.
+   */
+  inlineBelow?: number;
+}
+
+/** Filters whose counts are remembered at once; the least recently asked is forgotten first. */
 const MAX_ENTRIES = 256;
 
+interface Counted {
+  counts: IssueCounts;
+  /** Data version (revision, and for an overdue filter OverdueClock's mark) read before the count started. */
+  version: string;
+}
+
+interface Entry {
+  value: Counted | null;
+  /** The count under way (one per filter at a time), and the version it was started for. */
+  running: Promise<void> | null;
+  runningVersion: string | null;
+  /** The newest version asked for while a count ran: counted next (older wishes are dropped). */
+  wanted: { filter: IssueFilter; version: string } | null;
+  /** Why the last count failed (a waiting first request gets it). */
+  error: unknown;
+}
+
 /**
- * The ledger's totals, counted once per data revision and filter rather than once per page.
+ * The ledger's totals: counted once per data version and filter, never on the event loop once the
+ * ledger is large, and never making a page wait for a recount (issue 17: no stalls).
  *
- * A count stays right until a write (the data revision moves) or, for a filter on overdue, until
- * another open deadline passes (OverdueClock's mark is part of the key) — so a ledger of a
- * million issues is counted when something changed, not each time someone scrolls or a wall
- * screen polls. Requests for the same key while it is being counted share that count. Each
- * process keeps its own; the revision is read from the database, so writes through other
+ * Stale while revalidating: after a write (the data revision moves) or, for a filter on overdue,
+ * once another open deadline passes, a request gets the filter's previous counts at once, marked
+ * `totalFresh: false`, and starts a recount off the loop. One recount per filter at a time; a
+ * write during it makes one more recount for the newest version when it ends (the versions in
+ * between are skipped). A failed recount keeps the previous counts; the next request tries again.
+ * Only a filter never counted before waits, for its first count. A small ledger (`inlineBelow`)
+ * is counted directly and always fresh.
+ *
+ * Each process keeps its own; the revision is read from the database, so writes through other
  * processes or instances are seen on the next request.
  */
 export class LedgerCounts {
-  private revision = -1;
-  private readonly entries = new Map<string, Promise<IssueCounts>>();
+  private readonly entries = new Map<string, Entry>();
   private readonly clock: OverdueClock;
+  private readonly offLoop: CountIssues;
+  private readonly inlineBelow: number;
+  /** Issues in the ledger as last counted (the unfiltered count); null until known. */
+  private ledgerSize: number | null = null;
+  private sizing: Promise<void> | null = null;
 
-  constructor(private readonly repo: DutymapRepository) {
+  constructor(
+    private readonly repo: DutymapRepository,
+    options: LedgerCountsOptions = {},
+  ) {
     this.clock = new OverdueClock(repo);
+    this.offLoop = options.offLoop ?? ((filter) => repo.countIssues(filter));
+    this.inlineBelow = options.inlineBelow ?? 20_000;
   }
 
-  /** The totals of `filter` as of now. */
-  async totals(filter: IssueFilter): Promise<LedgerTotals> {
-    const counts = await this.counts(filter);
-    if (!counts.exact) return { total: counts.atLeast, totalExact: false, byStatus: null };
-    let total = 0;
-    for (const status of statusBranches(filter)) total += counts.byStatus[status];
-    return { total, totalExact: true, byStatus: counts.byStatus };
-  }
-
-  private async counts(filter: IssueFilter): Promise<IssueCounts> {
+  /** The totals of `filter`: fresh, or the previous ones marked stale while a recount runs. */
+  async totals(filter: IssueFilter): Promise<CountedTotals> {
     const { nowMs, status: _status, ...conditions } = filter;
-    let key = JSON.stringify(conditions);
-    let revision: number;
+    const key = JSON.stringify(conditions);
+    let version: string;
     if (filter.overdue !== undefined) {
       const clock = await this.clock.at(nowMs);
-      revision = clock.revision;
-      key += `@${clock.mark}`;
+      version = `${clock.revision}-o${clock.mark}`;
     } else {
-      revision = await this.repo.dataRevision();
-    }
-    if (revision !== this.revision) {
-      this.revision = revision;
-      this.entries.clear();
+      version = String(await this.repo.dataRevision());
     }
     let entry = this.entries.get(key);
     if (entry) {
+      // Most recently asked last.
       this.entries.delete(key);
     } else {
-      entry = this.repo.countIssues(filter);
-      // A failed count is not remembered.
-      entry.catch(() => this.entries.delete(key));
+      entry = { value: null, running: null, runningVersion: null, wanted: null, error: null };
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     }
     this.entries.set(key, entry);
-    return entry;
+
+    if (entry.value?.version !== version) {
+      this.recount(entry, filter, version);
+      // Wait for the count when there is nothing to show yet, or when counting is cheap.
+      if (!entry.value || (await this.small())) await this.settled(entry, version);
+    }
+    const value = entry.value!;
+    return this.answer(filter, entry, value, value.version === version);
+  }
+
+  private answer(filter: IssueFilter, entry: Entry, value: Counted, fresh: boolean): CountedTotals {
+    const countVersion = value.version;
+    const current = () => entry.value === value;
+    const counts = value.counts;
+    if (!counts.exact) return { total: counts.atLeast, totalExact: false, byStatus: null, totalFresh: fresh, countVersion, current };
+    let total = 0;
+    for (const status of statusBranches(filter)) total += counts.byStatus[status];
+    return { total, totalExact: true, byStatus: counts.byStatus, totalFresh: fresh, countVersion, current };
+  }
+
+  /** Waits until the entry holds a count of `version`, or its counts stop (then the newest there is, or the error). */
+  private async settled(entry: Entry, version: string): Promise<void> {
+    while (entry.running) {
+      await entry.running;
+      if (entry.value?.version === version) return;
+      if (entry.value && entry.runningVersion !== version && entry.wanted?.version !== version) return;
+    }
+    if (!entry.value) throw entry.error instanceof Error ? entry.error : new Error(String(entry.error));
+  }
+
+  /** Starts counting `filter` at `version` unless a count runs: then it is counted next. */
+  private recount(entry: Entry, filter: IssueFilter, version: string): void {
+    if (entry.running) {
+      if (entry.runningVersion !== version) entry.wanted = { filter, version };
+      return;
+    }
+    entry.runningVersion = version;
+    entry.wanted = null;
+    const run = async () => {
+      try {
+        const counts = await ((await this.small()) ? this.repo.countIssues(filter) : this.offLoop(filter));
+        entry.value = { counts, version };
+        entry.error = null;
+        this.learnSize(filter, counts);
+      } catch (error) {
+        // The previous counts stay; the next request (or a newer wish) tries again.
+        entry.error = error;
+      } finally {
+        entry.running = null;
+        entry.runningVersion = null;
+        const next = entry.wanted;
+        entry.wanted = null;
+        if (next && next.version !== entry.value?.version) this.recount(entry, next.filter, next.version);
+      }
+    };
+    entry.running = run();
+  }
+
+  /** Whether the ledger is small enough to count on the loop; the first call counts it (off the loop). */
+  private async small(): Promise<boolean> {
+    if (this.inlineBelow <= 0) return false;
+    if (this.ledgerSize === null) {
+      this.sizing ??= this.offLoop({ nowMs: Date.now() })
+        .then((counts) => this.learnSize({ nowMs: 0 }, counts))
+        .catch(() => undefined)
+        .finally(() => (this.sizing = null));
+      await this.sizing;
+    }
+    return this.ledgerSize !== null && this.ledgerSize < this.inlineBelow;
+  }
+
+  /** An unfiltered count is the ledger's size; a filtered one a lower bound of it. */
+  private learnSize(filter: IssueFilter, counts: IssueCounts): void {
+    const { nowMs: _nowMs, status: _status, ...conditions } = filter;
+    const matched = counts.exact ? Object.values(counts.byStatus).reduce((a, b) => a + b, 0) : counts.atLeast;
+    if (Object.values(conditions).every((v) => v === undefined)) this.ledgerSize = matched;
+    else this.ledgerSize = Math.max(this.ledgerSize ?? 0, matched);
   }
 }

@@ -6,6 +6,11 @@ export interface BuiltLedgerPage {
   body: string;
   /** Deadlines (epoch ms, ascending) of the page's open issues: each one passing flips an `overdue` flag in the body. */
   openDeadlines: Float64Array;
+  /**
+   * The counts the body's totals came from when they are not fresh (services/ledger-counts.ts):
+   * the ETag names them, and the kept page is read again once they are no longer the newest.
+   */
+  staleTotals?: { version: string; current(): boolean };
 }
 
 /** A page of the cache as one request sees it. */
@@ -86,18 +91,19 @@ export class LedgerPageCache {
       this.bytes = 0;
     }
     this.epoch ??= (await this.repo.revisions()).epoch.toString(36);
-    const tag = (passed: number) => `"${this.epoch}-i${version}-${passed}-${keyHash(key)}"`;
+    // A page showing the previous totals (a recount runs) says which: its ETag changes when they do.
+    const tag = (passed: number, page: BuiltLedgerPage) => `"${this.epoch}-i${version}-${passed}-${keyHash(key)}${page.staleTotals ? `-t${page.staleTotals.version}` : ''}"`;
 
     let entry = this.entries.get(key);
     if (entry && entry.version === version) {
       const page = await entry.page;
       const passed = countBelow(page.openDeadlines, nowMs);
-      if (passed === entry.passed) {
+      if (passed === entry.passed && (!page.staleTotals || page.staleTotals.current())) {
         // Most recently used last.
         this.entries.delete(key);
         this.entries.set(key, entry);
         this.stats.hits++;
-        return { etag: tag(passed), body: page.body, hit: true };
+        return { etag: tag(passed, page), body: page.body, hit: true };
       }
     }
     if (entry) this.forget(key, entry);
@@ -124,7 +130,7 @@ export class LedgerPageCache {
         this.evict();
       }
     }
-    return { etag: tag(entry.passed), body: built.body, hit: false };
+    return { etag: tag(entry.passed, built), body: built.body, hit: false };
   }
 
   private forget(key: string, entry: Entry): void {

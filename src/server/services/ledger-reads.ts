@@ -13,7 +13,7 @@ import type { DutymapRepository, IssueRecord } from '../storage/repository';
  * that reading a ledger of any size never holds the main thread's event loop; inline (CLI, tests)
  * the caller's repository.
  */
-export type LedgerReader = Pick<DutymapRepository, 'issueBatches' | 'issueHistory' | 'issuePhotos' | 'patrol'>;
+export type LedgerReader = Pick<DutymapRepository, 'issueBatches' | 'issueHistory' | 'issuePhotos' | 'patrol' | 'countIssues'>;
 
 /** A stored issue as a ledger row's input. */
 export function ledgerIssueOfRecord(r: IssueRecord): LedgerIssue {

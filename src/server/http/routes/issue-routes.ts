@@ -139,6 +139,9 @@ function toFilter(q: Omit<ListQuery, 'cursor' | 'limit' | 'sort' | 'status'> & {
   };
 }
 
+/** A recount of the ledger's totals in a worker: long enough for millions of rows on a busy machine. */
+const COUNT_BUDGET_MS = 120_000;
+
 /** GET/POST /api/issues, GET /api/issues.csv, GET /api/issues/{id}, POST /api/issues/{id}/transitions */
 export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
   const detailOf = async (issue: IssueRecord) => {
@@ -152,8 +155,24 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
     };
   };
 
-  // Totals are counted once per data revision and filter, not per page (services/ledger-counts.ts).
-  const counts = new LedgerCounts(deps.repo);
+  // Totals are counted once per data revision and filter, not per page, and never on the event
+  // loop of a large ledger: SQLite's synchronous count runs in a compute-pool worker, PostgreSQL's
+  // is async already; after a write a page answers at once with the previous totals marked
+  // stale while the recount runs (services/ledger-counts.ts).
+  const counts = new LedgerCounts(deps.repo, {
+    inlineBelow: deps.config.ledgerInlineCountBelow,
+    offLoop: deps.config.databaseUrl
+      ? undefined
+      : async (filter) => {
+          try {
+            return await deps.districts.compute({ kind: 'ledger-counts', filter }, { budgetMs: COUNT_BUDGET_MS });
+          } catch (error) {
+            // No district yet (DUTYMAP_DISTRICT=none before an import): nothing to count off the loop.
+            if (error instanceof AppError && error.code === 'no_district') return deps.repo.countIssues(filter);
+            throw error;
+          }
+        },
+  });
 
   // Pages, serialised once per query and data version and kept until a write
   // (services/ledger-page-cache.ts; DUTYMAP_LEDGER_CACHE_MB=0 turns it off).
@@ -169,10 +188,17 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
       const [page, totals] = await Promise.all([deps.repo.listIssues(filter, { sort: q.sort, limit: q.limit, after }), counts.totals(filter)]);
       const body: z.infer<typeof IssueListResponse> = {
         items: page.items.map((i) => toApiIssue(i, now)) as z.infer<typeof ApiIssue>[],
-        ...totals,
+        total: totals.total,
+        totalExact: totals.totalExact,
+        totalFresh: totals.totalFresh,
+        byStatus: totals.byStatus,
         nextCursor: page.next ? encodeCursor(q.sort, page.next) : null,
       };
-      return { body: JSON.stringify(body), openDeadlines: openDeadlinesOf(page.items) };
+      return {
+        body: JSON.stringify(body),
+        openDeadlines: openDeadlinesOf(page.items),
+        ...(totals.totalFresh ? {} : { staleTotals: { version: totals.countVersion, current: totals.current } }),
+      };
     };
     const headers = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', Vary: 'Cookie' };
     if (!pages) return c.body((await read()).body, 200, headers);
@@ -191,7 +217,7 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
     // The same counts as the list's byStatus: once per data revision and filter.
     const totals = await counts.totals(toFilter(q, deps.now().getTime()));
     const byStatus = totals.byStatus ?? (Object.fromEntries(ISSUE_STATUSES.map((s) => [s, 0])) as Record<IssueStatus, number>);
-    return c.json({ counts: byStatus, total: totals.total, exact: totals.totalExact }, 200);
+    return c.json({ counts: byStatus, total: totals.total, exact: totals.totalExact, fresh: totals.totalFresh }, 200);
   });
 
   app.openapi(csv, async (c) => {
