@@ -84,4 +84,19 @@ describe('LedgerPageCache', () => {
     await cache.page('big', 0, false, async () => built(big));
     expect((await cache.page('big', 0, false, async () => built(big))).hit).toBe(false);
   });
+  it('keeps a page showing the previous totals only while they are the newest, and names them in the ETag', async () => {
+    const cache = new LedgerPageCache(fakeRepo({ revision: 2, deadlines: [] }), 1 << 20);
+    let current = true;
+    let reads = 0;
+    const stale = async (): Promise<BuiltLedgerPage> => ({ ...built(`stale ${++reads}`), staleTotals: { version: '1', current: () => current } });
+    const a = await cache.page('q', 0, false, stale);
+    const b = await cache.page('q', 0, false, stale);
+    expect([a.body, b.body, b.hit]).toEqual(['stale 1', 'stale 1', true]);
+    // The recount landed: the page is read again, with the fresh totals and another ETag.
+    current = false;
+    const c = await cache.page('q', 0, false, async () => built('fresh'));
+    expect([c.body, c.hit]).toEqual(['fresh', false]);
+    expect(c.etag).not.toBe(a.etag);
+    expect((await cache.page('q', 0, false, async () => built('again'))).hit).toBe(true);
+  });
 });

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { IssueStatus } from '../../core/issues/issue-schema';
+import type { DutymapRepository, IssueCounts, IssueFilter } from '../storage/repository';
+import { LedgerCounts } from './ledger-counts';
+
+/** The repository calls the counts make: the data revision and (for overdue filters) the next deadline. */
+function fakeRepo(state: { revision: number }, inline: (filter: IssueFilter) => Promise<IssueCounts> = () => Promise.reject(new Error('counted on the loop'))): DutymapRepository {
+  return {
+    dataRevision: async () => state.revision,
+    nextOpenDeadline: async () => null,
+    countIssues: inline,
+  } as unknown as DutymapRepository;
+}
+
+const counts = (assigned: number, closed = 0): IssueCounts => ({
+  exact: true,
+  byStatus: { pending_designation: 0, assigned, rectifying: 0, verifying: 0, disputed: 0, closed } as Record<IssueStatus, number>,
+});
+
+/** An off-loop counter whose counts the test ends one by one. */
+function controlledCounter() {
+  const calls: { filter: IssueFilter; resolve: (c: IssueCounts) => void; reject: (e: Error) => void }[] = [];
+  const count = (filter: IssueFilter) => new Promise<IssueCounts>((resolve, reject) => calls.push({ filter, resolve, reject }));
+  return { calls, count };
+}
+
+/** Lets every settled promise's callbacks run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('LedgerCounts (stale while revalidating, off the loop)', () => {
+  it('waits for the first count, then after a write answers at once with the previous totals marked stale and the fresh ones once recounted', async () => {
+    const state = { revision: 1 };
+    const { calls, count } = controlledCounter();
+    const ledger = new LedgerCounts(fakeRepo(state), { offLoop: count, inlineBelow: 0 });
+    const first = ledger.totals({ nowMs: 0 });
+    await settle();
+    expect(calls).toHaveLength(1);
+    calls[0]!.resolve(counts(10, 5));
+    const a = await first;
+    expect([a.total, a.totalFresh, a.byStatus?.closed]).toEqual([15, true, 5]);
+
+    state.revision = 2;
+    const b = await ledger.totals({ nowMs: 0 });
+    expect([b.total, b.totalFresh, b.countVersion]).toEqual([15, false, a.countVersion]);
+    expect(b.current()).toBe(true);
+    await settle();
+    expect(calls).toHaveLength(2);
+    calls[1]!.resolve(counts(11, 5));
+    await settle();
+    expect(b.current()).toBe(false);
+    const c = await ledger.totals({ nowMs: 0 });
+    expect([c.total, c.totalFresh]).toEqual([16, true]);
+    expect(c.countVersion).not.toBe(a.countVersion);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('runs one recount per filter at a time, then one more for the newest version only', async () => {
+    const state = { revision: 1 };
+    const { calls, count } = controlledCounter();
+    const ledger = new LedgerCounts(fakeRepo(state), { offLoop: count, inlineBelow: 0 });
+    const first = ledger.totals({ nowMs: 0 });
+    await settle();
+    calls[0]!.resolve(counts(1));
+    await first;
+
+    // Writes 2, 3, 4 while the recount of 2 runs: many requests, one count under way.
+    for (const revision of [2, 2, 3, 3, 4, 4]) {
+      state.revision = revision;
+      const answer = await ledger.totals({ nowMs: 0 });
+      expect([answer.total, answer.totalFresh]).toEqual([1, false]);
+    }
+    await settle();
+    expect(calls).toHaveLength(2);
+    calls[1]!.resolve(counts(2));
+    await settle();
+    // Revision 3 is skipped: the next count is of the newest version asked for.
+    expect(calls).toHaveLength(3);
+    const between = await ledger.totals({ nowMs: 0 });
+    expect([between.total, between.totalFresh]).toEqual([2, false]);
+    calls[2]!.resolve(counts(4));
+    await settle();
+    const fresh = await ledger.totals({ nowMs: 0 });
+    expect([fresh.total, fresh.totalFresh]).toEqual([4, true]);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('keeps the previous totals when a recount fails, and the next request counts again', async () => {
+    const state = { revision: 1 };
+    const { calls, count } = controlledCounter();
+    const ledger = new LedgerCounts(fakeRepo(state), { offLoop: count, inlineBelow: 0 });
+    const first = ledger.totals({ nowMs: 0 });
+    await settle();
+    calls[0]!.resolve(counts(7));
+    await first;
+
+    state.revision = 2;
+    expect((await ledger.totals({ nowMs: 0 })).totalFresh).toBe(false);
+    await settle();
+    calls[1]!.reject(new Error('the worker was stopped'));
+    await settle();
+    const kept = await ledger.totals({ nowMs: 0 });
+    expect([kept.total, kept.totalFresh]).toEqual([7, false]);
+    await settle();
+    expect(calls).toHaveLength(3);
+    calls[2]!.resolve(counts(8));
+    await settle();
+    const fresh = await ledger.totals({ nowMs: 0 });
+    expect([fresh.total, fresh.totalFresh]).toEqual([8, true]);
+  });
+
+  it('fails a first count that fails (nothing to show), and counts again on the next request', async () => {
+    const { calls, count } = controlledCounter();
+    const ledger = new LedgerCounts(fakeRepo({ revision: 1 }), { offLoop: count, inlineBelow: 0 });
+    const first = ledger.totals({ nowMs: 0 });
+    await settle();
+    calls[0]!.reject(new Error('no worker'));
+    await expect(first).rejects.toThrow('no worker');
+    const again = ledger.totals({ nowMs: 0 });
+    await settle();
+    calls[1]!.resolve(counts(3));
+    expect((await again).total).toBe(3);
+  });
+
+  it('shares the first count between requests and keeps filters apart (the statuses are one count)', async () => {
+    const { calls, count } = controlledCounter();
+    const ledger = new LedgerCounts(fakeRepo({ revision: 1 }), { offLoop: count, inlineBelow: 0 });
+    const all = ledger.totals({ nowMs: 0 });
+    const assigned = ledger.totals({ nowMs: 0, status: ['assigned'] });
+    const unit = ledger.totals({ nowMs: 0, unitId: 'U1' });
+    await settle();
+    expect(calls.map((c) => c.filter.unitId ?? null)).toEqual([null, 'U1']);
+    calls[0]!.resolve(counts(10, 5));
+    calls[1]!.resolve(counts(2));
+    expect([(await all).total, (await assigned).total, (await unit).total]).toEqual([15, 10, 2]);
+  });
+
+  it('counts a small ledger on the loop and waits for fresh totals; a large one off the loop', async () => {
+    const state = { revision: 1 };
+    let inline = 0;
+    let offLoop = 0;
+    let size = 100;
+    const ledger = new LedgerCounts(
+      fakeRepo(state, async () => (inline++, counts(size))),
+      { offLoop: async () => (offLoop++, counts(size)), inlineBelow: 1000 },
+    );
+    // The ledger's size is learnt off the loop first.
+    expect((await ledger.totals({ nowMs: 0 })).total).toBe(100);
+    expect([inline, offLoop]).toEqual([1, 1]);
+    state.revision = 2;
+    size = 5000;
+    const afterWrite = await ledger.totals({ nowMs: 0 });
+    expect([afterWrite.total, afterWrite.totalFresh]).toEqual([5000, true]);
+    expect([inline, offLoop]).toEqual([2, 1]);
+    // Now large: the next write is counted off the loop, the page gets the previous totals.
+    state.revision = 3;
+    size = 5001;
+    const large = await ledger.totals({ nowMs: 0 });
+    expect([large.total, large.totalFresh]).toEqual([5000, false]);
+    await settle();
+    expect([inline, offLoop]).toEqual([2, 2]);
+    expect((await ledger.totals({ nowMs: 0 })).total).toBe(5001);
+  });
+});
