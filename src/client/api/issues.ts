@@ -129,6 +129,26 @@ export function openIssuePointsQueryOptions(revision: number | undefined, cap = 
 }
 
 /**
+ * The fresh totals of `filters` after a ledger page came with the previous ones (`totalFresh:
+ * false`: the server recounts after a write): GET /api/issues/status-counts every second until its
+ * counts are fresh. Keyed by when that page was read (`since`), so counts read before it are never
+ * taken for fresh ones. `total` is of the statuses picked (all when none), as the page's.
+ */
+export function freshTotalsQueryOptions(filters: IssueFilters, since: number) {
+  const { status: _status, sort: _sort, ...rest } = issueFilterParams(filters);
+  return queryOptions({
+    queryKey: ['issues', 'fresh-totals', rest, since],
+    queryFn: ({ signal }) => requestJson(apiUrl('/api/issues/status-counts', rest), IssueStatusCountsResponse, { signal }),
+    select: (counts) => ({
+      fresh: counts.fresh && counts.exact,
+      total: filters.status?.length ? filters.status.reduce((sum, s) => sum + (counts.counts[s] ?? 0), 0) : counts.total,
+    }),
+    refetchInterval: (query) => (query.state.data?.fresh ? false : 1000),
+    staleTime: Infinity,
+  });
+}
+
+/**
  * GET /api/issues/status-counts: issues per status under every filter but status, so each status
  * chip shows what picking it would list.
  */

@@ -4,9 +4,15 @@
 export const zh = {
   'issues.countAtLeast': '共 {total}+ 条',
   'issues.loadedOfAtLeast': '已载入 {loaded} / {total}+',
+  'issues.countApprox': '约 {total} 条（统计中）',
+  'issues.loadedOfApprox': '已载入 {loaded} / 约 {total}',
+  'issues.countApprox.hint': '刚有新的上报或办理，总数正在重新统计；列表中的问题是最新的',
 };
 
 export const en: Record<keyof typeof zh, string> = {
   'issues.countAtLeast': '{total}+ issues',
   'issues.loadedOfAtLeast': '{loaded} of {total}+ loaded',
+  'issues.countApprox': 'about {total} issues (counting…)',
+  'issues.loadedOfApprox': '{loaded} of about {total} loaded',
+  'issues.countApprox.hint': 'Issues were just reported or handled and the total is being recounted; the rows listed are current',
 };

@@ -4,6 +4,8 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { apiTestDistrict, SEED_ISSUES } from '../../../../tests/helpers/api-district';
 import { renderApp } from '../../testing/render-app';
+import { http, HttpResponse } from 'msw';
+import { ISSUE_STATUSES } from '../../../core/issues/issue-schema';
 
 vi.mock('../../map/lazy-district-map', async () => ({ LazyDistrictMap: (await import('../../testing/map-stub')).MapStub }));
 
@@ -102,5 +104,26 @@ describe('/issues', () => {
     const unitId = first.getAttribute('data-unit-id');
     await user.click(first);
     await waitFor(() => expect(state.issues.find((i) => i.id === 'T-OUTSIDE')).toMatchObject({ status: 'assigned', unitId }));
+  });
+  it('shows the previous total as approximate while the server recounts after a write, then the fresh one in place', async () => {
+    const rendered = start('/issues?status=assigned');
+    const byStatus = (assigned: number) => Object.fromEntries(ISSUE_STATUSES.map((s) => [s, s === 'assigned' ? assigned : 7]));
+    let recounted = false;
+    rendered.server.use(
+      // A large ledger right after a report: the rows are current, the totals are those before it.
+      http.get('*/api/issues', () => HttpResponse.json({ items: [], total: 1_000_011, totalExact: true, totalFresh: false, byStatus: byStatus(1_000_011), nextCursor: null })),
+      // The status counts are stale too until the recount lands.
+      http.get('*/api/issues/status-counts', () =>
+        HttpResponse.json({ counts: byStatus(recounted ? 1_000_012 : 1_000_011), total: 0, exact: true, fresh: recounted }),
+      ),
+    );
+    // The view may have asked before the handlers above were in place.
+    await rendered.client.resetQueries({ queryKey: ['issues'] });
+    await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toBe('约 1,000,011 条（统计中）'));
+    expect(screen.getByTestId('issue-total').getAttribute('title')).toContain('正在重新统计');
+    recounted = true;
+    // Asked again until fresh; counted for the status picked (已指派), not for every status.
+    await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toBe('共 1000012 条'));
+    expect(screen.getByTestId('issue-total').getAttribute('title')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useLocation, useSearch } from 'wouter';
-import { issueListQueryOptions, issuesCsvUrl, type IssueFilters } from '../../api/issues';
+import { freshTotalsQueryOptions, issueListQueryOptions, issuesCsvUrl, type IssueFilters } from '../../api/issues';
 import { unitsQueryOptions } from '../../api/units';
 import type { ClientConfig } from '../../config';
 import { useI18n } from '../../i18n/i18n';
@@ -43,9 +43,15 @@ export function IssuesView({ config }: { config: ClientConfig }) {
   const units = useQuery(unitsQueryOptions()).data ?? [];
   const data = useMapData(config.refreshMs);
   const issues = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
-  const total = list.data?.pages[0]?.total ?? 0;
   // A text search with very many matches is not counted to the end: the server says "at least".
   const exact = list.data?.pages[0]?.totalExact ?? true;
+  // Right after a write the server answers with the previous totals while it recounts (a large
+  // ledger is never counted while a page waits): show them as approximate until the fresh ones come.
+  const pageFresh = list.data?.pages[0]?.totalFresh ?? true;
+  const recounted = useQuery({ ...freshTotalsQueryOptions(filters, list.dataUpdatedAt), enabled: exact && !pageFresh && !!list.data });
+  const fresh = pageFresh || recounted.data?.fresh === true;
+  const total = !pageFresh && recounted.data?.fresh ? recounted.data.total : (list.data?.pages[0]?.total ?? 0);
+  const countKey = !exact ? 'AtLeast' : fresh ? '' : 'Approx';
   const timeZone = data.district?.timeZone ?? 'Asia/Shanghai';
   const selected = issues.find((i) => i.id === selectedId);
   const marker = selected ? ([selected.lon, selected.lat] as [number, number]) : null;
@@ -66,8 +72,10 @@ export function IssuesView({ config }: { config: ClientConfig }) {
       )}
       <IssueFilterBar filters={filters} onChange={setFilters} refreshMs={config.refreshMs} />
       <div className="issues-summary">
-        <strong data-testid="issue-total">{list.data ? t(exact ? 'issues.count' : 'issues.countAtLeast', { total }) : t('status.loading')}</strong>
-        {list.hasNextPage && <span>{t(exact ? 'issues.loadedOf' : 'issues.loadedOfAtLeast', { loaded: issues.length, total })}</span>}
+        <strong data-testid="issue-total" aria-live="polite" title={countKey === 'Approx' ? t('issues.countApprox.hint') : undefined}>
+          {list.data ? t(`issues.count${countKey}`, { total: countKey === 'Approx' ? total.toLocaleString('zh-CN') : total }) : t('status.loading')}
+        </strong>
+        {list.hasNextPage && <span>{t(`issues.loadedOf${countKey}`, { loaded: issues.length, total: countKey === 'Approx' ? total.toLocaleString('zh-CN') : total })}</span>}
         <a className="button" href={issuesCsvUrl(filters)} download>
           {t('issues.export')}
         </a>
