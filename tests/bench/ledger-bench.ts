@@ -95,6 +95,23 @@ export interface LedgerBenchResult {
   underTargetWriteMix: { met: number; of: number };
   /** Null when the run left it out (--no-export). */
   csvExport: LedgerExport | null;
+  /** One report at a time with no other load: what the next reader and the event loop feel after each write. */
+  afterWrite: AfterWrite;
+}
+
+/**
+ * Reports made one by one, each followed by one read of every write-mix page and a quiet wait: the
+ * time of the first page after the write (its totals are recounted then) and the server's longest
+ * event-loop delay in the window — the stall every other user would wait through (issue 17: none > 50 ms).
+ */
+export interface AfterWrite {
+  writes: number;
+  /** Per write: ms of the first page read after it (the unfiltered ledger, newest first). */
+  firstPageMs: number[];
+  /** Per write: the longest loop delay (ms) from the report to the end of its quiet wait; 0 when no second passed 1 ms. */
+  loopMaxMs: number[];
+  /** Whether the first page after the write showed the previous totals (recount under way). */
+  staleTotals: boolean[];
 }
 
 interface ListBody {
@@ -312,6 +329,7 @@ export async function benchLedger(
     const cached = await runCases(server, options.writeMixOnly ? [] : paths, true, [0]);
     const mixPaths = paths.filter(([name]) => WRITE_MIX_CASES.includes(name));
     const writeMix = (await runCases(server, mixPaths, true, [1, 10])).cases;
+    const afterWrite = await writesOneByOne(server, mixPaths.map(([, path]) => path), backend);
     const csvExport = options.exportCsv === false ? null : await exportCsv(server, backend);
     const under = (cases: LedgerBenchCase[]) => ({ met: cases.filter((c) => c.p99Ms <= 50).length, of: cases.length });
     return {
@@ -328,10 +346,36 @@ export async function benchLedger(
       underTargetCached: under(cached.cases),
       underTargetWriteMix: under(writeMix),
       csvExport,
+      afterWrite,
     };
   } finally {
     await server.stop();
   }
+}
+
+/** See AfterWrite: six reports, each followed by one read of `paths` and 1.5 s of quiet. */
+async function writesOneByOne(server: RunningServer, paths: string[], backend: string): Promise<AfterWrite> {
+  const api = new ApiClient(server.url);
+  const reporter = await new ApiClient(server.url).signIn('inspector');
+  const sample = ((await api.get('/api/issues?status=assigned&limit=1')).body as { items: { lon: number; lat: number }[] }).items[0]!;
+  for (const path of paths) await api.get(path);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const result: AfterWrite = { writes: 0, firstPageMs: [], loopMaxMs: [], staleTotals: [] };
+  for (let i = 0; i < 6; i++) {
+    const from = server.stderr().length;
+    const made = await reporter.post('/api/issues', { lon: sample.lon, lat: sample.lat, category: 'exposed_garbage', source: 'inspection', description: `载入 逐条写入 ${i}` });
+    if (made.status !== 201) throw new Error(`POST /api/issues: HTTP ${made.status}`);
+    const started = performance.now();
+    const first = await api.get(paths[0]!);
+    result.firstPageMs.push(Math.round(performance.now() - started));
+    result.staleTotals.push((first.body as { totalFresh?: boolean }).totalFresh === false);
+    for (const path of paths.slice(1)) await api.get(path);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    result.loopMaxMs.push(longestStall(server.stderr().slice(from)) ?? 0);
+    result.writes++;
+  }
+  process.stderr.write(`ledger bench (${backend}): one write at a time: first page ${result.firstPageMs.join(', ')} ms; loop max ${result.loopMaxMs.join(', ')} ms; stale totals ${result.staleTotals.join(', ')}\n`);
+  return result;
 }
 
 /** The whole ledger as CSV, read as fast as this process takes it, the server's memory sampled every 20 ms. */
