@@ -160,4 +160,34 @@ describe('LedgerCounts (stale while revalidating, off the loop)', () => {
     expect([inline, offLoop]).toEqual([2, 2]);
     expect((await ledger.totals({ nowMs: 0 })).total).toBe(5001);
   });
+  it('counts at most two filters off the loop at once; the others wait their turn', async () => {
+    const { calls, count } = controlledCounter();
+    const ledger = new LedgerCounts(fakeRepo({ revision: 1 }), { offLoop: count, inlineBelow: 0 });
+    const answers = ['A', 'B', 'C'].map((unitId) => ledger.totals({ nowMs: 0, unitId }));
+    await settle();
+    expect(calls.map((c) => c.filter.unitId)).toEqual(['A', 'B']);
+    calls[0]!.resolve(counts(1));
+    await settle();
+    expect(calls.map((c) => c.filter.unitId)).toEqual(['A', 'B', 'C']);
+    calls[1]!.resolve(counts(2));
+    calls[2]!.resolve(counts(3));
+    expect((await Promise.all(answers)).map((a) => a.total)).toEqual([1, 2, 3]);
+  });
+
+  it('gives a first request the first count that lands, marked stale when writes came meanwhile', async () => {
+    const state = { revision: 1 };
+    const { calls, count } = controlledCounter();
+    const ledger = new LedgerCounts(fakeRepo(state), { offLoop: count, inlineBelow: 0 });
+    const early = ledger.totals({ nowMs: 0 });
+    await settle();
+    state.revision = 2;
+    const late = ledger.totals({ nowMs: 0 });
+    await settle();
+    calls[0]!.resolve(counts(5));
+    expect([(await early).totalFresh, (await late).total, (await late).totalFresh]).toEqual([true, 5, false]);
+    await settle();
+    calls[1]!.resolve(counts(6));
+    await settle();
+    expect((await ledger.totals({ nowMs: 0 })).total).toBe(6);
+  });
 });

@@ -47,6 +47,12 @@ export interface LedgerCountsOptions {
 /** Filters whose counts are remembered at once; the least recently asked is forgotten first. */
 const MAX_ENTRIES = 256;
 
+/**
+ * Counts off the loop at once, all filters together: the rest wait here rather than in the compute
+ * pool's queue, where a burst of filters after a write would crowd out exports (and get 429s).
+ */
+const MAX_OFF_LOOP = 2;
+
 interface Counted {
   counts: IssueCounts;
   /** Data version (revision, and for an overdue filter OverdueClock's mark) read before the count started. */
@@ -87,13 +93,16 @@ export class LedgerCounts {
   /** Issues in the ledger as last counted (the unfiltered count); null until known. */
   private ledgerSize: number | null = null;
   private sizing: Promise<void> | null = null;
+  private offLoopRunning = 0;
+  private readonly offLoopWaiting: (() => void)[] = [];
 
   constructor(
     private readonly repo: DutymapRepository,
     options: LedgerCountsOptions = {},
   ) {
     this.clock = new OverdueClock(repo);
-    this.offLoop = options.offLoop ?? ((filter) => repo.countIssues(filter));
+    const offLoop = options.offLoop ?? ((filter: IssueFilter) => repo.countIssues(filter));
+    this.offLoop = (filter) => this.limited(() => offLoop(filter));
     this.inlineBelow = options.inlineBelow ?? 20_000;
   }
 
@@ -120,8 +129,10 @@ export class LedgerCounts {
 
     if (entry.value?.version !== version) {
       this.recount(entry, filter, version);
-      // Wait for the count when there is nothing to show yet, or when counting is cheap.
-      if (!entry.value || (await this.small())) await this.settled(entry, version);
+      // Wait when there is nothing to show yet (for the first count that lands), or for the fresh
+      // count when counting is cheap.
+      if (!entry.value) await this.settled(entry, null);
+      else if (await this.small()) await this.settled(entry, version);
     }
     const value = entry.value!;
     return this.answer(filter, entry, value, value.version === version);
@@ -137,11 +148,14 @@ export class LedgerCounts {
     return { total, totalExact: true, byStatus: counts.byStatus, totalFresh: fresh, countVersion, current };
   }
 
-  /** Waits until the entry holds a count of `version`, or its counts stop (then the newest there is, or the error). */
-  private async settled(entry: Entry, version: string): Promise<void> {
+  /**
+   * Waits until the entry holds a count of `version` (null: any count), or its counts stop (then
+   * the newest there is, or the error of the last one).
+   */
+  private async settled(entry: Entry, version: string | null): Promise<void> {
     while (entry.running) {
       await entry.running;
-      if (entry.value?.version === version) return;
+      if (entry.value && (version === null || entry.value.version === version)) return;
       if (entry.value && entry.runningVersion !== version && entry.wanted?.version !== version) return;
     }
     if (!entry.value) throw entry.error instanceof Error ? entry.error : new Error(String(entry.error));
@@ -186,6 +200,18 @@ export class LedgerCounts {
       await this.sizing;
     }
     return this.ledgerSize !== null && this.ledgerSize < this.inlineBelow;
+  }
+
+  /** Runs `count` when fewer than MAX_OFF_LOOP counts run, else after one of them ends. */
+  private async limited(count: () => Promise<IssueCounts>): Promise<IssueCounts> {
+    while (this.offLoopRunning >= MAX_OFF_LOOP) await new Promise<void>((resolve) => this.offLoopWaiting.push(resolve));
+    this.offLoopRunning++;
+    try {
+      return await count();
+    } finally {
+      this.offLoopRunning--;
+      this.offLoopWaiting.shift()?.();
+    }
   }
 
   /** An unfiltered count is the ledger's size; a filtered one a lower bound of it. */
