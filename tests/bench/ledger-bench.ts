@@ -46,8 +46,10 @@ export interface LedgerBenchCase {
   maxMs: number;
   errors: number;
   unexpected: number;
-  /** CPU per request of the server process (µs; SQLite's work is in it). */
+  /** CPU per request of the server process (µs; SQLite's work is in it, and its worker threads'). */
   serverCpuUs: number | null;
+  /** CPU per request of the server's main thread alone (µs): the event loop's share, what every other request waits behind. */
+  loopCpuUs: number | null;
   /** PostgreSQL's own CPU per request (µs: its server processes); null on SQLite. */
   databaseCpuUs: number | null;
   /** Seconds the server went on working after the case's load stopped (its backlog), waited out before the next case. */
@@ -112,6 +114,8 @@ export interface AfterWrite {
   loopMaxMs: number[];
   /** Whether the first page after the write showed the previous totals (recount under way). */
   staleTotals: boolean[];
+  /** Per write: CPU ms of the server's main thread in the window (the report, one read of each page, the quiet wait). */
+  loopCpuMs: number[];
 }
 
 interface ListBody {
@@ -119,6 +123,16 @@ interface ListBody {
   total: number;
   totalExact: boolean;
   nextCursor: string | null;
+}
+
+/** User + system CPU of a process's main thread (its event loop) from /proc (ms; 10 ms ticks), null when it is gone. */
+function mainThreadCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /** Reads a process's user + system CPU from /proc (ms), null when it is gone. */
@@ -249,6 +263,7 @@ export async function benchLedger(
         const firstBody = first.body as ListBody;
         await api.get('/api/health');
         const cpuBefore = processCpuMs(pid);
+        const loopBefore = mainThreadCpuMs(pid);
         const logFrom = server.stderr().length;
         const dbBefore = options.databaseCpuMs?.() ?? null;
         // The writer: one report every 1000/rate ms through the real endpoint, for as long as the load runs.
@@ -274,6 +289,7 @@ export async function benchLedger(
         }
         await Promise.all(pending);
         const cpuAfter = processCpuMs(pid);
+        const loopAfter = mainThreadCpuMs(pid);
         const dbAfter = options.databaseCpuMs?.() ?? null;
         const loopMaxMs = longestStall(server.stderr().slice(logFrom));
         const drainS = await drain();
@@ -292,6 +308,7 @@ export async function benchLedger(
           errors: raw.errors,
           unexpected,
           serverCpuUs: cpuBefore !== null && cpuAfter !== null && raw.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / raw.requests.total) : null,
+          loopCpuUs: loopBefore !== null && loopAfter !== null && raw.requests.total > 0 ? Math.round(((loopAfter - loopBefore) * 1000) / raw.requests.total) : null,
           databaseCpuUs: dbBefore !== null && dbAfter !== null && raw.requests.total > 0 ? Math.round(((dbAfter - dbBefore) * 1000) / raw.requests.total) : null,
           drainS,
           cache,
@@ -302,7 +319,7 @@ export async function benchLedger(
         };
         cases.push(row);
         process.stderr.write(
-          `ledger bench (${backend}, cache ${cache ? 'on' : 'off'}${rate ? `, ${rate} writes/s: ${writes} made, ${writeErrors} failed` : ''}): ${name}: total ${row.total}${row.totalExact ? '' : '+'}, ${row.requestsPerSec} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.serverCpuUs ?? '?'}${row.databaseCpuUs !== null ? ` + ${row.databaseCpuUs} (PostgreSQL)` : ''} µs CPU/req, loop max ${loopMaxMs ?? '<1'} ms, drained in ${drainS} s\n`,
+          `ledger bench (${backend}, cache ${cache ? 'on' : 'off'}${rate ? `, ${rate} writes/s: ${writes} made, ${writeErrors} failed` : ''}): ${name}: total ${row.total}${row.totalExact ? '' : '+'}, ${row.requestsPerSec} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.serverCpuUs ?? '?'}${row.databaseCpuUs !== null ? ` + ${row.databaseCpuUs} (PostgreSQL)` : ''} µs CPU/req (main thread ${row.loopCpuUs ?? '?'}), loop max ${loopMaxMs ?? '<1'} ms, drained in ${drainS} s\n`,
         );
       }
     }
@@ -360,9 +377,11 @@ async function writesOneByOne(server: RunningServer, paths: string[], backend: s
   const sample = ((await api.get('/api/issues?status=assigned&limit=1')).body as { items: { lon: number; lat: number }[] }).items[0]!;
   for (const path of paths) await api.get(path);
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const result: AfterWrite = { writes: 0, firstPageMs: [], loopMaxMs: [], staleTotals: [] };
+  const result: AfterWrite = { writes: 0, firstPageMs: [], loopMaxMs: [], staleTotals: [], loopCpuMs: [] };
+  const pid = server.process.pid!;
   for (let i = 0; i < 6; i++) {
     const from = server.stderr().length;
+    const cpuBefore = mainThreadCpuMs(pid) ?? 0;
     const made = await reporter.post('/api/issues', { lon: sample.lon, lat: sample.lat, category: 'exposed_garbage', source: 'inspection', description: `载入 逐条写入 ${i}` });
     if (made.status !== 201) throw new Error(`POST /api/issues: HTTP ${made.status}`);
     const started = performance.now();
@@ -372,9 +391,10 @@ async function writesOneByOne(server: RunningServer, paths: string[], backend: s
     for (const path of paths.slice(1)) await api.get(path);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     result.loopMaxMs.push(longestStall(server.stderr().slice(from)) ?? 0);
+    result.loopCpuMs.push(Math.round((mainThreadCpuMs(pid) ?? 0) - cpuBefore));
     result.writes++;
   }
-  process.stderr.write(`ledger bench (${backend}): one write at a time: first page ${result.firstPageMs.join(', ')} ms; loop max ${result.loopMaxMs.join(', ')} ms; stale totals ${result.staleTotals.join(', ')}\n`);
+  process.stderr.write(`ledger bench (${backend}): one write at a time: first page ${result.firstPageMs.join(', ')} ms; loop max ${result.loopMaxMs.join(', ')} ms; main thread CPU ${result.loopCpuMs.join(', ')} ms; stale totals ${result.staleTotals.join(', ')}\n`);
   return result;
 }
 
