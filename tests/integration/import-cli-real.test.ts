@@ -44,8 +44,8 @@ describe('dutymap import of a real district, streets only', () => {
     expect(district.outline).toHaveLength(1);
     expect(district.meta.name).toBe('新城区');
 
-    const validate = runCli(['validate', out]);
-    expect(validate.stdout).toMatch(/no errors/);
+    const validate = runCli(['validate', out], ZH);
+    expect(validate.stdout).toMatch(/✓ 没有错误.*区划有效/);
     expect(validate.status).toBe(0);
 
     // A point inside 胡家庙街道 goes to its (provisional) grid and so to its street office; one far away to the office, as outside.
