@@ -32,6 +32,8 @@ export function launchChromium(): Promise<Browser> {
 /** Problems a page reported: console errors, uncaught exceptions, failed or off-site requests. */
 export interface PageProblems {
   errors: string[];
+  /** Console warnings (maplibre reports a style it cannot fully draw as a warning, not an error). */
+  warnings: string[];
   /** Requests to any host but the app's own: the app must work with no internet. */
   external: string[];
 }
@@ -41,9 +43,10 @@ export interface PageProblems {
  * request that leaves `origin`, which proves the app needs no internet.
  */
 export async function watchPage(page: Page, origin: string): Promise<PageProblems> {
-  const problems: PageProblems = { errors: [], external: [] };
+  const problems: PageProblems = { errors: [], warnings: [], external: [] };
   page.on('console', (message) => {
     if (message.type() === 'error') problems.errors.push(message.text());
+    if (message.type() === 'warning') problems.warnings.push(message.text());
   });
   page.on('pageerror', (error) => problems.errors.push(String(error)));
   await page.route('**/*', (route) => {

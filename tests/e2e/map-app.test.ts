@@ -101,6 +101,8 @@ describe.skipIf(!ready)('map app end to end (real server, headless chromium)', (
     await screen.page.waitForTimeout(500); // deck.gl points arrive just after the map is idle
     await screen.page.screenshot({ path: join(ARTIFACTS, 'screen-1920x1080.png') });
     expect(problems.errors).toEqual([]);
+    // The hatch patterns are resolved before maplibre answers its worker (no "could not be loaded").
+    expect(problems.warnings.filter((w) => /could not be loaded/.test(w))).toEqual([]);
     expect(problems.external).toEqual([]);
     expect(screen.problems.errors).toEqual([]);
     expect(screen.problems.external).toEqual([]);

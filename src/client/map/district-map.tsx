@@ -174,9 +174,12 @@ export function DistrictMap(props: DistrictMapProps) {
       console.warn('map error:', message);
     });
     map.on('load', () => setLoaded(true));
-    // The hatch patterns are made in code: added when the style first asks for them (and again after a context restore).
-    map.on('styleimagemissing', (event: { id: string }) => {
-      if (event.id in HATCH_IMAGES && !map.hasImage(event.id)) map.addImage(event.id, hatchPattern(event.id as HatchImage));
+    // The hatch patterns are made in code, when the style first asks for them (and again after a
+    // context restore). A resolver answers before maplibre replies to its worker; an image added on
+    // `styleimagemissing` came after the tiles were laid out without it (a console warning, and the
+    // source's tiles reloaded once it arrived).
+    map.setMissingStyleImageResolver((id) => {
+      if (id in HATCH_IMAGES && !map.hasImage(id)) map.addImage(id, hatchPattern(id as HatchImage));
     });
 
     // WebGL context loss (GPU reset, driver update, too many contexts): maplibre rebuilds its style
