@@ -12,6 +12,7 @@ import { importReassignments } from '../server/services/import-service';
 import { readConfig } from '../server/config';
 import { demoAccounts, usersOf } from '../server/services/seed';
 import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
+import { LAYER_ZH } from '../core/import/problem-text';
 import { parseArgs, stringOption } from './cli-args';
 import { cliError, languageOf } from './cli-language';
 import { expandSpreadsheets } from '../server/services/spreadsheet-input';
@@ -217,8 +218,6 @@ function positiveNumber(args: ReturnType<typeof parseArgs>, name: string): numbe
   if (!Number.isFinite(value) || value < 0) throw cliError(`--${name} 应为不小于 0 的数，收到 "${raw}"`, `--${name} must be a number ≥ 0, got "${raw}"`);
   return value;
 }
-
-const LAYER_ZH: Record<string, string> = { streets: '街道', communities: '社区', grids: '网格', roads: '道路', checkpoints: '点位', excluded: '排除区域', outline: '区界' };
 
 function reportText(outcome: ImportOutcome, all: boolean, lang: 'zh' | 'en'): string {
   const r = outcome.report;

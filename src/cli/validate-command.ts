@@ -2,7 +2,7 @@ import { DistrictFolderError, type FolderProblem } from '../core/district/distri
 import { type DistrictData } from '../core/issues/district-data';
 import { checkDistrictTopology } from '../core/topology/topology-check';
 import { DEFAULT_TOPOLOGY_OPTIONS, type TopologyOptions, type TopologyProblem } from '../core/topology/topology-problem';
-import { featureNamesOf, chineseMessage } from '../core/import/problem-text';
+import { featureNamesOf, chineseMessage, LAYER_ZH } from '../core/import/problem-text';
 import { parseArgs, stringOption, type CliArgs } from './cli-args';
 import { cliError, languageOf } from './cli-language';
 import { readDistrictFolder } from './district-folder-io';
@@ -110,15 +110,7 @@ function reportText(
         plural(c.units, 'unit'),
       ].join(', '),
   ];
-  const groups = new Map<string, Map<string, TopologyProblem[]>>();
-  for (const problem of problems) {
-    const byCode = groups.get(problem.layer) ?? new Map<string, TopologyProblem[]>();
-    groups.set(problem.layer, byCode);
-    const list = byCode.get(problem.code) ?? [];
-    byCode.set(problem.code, list);
-    list.push(problem);
-  }
-  for (const [layer, byCode] of groups) {
+  for (const [layer, byCode] of byLayerAndCode(problems)) {
     lines.push('', layer);
     for (const [code, list] of byCode) {
       const severity = list[0].severity;
@@ -178,8 +170,6 @@ function schemaJson(dir: string, problems: FolderProblem[]): string {
   );
 }
 
-const LAYER_ZH: Record<string, string> = { streets: '街道', communities: '社区', grids: '网格', roads: '道路', checkpoints: '点位', excluded: '排除区域', outline: '区界', units: '单位', district: '区县' };
-
 /** The text report in Chinese: the same layout, each problem as chineseMessage says it. */
 function reportTextZh(dir: string, data: DistrictData, problems: TopologyProblem[], errors: number, warnings: number, seconds: number, all: boolean): string {
   const c = counts(data);
@@ -189,13 +179,7 @@ function reportTextZh(dir: string, data: DistrictData, problems: TopologyProblem
     `${dir}：${data.meta.name}（${data.meta.code}）${data.meta.synthetic ? '，合成数据' : ''} — ` +
       `街道 ${count(c.streets)} 个、社区 ${count(c.communities)} 个、网格 ${count(c.grids)} 个、道路 ${count(c.roads)} 条、点位 ${count(c.checkpoints)} 个、单位 ${count(c.units)} 个`,
   ];
-  const groups = new Map<string, Map<string, TopologyProblem[]>>();
-  for (const problem of problems) {
-    const byCode = groups.get(problem.layer) ?? new Map<string, TopologyProblem[]>();
-    groups.set(problem.layer, byCode);
-    byCode.set(problem.code, [...(byCode.get(problem.code) ?? []), problem]);
-  }
-  for (const [layer, byCode] of groups) {
+  for (const [layer, byCode] of byLayerAndCode(problems)) {
     lines.push('', `${LAYER_ZH[layer] ?? layer}（${layer}）`);
     for (const [code, list] of byCode) {
       lines.push(`  ${code} — ${count(list.length)} 个${list[0].severity === 'error' ? '错误' : '警告'}`);
@@ -212,4 +196,15 @@ function reportTextZh(dir: string, data: DistrictData, problems: TopologyProblem
       : `✓ 没有错误${warnings > 0 ? `，${count(warnings)} 个警告` : ''}：区划有效（${took}）`,
   );
   return lines.join('\n') + '\n';
+}
+
+/** Problems grouped by layer, then code, in the order they come (both reports list them so). */
+function byLayerAndCode(problems: readonly TopologyProblem[]): Map<string, Map<string, TopologyProblem[]>> {
+  const groups = new Map<string, Map<string, TopologyProblem[]>>();
+  for (const problem of problems) {
+    const byCode = groups.get(problem.layer) ?? new Map<string, TopologyProblem[]>();
+    groups.set(problem.layer, byCode);
+    byCode.set(problem.code, [...(byCode.get(problem.code) ?? []), problem]);
+  }
+  return groups;
 }

@@ -9,7 +9,8 @@ import { formatArea, formatLocation } from '../topology/topology-problem';
  * the English one: what, which features, how large, where.
  */
 
-const LAYER_ZH: Record<string, string> = {
+/** The Chinese name of each layer (and of units and the district), for reports. */
+export const LAYER_ZH: Readonly<Record<string, string>> = {
   streets: '街道',
   communities: '社区',
   grids: '网格',
