@@ -26,3 +26,11 @@ export function failureLine(command: string | undefined, message: string): strin
   const text = HAS_CHINESE.test(message) ? message : `命令未完成：${message}`;
   return `dutymap ${command ?? ''}: ${text}`.replace(/ {2}/g, ' ');
 }
+
+/**
+ * The picker for a command's own lines (progress, summaries, usage): `say('中文', 'English')`
+ * gives the one in the reports' language. Errors use cliError instead: both languages, always.
+ */
+export function speaker(lang: 'zh' | 'en'): (zh: string, en: string) => string {
+  return (zh, en) => (lang === 'en' ? en : zh);
+}

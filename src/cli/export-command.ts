@@ -8,18 +8,28 @@ import { loadDistrictData } from '../server/services/export-service';
 import { ledgerXlsx } from '../server/services/ledger-xlsx';
 import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
 import { parseArgs, stringOption } from './cli-args';
-import { cliError } from './cli-language';
+import { cliError, languageOf, speaker } from './cli-language';
 import { readDistrictFolder, writeDistrictFolder } from './district-folder-io';
 
 const FORMATS = ['folder', 'shapefile', 'csv', 'xlsx'] as const;
 
-const USAGE = `Usage: dutymap export DIR [--db FILE | --from FOLDER] [--formats ${FORMATS.join(',')}]
+const USAGE_EN = `Usage: dutymap export DIR [--db FILE | --from FOLDER] [--formats ${FORMATS.join(',')}]
 
 Writes the district to DIR: district/ (the district folder: GeoJSON layers, units, district.json,
 issues), shapefile.zip (every layer as a Shapefile, WGS-84 .prj, UTF-8 .cpg), issues.csv (UTF-8 with
 BOM, opens in Excel) and issues.xlsx (the ledger). Reads the database the server uses (--db, default
 $DUTYMAP_DB or data/dutymap.db) or a district folder (--from).
 `;
+
+const USAGE_ZH = `用法：dutymap export 目录 [--db 文件 | --from 区划目录] [--formats ${FORMATS.join(',')}]
+
+把区划写到目录中：district/（区划目录：GeoJSON 图层、单位、district.json、问题）、shapefile.zip
+（每个图层一个 Shapefile，WGS-84 .prj，UTF-8 .cpg）、issues.csv（带 BOM 的 UTF-8，Excel 可直接打开）
+和 issues.xlsx（问题台账）。读取服务使用的数据库（--db，默认 $DUTYMAP_DB 或 data/dutymap.db）
+或一个区划目录（--from）。
+`;
+
+const USAGE = languageOf(process.env) === 'en' ? USAGE_EN : USAGE_ZH;
 
 /** `dutymap export DIR`: returns the exit code. */
 export async function runExportCommand(argv: string[]): Promise<number> {
@@ -71,9 +81,14 @@ export async function runExportCommand(argv: string[]): Promise<number> {
       written.push('issues.xlsx');
     }
   }
+  const say = speaker(languageOf(process.env));
   process.stderr.write(
-    `${data.meta.name} (${data.meta.code}): ${data.streets.length} streets, ${data.communities.length} communities, ${data.grids.length} grids, ` +
-      `${data.roads.length} roads, ${data.checkpoints.length} checkpoints, ${data.issues.length} issues → ${dir}: ${written.join(', ')}\n`,
+    say(
+      `${data.meta.name}（${data.meta.code}）：街道 ${data.streets.length} 个、社区 ${data.communities.length} 个、网格 ${data.grids.length} 个、` +
+        `道路 ${data.roads.length} 条、点位 ${data.checkpoints.length} 个、问题 ${data.issues.length} 条 → ${dir}：${written.join('、')}\n`,
+      `${data.meta.name} (${data.meta.code}): ${data.streets.length} streets, ${data.communities.length} communities, ${data.grids.length} grids, ` +
+        `${data.roads.length} roads, ${data.checkpoints.length} checkpoints, ${data.issues.length} issues → ${dir}: ${written.join(', ')}\n`,
+    ),
   );
   return 0;
 }

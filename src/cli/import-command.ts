@@ -14,13 +14,13 @@ import { demoAccounts, usersOf } from '../server/services/seed';
 import { openSqliteRepository } from '../server/storage/sqlite/sqlite-repository';
 import { LAYER_ZH } from '../core/import/problem-text';
 import { parseArgs, stringOption } from './cli-args';
-import { cliError, languageOf } from './cli-language';
+import { cliError, languageOf, speaker } from './cli-language';
 import { expandSpreadsheets } from '../server/services/spreadsheet-input';
 import { readDistrictFolder, writeDistrictFolder } from './district-folder-io';
 
 const SHOWN_PER_CODE = 20;
 
-const USAGE = `Usage: dutymap import FILE… [--layer L] [--crs C] [--map field=attr]… [--repair KIND|all]…
+const USAGE_EN = `Usage: dutymap import FILE… [--layer L] [--crs C] [--map field=attr]… [--repair KIND|all]…
                       [--outline FILE] [--base DIR] [--out DIR | --db FILE] [--name N --code NNNNNN]
                       [--snap M] [--gap-area M2] [--gap-width M] [--json] [--all]
 
@@ -47,6 +47,34 @@ written unless --out or --db is given and the report has no errors; then everyth
 The report speaks Chinese unless LANG (or LC_ALL, LC_MESSAGES) starts with "en". Progress goes to
 stderr. Exit status: 0 stored (or a dry run without errors), 1 errors in the report, 2 usage.
 `;
+
+const USAGE_ZH = `用法：dutymap import 文件… [--layer 图层] [--crs 坐标系] [--map 字段=属性]… [--repair 类型|all]…
+                      [--outline 文件] [--base 目录] [--out 目录 | --db 文件] [--name 名称 --code 六位代码]
+                      [--snap 米] [--gap-area 平方米] [--gap-width 米] [--json] [--all]
+
+读取 GeoJSON（FeatureCollection、要素数组、单个要素或单个几何；同一图层的多个文件合为一个）、
+压缩或散放的 Shapefile（.shp .dbf .prj .cpg；GBK 或 UTF-8）、CSV 或 XLSX 清单（含 lon/lat 或
+经度/纬度 列的点；按道路名称关联的路长名单）或区划目录（含 district.json 的目录），转换为 WGS-84
+并输出检查报告。只有街道的区划会补全：临时社区和网格、按名称生成的单位、区界、街道未覆盖部分的
+排除区域。只有给出 --out 或 --db 且报告没有错误时才写入，要么全部写入，要么什么都不写。
+
+  --layer 图层         streets、communities、grids、roads、checkpoints、excluded 或 outline（默认按文件名判断）
+  --crs 坐标系         wgs84、gcj02、bd09、cgcs2000 或 EPSG:4513…4554（默认读 .prj，否则推测）
+  --map 字段=属性      哪个属性是编号、名称、代码、上级、责任单位、类别、路长……（可重复）
+  --repair 类型        采用一种修复：${REPAIR_KINDS.join('、')}（可重复）；all：报告建议的全部修复
+  --outline 文件       区界（默认取街道的外边界）
+  --snap 米、--gap-area 平方米、--gap-width 米   清理的容差（默认 0.5 米、500 平方米、2 米）
+  --base 目录          保留其中其他图层、单位和基本信息的区划目录（与 --out 一起用）
+  --out 目录           写出结果区划目录
+  --db 文件            在一个事务中写入这个 SQLite 数据库（服务读取的数据库）
+  --name、--code、--inspection-date   新区划的名称、六位行政区划代码和测评日期
+  --json               报告以 JSON 输出到标准输出
+  --all                列出全部问题（文字报告每类最多列 ${SHOWN_PER_CODE} 条）
+报告用中文，LANG（或 LC_ALL、LC_MESSAGES）以 en 开头时用英文。进度输出到标准错误。
+退出码：0 已写入（或无错误的试运行），1 报告有错误，2 用法错误。
+`;
+
+const USAGE = languageOf(process.env) === 'en' ? USAGE_EN : USAGE_ZH;
 
 /** Pulls every `--name value` of a repeatable option out of argv (parseArgs keeps only the last). */
 function takeRepeated(argv: string[], name: string): { values: string[]; rest: string[] } {
@@ -78,8 +106,10 @@ function readInputs(paths: string[]): InputFile[] {
   return files;
 }
 
+const STAGE_ZH: Record<ImportStage, string> = { reading: '读取', converting: '转换坐标', parents: '推算上级', checking: '检查', done: '完成' };
+
 /** A progress line on stderr, rewritten in place on a terminal, at most every 200 ms. */
-function progressPrinter(): (stage: ImportStage, done: number, total: number | null) => void {
+function progressPrinter(say: (zh: string, en: string) => string): (stage: ImportStage, done: number, total: number | null) => void {
   let last = 0;
   const tty = process.stderr.isTTY;
   return (stage, done, total) => {
@@ -87,7 +117,9 @@ function progressPrinter(): (stage: ImportStage, done: number, total: number | n
     if (now - last < 200 && stage !== 'done') return;
     last = now;
     const counted = (stage === 'reading' || stage === 'converting') && done > 0;
-    const text = `${stage}${counted ? ` ${done.toLocaleString('en-US')}${total ? ` / ${total.toLocaleString('en-US')}` : ''} features` : ''} (${Math.round(process.memoryUsage().rss / 1048576)} MB)`;
+    const count = counted ? ` ${done.toLocaleString('en-US')}${total ? ` / ${total.toLocaleString('en-US')}` : ''}` : '';
+    const rss = Math.round(process.memoryUsage().rss / 1048576);
+    const text = say(`${STAGE_ZH[stage]}${count ? `${count} 个要素` : ''}（内存 ${rss} MB）`, `${stage}${count ? `${count} features` : ''} (${rss} MB)`);
     process.stderr.write(tty ? `\r\x1b[K${text}${stage === 'done' ? '\n' : ''}` : `${text}\n`);
   };
 }
@@ -119,6 +151,7 @@ export async function runImportCommand(argv: string[]): Promise<number> {
       return r as RepairKind;
     });
   const lang = languageOf(process.env);
+  const say = speaker(lang);
   const clean = {
     ...(stringOption(args, 'snap') ? { snapM: positiveNumber(args, 'snap') } : {}),
     ...(stringOption(args, 'gap-area') ? { gapAreaM2: positiveNumber(args, 'gap-area') } : {}),
@@ -134,7 +167,8 @@ export async function runImportCommand(argv: string[]): Promise<number> {
   const outlineFiles = readInputs(outlines.values);
   const files = [...(await expandSpreadsheets(readInputs(args.positionals))), ...outlineFiles];
   const bytes = files.reduce((n, f) => n + f.bytes.length, 0);
-  process.stderr.write(`read ${files.length} file(s), ${(bytes / 1048576).toFixed(1)} MB\n`);
+  const megabytes = (bytes / 1048576).toFixed(1);
+  process.stderr.write(say(`已读取 ${files.length} 个文件，共 ${megabytes} MB\n`, `read ${files.length} file(s), ${megabytes} MB\n`));
 
   const repo = dbPath ? openSqliteRepository(dbPath) : null;
   try {
@@ -154,7 +188,7 @@ export async function runImportCommand(argv: string[]): Promise<number> {
         today: new Date().toISOString().slice(0, 10),
         lang,
         clean,
-        onProgress: progressPrinter(),
+        onProgress: progressPrinter(say),
       });
     let outcome = run(repairs);
     // --repair all: every repair the report offers, again until it offers no new one (one repair can reveal another).
@@ -169,8 +203,8 @@ export async function runImportCommand(argv: string[]): Promise<number> {
     }
     if (repo && base) outcome.report.issuesReassigned = (await importReassignments(repo, outcome.district, 'cli', new Date().toISOString(), outcome.layers)).length;
     const seconds = (performance.now() - started) / 1000;
-    const peak = `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
-    process.stderr.write(`checked in ${seconds.toFixed(1)} s, ${peak}\n`);
+    const peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    process.stderr.write(say(`检查用时 ${seconds.toFixed(1)} 秒，内存峰值 ${peakMb} MB\n`, `checked in ${seconds.toFixed(1)} s, peak memory ${peakMb} MB\n`));
     process.stdout.write(json ? JSON.stringify(outcome.report, null, 2) + '\n' : reportText(outcome, args.options.has('all'), lang));
     if (!outcome.report.valid) {
       if (out || repo) process.stderr.write('未写入任何数据：请修正报告中的错误（或用 --repair 接受建议的修复）后重试 (nothing was written: fix the errors, or accept the offered repairs with --repair, and run again)\n');
@@ -179,7 +213,7 @@ export async function runImportCommand(argv: string[]): Promise<number> {
     if (out) {
       const issues = baseDir ? readDistrictFolder(baseDir).issues : [];
       writeDistrictFolder(out, { ...outcome.district, issues });
-      process.stderr.write(`wrote ${out} in ${seconds.toFixed(1)} s\n`);
+      process.stderr.write(say(`已写入 ${out}，用时 ${seconds.toFixed(1)} 秒\n`, `wrote ${out} in ${seconds.toFixed(1)} s\n`));
     } else if (repo && base === null) {
       // An empty database: seeded like the server seeds one, with the accounts it would create
       // (none in production: the first admin comes from `dutymap user add`; issue 16).
@@ -187,10 +221,14 @@ export async function runImportCommand(argv: string[]): Promise<number> {
       const existing = new Set((await repo.listUsers()).map((u) => u.username));
       const users = production ? [] : (await usersOf(demoAccounts(outcome.district))).filter((u) => !existing.has(u.username));
       await repo.seed({ ...outcome.district, issues: [] }, users, new Date().toISOString());
+      const names = users.map((u) => u.username).join(', ');
       process.stderr.write(
         production
-          ? `seeded the empty database ${dbPath} in ${seconds.toFixed(1)} s, without demo accounts (production mode)\n`
-          : `seeded the empty database ${dbPath} in ${seconds.toFixed(1)} s, with the demo accounts (${users.map((u) => u.username).join(', ')}): change their passwords before going live\n`,
+          ? say(`已写入空数据库 ${dbPath}，用时 ${seconds.toFixed(1)} 秒；生产模式，未建演示账号\n`, `seeded the empty database ${dbPath} in ${seconds.toFixed(1)} s, without demo accounts (production mode)\n`)
+          : say(
+              `已写入空数据库 ${dbPath}，用时 ${seconds.toFixed(1)} 秒，并建了演示账号（${names}）：正式使用前请修改它们的密码\n`,
+              `seeded the empty database ${dbPath} in ${seconds.toFixed(1)} s, with the demo accounts (${names}): change their passwords before going live\n`,
+            ),
       );
     } else if (repo) {
       const at = new Date().toISOString();
@@ -203,8 +241,15 @@ export async function runImportCommand(argv: string[]): Promise<number> {
         note: `dutymap import ${files.map((f) => f.name).join(' ')}`,
         plannedAtData: dataRevision,
       });
-      const counts = Object.entries(stored.counts).map(([l, c]) => `${l}: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted`);
-      process.stderr.write(`stored in ${dbPath} as edit ${stored.editId} (${counts.join('; ')}; ${reassignments.length} open issue(s) reassigned) in ${seconds.toFixed(1)} s\n`);
+      const entries = Object.entries(stored.counts);
+      const countsZh = entries.map(([l, c]) => `${LAYER_ZH[l] ?? l}新增 ${c.created}、修改 ${c.updated}、删除 ${c.deleted}`);
+      const countsEn = entries.map(([l, c]) => `${l}: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted`);
+      process.stderr.write(
+        say(
+          `已存入 ${dbPath}，编辑记录 ${stored.editId}（${countsZh.join('；')}；${reassignments.length} 条未办结问题重新指派），用时 ${seconds.toFixed(1)} 秒\n`,
+          `stored in ${dbPath} as edit ${stored.editId} (${countsEn.join('; ')}; ${reassignments.length} open issue(s) reassigned) in ${seconds.toFixed(1)} s\n`,
+        ),
+      );
     }
     return 0;
   } finally {

@@ -3,11 +3,11 @@ import { AppError } from '../server/app-error';
 import { ROLE_NAMES, UserService } from '../server/services/user-service';
 import type { DutymapRepository, UserRecord } from '../server/storage/repository';
 import { parseArgs, stringOption } from './cli-args';
-import { cliError } from './cli-language';
+import { cliError, languageOf, speaker } from './cli-language';
 import { cliAuditEntry, openCliDatabase } from './cli-database';
 import { readNewPassword } from './read-password';
 
-const USAGE = `Usage: dutymap user <command> … [--db FILE]
+const USAGE_EN = `Usage: dutymap user <command> … [--db FILE]
 
   add NAME --role ROLE [--name 显示名] [--unit UNIT_ID]   create a user (the first admin: --role admin)
   list [--json]                                           every user, disabled ones included
@@ -22,6 +22,24 @@ Works on the server's database: DATABASE_URL (PostgreSQL), else DUTYMAP_DB or da
 the SQLite file of --db; the server may keep running. Every change is in the audit log.
 Roles: ${ROLES.join(', ')}.
 `;
+
+const USAGE_ZH = `用法：dutymap user <子命令> … [--db 文件]
+
+  add 用户名 --role 角色 [--name 显示名] [--unit 单位编号]   创建用户（第一个管理员：--role admin）
+  list [--json]                                             全部用户，含已停用的
+  passwd 用户名                                             设置新密码（其会话全部结束）
+  disable 用户名…                                           停用：不能登录，会话全部结束
+  enable 用户名…                                            重新启用
+
+密码在不回显的提示下输入（两次），或从标准输入的第一行读入
+（printf '%s\\n' "$PW" | dutymap user add …），从不作为参数给出。密码须符合密码规则：
+至少 10 个字符，不是常见密码（见 README "Deploying"）。
+作用于服务的数据库：DATABASE_URL（PostgreSQL），否则 DUTYMAP_DB 或 data/dutymap.db，或 --db 给出的
+SQLite 文件；服务可以继续运行。每次改动都记入审计日志。
+角色：${ROLES.map((role) => `${role}（${ROLE_NAMES[role]}）`).join('、')}。
+`;
+
+const USAGE = languageOf(process.env) === 'en' ? USAGE_EN : USAGE_ZH;
 
 /** `dutymap user …`: returns the exit code. */
 export async function runUserCommand(argv: string[]): Promise<number> {
@@ -38,6 +56,7 @@ export async function runUserCommand(argv: string[]): Promise<number> {
   if (extra.length && !several) throw cliError(`多余的参数：${extra.join(' ')}`, `unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
   if (command !== 'list' && !name) throw cliError(`dutymap user ${command} 需要给出用户名`, `dutymap user ${command} needs a user name\n\n${USAGE}`);
   const { repo, label } = await openCliDatabase(args);
+  const say = speaker(languageOf(process.env));
   try {
     const users = new UserService(repo, () => new Date());
     const find = async (username = name!): Promise<UserRecord> => {
@@ -61,7 +80,7 @@ export async function runUserCommand(argv: string[]): Promise<number> {
           unitId: stringOption(args, 'unit') ?? null,
         });
         await audit(repo, 'user.create', `dutymap user add ${name} --role ${role}`, user, `创建用户 ${user.username}（${ROLE_NAMES[user.role]}）`);
-        process.stdout.write(`created ${user.username} (${user.role}) in ${label}\n`);
+        process.stdout.write(say(`已在 ${label} 创建用户 ${user.username}（${ROLE_NAMES[user.role]}）\n`, `created ${user.username} (${user.role}) in ${label}\n`));
         return 0;
       }
       case 'list': {
@@ -71,7 +90,8 @@ export async function runUserCommand(argv: string[]): Promise<number> {
           process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
         } else {
           for (const u of all) {
-            process.stdout.write(`${u.username}\t${u.role}\t${u.displayName}\t${u.unitId ?? '-'}\t${u.disabledAt ? `disabled ${u.disabledAt}` : 'enabled'}\n`);
+            const state = u.disabledAt ? say(`已停用 ${u.disabledAt}`, `disabled ${u.disabledAt}`) : say('启用', 'enabled');
+            process.stdout.write(`${u.username}\t${u.role}\t${u.displayName}\t${u.unitId ?? '-'}\t${state}\n`);
           }
         }
         return 0;
@@ -80,7 +100,7 @@ export async function runUserCommand(argv: string[]): Promise<number> {
         const user = await find();
         const updated = await users.setPassword(user.id, await readNewPassword(user.username));
         await audit(repo, 'user.reset_password', `dutymap user passwd ${name}`, updated, `重置用户 ${updated.username} 的密码，其会话全部结束`);
-        process.stdout.write(`set a new password for ${updated.username}; their sessions ended\n`);
+        process.stdout.write(say(`已为 ${updated.username} 设置新密码，其会话全部结束\n`, `set a new password for ${updated.username}; their sessions ended\n`));
         return 0;
       }
       case 'disable':
@@ -89,7 +109,9 @@ export async function runUserCommand(argv: string[]): Promise<number> {
         for (const user of found) {
           const updated = await users.setDisabled(user.id, command === 'disable', null);
           await audit(repo, `user.${command}`, `dutymap user ${command} ${user.username}`, updated, `${command === 'disable' ? '停用' : '启用'}用户 ${updated.username}`);
-          process.stdout.write(`${updated.username} is ${updated.disabledAt ? 'disabled' : 'enabled'}\n`);
+          process.stdout.write(
+            updated.disabledAt ? say(`已停用 ${updated.username}\n`, `${updated.username} is disabled\n`) : say(`已启用 ${updated.username}\n`, `${updated.username} is enabled\n`),
+          );
         }
         return 0;
       }

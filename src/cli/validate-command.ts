@@ -9,7 +9,7 @@ import { readDistrictFolder } from './district-folder-io';
 
 const SHOWN_PER_GROUP = 20;
 
-const USAGE = `Usage: dutymap validate DIR [--json] [--all] [--tolerance M2] [--min-area M2]
+const USAGE_EN = `Usage: dutymap validate DIR [--json] [--all] [--tolerance M2] [--min-area M2]
 
 Checks a district folder: the schema of every file, then the topology — invalid rings, overlaps
 and gaps between sibling zones (with their areas), zones outside their parent, duplicate ids and
@@ -21,6 +21,20 @@ The report speaks Chinese unless LANG (or LC_ALL, LC_MESSAGES) starts with "en".
   --tolerance M2   overlaps, gaps and parts outside smaller than this are ignored (default ${DEFAULT_TOPOLOGY_OPTIONS.areaToleranceM2})
   --min-area M2    zones smaller than this are errors (default ${DEFAULT_TOPOLOGY_OPTIONS.minZoneAreaM2})
 `;
+
+const USAGE_ZH = `用法：dutymap validate 目录 [--json] [--all] [--tolerance 平方米] [--min-area 平方米]
+
+检查一个区划目录：先查每个文件的数据结构，再查拓扑——无效的环、同级区域之间的重叠和缝隙（附面积）、
+超出上级的区域、重复的编号和代码、引用不存在的上级或单位。有任何错误时退出码为 1。
+报告用中文，LANG（或 LC_ALL、LC_MESSAGES）以 en 开头时用英文。
+
+  --json              报告以 JSON 输出到标准输出
+  --all               列出全部问题（文字报告每个图层每类最多列 ${SHOWN_PER_GROUP} 条）
+  --tolerance 平方米  小于此面积的重叠、缝隙和越界部分不计（默认 ${DEFAULT_TOPOLOGY_OPTIONS.areaToleranceM2}）
+  --min-area 平方米   小于此面积的区域记为错误（默认 ${DEFAULT_TOPOLOGY_OPTIONS.minZoneAreaM2}）
+`;
+
+const USAGE = languageOf(process.env) === 'en' ? USAGE_EN : USAGE_ZH;
 
 /** `dutymap validate DIR`: schema + topology report; returns 1 when any error was found, else 0. */
 export async function runValidate(argv: string[]): Promise<number> {

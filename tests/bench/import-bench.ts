@@ -102,7 +102,7 @@ function runChild(args: string[]): Run {
   const started = performance.now();
   const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
   const seconds = (performance.now() - started) / 1000;
-  const peak = /peak memory (\d+) MB/.exec(child.stderr ?? '');
+  const peak = /(?:peak memory|内存峰值) (\d+) MB/.exec(child.stderr ?? ''); // the CLI speaks the locale
   let report: Run['report'];
   try {
     const json = JSON.parse(child.stdout);

@@ -11,12 +11,18 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * The locale a command runs in unless a test says otherwise: Chinese, as the district's staff use it
+ * (so a machine with LANG=en_US does not change what the tests read).
+ */
+const DEFAULT_LOCALE = { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
+
 /** Runs the real `dutymap` command (src/cli/bin.mjs) in a child process. */
 export function runCli(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}): CliRun {
   const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     input: options.input,
-    env: options.env ? { ...process.env, ...options.env } : undefined,
+    env: { ...process.env, ...DEFAULT_LOCALE, ...options.env },
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });
@@ -36,7 +42,7 @@ export function runCliAsync(args: string[], options: { input?: string; env?: Rec
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], {
       cwd: PROJECT_ROOT,
-      env: options.env ? { ...process.env, ...options.env } : undefined,
+      env: { ...process.env, ...DEFAULT_LOCALE, ...options.env },
     });
     let stdout = '';
     let stderr = '';

@@ -106,7 +106,7 @@ describe.runIf(TEST_BACKEND === 'sqlite')('dutymap backup and restore (SQLite)',
     const load = await backupUnderLoad(async () => {
       const r = await runCliAsync(['backup', backupFile, '--db', dbPath]);
       expect([r.status, r.stderr]).toEqual([0, '']);
-      expect(r.stdout).toMatch(/^backed up .* schema version \d+, \d+ issues, 6 users, \d+ audit records\n$/);
+      expect(r.stdout).toMatch(/^已将 .* 备份到 .*：[\d.]+ MB，数据库结构第 \d+ 版，问题 \d+ 条，用户 6 个，审计记录 \d+ 条\n$/);
     });
     expect(existsSync(`${backupFile}-wal`)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
@@ -133,7 +133,7 @@ describe.runIf(TEST_BACKEND === 'sqlite')('dutymap backup and restore (SQLite)',
 
     const forced = await runCliAsync(['restore', backupFile, '--db', dbPath, '--force']);
     expect([forced.status, forced.stderr]).toEqual([0, '']);
-    expect(forced.stdout).toMatch(/restart the server now/);
+    expect(forced.stdout).toMatch(/被替换的数据库保存在 .*live\.db\.before-restore-[\s\S]*请立即重启服务/);
     const kept = readdirSync(dir).filter((f) => f.startsWith('live.db.before-restore-'));
     expect(kept).toHaveLength(1);
     await server.stop();

@@ -13,7 +13,7 @@ describe('dutymap generate', () => {
     const run = runCli(['generate', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/8 streets, 76 communities, 350 grids/);
+    expect(run.stdout).toMatch(/街道 8 个、社区 76 个、网格 350 个/);
     expect(readdirSync(out).sort()).toEqual(Object.values(DISTRICT_FILES).sort());
     for (const name of Object.values(DISTRICT_FILES)) {
       // Compare as text first for a readable failure, then byte for byte.

@@ -12,6 +12,7 @@ import { runCli, tempDir } from '../helpers/run-cli';
 const FIXTURES = 'tests/fixtures/import';
 /** These cases read the report in English (the CLI speaks Chinese unless LANG says English). */
 const EN = { env: { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' } };
+const ZH = { env: { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' } };
 const CLEAN = `${FIXTURES}/clean-district`;
 
 const readFolder = (dir: string) => parseDistrictFiles((name) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : null));
@@ -34,9 +35,11 @@ describe('dutymap import', () => {
     const seed = runCli(['import', CLEAN, '--db', db, '--json'], EN);
     expect(seed.status, seed.stderr).toBe(0);
     expect(seed.stderr).toMatch(/seeded the empty database .* with the demo accounts \(viewer, /);
-    const gk = runCli(['import', `${FIXTURES}/gk-gbk-communities.zip`, '--db', db], EN);
+    // The summary follows the locale like the report (the seed above is read in English).
+    const gk = runCli(['import', `${FIXTURES}/gk-gbk-communities.zip`, '--db', db], ZH);
     expect(gk.status, gk.stderr).toBe(0);
-    expect(gk.stderr).toMatch(/communities: 0 created, 2 updated, 0 deleted/);
+    expect(gk.stderr).toMatch(/已读取 1 个文件/);
+    expect(gk.stderr).toMatch(/已存入 .*社区新增 0、修改 2、删除 0/);
     const exported = runCli(['export', join(dir, 'export'), '--db', db]);
     expect(exported.status, exported.stderr).toBe(0);
     const back = readFolder(join(dir, 'export', 'district'));

@@ -61,12 +61,12 @@ describe('production mode', () => {
     const env = await cliEnv(dbPath);
     const disabled = await runCliAsync(['user', 'disable', 'viewer', 'inspector', 'unit', 'office', 'planner'], { env });
     expect([disabled.status, disabled.stderr]).toEqual([0, '']);
-    expect(disabled.stdout).toBe(['viewer', 'inspector', 'unit', 'office', 'planner'].map((n) => `${n} is disabled\n`).join(''));
+    expect(disabled.stdout).toBe(['viewer', 'inspector', 'unit', 'office', 'planner'].map((n) => `已停用 ${n}\n`).join(''));
     const weak = await runCliAsync(['user', 'passwd', 'admin'], { env, input: 'admin-demo\n' });
     expect(weak.status).toBe(1);
     expect(weak.stderr).toMatch(/演示账号的密码不能使用/);
     const set = await runCliAsync(['user', 'passwd', 'admin'], { env, input: 'the district office keeps the keys\n' });
-    expect([set.status, set.stdout]).toEqual([0, 'set a new password for admin; their sessions ended\n']);
+    expect([set.status, set.stdout]).toEqual([0, '已为 admin 设置新密码，其会话全部结束\n']);
 
     const production = await startServer({ dataDir: join(dir, 'district'), dbPath, env: PRODUCTION });
     running.push(production);

@@ -99,6 +99,14 @@ describe('dutymap validate', () => {
     expect(runCli(['frobnicate']).stderr).toMatch(/^dutymap: 没有 "frobnicate" 这个命令/);
   });
 
+  it('gives its usage in the locale: Chinese by default, English under LANG=en', () => {
+    expect(runCli(['--help'], ZH).stdout).toMatch(/^用法：\n {2}dutymap generate --out 目录/m);
+    expect(runCli(['--help'], EN).stdout).toMatch(/^Usage:\n {2}dutymap generate --out DIR/m);
+    // Each command's own usage follows the same switch (a process each is dear: two of them).
+    expect(runCli(['import', '--help'], ZH).stdout).toMatch(/^用法：dutymap import 文件…[\s\S]*退出码：0 已写入/);
+    expect(runCli(['backup', '--help'], EN).stdout).toMatch(/^Usage: dutymap backup FILE/);
+  });
+
   it.skipIf(!existsSync(join(PROJECT_ROOT, 'data/demo/grids.geojson')))('passes on the demo district in data/demo', () => {
     const run = validate([join(PROJECT_ROOT, 'data/demo')]);
     expect(run.stdout).toMatch(/✓ no errors/);
