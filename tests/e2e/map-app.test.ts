@@ -199,7 +199,7 @@ describe.skipIf(!ready)('map app end to end (real server, headless chromium)', (
       const now = document.querySelector('[data-testid="issue-total"]')?.textContent ?? '';
       return now !== text && /\d/.test(now);
     }, all);
-    const closed = Number(/\d+/.exec((await page.textContent('[data-testid="issue-total"]'))!)![0]);
+    const closed = Number((await page.textContent('[data-testid="issue-total"]'))!.replace(/\D/g, '')); // "共 1,007 条"
     const csvHref = await page.getAttribute('a:has-text("导出 CSV")', 'href');
     expect(csvHref).toContain('status=closed');
     const csv = await (await page.request.get(csvHref!)).text();

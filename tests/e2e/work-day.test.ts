@@ -33,7 +33,7 @@ const inView = (page: Page, selector: string, whole = true) =>
 
 /** The numbers on the pressed status chips, added up. */
 const pressedChipTotal = (page: Page) =>
-  page.evaluate(() => [...document.querySelectorAll('.status-chips [aria-pressed="true"] .count')].reduce((s, el) => s + Number(el.textContent), 0));
+  page.evaluate(() => [...document.querySelectorAll('.status-chips [aria-pressed="true"] .count')].reduce((s, el) => s + Number(el.textContent!.replace(/\D/g, '')), 0)); // "1,007"
 
 describe.skipIf(!ready)('each role’s working day (real server, headless chromium)', () => {
   let server: RunningServer;

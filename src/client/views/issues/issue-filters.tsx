@@ -45,7 +45,7 @@ export function IssueFilterBar({ filters, onChange, refreshMs }: { filters: Issu
             aria-pressed={filters.status?.includes(status) ?? false}
             onClick={() => toggleStatus(status)}
           >
-            {t(`issueStatus.${status}` as MessageKey)} <span className="count">{byStatus[status] ?? 0}</span>
+            {t(`issueStatus.${status}` as MessageKey)} <span className="count">{(byStatus[status] ?? 0).toLocaleString('zh-CN')}</span>
           </button>
         ))}
       </div>

@@ -123,7 +123,7 @@ describe('/issues', () => {
     expect(screen.getByTestId('issue-total').getAttribute('title')).toContain('正在重新统计');
     recounted = true;
     // Asked again until fresh; counted for the status picked (已指派), not for every status.
-    await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toBe('共 1000012 条'));
+    await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toBe('共 1,000,012 条'));
     expect(screen.getByTestId('issue-total').getAttribute('title')).toBeNull();
   });
 });

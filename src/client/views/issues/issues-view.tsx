@@ -21,6 +21,9 @@ import { useSessionUser } from '../shared/session';
  * actions and place on the map. Opened with no filters by a user who has a work queue (a unit,
  * the office, an inspector: see work-queue.ts), it opens on that queue; "全部问题" leaves it.
  */
+/** Counts with digit grouping in either language ("1,002,364"): a seven-digit total is read at a glance. */
+const grouped = (n: number) => n.toLocaleString('zh-CN');
+
 export function IssuesView({ config }: { config: ClientConfig }) {
   const { t } = useI18n();
   const search = useSearch();
@@ -73,9 +76,9 @@ export function IssuesView({ config }: { config: ClientConfig }) {
       <IssueFilterBar filters={filters} onChange={setFilters} refreshMs={config.refreshMs} />
       <div className="issues-summary">
         <strong data-testid="issue-total" aria-live="polite" title={countKey === 'Approx' ? t('issues.countApprox.hint') : undefined}>
-          {list.data ? t(`issues.count${countKey}`, { total: countKey === 'Approx' ? total.toLocaleString('zh-CN') : total }) : t('status.loading')}
+          {list.data ? t(`issues.count${countKey}`, { total: grouped(total) }) : t('status.loading')}
         </strong>
-        {list.hasNextPage && <span>{t(`issues.loadedOf${countKey}`, { loaded: issues.length, total: countKey === 'Approx' ? total.toLocaleString('zh-CN') : total })}</span>}
+        {list.hasNextPage && <span>{t(`issues.loadedOf${countKey}`, { loaded: grouped(issues.length), total: grouped(total) })}</span>}
         <a className="button" href={issuesCsvUrl(filters)} download>
           {t('issues.export')}
         </a>
