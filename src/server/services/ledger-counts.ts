@@ -1,6 +1,6 @@
 import type { IssueStatus } from '../../core/issues/issue-schema';
-import { statusBranches } from '../storage/issue-query';
-import type { DutymapRepository, IssueCounts, IssueFilter } from '../storage/repository';
+import { issueMayMatch, statusBranches } from '../storage/issue-query';
+import type { DutymapRepository, IssueCounts, IssueFilter, IssueRecord } from '../storage/repository';
 import { OverdueClock } from './overdue-clock';
 
 /** What the ledger says about how many issues a filter matches. */
@@ -55,8 +55,17 @@ const MAX_OFF_LOOP = 2;
 
 interface Counted {
   counts: IssueCounts;
-  /** Data version (revision, and for an overdue filter OverdueClock's mark) read before the count started. */
+  /** Data version (revision, and for an overdue filter OverdueClock's mark) the counts hold at. */
   version: string;
+  /** Its data revision, and OverdueClock's mark for a filter on overdue (else null). */
+  revision: number;
+  mark: number | null;
+  /**
+   * Whether the counts are exactly of `revision` (the backend read them in its snapshot): a later
+   * write's change can then be added to them. Otherwise `revision` was read before the count, which
+   * may have seen later writes too, and only a write that cannot touch the filter is carried over.
+   */
+  exactAt: boolean;
 }
 
 interface Entry {
@@ -65,7 +74,7 @@ interface Entry {
   running: Promise<void> | null;
   runningVersion: string | null;
   /** The newest version asked for while a count ran: counted next (older wishes are dropped). */
-  wanted: { filter: IssueFilter; version: string } | null;
+  wanted: { filter: IssueFilter; version: string; revision: number; mark: number | null } | null;
   /** Why the last count failed (a waiting first request gets it). */
   error: unknown;
 }
@@ -110,12 +119,12 @@ export class LedgerCounts {
   async totals(filter: IssueFilter): Promise<CountedTotals> {
     const { nowMs, status: _status, ...conditions } = filter;
     const key = JSON.stringify(conditions);
-    let version: string;
+    let revision: number;
+    let mark: number | null = null;
     if (filter.overdue !== undefined) {
-      const clock = await this.clock.at(nowMs);
-      version = `${clock.revision}-o${clock.mark}`;
+      ({ revision, mark } = await this.clock.at(nowMs));
     } else {
-      version = String(await this.repo.dataRevision());
+      revision = await this.repo.dataRevision();
     }
     let entry = this.entries.get(key);
     if (entry) {
@@ -127,15 +136,46 @@ export class LedgerCounts {
     }
     this.entries.set(key, entry);
 
-    if (entry.value?.version !== version) {
-      this.recount(entry, filter, version);
+    if (entry.value && !holds(entry.value, revision, mark)) this.follow(entry, filter, revision, mark);
+    if (!entry.value || !holds(entry.value, revision, mark)) {
+      this.recount(entry, filter, revision, mark);
       // Wait when there is nothing to show yet (for the first count that lands), or for the fresh
       // count when counting is cheap.
       if (!entry.value) await this.settled(entry, null);
-      else if (await this.small()) await this.settled(entry, version);
+      else if (await this.small()) await this.settled(entry, { revision, mark });
     }
     const value = entry.value!;
-    return this.answer(filter, entry, value, value.version === version);
+    return this.answer(filter, entry, value, holds(value, revision, mark));
+  }
+
+  /**
+   * Brings the entry's counts to `revision` without counting, when this process's write log knows
+   * every write since (repository.issueWrites): a write that cannot touch the filter leaves them as
+   * they are (the same object: a kept page showing them stays current); counts exactly of their
+   * revision, without text or overdue, take each change in (the issue leaves its old status' count
+   * and joins its new one). Anything else — a write of another process, a zone edit or an import,
+   * a deadline passing under an overdue filter — is left to a recount.
+   */
+  private follow(entry: Entry, filter: IssueFilter, revision: number, mark: number | null): void {
+    const value = entry.value!;
+    if (value.mark !== mark || revision < value.revision) return;
+    const changes = this.repo.issueWrites?.between(value.revision, revision);
+    if (!changes) return;
+    const touches = (issue: IssueRecord | null): issue is IssueRecord => issue !== null && issueMayMatch(issue, filter, true);
+    const touching = changes.filter((c) => touches(c.before) || touches(c.after));
+    if (touching.length === 0) {
+      value.revision = revision;
+      value.version = versionOf(revision, mark);
+      return;
+    }
+    if (!value.exactAt || !value.counts.exact || filter.text !== undefined || filter.overdue !== undefined) return;
+    const byStatus = { ...value.counts.byStatus };
+    for (const { before, after } of touching) {
+      if (touches(before)) byStatus[before.status]--;
+      if (touches(after)) byStatus[after.status]++;
+    }
+    entry.value = { counts: { exact: true, byStatus, atRevision: revision }, version: versionOf(revision, mark), revision, mark, exactAt: true };
+    this.learnSize({ ...filter, status: undefined }, entry.value.counts);
   }
 
   private answer(filter: IssueFilter, entry: Entry, value: Counted, fresh: boolean): CountedTotals {
@@ -149,22 +189,24 @@ export class LedgerCounts {
   }
 
   /**
-   * Waits until the entry holds a count of `version` (null: any count), or its counts stop (then
+   * Waits until the entry holds a count of `at` (null: any count), or its counts stop (then
    * the newest there is, or the error of the last one).
    */
-  private async settled(entry: Entry, version: string | null): Promise<void> {
+  private async settled(entry: Entry, at: { revision: number; mark: number | null } | null): Promise<void> {
+    const version = at && versionOf(at.revision, at.mark);
     while (entry.running) {
       await entry.running;
-      if (entry.value && (version === null || entry.value.version === version)) return;
+      if (entry.value && (at === null || holds(entry.value, at.revision, at.mark))) return;
       if (entry.value && entry.runningVersion !== version && entry.wanted?.version !== version) return;
     }
     if (!entry.value) throw entry.error instanceof Error ? entry.error : new Error(String(entry.error));
   }
 
-  /** Starts counting `filter` at `version` unless a count runs: then it is counted next. */
-  private recount(entry: Entry, filter: IssueFilter, version: string): void {
+  /** Starts counting `filter` at `revision` (and `mark`) unless a count runs: then it is counted next. */
+  private recount(entry: Entry, filter: IssueFilter, revision: number, mark: number | null): void {
+    const version = versionOf(revision, mark);
     if (entry.running) {
-      if (entry.runningVersion !== version) entry.wanted = { filter, version };
+      if (entry.runningVersion !== version) entry.wanted = { filter, version, revision, mark };
       return;
     }
     entry.runningVersion = version;
@@ -172,7 +214,10 @@ export class LedgerCounts {
     const run = async () => {
       try {
         const counts = await ((await this.small()) ? this.repo.countIssues(filter) : this.offLoop(filter));
-        entry.value = { counts, version };
+        // Counts the backend read in the snapshot of a known revision are of exactly that one (at
+        // least the one asked for: read later); an overdue filter's also depend on the clock's mark.
+        const at = counts.exact && counts.atRevision !== undefined && mark === null && counts.atRevision >= revision ? counts.atRevision : null;
+        entry.value = at === null ? { counts, version, revision, mark, exactAt: false } : { counts, version: versionOf(at, null), revision: at, mark: null, exactAt: true };
         entry.error = null;
         this.learnSize(filter, counts);
       } catch (error) {
@@ -183,7 +228,7 @@ export class LedgerCounts {
         entry.runningVersion = null;
         const next = entry.wanted;
         entry.wanted = null;
-        if (next && next.version !== entry.value?.version) this.recount(entry, next.filter, next.version);
+        if (next && !(entry.value && holds(entry.value, next.revision, next.mark))) this.recount(entry, next.filter, next.revision, next.mark);
       }
     };
     entry.running = run();
@@ -221,4 +266,16 @@ export class LedgerCounts {
     if (Object.values(conditions).every((v) => v === undefined)) this.ledgerSize = matched;
     else this.ledgerSize = Math.max(this.ledgerSize ?? 0, matched);
   }
+}
+
+/** The version string of a revision (and an overdue filter's clock mark). */
+const versionOf = (revision: number, mark: number | null) => (mark === null ? String(revision) : `${revision}-o${mark}`);
+
+/**
+ * Whether counts are those of `revision` (and `mark`): of it exactly, or — counts read in a later
+ * snapshot than the request's revision read — of a newer one, which is as fresh as the request can tell.
+ */
+function holds(value: Counted, revision: number, mark: number | null): boolean {
+  if (value.mark !== mark) return false;
+  return value.exactAt ? value.revision >= revision : value.revision === revision;
 }

@@ -237,3 +237,46 @@ export function pageOf(rows: readonly IssueRow[], page: IssuePage): { items: Iss
   const next = rows.length > page.limit && last ? { value: last[SORT_SQL[page.sort].column], seq: last.seq } : null;
   return { items, next };
 }
+
+/** Lowercases each code point on its own (no context rules), so that a substring stays a substring. */
+const foldEach = (text: string) => Array.from(text, (c) => c.toLowerCase()).join('');
+
+/**
+ * Whether a stored issue may be among the rows `filter` matches at `filter.nowMs`, the status
+ * filter left out when `ignoreStatus` (the totals' status chips count every status). Exact for
+ * every condition but text; for text a superset of both backends' ILIKE / LIKE (every code point
+ * lowercased: a row either database matches is always said to match, and a few it does not may
+ * be). What the ledger's caches ask of a write: could it have changed this filter's rows or totals?
+ */
+export function issueMayMatch(issue: IssueRecord, filter: IssueFilter, ignoreStatus = false): boolean {
+  const f = filter;
+  if (!ignoreStatus && !statusBranches(f).includes(issue.status)) return false;
+  if (f.category?.length && !f.category.includes(issue.category)) return false;
+  const a = issue.assignment;
+  const columns: Record<(typeof EQUALITY_FILTERS)[number][0], string | null> = {
+    unitId: issue.unitId,
+    streetId: a.streetId,
+    communityId: a.communityId,
+    gridId: a.gridId,
+    roadId: a.roadId,
+    checkpointId: a.checkpointId,
+    reportedBy: issue.reportedBy,
+  };
+  for (const [key] of EQUALITY_FILTERS) if (f[key] !== undefined && columns[key] !== f[key]) return false;
+  if (f.overdue !== undefined) {
+    const overdue = issue.status !== 'closed' && Date.parse(issue.deadline) < f.nowMs;
+    if (overdue !== f.overdue) return false;
+  }
+  const reportedMs = Date.parse(issue.reportedAt);
+  if (f.reportedFromMs !== undefined && !(reportedMs >= f.reportedFromMs)) return false;
+  if (f.reportedToMs !== undefined && !(reportedMs < f.reportedToMs)) return false;
+  if (f.bbox) {
+    const [minLon, minLat, maxLon, maxLat] = f.bbox;
+    if (!(issue.lon >= minLon && issue.lon <= maxLon && issue.lat >= minLat && issue.lat <= maxLat)) return false;
+  }
+  if (f.text) {
+    const text = foldEach(f.text);
+    if (![issue.code, issue.description, issue.id].some((field) => foldEach(field).includes(text))) return false;
+  }
+  return true;
+}

@@ -17,6 +17,7 @@ import type { DistrictData } from '../../core/issues/district-data';
 import type { DistrictGeometry, DistrictMeta, LayerName, Unit } from '../../core/district/district-schema';
 import type { IssueHistoryEntry, IssueStatus } from '../../core/issues/issue-schema';
 import type { PatrolStore } from './patrol-store';
+import type { IssueWriteLog } from './issue-write-log';
 import type { IssuePhotoRow, PhotoStore } from './photo-store';
 
 /**
@@ -35,6 +36,12 @@ export interface DutymapRepository {
   revisions(): Promise<Revisions>;
   /** Just revisions().data, the cheapest read there is (polled by counts). */
   dataRevision(): Promise<number>;
+  /**
+   * What this process's own single-issue writes changed, by the data revision each committed
+   * (issue-write-log.ts): the ledger's caches keep what a write could not have changed. Optional:
+   * without it every write drops every kept page and total.
+   */
+  readonly issueWrites?: IssueWriteLog;
 
   getMeta(): Promise<DistrictMeta>;
   listUnits(): Promise<Unit[]>;
@@ -383,7 +390,15 @@ export interface IssueFilter {
 
 /** What countIssues answers: per-status counts, or only a lower bound of their sum. */
 export type IssueCounts =
-  | { exact: true; byStatus: Record<IssueStatus, number> }
+  | {
+      exact: true;
+      byStatus: Record<IssueStatus, number>;
+      /**
+       * The data revision the counts are exactly of (read in the same snapshot), when the backend
+       * knows it: the ledger's totals can then add a later write's change instead of counting again.
+       */
+      atRevision?: number;
+    }
   | { exact: false; atLeast: number };
 
 /** Keyset position: the sort value and seq of the last item of the previous page. */

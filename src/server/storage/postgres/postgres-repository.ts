@@ -102,6 +102,7 @@ import { SEED_BUMPS, toRevisions } from '../revision-rows';
 import { toIssuePhotoRow, withPhotos, type IssuePhotoDbRow } from '../issue-photo-rows';
 import type { PatrolStore } from '../patrol-store';
 import type { IssuePhotoRow, PhotoStore } from '../photo-store';
+import { IssueWriteLog } from '../issue-write-log';
 import { PostgresPatrolStore } from './postgres-patrol-store';
 import { PostgresPhotoStore } from './postgres-photo-store';
 import {
@@ -214,6 +215,7 @@ const isUniqueViolation = (error: unknown) => error instanceof Error && (error a
  */
 export class PostgresRepository implements DutymapRepository {
   private listener: pg.Client | null = null;
+  readonly issueWrites = new IssueWriteLog();
   private readonly textModes = new TextModeMemo<{ mode: TextMode; grams: string[] | null }>();
   private readonly zoneWatchers = new Set<(zones: number) => void>();
   readonly photos: PhotoStore;
@@ -680,10 +682,14 @@ export class PostgresRepository implements DutymapRepository {
     }
     // Otherwise an index-only range count per status, all in one statement.
     const params: unknown[] = [this.districtId];
+    // The data revision in the same statement (one snapshot): the counts are exactly of it.
     const counts = branches.map((status) => `(SELECT count(*) FROM issues WHERE ${conditions(unfiltered, 'none', status, params)})::int4`);
-    const { rows } = await this.pool.query<Record<string, number>>(`SELECT ${counts.map((c, i) => `${c} AS c${i}`).join(', ')}`, params);
+    const { rows } = await this.pool.query<Record<string, number>>(
+      `SELECT (SELECT value FROM revisions WHERE district_id = $1 AND name = 'data') AS revision${counts.map((c, i) => `, ${c} AS c${i}`).join('')}`,
+      params,
+    );
     branches.forEach((status, i) => (byStatus[status] = rows[0]![`c${i}`]!));
-    return { exact: true, byStatus };
+    return { exact: true, byStatus, atRevision: Number(rows[0]!.revision ?? 0) };
   }
 
   async *issueBatches(filter: IssueFilter, sort: IssueSort, batch = 1000): AsyncGenerator<IssueRecord[], void, undefined> {
@@ -807,9 +813,9 @@ export class PostgresRepository implements DutymapRepository {
   }
 
   async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake, request?: IssueRequestKey): Promise<IssueRecord> {
-    return this.transaction(async (client) => {
+    const { record, revision } = await this.transaction(async (client) => {
       const d = this.districtId;
-      await this.lockWrites(client);
+      const locked = await this.lockWrites(client);
       if (request) {
         // After the lock: a retry racing its original waits for it and then finds its key.
         const { rows: prior } = await client.query<{ issue_id: string; body_hash: string }>(
@@ -867,18 +873,24 @@ export class PostgresRepository implements DutymapRepository {
         ]);
       }
       await this.bump(client, ['data']);
-      return toIssue(row!);
+      return { record: toIssue(row!), revision: locked + 1 };
     });
+    this.issueWrites.record(revision, [{ before: null, after: record }]);
+    return record;
   }
 
   async updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord> {
-    return this.transaction(async (client) => {
-      await this.lockWrites(client);
+    const { before, after, revision } = await this.transaction(async (client) => {
+      const locked = await this.lockWrites(client);
+      // Under the write lock: the row as this write finds it (the ledger's caches compare both).
+      const found = await this.readIssue(client, id);
       const row = await this.updateIssueRow(client, id, expectedVersion, update);
       await this.insertHistory(client, id, entry);
       await this.bump(client, ['data']);
-      return toIssue(row);
+      return { before: found, after: toIssue(row), revision: locked + 1 };
     });
+    this.issueWrites.record(revision, [{ before, after }]);
+    return after;
   }
 
   /** The version-checked update: exactly one of two concurrent writers of the same version wins. */

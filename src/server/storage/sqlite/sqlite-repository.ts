@@ -107,6 +107,7 @@ import type { IssuePhotoRow, PhotoStore } from '../photo-store';
 import type { PatrolStore } from '../patrol-store';
 import { SqlitePatrolStore } from './sqlite-patrol-store';
 import { SqlitePhotoStore, defaultPhotoDir } from './sqlite-photo-store';
+import { IssueWriteLog } from '../issue-write-log';
 import {
   checkDataSnapshot,
   planLayerReplacement,
@@ -176,6 +177,7 @@ function bindable(columns: object): Record<string, unknown> {
  * read-then-write transaction finds its snapshot outdated.
  */
 class SqliteRepository implements DutymapRepository {
+  readonly issueWrites = new IssueWriteLog();
   private readonly stmt: ReturnType<SqliteRepository['prepareAll']>;
   private readonly countStatements = new Map<LayerName, Database.Statement<[number], { id: string; open: number; overdue: number }>>();
   /** The ledger's statements by SQL text, least recently used first (see statement()). */
@@ -508,13 +510,17 @@ class SqliteRepository implements DutymapRepository {
       for (const { status } of matches) if (branches.includes(status)) byStatus[status]++;
       return { exact: true, byStatus };
     }
-    // Otherwise an index-only range count per status.
-    for (const status of branches) {
-      const params: Record<string, unknown> = {};
-      const { from, where } = conditions(unfiltered, 'none', status, 'status', params);
-      byStatus[status] = (this.statement(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(params) as { n: number }).n;
-    }
-    return { exact: true, byStatus };
+    // Otherwise an index-only range count per status, with the data revision, in one read
+    // transaction (one snapshot): the counts are exactly of that revision.
+    const atRevision = this.db.transaction(() => {
+      for (const status of branches) {
+        const params: Record<string, unknown> = {};
+        const { from, where } = conditions(unfiltered, 'none', status, 'status', params);
+        byStatus[status] = (this.statement(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(params) as { n: number }).n;
+      }
+      return this.revision('data');
+    })();
+    return { exact: true, byStatus, atRevision };
   }
 
   async *issueBatches(filter: IssueFilter, sort: IssueSort, batch = 1000): AsyncGenerator<IssueRecord[], void, undefined> {
@@ -613,7 +619,7 @@ class SqliteRepository implements DutymapRepository {
   }
 
   async createIssue(issue: NewIssue, entry: IssueHistoryEntry, assignedAtZones?: number, intake?: Open311Intake, request?: IssueRequestKey): Promise<IssueRecord> {
-    return this.db.transaction((): IssueRecord => {
+    const { record, revision } = this.db.transaction(() => {
       if (request) {
         const prior = this.stmt.issueRequest.get(request.username, request.key);
         if (prior) throw new IdempotentReplayError(prior.issue_id, prior.body_hash === request.bodyHash);
@@ -631,8 +637,10 @@ class SqliteRepository implements DutymapRepository {
       }
       if (request) this.stmt.insertIssueRequest.run(request.username, request.key, request.bodyHash, id, Date.parse(issue.reportedAt));
       this.stmt.bump.run('data');
-      return toIssue(this.stmt.issueById.get(id)!);
+      return { record: toIssue(this.stmt.issueById.get(id)!), revision: this.revision('data') };
     }).immediate();
+    this.issueWrites.record(revision, [{ before: null, after: record }]);
+    return record;
   }
 
   private insertIssue(issue: Omit<IssueRecord, 'seq'>): void {
@@ -653,12 +661,16 @@ class SqliteRepository implements DutymapRepository {
   }
 
   async updateIssue(id: string, expectedVersion: number, update: IssueUpdate, entry: IssueHistoryEntry): Promise<IssueRecord> {
-    return this.db.transaction((): IssueRecord => {
+    const { before, after, revision } = this.db.transaction(() => {
+      // The row as this write finds it (the ledger's caches compare both).
+      const found = this.stmt.issueById.get(id);
       this.updateIssueRow(id, expectedVersion, update);
       this.insertIssueHistory(id, entry);
       this.stmt.bump.run('data');
-      return toIssue(this.stmt.issueById.get(id)!);
+      return { before: found ? toIssue(found) : null, after: toIssue(this.stmt.issueById.get(id)!), revision: this.revision('data') };
     }).immediate();
+    this.issueWrites.record(revision, [{ before, after }]);
+    return after;
   }
 
   private updateIssueRow(id: string, expectedVersion: number, update: IssueUpdate): void {
