@@ -1,5 +1,7 @@
 import { countBelow, OverdueClock } from './overdue-clock';
-import type { DutymapRepository } from '../storage/repository';
+import { issueMayMatch } from '../storage/issue-query';
+import type { IssueChange } from '../storage/issue-write-log';
+import type { DutymapRepository, IssueFilter } from '../storage/repository';
 
 /** A ledger page as sent: the JSON body and what decides how long it stays true. */
 export interface BuiltLedgerPage {
@@ -22,8 +24,16 @@ export interface LedgerPageAnswer {
 }
 
 interface Entry {
-  /** Data version the page was read at ("revision", or "revision-oMARK" for a filter on overdue). */
+  /** Data version the page holds at ("revision", or "revision-oMARK" for a filter on overdue). */
   version: string;
+  /** The version it was read at (its ETag's: the body has not changed since). */
+  readVersion: string;
+  /** OverdueClock's mark in the version (null when the query does not filter on overdue). */
+  mark: number | null;
+  /** The page's filter: a write that cannot touch it leaves the page kept; null: every write drops it. */
+  filter: IssueFilter | null;
+  /** The data revision of `version`. */
+  revision: number;
   page: Promise<BuiltLedgerPage>;
   /** How many of the page's open deadlines had passed when it was read. */
   passed: number;
@@ -51,7 +61,10 @@ export class LedgerPageCache {
   private bytes = 0;
   private readonly clock: OverdueClock;
   private epoch: string | null = null;
-  /** The data revision of the pages held: a write anywhere moves it and every page is dropped. */
+  /**
+   * The data revision of the pages held: when it moves, the pages a write could have changed are
+   * dropped (every page, unless this process's write log knows each write since: repository.issueWrites).
+   */
   private revision = -1;
   /** Reads and hits since start (GET /api/health does not show them; tests and the bench do). */
   readonly stats = { hits: 0, misses: 0, evictions: 0 };
@@ -74,25 +87,19 @@ export class LedgerPageCache {
    * @param key the normalised query and scope (any string; hashed into the ETag)
    * @param dependsOnOverdue whether the query filters on overdue (any open deadline passing may change it)
    */
-  async page(key: string, nowMs: number, dependsOnOverdue: boolean, build: () => Promise<BuiltLedgerPage>): Promise<LedgerPageAnswer> {
-    let version: string;
+  async page(key: string, nowMs: number, dependsOnOverdue: boolean, build: () => Promise<BuiltLedgerPage>, filter?: IssueFilter): Promise<LedgerPageAnswer> {
     let revision: number;
+    let mark: number | null = null;
     if (dependsOnOverdue) {
-      const clock = await this.clock.at(nowMs);
-      revision = clock.revision;
-      version = `${revision}-o${clock.mark}`;
+      ({ revision, mark } = await this.clock.at(nowMs));
     } else {
       revision = await this.repo.dataRevision();
-      version = String(revision);
     }
-    if (revision !== this.revision) {
-      this.revision = revision;
-      this.entries.clear();
-      this.bytes = 0;
-    }
+    const version = versionOf(revision, mark);
+    if (revision !== this.revision) this.follow(revision, nowMs);
     this.epoch ??= (await this.repo.revisions()).epoch.toString(36);
     // A page showing the previous totals (a recount runs) says which: its ETag changes when they do.
-    const tag = (passed: number, page: BuiltLedgerPage) => `"${this.epoch}-i${version}-${passed}-${keyHash(key)}${page.staleTotals ? `-t${page.staleTotals.version}` : ''}"`;
+    const tag = (passed: number, page: BuiltLedgerPage, at: string) => `"${this.epoch}-i${at}-${passed}-${keyHash(key)}${page.staleTotals ? `-t${page.staleTotals.version}` : ''}"`;
 
     let entry = this.entries.get(key);
     if (entry && entry.version === version) {
@@ -103,13 +110,13 @@ export class LedgerPageCache {
         this.entries.delete(key);
         this.entries.set(key, entry);
         this.stats.hits++;
-        return { etag: tag(passed, page), body: page.body, hit: true };
+        return { etag: tag(passed, page, entry.readVersion), body: page.body, hit: true };
       }
     }
     if (entry) this.forget(key, entry);
     this.stats.misses++;
     const page = build();
-    entry = { version, page, passed: 0, bytes: 0 };
+    entry = { version, readVersion: version, mark, filter: filter ?? null, revision, page, passed: 0, bytes: 0 };
     this.entries.set(key, entry);
     let built: BuiltLedgerPage;
     try {
@@ -122,15 +129,40 @@ export class LedgerPageCache {
     entry.passed = countBelow(built.openDeadlines, nowMs);
     entry.bytes = built.body.length * 2 + built.openDeadlines.byteLength + key.length * 2 + 200;
     if (this.entries.get(key) === entry) {
-      // Read at an older revision than the newest seen (a write landed meanwhile): not kept.
-      if (this.revision !== revision || this.maxBytes <= 0 || entry.bytes > this.maxBytes / 8) {
+      // Read at an older revision than the newest seen, and a write since could have changed it: not kept.
+      if (entry.revision !== this.revision || this.maxBytes <= 0 || entry.bytes > this.maxBytes / 8) {
         this.entries.delete(key);
       } else {
         this.bytes += entry.bytes;
         this.evict();
       }
     }
-    return { etag: tag(entry.passed, built), body: built.body, hit: false };
+    return { etag: tag(entry.passed, built, entry.readVersion), body: built.body, hit: false };
+  }
+
+  /**
+   * The data revision moved to `revision`: keeps the pages no write since could have changed — each
+   * change's issue, as it was and as it is, is outside the page's filter (its status filter left
+   * out: the status chips count every status), judged at `nowMs` (an overdue page's clock mark is
+   * still in its version) — and drops the rest; drops every page when a write since is not in this
+   * process's log (another process, a zone edit, an import).
+   */
+  private follow(revision: number, nowMs: number): void {
+    const changes = this.revision >= 0 && revision > this.revision ? this.repo.issueWrites?.between(this.revision, revision) : null;
+    this.revision = revision;
+    if (!changes) {
+      this.entries.clear();
+      this.bytes = 0;
+      return;
+    }
+    for (const [key, entry] of this.entries) {
+      if (entry.filter && !changes.some((change) => touches(change, { ...entry.filter!, nowMs }))) {
+        entry.revision = revision;
+        entry.version = versionOf(revision, entry.mark);
+      } else {
+        this.forget(key, entry);
+      }
+    }
   }
 
   private forget(key: string, entry: Entry): void {
@@ -159,3 +191,9 @@ function keyHash(key: string): string {
   }
   return (h >>> 0).toString(36);
 }
+
+const versionOf = (revision: number, mark: number | null) => (mark === null ? String(revision) : `${revision}-o${mark}`);
+
+/** Whether an issue write could have changed a page of `filter` (its rows or its status chips). */
+const touches = ({ before, after }: IssueChange, filter: IssueFilter) =>
+  (before !== null && issueMayMatch(before, filter, true)) || (after !== null && issueMayMatch(after, filter, true));

@@ -206,7 +206,7 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
     // callers allowed to read. Today every reader sees the whole ledger (no phone numbers in it),
     // so the scope is the same for all; a per-unit view must put the unit here.
     const key = `all|${JSON.stringify(q)}`;
-    const answer = await pages.page(key, now.getTime(), q.overdue !== undefined, read);
+    const answer = await pages.page(key, now.getTime(), q.overdue !== undefined, read, filter);
     const tagged = { ...headers, ETag: answer.etag, 'X-Ledger-Cache': answer.hit ? 'hit' : 'miss' };
     if (etagMatches(c.req.header('if-none-match'), answer.etag)) return c.body(null, 304, tagged);
     return c.body(answer.body, 200, tagged);
