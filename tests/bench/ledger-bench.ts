@@ -453,7 +453,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const results: LedgerBenchResult[] = [];
   const loads: Partial<Record<'sqlite' | 'postgres', LoadResult>> = {};
   if (givenDb || givenUrl) {
-    results.push(await benchLedger(givenDb ? { dbPath: givenDb } : { databaseUrl: givenUrl! }, { durationS, dataDir, exportCsv, writeMixOnly }));
+    // --pg-cpu-file=FILE: PostgreSQL's CPU ms so far, kept up to date in FILE by whoever started the
+    // cluster (a cluster the bench did not start has no other way to be measured from here).
+    const cpuFile = arg('pg-cpu-file');
+    const databaseCpuMs = cpuFile
+      ? () => {
+          const ms = Number(readFileSync(cpuFile, 'utf8'));
+          return Number.isFinite(ms) && ms > 0 ? ms : null;
+        }
+      : undefined;
+    results.push(await benchLedger(givenDb ? { dbPath: givenDb } : { databaseUrl: givenUrl! }, { durationS, dataDir, exportCsv, writeMixOnly, databaseCpuMs }));
   } else {
     const cluster = only === 'sqlite' ? null : await startPostgresCluster({ durable: true });
     try {
