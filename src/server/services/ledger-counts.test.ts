@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { IssueStatus } from '../../core/issues/issue-schema';
 import type { DutymapRepository, IssueCounts, IssueFilter } from '../storage/repository';
+import { issueRecord } from '../../../tests/helpers/issue-record';
+import { IssueWriteLog } from '../storage/issue-write-log';
 import { LedgerCounts } from './ledger-counts';
 
 /** The repository calls the counts make: the data revision and (for overdue filters) the next deadline. */
@@ -189,5 +191,77 @@ describe('LedgerCounts (stale while revalidating, off the loop)', () => {
     calls[1]!.resolve(counts(6));
     await settle();
     expect((await ledger.totals({ nowMs: 0 })).total).toBe(6);
+  });
+});
+
+describe('LedgerCounts following this process’s own writes (repository.issueWrites)', () => {
+  const nowMs = Date.parse('2026-12-02T00:00:00Z');
+  const exactAt = (revision: number, assigned: number, closed = 0): IssueCounts => ({ ...counts(assigned, closed), atRevision: revision } as IssueCounts);
+
+  it('takes a logged write into exact counts without counting, carries counts a write cannot touch, and counts again after an unlogged one', async () => {
+    const state = { revision: 1 };
+    const log = new IssueWriteLog();
+    const { calls, count } = controlledCounter();
+    const repo = { ...fakeRepo(state), issueWrites: log } as unknown as DutymapRepository;
+    const ledger = new LedgerCounts(repo, { offLoop: count, inlineBelow: 0 });
+    const all = ledger.totals({ nowMs });
+    const g2 = ledger.totals({ nowMs, unitId: 'U-g2' });
+    await settle();
+    calls[0]!.resolve(exactAt(1, 10, 5));
+    calls[1]!.resolve(exactAt(1, 3, 0));
+    const [a, g] = [await all, await g2];
+    expect([a.total, g.total]).toEqual([15, 3]);
+
+    // A report (U-s1) and its transition to closed, both logged: the unfiltered counts follow, U-g2's are untouched.
+    const reported = issueRecord();
+    log.record(2, [{ before: null, after: reported }]);
+    log.record(3, [{ before: reported, after: issueRecord({ status: 'closed', closedAt: '2026-12-01T05:00:00.000Z' }) }]);
+    state.revision = 3;
+    const b = await ledger.totals({ nowMs });
+    expect([b.total, b.totalFresh, b.byStatus?.assigned, b.byStatus?.closed]).toEqual([16, true, 10, 6]);
+    const h = await ledger.totals({ nowMs, unitId: 'U-g2' });
+    // The same counts, not counted again: a kept page showing them stays current.
+    expect([h.total, h.totalFresh, h.current(), g.current()]).toEqual([3, true, true, true]);
+    expect(calls).toHaveLength(2);
+
+    // A write of another process (revision 4 not in the log): stale, and counted again.
+    state.revision = 4;
+    const c = await ledger.totals({ nowMs });
+    expect([c.total, c.totalFresh]).toEqual([16, false]);
+    await settle();
+    expect(calls).toHaveLength(3);
+    calls[2]!.resolve(exactAt(4, 11, 6));
+    await settle();
+    expect((await ledger.totals({ nowMs })).total).toBe(17);
+  });
+
+  it('does not add a write to counts that may include it already (not of a known revision) nor to a text search's: it counts them again; a search the write cannot match is carried over', async () => {
+    const state = { revision: 1 };
+    const log = new IssueWriteLog();
+    const { calls, count } = controlledCounter();
+    const ledger = new LedgerCounts({ ...fakeRepo(state), issueWrites: log } as unknown as DutymapRepository, { offLoop: count, inlineBelow: 0 });
+    const plain = ledger.totals({ nowMs });
+    const text = ledger.totals({ nowMs, text: '井盖' });
+    await settle();
+    calls[0]!.resolve(counts(10)); // no atRevision: a count that may have seen later writes
+    calls[1]!.resolve(exactAt(1, 2));
+    await Promise.all([plain, text]);
+    log.record(2, [{ before: null, after: issueRecord() }]);
+    state.revision = 2;
+    expect((await ledger.totals({ nowMs })).totalFresh).toBe(false);
+    expect((await ledger.totals({ nowMs, text: '井盖' })).totalFresh).toBe(false);
+    await settle();
+    expect(calls).toHaveLength(4);
+    calls[2]!.resolve(exactAt(2, 11));
+    calls[3]!.resolve(exactAt(2, 3));
+    await settle();
+    // A text the write does not contain is carried over.
+    const other = ledger.totals({ nowMs, text: '垃圾' });
+    await settle();
+    calls.at(-1)!.resolve(exactAt(2, 1));
+    await other;
+    log.record(3, [{ before: null, after: issueRecord() }]);
+    state.revision = 3;
+    expect((await ledger.totals({ nowMs, text: '垃圾' })).totalFresh).toBe(true);
   });
 });

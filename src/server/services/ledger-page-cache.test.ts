@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DutymapRepository } from '../storage/repository';
+import { issueRecord } from '../../../tests/helpers/issue-record';
+import { IssueWriteLog } from '../storage/issue-write-log';
 import { LedgerPageCache, type BuiltLedgerPage } from './ledger-page-cache';
 
 /** The repository calls the cache makes: the data revision, the seeding epoch, the open deadlines. */
@@ -98,5 +100,39 @@ describe('LedgerPageCache', () => {
     expect([c.body, c.hit]).toEqual(['fresh', false]);
     expect(c.etag).not.toBe(a.etag);
     expect((await cache.page('q', 0, false, async () => built('again'))).hit).toBe(true);
+  });
+});
+
+describe('LedgerPageCache following this process’s own writes (repository.issueWrites)', () => {
+  const nowMs = Date.parse('2026-12-02T00:00:00Z');
+  it('keeps, with its ETag, a page no logged write could change; drops the others, and every page after an unlogged write', async () => {
+    const state = { revision: 1, deadlines: [] };
+    const log = new IssueWriteLog();
+    const cache = new LedgerPageCache({ ...fakeRepo(state), issueWrites: log } as unknown as DutymapRepository, 1 << 20);
+    let reads = 0;
+    const build = async () => built(`page ${++reads}`);
+    const g2 = { nowMs, unitId: 'U-g2' };
+    const s1 = { nowMs, unitId: 'U-s1', status: ['closed'] };
+    const a = await cache.page('g2', nowMs, false, build, g2);
+    const b = await cache.page('s1', nowMs, false, build, s1);
+    await cache.page('unfiltered', nowMs, false, build);
+    // A report in U-s1: U-g2's page cannot change; U-s1's closed page can (its status chips count
+    // every status); a page cached without its filter is always read again.
+    log.record(2, [{ before: null, after: issueRecord() }]);
+    state.revision = 2;
+    const a2 = await cache.page('g2', nowMs, false, build, g2);
+    expect([a2.hit, a2.body, a2.etag]).toEqual([true, a.body, a.etag]);
+    const b2 = await cache.page('s1', nowMs, false, build, s1);
+    expect([b2.hit, b2.body]).toEqual([false, 'page 4']);
+    expect(b2.etag).not.toBe(b.etag);
+    expect((await cache.page('unfiltered', nowMs, false, build)).hit).toBe(false);
+    // Reassigned from U-s1 to U-g2: U-g2's page is read again.
+    log.record(3, [{ before: issueRecord(), after: issueRecord({ unitId: 'U-g2' }) }]);
+    state.revision = 3;
+    expect((await cache.page('g2', nowMs, false, build, g2)).hit).toBe(false);
+    expect((await cache.page('g2', nowMs, false, build, g2)).hit).toBe(true);
+    // Revision 4 is not in the log (another process): every page is read again.
+    state.revision = 4;
+    expect((await cache.page('g2', nowMs, false, build, g2)).hit).toBe(false);
   });
 });
