@@ -235,7 +235,7 @@ describe('LedgerCounts following this process’s own writes (repository.issueWr
     expect((await ledger.totals({ nowMs })).total).toBe(17);
   });
 
-  it('does not add a write to counts that may include it already (not of a known revision) nor to a text search's: it counts them again; a search the write cannot match is carried over', async () => {
+  it('does not add a write to counts that may include it already (not of a known revision) nor to a text search’s: it counts them again; a search the write cannot match is carried over', async () => {
     const state = { revision: 1 };
     const log = new IssueWriteLog();
     const { calls, count } = controlledCounter();
