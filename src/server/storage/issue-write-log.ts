@@ -6,8 +6,8 @@ export interface IssueChange {
   after: IssueRecord | null;
 }
 
-/** Data revisions remembered; older ones are unknown (a reader that far behind drops everything). */
-const KEPT_REVISIONS = 4096;
+/** Data revisions remembered (about 1-2 KB each); older ones are unknown (a reader that far behind drops everything). */
+const KEPT_REVISIONS = 1024;
 
 /**
  * What each of this process's own issue writes changed, by the data revision it committed: a
