@@ -5,7 +5,7 @@
  * DIR/pgcpu (PostgreSQL's CPU ms so far) up to date, for
  * `ledger-bench.ts --database-url=URL --pg-cpu-file=DIR/pgcpu --write-mix-only`. DIR: /tmp/dutymap-keep.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, startServer } from '../helpers/api-server';
 import { startPostgresCluster } from '../helpers/postgres-cluster';
@@ -23,4 +23,8 @@ await (await startServer({ dataDir: join(PROJECT_ROOT, 'data/demo'), databaseUrl
 const load = await loadPostgres(databaseUrl, issues);
 writeFileSync(join(out, 'cluster.json'), JSON.stringify({ databaseUrl, adminUrl: cluster.adminUrl, load }));
 process.stderr.write(`loaded ${JSON.stringify(load)} at ${databaseUrl}\n`);
-setInterval(() => writeFileSync(join(out, 'pgcpu'), String(cluster.cpuMs())), 100);
+// Written whole and renamed into place: a reader never sees a half-written number.
+setInterval(() => {
+  writeFileSync(join(out, 'pgcpu.tmp'), String(cluster.cpuMs()));
+  renameSync(join(out, 'pgcpu.tmp'), join(out, 'pgcpu'));
+}, 100);
