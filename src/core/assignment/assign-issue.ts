@@ -108,35 +108,42 @@ export function assign(index: DistrictIndex, point: readonly [number, number] | 
   decide(index, lon, lat, rules);
 
   const ids = index.ids;
-  const count = found.count;
-  const candidates: AssignmentCandidate[] = count === 1 ? [candidateAt(index, 0)] : [];
-  for (let c = 0; c < count && count > 1; c++) candidates.push(candidateAt(index, c));
   const decided = found.decided;
   const chain = chainScratch;
-  const result: AssignmentResult = {
-    rule: decided >= 0 ? RULE_KINDS[found.rule[decided]] : 'office',
-    unitId: decided >= 0 ? index.unitIds[found.unit[decided]] : null,
-    streetId: chain.street >= 0 ? ids.streets[chain.street] : null,
-    communityId: chain.community >= 0 ? ids.communities[chain.community] : null,
-    gridId: chain.grid >= 0 ? ids.grids[chain.grid] : null,
-    roadId: found.road >= 0 ? ids.roads[found.feature[found.road]] : null,
-    checkpointId: found.checkpoint >= 0 ? ids.checkpoints[found.feature[found.checkpoint]] : null,
-    distanceM: decided >= 0 ? found.distance[decided] : null,
-    candidates,
-  };
-  // Where the point lies, when not in a zone: the reason an office answer (or an excluded one) gives.
-  if (chain.street < 0 && chain.grid < 0) {
-    if (found.excludedCount > 0) {
-      result.place = 'excluded';
-      result.excludedId = ids.excluded[index.excludedLocator.found[0]];
-    } else {
-      result.place = index.outlineLocator && index.outlineLocator.first(lon, lat) >= 0 ? 'uncovered' : 'outside';
-    }
-  } else if (found.excludedCount > 0) {
+  const rule = decided >= 0 ? RULE_KINDS[found.rule[decided]] : 'office';
+  const unitId = decided >= 0 ? index.unitIds[found.unit[decided]] : null;
+  const streetId = chain.street >= 0 ? ids.streets[chain.street] : null;
+  const communityId = chain.community >= 0 ? ids.communities[chain.community] : null;
+  const gridId = chain.grid >= 0 ? ids.grids[chain.grid] : null;
+  const roadId = found.road >= 0 ? ids.roads[found.feature[found.road]] : null;
+  const checkpointId = found.checkpoint >= 0 ? ids.checkpoints[found.feature[found.checkpoint]] : null;
+  const distanceM = decided >= 0 ? found.distance[decided] : null;
+  const candidates = candidateList(index);
+  const excludedId = found.excludedCount > 0 ? ids.excluded[index.excludedLocator.found[0]] : undefined;
+  // Each answer is made whole by one literal of its final shape: adding `place` or `excludedId`
+  // afterwards (a third of random points lie outside every zone) costs a map transition and a
+  // property store per answer. The fields stay in this order (it is the JSON's order).
+  if (chain.street >= 0 || chain.grid >= 0) {
     // A zone drawn over an excluded area (the district check reports the overlap): the zone answers.
-    result.excludedId = ids.excluded[index.excludedLocator.found[0]];
+    if (excludedId === undefined) return { rule, unitId, streetId, communityId, gridId, roadId, checkpointId, distanceM, candidates };
+    return { rule, unitId, streetId, communityId, gridId, roadId, checkpointId, distanceM, candidates, excludedId };
   }
-  return result;
+  // Where the point lies, when not in a zone: the reason an office answer (or an excluded one) gives.
+  if (excludedId !== undefined) return { rule, unitId, streetId, communityId, gridId, roadId, checkpointId, distanceM, candidates, place: 'excluded', excludedId };
+  const place = index.outlineLocator && index.outlineLocator.first(lon, lat) >= 0 ? 'uncovered' : 'outside';
+  return { rule, unitId, streetId, communityId, gridId, roadId, checkpointId, distanceM, candidates, place };
+}
+
+/** The candidates `found` holds, as `assign` lists them: an array of exactly their number. */
+function candidateList(index: DistrictIndex): AssignmentCandidate[] {
+  const count = found.count;
+  if (count === 0) return [];
+  if (count === 1) return [candidateAt(index, 0)];
+  if (count === 2) return [candidateAt(index, 0), candidateAt(index, 1)];
+  // Rare (a point near several roads or checkpoints): `push` on [] would reserve 17 slots.
+  const list: AssignmentCandidate[] = [candidateAt(index, 0), candidateAt(index, 1), candidateAt(index, 2)];
+  for (let c = 3; c < count; c++) list.push(candidateAt(index, c));
+  return list;
 }
 
 /**
