@@ -94,4 +94,76 @@ describe('a new zones version: the engine index is built in the compute pool; re
     }
     warn.mockRestore();
   });
+
+  it("a planner's edit: the new version's index is the one the zone check built (not a second build), unless another write came between", async () => {
+    const path = join(tempFolder('dutymap-index-shared-'), 'shared.db');
+    const repo: DutymapRepository = openSqliteRepository(path);
+    closers.push(() => repo.close());
+    await repo.seed(apiTestDistrict(new Date(NOW)), [], NOW);
+    const pool = new GatedPool({ threads: 2, source: { sqlite: path } });
+    closers.push(() => pool.close());
+    const districts = new DistrictService(repo, () => new Date(NOW), { pool });
+    const warn = vi.spyOn(console, 'warn');
+    const sameAnswers = (state: Awaited<ReturnType<DistrictService['state']>>) => {
+      const inPlace = buildDistrictIndex(state.geometry);
+      const [x0, y0, x1, y1] = bboxOfRings(state.geometry.streets.flatMap((s) => polygonsOf(s.geometry).flat()));
+      for (let i = -2; i <= 102; i += 3) {
+        for (let j = -2; j <= 102; j += 3) {
+          const point: [number, number] = [x0 + ((x1 - x0) * i) / 100, y0 + ((y1 - y0) * j) / 100];
+          const category = ISSUE_CATEGORIES[(i + j + 100) % ISSUE_CATEGORIES.length]!;
+          expect(assign(state.index, point, category)).toEqual(assign(inPlace, point, category));
+        }
+      }
+    };
+    const first = await districts.prepare();
+    // The grid's owner changes: the index's answers change with it.
+    const grid = first.geometry.grids[0]! as unknown as AnyFeature;
+    const owners = [...new Set(first.geometry.grids.map((g) => g.properties.ownerUnitId))].filter((u) => u && u !== grid.properties.ownerUnitId);
+    const edit = (feature: AnyFeature, properties: Record<string, unknown>) =>
+      districts.applyEdit({
+        layer: 'grids',
+        upserts: [{ ...feature, properties: { ...feature.properties, ...properties } }],
+        removes: [],
+        expectedVersions: { [feature.id]: Number(feature.properties.version ?? 1) },
+        kind: 'edit',
+        by: 'planner',
+        note: null,
+      });
+    await edit(grid, { ownerUnitId: owners[0] });
+    const second = await districts.state();
+    expect(second.revisions.zones).toBe(first.revisions.zones + 1);
+    expect(second.features.grids.get(grid.id)?.properties.ownerUnitId).toBe(owners[0]);
+    expect(pool.builds).toBe(1);
+    expect(pool.load.sharedIndexes).toBe(1);
+    expect(warn).not.toHaveBeenCalled();
+    sameAnswers(second);
+
+    // Another write lands between the zone check and the index build (held at the gate): the
+    // zones read back are not the ones planned, so the index is built anew — and still right.
+    let open!: () => void;
+    pool.gate = new Promise((resolve) => (open = resolve));
+    const again = second.features.grids.get(grid.id)!;
+    const saving = edit(again, { ownerUnitId: owners[1] ?? null });
+    while (pool.builds < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    const other = second.geometry.grids[1]! as unknown as AnyFeature;
+    await repo.applyZoneEdit({
+      layer: 'grids',
+      upserts: [{ ...other, properties: { ...other.properties, name: '别处改名' } }],
+      removes: [],
+      expectedVersions: { [other.id]: Number(other.properties.version ?? 1) },
+      kind: 'edit',
+      by: 'planner',
+      at: NOW,
+      note: null,
+      reassignments: [],
+    });
+    open();
+    await saving;
+    const third = await districts.state();
+    expect(third.features.grids.get(other.id)?.properties.name).toBe('别处改名');
+    expect(third.features.grids.get(grid.id)?.properties.ownerUnitId).toBe(owners[1] ?? null);
+    expect(pool.load.sharedIndexes).toBe(1);
+    sameAnswers(third);
+    warn.mockRestore();
+  });
 });

@@ -456,3 +456,63 @@ function padDegrees(absLat: number, metres: number): { dx: number; dy: number } 
   const k = metresPerDegree(Math.min(absLat + 0.01, 89.9));
   return { dx: metres / k.x, dy: metres / k.y };
 }
+
+/** The layers an index reads, outline included (its features compared by `packedIndexFor`). */
+const INDEX_INPUT_LAYERS = ['streets', 'communities', 'grids', 'roads', 'checkpoints', 'excluded', 'outline'] as const;
+
+/**
+ * The index `packed`, built from `built`, for `district` — another copy of the same zones (the
+ * next version a zone check planned, then read back from the database once the edit is stored)
+ * — or null when the index would differ. Every feature the index reads is compared, matched by id:
+ * its geometry and its properties (all of them but the stored `version`, which a write moves);
+ * the features may come in another order (the positions are renumbered, nothing is rebuilt).
+ * Costs a walk over the coordinates, a small part of a build. Null also when either district has
+ * two features of one id in a layer, or the policy is not the one `packed` was built with.
+ */
+export function packedIndexFor(packed: PackedDistrictIndex, built: DistrictGeometry, district: DistrictGeometry, policy: AssignmentPolicy = DEFAULT_POLICY): PackedDistrictIndex | null {
+  if (!sameJson(packed.policy, policy)) return null;
+  const order = {} as Record<IndexedLayer, Int32Array>;
+  for (const layer of INDEX_INPUT_LAYERS) {
+    const before = layerFeatures(built, layer) as readonly IndexInput[];
+    const after = layerFeatures(district, layer) as readonly IndexInput[];
+    if (before.length !== after.length) return null;
+    const position = new Map<string, number>();
+    after.forEach((f, i) => position.set(f.id, i));
+    if (position.size !== after.length || new Set(before.map((f) => f.id)).size !== before.length) return null;
+    for (const feature of before) {
+      const at = position.get(feature.id);
+      if (at === undefined || !sameIndexInput(feature, after[at]!)) return null;
+    }
+    if (layer === 'outline') continue;
+    order[layer] = Int32Array.from(packed.ids[layer], (id) => position.get(id)!);
+  }
+  return { ...packed, order };
+}
+
+interface IndexInput {
+  id: string;
+  geometry: unknown;
+  properties: Record<string, unknown>;
+}
+
+function sameIndexInput(a: IndexInput, b: IndexInput): boolean {
+  if (!sameJson(a.geometry, b.geometry)) return false;
+  const keys = Object.keys(a.properties).filter((k) => k !== 'version');
+  if (keys.length !== Object.keys(b.properties).filter((k) => k !== 'version').length) return false;
+  return keys.every((k) => Object.hasOwn(b.properties, k) && sameJson(a.properties[k], b.properties[k]));
+}
+
+/** Deep equality of JSON values (numbers by ===, so -0 equals 0 and NaN never equals). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

@@ -73,6 +73,8 @@ interface Slot {
   /** Modules loaded: a task's budget counts from when a ready worker takes it, not from the worker's start. */
   ready: boolean;
   heldKey: string | null;
+  /** It ran a zone check since its last index build: it may hold the next version's index. */
+  planned: boolean;
   job: Job | null;
   timer: NodeJS.Timeout | null;
 }
@@ -82,12 +84,14 @@ export class ComputePool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  /** Index builds answered with the index a zone check had built (see indexOfZones). */
+  private sharedIndexes = 0;
 
   constructor(private readonly options: ComputePoolOptions) {}
 
   /** Tasks waiting for a worker and tasks running (for tests and health). */
-  get load(): { queued: number; running: number; workers: number } {
-    return { queued: this.queue.length, running: this.slots.filter((s) => s.job).length, workers: this.slots.length };
+  get load(): { queued: number; running: number; workers: number; sharedIndexes: number } {
+    return { queued: this.queue.length, running: this.slots.filter((s) => s.job).length, workers: this.slots.length, sharedIndexes: this.sharedIndexes };
   }
 
   /**
@@ -121,7 +125,10 @@ export class ComputePool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const slot = this.slots.find((s) => s.ready && s.job === null);
+      // A new version's index goes, when it can, to the worker whose zone check planned it (which
+      // keeps the index it built for the reassignments: compute-tasks indexOfZones).
+      const free = this.slots.filter((s) => s.ready && s.job === null);
+      const slot = (this.queue[0]!.task.kind === 'district-index' ? free.find((s) => s.planned) : undefined) ?? free[0];
       if (!slot) {
         // Start another worker when every one is busy (a starting one counts: it takes the next job).
         let starting = this.slots.filter((s) => !s.ready).length;
@@ -133,6 +140,7 @@ export class ComputePool {
       }
       const job = this.queue.shift()!;
       slot.job = job;
+      if (job.task.kind === 'district-index') slot.planned = false;
       const request: ComputeRequest = { id: job.id, task: job.task };
       if (job.district && slot.heldKey !== job.district.key) {
         request.district = job.district;
@@ -152,7 +160,7 @@ export class ComputePool {
     });
     // Never keep a stopping process alive for an idle worker.
     worker.unref();
-    const slot: Slot = { worker, ready: false, heldKey: null, job: null, timer: null };
+    const slot: Slot = { worker, ready: false, heldKey: null, job: null, timer: null, planned: false };
     this.slots.push(slot);
     worker.on('message', (reply: ComputeReply) => {
       if ('ready' in reply) {
@@ -166,6 +174,8 @@ export class ComputePool {
       slot.job = null;
       slot.timer = null;
       if (reply.ok && reply.held !== undefined) slot.heldKey = reply.held;
+      if (reply.ok && job.task.kind === 'plan-edit') slot.planned = true;
+      if (reply.ok && reply.shared) this.sharedIndexes++;
       if (reply.ok) job.resolve(reply.result);
       else job.reject(new ComputeCrashError(reply.error.message, false));
       this.dispatch();

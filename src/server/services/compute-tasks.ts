@@ -1,4 +1,4 @@
-import { buildDistrictIndex, buildPackedDistrictIndex, type DistrictIndex, type PackedDistrictIndex } from '../../core/assignment/district-index';
+import { buildDistrictIndex, buildPackedDistrictIndex, packedIndexFor, type DistrictIndex, type PackedDistrictIndex } from '../../core/assignment/district-index';
 import type { DistrictGeometry } from '../../core/district/district-schema';
 import { maskDistrictPhones } from '../../core/district/mask-phones';
 import { zipDistrictFolder } from '../../core/export/district-zip';
@@ -67,6 +67,12 @@ export class ZonesMovedError extends Error {
 export class HeldDistrict {
   private validatorValue: ZoneValidator | null = null;
   private indexValue: DistrictIndex | null = null;
+  /**
+   * The next version the last zone check on this district planned, with the engine index it built
+   * for the reassignments: when that edit is stored, the new version's index is this one
+   * (`indexOfZones`), not a second build.
+   */
+  planned: { next: DistrictGeometry; packed: PackedDistrictIndex } | null = null;
   constructor(
     readonly key: string,
     readonly geometry: DistrictGeometry,
@@ -103,15 +109,29 @@ export async function readZonesAt(reader: ComputeReader, epoch: number, zones: n
   return geometry;
 }
 
+/**
+ * The engine index of `geometry` (a zones version just read from the database): the one the last
+ * zone check on `held` built for its next version when that is what was stored (`shared`: every
+ * feature the index reads is the same — see packedIndexFor), else built anew. A planned index is
+ * handed out once (its arrays are then transferred away).
+ */
+export function indexOfZones(held: HeldDistrict | null, geometry: DistrictGeometry): { packed: PackedDistrictIndex; shared: boolean } {
+  const planned = held?.planned ?? null;
+  if (held) held.planned = null;
+  const shared = planned ? packedIndexFor(planned.packed, planned.next, geometry) : null;
+  return shared ? { packed: shared, shared: true } : { packed: buildPackedDistrictIndex(geometry), shared: false };
+}
+
 async function run(task: ComputeTask, district: HeldDistrict | null, reader: () => Promise<ComputeReader>): Promise<ComputeResults[ComputeTask['kind']]> {
   if (task.kind === 'district-index') {
-    // Handled by the worker itself (it keeps the geometry it read); inline, read and build here.
-    return buildPackedDistrictIndex(await readZonesAt(await reader(), task.epoch, task.zones));
+    // Handled by the worker itself (it keeps the geometry it read); inline, read and build here,
+    // or take the index the last zone check built when its edit is what was stored.
+    return indexOfZones(district, await readZonesAt(await reader(), task.epoch, task.zones)).packed;
   }
   if (!district) throw new Error('the compute worker was sent a task before any district');
   switch (task.kind) {
     case 'plan-edit':
-      return planEdit(district, task.changes, task.openIssues, task.context);
+      return planEdit(district, task.changes, task.openIssues, task.context, (next, packed) => (district.planned = { next, packed }));
     case 'ledger-xlsx': {
       const { ledgerXlsx } = await import('./ledger-xlsx');
       const names = ledgerNames(district.geometry);

@@ -8,8 +8,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReader, type DatabaseSource } from '../storage/database';
 import type { DistrictGeometry } from '../../core/district/district-schema';
-import { HeldDistrict, readZonesAt, runComputeTask, type ComputeReader, type ComputeTask } from './compute-tasks';
-import { buildPackedDistrictIndex, packedTransferList } from '../../core/assignment/district-index';
+import { HeldDistrict, indexOfZones, readZonesAt, runComputeTask, type ComputeReader, type ComputeTask } from './compute-tasks';
+import { packedTransferList } from '../../core/assignment/district-index';
 import type { DutymapRepository } from '../storage/repository';
 
 export interface ComputeRequest {
@@ -20,8 +20,11 @@ export interface ComputeRequest {
 }
 
 export type ComputeReply =
-  /** `held`: the district this worker holds now, when the task changed it (district-index). */
-  | { id: number; ok: true; result: unknown; held?: string }
+  /**
+   * `held`: the district this worker holds now, when the task changed it (district-index);
+   * `shared`: the index came from the zone check that planned this version, not a build.
+   */
+  | { id: number; ok: true; result: unknown; held?: string; shared?: boolean }
   | { id: number; ok: false; error: { name: string; message: string } }
   /** Sent once, when the worker's modules are loaded: time budgets start counting from here. */
   | { ready: true };
@@ -49,9 +52,10 @@ if (parentPort) {
         const { epoch, zones } = request.task;
         const geometry = await readZonesAt(await reader(), epoch, zones);
         const key = `${epoch}:${zones}`;
+        // The zone check that led here built this version's index already, when it ran on this worker.
+        const { packed, shared } = indexOfZones(held, geometry);
         held = new HeldDistrict(key, geometry);
-        const packed = buildPackedDistrictIndex(geometry);
-        port.postMessage({ id: request.id, ok: true, result: packed, held: key } satisfies ComputeReply, packedTransferList(packed));
+        port.postMessage({ id: request.id, ok: true, result: packed, held: key, shared } satisfies ComputeReply, packedTransferList(packed));
         return;
       }
       if (!held) throw new Error('the compute worker was sent a task before any district');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CheckpointChange as CheckpointChangeSchema, IssueChange as IssueChangeSchema } from '../../core/api/api-schema';
 import { assign } from '../../core/assignment/assign-issue';
-import { buildDistrictIndex, type DistrictIndex } from '../../core/assignment/district-index';
+import { buildPackedDistrictIndex, unpackDistrictIndex, type DistrictIndex, type PackedDistrictIndex } from '../../core/assignment/district-index';
 import { REASSIGNABLE_STATUSES, chainOf, checkpointChanges, sameChain, withLayerChange } from '../../core/assignment/zone-edit-impact';
 import type { DistrictGeometry, LayerName } from '../../core/district/district-schema';
 import { distinctProblems, type TopologyProblem } from '../../core/topology/topology-problem';
@@ -45,13 +45,16 @@ export interface PlanningDistrict {
  * Plans `changes` on `current`: every layer's change is checked against the district with the
  * OTHER layers' changes applied (a community's new boundary is compared with its grids' and
  * street's new boundaries, not the old ones); with no errors, `openIssues` (the engine-owned open
- * issues) are assigned again on the changed district.
+ * issues) are assigned again on the changed district. `keepNext` is given the changed district and
+ * its packed engine index (built for the reassignments), for the caller to reuse once the edit
+ * is stored.
  */
 export function planEdit(
   current: PlanningDistrict,
   changes: readonly PlannedChange[],
   openIssues: readonly IssueRecord[],
   context: { at: string; by: string; note: string | null },
+  keepNext?: (next: DistrictGeometry, packed: PackedDistrictIndex) => void,
 ): EditPlan {
   let problems: TopologyProblem[] = [];
   for (const change of changes) {
@@ -64,7 +67,10 @@ export function planEdit(
   if (errors.length > 0) return { problems, errors, issues: [], checkpoints: [], reassignments: [] };
 
   const next = changes.reduce((g, c) => withLayerChange(g, c.layer, c.upserts, c.removes), current.geometry);
-  const nextIndex = buildDistrictIndex(next);
+  const packed = buildPackedDistrictIndex(next);
+  const nextIndex = unpackDistrictIndex(next, packed);
+  // The caller may keep the next version's index: once the edit is stored, it is that version's.
+  keepNext?.(next, packed);
   const unitNames = new Map(current.geometry.units.map((u) => [u.id, u.name]));
   const { issues, reassignments } = planReassignments(openIssues, nextIndex, {
     at: context.at,
