@@ -15,6 +15,7 @@ import { StaleSnapshotError, type DutymapRepository, type IssueReassignment, typ
 import { DEFAULT_UNPACK_LIMITS } from '../../core/import/import-source';
 import type { ImportWorkerInput, ImportWorkerMessage } from './import-worker';
 import { startWorker } from './worker-start';
+import type { DatabaseSource } from '../storage/database';
 
 /**
  * Imports through the app: files arrive in chunks (each under the request body limit, which also
@@ -72,6 +73,11 @@ export interface ImportServiceOptions {
   maxUploadBytes: number;
   /** Most bytes an upload may unpack to (DUTYMAP_MAX_UNPACKED). */
   maxUnpackedBytes: number;
+  /**
+   * The database the import's worker reads the current district from (and, for a dry run, the
+   * open issues), instead of the server copying them to it on its event loop; null: sent.
+   */
+  source: DatabaseSource | null;
 }
 
 /**
@@ -99,7 +105,7 @@ export class ImportService {
     private readonly now: () => Date,
     options: Partial<ImportServiceOptions> = {},
   ) {
-    this.options = { root: null, maxUploadBytes: 256 * 1024 * 1024, maxUnpackedBytes: DEFAULT_UNPACK_LIMITS.maxUnpackedBytes, ...options };
+    this.options = { root: null, maxUploadBytes: 256 * 1024 * 1024, maxUnpackedBytes: DEFAULT_UNPACK_LIMITS.maxUnpackedBytes, source: null, ...options };
     this.rootFolder = null;
   }
 
@@ -196,7 +202,9 @@ export class ImportService {
     const upload = this.get(id);
     // The open issues it would reassign are counted in the worker (19.9: say what the import
     // replaces before it does); the district itself does not come back from a dry run.
-    const { report } = await this.evaluate(upload, choices, { openIssues: await this.repo.engineOwnedOpenIssues(), at: this.now().toISOString(), by: upload.by, countOnly: true });
+    // With a database to read from, the worker reads them itself (they only count here).
+    const openIssues = this.options.source ? null : await this.repo.engineOwnedOpenIssues();
+    const { report } = await this.evaluate(upload, choices, { openIssues: openIssues ?? [], at: this.now().toISOString(), by: upload.by, countOnly: true }, { readOpenIssues: openIssues === null });
     return report;
   }
 
@@ -254,13 +262,15 @@ export class ImportService {
     upload: UploadState,
     choices: ImportChoices,
     commit: ImportWorkerInput['commit'] | null,
+    options: { readOpenIssues?: boolean } = {},
   ): Promise<{ report: ImportReport; outcome: ImportOutcome | null; reassignments: IssueReassignment[]; base: DistrictGeometry | null; dataRevision: number }> {
     const missing = upload.files.filter((f) => f.received !== f.size);
     if (missing.length) {
       throw new AppError('conflict', `文件尚未传完：${missing.map((f) => `${f.name} ${f.received}/${f.size}`).join('、')}，请等上传完成；still uploading`, { files: missing.map((f) => f.name) });
     }
     const dataRevision = await this.repo.dataRevision();
-    const base = (await this.repo.isEmpty()) ? null : (await this.districts.state()).geometry;
+    const current = (await this.repo.isEmpty()) ? null : await this.districts.state();
+    const base = current?.geometry ?? null;
     const input: ImportWorkerInput = {
       files: upload.files.map((f, i) => ({ name: f.name, path: this.pathOf(upload.id, i) })),
       unpackLimits: { ...DEFAULT_UNPACK_LIMITS, maxUnpackedBytes: this.options.maxUnpackedBytes },
@@ -276,6 +286,14 @@ export class ImportService {
         clean: choices.clean,
       },
     };
+    // The district (and the open issues a dry run counts) are read by the worker, not copied to it;
+    // should it not manage (the zones moved meanwhile), it is started again with them sent.
+    const source = this.options.source;
+    const sent: ImportWorkerInput = { ...input, ...(commit ? { commit: { ...commit } } : {}) };
+    if (source && current) {
+      input.options = { ...input.options, base: null };
+      input.read = { source, epoch: current.revisions.epoch, zones: current.revisions.zones, openIssues: options.readOpenIssues === true };
+    }
     upload.stage = 'reading';
     upload.done = 0;
     upload.total = null;
@@ -283,7 +301,7 @@ export class ImportService {
     this.save(upload);
     let saved = 0;
     try {
-      const done = await runInWorker(input, (stage, done, total) => {
+      const progress = (stage: ImportStage, done: number, total: number | null) => {
         upload.stage = stage;
         upload.done = done;
         upload.total = total;
@@ -292,7 +310,13 @@ export class ImportService {
           saved = Date.now();
           this.save(upload);
         }
-      });
+      };
+      let done = await runInWorker(input, progress);
+      if (done === UNREAD) {
+        if (sent.commit && options.readOpenIssues) sent.commit.openIssues = await this.repo.engineOwnedOpenIssues();
+        done = await runInWorker(sent, progress);
+        if (done === UNREAD) throw new Error('the import worker could not read the district');
+      }
       upload.report = done.report;
       upload.stage = 'done';
       this.save(upload);
@@ -354,6 +378,9 @@ class ImportLimitError extends Error {
 /** The import's worker ran out of its heap. */
 class ImportMemoryError extends Error {}
 
+/** runInWorker's answer when the worker could not read what `input.read` named. */
+const UNREAD = Symbol('unread');
+
 /**
  * Runs the pipeline in a worker thread with a capped heap (a file that needs more fails alone,
  * the server stays up), reporting its stages.
@@ -361,7 +388,7 @@ class ImportMemoryError extends Error {}
 function runInWorker(
   input: ImportWorkerInput,
   onProgress: (stage: ImportStage, done: number, total: number | null) => void,
-): Promise<Extract<ImportWorkerMessage, { type: 'done' }>> {
+): Promise<Extract<ImportWorkerMessage, { type: 'done' }> | typeof UNREAD> {
   return new Promise((resolve, reject) => {
     const worker = startWorker('import-worker', { workerData: input, resourceLimits: { maxOldGenerationSizeMb: IMPORT_HEAP_MB } });
     let settled = false;
@@ -370,6 +397,10 @@ function runInWorker(
       else if (message.type === 'done') {
         settled = true;
         resolve(message);
+        void worker.terminate();
+      } else if (message.type === 'unread') {
+        settled = true;
+        resolve(UNREAD);
         void worker.terminate();
       } else if (message.type === 'failed') {
         settled = true;

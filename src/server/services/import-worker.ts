@@ -10,7 +10,9 @@ import { buildDistrictIndex } from '../../core/assignment/district-index';
 import { runImport, type ImportOptions, type ImportOutcome, type ImportStage } from '../../core/import/import-district';
 import type { ImportReport } from '../../core/import/import-report';
 import { openFiles, UnpackLimitError, type UnpackLimits } from '../../core/import/import-source';
-import type { IssueReassignment, IssueRecord } from '../storage/repository';
+import type { DutymapRepository, IssueReassignment, IssueRecord } from '../storage/repository';
+import { openReader, type DatabaseSource } from '../storage/database';
+import { readZonesAt } from './compute-tasks';
 import { planReassignments } from './edit-plan';
 import { expandSpreadsheets } from './spreadsheet-input';
 
@@ -26,13 +28,26 @@ export interface ImportWorkerInput {
    */
   /** The open issues to reassign (commit), or only to count in the report (`countOnly`: a dry run, no district sent back). */
   commit?: { openIssues: IssueRecord[]; at: string; by: string; countOnly?: boolean };
+  /**
+   * Where the worker reads what the server did not send (copying the district to a worker is tens
+   * of ms of the server's event loop, which a dry run should not cost): the current district as
+   * `options.base` — zones revision `zones` of epoch `epoch`, checked — and, with `openIssues`, the
+   * open issues as `commit.openIssues`, through a read-only connection of its own. When it cannot
+   * (the zones moved, no such database), it posts `unread` and the server sends them itself.
+   */
+  read?: { source: DatabaseSource; epoch: number; zones: number; openIssues: boolean };
 }
 
 /** What the worker posts: progress, then its outcome or why it failed (`limit`: an unpack limit was passed). */
 export type ImportWorkerMessage =
   | { type: 'progress'; stage: ImportStage; done: number; total: number | null }
   | { type: 'done'; report: ImportReport; outcome: ImportOutcome | null; reassignments: IssueReassignment[] }
-  | { type: 'failed'; message: string; limit?: UnpackLimitError['details'] };
+  | { type: 'failed'; message: string; limit?: UnpackLimitError['details'] }
+  /** What `read` names could not be read here: the server starts the import again with them sent. */
+  | { type: 'unread'; message: string };
+
+/** What `read` names could not be read in the worker (see ImportWorkerInput.read). */
+class UnreadError extends Error {}
 
 if (parentPort) {
   const port = parentPort;
@@ -40,6 +55,7 @@ if (parentPort) {
   try {
     const post = (message: ImportWorkerMessage) => port.postMessage(message);
     post({ type: 'progress', stage: 'reading', done: 0, total: null });
+    if (input.read) await readInputs(input, input.read);
     const files = await expandSpreadsheets(input.files.map((f) => ({ name: f.name, bytes: new Uint8Array(readFileSync(f.path)) })));
     const opened = openFiles(files, input.unpackLimits);
     const outcome = runImport(opened, {
@@ -59,6 +75,21 @@ if (parentPort) {
     }
   } catch (error) {
     const limit = error instanceof UnpackLimitError ? error.details : undefined;
-    port.postMessage({ type: 'failed', message: (error as Error).message, limit } satisfies ImportWorkerMessage);
+    if (error instanceof UnreadError) port.postMessage({ type: 'unread', message: error.message } satisfies ImportWorkerMessage);
+    else port.postMessage({ type: 'failed', message: (error as Error).message, limit } satisfies ImportWorkerMessage);
+  }
+}
+
+/** Fills in what `read` names (see ImportWorkerInput.read); UnreadError when it cannot. */
+async function readInputs(input: ImportWorkerInput, read: NonNullable<ImportWorkerInput['read']>): Promise<void> {
+  let repo: DutymapRepository | null = null;
+  try {
+    repo = await openReader(read.source);
+    input.options.base = await readZonesAt(repo, read.epoch, read.zones);
+    if (read.openIssues && input.commit) input.commit.openIssues = await repo.engineOwnedOpenIssues();
+  } catch (error) {
+    throw new UnreadError((error as Error).message);
+  } finally {
+    await repo?.close().catch(() => undefined);
   }
 }

@@ -13,6 +13,7 @@ import { etagMatches } from '../http-cache';
 import { countBelow } from '../../services/overdue-clock';
 import { phonesVisible } from '../read-access';
 import { ledgerCsvStream } from '../../services/export-service';
+import { databaseSource } from '../../storage/database';
 import { ImportService, type ImportChoices, type UploadState } from '../../services/import-service';
 import { errors, json, jsonBody } from './openapi-helpers';
 
@@ -178,6 +179,7 @@ export function registerImportRoutes(app: OpenAPIHono, deps: AppDeps): void {
     root: deps.config.importTempDir,
     maxUploadBytes: deps.config.maxUploadBytes,
     maxUnpackedBytes: deps.config.maxUnpackedBytes,
+    source: databaseSource(deps.config),
   });
   const files = new RevisionCache<Uint8Array>((bytes) => bytes.byteLength);
   const admin = <R extends Parameters<typeof withRole>[0]>(route: R) => withRole(route, deps, ['admin']);
