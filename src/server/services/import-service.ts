@@ -312,10 +312,11 @@ export class ImportService {
         }
       };
       let done = await runInWorker(input, progress);
-      if (done === UNREAD) {
+      if (done.type === 'unread') {
+        console.warn(`the import's worker could not read the district from the database (${done.message}); sending it`);
         if (sent.commit && options.readOpenIssues) sent.commit.openIssues = await this.repo.engineOwnedOpenIssues();
         done = await runInWorker(sent, progress);
-        if (done === UNREAD) throw new Error('the import worker could not read the district');
+        if (done.type === 'unread') throw new Error(`the import worker could not read the district: ${done.message}`);
       }
       upload.report = done.report;
       upload.stage = 'done';
@@ -378,9 +379,6 @@ class ImportLimitError extends Error {
 /** The import's worker ran out of its heap. */
 class ImportMemoryError extends Error {}
 
-/** runInWorker's answer when the worker could not read what `input.read` named. */
-const UNREAD = Symbol('unread');
-
 /**
  * Runs the pipeline in a worker thread with a capped heap (a file that needs more fails alone,
  * the server stays up), reporting its stages.
@@ -388,7 +386,7 @@ const UNREAD = Symbol('unread');
 function runInWorker(
   input: ImportWorkerInput,
   onProgress: (stage: ImportStage, done: number, total: number | null) => void,
-): Promise<Extract<ImportWorkerMessage, { type: 'done' }> | typeof UNREAD> {
+): Promise<Extract<ImportWorkerMessage, { type: 'done' | 'unread' }>> {
   return new Promise((resolve, reject) => {
     const worker = startWorker('import-worker', { workerData: input, resourceLimits: { maxOldGenerationSizeMb: IMPORT_HEAP_MB } });
     let settled = false;
@@ -400,7 +398,7 @@ function runInWorker(
         void worker.terminate();
       } else if (message.type === 'unread') {
         settled = true;
-        resolve(UNREAD);
+        resolve(message);
         void worker.terminate();
       } else if (message.type === 'failed') {
         settled = true;
