@@ -50,5 +50,6 @@ describe("the import's worker reads the district itself", () => {
     expect(String(warn.mock.calls[0]![0])).toMatch(/could not read the district/);
     warn.mockRestore();
     for (const report of [read, unreadable]) expect(JSON.stringify(report)).toBe(JSON.stringify(sent));
-  });
+    // Four import workers start, each loading the TypeScript sources: slow on a loaded machine.
+  }, 240_000);
 });
