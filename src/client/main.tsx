@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { readClientConfig } from './config';
+import { perfMark } from './perf-mark';
 import { prefetchRoute } from './route-prefetch';
 import { createQueryClient } from './views/shared/query-client';
 import './styles.css';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     const { startMockWorker } = await import('../mocks/browser');
     await startMockWorker();
   }
+  perfMark('entry');
   prefetchRoute(window.location.pathname);
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root element');
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
       <App client={createQueryClient()} config={readClientConfig()} />
     </StrictMode>,
   );
+  perfMark('first-render-scheduled');
 }
 
 void main();

@@ -136,7 +136,7 @@ async function settle(page: Page, quietMs = 1500, timeoutMs = 60_000): Promise<v
  * 100,000-point page and the bare first-paint page, which gets the app's own /api/layers/grids
  * response as /grids.json.
  */
-async function serveBenchPages(appUrl: string): Promise<{ url: string; close: () => void }> {
+export async function serveBenchPages(appUrl: string): Promise<{ url: string; close: () => void }> {
   const root = join(PROJECT_ROOT, 'tests/bench/points-page');
   const outDir = join(tempFolder('dutymap-points-'), 'dist');
   await buildKeepingEnv({

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ApiError } from '../../core/api/api-schema';
+import { perfMark } from '../perf-mark';
 
 /**
  * Everything that can go wrong with an API call, in one shape the UI can explain:
@@ -154,6 +155,7 @@ export async function getJsonWithEtag<S extends z.ZodType>(url: string, schema: 
   const body = await readBody(response);
   if (!response.ok) throw errorFrom(response, body);
   const value = parseWith(schema, body, response.status);
+  perfMark(`parsed:${new URL(url).pathname.replace(/^\/api\//, '')}${new URL(url).search}`);
   etagStats.parsed++;
   const etag = response.headers.get('ETag');
   if (etag) etagCache.set(url, { etag, value });

@@ -25,6 +25,9 @@ import { labelCharacters, labelsLaidOutAt, type NameLabelLayer } from './label-g
 import { checkpointMarkers, featuresSource, zonesSource, type LayerCollection } from './map-data';
 import { buildStyle, CHECKPOINT_CLUSTER_MAX_ZOOM, featureKey, HATCH_IMAGES, hatchPattern, type HatchImage, INTERACTIVE_LAYERS, LABEL_FONTS, LAYER_SOURCE, LOCAL_IDEOGRAPH_FONTS, SOURCE_IDS, styleLayerVisibility, type MapTheme } from './map-style';
 import { createMapStats, publishMapStats, type MapStats } from './map-stats';
+import { perfMark } from '../perf-mark';
+
+perfMark('map-chunk');
 
 type Counts = CountsResponse['counts'];
 
@@ -119,6 +122,32 @@ export function DistrictMap(props: DistrictMapProps) {
   const markerRef = useRef<Marker | null>(null);
   const theme = props.theme ?? 'light';
 
+  /** The first 'idle' once every layer's geometry is on the map: the map is complete (stats, e2e). */
+  const whenReady = (map: MapLibreMap, stats: MapStats) => {
+    if (stats.readyAt !== null || stats.readyPending) return;
+    stats.readyPending = true;
+    map.once('idle', () => {
+      stats.readyAt = performance.now();
+      perfMark('map-ready');
+      containerRef.current?.setAttribute('data-map-ready', 'true');
+    });
+  };
+
+  /** Applies the counts that changed since the last call as feature-state; returns the features updated. */
+  const applyCounts = (map: MapLibreMap, counts: Partial<Record<LayerParam, Counts>>): number => {
+    let updated = 0;
+    for (const layer of ALL_LAYERS) {
+      const next = counts[layer];
+      const previous = appliedCounts.current[layer] ?? null;
+      if (!next || next === previous) continue;
+      // The layer's features are keyed layer/id in their source (a checkpoint's marker and area share one key).
+      const target = { setFeatureState: ({ id }: { id: string | number }, state: Record<string, unknown>) => map.setFeatureState({ source: LAYER_SOURCE[layer], id: featureKey(layer, String(id)) }, state) };
+      updated += applyCountsDiff(target, layer, previous, next);
+      appliedCounts.current[layer] = next;
+    }
+    return updated;
+  };
+
   // The view's own additions (layers, camera), attached to every (re)built map. Declared before the
   // map's creation so that, when the map goes, they are detached first (cleanups run in this order).
   useEffect(() => {
@@ -136,13 +165,18 @@ export function DistrictMap(props: DistrictMapProps) {
     const stats = createMapStats();
     statsRef.current = stats;
     publishMapStats(stats);
+    // The geometry that is already here goes into the style itself: maplibre's worker cuts each
+    // source's tiles once, from its first frame, instead of drawing an empty map, firing 'load' and
+    // only then getting the data (a second layout, and the frames of an empty district).
+    const initial = initialSourceData(propsRef.current.geometry);
+    appliedGeometry.current = { ...initial.applied };
     let map: MapLibreMap;
     try {
       map = new MapLibreMap({
         container,
         // Built with the layers already switched as the view wants them: a layout change after
         // load (visibility is layout) makes maplibre's worker cut every tile of the source again.
-        style: withVisibility(buildStyle({ theme, tiandituKey: propsRef.current.tiandituKey }), styleLayerVisibility(propsRef.current.visible)),
+        style: withSourceData(withVisibility(buildStyle({ theme, tiandituKey: propsRef.current.tiandituKey }), styleLayerVisibility(propsRef.current.visible)), initial.data),
         bounds: propsRef.current.bounds as [number, number, number, number],
         fitBoundsOptions: { padding: 24 },
         localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
@@ -159,6 +193,7 @@ export function DistrictMap(props: DistrictMapProps) {
       setFailed((error as Error).message);
       return;
     }
+    perfMark('map-created');
     mapRef.current = map;
     stats.featureState = (layer, id) => map.getFeatureState({ source: LAYER_SOURCE[layer as LayerParam] ?? layer, id: featureKey(layer as LayerParam, id) });
     stats.project = (lon, lat) => {
@@ -173,7 +208,25 @@ export function DistrictMap(props: DistrictMapProps) {
       stats.errors.push(message);
       console.warn('map error:', message);
     });
-    map.on('load', () => setLoaded(true));
+    for (const id of Object.keys(initial.data)) stats.setData[id] = 1; // the style's data counts as the source's first
+    for (const layer of Object.keys(initial.applied)) stats.sources.push(layer);
+    // Everything that needs the style (data, feature-state, the views' own layers) goes on as soon
+    // as the style is there, not at 'load' (the first complete frame): counts applied before the
+    // tiles are laid out are in their first upload, not a re-upload and another frame.
+    map.once('style.load', () => {
+      perfMark('style-load');
+      prewarmLabelGlyphs(map, appliedGeometry.current);
+      applyCounts(map, countsRef.current);
+      if (ZONE_LAYERS.every((layer) => appliedGeometry.current[layer])) {
+        map.once('idle', () => {
+          stats.zonesAt ??= performance.now();
+        });
+      }
+      if (ALL_LAYERS.every((layer) => appliedGeometry.current[layer])) whenReady(map, stats);
+      setLoaded(true);
+    });
+    map.once('load', () => perfMark('map-load'));
+    map.once('render', () => perfMark('first-frame'));
     // The hatch patterns are made in code, when the style first asks for them (and again after a
     // context restore). A resolver answers before maplibre replies to its worker; an image added on
     // `styleimagemissing` came after the tiles were laid out without it (a console warning, and the
@@ -283,12 +336,7 @@ export function DistrictMap(props: DistrictMapProps) {
       if (changed.includes('checkpoints') && applied.checkpoints) setSourceData(map, SOURCE_IDS.checkpointClusters, checkpointMarkers(applied.checkpoints), stats);
     }
     prewarmLabelGlyphs(map, applied);
-    if (stats.readyAt === null && ALL_LAYERS.every((layer) => applied[layer])) {
-      map.once('idle', () => {
-        stats.readyAt = performance.now();
-        containerRef.current?.setAttribute('data-map-ready', 'true');
-      });
-    }
+    if (stats.readyAt === null && ALL_LAYERS.every((layer) => applied[layer])) whenReady(map, stats);
   }, [loaded, props.geometry]);
 
   // Counts: feature-state only, and only for features whose numbers changed.
@@ -297,17 +345,8 @@ export function DistrictMap(props: DistrictMapProps) {
     const map = mapRef.current;
     if (!map || !loaded) return;
     const stats = statsRef.current;
-    let updated = 0;
     const started = performance.now();
-    for (const layer of ALL_LAYERS) {
-      const next = props.counts[layer];
-      const previous = appliedCounts.current[layer] ?? null;
-      if (!next || next === previous) continue;
-      // The layer's features are keyed layer/id in their source (a checkpoint's marker and area share one key).
-      const target = { setFeatureState: ({ id }: { id: string | number }, state: Record<string, unknown>) => map.setFeatureState({ source: LAYER_SOURCE[layer], id: featureKey(layer, String(id)) }, state) };
-      updated += applyCountsDiff(target, layer, previous, next);
-      appliedCounts.current[layer] = next;
-    }
+    const updated = applyCounts(map, props.counts);
     if (updated > 0) {
       stats.recolours++;
       stats.lastRecolourFeatures = updated;
@@ -398,6 +437,27 @@ export function DistrictMap(props: DistrictMapProps) {
   );
 }
 
+/**
+ * The data of each geometry source from the layers that have arrived (a source only when one of
+ * its layers is there), and which layers that covers: what the map is created with.
+ */
+function initialSourceData(geometry: Partial<Record<LayerParam, LayerCollection>>): { data: Record<string, unknown>; applied: Partial<Record<LayerParam, LayerCollection>> } {
+  const applied: Partial<Record<LayerParam, LayerCollection>> = {};
+  for (const layer of ALL_LAYERS) if (geometry[layer]) applied[layer] = geometry[layer];
+  const data: Record<string, unknown> = {};
+  if (ALL_LAYERS.some((layer) => LAYER_SOURCE[layer] === SOURCE_IDS.zones && applied[layer])) data[SOURCE_IDS.zones] = zonesSource(applied);
+  if (applied.roads || applied.checkpoints) data[SOURCE_IDS.features] = featuresSource(applied.roads, applied.checkpoints);
+  if (applied.checkpoints) data[SOURCE_IDS.checkpointClusters] = checkpointMarkers(applied.checkpoints);
+  return { data, applied };
+}
+
+/** The style with the GeoJSON `data` of the sources named in `data`. */
+function withSourceData(style: StyleSpecification, data: Record<string, unknown>): StyleSpecification {
+  const sources = { ...style.sources };
+  for (const [id, value] of Object.entries(data)) sources[id] = { ...sources[id], data: value } as (typeof sources)[string];
+  return { ...style, sources };
+}
+
 /** The style with each layer's `layout.visibility` set from `visibility` (layers not named keep theirs). */
 function withVisibility(style: StyleSpecification, visibility: Record<string, 'visible' | 'none'>): StyleSpecification {
   return {
@@ -432,6 +492,7 @@ function setSourceData(map: MapLibreMap, id: string, data: unknown, stats: MapSt
   const source = map.getSource(id);
   if (!(source instanceof GeoJSONSource)) return;
   stats.setData[id] = (stats.setData[id] ?? 0) + 1;
+  perfMark(`setData:${id}`);
   source.setData(data as Parameters<GeoJSONSource['setData']>[0]);
 }
 

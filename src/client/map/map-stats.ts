@@ -3,7 +3,7 @@
  * bench: they prove that a recolour sets feature-state only (no `setData`), and time it.
  */
 export interface MapStats {
-  /** `setData` calls per source id, since the map was created. */
+  /** `setData` calls per source id, since the map was created (the data the map was created with counts as one). */
   setData: Record<string, number>;
   /** Counts applications that changed at least one feature. */
   recolours: number;
@@ -13,6 +13,8 @@ export interface MapStats {
   lastRecolourMs: number | null;
   /** performance.now() of the first 'idle' after every layer's data was added; null before. */
   readyAt: number | null;
+  /** Whether the map waits for the 'idle' that sets readyAt. */
+  readyPending: boolean;
   /** performance.now() of the first 'idle' after the zones (streets, communities, grids) were added. */
   zonesAt: number | null;
   /** The map layers (streets, communities, grids, roads, checkpoints) whose geometry is on the map. */
@@ -30,7 +32,7 @@ export interface MapStats {
 
 /** Fresh, zeroed stats. */
 export function createMapStats(): MapStats {
-  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, zonesAt: null, sources: [], contextLosses: 0, contextRestores: 0, errors: [], featureState: null, project: null };
+  return { setData: {}, recolours: 0, lastRecolourFeatures: 0, lastRecolourMs: null, readyAt: null, readyPending: false, zonesAt: null, sources: [], contextLosses: 0, contextRestores: 0, errors: [], featureState: null, project: null };
 }
 
 /** Publishes the stats of the newest map on the window (one map per page in practice). */

@@ -9,9 +9,14 @@ import { Map as MapLibreMap, setWorkerUrl, type GeoJSONSource } from 'maplibre-g
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 
+const mark = (name: string) => performance.mark(`dutymap:${name}`);
+mark('entry');
 const params = new URLSearchParams(location.search);
 const bounds = (params.get('bounds') ?? '114.2,30.5,114.4,30.65').split(',').map(Number) as [number, number, number, number];
-const grids = fetch(params.get('grids') ?? '/grids.json').then((r) => r.json());
+const grids = fetch(params.get('grids') ?? '/grids.json').then((r) => r.json()).then((data) => {
+  mark('parsed:grids');
+  return data;
+});
 
 setWorkerUrl(workerUrl);
 const map = new MapLibreMap({
@@ -28,11 +33,16 @@ const map = new MapLibreMap({
     ],
   },
 });
+mark('map-created');
+map.once('render', () => mark('first-frame'));
 map.on('load', () => {
+  mark('map-load');
   void grids.then((data) => {
     (map.getSource('grids') as GeoJSONSource).setData(data);
+    mark('setData:grids');
     map.once('idle', () => {
       (window as unknown as { benchReadyAt: number }).benchReadyAt = performance.now();
+      mark('map-ready');
     });
   });
 });
