@@ -31,15 +31,20 @@ const ROUTE_CODE: Record<string, () => Promise<unknown>[]> = {
  */
 export function prefetchRoute(pathname: string): void {
   if (!MAP_ROUTES.test(pathname)) return;
+  // Code first, then data: a browser opens six connections to a server without HTTP/2 and sends
+  // requests in the order they were made. With the fifteen data requests first, the map's chunk
+  // left 270 ms and the view's 500 ms after they were asked for (a /plan timeline at load 20);
+  // the data's answers are small and quick, the code is what the map waits for.
+  preloadDistrictMap();
+  // Not where there are no workers (jsdom, node): there is no map there either.
+  if (typeof Worker !== 'undefined') {
+    const view = MAP_ROUTES.exec(pathname)![1];
+    // A failure is not reported here: React.lazy imports again and shows it.
+    for (const loading of [preloadModule('district-gate', () => import('./views/shared/district-gate')), ...ROUTE_CODE[view]()]) loading.catch(() => undefined);
+  }
   prefetchGet([
     apiUrl('/api/district'),
     ...MAP_LAYERS.map((layer) => apiUrl(`/api/layers/${layer}`)),
     ...MAP_LAYERS.map((layer) => apiUrl('/api/counts', { layer })),
   ]);
-  preloadDistrictMap();
-  // Not where there are no workers (jsdom, node): there is no map there either.
-  if (typeof Worker === 'undefined') return;
-  const view = MAP_ROUTES.exec(pathname)![1];
-  // A failure is not reported here: React.lazy imports again and shows it.
-  for (const loading of [preloadModule('district-gate', () => import('./views/shared/district-gate')), ...ROUTE_CODE[view]()]) loading.catch(() => undefined);
 }

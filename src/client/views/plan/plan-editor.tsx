@@ -73,15 +73,18 @@ export function PlanEditor({ config, data }: { config: ClientConfig; data: MapDa
 
   const saving = useSaveZoneEdit(session, nameOf, commands.setNotice, setOutlines, () => selection.setSelectedVertex(null));
 
-  // The map: the session's features replace its layers; the controller draws the rest.
+  // The map: the session's features replace its layers once they differ from the stored ones (an
+  // edit); the controller draws the rest. Before the first edit the map keeps the stored layers
+  // themselves: a new collection of the same features would make maplibre cut the zones' tiles a
+  // second time while the page is first drawn (the session starts in an effect after the map).
   const geometry = useMemo(() => {
-    if (!active || !data.geometry[layer]) return data.geometry;
+    if (!active || !dirty || !data.geometry[layer]) return data.geometry;
     const next = { ...data.geometry };
     for (const l of sessionLayers(layer)) {
       next[l] = { type: 'FeatureCollection', features: [...features.values()].filter((f) => layerOf(f.id) === l) } satisfies LayerCollection;
     }
     return next;
-  }, [data.geometry, active, layer, features, layerOf]);
+  }, [data.geometry, active, dirty, layer, features, layerOf]);
   const mapData = useMemo(() => ({ ...data, geometry }), [data, geometry]);
   const touchedIds = useMemo(() => diff.upsert.map((f) => f.id), [diff]);
   const impactPoints = useMemo(() => impact.result?.issues.map((i) => ({ id: i.id, lon: i.lon, lat: i.lat })) ?? [], [impact.result]);
