@@ -22,7 +22,7 @@ import { applyCountsDiff } from './apply-counts';
 import type { IssueOverlay } from './issue-overlay';
 import type { IssueMode, IssuePoint, LayerVisibility } from './issue-points';
 import { labelCharacters, labelsLaidOutAt, type NameLabelLayer } from './label-glyphs';
-import { checkpointMarkers, featuresSource, zonesSource, type LayerCollection } from './map-data';
+import { checkpointMarkers, featuresSource, initialSourceData, withSourceData, zonesSource, type LayerCollection } from './map-data';
 import { buildStyle, CHECKPOINT_CLUSTER_MAX_ZOOM, featureKey, HATCH_IMAGES, hatchPattern, type HatchImage, INTERACTIVE_LAYERS, LABEL_FONTS, LAYER_SOURCE, LOCAL_IDEOGRAPH_FONTS, SOURCE_IDS, styleLayerVisibility, type MapTheme } from './map-style';
 import { createMapStats, publishMapStats, type MapStats } from './map-stats';
 import { perfMark } from '../perf-mark';
@@ -435,27 +435,6 @@ export function DistrictMap(props: DistrictMapProps) {
       )}
     </div>
   );
-}
-
-/**
- * The data of each geometry source from the layers that have arrived (a source only when one of
- * its layers is there), and which layers that covers: what the map is created with.
- */
-function initialSourceData(geometry: Partial<Record<LayerParam, LayerCollection>>): { data: Record<string, unknown>; applied: Partial<Record<LayerParam, LayerCollection>> } {
-  const applied: Partial<Record<LayerParam, LayerCollection>> = {};
-  for (const layer of ALL_LAYERS) if (geometry[layer]) applied[layer] = geometry[layer];
-  const data: Record<string, unknown> = {};
-  if (ALL_LAYERS.some((layer) => LAYER_SOURCE[layer] === SOURCE_IDS.zones && applied[layer])) data[SOURCE_IDS.zones] = zonesSource(applied);
-  if (applied.roads || applied.checkpoints) data[SOURCE_IDS.features] = featuresSource(applied.roads, applied.checkpoints);
-  if (applied.checkpoints) data[SOURCE_IDS.checkpointClusters] = checkpointMarkers(applied.checkpoints);
-  return { data, applied };
-}
-
-/** The style with the GeoJSON `data` of the sources named in `data`. */
-function withSourceData(style: StyleSpecification, data: Record<string, unknown>): StyleSpecification {
-  const sources = { ...style.sources };
-  for (const [id, value] of Object.entries(data)) sources[id] = { ...sources[id], data: value } as (typeof sources)[string];
-  return { ...style, sources };
 }
 
 /** The style with each layer's `layout.visibility` set from `visibility` (layers not named keep theirs). */

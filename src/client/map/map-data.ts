@@ -1,7 +1,10 @@
 import type { LayerParam } from '../../core/api/api-schema';
 import type { CheckpointCategory } from '../../core/district/catalog';
 import { interiorPoint } from '../../core/geometry/interior-point';
-import { featureKey, FEATURE_KINDS, type ZoneLayer } from './map-style';
+import type { StyleSpecification } from 'maplibre-gl';
+import { featureKey, FEATURE_KINDS, LAYER_SOURCE, SOURCE_IDS, type ZoneLayer } from './map-style';
+
+const MAP_LAYERS = Object.keys(LAYER_SOURCE) as LayerParam[];
 
 /**
  * Turns the API's layers into what the map's two sources hold (map-style.ts, SOURCE_IDS). Runs
@@ -137,4 +140,27 @@ export function zoneLabelPoints(layer: ZoneLayer, collection: LayerCollection): 
     if (point) out.push({ type: 'Feature', geometry: { type: 'Point', coordinates: point }, properties: { kind: FEATURE_KINDS.label, layer, id: f.id, name: f.properties.name } });
   }
   return out;
+}
+
+/**
+ * The data of each geometry source from the layers that have arrived (a source only when one of
+ * its layers is there), and which layers that covers: what the map is created with, so that
+ * maplibre cuts each source's tiles once instead of drawing an empty district and cutting again
+ * after setData. Layers not there yet are left out (their source keeps its empty data).
+ */
+export function initialSourceData(geometry: Partial<Record<LayerParam, LayerCollection>>): { data: Record<string, unknown>; applied: Partial<Record<LayerParam, LayerCollection>> } {
+  const applied: Partial<Record<LayerParam, LayerCollection>> = {};
+  for (const layer of MAP_LAYERS) if (geometry[layer]) applied[layer] = geometry[layer];
+  const data: Record<string, unknown> = {};
+  if (MAP_LAYERS.some((layer) => LAYER_SOURCE[layer] === SOURCE_IDS.zones && applied[layer])) data[SOURCE_IDS.zones] = zonesSource(applied);
+  if (applied.roads || applied.checkpoints) data[SOURCE_IDS.features] = featuresSource(applied.roads, applied.checkpoints);
+  if (applied.checkpoints) data[SOURCE_IDS.checkpointClusters] = checkpointMarkers(applied.checkpoints);
+  return { data, applied };
+}
+
+/** The style with the GeoJSON `data` of the sources named in `data`. */
+export function withSourceData(style: StyleSpecification, data: Record<string, unknown>): StyleSpecification {
+  const sources = { ...style.sources };
+  for (const [id, value] of Object.entries(data)) sources[id] = { ...sources[id], data: value } as (typeof sources)[string];
+  return { ...style, sources };
 }
