@@ -7,7 +7,7 @@
  * a probe in the page counts until the map is idle: shader programs linked, frames drawn (WebGL
  * clears of the default framebuffer), glyphs drawn (2D fillText, TinySDF), draw calls.
  * A tool to read, not a benchmark:
- * `node --import tsx tests/bench/first-paint-timeline.ts [/plan|/lookup] [--phone] [--runs=5] [--ab=DIST]`.
+ * `node --import tsx tests/bench/first-paint-timeline.ts [/plan|/lookup] [--phone] [--runs=5] [--ab=DIST,…] [--shots=DIR]`.
  */
 import { buildClient, startAppServer } from '../e2e/app-server';
 import { launchChromium } from '../e2e/browser';
@@ -19,7 +19,10 @@ import { loadavg } from 'node:os';
 const path = process.argv.slice(2).find((a) => a.startsWith('/')) ?? '/plan';
 const phone = process.argv.includes('--phone') || path === '/lookup';
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
-const abDist = process.argv.find((a) => a.startsWith('--ab='))?.slice(5);
+/** `--ab=DIST[,DIST…]`: other builds (e.g. main's) alternated with this tree's, named app B, app C… */
+const abDists = process.argv.find((a) => a.startsWith('--ab='))?.slice(5).split(',') ?? [];
+/** `--shots=DIR`: a screenshot of each variant's first measured run at map idle, to look at. */
+const shotsDir = process.argv.find((a) => a.startsWith('--shots='))?.slice(8);
 const viewport = phone ? { width: 360, height: 740 } : { width: 1920, height: 1080 };
 
 /** Installed before any page script: counts WebGL and 2D work until `window.__probeStop()`. */
@@ -65,7 +68,7 @@ interface Run {
   milestones: Record<string, number>;
 }
 
-async function once(browser: Browser, url: string, bare: boolean): Promise<Run> {
+async function once(browser: Browser, url: string, bare: boolean, shot?: string): Promise<Run> {
   const context = await browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 1 } : {}) });
   try {
     const page = await context.newPage();
@@ -75,6 +78,7 @@ async function once(browser: Browser, url: string, bare: boolean): Promise<Run> 
     if (bare) await page.waitForFunction(() => (window as unknown as { benchReadyAt?: number }).benchReadyAt !== undefined, null, { timeout: 120_000, polling: 20 });
     else await page.waitForSelector('.district-map-canvas[data-map-ready="true"]', { state: 'attached', timeout: 120_000 });
     const cpuMs = browserCpuSince(before);
+    if (shot) await page.screenshot({ path: shot });
     const result = await page.evaluate((isBare) => {
       (window as unknown as { __probeStop: () => void }).__probeStop();
       const probe = (window as unknown as { __probe: Record<string, number | null> }).__probe;
@@ -117,9 +121,9 @@ const dist = await buildClient();
 const variants: { name: string; url: string; stop: () => Promise<void> }[] = [];
 const mine = await startAppServer(dist);
 variants.push({ name: 'app', url: mine.url, stop: () => mine.stop() });
-if (abDist) {
-  const other = await startAppServer(abDist);
-  variants.push({ name: 'app B', url: other.url, stop: () => other.stop() });
+for (const [i, other] of abDists.entries()) {
+  const server = await startAppServer(other);
+  variants.push({ name: `app ${'BCDEF'[i]}`, url: server.url, stop: () => server.stop() });
 }
 const pages = await serveBenchPages(mine.url);
 const browser = await launchChromium();
@@ -134,7 +138,8 @@ try {
     const order = [...variants.map((v) => ({ name: v.name, url: v.url + path, bare: false })), { name: 'bare', url: bareUrl, bare: true }];
     for (let k = 0; k < i % order.length; k++) order.push(order.shift()!);
     for (const o of order) {
-      const run = await once(browser, o.url, o.bare);
+      const shot = shotsDir && i === 0 ? `${shotsDir}/${path.slice(1)}-${o.name.replace(/ /g, '-')}.png` : undefined;
+      const run = await once(browser, o.url, o.bare, shot);
       results.set(o.name, [...(results.get(o.name) ?? []), run]);
       process.stderr.write(`${o.name} ${Math.round(run.readyMs)} ms (CPU ${run.cpuMs})\n`);
     }
