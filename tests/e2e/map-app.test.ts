@@ -108,7 +108,7 @@ describe.skipIf(!ready)('map app end to end (real server, headless chromium)', (
     expect(screen.problems.external).toEqual([]);
     await page.close();
     await screen.page.close();
-  });
+  }, 120_000); // two 1080p maps in software WebGL: 33 s on a loaded machine, 59 s at load 20
 
   it('looks up a tapped point on a phone and shows the unit the server decides', async () => {
     const { page, problems } = await open('/lookup', 360, 740);
