@@ -13,7 +13,7 @@
  * The pipe is chromium's fd 3 (we write) and fd 4 (it writes), one JSON message per NUL byte.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { tempFolder } from '../helpers/api-server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browser';
@@ -53,13 +53,15 @@ const UNTHROTTLED = ['--disable-background-timer-throttling', '--disable-backgro
  * Launches headless chromium with the e2e flags and a DevTools pipe; `jsFlags` go to V8 (e.g.
  * `--max-opt=0`: interpreter only, the soak's control for how much of a growth is compiled code).
  */
-export async function launchChromiumPipe(options: { jsFlags?: string } = {}): Promise<PipeBrowser> {
+export async function launchChromiumPipe(options: { jsFlags?: string; /** File for chromium's stdout (V8's --trace-opt/--trace-deopt print there). */ stdoutFile?: string } = {}): Promise<PipeBrowser> {
   const profile = tempFolder('dutymap-chromium-');
+  const stdout = options.stdoutFile ? openSync(options.stdoutFile, 'a') : 'ignore';
   const child: ChildProcess = spawn(
     CHROMIUM_PATH,
     [...CHROMIUM_ARGS, ...UNTHROTTLED, '--headless', '--remote-debugging-pipe', '--no-startup-window', `--user-data-dir=${profile}`, ...(options.jsFlags ? [`--js-flags=${options.jsFlags}`] : []), 'about:blank'],
-    { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
+    { stdio: ['ignore', stdout, 'pipe', 'pipe', 'pipe'] },
   );
+  if (typeof stdout === 'number') closeSync(stdout); // the child has its own copy
   const toBrowser = child.stdio[3] as Writable;
   const fromBrowser = child.stdio[4] as Readable;
   let stderrTail = '';

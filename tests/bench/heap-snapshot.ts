@@ -132,6 +132,58 @@ export function categoryOf(kind: string): string {
   return 'other';
 }
 
+/** V8's compiled code in one snapshot, split by tier. */
+export interface CodeSummary {
+  /**
+   * Sparkplug (baseline) code: held by a function's SharedFunctionInfo, at most one per function
+   * in the page, never recompiled while it lives (bounded by the number of functions loaded).
+   */
+  baseline: { count: number; bytes: number };
+  /** Everything else compiled at run time: Maglev and TurboFan code held by closures, regexp code. */
+  other: { count: number; bytes: number };
+  /** Optimised code per function name (closure name; minified names in a production build). */
+  optimisedByFunction: Map<string, number>;
+}
+
+/**
+ * Splits the snapshot's `Code` objects into baseline (retained by a SharedFunctionInfo's
+ * `trusted_function_data`) and the rest, with the bytes of their InstructionStream (the machine
+ * code itself) and relocation info. A deoptimisation loop shows as a function whose optimised code
+ * objects are counted again and again in successive snapshots; baseline code can only grow up to
+ * one per function.
+ */
+export function summariseCode(graph: HeapGraph): CodeSummary {
+  const tier = new Int8Array(graph.count); // 0: not a Code, 1: baseline, 2: other
+  const out: CodeSummary = { baseline: { count: 0, bytes: 0 }, other: { count: 0, bytes: 0 }, optimisedByFunction: new Map() };
+  for (let i = 0; i < graph.count; i++) {
+    if (graph.kind[i] !== 'code:system / Code') continue;
+    let baseline = false;
+    let name: string | null = null;
+    for (let r = graph.retainerStart[i]; r < graph.retainerStart[i + 1]; r++) {
+      const owner = graph.kind[graph.retainerNode[r]];
+      if (graph.retainerEdge[r] === 'trusted_function_data' && owner.startsWith('code:system / SharedFunctionInfo')) baseline = true;
+      else if (name === null && owner.startsWith('closure:')) name = owner.slice('closure:'.length) || '(anonymous)';
+    }
+    tier[i] = baseline ? 1 : 2;
+    const bucket = baseline ? out.baseline : out.other;
+    bucket.count++;
+    bucket.bytes += graph.selfSize[i];
+    if (!baseline && name !== null) out.optimisedByFunction.set(name, (out.optimisedByFunction.get(name) ?? 0) + 1);
+  }
+  // The machine code (InstructionStream) and its relocation info, charged to the Code that owns it.
+  for (let i = 0; i < graph.count; i++) {
+    const kind = graph.kind[i];
+    if (kind !== 'code:system / InstructionStream') continue;
+    for (let r = graph.retainerStart[i]; r < graph.retainerStart[i + 1]; r++) {
+      const owner = graph.retainerNode[r];
+      if (tier[owner] === 0 || graph.retainerEdge[r] !== 'instruction_stream') continue;
+      (tier[owner] === 1 ? out.baseline : out.other).bytes += graph.selfSize[i];
+      break;
+    }
+  }
+  return out;
+}
+
 /** What grew between two snapshots of the same page. */
 export interface HeapDiff {
   totalBytes: { before: number; after: number };

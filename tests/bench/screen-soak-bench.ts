@@ -17,7 +17,9 @@
  *   compared (heap-snapshot.ts): by category (machine code, bytecode and feedback, strings,
  *   objects…), by constructor, and what retains what was allocated in between.
  *   Standalone: `node --import tsx tests/bench/screen-soak-bench.ts --hours [--minutes=60]
- *   [--warm-up=3] [--sequential] [--only=issue-traffic] [--js-flags=--max-opt=0]`.
+ *   [--warm-up=3] [--sequential] [--only=issue-traffic] [--js-flags=--max-opt=0] [--traffic-every=10]
+ *   [--snapshot-every=10] [--chromium-stdout]` (an accelerated soak: `--traffic-every=2`; V8's
+ *   `--js-flags=--trace-deopt` with `--chromium-stdout`).
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -28,7 +30,7 @@ import { buildClient, hasDemo, startAppServer } from '../e2e/app-server';
 import { hasChromium } from '../e2e/browser';
 import { screenCycles, type CycleCounter, type MemoryReading } from '../e2e/screen-cycles';
 import { launchChromiumPipe, type PipeBrowser, type PipePage } from './cdp-pipe';
-import { diffHeap, formatHeapDiff, readHeapSnapshot, takeHeapSnapshot, type HeapDiff } from './heap-snapshot';
+import { categoryOf, diffHeap, formatHeapDiff, readHeapSnapshot, summarise, summariseCode, takeHeapSnapshot, type HeapDiff } from './heap-snapshot';
 
 const MB = 2 ** 20;
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -146,7 +148,7 @@ export function slopeMbPerHour(points: readonly [number, number][]): number | nu
  * counted and the schedule goes on (an hour must not be lost to one timeout under load). Returns a
  * stop function that resolves with how many were reported and closed, and the failures.
  */
-function startIssueTraffic(office: ApiClient, grids: { geometry: { coordinates: number[][][] } }[]) {
+function startIssueTraffic(office: ApiClient, grids: { geometry: { coordinates: number[][][] } }[], everySeconds = 10) {
   let stopped = false;
   let reported = 0;
   let closed = 0;
@@ -172,7 +174,7 @@ function startIssueTraffic(office: ApiClient, grids: { geometry: { coordinates: 
   }
   const done = (async () => {
     for (let tick = 1; !stopped; tick++) {
-      await sleep(started + tick * 10_000 - Date.now());
+      await sleep(started + tick * everySeconds * 1000 - Date.now());
       if (stopped) break;
       await tickOnce(tick).catch((error: unknown) => failures.push(String(error).slice(0, 300)));
     }
@@ -181,6 +183,37 @@ function startIssueTraffic(office: ApiClient, grids: { geometry: { coordinates: 
     stopped = true;
     await done;
     return { reported, closed, failures };
+  };
+}
+
+interface SnapshotRow {
+  minute: number;
+  baselineCode: { count: number; kb: number };
+  optimisedCode: { count: number; kb: number };
+  /** Function names with more than one optimised code object alive (minified names collide). */
+  functionsWithSeveralOptimisedCodes: number;
+  layoutShiftEntries: number;
+  categoriesKb: Record<string, number>;
+}
+
+/** The snapshot series' row for the snapshot at `path`, taken `minute` minutes into the phase. */
+function snapshotRow(path: string, minute: number): SnapshotRow {
+  const graph = readHeapSnapshot(path);
+  const code = summariseCode(graph);
+  const categoriesKb: Record<string, number> = {};
+  let layoutShiftEntries = 0;
+  for (const [kind, { count, bytes }] of summarise(graph)) {
+    const category = categoryOf(kind);
+    categoriesKb[category] = round((categoriesKb[category] ?? 0) + bytes / 1024, 1);
+    if (kind === 'native:LayoutShift') layoutShiftEntries = count;
+  }
+  return {
+    minute,
+    baselineCode: { count: code.baseline.count, kb: round(code.baseline.bytes / 1024, 1) },
+    optimisedCode: { count: code.other.count, kb: round(code.other.bytes / 1024, 1) },
+    functionsWithSeveralOptimisedCodes: [...code.optimisedByFunction.values()].filter((n) => n > 1).length,
+    layoutShiftEntries,
+    categoriesKb,
   };
 }
 
@@ -203,6 +236,11 @@ interface Phase {
   domNodes: { start: number; end: number };
   /** Snapshots at the start, middle and end: first half, second half, whole phase. */
   heapDiffs: { firstHalf: HeapDiff; secondHalf: HeapDiff; whole: HeapDiff };
+  /**
+   * One row per snapshot (start, every `snapshotEveryMinutes`, end): machine code by tier (the
+   * levelling, or not, of V8's compiled code), Blink's layout-shift entries, the other categories.
+   */
+  snapshotSeries: SnapshotRow[];
   traffic?: { reported: number; closed: number; failures: string[] };
   consoleErrors: string[];
   loadAverage: { start: number[]; end: number[] };
@@ -235,20 +273,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
  * minutes of warm-up with traffic, then `minutes` with or without traffic, a reading every minute
  * and heap snapshots at the start, middle and end.
  */
-async function soakPhase(dist: string, name: string, minutes: number, withTraffic: boolean, snapshots: string, warmUpMinutes: number, jsFlags?: string): Promise<Phase> {
+async function soakPhase(dist: string, name: string, minutes: number, withTraffic: boolean, snapshots: string, options: PhaseOptions): Promise<Phase> {
+  const { warmUpMinutes, jsFlags, trafficEverySeconds = 10, snapshotEveryMinutes = 0 } = options;
   let server: RunningServer | null = null;
   let browser: PipeBrowser | null = null;
   const log = (line: string) => process.stderr.write(`soak ${name}: ${line}\n`);
   try {
     server = await startAppServer(dist);
-    browser = await launchChromiumPipe({ jsFlags });
+    browser = await launchChromiumPipe({ jsFlags, stdoutFile: options.chromiumStdout ? join(snapshots, `${name}-chromium-stdout.txt`) : undefined });
     const page = await openScreen(server, browser, 'refresh=2');
     const office = await new ApiClient(server.url).signIn('office');
     const grids = ((await office.get('/api/layers/grids')).body.features as { geometry: { type: string; coordinates: number[][][] } }[]).filter((g) => g.geometry.type === 'Polygon');
     // Warm-up: three minutes of traffic, so that every code path (new-issue rings, recolours, the
     // board's and lists' changes) has run before the first reading.
     log(`warm-up, ${warmUpMinutes} min of traffic`);
-    const warmUp = startIssueTraffic(office, grids);
+    const warmUp = startIssueTraffic(office, grids, trafficEverySeconds);
     await sleep(warmUpMinutes * 60_000);
     const warmUpTraffic = await warmUp();
     if (warmUpTraffic.failures.length) log(`warm-up failures: ${warmUpTraffic.failures.join('; ')}`);
@@ -257,7 +296,9 @@ async function soakPhase(dist: string, name: string, minutes: number, withTraffi
     const loadStart = loadavg().map((x) => round(x));
     const first = await readPipeMemory(page);
     await takeHeapSnapshot(page, file('start'));
-    const stopTraffic = withTraffic ? startIssueTraffic(office, grids) : null;
+    const stopTraffic = withTraffic ? startIssueTraffic(office, grids, trafficEverySeconds) : null;
+    const series: { minute: number; path: string }[] = [{ minute: 0, path: file('start') }];
+    let nextSeriesMinute = snapshotEveryMinutes || Infinity;
     const readings: Reading[] = [{ minute: 0, heapMb: round(first.heap / MB, 3), listeners: first.listeners, domNodes: first.nodes }];
     const readingsFile = join(snapshots, `${name}-readings.jsonl`);
     appendFileSync(readingsFile, JSON.stringify(readings[0]) + '\n');
@@ -273,11 +314,17 @@ async function soakPhase(dist: string, name: string, minutes: number, withTraffi
       if (!middleTaken && reading.minute >= minutes / 2) {
         await takeHeapSnapshot(page, file('middle'));
         middleTaken = true;
+        series.push({ minute: reading.minute, path: file('middle') });
+      } else if (reading.minute >= nextSeriesMinute && reading.minute < minutes - 0.5) {
+        series.push({ minute: reading.minute, path: file(`m${Math.round(reading.minute)}`) });
+        await takeHeapSnapshot(page, series[series.length - 1].path);
       }
+      while (reading.minute >= nextSeriesMinute) nextSeriesMinute += snapshotEveryMinutes;
     }
     const traffic = stopTraffic ? await stopTraffic() : undefined;
     const last = await readPipeMemory(page);
     await takeHeapSnapshot(page, file('end'));
+    series.push({ minute: round((Date.now() - started) / 60_000, 2), path: file('end') });
     const loadEnd = loadavg().map((x) => round(x));
     const consoleErrors = [...page.errors];
     await browser.close();
@@ -289,6 +336,8 @@ async function soakPhase(dist: string, name: string, minutes: number, withTraffi
     const [early, middle, late] = ['start', 'middle', 'end'].map((at) => readHeapSnapshot(file(at)));
     const heapDiffs = { firstHalf: diffHeap(early, middle, 10), secondHalf: diffHeap(middle, late, 10), whole: diffHeap(early, late, 10) };
     writeFileSync(join(snapshots, `${name}-diff.txt`), Object.entries(heapDiffs).map(([k, d]) => `== ${name}, ${k}\n${formatHeapDiff(d)}`).join('\n\n') + '\n');
+    const snapshotSeries = series.sort((a, b) => a.minute - b.minute).map(({ minute, path }) => snapshotRow(path, minute));
+    writeFileSync(join(snapshots, `${name}-snapshot-series.json`), JSON.stringify(snapshotSeries, null, 2) + '\n');
     const points = readings.map((r) => [r.minute, r.heapMb] as [number, number]);
     return {
       name,
@@ -301,6 +350,7 @@ async function soakPhase(dist: string, name: string, minutes: number, withTraffi
       listeners: { start: first.listeners, end: last.listeners },
       domNodes: { start: first.nodes, end: last.nodes },
       heapDiffs,
+      snapshotSeries,
       ...(traffic ? { traffic } : {}),
       consoleErrors,
       loadAverage: { start: loadStart, end: loadEnd },
@@ -309,6 +359,18 @@ async function soakPhase(dist: string, name: string, minutes: number, withTraffi
     await browser?.close();
     await server?.stop();
   }
+}
+
+interface PhaseOptions {
+  warmUpMinutes: number;
+  /** V8 flags for the browsers, e.g. `--max-opt=0` (a control run: no compiled code beyond bytecode). */
+  jsFlags?: string;
+  /** Seconds between two reports (10: issue 17's rate; 1–2: an accelerated soak); a close every third. */
+  trafficEverySeconds?: number;
+  /** A heap snapshot every so many minutes besides start, middle and end (0: none), for `snapshotSeries`. */
+  snapshotEveryMinutes?: number;
+  /** Keep chromium's stdout in the snapshots folder (where V8's --trace-opt/--trace-deopt print). */
+  chromiumStdout?: boolean;
 }
 
 /**
@@ -323,9 +385,7 @@ export async function benchScreenSoakHours(options: {
     warmUpMinutes?: number;
     /** Run only this phase. */
     only?: 'no-data-change' | 'issue-traffic';
-    /** V8 flags for the browsers, e.g. `--max-opt=0` (a control run: no compiled code beyond bytecode). */
-    jsFlags?: string;
-  } = {}): Promise<unknown> {
+  } & Partial<PhaseOptions> = {}): Promise<unknown> {
   if (!hasChromium()) return { skipped: 'chromium is not installed (/usr/bin/chromium)' };
   if (!hasDemo()) return { skipped: 'data/demo is missing' };
   const minutes = options.minutes ?? 60;
@@ -333,9 +393,10 @@ export async function benchScreenSoakHours(options: {
   const dist = await buildClient();
   const snapshots = tempFolder('dutymap-soak-');
   process.stderr.write(`soak: snapshots and readings in ${snapshots}\n`);
+  const phaseOptions: PhaseOptions = { ...options, warmUpMinutes: warmUp };
   const runs = [
-    () => soakPhase(dist, 'no-data-change', minutes, false, snapshots, warmUp, options.jsFlags),
-    () => soakPhase(dist, 'issue-traffic', minutes, true, snapshots, warmUp, options.jsFlags),
+    () => soakPhase(dist, 'no-data-change', minutes, false, snapshots, phaseOptions),
+    () => soakPhase(dist, 'issue-traffic', minutes, true, snapshots, phaseOptions),
   ].filter((_, i) => !options.only || options.only === (i === 0 ? 'no-data-change' : 'issue-traffic'));
   // Settled, not Promise.all: one phase failing must not leave the other's browser and server running.
   const settled: Awaited<ReturnType<typeof settle<Phase>>>[] = [];
@@ -344,7 +405,7 @@ export async function benchScreenSoakHours(options: {
   const phases = settled.map((s) => (s.ok ? s.value : { failed: String(s.error) }));
   return {
     page: '/screen?refresh=2 at 1920×1080, headless chromium (SwiftShader), driven over the DevTools pipe without the Network domain',
-    protocol: 'an issue reported every 10 s and one closed every 30 s (issue-traffic); nothing (no-data-change); each phase its own server and browser',
+    protocol: `an issue reported every ${options.trafficEverySeconds ?? 10} s and one closed every ${3 * (options.trafficEverySeconds ?? 10)} s (issue-traffic); nothing (no-data-change); each phase its own server and browser`,
     target: 'flat within 1 MB/hour in either phase',
     ...(options.jsFlags ? { jsFlags: options.jsFlags } : {}),
     phases,
@@ -358,6 +419,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const warmUpMinutes = Number(process.argv.find((a) => a.startsWith('--warm-up='))?.slice('--warm-up='.length) ?? 3);
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const only = arg('only') as 'no-data-change' | 'issue-traffic' | undefined;
-  const results = process.argv.includes('--hours') ? await benchScreenSoakHours({ minutes, sequential, warmUpMinutes, only, jsFlags: arg('js-flags') }) : await benchScreenSoak({ quick: process.argv.includes('--quick') });
+  const numberArg = (name: string) => (arg(name) === undefined ? undefined : Number(arg(name)));
+  const results = process.argv.includes('--hours')
+    ? await benchScreenSoakHours({
+        minutes,
+        sequential,
+        warmUpMinutes,
+        only,
+        jsFlags: arg('js-flags'),
+        trafficEverySeconds: numberArg('traffic-every'),
+        snapshotEveryMinutes: numberArg('snapshot-every'),
+        chromiumStdout: process.argv.includes('--chromium-stdout'),
+      }) : await benchScreenSoak({ quick: process.argv.includes('--quick') });
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
 }
