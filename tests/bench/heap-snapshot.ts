@@ -141,39 +141,55 @@ export interface CodeSummary {
   baseline: { count: number; bytes: number };
   /** Everything else compiled at run time: Maglev and TurboFan code held by closures, regexp code. */
   other: { count: number; bytes: number };
-  /** Optimised code per function name (closure name; minified names in a production build). */
-  optimisedByFunction: Map<string, number>;
+  /** Functions (SharedFunctionInfos) whose closures hold optimised code. */
+  optimisedFunctions: number;
+  /**
+   * Functions whose closures hold more than one optimised code object at once: what a closure
+   * recreated with its own feedback, or a deoptimisation loop that keeps the old code, looks like.
+   */
+  functionsWithSeveralOptimisedCodes: number;
 }
 
 /**
  * Splits the snapshot's `Code` objects into baseline (retained by a SharedFunctionInfo's
  * `trusted_function_data`) and the rest, with the bytes of their InstructionStream (the machine
- * code itself) and relocation info. A deoptimisation loop shows as a function whose optimised code
- * objects are counted again and again in successive snapshots; baseline code can only grow up to
- * one per function.
+ * code itself), and counts optimised code per function (closures → their SharedFunctionInfo).
  */
 export function summariseCode(graph: HeapGraph): CodeSummary {
   const tier = new Int8Array(graph.count); // 0: not a Code, 1: baseline, 2: other
-  const out: CodeSummary = { baseline: { count: 0, bytes: 0 }, other: { count: 0, bytes: 0 }, optimisedByFunction: new Map() };
+  const codeOfClosure = new Map<number, number>();
+  const out: CodeSummary = { baseline: { count: 0, bytes: 0 }, other: { count: 0, bytes: 0 }, optimisedFunctions: 0, functionsWithSeveralOptimisedCodes: 0 };
   for (let i = 0; i < graph.count; i++) {
     if (graph.kind[i] !== 'code:system / Code') continue;
     let baseline = false;
-    let name: string | null = null;
     for (let r = graph.retainerStart[i]; r < graph.retainerStart[i + 1]; r++) {
       const owner = graph.kind[graph.retainerNode[r]];
       if (graph.retainerEdge[r] === 'trusted_function_data' && owner.startsWith('code:system / SharedFunctionInfo')) baseline = true;
-      else if (name === null && owner.startsWith('closure:')) name = owner.slice('closure:'.length) || '(anonymous)';
     }
     tier[i] = baseline ? 1 : 2;
     const bucket = baseline ? out.baseline : out.other;
     bucket.count++;
     bucket.bytes += graph.selfSize[i];
-    if (!baseline && name !== null) out.optimisedByFunction.set(name, (out.optimisedByFunction.get(name) ?? 0) + 1);
+    if (baseline) continue;
+    for (let r = graph.retainerStart[i]; r < graph.retainerStart[i + 1]; r++) {
+      if (graph.retainerEdge[r] === 'code' && graph.kind[graph.retainerNode[r]].startsWith('closure:')) codeOfClosure.set(graph.retainerNode[r], i);
+    }
   }
-  // The machine code (InstructionStream) and its relocation info, charged to the Code that owns it.
+  // Per function: the distinct optimised codes its closures hold (closures retain their SFI by `shared`).
   for (let i = 0; i < graph.count; i++) {
-    const kind = graph.kind[i];
-    if (kind !== 'code:system / InstructionStream') continue;
+    if (!graph.kind[i].startsWith('code:system / SharedFunctionInfo')) continue;
+    const codes = new Set<number>();
+    for (let r = graph.retainerStart[i]; r < graph.retainerStart[i + 1]; r++) {
+      if (graph.retainerEdge[r] !== 'shared') continue;
+      const code = codeOfClosure.get(graph.retainerNode[r]);
+      if (code !== undefined) codes.add(code);
+    }
+    if (codes.size > 0) out.optimisedFunctions++;
+    if (codes.size > 1) out.functionsWithSeveralOptimisedCodes++;
+  }
+  // The machine code (InstructionStream), charged to the Code that owns it.
+  for (let i = 0; i < graph.count; i++) {
+    if (graph.kind[i] !== 'code:system / InstructionStream') continue;
     for (let r = graph.retainerStart[i]; r < graph.retainerStart[i + 1]; r++) {
       const owner = graph.retainerNode[r];
       if (tier[owner] === 0 || graph.retainerEdge[r] !== 'instruction_stream') continue;

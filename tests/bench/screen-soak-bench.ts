@@ -190,8 +190,14 @@ interface SnapshotRow {
   minute: number;
   baselineCode: { count: number; kb: number };
   optimisedCode: { count: number; kb: number };
-  /** Function names with more than one optimised code object alive (minified names collide). */
+  /** Functions holding optimised code, and those holding more than one optimised code object at once. */
+  optimisedFunctions: number;
   functionsWithSeveralOptimisedCodes: number;
+  /**
+   * Feedback vectors: about one per function that has run more than a few times. The ceiling of
+   * what V8 can optimise; flat when no new code runs, so optimised code can only approach it.
+   */
+  feedbackVectors: number;
   layoutShiftEntries: number;
   categoriesKb: Record<string, number>;
 }
@@ -202,16 +208,20 @@ function snapshotRow(path: string, minute: number): SnapshotRow {
   const code = summariseCode(graph);
   const categoriesKb: Record<string, number> = {};
   let layoutShiftEntries = 0;
+  let feedbackVectors = 0;
   for (const [kind, { count, bytes }] of summarise(graph)) {
     const category = categoryOf(kind);
     categoriesKb[category] = round((categoriesKb[category] ?? 0) + bytes / 1024, 1);
     if (kind === 'native:LayoutShift') layoutShiftEntries = count;
+    if (kind === 'code:system / FeedbackVector') feedbackVectors = count;
   }
   return {
     minute,
     baselineCode: { count: code.baseline.count, kb: round(code.baseline.bytes / 1024, 1) },
     optimisedCode: { count: code.other.count, kb: round(code.other.bytes / 1024, 1) },
-    functionsWithSeveralOptimisedCodes: [...code.optimisedByFunction.values()].filter((n) => n > 1).length,
+    optimisedFunctions: code.optimisedFunctions,
+    functionsWithSeveralOptimisedCodes: code.functionsWithSeveralOptimisedCodes,
+    feedbackVectors,
     layoutShiftEntries,
     categoriesKb,
   };

@@ -323,6 +323,36 @@ describe.skipIf(!ready)('large screen end to end (real server, headless chromium
     );
     await page.waitForSelector(`.issue-pulse[data-issue-id="${created.body.id}"]`, { state: 'attached', timeout: 15_000 });
     expect(await kpi(page, 'total')).toBe((await api.get('/api/summary')).body.totals.total);
+
+    // Two more at once, in two other grids: each ring is drawn where its issue is, not stacked
+    // below the one before (the pulses are maplibre markers; in the page's flow they were 48 px apart).
+    const others = grids.filter((g) => g.geometry.type === 'Polygon' && g.id !== target.id).slice(0, 2);
+    const points = others.map((g) => {
+      const r = g.geometry.coordinates[0].slice(0, -1);
+      return [r.reduce((s, p) => s + p[0], 0) / r.length, r.reduce((s, p) => s + p[1], 0) / r.length] as [number, number];
+    });
+    const ids: string[] = [];
+    for (const [x, y] of points) {
+      const reported = await api.post('/api/issues', { lon: x, lat: y, category: 'damaged_facility', source: 'inspection', description: '大屏端到端：两处同时' });
+      expect(reported.status).toBe(201);
+      ids.push(reported.body.id);
+    }
+    await page.waitForFunction((list) => list.every((id) => document.querySelector(`.issue-pulse[data-issue-id="${id}"]`)), ids, { timeout: 15_000 });
+    const offsets = await page.evaluate(
+      ([list, lonLats]) => {
+        const map = (window as unknown as { __dutymapMap: { project: (lon: number, lat: number) => [number, number] } }).__dutymapMap;
+        const canvas = document.querySelector<HTMLElement>('.screen-view .district-map-canvas')!;
+        const c = canvas.getBoundingClientRect();
+        const scale = c.width / canvas.offsetWidth;
+        return list.map((id, i) => {
+          const ring = document.querySelector(`.issue-pulse[data-issue-id="${id}"]`)!.getBoundingClientRect();
+          const [x, y] = map.project(lonLats[i][0], lonLats[i][1]);
+          return Math.hypot(ring.left + ring.width / 2 - (c.left + x * scale), ring.top + ring.height / 2 - (c.top + y * scale));
+        });
+      },
+      [ids, points] as const,
+    );
+    for (const offset of offsets) expect(offset).toBeLessThan(2);
   }, 60_000);
 
   it('keeps the last data with a "data as of" banner while the server is down, and clears it when the server is back', async () => {
