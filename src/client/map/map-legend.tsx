@@ -3,15 +3,21 @@ import { useI18n, type MessageKey } from '../i18n/i18n';
 import { legendRows, OVERDUE_COLOUR } from './count-classes';
 import type { LayerCollection } from './map-data';
 
+/**
+ * Module-level predicate, not an arrow made per call: the large screen runs these on every refresh,
+ * and V8 optimises a closure made per call anew each time (compiled code that dies with it).
+ */
+const isProvisional = (feature: LayerCollection['features'][number]) => feature.properties.provisional === true;
+
 /** How many zones of each layer are provisional (待细化: made by the import from their parent, to be drawn properly). */
 export function provisionalCounts(geometry: Partial<Record<LayerParam, LayerCollection>>): { streets: number; communities: number; grids: number } {
-  const count = (layer: 'streets' | 'communities' | 'grids') => geometry[layer]?.features.filter((f) => f.properties.provisional === true).length ?? 0;
+  const count = (layer: 'streets' | 'communities' | 'grids') => geometry[layer]?.features.filter(isProvisional).length ?? 0;
   return { streets: count('streets'), communities: count('communities'), grids: count('grids') };
 }
 
 /** Which hatches the district's loaded geometry needs in the legend. */
 export function legendHatches(geometry: Partial<Record<LayerParam, LayerCollection>>): { provisional: boolean; excluded: boolean } {
-  const provisional = (['streets', 'communities', 'grids'] as const).some((layer) => geometry[layer]?.features.some((f) => f.properties.provisional === true));
+  const provisional = Boolean(geometry.streets?.features.some(isProvisional) || geometry.communities?.features.some(isProvisional) || geometry.grids?.features.some(isProvisional));
   return { provisional, excluded: (geometry.excluded?.features.length ?? 0) > 0 };
 }
 

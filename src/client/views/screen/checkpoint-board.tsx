@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CheckpointState } from '../../../core/api/api-schema';
 import { CHECKPOINT_CATEGORY_LABELS, type CheckpointCategory } from '../../../core/district/catalog';
 import { useI18n } from '../../i18n/i18n';
@@ -36,8 +36,9 @@ export function groupCheckpoints(checkpoints: readonly CheckpointState[]): Check
  * drawn twice; after the last page it moves on to the copy's top and jumps back without a
  * transition; with prefers-reduced-motion the pages replace each other without moving). One timer; nothing to click; nothing that grows; and between moves nothing
  * animates, so an unattended screen costs no CPU while it is still.
+ * Memoised: the screen renders at every poll (fetch states); this re-renders only when its data changes.
  */
-export function CheckpointBoard({ checkpoints }: { checkpoints: readonly CheckpointState[] | undefined }) {
+export const CheckpointBoard = memo(function CheckpointBoard({ checkpoints }: { checkpoints: readonly CheckpointState[] | undefined }) {
   const { t, label } = useI18n();
   const groups = useMemo(() => groupCheckpoints(checkpoints ?? []), [checkpoints]);
   const totals = useMemo(() => {
@@ -164,7 +165,7 @@ export function CheckpointBoard({ checkpoints }: { checkpoints: readonly Checkpo
       </div>
     </section>
   );
-}
+});
 
 /** Whether the display asks for reduced motion (prefers-reduced-motion), kept current. */
 function useReducedMotion(): boolean {

@@ -1,14 +1,18 @@
+import { memo } from 'react';
 import type { CoverageResponse } from '../../../core/patrol/patrol-schema';
 import { useI18n } from '../../i18n/i18n';
+
+/** a ÷ b, 0 when b is 0 (module-level: the panel renders at every poll). */
+const share = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /**
  * Today's patrol coverage on the large screen: checkpoints visited today (of all), per category
  * as small bars, and this week's road-chief walks (the least covered chiefs first). Polled with
  * the other panels (ETag); the map draws the unvisited checkpoints as grey rings.
+ * Memoised: the screen renders at every poll (fetch states); this re-renders only when its data changes.
  */
-export function CoveragePanel({ coverage }: { coverage: CoverageResponse | undefined }) {
+export const CoveragePanel = memo(function CoveragePanel({ coverage }: { coverage: CoverageResponse | undefined }) {
   const { t } = useI18n();
-  const share = (a: number, b: number) => (b === 0 ? 0 : a / b);
   return (
     <section className="screen-panel coverage-panel" data-testid="coverage-panel">
       <h2 className="panel-title">
@@ -44,4 +48,4 @@ export function CoveragePanel({ coverage }: { coverage: CoverageResponse | undef
       )}
     </section>
   );
-}
+});

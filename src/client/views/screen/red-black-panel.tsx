@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { SummaryResponse } from '../../../core/api/api-schema';
 import { useI18n } from '../../i18n/i18n';
 
@@ -7,8 +8,9 @@ type Ranked = SummaryResponse['rankings']['units']['best'][number];
  * 红黑榜 of one kind of group (units or streets): the red list best first, the black list worst
  * first, each row with its score (the one number both lists are ranked by), rectification rate,
  * overdue issues and average time to close.
+ * Memoised: the screen renders at every poll (fetch states); this re-renders only when its data changes.
  */
-export function RedBlackPanel({
+export const RedBlackPanel = memo(function RedBlackPanel({
   title,
   lists,
   rule,
@@ -44,7 +46,7 @@ export function RedBlackPanel({
       )}
     </section>
   );
-}
+});
 
 function RankTable({ kind, rows }: { kind: 'red' | 'black'; rows: Ranked[] }) {
   const { t } = useI18n();

@@ -1,4 +1,5 @@
 const formats = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 function formatter(timeZone: string, kind: 'time' | 'minutes' | 'date'): Intl.DateTimeFormat {
   const key = `${timeZone}|${kind}`;
@@ -22,8 +23,17 @@ export function clockTime(ms: number, timeZone: string, seconds = true): string 
 
 /** "2026-11-23" and the weekday (0 = Sunday) of an instant in the district's time zone. */
 export function clockDate(ms: number, timeZone: string): { date: string; weekday: number } {
-  const parts = formatter(timeZone, 'date').formatToParts(ms);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, weekday };
+  // A plain loop: the clock calls this every second, and an arrow made per call would be compiled
+  // by V8 again for each call once it is hot (its optimised code dies with it).
+  let year = '';
+  let month = '';
+  let day = '';
+  let weekday = -1;
+  for (const part of formatter(timeZone, 'date').formatToParts(ms)) {
+    if (part.type === 'year') year = part.value;
+    else if (part.type === 'month') month = part.value;
+    else if (part.type === 'day') day = part.value;
+    else if (part.type === 'weekday') weekday = WEEKDAYS.indexOf(part.value);
+  }
+  return { date: `${year}-${month}-${day}`, weekday };
 }

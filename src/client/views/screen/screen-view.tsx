@@ -60,6 +60,8 @@ export function ScreenView({ config }: { config: ClientConfig }) {
 
   const streetsGeometry = data.geometry.streets;
   const provisional = useMemo(() => provisionalCounts(data.geometry), [data.geometry]);
+  // Once per geometry, not per render: the screen renders at every poll, the geometry rarely changes.
+  const hatches = useMemo(() => legendHatches(data.geometry), [data.geometry]);
   const streets = useMemo<TourStreet[]>(
     () =>
       (streetsGeometry?.features ?? [])
@@ -148,7 +150,7 @@ export function ScreenView({ config }: { config: ClientConfig }) {
                   <div className="map-loading">{t('screen.loading')}</div>
                 )}
                 <div className="screen-legend" ref={legendRef} data-testid="screen-legend">
-                  <MapLegend layer="grids" {...legendHatches(data.geometry)} />
+                  <MapLegend layer="grids" {...hatches} />
                   <div className="checkpoint-legend">{t('screen.legend.checkpoints')}</div>
                   {provisional.communities + provisional.grids > 0 && (
                     <div className="provisional-count" data-testid="provisional-count">
