@@ -392,11 +392,7 @@ function runInWorker(
     let settled = false;
     worker.on('message', (message: ImportWorkerMessage) => {
       if (message.type === 'progress') onProgress(message.stage, message.done ?? 0, message.total ?? null);
-      else if (message.type === 'done') {
-        settled = true;
-        resolve(message);
-        void worker.terminate();
-      } else if (message.type === 'unread') {
+      else if (message.type === 'done' || message.type === 'unread') {
         settled = true;
         resolve(message);
         void worker.terminate();

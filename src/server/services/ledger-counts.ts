@@ -1,7 +1,8 @@
 import type { IssueStatus } from '../../core/issues/issue-schema';
 import { issueMayMatch, statusBranches } from '../storage/issue-query';
+import { changeMayTouch } from '../storage/issue-write-log';
 import type { DutymapRepository, IssueCounts, IssueFilter, IssueRecord } from '../storage/repository';
-import { OverdueClock } from './overdue-clock';
+import { dataVersion, OverdueClock } from './overdue-clock';
 
 /** What the ledger says about how many issues a filter matches. */
 export interface LedgerTotals {
@@ -162,10 +163,10 @@ export class LedgerCounts {
     const changes = this.repo.issueWrites?.between(value.revision, revision);
     if (!changes) return;
     const touches = (issue: IssueRecord | null): issue is IssueRecord => issue !== null && issueMayMatch(issue, filter, true);
-    const touching = changes.filter((c) => touches(c.before) || touches(c.after));
+    const touching = changes.filter((change) => changeMayTouch(change, filter));
     if (touching.length === 0) {
       value.revision = revision;
-      value.version = versionOf(revision, mark);
+      value.version = dataVersion(revision, mark);
       return;
     }
     if (!value.exactAt || !value.counts.exact || filter.text !== undefined || filter.overdue !== undefined) return;
@@ -174,7 +175,7 @@ export class LedgerCounts {
       if (touches(before)) byStatus[before.status]--;
       if (touches(after)) byStatus[after.status]++;
     }
-    entry.value = { counts: { exact: true, byStatus, atRevision: revision }, version: versionOf(revision, mark), revision, mark, exactAt: true };
+    entry.value = { counts: { exact: true, byStatus, atRevision: revision }, version: dataVersion(revision, mark), revision, mark, exactAt: true };
     this.learnSize({ ...filter, status: undefined }, entry.value.counts);
   }
 
@@ -193,7 +194,7 @@ export class LedgerCounts {
    * the newest there is, or the error of the last one).
    */
   private async settled(entry: Entry, at: { revision: number; mark: number | null } | null): Promise<void> {
-    const version = at && versionOf(at.revision, at.mark);
+    const version = at && dataVersion(at.revision, at.mark);
     while (entry.running) {
       await entry.running;
       if (entry.value && (at === null || holds(entry.value, at.revision, at.mark))) return;
@@ -204,7 +205,7 @@ export class LedgerCounts {
 
   /** Starts counting `filter` at `revision` (and `mark`) unless a count runs: then it is counted next. */
   private recount(entry: Entry, filter: IssueFilter, revision: number, mark: number | null): void {
-    const version = versionOf(revision, mark);
+    const version = dataVersion(revision, mark);
     if (entry.running) {
       if (entry.runningVersion !== version) entry.wanted = { filter, version, revision, mark };
       return;
@@ -217,7 +218,7 @@ export class LedgerCounts {
         // Counts the backend read in the snapshot of a known revision are of exactly that one (at
         // least the one asked for: read later); an overdue filter's also depend on the clock's mark.
         const at = counts.exact && counts.atRevision !== undefined && mark === null && counts.atRevision >= revision ? counts.atRevision : null;
-        entry.value = at === null ? { counts, version, revision, mark, exactAt: false } : { counts, version: versionOf(at, null), revision: at, mark: null, exactAt: true };
+        entry.value = at === null ? { counts, version, revision, mark, exactAt: false } : { counts, version: dataVersion(at, null), revision: at, mark: null, exactAt: true };
         entry.error = null;
         this.learnSize(filter, counts);
       } catch (error) {
@@ -268,8 +269,6 @@ export class LedgerCounts {
   }
 }
 
-/** The version string of a revision (and an overdue filter's clock mark). */
-const versionOf = (revision: number, mark: number | null) => (mark === null ? String(revision) : `${revision}-o${mark}`);
 
 /**
  * Whether counts are those of `revision` (and `mark`): of it exactly, or — counts read in a later

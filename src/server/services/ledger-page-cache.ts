@@ -1,6 +1,5 @@
-import { countBelow, OverdueClock } from './overdue-clock';
-import { issueMayMatch } from '../storage/issue-query';
-import type { IssueChange } from '../storage/issue-write-log';
+import { countBelow, dataVersion, OverdueClock } from './overdue-clock';
+import { changeMayTouch } from '../storage/issue-write-log';
 import type { DutymapRepository, IssueFilter } from '../storage/repository';
 
 /** A ledger page as sent: the JSON body and what decides how long it stays true. */
@@ -95,7 +94,7 @@ export class LedgerPageCache {
     } else {
       revision = await this.repo.dataRevision();
     }
-    const version = versionOf(revision, mark);
+    const version = dataVersion(revision, mark);
     if (revision !== this.revision) this.follow(revision, nowMs);
     this.epoch ??= (await this.repo.revisions()).epoch.toString(36);
     // A page showing the previous totals (a recount runs) says which: its ETag changes when they do.
@@ -156,9 +155,9 @@ export class LedgerPageCache {
       return;
     }
     for (const [key, entry] of this.entries) {
-      if (entry.filter && !changes.some((change) => touches(change, { ...entry.filter!, nowMs }))) {
+      if (entry.filter && !changes.some((change) => changeMayTouch(change, { ...entry.filter!, nowMs }))) {
         entry.revision = revision;
-        entry.version = versionOf(revision, entry.mark);
+        entry.version = dataVersion(revision, entry.mark);
       } else {
         this.forget(key, entry);
       }
@@ -192,8 +191,3 @@ function keyHash(key: string): string {
   return (h >>> 0).toString(36);
 }
 
-const versionOf = (revision: number, mark: number | null) => (mark === null ? String(revision) : `${revision}-o${mark}`);
-
-/** Whether an issue write could have changed a page of `filter` (its rows or its status chips). */
-const touches = ({ before, after }: IssueChange, filter: IssueFilter) =>
-  (before !== null && issueMayMatch(before, filter, true)) || (after !== null && issueMayMatch(after, filter, true));

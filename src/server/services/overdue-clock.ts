@@ -10,6 +10,12 @@ import type { DutymapRepository } from '../storage/repository';
  * deadline it found has passed — not a read of every open deadline per write, which at a million
  * issues (150,000 open) held the event loop 0.3–0.5 s after each report.
  */
+/**
+ * The data version a cached ledger answer holds at: the revision, and for a filter on overdue the
+ * clock's mark too ("revision-oMARK"). One spelling for the page cache and the totals.
+ */
+export const dataVersion = (revision: number, mark: number | null): string => (mark === null ? String(revision) : `${revision}-o${mark}`);
+
 export class OverdueClock {
   private known: { revision: number; upcoming: number | null } | null = null;
 

@@ -1,9 +1,18 @@
-import type { IssueRecord } from './repository';
+import { issueMayMatch } from './issue-query';
+import type { IssueFilter, IssueRecord } from './repository';
 
 /** One issue as a write found it and as it left it (null: did not exist / no longer exists). */
 export interface IssueChange {
   before: IssueRecord | null;
   after: IssueRecord | null;
+}
+
+/**
+ * Whether a write could have changed what `filter` matches — its rows or its status counts (the
+ * status filter left out): the issue as it was or as it is may match.
+ */
+export function changeMayTouch({ before, after }: IssueChange, filter: IssueFilter): boolean {
+  return (before !== null && issueMayMatch(before, filter, true)) || (after !== null && issueMayMatch(after, filter, true));
 }
 
 /** Data revisions remembered (about 1-2 KB each); older ones are unknown (a reader that far behind drops everything). */
