@@ -155,7 +155,8 @@ export async function getJsonWithEtag<S extends z.ZodType>(url: string, schema: 
   const body = await readBody(response);
   if (!response.ok) throw errorFrom(response, body);
   const value = parseWith(schema, body, response.status);
-  perfMark(`parsed:${new URL(url).pathname.replace(/^\/api\//, '')}${new URL(url).search}`);
+  const address = new URL(url, 'http://localhost');
+  perfMark(`parsed:${address.pathname.replace(/^\/api\//, '')}${address.search}`);
   etagStats.parsed++;
   const etag = response.headers.get('ETag');
   if (etag) etagCache.set(url, { etag, value });
