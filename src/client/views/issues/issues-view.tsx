@@ -15,15 +15,15 @@ import { IssueTable } from './issue-table';
 import { isQueue, workQueue } from './work-queue';
 import { useSessionUser } from '../shared/session';
 
+/** Counts with digit grouping in either language ("1,002,364"): a seven-digit total is read at a glance. */
+const grouped = (n: number) => n.toLocaleString('zh-CN');
+
 /**
  * `/issues`, the ledger: filters (kept in the URL), a virtualised table loading pages as it
  * scrolls, CSV export of the same filter, and the selected issue's details, history, allowed
  * actions and place on the map. Opened with no filters by a user who has a work queue (a unit,
  * the office, an inspector: see work-queue.ts), it opens on that queue; "全部问题" leaves it.
  */
-/** Counts with digit grouping in either language ("1,002,364"): a seven-digit total is read at a glance. */
-const grouped = (n: number) => n.toLocaleString('zh-CN');
-
 export function IssuesView({ config }: { config: ClientConfig }) {
   const { t } = useI18n();
   const search = useSearch();
