@@ -81,4 +81,20 @@ describe('PostgreSQL repository', () => {
     expect(counts.exact && Object.values(counts.byStatus).reduce((a, b) => a + b, 0)).toBe(12_000);
     expect(await first.issueHistory('B-11999')).toEqual([{ at: template.reportedAt, action: 'report', from: null, to: template.status, by: 'loader' }]);
   });
+
+  it('opens every connection of its pool at start, so the first burst of requests does not wait for PostgreSQL to start backends', async () => {
+    const own = await freshTestDatabaseUrl();
+    const repository = await openPostgresRepository(own, { poolSize: 3 });
+    const admin = new pg.Client({ connectionString: own });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      expect(rows[0]!.n).toBe(3);
+    } finally {
+      await admin.end();
+      await repository.close();
+    }
+  });
 });
