@@ -190,9 +190,21 @@ describe.skipIf(!ready)('map app end to end (real server, headless chromium)', (
   });
 
   it('filters the ledger, exports the filter as CSV, and hides transitions from the wrong role (which the server refuses)', async () => {
-    const { page, problems } = await open('/issues', 1920, 1080);
+    const { page, problems } = await open('/issues?refresh=1', 1920, 1080);
     await page.waitForSelector('[data-testid="issue-row"]');
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="issue-total"]')?.textContent ?? ''));
+    // Another user reports an issue: the list stays as read, a prompt says what the filter holds
+    // now (the chips' counts poll each second here), and re-reads the list when clicked.
+    const before = Number((await page.textContent('[data-testid="issue-total"]'))!.replace(/\D/g, ''));
+    const reporter = await new ApiClient(server.url).signIn('inspector');
+    const sample = (await api.get('/api/issues?limit=1')).body.items[0] as { lon: number; lat: number };
+    expect((await reporter.post('/api/issues', { lon: sample.lon, lat: sample.lat, category: 'exposed_garbage', source: 'inspection', description: '台账端到端：他人上报' })).status).toBe(201);
+    await page.waitForSelector('[data-testid="issues-changed"]', { timeout: 15_000 });
+    expect(Number((await page.textContent('[data-testid="issues-changed"]'))!.replace(/\D/g, ''))).toBe(before + 1);
+    expect(Number((await page.textContent('[data-testid="issue-total"]'))!.replace(/\D/g, ''))).toBe(before);
+    await page.click('[data-testid="issues-changed"]');
+    await page.waitForFunction((n) => Number((document.querySelector('[data-testid="issue-total"]')?.textContent ?? '').replace(/\D/g, '')) === n, before + 1);
+    expect(await page.locator('[data-testid="issues-changed"]').count()).toBe(0);
     const all = await page.textContent('[data-testid="issue-total"]');
     await page.click('.status-chips button:has-text("已销号")');
     await page.waitForFunction((text) => {

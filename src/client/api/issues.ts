@@ -139,13 +139,15 @@ export function freshTotalsQueryOptions(filters: IssueFilters, since: number) {
   return queryOptions({
     queryKey: ['issues', 'fresh-totals', rest, since],
     queryFn: ({ signal }) => requestJson(apiUrl('/api/issues/status-counts', rest), IssueStatusCountsResponse, { signal }),
-    select: (counts) => ({
-      fresh: counts.fresh && counts.exact,
-      total: filters.status?.length ? filters.status.reduce((sum, s) => sum + (counts.counts[s] ?? 0), 0) : counts.total,
-    }),
+    select: (counts) => ({ fresh: counts.fresh && counts.exact, total: totalUnderStatuses(counts, filters) }),
     refetchInterval: (query) => (query.state.data?.fresh ? false : 1000),
     staleTime: Infinity,
   });
+}
+
+/** What the list under `filters` totals, from the counts under every filter but status. */
+export function totalUnderStatuses(counts: IssueStatusCountsResponse, filters: IssueFilters): number {
+  return filters.status?.length ? filters.status.reduce((sum, s) => sum + (counts.counts[s] ?? 0), 0) : counts.total;
 }
 
 /**

@@ -126,4 +126,23 @@ describe('/issues', () => {
     await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toBe('共 1,000,012 条'));
     expect(screen.getByTestId('issue-total').getAttribute('title')).toBeNull();
   });
+
+  it('says when others have changed what the filter holds, and re-reads the list from the top when asked', async () => {
+    const user = userEvent.setup();
+    const rendered = start('/issues');
+    const total = SEED_ISSUES.length;
+    await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toBe(`共 ${total} 条`));
+    expect(screen.queryByTestId('issues-changed')).toBeNull();
+    // Another user reports an issue; the chips' counts poll and see it, the list was read before.
+    rendered.state.issues.push({ ...rendered.state.issues[0]!, id: 'T-ELSEWHERE', code: 'T-ELSEWHERE' });
+    await rendered.client.refetchQueries({ queryKey: ['issues', 'status-counts'] });
+    const prompt = await screen.findByTestId('issues-changed');
+    expect(prompt.textContent).toBe(`有新变化：现在共 ${total + 1} 条，点此刷新列表`);
+    expect(screen.getByTestId('issue-total').textContent).toBe(`共 ${total} 条`); // the rows read stay put
+    expect(screen.getAllByTestId('issue-row')).toHaveLength(total);
+    await user.click(prompt);
+    await waitFor(() => expect(screen.getByTestId('issue-total').textContent).toBe(`共 ${total + 1} 条`));
+    expect(screen.getAllByTestId('issue-row')).toHaveLength(total + 1);
+    expect(screen.queryByTestId('issues-changed')).toBeNull();
+  });
 });

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLocation, useSearch } from 'wouter';
-import { freshTotalsQueryOptions, issueListQueryOptions, issuesCsvUrl, type IssueFilters } from '../../api/issues';
+import { freshTotalsQueryOptions, issueListQueryOptions, issueStatusCountsQueryOptions, issuesCsvUrl, totalUnderStatuses, type IssueFilters } from '../../api/issues';
 import { unitsQueryOptions } from '../../api/units';
 import type { ClientConfig } from '../../config';
 import { useI18n } from '../../i18n/i18n';
@@ -55,6 +55,14 @@ export function IssuesView({ config }: { config: ClientConfig }) {
   const fresh = pageFresh || recounted.data?.fresh === true;
   const total = !pageFresh && recounted.data?.fresh ? recounted.data.total : (list.data?.pages[0]?.total ?? 0);
   const countKey = !exact ? 'AtLeast' : fresh ? '' : 'Approx';
+  // The list is not re-read on a timer (the rows would move under the reader); the status chips'
+  // counts are (issue-filters, the same query). When they, newer than the list, total differently,
+  // others have reported or handled issues: say so, and re-read from the first page when asked.
+  const queryClient = useQueryClient();
+  const polled = useQuery(issueStatusCountsQueryOptions(filters, config.refreshMs));
+  const polledTotal =
+    polled.data && polled.data.exact && polled.data.fresh && polled.dataUpdatedAt > list.dataUpdatedAt ? totalUnderStatuses(polled.data, filters) : null;
+  const changedTotal = exact && fresh && list.data && !list.isFetching && polledTotal !== null && polledTotal !== total ? polledTotal : null;
   const timeZone = data.district?.timeZone ?? 'Asia/Shanghai';
   const selected = issues.find((i) => i.id === selectedId);
   const marker = selected ? ([selected.lon, selected.lat] as [number, number]) : null;
@@ -79,6 +87,17 @@ export function IssuesView({ config }: { config: ClientConfig }) {
           {list.data ? t(`issues.count${countKey}`, { total: grouped(total) }) : t('status.loading')}
         </strong>
         {list.hasNextPage && <span>{t(`issues.loadedOf${countKey}`, { loaded: grouped(issues.length), total: grouped(total) })}</span>}
+        {changedTotal !== null && (
+          <button
+            type="button"
+            className="issues-changed"
+            data-testid="issues-changed"
+            title={t('issues.changed.hint')}
+            onClick={() => void queryClient.resetQueries({ queryKey: issueListQueryOptions(filters).queryKey, exact: true })}
+          >
+            {t('issues.changed', { total: grouped(changedTotal) })}
+          </button>
+        )}
         <a className="button" href={issuesCsvUrl(filters)} download>
           {t('issues.export')}
         </a>
