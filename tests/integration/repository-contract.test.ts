@@ -463,6 +463,14 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
       expect(await repo.dataRevision()).toBe(data + 3);
     });
 
+    it('bounds the ledger’s size from above without counting it: at least every issue, and past each new one', async () => {
+      const { repo } = await seeded();
+      const total = async () => Object.values(((await repo.countIssues({ nowMs: NOW_MS })) as { byStatus: Record<string, number> }).byStatus).reduce((a, b) => a + b, 0);
+      expect(await repo.issueCountBound()).toBeGreaterThanOrEqual(await total());
+      const created = await repo.createIssue(newIssue({ reportedAt: later(30) }), reportEntry(later(30)));
+      expect(await repo.issueCountBound()).toBeGreaterThanOrEqual(Math.max(await total(), created.seq));
+    });
+
     it('refuses an issue assigned on zones that changed since (StaleSnapshotError), stores it on the current ones', async () => {
       const { repo } = await seeded();
       const zones = (await repo.revisions()).zones;

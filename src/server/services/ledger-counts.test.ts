@@ -5,12 +5,16 @@ import { issueRecord } from '../../../tests/helpers/issue-record';
 import { IssueWriteLog } from '../storage/issue-write-log';
 import { LedgerCounts } from './ledger-counts';
 
-/** The repository calls the counts make: the data revision and (for overdue filters) the next deadline. */
-function fakeRepo(state: { revision: number }, inline: (filter: IssueFilter) => Promise<IssueCounts> = () => Promise.reject(new Error('counted on the loop'))): DutymapRepository {
+/**
+ * The repository calls the counts make: the data revision, (for overdue filters) the next
+ * deadline, and the bound of the ledger's size (large unless the test says).
+ */
+function fakeRepo(state: { revision: number; bound?: number }, inline: (filter: IssueFilter) => Promise<IssueCounts> = () => Promise.reject(new Error('counted on the loop'))): DutymapRepository {
   return {
     dataRevision: async () => state.revision,
     nextOpenDeadline: async () => null,
     countIssues: inline,
+    issueCountBound: async () => state.bound ?? Number.MAX_SAFE_INTEGER,
   } as unknown as DutymapRepository;
 }
 
@@ -136,8 +140,8 @@ describe('LedgerCounts (stale while revalidating, off the loop)', () => {
     expect([(await all).total, (await assigned).total, (await unit).total]).toEqual([15, 10, 2]);
   });
 
-  it('counts a small ledger on the loop and waits for fresh totals; a large one off the loop', async () => {
-    const state = { revision: 1 };
+  it('counts a small ledger on the loop and waits for fresh totals, knowing it small from the size bound (no count off the loop); a large one off the loop', async () => {
+    const state = { revision: 1, bound: 100 };
     let inline = 0;
     let offLoop = 0;
     let size = 100;
@@ -145,23 +149,47 @@ describe('LedgerCounts (stale while revalidating, off the loop)', () => {
       fakeRepo(state, async () => (inline++, counts(size))),
       { offLoop: async () => (offLoop++, counts(size)), inlineBelow: 1000 },
     );
-    // The ledger's size is learnt off the loop first.
     expect((await ledger.totals({ nowMs: 0 })).total).toBe(100);
-    expect([inline, offLoop]).toEqual([1, 1]);
+    expect([inline, offLoop]).toEqual([1, 0]);
     state.revision = 2;
     size = 5000;
     const afterWrite = await ledger.totals({ nowMs: 0 });
     expect([afterWrite.total, afterWrite.totalFresh]).toEqual([5000, true]);
-    expect([inline, offLoop]).toEqual([2, 1]);
+    expect([inline, offLoop]).toEqual([2, 0]);
     // Now large: the next write is counted off the loop, the page gets the previous totals.
     state.revision = 3;
     size = 5001;
     const large = await ledger.totals({ nowMs: 0 });
     expect([large.total, large.totalFresh]).toEqual([5000, false]);
     await settle();
-    expect([inline, offLoop]).toEqual([2, 2]);
+    expect([inline, offLoop]).toEqual([2, 1]);
     expect((await ledger.totals({ nowMs: 0 })).total).toBe(5001);
   });
+
+  it('sizes a ledger that may be large with one count off the loop, which is also the whole ledger’s first total; warm() makes it before anyone asks', async () => {
+    const state = { revision: 4, bound: 50_000 };
+    let offLoop = 0;
+    const counter = async () => (offLoop++, { ...counts(30_000), atRevision: state.revision });
+    const ledger = new LedgerCounts(fakeRepo(state), { offLoop: counter, inlineBelow: 20_000 });
+    expect((await ledger.totals({ nowMs: 0 })).total).toBe(30_000);
+    expect(offLoop).toBe(1); // not counted a second time for its own filter
+    expect((await ledger.totals({ nowMs: 0, category: 'exposed_garbage' })).totalFresh).toBe(true);
+    expect(offLoop).toBe(2);
+
+    offLoop = 0;
+    const warmed = new LedgerCounts(fakeRepo(state), { offLoop: counter, inlineBelow: 20_000 });
+    await warmed.warm();
+    expect(offLoop).toBe(1);
+    const first = await warmed.totals({ nowMs: 0, status: ['assigned'] });
+    expect([first.total, first.totalFresh, offLoop]).toEqual([30_000, true, 1]);
+
+    // A small ledger: warm() reads the bound and counts nothing.
+    let inline = 0;
+    const small = new LedgerCounts(fakeRepo({ revision: 1, bound: 10 }, async () => (inline++, counts(10))), { offLoop: counter, inlineBelow: 20_000 });
+    await small.warm();
+    expect([inline, offLoop]).toEqual([0, 1]);
+  });
+
   it('counts at most two filters off the loop at once; the others wait their turn', async () => {
     const { calls, count } = controlledCounter();
     const ledger = new LedgerCounts(fakeRepo({ revision: 1 }), { offLoop: count, inlineBelow: 0 });

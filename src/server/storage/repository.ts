@@ -92,6 +92,11 @@ export interface DutymapRepository {
    */
   countIssues(filter: IssueFilter): Promise<IssueCounts>;
   /**
+   * At least as many as the district's issues, read at once whatever the ledger's size (the
+   * highest issue sequence number of the table): says a ledger is small without counting it.
+   */
+  issueCountBound(): Promise<number>;
+  /**
    * Every issue matching the filter, in sort order, in batches of about `batch` (default 1,000),
    * read from one snapshot; the event loop runs between batches, and ending the iteration early
    * (`return()`, a `break`) releases the snapshot. For exports of any size: memory stays at a batch.

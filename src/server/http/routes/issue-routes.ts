@@ -174,6 +174,11 @@ export function registerIssueRoutes(app: OpenAPIHono, deps: AppDeps): void {
         },
   });
 
+  // A ledger too large to count on the loop is counted as the server starts: the first visitor
+  // after a restart would otherwise wait for a compute worker to start and count it (1.5–3.9 s at
+  // a million issues on SQLite, load 7–10). A failure costs nothing: the first page counts then.
+  void counts.warm().catch(() => undefined);
+
   // Pages, serialised once per query and data version and kept until a write
   // (services/ledger-page-cache.ts; DUTYMAP_LEDGER_CACHE_MB=0 turns it off).
   const pages = deps.config.ledgerCacheBytes > 0 ? new LedgerPageCache(deps.repo, deps.config.ledgerCacheBytes) : null;

@@ -690,6 +690,12 @@ export class PostgresRepository implements DutymapRepository {
     return pageOf(rows, page);
   }
 
+  async issueCountBound(): Promise<number> {
+    // The primary key's last entry (a bigserial, every district's issues together): one index step.
+    const { rows } = await this.pool.query<{ n: string }>('SELECT coalesce(max(seq), 0) AS n FROM issues');
+    return Number(rows[0]!.n);
+  }
+
   async countIssues(filter: IssueFilter): Promise<IssueCounts> {
     const unfiltered = { ...filter, status: undefined };
     const byStatus = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, 0])) as Record<IssueStatus, number>;

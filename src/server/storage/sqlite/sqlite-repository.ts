@@ -492,6 +492,11 @@ class SqliteRepository implements DutymapRepository {
     return pageOf(this.statement(sql).all(params) as IssueRow[], page);
   }
 
+  async issueCountBound(): Promise<number> {
+    // seq is the rowid (AUTOINCREMENT, never reused): its maximum is one b-tree step.
+    return (this.statement('SELECT coalesce(max(seq), 0) AS n FROM issues').get() as { n: number }).n;
+  }
+
   async countIssues(filter: IssueFilter): Promise<IssueCounts> {
     const unfiltered = { ...filter, status: undefined };
     const byStatus = Object.fromEntries(ISSUE_STATUSES.map((s) => [s, 0])) as Record<IssueStatus, number>;
