@@ -173,7 +173,7 @@ describe('LedgerCounts (stale while revalidating, off the loop)', () => {
     const ledger = new LedgerCounts(fakeRepo(state), { offLoop: counter, inlineBelow: 20_000 });
     expect((await ledger.totals({ nowMs: 0 })).total).toBe(30_000);
     expect(offLoop).toBe(1); // not counted a second time for its own filter
-    expect((await ledger.totals({ nowMs: 0, category: 'exposed_garbage' })).totalFresh).toBe(true);
+    expect((await ledger.totals({ nowMs: 0, category: ['exposed_garbage'] })).totalFresh).toBe(true);
     expect(offLoop).toBe(2);
 
     offLoop = 0;
