@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 import { maplibreFromSources } from './src/client/map/maplibre-build.js';
-import { routePreload } from './src/client/route-preload-build.js';
 import E2eChainSequencer from './tests/setup/e2e-chain-sequencer.js';
 
 /** Tests of PostgreSQL-only behaviour (several instances on one database, migrate to PostgreSQL). */
@@ -50,7 +49,7 @@ function precompressAssets(): Plugin {
 
 export default defineConfig({
   // maplibre-gl is built from its sources without the parts the app never uses (src/client/map/maplibre-build.ts).
-  plugins: [maplibreFromSources(), react(), routePreload(), precompressAssets()],
+  plugins: [maplibreFromSources(), react(), precompressAssets()],
   // `npm run dev` serves the client with hot reload; the API comes from `npm run serve` on 8080.
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
   test: {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LAYERS } from '../core/district/district-schema';
 import { countsQueryOptions } from './api/counts';
 import { districtQueryOptions } from './api/district';
-import { apiUrl, clearEtagCache, peekPrefetchedJson, prefetchGet } from './api/http';
+import { clearEtagCache } from './api/http';
 import { layerQueryOptions } from './api/layer';
 import { MAP_LAYERS, prefetchRoute } from './route-prefetch';
 
@@ -66,20 +66,5 @@ describe('route prefetch', () => {
     prefetchRoute('/report');
     prefetchRoute('/planning');
     expect(calls).toEqual([]);
-  });
-
-  it('gives the early map a copy of a prefetched body while the query still takes the response', async () => {
-    const calls = stubFetch();
-    const url = apiUrl('/api/layers/roads');
-    prefetchGet([url], { json: true });
-    expect(await peekPrefetchedJson(url)).toEqual({ type: 'FeatureCollection', features: [] });
-    expect(peekPrefetchedJson(url)).toBeUndefined(); // once
-    const roads = layerQueryOptions('roads');
-    const signal = new AbortController().signal;
-    const data = await roads.queryFn!({ signal, queryKey: roads.queryKey, meta: undefined, client: undefined as never } as never);
-    expect(data).toEqual({ type: 'FeatureCollection', features: [] });
-    expect(calls).toEqual(['/api/layers/roads']); // one request for both
-    prefetchGet([apiUrl('/api/layers/grids')]);
-    expect(peekPrefetchedJson(apiUrl('/api/layers/grids'))).toBeUndefined(); // only when asked for
   });
 });

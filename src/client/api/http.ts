@@ -54,40 +54,19 @@ async function send(url: string, init: RequestInit): Promise<Response> {
  * to the first request for its URL and then forgotten, so that later polls go to the server.
  */
 const prefetched = new Map<string, Promise<Response>>();
-/** The JSON of prefetched responses asked for with `json` (prefetchGet), by URL, until peeked. */
-const prefetchedJson = new Map<string, Promise<unknown>>();
 
 /**
  * Sends GET requests now, for code that is still loading: the shell sends the requests a map route
  * is sure to make while the route's chunk is on its way, instead of after it. A later requestJson
  * or getJsonWithEtag of the same URL takes the response (or the failure) instead of asking again.
- * With `json`, a copy of each successful response's body is also read as JSON, unchecked, for
- * peekPrefetchedJson (the early map: map/early-map.ts); the copy is made as the response arrives,
- * before whoever takes the response reads it.
  */
-export function prefetchGet(urls: readonly string[], { json = false }: { json?: boolean } = {}): void {
+export function prefetchGet(urls: readonly string[]): void {
   for (const url of urls) {
     if (prefetched.has(url)) continue;
     const response = send(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
     response.catch(() => undefined); // reported to whoever takes it
     prefetched.set(url, response);
-    if (json) {
-      const body = response.then((r) => (r.ok ? r.clone().json() : null));
-      body.catch(() => undefined);
-      prefetchedJson.set(url, body);
-    }
   }
-}
-
-/**
- * The JSON body of `url`'s prefetched response (prefetchGet with `json`), as the server sent it —
- * not checked against the API contract, null for an error status — once; undefined if it was not
- * prefetched so. The response itself still goes to the query that asks for it.
- */
-export function peekPrefetchedJson(url: string): Promise<unknown> | undefined {
-  const body = prefetchedJson.get(url);
-  prefetchedJson.delete(url);
-  return body;
 }
 
 function takePrefetched(url: string, init: RequestInit): Promise<Response> | undefined {

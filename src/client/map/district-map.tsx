@@ -1,16 +1,29 @@
 import { useEffect, useRef, useState } from 'react';
-import { GeoJSONSource, Map as MapLibreMap, Marker, NavigationControl, prewarm, ScaleControl, setWorkerUrl, type MapGeoJSONFeature, type MapMouseEvent } from 'maplibre-gl';
+import {
+  GeoJSONSource,
+  Map as MapLibreMap,
+  Marker,
+  NavigationControl,
+  prewarm,
+  ScaleControl,
+  setWorkerUrl,
+  type LayerSpecification,
+  type MapGeoJSONFeature,
+  type MapMouseEvent,
+  type StyleSpecification,
+} from 'maplibre-gl';
 // maplibre's worker, built from the same sources as its main thread (maplibre-build.ts).
 import workerUrl from 'maplibre-gl/src/source/worker.ts?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { CountsResponse, LayerParam } from '../../core/api/api-schema';
 import type { BBox } from '../../core/geometry/geometry-schema';
 import { useI18n } from '../i18n/i18n';
-import { applyLayerCounts, createMapContainer, createMapGl, mapSetupKey, prewarmLabelGlyphs, refitBounds, startEarlyMap, takeEarlyMap, type EarlyMapInputs } from './early-map';
+import { applyCountsDiff } from './apply-counts';
 import type { IssueOverlay } from './issue-overlay';
 import type { IssueMode, IssuePoint, LayerVisibility } from './issue-points';
-import { checkpointMarkers, featuresSource, zonesSource, type LayerCollection } from './map-data';
-import { featureKey, INTERACTIVE_LAYERS, LAYER_SOURCE, SOURCE_IDS, styleLayerVisibility, type MapTheme } from './map-style';
+import { labelCharacters, labelsLaidOutAt, type NameLabelLayer } from './label-glyphs';
+import { checkpointMarkers, featuresSource, initialSourceData, withSourceData, zonesSource, type LayerCollection } from './map-data';
+import { buildStyle, CHECKPOINT_CLUSTER_MAX_ZOOM, featureKey, HATCH_IMAGES, hatchPattern, type HatchImage, INTERACTIVE_LAYERS, LABEL_FONTS, LAYER_SOURCE, LOCAL_IDEOGRAPH_FONTS, SOURCE_IDS, styleLayerVisibility, type MapTheme } from './map-style';
 import { createMapStats, publishMapStats, type MapStats } from './map-stats';
 import { perfMark } from '../perf-mark';
 
@@ -84,15 +97,6 @@ export function prewarmMap(): void {
 }
 
 /**
- * Makes the route's map before its view renders (early-map.ts), with maplibre's worker started
- * first; DistrictMap takes it when it mounts with the same setup.
- */
-export function prewarmEarlyMap(inputs: EarlyMapInputs): Promise<void> {
-  prewarmMap();
-  return startEarlyMap(inputs);
-}
-
-/**
  * The shared district map (maplibre-gl + deck.gl). Views pass data and callbacks; this component
  * owns the map instance. Geometry goes into sources once per load; counts only ever become
  * feature-state, so a poll that brings new numbers repaints colours without re-sending shapes.
@@ -113,9 +117,6 @@ export function DistrictMap(props: DistrictMapProps) {
   const countsRef = useRef<Partial<Record<LayerParam, Counts>>>({});
   const appliedCounts = useRef<Partial<Record<LayerParam, Counts | null>>>({});
   const appliedGeometry = useRef<Partial<Record<LayerParam, LayerCollection>>>({});
-  // Layers an adopted early map has from the same responses the view's queries parse: their first
-  // arrival here is the geometry already on the map, not new data.
-  const earlyLayers = useRef<Set<LayerParam>>(new Set());
   const overlayRef = useRef<IssueOverlay | null>(null);
   const overlayLoading = useRef(false);
   const markerRef = useRef<Marker | null>(null);
@@ -133,7 +134,19 @@ export function DistrictMap(props: DistrictMapProps) {
   };
 
   /** Applies the counts that changed since the last call as feature-state; returns the features updated. */
-  const applyCounts = (map: MapLibreMap, counts: Partial<Record<LayerParam, Counts>>): number => applyLayerCounts(map, counts, appliedCounts.current);
+  const applyCounts = (map: MapLibreMap, counts: Partial<Record<LayerParam, Counts>>): number => {
+    let updated = 0;
+    for (const layer of ALL_LAYERS) {
+      const next = counts[layer];
+      const previous = appliedCounts.current[layer] ?? null;
+      if (!next || next === previous) continue;
+      // The layer's features are keyed layer/id in their source (a checkpoint's marker and area share one key).
+      const target = { setFeatureState: ({ id }: { id: string | number }, state: Record<string, unknown>) => map.setFeatureState({ source: LAYER_SOURCE[layer], id: featureKey(layer, String(id)) }, state) };
+      updated += applyCountsDiff(target, layer, previous, next);
+      appliedCounts.current[layer] = next;
+    }
+    return updated;
+  };
 
   // The view's own additions (layers, camera), attached to every (re)built map. Declared before the
   // map's creation so that, when the map goes, they are detached first (cleanups run in this order).
@@ -146,55 +159,41 @@ export function DistrictMap(props: DistrictMapProps) {
 
   // Create the map once; everything else updates it in place.
   useEffect(() => {
-    const host = containerRef.current;
-    if (!host) return;
+    const container = containerRef.current;
+    if (!container) return;
     prewarmMap();
     const stats = createMapStats();
     statsRef.current = stats;
     publishMapStats(stats);
-    const current = propsRef.current;
-    const setup = { bounds: current.bounds, theme, tiandituKey: current.tiandituKey ?? null, visible: current.visible };
-    // The route's map made before this view rendered (route-prefetch.ts, early-map.ts), if it was
-    // made with this setup: it goes where this component puts the map, and is this component's
-    // from now on. Otherwise the map is made here, with the geometry that is already here in its
-    // style's sources: maplibre's worker cuts each source's tiles once, from its first frame.
-    const early = takeEarlyMap(mapSetupKey(setup));
+    // The geometry that is already here goes into the style itself: maplibre's worker cuts each
+    // source's tiles once, from its first frame, instead of drawing an empty map, firing 'load' and
+    // only then getting the data (a second layout, and the frames of an empty district).
+    const initial = initialSourceData(propsRef.current.geometry);
+    appliedGeometry.current = { ...initial.applied };
     let map: MapLibreMap;
-    let container: HTMLDivElement;
-    let sources: string[];
-    if (early) {
-      ({ map, container, sources } = early);
-      const size = [container.clientWidth, container.clientHeight];
-      host.append(container);
-      early.holder.remove();
-      map.resize();
-      // The hidden layout it was made in had another size (a header that wrapped, say): fit the
-      // district as the map's creation would have in this size.
-      const resized = size[0] !== container.clientWidth || size[1] !== container.clientHeight;
-      if (resized) refitBounds(map, setup.bounds);
-      // Seen complete where it was made (the same place and size): ready then. Otherwise ready at
-      // the first 'idle' after this (style.load below).
-      if (early.readyAt !== null && !resized) {
-        stats.readyAt = stats.zonesAt = early.readyAt;
-        host.setAttribute('data-map-ready', 'true');
-      }
-      map.triggerRepaint();
-      appliedGeometry.current = { ...early.applied };
-      earlyLayers.current = new Set(Object.keys(early.applied) as LayerParam[]);
-      appliedCounts.current = { ...early.appliedCounts };
-    } else {
-      container = createMapContainer();
-      host.append(container);
-      try {
-        const made = createMapGl(container, setup, current.geometry);
-        ({ map, sources } = made);
-        appliedGeometry.current = { ...made.applied };
-      } catch (error) {
-        container.remove();
-        setFailed((error as Error).message);
-        return;
-      }
+    try {
+      map = new MapLibreMap({
+        container,
+        // Built with the layers already switched as the view wants them: a layout change after
+        // load (visibility is layout) makes maplibre's worker cut every tile of the source again.
+        style: withSourceData(withVisibility(buildStyle({ theme, tiandituKey: propsRef.current.tiandituKey }), styleLayerVisibility(propsRef.current.visible)), initial.data),
+        bounds: propsRef.current.bounds as [number, number, number, number],
+        fitBoundsOptions: { padding: 24 },
+        localIdeographFontFamily: LOCAL_IDEOGRAPH_FONTS,
+        // Labels appear at once instead of fading in over 300 ms: every frame of a fade is a whole
+        // repaint, which costs a phone's battery and a software-rendered wall display its first
+        // paint (a third of the frames before the map was idle were label fades).
+        fadeDuration: 0,
+        attributionControl: { compact: true, customAttribution: '创城责任一张图' },
+        dragRotate: false,
+        pitchWithRotate: false,
+        maxZoom: 19,
+      });
+    } catch (error) {
+      setFailed((error as Error).message);
+      return;
     }
+    perfMark('map-created');
     mapRef.current = map;
     stats.featureState = (layer, id) => map.getFeatureState({ source: LAYER_SOURCE[layer as LayerParam] ?? layer, id: featureKey(layer as LayerParam, id) });
     stats.project = (lon, lat) => {
@@ -209,13 +208,13 @@ export function DistrictMap(props: DistrictMapProps) {
       stats.errors.push(message);
       console.warn('map error:', message);
     });
-    for (const id of sources) stats.setData[id] = 1; // the style's data counts as the source's first
-    for (const layer of Object.keys(appliedGeometry.current)) stats.sources.push(layer);
+    for (const id of Object.keys(initial.data)) stats.setData[id] = 1; // the style's data counts as the source's first
+    for (const layer of Object.keys(initial.applied)) stats.sources.push(layer);
     // Everything that needs the style (data, feature-state, the views' own layers) goes on as soon
     // as the style is there, not at 'load' (the first complete frame): counts applied before the
     // tiles are laid out are in their first upload, not a re-upload and another frame.
-    const onStyleLoad = () => {
-      if (!early) perfMark('style-load');
+    map.once('style.load', () => {
+      perfMark('style-load');
       prewarmLabelGlyphs(map, appliedGeometry.current);
       applyCounts(map, countsRef.current);
       if (ZONE_LAYERS.every((layer) => appliedGeometry.current[layer])) {
@@ -225,9 +224,16 @@ export function DistrictMap(props: DistrictMapProps) {
       }
       if (ALL_LAYERS.every((layer) => appliedGeometry.current[layer])) whenReady(map, stats);
       setLoaded(true);
-    };
-    if (early?.styleLoaded) onStyleLoad();
-    else map.once('style.load', onStyleLoad);
+    });
+    map.once('load', () => perfMark('map-load'));
+    map.once('render', () => perfMark('first-frame'));
+    // The hatch patterns are made in code, when the style first asks for them (and again after a
+    // context restore). A resolver answers before maplibre replies to its worker; an image added on
+    // `styleimagemissing` came after the tiles were laid out without it (a console warning, and the
+    // source's tiles reloaded once it arrived).
+    map.setMissingStyleImageResolver((id) => {
+      if (id in HATCH_IMAGES && !map.hasImage(id)) map.addImage(id, hatchPattern(id as HatchImage));
+    });
 
     // WebGL context loss (GPU reset, driver update, too many contexts): maplibre rebuilds its style
     // from a snapshot when the context comes back, but feature-state and the deck.gl overlay are
@@ -296,9 +302,7 @@ export function DistrictMap(props: DistrictMapProps) {
       markerRef.current = null;
       appliedCounts.current = {};
       appliedGeometry.current = {};
-      earlyLayers.current = new Set();
       map.remove();
-      container.remove();
       mapRef.current = null;
       setLoaded(false);
     };
@@ -312,11 +316,6 @@ export function DistrictMap(props: DistrictMapProps) {
     const map = mapRef.current;
     if (!map || !loaded) return;
     const stats = statsRef.current;
-    for (const layer of earlyLayers.current) {
-      if (!props.geometry[layer]) continue;
-      appliedGeometry.current[layer] = props.geometry[layer];
-      earlyLayers.current.delete(layer);
-    }
     const changed = ALL_LAYERS.filter((layer) => props.geometry[layer] && appliedGeometry.current[layer] !== props.geometry[layer]);
     if (!changed.length) return;
     for (const layer of changed) {
@@ -436,6 +435,36 @@ export function DistrictMap(props: DistrictMapProps) {
       )}
     </div>
   );
+}
+
+/** The style with each layer's `layout.visibility` set from `visibility` (layers not named keep theirs). */
+function withVisibility(style: StyleSpecification, visibility: Record<string, 'visible' | 'none'>): StyleSpecification {
+  return {
+    ...style,
+    layers: style.layers.map((layer) => (layer.id in visibility && layer.type !== 'background' ? ({ ...layer, layout: { ...layer.layout, visibility: visibility[layer.id] } } as LayerSpecification) : layer)),
+  };
+}
+
+/** The symbol layers that show a zone's or excluded area's `name`, with the layer their names come from. */
+const NAME_LABELS = { 'streets-label': 'streets', 'communities-label': 'communities', 'grids-label': 'grids', 'excluded-label': 'excluded' } as const;
+
+/**
+ * Draws the glyphs of the labels the map shows at its current zoom before maplibre's worker asks
+ * for them (label-glyphs.ts): the worker is still cutting the new tiles, the main thread is free,
+ * and the glyphs go into the map's own glyph cache, where the worker's request finds them.
+ */
+function prewarmLabelGlyphs(map: MapLibreMap, applied: Partial<Record<LayerParam, LayerCollection>>): void {
+  const zoom = map.getZoom();
+  const shown = (id: string) => !!map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none';
+  const layers: NameLabelLayer[] = Object.entries(NAME_LABELS).map(([id, layer]) => {
+    const style = map.getLayer(id);
+    return { minzoom: style?.minzoom ?? 0, maxzoom: style?.maxzoom ?? 24, visible: shown(id), collection: applied[layer] };
+  });
+  const clusterDigits = applied.checkpoints && shown('checkpoint-clusters-count') && labelsLaidOutAt(zoom, 0, CHECKPOINT_CLUSTER_MAX_ZOOM) ? '0123456789' : '';
+  const chars = labelCharacters(zoom, layers, clusterDigits);
+  if (!chars.length) return;
+  // The key maplibre's worker asks with: the layer's text-font stack joined by commas.
+  map.style.glyphManager.getGlyphs({ [LABEL_FONTS.join(',')]: { default: chars } }).catch(() => undefined);
 }
 
 function setSourceData(map: MapLibreMap, id: string, data: unknown, stats: MapStats): void {
