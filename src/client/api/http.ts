@@ -86,6 +86,12 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/** An API URL as the first-paint marks name it: `layers/grids`, `counts?layer=grids`. */
+function markName(url: string): string {
+  const address = new URL(url, 'http://localhost');
+  return `${address.pathname.replace(/^\/api\//, '')}${address.search}`;
+}
+
 /**
  * The `{ error: { code, message, details } }` of an error response (api-schema's ApiError), read
  * by hand: this module is part of the shell that every first page load runs, and the contract's
@@ -147,16 +153,17 @@ export async function getJsonWithEtag<S extends z.ZodType>(url: string, schema: 
   if (cached) headers.set('If-None-Match', cached.etag);
   etagStats.requests++;
   const early = cached ? undefined : takePrefetched(url, {});
+  if (early) perfMark(`query:${markName(url)}`);
   const response = await (early ?? send(url, { headers, signal, cache: 'no-store' }));
   if (response.status === 304 && cached) {
     etagStats.notModified++;
     return cached.value as z.output<S>;
   }
   const body = await readBody(response);
+  if (early) perfMark(`read:${markName(url)}`);
   if (!response.ok) throw errorFrom(response, body);
   const value = parseWith(schema, body, response.status);
-  const address = new URL(url, 'http://localhost');
-  perfMark(`parsed:${address.pathname.replace(/^\/api\//, '')}${address.search}`);
+  perfMark(`parsed:${markName(url)}`);
   etagStats.parsed++;
   const etag = response.headers.get('ETag');
   if (etag) etagCache.set(url, { etag, value });

@@ -161,6 +161,7 @@ export function DistrictMap(props: DistrictMapProps) {
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
+    perfMark('map-effect');
     prewarmMap();
     const stats = createMapStats();
     statsRef.current = stats;

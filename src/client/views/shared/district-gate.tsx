@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Link } from 'wouter';
 import { districtQueryOptions } from '../../api/district';
 import { ApiRequestError } from '../../api/http';
 import { useI18n } from '../../i18n/i18n';
+import { perfMark } from '../../perf-mark';
 
 /**
  * Shows `children` unless the server has no district yet (started with DUTYMAP_DISTRICT=none and
@@ -12,6 +13,7 @@ import { useI18n } from '../../i18n/i18n';
  */
 export function DistrictGate({ children }: { children: ReactNode }) {
   const district = useQuery(districtQueryOptions());
+  useEffect(() => perfMark('gate-committed'), []);
   const noDistrict = district.error instanceof ApiRequestError && district.error.code === 'no_district';
   return noDistrict ? <NoDistrict /> : <>{children}</>;
 }

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import type { CountsResponse, DistrictResponse, LayerParam } from '../../../core/api/api-schema';
 import { LAYERS } from '../../../core/district/district-schema';
@@ -7,6 +7,7 @@ import { districtQueryOptions } from '../../api/district';
 import { openIssueMapPointsQueryOptions } from '../../api/issues';
 import { layerQueryOptions } from '../../api/layer';
 import { preloadDistrictMap } from '../../map/preload-map';
+import { perfMark } from '../../perf-mark';
 import type { IssuePoint } from '../../map/issue-points';
 import type { LayerCollection } from '../../map/map-data';
 
@@ -30,6 +31,8 @@ export interface MapData {
 export function useMapData(refreshMs: number): MapData {
   // Every view that loads the map's data draws the map: its code starts loading with the data.
   preloadDistrictMap();
+  // When the view that draws the map was first committed (its queries start then): first-paint-timeline.ts.
+  useEffect(() => perfMark('view-committed'), []);
   const district = useQuery(districtQueryOptions());
   const layers = useQueries({ queries: LAYERS.map((layer) => layerQueryOptions(layer)) });
   const counts = useQueries({ queries: LAYERS.map((layer) => countsQueryOptions(layer, refreshMs)) });
