@@ -4,7 +4,8 @@ import { countsQueryOptions } from './api/counts';
 import { districtQueryOptions } from './api/district';
 import { clearEtagCache } from './api/http';
 import { layerQueryOptions } from './api/layer';
-import { MAP_LAYERS, prefetchRoute } from './route-prefetch';
+import { COUNTED_LAYERS } from '../core/api/api-schema';
+import { MAP_COUNTED_LAYERS, MAP_LAYERS, prefetchRoute } from './route-prefetch';
 
 const district = {
   name: '测试区',
@@ -38,13 +39,14 @@ afterEach(() => {
 describe('route prefetch', () => {
   it('knows the same map layers as the district schema', () => {
     expect([...MAP_LAYERS]).toEqual([...LAYERS]);
+    expect([...MAP_COUNTED_LAYERS]).toEqual([...COUNTED_LAYERS]);
   });
 
   it('on a map route sends the map data requests once; the views take those responses', async () => {
     const calls = stubFetch();
     prefetchRoute('/lookup');
     expect(calls.sort()).toEqual(
-      ['/api/district', ...LAYERS.map((l) => `/api/layers/${l}`), ...LAYERS.map((l) => `/api/counts?layer=${l}`)].sort(),
+      ['/api/district', ...LAYERS.map((l) => `/api/layers/${l}`), ...COUNTED_LAYERS.map((l) => `/api/counts?layer=${l}`)].sort(),
     );
     const signal = new AbortController().signal;
     const queryContext = (key: readonly unknown[]) => ({ signal, queryKey: key, meta: undefined, client: undefined as never }) as never;
@@ -54,10 +56,10 @@ describe('route prefetch', () => {
     await d.queryFn!(queryContext(d.queryKey));
     await grids.queryFn!(queryContext(grids.queryKey));
     expect((await counts.queryFn!(queryContext(counts.queryKey))).revision).toBe(3);
-    expect(calls).toHaveLength(1 + 2 * LAYERS.length); // nothing asked twice
+    expect(calls).toHaveLength(1 + LAYERS.length + COUNTED_LAYERS.length); // nothing asked twice
     // The next poll goes to the server.
     await counts.queryFn!(queryContext(counts.queryKey));
-    expect(calls).toHaveLength(2 + 2 * LAYERS.length);
+    expect(calls).toHaveLength(2 + LAYERS.length + COUNTED_LAYERS.length);
   });
 
   it('sends nothing on other routes', () => {

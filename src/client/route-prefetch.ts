@@ -8,6 +8,8 @@ import { preloadDistrictMap } from './map/preload-map';
  * zod along; a unit test keeps the two lists equal).
  */
 export const MAP_LAYERS = ['streets', 'communities', 'grids', 'roads', 'checkpoints', 'excluded', 'outline'] as const satisfies readonly LayerParam[];
+/** The layers with issue counts (core/api COUNTED_LAYERS, for the same reason; tested equal too). */
+export const MAP_COUNTED_LAYERS = ['streets', 'communities', 'grids', 'roads', 'checkpoints'] as const satisfies readonly LayerParam[];
 
 /** The routes that draw the district map (views/shared/use-map-data.ts). */
 const MAP_ROUTES = /^\/(screen|plan|lookup)(\/|$)/;
@@ -34,7 +36,7 @@ export function prefetchRoute(pathname: string): void {
   // In the order the map needs them: a browser opens six connections to a server without HTTP/2
   // and sends requests in the order they were made. The district and the layers first (the map
   // is created with its geometry: district-map.tsx), then the map's and the view's code, then the
-  // counts (colours, applied as feature-state whenever they come). With the fifteen data requests
+  // counts (colours, applied as feature-state whenever they come; only the layers that have any). With the fifteen data requests
   // first, the map's chunk left 200–270 ms after it was asked for; with the code first, the layers
   // 400 ms late and the map was created before them (timelines at load 20: first-paint-timeline.ts).
   prefetchGet([apiUrl('/api/district'), ...MAP_LAYERS.map((layer) => apiUrl(`/api/layers/${layer}`))]);
@@ -45,5 +47,5 @@ export function prefetchRoute(pathname: string): void {
     // A failure is not reported here: React.lazy imports again and shows it.
     for (const loading of [preloadModule('district-gate', () => import('./views/shared/district-gate')), ...ROUTE_CODE[view]()]) loading.catch(() => undefined);
   }
-  prefetchGet(MAP_LAYERS.map((layer) => apiUrl('/api/counts', { layer })));
+  prefetchGet(MAP_COUNTED_LAYERS.map((layer) => apiUrl('/api/counts', { layer })));
 }

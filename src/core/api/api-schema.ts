@@ -142,6 +142,12 @@ export const LayerResponse = z.object({
 // Counts and summary
 
 export const CountsQuery = z.object({ layer: LayerParam });
+/**
+ * The layers an issue's assignment names (street, community, grid, road, checkpoint): the only
+ * ones whose counts can be other than zero. The excluded areas' and the outline's are all zeros,
+ * so the map does not ask for them (two requests fewer at first paint and at every poll).
+ */
+export const COUNTED_LAYERS = ['streets', 'communities', 'grids', 'roads', 'checkpoints'] as const satisfies readonly LayerParam[];
 export const FeatureCounts = z.object({ open: z.number().int(), overdue: z.number().int() });
 export const CountsResponse = z.object({
   layer: LayerParam,

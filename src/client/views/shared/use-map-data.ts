@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import type { CountsResponse, DistrictResponse, LayerParam } from '../../../core/api/api-schema';
+import { COUNTED_LAYERS, type CountsResponse, type DistrictResponse, type LayerParam } from '../../../core/api/api-schema';
 import { LAYERS } from '../../../core/district/district-schema';
 import { countsQueryOptions } from '../../api/counts';
 import { districtQueryOptions } from '../../api/district';
@@ -35,7 +35,7 @@ export function useMapData(refreshMs: number): MapData {
   useEffect(() => perfMark('view-committed'), []);
   const district = useQuery(districtQueryOptions());
   const layers = useQueries({ queries: LAYERS.map((layer) => layerQueryOptions(layer)) });
-  const counts = useQueries({ queries: LAYERS.map((layer) => countsQueryOptions(layer, refreshMs)) });
+  const counts = useQueries({ queries: COUNTED_LAYERS.map((layer) => countsQueryOptions(layer, refreshMs)) });
 
   const layerData = layers.map((q) => q.data);
   const geometry = useMemo(() => {
@@ -51,7 +51,7 @@ export function useMapData(refreshMs: number): MapData {
   const countData = counts.map((q) => q.data);
   const countMaps = useMemo(() => {
     const out: Partial<Record<LayerParam, CountsResponse['counts']>> = {};
-    LAYERS.forEach((layer, i) => {
+    COUNTED_LAYERS.forEach((layer, i) => {
       if (countData[i]) out[layer] = countData[i]!.counts;
     });
     return out;
