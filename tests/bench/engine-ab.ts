@@ -6,11 +6,12 @@
  * interleaved in blocks of 100,000 points, `--repeats` times each (default 7); printed as JSON with median wall and CPU
  * times and the load average.
  *
- *   git archive main src/core | tar -x -C /tmp/engine-main   # the other side, e.g. main's engine
+ *   mkdir /tmp/engine-main && git archive main src/core | tar -x -C /tmp/engine-main   # main's engine
+ *   ln -s "$PWD/node_modules" /tmp/engine-main/node_modules                        # so that its imports resolve
  *   node --import tsx tests/bench/engine-ab.ts /tmp/engine-main [--scale 10] [--district dir] [--repeats 7]
  *
- * The other copy needs only its `src/core` (it is imported as TypeScript through tsx; put it
- * where `node_modules` resolves, e.g. under /tmp with a symlink, or in a worktree).
+ * The other copy needs only its `src/core` (imported as TypeScript through tsx) and a node_modules
+ * it can resolve.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
