@@ -26,12 +26,18 @@ describe('assign on the tiny district', () => {
     expect(result.candidates).toEqual([{ rule: 'grid', featureId: 'G1b', unitId: 'U-g1b', distanceM: 0 }]);
   });
 
-  it('answers two points inside one grid with equal, frozen candidates that JSON writes alike', () => {
+  it('answers two points inside one grid with one shared, frozen answer that JSON writes as a fresh one', () => {
     const first = assign(index, [112.2075, 30.3045], 'damaged_facility');
-    const second = assign(index, [112.2076, 30.3046], 'damaged_facility');
-    // Candidates inside a feature (0 m) are made once per index and shared; the answer is unchanged.
-    expect(second.candidates[0]).toBe(first.candidates[0]);
+    const second = assign(index, [112.2076, 30.3046], 'illegal_advertising');
+    // A point whose only candidate is its grid gets the grid's answer, made once per index and
+    // shared (whatever the category): no allocation per point, and the answer is unchanged.
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first.candidates)).toBe(true);
     expect(Object.isFrozen(first.candidates[0])).toBe(true);
+    // A caller that tried to change it would be told (modules are strict), not change every answer.
+    expect(() => ((first as { unitId: string | null }).unitId = 'U-other')).toThrow(TypeError);
+    expect(() => (first.candidates as unknown[]).push({})).toThrow(TypeError);
     expect(JSON.parse(JSON.stringify(first))).toEqual({
       rule: 'grid',
       unitId: 'U-g1b',
@@ -123,6 +129,18 @@ describe('assign on the tiny district', () => {
       // The reason: no street holds it and the district has no outline, so it lies outside.
       place: 'outside',
     });
+    // The office's answer outside every zone, with no candidate, is one shared frozen object.
+    expect(assign(index, [112.26, 30.3], 'road_damage')).toBe(result);
+    expect(Object.isFrozen(result)).toBe(true);
+  });
+
+  it('builds a fresh answer where a point has more than its grid: a checkpoint, a road, an excluded area', () => {
+    const inGrid = assign(index, [112.2075, 30.3045], 'damaged_facility');
+    const nearMore = assign(index, [112.205, 30.3021], 'road_damage');
+    expect(nearMore.candidates.length).toBeGreaterThan(1);
+    expect(Object.isFrozen(nearMore)).toBe(false);
+    expect(assign(index, [112.205, 30.3021], 'road_damage')).not.toBe(nearMore);
+    expect(inGrid).not.toBe(nearMore);
   });
 
   it('falls through to the next rule when the matching feature has no owner', () => {

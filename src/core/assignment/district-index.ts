@@ -10,7 +10,7 @@ import {
   type StreetFeature,
 } from '../district/district-schema';
 import { DEFAULT_POLICY, maxRadii, rulesFor, type AssignmentPolicy } from './assignment-policy';
-import { RULE_KINDS, type AssignmentCandidate } from './assignment-schema';
+import { RULE_KINDS, type AssignmentCandidate, type AssignmentResult } from './assignment-schema';
 import { ISSUE_CATEGORIES } from '../district/catalog';
 import { BucketTableBuilder, createBucketGrid, packBucketTable, unpackBucketTable, type BucketTable, type PackedBucketTable } from '../geometry/bucket-grid';
 import { EARTH_RADIUS_M, haversineM, metresPerDegree } from '../geometry/geo-distance';
@@ -68,6 +68,8 @@ export interface DistrictIndex {
    * answer naming it. A cache, filled as points are assigned; empty in a new index.
    */
   readonly insideCandidates: readonly (AssignmentCandidate | undefined)[][];
+  /** The answers `assign` shares between points (see SharedAnswers): a cache like insideCandidates. */
+  readonly sharedAnswers: SharedAnswers;
   readonly excludedLocator: PolygonLocator;
   /** The district's outline, or null: then "outside" means outside every street. */
   readonly outlineLocator: PolygonLocator | null;
@@ -87,6 +89,18 @@ export interface DistrictIndex {
   readonly communityStreet: Int32Array;
   readonly roadSegments: SegmentTable;
   readonly checkpointTable: CheckpointTable;
+}
+
+/**
+ * Answers of `assign` that are the same for every point of a place, made the first time one is
+ * needed, frozen, and returned for every later point: per grid, the answer for a point inside it
+ * with no other candidate; the office's answers for a point in no zone with no candidate at all,
+ * inside the outline and outside it.
+ */
+export interface SharedAnswers {
+  readonly grid: (AssignmentResult | undefined)[];
+  uncovered: AssignmentResult | undefined;
+  outside: AssignmentResult | undefined;
 }
 
 /** The ids of the features of each layer the engine answers with, in the index's (id) order. */
@@ -270,7 +284,7 @@ export function buildPackedDistrictIndex(district: DistrictGeometry, policy: Ass
     gridUnit: Int32Array.from(grids, (f) => unitOf(f.properties.ownerUnitId)),
     excludedUnit: Int32Array.from(excluded, (f) => unitOf(f.properties.managingUnitId)),
     excludedLocator: buildPolygonLocator(excluded.map((f) => polygonsOf(f.geometry))).pack(),
-    outlineLocator: outline ? buildPolygonLocator([polygonsOf(outline.geometry)]).pack() : null,
+    outlineLocator: outline ? outlineLocatorOf(polygonsOf(outline.geometry)).pack() : null,
     streetLocator: streetLocator.pack(),
     communityLocator: communityLocator.pack(),
     gridLocator: gridLocator.pack(),
@@ -325,7 +339,10 @@ export function unpackDistrictIndex(district: DistrictGeometry, packed: PackedDi
     checkpoints: take('checkpoints') as CheckpointFeature[],
     excluded: take('excluded') as ExcludedFeature[],
     ids: packed.ids,
-    insideCandidates: RULE_KINDS.map(() => []),
+    // Filled with undefined to their layers' lengths: a first write far beyond an empty array's
+    // end would turn its elements into a dictionary, slow to read.
+    insideCandidates: RULE_KINDS.map((_, kind) => new Array<AssignmentCandidate | undefined>(layerLength(packed.ids, kind)).fill(undefined)),
+    sharedAnswers: { grid: new Array<AssignmentResult | undefined>(packed.ids.grids.length).fill(undefined), uncovered: undefined, outside: undefined },
     excludedLocator: PolygonLocator.fromPacked(packed.excludedLocator),
     outlineLocator: packed.outlineLocator ? PolygonLocator.fromPacked(packed.outlineLocator) : null,
     streetLocator: PolygonLocator.fromPacked(packed.streetLocator),
@@ -337,6 +354,22 @@ export function unpackDistrictIndex(district: DistrictGeometry, packed: PackedDi
     roadSegments: { ...packed.roadSegments, buckets: unpackBucketTable(packed.roadSegments.buckets) },
     checkpointTable: { ...packed.checkpointTable, buckets: unpackBucketTable(packed.checkpointTable.buckets) },
   };
+}
+
+/**
+ * The outline's locator. It answers "uncovered or outside" for every point in no zone (a third of
+ * random points around the demo district): on the default grid for one polygon (~100 cells) a
+ * third of those points fell in a cell the outline crosses and were tested against its edges; on
+ * ~10,000 cells nearly all are answered by one read.
+ */
+function outlineLocatorOf(parts: PolygonRings[]): PolygonLocator {
+  return buildPolygonLocator([parts], { grid: locatorGrid(bboxOfRings(parts.flat()), 100) });
+}
+
+/** How many features the layer of rule kind `kind` (a RULE_KINDS position) has; 0 for the office. */
+function layerLength(ids: LayerIds, kind: number): number {
+  const name = RULE_KINDS[kind];
+  return name === 'checkpoint' ? ids.checkpoints.length : name === 'road' ? ids.roads.length : name === 'grid' ? ids.grids.length : name === 'excluded' ? ids.excluded.length : 0;
 }
 
 /** Rules by category name in an ordinary object, its properties added in one order (one hidden class). */
