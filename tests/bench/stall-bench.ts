@@ -209,6 +209,33 @@ export interface PublishStallResult {
   };
   /** The main thread's longest pieces of work from the PUT until the new zones answered. */
   mainThreadPieces: MainThreadPiece[];
+  /** The main thread's garbage collections from the PUT until the new zones answered (`--trace-gc`). */
+  gc: GcFigures;
+}
+
+/** A thread's garbage collections in a stretch of time, from `--trace-gc`. */
+export interface GcFigures {
+  count: number;
+  /** Their pauses added up, ms. */
+  totalPauseMs: number;
+  /** The longest pauses, longest first: kind (Scavenge, Mark-Compact, …), ms, heap after, MB. */
+  longest: { kind: string; pauseMs: number; heapAfterMb: number }[];
+}
+
+/**
+ * The main thread's collections in `--trace-gc` output (`[pid:isolate] t ms: Kind a (b) -> c (d)
+ * MB, pause / external ms …`): the main isolate is the one that prints first (workers start later).
+ */
+export function mainThreadGc(traceAll: string, window: string): GcFigures {
+  const line = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: ([A-Za-z-]+(?: \(reduce\))?) [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, ([\d.]+) \//gm;
+  const main = line.exec(traceAll)?.[1];
+  line.lastIndex = 0;
+  const events = [...window.matchAll(line)].filter((m) => m[1] === main).map((m) => ({ kind: m[2]!, pauseMs: Number(m[4]), heapAfterMb: Number(m[3]) }));
+  return {
+    count: events.length,
+    totalPauseMs: Math.round(events.reduce((sum, e) => sum + e.pauseMs, 0) * 10) / 10,
+    longest: events.sort((a, b) => b.pauseMs - a.pauseMs).slice(0, 4),
+  };
 }
 
 /**
@@ -218,7 +245,7 @@ export interface PublishStallResult {
  * thread's pieces of work (CPU profile) from the PUT until a lookup answers from the new version
  * say what a user waits for. Server start on the same district is measured too.
  */
-export async function benchPublishStall(options: { scale?: number; seconds?: number } = {}): Promise<PublishStallResult> {
+export async function benchPublishStall(options: { scale?: number; seconds?: number; root?: string } = {}): Promise<PublishStallResult> {
   const scale = options.scale ?? 10;
   const loadAverageBefore = os.loadavg()[0]!;
   const profiles = tempFolder('dutymap-stall-profile-');
@@ -229,15 +256,16 @@ export async function benchPublishStall(options: { scale?: number; seconds?: num
   // seeded database: the start that is measured is a restart, as after a deploy.
   const dbFolder = tempFolder('dutymap-stall-db-');
   const dbPath = join(dbFolder, 'dutymap.db');
-  await (await startServer({ dataDir, dbPath, timeoutMs: 300_000 })).stop();
+  await (await startServer({ dataDir, dbPath, timeoutMs: 300_000, root: options.root })).stop();
   const spawnedUs = monotonicUs();
   const t0 = performance.now();
   const server = await startServer({
     dataDir,
     dbPath,
     env: { DUTYMAP_STALL_LOG_MS: '1' },
-    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`],
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`, '--trace-gc'],
     timeoutMs: 300_000,
+    root: options.root,
   });
   const startMs = performance.now() - t0;
   const listeningUs = monotonicUs();
@@ -276,6 +304,7 @@ export async function benchPublishStall(options: { scale?: number; seconds?: num
     const quiet = figures(idleHealth, loggedStalls(server.stderr().slice(before)), seconds);
 
     before = server.stderr().length;
+    const gcBefore = server.stdout().length;
     const fromUs = monotonicUs();
     const started = performance.now();
     name = `${name}（改名）`;
@@ -296,6 +325,7 @@ export async function benchPublishStall(options: { scale?: number; seconds?: num
     }, health, lookups, answers);
     await put;
     const toUs = monotonicUs();
+    const gc = mainThreadGc(server.stdout(), server.stdout().slice(gcBefore));
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const loaded = figures(health, loggedStalls(server.stderr().slice(before)), (performance.now() - started) / 1000);
     await server.stop();
@@ -321,6 +351,7 @@ export async function benchPublishStall(options: { scale?: number; seconds?: num
         lookupMaxMs: round(Math.max(...lookups)),
       },
       mainThreadPieces: mainThreadPieces(profile, fromUs, toUs, 6),
+      gc,
     };
   } finally {
     if (!stopped) await server.stop();
@@ -346,8 +377,10 @@ async function findPointIn(client: ApiClient, gridId: string, geometry: { type: 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // --root=<checkout>: run that checkout's server (an A/B against another build in one run).
+  const root = process.argv.find((a) => a.startsWith('--root='))?.slice('--root='.length);
   const result = process.argv.includes('--publish')
-    ? await benchPublishStall({ scale: process.argv.includes('--quick') ? 3 : 10 })
+    ? await benchPublishStall({ scale: process.argv.includes('--quick') ? 3 : 10, root })
     : await benchStalls({ quick: process.argv.includes('--quick') });
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

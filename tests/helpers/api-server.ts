@@ -35,6 +35,8 @@ export interface RunningServer {
   process: ChildProcess;
   /** Everything the process wrote to stderr so far (for failure messages). */
   stderr(): string;
+  /** Everything the process wrote to stdout so far (e.g. `--trace-gc` lines). */
+  stdout(): string;
   /** SIGTERM and wait for exit. */
   stop(): Promise<void>;
   /** SIGKILL (kill -9) and wait for exit: nothing gets flushed or closed. */
@@ -67,6 +69,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Node's own flags for the server process (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
   nodeArgs?: string[];
+  /** Checkout whose src/server/main.ts runs (default this one): benches run another build's server for an A/B. */
+  root?: string;
   timeoutMs?: number;
 }
 
@@ -90,7 +94,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     copyFileSync(await seededSqliteFile(options.dataDir, runDir), dbPath);
   }
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/server/main.ts'], {
-    cwd: PROJECT_ROOT,
+    cwd: options.root ?? PROJECT_ROOT,
     env: {
       ...process.env,
       PORT: '0',
@@ -136,7 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { url, process: child, stderr: () => stderr, stop: () => stopWith('SIGTERM'), kill9: () => stopWith('SIGKILL') };
+  return { url, process: child, stderr: () => stderr, stdout: () => stdout, stop: () => stopWith('SIGTERM'), kill9: () => stopWith('SIGKILL') };
 }
 
 /**

@@ -89,6 +89,11 @@ export class ComputePool {
 
   constructor(private readonly options: ComputePoolOptions) {}
 
+  /** Whether the workers have a database of their own to read from (the ledger, the open issues, the zones). */
+  get readsDatabase(): boolean {
+    return this.options.source != null;
+  }
+
   /** Tasks waiting for a worker and tasks running (for tests and health). */
   get load(): { queued: number; running: number; workers: number; sharedIndexes: number } {
     return { queued: this.queue.length, running: this.slots.filter((s) => s.job).length, workers: this.slots.length, sharedIndexes: this.sharedIndexes };

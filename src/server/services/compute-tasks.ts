@@ -21,7 +21,17 @@ import { createZoneValidator, type ZoneValidator } from './zone-validation';
  */
 
 export type ComputeTask =
-  | { kind: 'plan-edit'; changes: PlannedChange[]; openIssues: IssueRecord[]; context: { at: string; by: string; note: string | null } }
+  | {
+      kind: 'plan-edit';
+      changes: PlannedChange[];
+      /**
+       * The engine-owned open issues to reassign; absent: the task reads them itself through its
+       * reader (in a worker: its own connection, so a large ledger is neither read nor copied on
+       * the main thread).
+       */
+      openIssues?: IssueRecord[];
+      context: { at: string; by: string; note: string | null };
+    }
   | { kind: 'ledger-xlsx'; nowMs: number }
   | {
       kind: 'weekly-report';
@@ -52,8 +62,8 @@ export interface ComputeResults {
   'district-index': PackedDistrictIndex;
 }
 
-/** What a compute task reads from the database: the ledger, and (district-index) the zones. */
-export type ComputeReader = LedgerReader & Pick<DutymapRepository, 'revisions' | 'loadGeometry'>;
+/** What a compute task reads from the database: the ledger, the open issues (plan-edit), and (district-index) the zones. */
+export type ComputeReader = LedgerReader & Pick<DutymapRepository, 'revisions' | 'loadGeometry' | 'engineOwnedOpenIssues'>;
 
 /** The zones moved on while a district-index task read them: build for the newer revision instead. */
 export class ZonesMovedError extends Error {
@@ -130,8 +140,10 @@ async function run(task: ComputeTask, district: HeldDistrict | null, reader: () 
   }
   if (!district) throw new Error('the compute worker was sent a task before any district');
   switch (task.kind) {
-    case 'plan-edit':
-      return planEdit(district, task.changes, task.openIssues, task.context, (next, packed) => (district.planned = { next, packed }));
+    case 'plan-edit': {
+      const openIssues = task.openIssues ?? (await (await reader()).engineOwnedOpenIssues());
+      return planEdit(district, task.changes, openIssues, task.context, (next, packed) => (district.planned = { next, packed }));
+    }
     case 'ledger-xlsx': {
       const { ledgerXlsx } = await import('./ledger-xlsx');
       const names = ledgerNames(district.geometry);
