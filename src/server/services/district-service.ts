@@ -151,8 +151,13 @@ export class DistrictService {
 
   private async load(revisions: Revisions, options: { inline?: boolean } = {}): Promise<DistrictState> {
     const pool = options.inline ? null : this.pool;
+    // The features a zone write did not change are taken over from the version held now: after a
+    // publish only the changed ones are read and parsed here (the whole of the 10x district's 9 MB
+    // made 40 ms of reading and scavenges of 20-50 ms on the event loop).
+    const held = this.cached;
+    const reuse = held ? { epoch: held.revisions.epoch, feature: (layer: LayerName, id: string) => held.features[layer].get(id) } : null;
     const [geometry, packed] = await Promise.all([
-      this.repo.loadGeometry(),
+      this.repo.loadGeometry(reuse),
       pool
         ? pool.run({ kind: 'district-index', epoch: revisions.epoch, zones: revisions.zones }, null, EXPORT_BUDGET_MS).catch((error: Error) => {
             // The zones moved on meanwhile (another write), or the worker failed: build here.

@@ -3,8 +3,8 @@
  * `zone_edits`, `feature_history`): the rows a write reads and writes, and the mapping of the
  * history rows to the repository's records. Each backend keeps only its SQL.
  */
-import type { LayerName } from '../../core/district/district-schema';
-import type { AnyFeature, FeatureHistoryRow, ZoneEditAction } from './repository';
+import { LAYERS, type LayerName } from '../../core/district/district-schema';
+import type { AnyFeature, FeatureHistoryRow, GeometryReuse, ZoneEditAction } from './repository';
 
 /** A row of `features` as a write transaction reads it before changing it. */
 export interface CurrentFeatureRow {
@@ -104,25 +104,65 @@ export function seedEditRow(at: string): ZoneEditRow {
   return { layer: 'all', action: 'seed', at, by: 'seed', note: '初始数据：由区划数据文件夹导入', reassigned_json: '[]' };
 }
 
-/** Longest stretch of feature parsing between two turns of the event loop, ms. */
+/** Longest stretch of reading and parsing features between two turns of the event loop, ms. */
 const PARSE_SLICE_MS = 8;
+
+/**
+ * Calls `each` on every item, in slices of about PARSE_SLICE_MS with a turn of the event loop
+ * between them. `items` may be a database cursor read as it goes (a better-sqlite3 iterator on a
+ * connection of its own): reading and parsing then share the slices, and a row's text is garbage
+ * soon after it was read instead of all rows being held at once.
+ */
+export async function eachInSlices<T>(items: Iterable<T>, each: (item: T) => void): Promise<void> {
+  let sliceStart = performance.now();
+  let i = 0;
+  for (const item of items) {
+    each(item);
+    if ((++i & 15) === 0 && performance.now() - sliceStart > PARSE_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
 
 /**
  * The stored features' JSON texts parsed, in slices of about PARSE_SLICE_MS with a turn of the
  * event loop between them: a large district's geometry (8,000 features, 9 MB at ten times the
  * demo) takes over 100 ms to parse, which in one piece would hold up every request meanwhile
- * (issue 17, no stalls). Callers read all the rows first, in one snapshot, so that the features
- * parsed belong to one version whatever runs between the slices.
+ * (issue 17, no stalls). Callers read the rows in one snapshot, so that the features parsed
+ * belong to one version whatever runs between the slices.
  */
 export async function parseFeaturesInSlices(texts: readonly string[]): Promise<AnyFeature[]> {
-  const features = new Array<AnyFeature>(texts.length);
-  let sliceStart = performance.now();
-  for (let i = 0; i < texts.length; i++) {
-    features[i] = JSON.parse(texts[i]!) as AnyFeature;
-    if ((i & 15) === 15 && performance.now() - sliceStart > PARSE_SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-  }
+  const features: AnyFeature[] = [];
+  await eachInSlices(texts, (text) => features.push(JSON.parse(text) as AnyFeature));
   return features;
+}
+
+/** A current row of `features` without its JSON: which feature, which version, where it goes. */
+export interface FeatureKeyRow {
+  layer: LayerName;
+  id: string;
+  version: number;
+  position: number;
+}
+
+/**
+ * The feature of `row` as `reuse` holds it when that is the same stored version (a zone write
+ * gives every feature it changes a new version, and versions never repeat within an epoch —
+ * zone-write-plan.ts), else undefined: read it.
+ */
+export function reusedFeature(reuse: GeometryReuse | null, row: FeatureKeyRow): AnyFeature | undefined {
+  const kept = reuse?.feature(row.layer, row.id);
+  return kept && kept.properties.version === row.version ? kept : undefined;
+}
+
+/**
+ * Every layer's features in the order reads give them (position, then id), whatever order the
+ * rows came in; rows of a layer this server does not know are left out.
+ */
+export function layersInOrder(placed: readonly (FeatureKeyRow & { feature: AnyFeature })[]): Record<LayerName, AnyFeature[]> {
+  const sorted = [...placed].sort((a, b) => (a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  const layers = Object.fromEntries(LAYERS.map((l) => [l, [] as AnyFeature[]])) as Record<LayerName, AnyFeature[]>;
+  for (const row of sorted) layers[row.layer]?.push(row.feature);
+  return layers;
 }

@@ -21,6 +21,17 @@ import type { IssueWriteLog } from './issue-write-log';
 import type { IssuePhotoRow, PhotoStore } from './photo-store';
 
 /**
+ * A version of the geometry read earlier (the server's current district), whose unchanged
+ * features a new read takes over instead of reading and parsing them again (DutymapRepository.loadGeometry).
+ */
+export interface GeometryReuse {
+  /** The epoch of that read: a stored version names one content only within one epoch. */
+  epoch: number;
+  /** Its feature `id` of `layer`, if it had one. */
+  feature(layer: LayerName, id: string): AnyFeature | undefined;
+}
+
+/**
  * The storage contract the services and routes talk to, implemented by
  * sqlite/sqlite-repository.ts and postgres/postgres-repository.ts (every method is async for the
  * second). No HTTP here: failures are the error classes below, which the app maps to statuses.
@@ -45,8 +56,14 @@ export interface DutymapRepository {
 
   getMeta(): Promise<DistrictMeta>;
   listUnits(): Promise<Unit[]>;
-  /** Every current (not deleted) feature of every layer, `properties.version` set. */
-  loadGeometry(): Promise<DistrictGeometry>;
+  /**
+   * Every current (not deleted) feature of every layer, `properties.version` set: one version,
+   * read in one snapshot. With `reuse` (an earlier read of the same epoch), the features whose
+   * stored version it holds are taken from it as they are: after a zone write only the features
+   * it changed are read and parsed (a large district's whole geometry held the event loop for
+   * 100+ ms, mostly garbage collection of its 9 MB of new objects).
+   */
+  loadGeometry(reuse?: GeometryReuse | null): Promise<DistrictGeometry>;
   /** One current feature and its version, or null when it does not exist or was deleted. */
   getFeature(layer: LayerName, id: string): Promise<StoredFeature | null>;
   /** The feature's history, oldest first. */

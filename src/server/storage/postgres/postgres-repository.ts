@@ -14,12 +14,16 @@ import { isEnabledAdmin, toApiKey, toUser, userChangeColumns, type ApiKeyRow, ty
 import { AUDIT_COLUMNS, AUDIT_SELECT, auditColumns, auditConditions, toAuditRecord, type AuditRow } from '../audit-rows';
 import {
   HISTORY_JOIN_COLUMNS,
+  eachInSlices,
+  layersInOrder,
   parseFeaturesInSlices,
+  reusedFeature,
   seedEditRow,
   seedLayerRows,
   toHistoryRow,
   type CurrentFeatureRow,
   type FeatureHistoryWrite,
+  type FeatureKeyRow,
   type FeatureWrite,
   type HistoryJoinRow,
   type ZoneEditRow,
@@ -68,6 +72,7 @@ import {
   VersionConflictError,
   zoneEditChanges,
   type AnyFeature,
+  type GeometryReuse,
   type ApiKeyRecord,
   type AppliedZoneEdit,
   type AuditFilter,
@@ -439,23 +444,41 @@ export class PostgresRepository implements DutymapRepository {
     return rows.map((r) => JSON.parse(r.json) as Unit);
   }
 
-  async loadGeometry(): Promise<DistrictGeometry> {
-    // One snapshot for all layers: never half of a concurrent edit.
+  async loadGeometry(reuse: GeometryReuse | null = null): Promise<DistrictGeometry> {
+    // One snapshot for all layers: never half of a concurrent edit. With `reuse` of this epoch, the
+    // rows' keys first, then the JSON of only the features whose version it does not hold.
+    const d = this.districtId;
     const snapshot = await this.transaction(async (client) => {
+      const epochRows = await client.query<{ value: number }>("SELECT value FROM revisions WHERE district_id = $1 AND name = 'epoch'", [d]);
       const meta = await this.readMeta(client);
       const units = await this.readUnits(client);
-      const { rows } = await client.query<{ layer: LayerName; json: string }>(
-        'SELECT layer, json FROM features WHERE district_id = $1 AND NOT deleted ORDER BY layer, position, id',
-        [this.districtId],
-      );
-      return { meta, units, rows };
+      const previous = reuse && reuse.epoch === (epochRows.rows[0]?.value ?? 0) ? reuse : null;
+      if (!previous) {
+        const { rows } = await client.query<FeatureKeyRow & { json: string }>('SELECT layer, id, version, position, json FROM features WHERE district_id = $1 AND NOT deleted', [d]);
+        return { meta, units, kept: [] as (FeatureKeyRow & { feature: AnyFeature })[], read: rows };
+      }
+      const { rows: keys } = await client.query<FeatureKeyRow>('SELECT layer, id, version, position FROM features WHERE district_id = $1 AND NOT deleted', [d]);
+      const kept: (FeatureKeyRow & { feature: AnyFeature })[] = [];
+      const changed: FeatureKeyRow[] = [];
+      await eachInSlices(keys, (row) => {
+        const feature = reusedFeature(previous, row);
+        if (feature) kept.push({ ...row, feature });
+        else changed.push(row);
+      });
+      const { rows: read } = changed.length
+        ? await client.query<FeatureKeyRow & { json: string }>(
+            `SELECT f.layer, f.id, f.version, f.position, f.json FROM features f JOIN unnest($2::text[], $3::text[]) AS c(layer, id) ON f.layer = c.layer AND f.id = c.id
+             WHERE f.district_id = $1 AND NOT f.deleted`,
+            [d, changed.map((r) => r.layer), changed.map((r) => r.id)],
+          )
+        : { rows: [] as (FeatureKeyRow & { json: string })[] };
+      return { meta, units, kept, read };
     }, 'REPEATABLE READ READ ONLY');
     // Parsed after the snapshot is read, in slices (a large district's geometry takes long).
-    const { meta, units, rows } = snapshot;
-    const parsed = await parseFeaturesInSlices(rows.map((r) => r.json));
-    const layers = Object.fromEntries(LAYERS.map((l) => [l, [] as unknown[]])) as Record<LayerName, unknown[]>;
-    rows.forEach((row, i) => layers[row.layer]?.push(parsed[i]));
-    return { meta, units, ...layers } as DistrictGeometry;
+    const { meta, units, kept, read } = snapshot;
+    const parsed = await parseFeaturesInSlices(read.map((r) => r.json));
+    const placed = [...kept, ...read.map((r, i) => ({ layer: r.layer, id: r.id, version: r.version, position: r.position, feature: parsed[i]! }))];
+    return { meta, units, ...layersInOrder(placed) } as DistrictGeometry;
   }
 
   async getFeature(layer: LayerName, id: string): Promise<StoredFeature | null> {

@@ -17,7 +17,11 @@ import { isEnabledAdmin, toApiKey, toUser, userChangeColumns, type ApiKeyRow, ty
 import { AUDIT_COLUMNS, AUDIT_SELECT, auditColumns, auditConditions, toAuditRecord, type AuditRow } from '../audit-rows';
 import {
   HISTORY_JOIN_COLUMNS,
+  eachInSlices,
+  layersInOrder,
   parseFeaturesInSlices,
+  reusedFeature,
+  type FeatureKeyRow,
   seedEditRow,
   seedLayerRows,
   toHistoryRow,
@@ -72,6 +76,7 @@ import {
   VersionConflictError,
   zoneEditChanges,
   type AnyFeature,
+  type GeometryReuse,
   type ApiKeyRecord,
   type AppliedZoneEdit,
   type AuditFilter,
@@ -349,16 +354,48 @@ class SqliteRepository implements DutymapRepository {
     return this.stmt.units.all().map((r) => JSON.parse(r.json) as Unit);
   }
 
-  async loadGeometry(): Promise<DistrictGeometry> {
-    // Every row first, in one go (one version), then parsed in slices (a large district's takes long).
-    const names: LayerName[] = ['streets', 'communities', 'grids', 'roads', 'checkpoints', 'excluded', 'outline'];
-    const meta = await this.getMeta();
-    const units = await this.listUnits();
-    const rows = names.map((name) => this.stmt.layerFeatures.all(name).map((r) => r.json));
-    const parsed = await parseFeaturesInSlices(rows.flat());
-    let at = 0;
-    const layers = rows.map((texts) => parsed.slice(at, (at += texts.length)));
-    return { meta, units, ...Object.fromEntries(names.map((name, i) => [name, layers[i]])) } as unknown as DistrictGeometry;
+  async loadGeometry(reuse: GeometryReuse | null = null): Promise<DistrictGeometry> {
+    // An in-memory database has no second connection: every row in one go on this one (one
+    // version, no write can come between), then parsed in slices.
+    if (this.db.memory) {
+      const meta = await this.getMeta();
+      const units = await this.listUnits();
+      const rows = this.db.prepare<[], FeatureKeyRow & { json: string }>('SELECT layer, id, version, position, json FROM features WHERE deleted = 0').all();
+      const parsed = await parseFeaturesInSlices(rows.map((r) => r.json));
+      return { meta, units, ...layersInOrder(rows.map((r, i) => ({ ...r, feature: parsed[i]! }))) } as DistrictGeometry;
+    }
+    // A read-only connection of its own holds one snapshot (WAL) while the rows are read as they
+    // are parsed, in slices with turns of the loop between them; this connection goes on writing.
+    // Rows come in key order (no sort of 9 MB of text before the first one) and are put in order here.
+    const reader = new Database(this.db.name, { readonly: true, fileMustExist: true });
+    try {
+      reader.pragma('busy_timeout = 5000');
+      reader.exec('BEGIN');
+      const { epoch } = toRevisions(reader.prepare<[], { name: string; value: number }>('SELECT name, value FROM revisions').all());
+      const metaRow = reader.prepare<[], { json: string }>('SELECT json FROM district_meta WHERE id = 1').get();
+      if (!metaRow) throw new MissingRecordError('district', 'meta');
+      const meta = JSON.parse(metaRow.json) as DistrictMeta;
+      const units = reader.prepare<[], { json: string }>('SELECT json FROM units ORDER BY position').all().map((r) => JSON.parse(r.json) as Unit);
+      const previous = reuse?.epoch === epoch ? reuse : null;
+      const placed: (FeatureKeyRow & { feature: AnyFeature })[] = [];
+      const changed: FeatureKeyRow[] = [];
+      const placedRow = <F,>(row: FeatureKeyRow, feature: F) => ({ layer: row.layer, id: row.id, version: row.version, position: row.position, feature });
+      const keys = reader.prepare<[], FeatureKeyRow & { json?: string }>(
+        previous ? 'SELECT layer, id, version, position FROM features WHERE deleted = 0' : 'SELECT layer, id, version, position, json FROM features WHERE deleted = 0',
+      );
+      await eachInSlices(keys.iterate(), (row) => {
+        const kept = reusedFeature(previous, row);
+        if (kept) placed.push(placedRow(row, kept));
+        else if (row.json !== undefined) placed.push(placedRow(row, JSON.parse(row.json) as AnyFeature));
+        else changed.push(row);
+      });
+      const json = reader.prepare<[string, string], string>('SELECT json FROM features WHERE layer = ? AND id = ?').pluck();
+      await eachInSlices(changed, (row) => placed.push(placedRow(row, JSON.parse(json.get(row.layer, row.id)!) as AnyFeature)));
+      reader.exec('COMMIT');
+      return { meta, units, ...layersInOrder(placed) } as DistrictGeometry;
+    } finally {
+      reader.close();
+    }
   }
 
   async getFeature(layer: LayerName, id: string): Promise<StoredFeature | null> {
