@@ -206,6 +206,11 @@ export interface PublishStallResult {
     lookups: number;
     lookupP50Ms: number;
     lookupMaxMs: number;
+    /** GET /api/layers/grids right after the PUT (serialised anew), ms, and whether it holds the new name. */
+    layerAfterPutMs: number;
+    layerAfterPutIsNew: boolean;
+    /** GET /api/counts?layer=grids right after that, ms. */
+    countsAfterPutMs: number;
   };
   /** The main thread's longest pieces of work from the PUT until the new zones answered. */
   mainThreadPieces: MainThreadPiece[];
@@ -313,11 +318,20 @@ export async function benchPublishStall(options: { scale?: number; seconds?: num
     const answers: string[] = [];
     let putMs = 0;
     let newAt = 0;
+    const after = { layerMs: 0, layerNewName: false, countsMs: 0 };
     const put = planner
       .put(`/api/zones/grids/${encodeURIComponent(feature.id)}`, { type: 'Feature', id: feature.id, geometry: feature.geometry, properties: { ...properties, name } }, { 'If-Match': `"${feature.version}"` })
-      .then((r) => {
+      .then(async (r) => {
         putMs = performance.now() - started;
         if (r.status !== 200) throw new Error(`publishing grid ${feature.id} failed: ${r.status} ${r.text}`);
+        // What the planner's map asks next: the layer (serialised anew) and its counts.
+        let t = performance.now();
+        const layer = await planner.get('/api/layers/grids');
+        after.layerMs = performance.now() - t;
+        after.layerNewName = (layer.body.features as { id: string; properties: { name: string } }[]).some((f) => f.id === feature.id && f.properties.name === name);
+        t = performance.now();
+        await planner.get('/api/counts?layer=grids');
+        after.countsMs = performance.now() - t;
       });
     await poll(() => {
       if (!newAt && answers.length && answers[answers.length - 1] === name) newAt = performance.now() - started;
@@ -349,6 +363,9 @@ export async function benchPublishStall(options: { scale?: number; seconds?: num
         lookups: lookups.length,
         lookupP50Ms: round(quantile(lookups, 0.5)),
         lookupMaxMs: round(Math.max(...lookups)),
+        layerAfterPutMs: round(after.layerMs),
+        layerAfterPutIsNew: after.layerNewName,
+        countsAfterPutMs: round(after.countsMs),
       },
       mainThreadPieces: mainThreadPieces(profile, fromUs, toUs, 6),
       gc,

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { apiTestDistrict } from '../helpers/api-district';
 import { TEST_BACKEND, freshTestDatabaseUrl, tempFolder } from '../helpers/api-server';
 import type { DistrictData } from '../../src/core/issues/district-data';
-import type { LayerName } from '../../src/core/district/district-schema';
+import { LAYERS as LAYER_LIST, type LayerName } from '../../src/core/district/district-schema';
 import { ISSUE_STATUSES, type IssueHistoryEntry } from '../../src/core/issues/issue-schema';
 import { openPostgresRepository } from '../../src/server/storage/postgres/postgres-repository';
 import { openSqliteRepository } from '../../src/server/storage/sqlite/sqlite-repository';
@@ -258,6 +258,34 @@ describe(`repository contract on ${TEST_BACKEND}`, () => {
       expect(again.features).toEqual([{ id: 'G3', version: 3, deleted: false }]);
       expect((await repo.featureHistory('grids', 'G3')).at(-1)).toMatchObject({ version: 3, action: 'create', before: null });
       expect((await repo.loadGeometry()).grids.map((g) => g.id)).toEqual(['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7', 'G8', 'G9']);
+    });
+
+    it('reads only what an edit changed when given the version read before (same epoch): the rest is taken over as it is, and the result is what a full read gives', async () => {
+      const { repo } = await seeded();
+      const before = await repo.loadGeometry();
+      const { epoch } = await repo.revisions();
+      const byId = new Map(LAYER_LIST.flatMap((layer) => before[layer]!.map((f) => [`${layer}/${f.id}`, f] as const)));
+      const reuse = (at: number) => ({ epoch: at, feature: (layer: LayerName, id: string) => byId.get(`${layer}/${id}`) });
+      const g1 = (await repo.getFeature('grids', 'G1'))!;
+      const g9: AnyFeature = { type: 'Feature', id: 'G9', geometry: box(120.02, 30.0, 120.025, 30.005), properties: { code: 'G9', name: 'G9 新', parentId: 'C3', ownerUnitId: 'U-g6' } };
+      await repo.applyZoneEdit(gridEdit({ upserts: [rename(g1.feature, '东一网格'), g9], removes: ['G3'], expectedVersions: { G1: 1, G3: 1 } }));
+      const full = await repo.loadGeometry();
+      const reused = await repo.loadGeometry(reuse(epoch));
+      expect(reused).toEqual(full);
+      expect(reused.grids.map((g) => g.id)).toEqual(['G1', 'G2', 'G4', 'G5', 'G6', 'G7', 'G8', 'G9']);
+      expect(reused.grids[0]!.properties).toMatchObject({ name: '东一网格', version: 2 });
+      // Unchanged features are the very objects read before; the changed and the new are read anew.
+      for (const layer of LAYER_LIST) {
+        for (const feature of reused[layer]!) {
+          const changed = layer === 'grids' && (feature.id === 'G1' || feature.id === 'G9');
+          if (changed) expect(feature, `${layer}/${feature.id}`).not.toBe(byId.get(`${layer}/${feature.id}`));
+          else expect(feature, `${layer}/${feature.id}`).toBe(byId.get(`${layer}/${feature.id}`));
+        }
+      }
+      // Another epoch's features are never taken over, whatever their versions.
+      const elsewhere = await repo.loadGeometry(reuse(epoch + 1));
+      expect(elsewhere).toEqual(full);
+      expect(elsewhere.streets[0]).not.toBe(byId.get(`streets/${elsewhere.streets[0]!.id}`));
     });
 
     it('refuses stale versions (a deleted feature is at null) with every conflict, before writing anything', async () => {

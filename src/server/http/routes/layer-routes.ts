@@ -8,6 +8,7 @@ import { computeSummary, dateIn, rankingCoverage } from '../../services/summary-
 import { maskFeature } from '../../../core/district/mask-phones';
 import { phonesVisible } from '../read-access';
 import { errors, json } from './openapi-helpers';
+import { eachInSlices } from '../../storage/feature-rows';
 
 const ETAG_HEADER = { ETag: { schema: { type: 'string' as const }, description: 'Send it back in If-None-Match to get a 304' } };
 
@@ -41,6 +42,18 @@ const summary = createRoute({
   responses: { 200: { ...json(SummaryResponse, 'Summary'), headers: ETAG_HEADER }, 304: { description: 'Not modified' } },
 });
 
+/**
+ * A layer as GeoJSON text, `JSON.stringify({ type: 'FeatureCollection', features })` feature by
+ * feature in slices with turns of the event loop between them (phones masked with `masked`): the
+ * 10x district's grids are megabytes, whose serialisation in one piece held the loop after every
+ * publish of that layer (issue 17, no stalls).
+ */
+async function featureCollectionText(features: readonly { properties: Record<string, unknown> }[], masked: boolean): Promise<string> {
+  const parts: string[] = [];
+  await eachInSlices(features, (feature) => parts.push(JSON.stringify(masked ? maskFeature(feature) : feature)));
+  return `{"type":"FeatureCollection","features":[${parts.join(',')}]}`;
+}
+
 /** GET /api/layers/{layer}, GET /api/counts, GET /api/summary */
 export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
   // Serialised layers, by ETag: a layer is rebuilt only after a zone edit of that layer. Anonymous
@@ -65,8 +78,7 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
     let cached = layerBodies.get(variant);
     if (!cached || cached.etag !== etag) {
       const state = await deps.districts.state();
-      const features = masked ? (state.geometry[name] as { properties: Record<string, unknown> }[]).map((f) => maskFeature(f)) : state.geometry[name];
-      cached = { etag, body: JSON.stringify({ type: 'FeatureCollection', features }) };
+      cached = { etag, body: await featureCollectionText(state.geometry[name] as { properties: Record<string, unknown> }[], masked) };
       layerBodies.set(variant, cached);
     }
     return c.body(cached.body, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
