@@ -43,14 +43,20 @@ const summary = createRoute({
 });
 
 /**
- * A layer as GeoJSON text, `JSON.stringify({ type: 'FeatureCollection', features })` feature by
- * feature in slices with turns of the event loop between them (phones masked with `masked`): the
- * 10x district's grids are megabytes, whose serialisation in one piece held the loop after every
- * publish of that layer (issue 17, no stalls).
+ * A layer as GeoJSON text, what `JSON.stringify({ type: 'FeatureCollection', features })` gives
+ * (phones masked with `masked`), in slices with turns of the event loop between them. Each
+ * feature's text is kept in `texts` as long as the feature object lives: a zone write's new
+ * version shares its unchanged feature objects with the one before (loadGeometry's reuse), so
+ * after a publish only the features it changed are serialised again. The 10x district's grids are
+ * megabytes, whose serialisation in one piece held the loop after every publish (issue 17).
  */
-async function featureCollectionText(features: readonly { properties: Record<string, unknown> }[], masked: boolean): Promise<string> {
+async function featureCollectionText(features: readonly { properties: Record<string, unknown> }[], masked: boolean, texts: WeakMap<object, string>): Promise<string> {
   const parts: string[] = [];
-  await eachInSlices(features, (feature) => parts.push(JSON.stringify(masked ? maskFeature(feature) : feature)));
+  await eachInSlices(features, (feature) => {
+    let text = texts.get(feature);
+    if (text === undefined) texts.set(feature, (text = JSON.stringify(masked ? maskFeature(feature) : feature)));
+    parts.push(text);
+  });
   return `{"type":"FeatureCollection","features":[${parts.join(',')}]}`;
 }
 
@@ -59,6 +65,8 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
   // Serialised layers, by ETag: a layer is rebuilt only after a zone edit of that layer. Anonymous
   // readers get their own copy with people's phones masked (its own ETag).
   const layerBodies = new Map<string, { etag: string; body: string }>();
+  // Each feature's text as served, masked or not, while the feature object lives.
+  const featureTexts = { plain: new WeakMap<object, string>(), masked: new WeakMap<object, string>() };
   // How many open deadlines have passed: with the data revision, it says whether counts changed.
   const overdue = new OverdueClock(deps.repo);
   const countBodies = new Map<LayerParam, { etag: string; body: string }>();
@@ -78,7 +86,7 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
     let cached = layerBodies.get(variant);
     if (!cached || cached.etag !== etag) {
       const state = await deps.districts.state();
-      cached = { etag, body: await featureCollectionText(state.geometry[name] as { properties: Record<string, unknown> }[], masked) };
+      cached = { etag, body: await featureCollectionText(state.geometry[name] as { properties: Record<string, unknown> }[], masked, masked ? featureTexts.masked : featureTexts.plain) };
       layerBodies.set(variant, cached);
     }
     return c.body(cached.body, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
