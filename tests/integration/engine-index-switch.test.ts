@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { assign } from '../../src/core/assignment/assign-issue';
 import { buildDistrictIndex } from '../../src/core/assignment/district-index';
 import { ISSUE_CATEGORIES } from '../../src/core/district/catalog';
@@ -165,5 +166,43 @@ describe('a new zones version: the engine index is built in the compute pool; re
     expect(pool.load.sharedIndexes).toBe(1);
     sameAnswers(third);
     warn.mockRestore();
+  });
+
+  it('a worker that does not hold the version reads it from the database itself (nothing sent); when the zones moved on, it is sent the version instead', async () => {
+    const path = join(tempFolder('dutymap-index-switch-'), 'read.db');
+    const repo: DutymapRepository = openSqliteRepository(path);
+    closers.push(() => repo.close());
+    await repo.seed(apiTestDistrict(new Date(NOW)), [], NOW);
+    const pool = new ComputePool({ threads: 1, source: { sqlite: path } });
+    closers.push(() => pool.close());
+    const districts = new DistrictService(repo, () => new Date(NOW), { pool });
+    const state = await districts.prepare();
+    const sent = vi.spyOn(Worker.prototype, 'postMessage');
+    const grid = state.geometry.grids[0]! as unknown as AnyFeature;
+    const { version: _version, ...properties } = grid.properties;
+    const rename = { layer: 'grids' as const, upserts: [{ ...grid, properties: { ...properties, name: '预览改名' } }], removes: [], by: 'planner', note: null };
+
+    // The first zone check: the worker holds nothing, and reads this version itself.
+    const plan = await districts.plan(rename);
+    expect(plan.errors).toEqual([]);
+    const requests = () => sent.mock.calls.map(([message]) => message as { read?: { key: string }; district?: unknown; task?: { kind: string } }).filter((m) => m.task);
+    expect(requests()).toHaveLength(1);
+    expect(requests()[0]!.read).toEqual({ key: `${state.revisions.epoch}:${state.revisions.zones}`, epoch: state.revisions.epoch, zones: state.revisions.zones });
+    expect(requests()[0]!.district).toBeUndefined();
+    // The same version again: nothing to read or send.
+    await districts.plan(rename);
+    expect(requests()[1]!.read).toBeUndefined();
+    expect(requests()[1]!.district).toBeUndefined();
+
+    // A version the database is no longer at (a state held while the zones moved on): the worker
+    // cannot read it, so the pool sends it, and the check runs on exactly that version.
+    const older = { ...state, revisions: { ...state.revisions, zones: state.revisions.zones + 7 } };
+    const moved = await districts.compute({ kind: 'plan-edit', changes: [{ layer: 'grids', upserts: rename.upserts, removes: [] }], context: { at: NOW, by: 'planner', note: null } }, { state: older });
+    expect(moved.errors).toEqual([]);
+    expect(requests().slice(2).map((m) => [m.read !== undefined, m.district !== undefined])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    sent.mockRestore();
   });
 });

@@ -40,6 +40,12 @@ export interface ComputePoolOptions {
 export interface PoolDistrict {
   key: string;
   geometry: DistrictGeometry;
+  /**
+   * The zones revision (and epoch) the geometry is: a worker that does not hold it reads it from
+   * the database itself rather than being sent it (a structured clone of the 10x district's
+   * geometry on the main thread), when the pool has a database and the zones are still at it.
+   */
+  revision?: { epoch: number; zones: number };
 }
 
 /** A task ran past its budget; its worker was stopped. */
@@ -66,6 +72,8 @@ interface Job {
   budgetMs: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
+  /** The worker could not read the district (the zones moved on): send it instead. */
+  sendGeometry?: boolean;
 }
 
 interface Slot {
@@ -148,8 +156,10 @@ export class ComputePool {
       if (job.task.kind === 'district-index') slot.planned = false;
       const request: ComputeRequest = { id: job.id, task: job.task };
       if (job.district && slot.heldKey !== job.district.key) {
-        request.district = job.district;
-        slot.heldKey = job.district.key;
+        const { key, geometry, revision } = job.district;
+        if (revision && this.readsDatabase && !job.sendGeometry) request.read = { key, ...revision };
+        else request.district = { key, geometry };
+        slot.heldKey = key;
       }
       slot.timer = setTimeout(() => {
         void this.stop(slot, new ComputeTimeoutError(job.budgetMs)).then(() => this.dispatch());
@@ -181,6 +191,14 @@ export class ComputePool {
       if (reply.ok && reply.held !== undefined) slot.heldKey = reply.held;
       if (reply.ok && job.task.kind === 'plan-edit') slot.planned = true;
       if (reply.ok && reply.shared) this.sharedIndexes++;
+      if (!reply.ok && reply.error.name === 'ZonesMovedError' && job.district?.revision && !job.sendGeometry) {
+        // It was to read the district and the zones had moved on: send it this version, first in line.
+        slot.heldKey = null;
+        job.sendGeometry = true;
+        this.queue.unshift(job);
+        this.dispatch();
+        return;
+      }
       if (reply.ok) job.resolve(reply.result);
       else job.reject(new ComputeCrashError(reply.error.message, false));
       this.dispatch();

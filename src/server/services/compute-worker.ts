@@ -17,6 +17,11 @@ export interface ComputeRequest {
   task: ComputeTask;
   /** Sent when this worker does not hold the district the task needs (another zones revision). */
   district?: { key: string; geometry: DistrictGeometry };
+  /**
+   * Instead of `district`: read zones revision `zones` (epoch `epoch`) from the database (its own
+   * connection), hold it as `key`; ZonesMovedError when the database is past it.
+   */
+  read?: { key: string; epoch: number; zones: number };
 }
 
 export type ComputeReply =
@@ -45,6 +50,10 @@ if (parentPort) {
   port.on('message', async (request: ComputeRequest) => {
     try {
       if (request.district) held = new HeldDistrict(request.district.key, request.district.geometry);
+      else if (request.read && held?.key !== request.read.key) {
+        const { key, epoch, zones } = request.read;
+        held = new HeldDistrict(key, await readZonesAt(await reader(), epoch, zones));
+      }
       if (request.task.kind === 'district-index') {
         // The engine index of a new zones version: the geometry is read here, not sent (a large
         // district's geometry is tens of MB to copy on the main thread), and kept for later

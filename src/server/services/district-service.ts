@@ -100,7 +100,10 @@ export class DistrictService {
     const state = options.state ?? (await this.state());
     const key = `${state.revisions.epoch}:${state.revisions.zones}`;
     try {
-      if (this.pool) return await this.pool.run(task, { key, geometry: state.geometry }, options.budgetMs ?? EXPORT_BUDGET_MS);
+      if (this.pool) {
+        const revision = { epoch: state.revisions.epoch, zones: state.revisions.zones };
+        return await this.pool.run(task, { key, geometry: state.geometry, revision }, options.budgetMs ?? EXPORT_BUDGET_MS);
+      }
       if (this.inline?.key !== key) this.inline = new HeldDistrict(key, state.geometry);
       return await runComputeTask(task, this.inline, async () => this.repo);
     } catch (error) {
