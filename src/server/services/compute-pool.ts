@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { DistrictGeometry } from '../../core/district/district-schema';
 import { AppError } from '../app-error';
-import type { ComputeResults, ComputeTask } from './compute-tasks';
+import { DISTRICT_NOT_READ, type ComputeResults, type ComputeTask } from './compute-tasks';
 import type { ComputeReply, ComputeRequest } from './compute-worker';
 import { startWorker } from './worker-start';
 import type { DatabaseSource } from '../storage/database';
@@ -191,8 +191,8 @@ export class ComputePool {
       if (reply.ok && reply.held !== undefined) slot.heldKey = reply.held;
       if (reply.ok && job.task.kind === 'plan-edit') slot.planned = true;
       if (reply.ok && reply.shared) this.sharedIndexes++;
-      if (!reply.ok && reply.error.name === 'ZonesMovedError' && job.district?.revision && !job.sendGeometry) {
-        // It was to read the district and the zones had moved on: send it this version, first in line.
+      if (!reply.ok && reply.error.name === DISTRICT_NOT_READ && !job.sendGeometry) {
+        // It was to read the district and could not (the zones moved on): send it, first in line.
         slot.heldKey = null;
         job.sendGeometry = true;
         this.queue.unshift(job);

@@ -65,6 +65,9 @@ export interface ComputeResults {
 /** What a compute task reads from the database: the ledger, the open issues (plan-edit), and (district-index) the zones. */
 export type ComputeReader = LedgerReader & Pick<DutymapRepository, 'revisions' | 'loadGeometry' | 'engineOwnedOpenIssues'>;
 
+/** The error name of a worker's reply when it was to read the district itself and could not (the pool then sends it). */
+export const DISTRICT_NOT_READ = 'DistrictNotRead';
+
 /** The zones moved on while a district-index task read them: build for the newer revision instead. */
 export class ZonesMovedError extends Error {
   constructor(wanted: number, found: number) {

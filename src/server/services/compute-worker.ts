@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReader, type DatabaseSource } from '../storage/database';
 import type { DistrictGeometry } from '../../core/district/district-schema';
-import { HeldDistrict, indexOfZones, readZonesAt, runComputeTask, type ComputeReader, type ComputeTask } from './compute-tasks';
+import { DISTRICT_NOT_READ, HeldDistrict, indexOfZones, readZonesAt, runComputeTask, type ComputeReader, type ComputeTask } from './compute-tasks';
 import { packedTransferList } from '../../core/assignment/district-index';
 import type { DutymapRepository } from '../storage/repository';
 
@@ -19,7 +19,8 @@ export interface ComputeRequest {
   district?: { key: string; geometry: DistrictGeometry };
   /**
    * Instead of `district`: read zones revision `zones` (epoch `epoch`) from the database (its own
-   * connection), hold it as `key`; ZonesMovedError when the database is past it.
+   * connection), hold it as `key`; when it cannot (the database is past it, or there is none to
+   * read), the task fails with DISTRICT_NOT_READ before it runs.
    */
   read?: { key: string; epoch: number; zones: number };
 }
@@ -52,7 +53,13 @@ if (parentPort) {
       if (request.district) held = new HeldDistrict(request.district.key, request.district.geometry);
       else if (request.read && held?.key !== request.read.key) {
         const { key, epoch, zones } = request.read;
-        held = new HeldDistrict(key, await readZonesAt(await reader(), epoch, zones));
+        try {
+          held = new HeldDistrict(key, await readZonesAt(await reader(), epoch, zones));
+        } catch (error) {
+          // The zones moved on, or no database to read: the pool sends the district instead.
+          port.postMessage({ id: request.id, ok: false, error: { name: DISTRICT_NOT_READ, message: (error as Error).message } } satisfies ComputeReply);
+          return;
+        }
       }
       if (request.task.kind === 'district-index') {
         // The engine index of a new zones version: the geometry is read here, not sent (a large
