@@ -42,31 +42,39 @@ const summary = createRoute({
   responses: { 200: { ...json(SummaryResponse, 'Summary'), headers: ETAG_HEADER }, 304: { description: 'Not modified' } },
 });
 
+const COLLECTION_OPEN = Buffer.from('{"type":"FeatureCollection","features":[');
+const COMMA = Buffer.from(',');
+const COLLECTION_CLOSE = Buffer.from(']}');
+
 /**
- * A layer as GeoJSON text, what `JSON.stringify({ type: 'FeatureCollection', features })` gives
- * (phones masked with `masked`), in slices with turns of the event loop between them. Each
- * feature's text is kept in `texts` as long as the feature object lives: a zone write's new
+ * A layer as GeoJSON in UTF-8, the bytes of `JSON.stringify({ type: 'FeatureCollection', features })`
+ * (phones masked with `masked`), built in slices with turns of the event loop between them. Each
+ * feature's bytes are kept in `texts` as long as the feature object lives: a zone write's new
  * version shares its unchanged feature objects with the one before (loadGeometry's reuse), so
- * after a publish only the features it changed are serialised again. The 10x district's grids are
- * megabytes, whose serialisation in one piece held the loop after every publish (issue 17).
+ * after a publish only the features it changed are serialised again, and the body is a copy of
+ * bytes outside the JS heap (no multi-MB string to join, flatten and encode per request). The 10x
+ * district's grids are megabytes, whose serialisation in one piece held the loop after every
+ * publish (issue 17).
  */
-async function featureCollectionText(features: readonly { properties: Record<string, unknown> }[], masked: boolean, texts: WeakMap<object, string>): Promise<string> {
-  const parts: string[] = [];
+async function featureCollectionBody(features: readonly { properties: Record<string, unknown> }[], masked: boolean, texts: WeakMap<object, Buffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const parts: Buffer[] = [COLLECTION_OPEN];
   await eachInSlices(features, (feature) => {
-    let text = texts.get(feature);
-    if (text === undefined) texts.set(feature, (text = JSON.stringify(masked ? maskFeature(feature) : feature)));
-    parts.push(text);
+    let bytes = texts.get(feature);
+    if (bytes === undefined) texts.set(feature, (bytes = Buffer.from(JSON.stringify(masked ? maskFeature(feature) : feature))));
+    if (parts.length > 1) parts.push(COMMA);
+    parts.push(bytes);
   });
-  return `{"type":"FeatureCollection","features":[${parts.join(',')}]}`;
+  parts.push(COLLECTION_CLOSE);
+  return Buffer.concat(parts) as Uint8Array<ArrayBuffer>;
 }
 
 /** GET /api/layers/{layer}, GET /api/counts, GET /api/summary */
 export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
   // Serialised layers, by ETag: a layer is rebuilt only after a zone edit of that layer. Anonymous
   // readers get their own copy with people's phones masked (its own ETag).
-  const layerBodies = new Map<string, { etag: string; body: string }>();
-  // Each feature's text as served, masked or not, while the feature object lives.
-  const featureTexts = { plain: new WeakMap<object, string>(), masked: new WeakMap<object, string>() };
+  const layerBodies = new Map<string, { etag: string; body: Uint8Array<ArrayBuffer> }>();
+  // Each feature's bytes as served, masked or not, while the feature object lives.
+  const featureTexts = { plain: new WeakMap<object, Buffer>(), masked: new WeakMap<object, Buffer>() };
   // How many open deadlines have passed: with the data revision, it says whether counts changed.
   const overdue = new OverdueClock(deps.repo);
   const countBodies = new Map<LayerParam, { etag: string; body: string }>();
@@ -86,7 +94,7 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
     let cached = layerBodies.get(variant);
     if (!cached || cached.etag !== etag) {
       const state = await deps.districts.state();
-      cached = { etag, body: await featureCollectionText(state.geometry[name] as { properties: Record<string, unknown> }[], masked, masked ? featureTexts.masked : featureTexts.plain) };
+      cached = { etag, body: await featureCollectionBody(state.geometry[name] as { properties: Record<string, unknown> }[], masked, masked ? featureTexts.masked : featureTexts.plain) };
       layerBodies.set(variant, cached);
     }
     return c.body(cached.body, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
