@@ -42,9 +42,10 @@ const summary = createRoute({
   responses: { 200: { ...json(SummaryResponse, 'Summary'), headers: ETAG_HEADER }, 304: { description: 'Not modified' } },
 });
 
-const COLLECTION_OPEN = Buffer.from('{"type":"FeatureCollection","features":[');
-const COMMA = Buffer.from(',');
-const COLLECTION_CLOSE = Buffer.from(']}');
+const utf8 = new TextEncoder();
+const COLLECTION_OPEN = utf8.encode('{"type":"FeatureCollection","features":[');
+const COMMA = utf8.encode(',');
+const COLLECTION_CLOSE = utf8.encode(']}');
 
 /**
  * A layer as GeoJSON in UTF-8, the bytes of `JSON.stringify({ type: 'FeatureCollection', features })`
@@ -56,11 +57,12 @@ const COLLECTION_CLOSE = Buffer.from(']}');
  * district's grids are megabytes, whose serialisation in one piece held the loop after every
  * publish (issue 17).
  */
-async function featureCollectionBody(features: readonly { properties: Record<string, unknown> }[], masked: boolean, texts: WeakMap<object, Buffer>): Promise<Uint8Array<ArrayBuffer>> {
-  const parts: Buffer[] = [COLLECTION_OPEN];
+async function featureCollectionBody(features: readonly { properties: Record<string, unknown> }[], masked: boolean, texts: WeakMap<object, Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
+  const parts: Uint8Array[] = [COLLECTION_OPEN];
   await eachInSlices(features, (feature) => {
     let bytes = texts.get(feature);
-    if (bytes === undefined) texts.set(feature, (bytes = Buffer.from(JSON.stringify(masked ? maskFeature(feature) : feature))));
+    // Bytes of its own (TextEncoder, not Buffer.from's shared 8 KB slabs, which one kept feature would keep whole).
+    if (bytes === undefined) texts.set(feature, (bytes = utf8.encode(JSON.stringify(masked ? maskFeature(feature) : feature))));
     if (parts.length > 1) parts.push(COMMA);
     parts.push(bytes);
   });
@@ -74,7 +76,7 @@ export function registerLayerRoutes(app: OpenAPIHono, deps: AppDeps): void {
   // readers get their own copy with people's phones masked (its own ETag).
   const layerBodies = new Map<string, { etag: string; body: Uint8Array<ArrayBuffer> }>();
   // Each feature's bytes as served, masked or not, while the feature object lives.
-  const featureTexts = { plain: new WeakMap<object, Buffer>(), masked: new WeakMap<object, Buffer>() };
+  const featureTexts = { plain: new WeakMap<object, Uint8Array>(), masked: new WeakMap<object, Uint8Array>() };
   // How many open deadlines have passed: with the data revision, it says whether counts changed.
   const overdue = new OverdueClock(deps.repo);
   const countBodies = new Map<LayerParam, { etag: string; body: string }>();
