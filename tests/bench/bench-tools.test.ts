@@ -115,10 +115,13 @@ describe('issueTargetsTable', () => {
     expect(table).toContain('| map chunk, gzip (brotli as sent) | 290.0 KB (236.3 KB) | ≤ 260 KB | **not met** |');
     expect(table).toContain('| engine per 1,000,000 points, demo district: grid chain | 80.0 ms | ≤ 100 ms | met |');
     expect(table).toContain('full policy (assign, JSON answer) | 320 ms | ≤ 300 ms | **not met** |');
+    const publishing = issueTargetsTable({ ...bench, publishStall: { district: '3x demo (scale 3)', publish: { loopMaxMs: 19, putMs: 596, newZonesAfterMs: 614 }, idle: { loopMaxMs: 6 } } })!;
+    expect(publishing).toContain('| longest event-loop delay during a zone publish, 3x demo (scale 3) | 19.0 ms (idle 6.00 ms; PUT 596 ms, lookups on the new zones at 614 ms) | ≤ 50 ms | met |');
   });
 
   it('says which rows the run did not measure, and renders nothing from a run without any', () => {
     expect(issueTargetsTable(bench)).toContain('| ledger first page after 1 M issues, 50 connections, p99 | not in this run | < 50 ms, every case, both backends | – |');
+    expect(issueTargetsTable(bench)).toContain('| longest event-loop delay during a zone publish | not in this run | ≤ 50 ms | – |');
     expect(issueTargetsTable({ started: bench.started })).toBeNull();
   });
 });
