@@ -62,7 +62,7 @@ async function prepareDatabase(config: ServerConfig): Promise<boolean> {
 /** One server process: open the database, build the engine index, listen. */
 async function serveHttp(config: ServerConfig, onListening: (port: number) => void): Promise<void> {
   const now = () => new Date();
-  const { repo, watchZones } = await openDatabase(config);
+  const { repo, watchZones } = await openDatabase(config, { serving: true });
   // CPU-heavy requests (zone checks, exports, reports) run in worker threads (issue 17).
   const pool = new ComputePool({ threads: config.computeThreads, source: databaseSource(config) });
   const { checkBudgetMs, maxFeatureVertices, maxEditVertices } = config;

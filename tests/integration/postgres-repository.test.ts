@@ -82,19 +82,30 @@ describe('PostgreSQL repository', () => {
     expect(await first.issueHistory('B-11999')).toEqual([{ at: template.reportedAt, action: 'report', from: null, to: template.status, by: 'loader' }]);
   });
 
-  it('opens every connection of its pool at start, so the first burst of requests does not wait for PostgreSQL to start backends', async () => {
-    const own = await freshTestDatabaseUrl();
-    const repository = await openPostgresRepository(own, { poolSize: 3 });
-    const admin = new pg.Client({ connectionString: own });
-    await admin.connect();
+  it('opens every connection of its pool at start when serving, so the first burst of requests does not wait for PostgreSQL to start backends; a command opens one', async () => {
+    const backends = async (url: string) => {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        return rows[0]!.n;
+      } finally {
+        await admin.end();
+      }
+    };
+    const serving = await freshTestDatabaseUrl();
+    const server = await openPostgresRepository(serving, { poolSize: 3, openAll: true });
     try {
-      const { rows } = await admin.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-      );
-      expect(rows[0]!.n).toBe(3);
+      expect(await backends(serving)).toBe(3);
     } finally {
-      await admin.end();
-      await repository.close();
+      await server.close();
+    }
+    const command = await freshTestDatabaseUrl();
+    const cli = await openPostgresRepository(command, { poolSize: 3 });
+    try {
+      expect(await backends(command)).toBe(1); // the migrations' connection, kept
+    } finally {
+      await cli.close();
     }
   });
 });

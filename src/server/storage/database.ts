@@ -37,10 +37,13 @@ export interface OpenedDatabase {
   watchZones: ((onZones: () => void) => Promise<() => void>) | null;
 }
 
-/** Opens (migrating) the database the configuration names: PostgreSQL with DATABASE_URL, else the SQLite file. */
-export async function openDatabase(config: ServerConfig): Promise<OpenedDatabase> {
+/**
+ * Opens (migrating) the database the configuration names: PostgreSQL with DATABASE_URL, else the
+ * SQLite file. `serving`: for the process that answers requests (PostgreSQL's pool opened whole now).
+ */
+export async function openDatabase(config: ServerConfig, options: { serving?: boolean } = {}): Promise<OpenedDatabase> {
   if (config.databaseUrl) {
-    const repo = await openPostgresRepository(config.databaseUrl, { poolSize: config.pgPoolSize });
+    const repo = await openPostgresRepository(config.databaseUrl, { poolSize: config.pgPoolSize, openAll: options.serving });
     return { repo, label: redactUrl(config.databaseUrl), watchZones: (onZones) => repo.watchZones(onZones) };
   }
   return { repo: openSqliteRepository(config.dbPath, { photoDir: config.field.photoDir ?? undefined }), label: config.dbPath, watchZones: null };

@@ -130,6 +130,11 @@ export interface PostgresOptions {
   districtId?: number;
   /** Connections per process. Default 10. */
   poolSize?: number;
+  /**
+   * Open every connection of the pool now (the serving process: see openEveryConnection), not as
+   * requests need them. A command-line run or a start-up check that makes one query does not.
+   */
+  openAll?: boolean;
   /** Where text searches stop letting the index drive and counting (tests make them small). */
   textLimits?: TextLimits;
 }
@@ -170,12 +175,11 @@ export async function openPostgresRepository(url: string, options: PostgresOptio
   // JIT compiles plans whose estimated cost is high; for the short queries of an API it costs
   // far more (hundreds of ms) than it saves.
   //
-  // Every connection is opened at start and kept (min = max; pg's default closes one idle for 10 s):
-  // a connection opened for a burst of requests makes them wait for PostgreSQL's fork,
-  // authentication and its first catalog reads — 30–45 ms more for a burst of 50 on this machine, paid
-  // again after every quiet spell.
+  // A connection, once open, is kept (pg's default closes one idle for 10 s): one opened for a
+  // burst of requests makes them wait for PostgreSQL's fork, authentication and its first catalog
+  // reads — 30–45 ms more for a burst of 50 on this machine, paid again after every quiet spell.
   const size = options.poolSize ?? 10;
-  const pool = new pg.Pool({ connectionString: url, max: size, min: size, idleTimeoutMillis: 0, types: TYPES, options: '-c jit=off' });
+  const pool = new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: 0, types: TYPES, options: '-c jit=off' });
   // An idle connection that the server drops (restart, failover) must not crash the process.
   pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
   try {
@@ -190,7 +194,7 @@ export async function openPostgresRepository(url: string, options: PostgresOptio
     throw error;
   }
   const repository = new PostgresRepository(pool, url, options.districtId ?? 1, options.textLimits ?? POSTGRES_TEXT_LIMITS);
-  await openEveryConnection(pool, size, repository.districtId);
+  if (options.openAll) await openEveryConnection(pool, size, repository.districtId);
   return repository;
 }
 
